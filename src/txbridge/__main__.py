@@ -1,0 +1,3 @@
+from txbridge.cli import main
+
+main()

@@ -1,0 +1,27 @@
+"""One settings object for the whole engine: environment variables (``TXBRIDGE_*``) and an optional
+``.env`` file. Built by :func:`load_settings` and passed down; nothing reads the environment at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TXBRIDGE_", env_file=".env", extra="ignore")
+
+    #: SQLAlchemy URL of the store; a SQLite file by default, ``postgresql+psycopg://…`` to scale out.
+    database_url: str = "sqlite:///./.txbridge/txbridge.db"
+    #: Key that encrypts tokens at rest (Fernet, urlsafe base64). Made and kept in ``key_file`` if unset.
+    secret_key: SecretStr | None = None
+    key_file: Path = Path(".txbridge/secret.key")
+    log_level: str = "INFO"
+    #: Consecutive API/authentication failures after which a connection enters the error state.
+    error_state_threshold: int = Field(default=5, ge=1)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment, with explicit overrides (tests, CLI options) on top."""
+    return Settings(**overrides)  # type: ignore[arg-type]
