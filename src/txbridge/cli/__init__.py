@@ -12,6 +12,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def root() -> None:
+    """Tripletex Bridge."""
+
+
 @app.command()
 def version() -> None:
     """Print the version."""
