@@ -1,0 +1,1 @@
+"""Tripletex sandbox: a local emulator of the Tripletex API v2. Shares no code with txbridge.tripletex."""
