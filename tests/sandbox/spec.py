@@ -221,11 +221,12 @@ class SpecValidator:
         for message in body.get("validationMessages") or []:
             if not isinstance(message, dict) or not isinstance(message.get("message"), str):
                 problems.append(f"bad validation message {message!r}")
-        problems += [f"{p}" for p in self._schema_errors(body, {"$ref": "#/components/schemas/ApiError"})]
+        problems += [f"{p}" for p in self.schema_errors(body, {"$ref": "#/components/schemas/ApiError"})]
         if problems:
             raise SpecConformanceError(f"{where}: error body {body!r}: " + "; ".join(problems))
 
-    def _schema_errors(self, value: Any, schema: dict[str, Any]) -> Iterator[str]:
+    def schema_errors(self, value: Any, schema: dict[str, Any]) -> Iterator[str]:
+        """Undeclared properties and wrong JSON types of `value` under `schema` (nulls ignored)."""
         for path in self.unknown_properties(_without_nulls(value), schema):
             yield f"undeclared property {path}"
         yield from self._type_errors(_without_nulls(value), schema, "$")
