@@ -5,11 +5,8 @@ from decimal import Decimal
 
 import pytest
 from stdnum.no import kontonr
-
-from tests.sandbox.spec import spec_validator
 from txbridge.sandbox.data import VAT_TYPES, AccountType, StandardData, VatDirection, standard_company_data
 from txbridge.sandbox.data.accounts import account_type_for
-from txbridge.sandbox.data.rows import standard_rows
 
 
 def test_vat_numbers_are_unique_and_ids_never_equal_any_number() -> None:
@@ -163,27 +160,3 @@ def test_ids_come_from_the_callers_allocator_and_are_unique() -> None:
 def test_account_type_follows_ns4102_classes(number: int, kind: AccountType) -> None:
     assert account_type_for(number) is kind
 
-
-def test_standard_rows_conform_to_the_spec_schemas() -> None:
-    validator = spec_validator()
-    rows = standard_rows(standard_company_data(), company_id=7)
-    assert set(rows) == {
-        "VatType",
-        "Account",
-        "PostingRules",
-        "PaymentType",
-        "Currency",
-        "Activity",
-        "Department",
-        "Employee",
-    }
-    for schema, items in rows.items():
-        assert items, schema
-        for row in items:
-            errors = list(validator.schema_errors(row, {"$ref": f"#/components/schemas/{schema}"}))
-            assert not errors, (schema, row["id"], errors)
-    bank = next(r for r in rows["Account"] if r["number"] == 1920)
-    assert bank["bankAccountNumber"] and bank["isBankAccount"]
-    vat_ids = {r["id"] for r in rows["VatType"]}
-    assert all(r["vatType"]["id"] in vat_ids for r in rows["Account"])
-    assert rows["Employee"][0]["department"]["id"] == rows["Department"][0]["id"]
