@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from stdnum.no import kontonr
+
 from txbridge.sandbox.data import VAT_TYPES, AccountType, StandardData, VatDirection, standard_company_data
 from txbridge.sandbox.data.accounts import account_type_for
 
@@ -159,4 +160,3 @@ def test_ids_come_from_the_callers_allocator_and_are_unique() -> None:
 )
 def test_account_type_follows_ns4102_classes(number: int, kind: AccountType) -> None:
     assert account_type_for(number) is kind
-
