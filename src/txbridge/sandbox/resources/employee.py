@@ -1,0 +1,163 @@
+"""Employee: search, get, create (one and `/list`) and update. Tripletex has no DELETE for employees.
+
+The rules Tripletex applies on create: first and last name, a department (companies have department
+accounting), a user type, an e-mail address for users who log in (STANDARD/EXTENDED), and e-mail and
+employee number unique within the company.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
+
+from txbridge.sandbox import errors
+from txbridge.sandbox.context import Ctx, get_ctx, id_list
+from txbridge.sandbox.state import Row
+
+router = APIRouter()
+SCHEMA = "Employee"
+LOGIN_USER_TYPES = ("STANDARD", "EXTENDED")
+_REQUIRED = "Kan ikke være null. Cannot be null."
+
+
+def _contains(needle: str | None, value: object) -> bool:
+    return needle is None or needle.lower() in str(value or "").lower()
+
+
+def _check(ctx: Ctx, row: Row, own_id: int | None) -> None:
+    """The rules for a complete employee (after defaults and changes are applied)."""
+    for name in ("firstName", "lastName"):
+        if not row.get(name):
+            raise errors.validation(name, _REQUIRED, errors.VALUE_VALIDATION)
+    if row.get("department") is None:
+        raise errors.validation("department.id", _REQUIRED, errors.VALUE_VALIDATION)
+    ctx.ref("Department", row.get("department"), "department.id")
+    email = str(row.get("email") or "")
+    if row.get("userType") in LOGIN_USER_TYPES and not email:
+        raise errors.validation(
+            "email",
+            "E-post må fylles ut for brukere med tilgang til Tripletex. "
+            "An e-mail address is required for users with access to Tripletex.",
+        )
+    for other in ctx.company.table(SCHEMA).values():
+        if other["id"] == own_id:
+            continue
+        if email and str(other.get("email") or "").lower() == email.lower():
+            raise errors.validation(
+                "email",
+                f"Det finnes allerede en ansatt med e-post {email}. "
+                "An employee with this e-mail already exists.",
+            )
+        number = row.get("employeeNumber")
+        if number and other.get("employeeNumber") == number:
+            raise errors.validation(
+                "employeeNumber",
+                f"Ansattnummeret {number} er allerede i bruk. "
+                f"The employee number {number} is already in use.",
+            )
+
+
+def _display_name(row: Row) -> None:
+    row["displayName"] = f"{row.get('firstName', '')} {row.get('lastName', '')}".strip()
+
+
+def _create(ctx: Ctx, body: Row) -> Row:
+    row: Row = {
+        "employeeNumber": "",
+        "email": "",
+        "userType": "NO_ACCESS",
+        "isContact": False,
+        "allowInformationRegistration": True,
+        **body,
+        "companyId": ctx.company.id,
+    }
+    _check(ctx, row, None)
+    row = ctx.insert(SCHEMA, row)
+    _display_name(row)
+    return row
+
+
+def _update(ctx: Ctx, object_id: int, body: Row) -> Row:
+    row = ctx.get(SCHEMA, object_id)
+    _check(ctx, {**row, **body}, object_id)
+    ctx.update(SCHEMA, row, body)
+    _display_name(row)
+    return row
+
+
+@router.get("/employee")
+async def search(
+    ctx: CtxDep,
+    id: str | None = None,
+    firstName: str | None = None,
+    lastName: str | None = None,
+    employeeNumber: str | None = None,
+    email: str | None = None,
+    allowInformationRegistration: bool | None = None,
+    includeContacts: bool | None = None,
+    departmentId: str | None = None,
+    onlyContacts: bool | None = None,
+    hasSystemAccess: bool | None = None,
+) -> Response:
+    ids = id_list(id)
+    departments = id_list(departmentId)
+
+    def wanted(r: Row) -> bool:
+        contact = bool(r.get("isContact"))
+        return (
+            (ids is None or r["id"] in ids)
+            and _contains(firstName, r.get("firstName"))
+            and _contains(lastName, r.get("lastName"))
+            and (employeeNumber is None or r.get("employeeNumber") == employeeNumber)
+            and _contains(email, r.get("email"))
+            and (
+                allowInformationRegistration is None
+                or bool(r.get("allowInformationRegistration")) == allowInformationRegistration
+            )
+            and (departments is None or (r.get("department") or {}).get("id") in departments)
+            and (contact if onlyContacts else (not contact or bool(includeContacts)))
+            and (hasSystemAccess is None or (r.get("userType") in LOGIN_USER_TYPES) == hasSystemAccess)
+        )
+
+    return ctx.listing(filter(wanted, ctx.company.table(SCHEMA).values()), SCHEMA)
+
+
+@router.post("/employee")
+async def create(ctx: CtxDep) -> Response:
+    body = await ctx.body(SCHEMA)
+    with ctx.state.lock:
+        row = _create(ctx, body)
+    ctx.emit("employee.create", SCHEMA, row)
+    return ctx.single(row, SCHEMA, status=201)
+
+
+@router.post("/employee/list")
+async def create_list(ctx: CtxDep) -> Response:
+    bodies = await ctx.body_list(SCHEMA)
+    with ctx.state.lock:
+        rows: list[Row] = []
+        try:
+            for body in bodies:
+                rows.append(_create(ctx, body))
+        except errors.TripletexError:
+            for row in rows:  # all or nothing, as Tripletex's list endpoints
+                del ctx.company.table(SCHEMA)[row["id"]]
+            raise
+    for row in rows:
+        ctx.emit("employee.create", SCHEMA, row)
+    return ctx.created_list(rows, SCHEMA)
+
+
+@router.get("/employee/{id}")
+async def get(id: int, ctx: CtxDep) -> Response:
+    return ctx.single(ctx.get(SCHEMA, id), SCHEMA)
+
+
+@router.put("/employee/{id}")
+async def update(id: int, ctx: CtxDep) -> Response:
+    body = await ctx.body(SCHEMA)
+    with ctx.state.lock:
+        row = _update(ctx, id, body)
+    ctx.emit("employee.update", SCHEMA, row)
+    return ctx.single(row, SCHEMA)
