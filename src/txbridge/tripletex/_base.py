@@ -1,0 +1,355 @@
+"""The one implementation of sending: request building, pacing, sessions, retries, error mapping.
+
+The decisions live in :meth:`BaseClient._flow`, a generator that *yields* what it needs done
+(send this request, sleep this long, give me a session token) and never does I/O itself. The sync
+and async clients each drive it with a dozen lines, so both behave identically by construction."""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import time
+from collections.abc import Callable, Generator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import httpx
+
+from . import _retry
+from ._clock import Clock, SystemClock
+from ._config import ClientConfig
+from ._envelope import NotModified, build_params
+from ._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    OutcomeUnknownError,
+    RateLimitError,
+    make_status_error,
+)
+from ._observe import RequestStats, install_httpx_redaction, log_response, logger, path_template, redact
+from ._ratelimit import RateLimiter, RateLimiterRegistry, process_registry
+from ._session import CREATE_PATH, SessionManager
+
+R = TypeVar("R")
+
+USER_AGENT = "txbridge-tripletex/0.1"
+
+
+@dataclass(frozen=True)
+class Call:
+    """One logical API call (it may take several HTTP attempts)."""
+
+    method: str
+    path: str
+    params: dict[str, str] = field(default_factory=dict, repr=False)
+    body: Any = field(default=None, repr=False)
+    headers: dict[str, str] = field(default_factory=dict, repr=False)
+    idempotent: bool = True
+    authenticated: bool = True
+    #: Renew the session once on a 401 (not when the call is about the session itself).
+    renew_on_401: bool = True
+
+
+@dataclass(frozen=True)
+class Operation(Generic[R]):
+    """A call plus what to make of its JSON body; built by resources, run by either client."""
+
+    call: Call
+    parse: Callable[[Any], R]
+    #: Give back NotModified on a 304 (the caller sent If-None-Match).
+    allow_not_modified: bool = False
+
+
+# What the flow asks its driver for.
+@dataclass(frozen=True)
+class Sleep:
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Send:
+    request: httpx.Request
+
+
+@dataclass(frozen=True)
+class NeedToken:
+    pass
+
+
+_NEED_TOKEN = NeedToken()
+Action = Sleep | Send | NeedToken
+
+
+def make_call(
+    method: str,
+    path: str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    body: Any = None,
+    headers: Mapping[str, str] | None = None,
+    idempotent: bool | None = None,
+) -> Call:
+    method = method.upper()
+    if not path.startswith("/"):
+        path = "/" + path
+    return Call(
+        method=method,
+        path=path,
+        params=build_params(params),
+        body=body,
+        headers=dict(headers or {}),
+        idempotent=_retry.is_idempotent(method, path) if idempotent is None else idempotent,
+    )
+
+
+def _encode(body: Any) -> bytes:
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _safe_params(params: Mapping[str, str]) -> dict[str, str]:
+    return {k: v for k, v in params.items() if "token" not in k.lower()}
+
+
+class BaseClient:
+    """State shared by a client family (a client and those made by ``for_company``)."""
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        clock: Clock | None,
+        rate_limiters: RateLimiterRegistry | None,
+        session: SessionManager | None = None,
+        limiter: RateLimiter | None = None,
+        stats: RequestStats | None = None,
+        jitter: Callable[[], float] | None = None,
+    ) -> None:
+        install_httpx_redaction()
+        self.config = config
+        self._clock: Clock = clock or SystemClock()
+        self._session = session or SessionManager(config.expiration_days)
+        if limiter is None:
+            registry = rate_limiters or process_registry()
+            limiter = registry.get(
+                config.consumer_token.get_secret_value(), config.employee_token.get_secret_value()
+            )
+        self._limiter = limiter
+        self.stats = stats or RequestStats()
+        self._jitter = jitter or random.random
+        self._auth: tuple[str, str] | None = None  # (token, header value), rebuilt when the token changes
+
+    # ---- request building -----------------------------------------------------------------------
+
+    def _authorization(self, token: str) -> str:
+        cached = self._auth
+        if cached is not None and cached[0] == token:
+            return cached[1]
+        value = "Basic " + base64.b64encode(f"{self.config.company_id}:{token}".encode()).decode()
+        self._auth = (token, value)
+        return value
+
+    def _build_request(
+        self, http: httpx.Client | httpx.AsyncClient, call: Call, token: str | None
+    ) -> httpx.Request:
+        headers = dict(call.headers)
+        if token is not None:
+            headers["Authorization"] = self._authorization(token)
+        content = None
+        if call.body is not None:
+            content = _encode(call.body)
+            headers["Content-Type"] = "application/json; charset=utf-8"
+        return http.build_request(
+            call.method,
+            self.config.base_url + call.path,
+            params=call.params or None,
+            headers=headers,
+            content=content,
+        )
+
+    def _session_call(self) -> tuple[Call, Any]:
+        expiration = self._session.expiration_date(self._clock.now())
+        call = Call(
+            method="PUT",
+            path=CREATE_PATH,
+            params={
+                "consumerToken": self.config.consumer_token.get_secret_value(),
+                "employeeToken": self.config.employee_token.get_secret_value(),
+                "expirationDate": expiration.isoformat(),
+            },
+            idempotent=True,
+            authenticated=False,
+        )
+        return call, expiration
+
+    def _accept_session(self, body: Any, expiration: Any) -> str:
+        value = body.get("value") if isinstance(body, Mapping) else None
+        token = value.get("token") if isinstance(value, Mapping) else None
+        if not isinstance(token, str) or not token:
+            raise APIConnectionError(
+                "Tripletex answered the session request without a token", method="PUT", path=CREATE_PATH
+            )
+        self._session.accept(token, expiration)
+        self.stats.add("sessions_created")
+        return token
+
+    # ---- the decisions ----------------------------------------------------------------------------
+
+    def _flow(
+        self, http: httpx.Client | httpx.AsyncClient, call: Call
+    ) -> Generator[Action, Any, httpx.Response]:
+        clock = self._clock
+        started = clock.monotonic()
+        retries = 0
+        rate_limit_waits = 0
+        renewed = False
+        template = path_template(call.path)
+        while True:
+            delay = self._limiter.acquire(clock.monotonic())
+            if delay > 0:
+                self.stats.add("throttle_waits")
+                self.stats.add("throttle_seconds", delay)
+                yield Sleep(delay)
+            token: str | None = (yield _NEED_TOKEN) if call.authenticated else None
+            request = self._build_request(http, call, token)
+            sent_at = time.perf_counter()
+            result = yield Send(request)
+            now = clock.monotonic()
+            elapsed = now - started
+
+            if isinstance(result, httpx.TransportError):
+                if call.idempotent or _retry.was_not_sent(result):
+                    wait = _retry.backoff_delay(retries, self._jitter())
+                    if _retry.may_retry(retries, elapsed, wait):
+                        retries += 1
+                        self.stats.add("retries")
+                        logger.warning(
+                            "%s %s failed (%s); retry %d in %.1f s",
+                            call.method,
+                            redact(call.path),
+                            type(result).__name__,
+                            retries,
+                            wait,
+                        )
+                        yield Sleep(wait)
+                        continue
+                    raise self._connection_error(call, result) from None
+                raise OutcomeUnknownError(
+                    _describe_transport_error(result),
+                    method=call.method,
+                    path=redact(call.path),
+                    params=_safe_params(call.params),
+                    body=call.body,
+                ) from None
+
+            response: httpx.Response = result
+            status = response.status_code
+            self._limiter.update(response.headers, now)
+            self.stats.record(call.method, template, status)
+            log_response(
+                call.method,
+                call.path,
+                status,
+                time.perf_counter() - sent_at,
+                response.headers.get("x-tlx-request-id"),
+                response.headers.get("x-rate-limit-remaining"),
+            )
+
+            if status == 401 and token is not None and call.renew_on_401 and not renewed:
+                # The session may have been ended elsewhere: renew once, then let the 401 stand.
+                renewed = True
+                self._session.invalidate(token)
+                continue
+            if status == 429:
+                reset = _retry.parse_reset(response.headers.get("x-rate-limit-reset"))
+                wait = _retry.rate_limit_wait(reset, rate_limit_waits)
+                if _retry.may_wait_for_rate_limit(rate_limit_waits, wait, elapsed):
+                    rate_limit_waits += 1
+                    self._limiter.block(wait, now)
+                    logger.warning(
+                        "%s %s hit the rate limit; waiting %.1f s (%s)",
+                        call.method,
+                        redact(call.path),
+                        wait,
+                        "period reset from header" if reset is not None else "no reset header, fallback wait",
+                    )
+                    yield Sleep(wait)
+                    continue
+                return response
+            if status >= 500:
+                if not call.idempotent:
+                    raise OutcomeUnknownError(
+                        f"HTTP {status} after sending",
+                        method=call.method,
+                        path=redact(call.path),
+                        params=_safe_params(call.params),
+                        body=call.body,
+                        status=status,
+                    )
+                if status in _retry.RETRY_STATUSES:
+                    wait = _retry.backoff_delay(retries, self._jitter())
+                    if _retry.may_retry(retries, elapsed, wait):
+                        retries += 1
+                        self.stats.add("retries")
+                        logger.warning(
+                            "%s %s answered %d; retry %d in %.1f s",
+                            call.method,
+                            redact(call.path),
+                            status,
+                            retries,
+                            wait,
+                        )
+                        yield Sleep(wait)
+                        continue
+            return response
+
+    def _connection_error(self, call: Call, exc: httpx.TransportError) -> APIConnectionError:
+        cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+        return cls(_describe_transport_error(exc), method=call.method, path=redact(call.path))
+
+    def _handle(self, op: Operation[R], response: httpx.Response) -> R | NotModified:
+        """Turn one final answer into the operation's result or the right exception."""
+        status = response.status_code
+        if status == 304 and op.allow_not_modified:
+            # No body to parse: the digest we sent is still the digest of the data.
+            return NotModified(op.call.headers.get("If-None-Match", ""))
+        if status >= 400:
+            raise self._status_error(op.call, response)
+        if status == 204 or not response.content:
+            return op.parse(None)
+        try:
+            body = response.json()
+        except ValueError:
+            raise APIConnectionError(
+                f"Tripletex answered {status} with a body that is not JSON",
+                method=op.call.method,
+                path=redact(op.call.path),
+            ) from None
+        return op.parse(body)
+
+    def _status_error(self, call: Call, response: httpx.Response) -> APIStatusError:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        error = make_status_error(
+            response.status_code,
+            body,
+            request_id_header=response.headers.get("x-tlx-request-id"),
+            method=call.method,
+            path=redact(call.path),
+            reason=response.reason_phrase,
+        )
+        if isinstance(error, RateLimitError):
+            error.retry_after = _retry.parse_reset(response.headers.get("x-rate-limit-reset"))
+        return error
+
+    def rate_limit(self) -> Any:
+        """What we know of the rate limit period right now (limit, remaining, seconds to reset)."""
+        return self._limiter.snapshot(self._clock.monotonic())
+
+
+def _describe_transport_error(exc: httpx.TransportError) -> str:
+    text = redact(str(exc))[:200]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -1,0 +1,138 @@
+"""Operations (a call + how to read its answer) for the resources; no I/O here.
+
+Sync and async resources both build their requests with these functions, so the two surfaces cannot
+drift apart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any, TypeVar
+
+from .._base import Operation, make_call
+from .._envelope import Page, parse_page, parse_value
+from .._exceptions import TripletexError
+from ..models import TripletexModel
+from ._specs import ResourceSpec
+
+T = TypeVar("T", bound=TripletexModel)
+Bound = TypeVar("Bound", date, int)
+
+Body = TripletexModel | Mapping[str, Any]
+
+
+class UnsupportedOperationError(TripletexError):
+    """The Tripletex endpoint does not offer this operation."""
+
+
+def require(spec: ResourceSpec[Any], capability: str) -> None:
+    if not getattr(spec, f"can_{capability}", True):
+        raise UnsupportedOperationError(f"{spec.path} does not support {capability}")
+
+
+def body_of(obj: Body) -> dict[str, Any]:
+    return obj.to_api() if isinstance(obj, TripletexModel) else dict(obj)
+
+
+def get(spec: ResourceSpec[T], id: int, fields: str | None) -> Operation[T]:
+    require(spec, "get")
+    call = make_call("GET", f"{spec.path}/{int(id)}", params={"fields": fields})
+    return Operation(call, lambda body: parse_value(body, spec.model))
+
+
+def single(path: str, model: type[T], params: Mapping[str, Any] | None = None) -> Operation[T]:
+    return Operation(make_call("GET", path, params=params), lambda body: parse_value(body, model))
+
+
+def list_page(
+    spec: ResourceSpec[T],
+    *,
+    from_: int,
+    count: int,
+    fields: str | None,
+    sorting: str | None,
+    search: Mapping[str, Any],
+    if_none_match: str | None = None,
+    path: str | None = None,
+) -> Operation[Page[T]]:
+    require(spec, "list")
+    params = {**search, "from": from_, "count": count, "fields": fields, "sorting": sorting}
+    headers = {"If-None-Match": if_none_match} if if_none_match else None
+    call = make_call("GET", path or spec.path, params=params, headers=headers)
+    return Operation(
+        call,
+        lambda body: parse_page(body, spec.model, from_, count),
+        allow_not_modified=if_none_match is not None,
+    )
+
+
+def create(spec: ResourceSpec[T], obj: Body, params: Mapping[str, Any] | None = None) -> Operation[T]:
+    require(spec, "create")
+    call = make_call("POST", spec.path, params=params, body=body_of(obj))
+    return Operation(call, lambda body: parse_value(body, spec.model))
+
+
+def update(spec: ResourceSpec[T], obj: Body, *, id: int | None, version: int | None) -> Operation[T]:
+    """PUT with ``version`` passed through: a stale version comes back as RevisionConflictError."""
+    require(spec, "update")
+    body = body_of(obj)
+    target = id if id is not None else body.get("id")
+    if target is None:
+        raise UnsupportedOperationError(f"update of {spec.path} needs an id")
+    body["id"] = int(target)
+    if version is not None:
+        body["version"] = version
+    call = make_call("PUT", f"{spec.path}/{int(target)}", body=body)
+    return Operation(call, lambda raw: parse_value(raw, spec.model))
+
+
+def delete(spec: ResourceSpec[Any], id: int) -> Operation[None]:
+    require(spec, "delete")
+    return Operation(make_call("DELETE", f"{spec.path}/{int(id)}"), lambda body: None)
+
+
+def create_many(
+    spec: ResourceSpec[T], objs: Sequence[Body], chunk: int | None, params: Mapping[str, Any] | None = None
+) -> list[Operation[list[T]]]:
+    """One POST {path}/list per chunk; the caller runs them in order."""
+    if not spec.bulk:
+        raise UnsupportedOperationError(f"{spec.path} has no bulk /list endpoint")
+    size = min(chunk or spec.bulk_chunk, spec.bulk_chunk)
+    bodies = [body_of(o) for o in objs]
+
+    def parse(body: Any) -> list[T]:
+        values = body.get("values") if isinstance(body, Mapping) else None
+        return [spec.model.model_validate(v) for v in values or []]
+
+    return [
+        Operation(make_call("POST", f"{spec.path}/list", params=params, body=bodies[i : i + size]), parse)
+        for i in range(0, len(bodies), size)
+    ]
+
+
+def windows(start: Bound, end: Bound, step: timedelta | int) -> Iterator[tuple[Bound, Bound]]:
+    """Half-open windows [a, b) covering [start, end) — Tripletex ranges are from-incl., to-excl."""
+    a = start
+    while a < end:
+        b = min(a + step, end)  # type: ignore[operator]
+        yield a, b
+        a = b
+
+
+def split(a: Bound, b: Bound) -> tuple[tuple[Bound, Bound], tuple[Bound, Bound]] | None:
+    """Halve a window that hit the 10,000-row cap; None when it cannot shrink further."""
+    if isinstance(a, date) and isinstance(b, date):
+        days = (b - a).days
+        if days < 2:
+            return None
+        mid_date = a + timedelta(days=days // 2)
+        return (a, mid_date), (mid_date, b)
+    width = int(b) - int(a)
+    if width < 2:
+        return None
+    mid = int(a) + width // 2
+    return (a, mid), (mid, b)
+
+
+def default_step(start: Bound) -> timedelta | int:
+    return timedelta(days=366 * 100) if isinstance(start, date) else 10**12
