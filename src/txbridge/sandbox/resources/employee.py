@@ -7,12 +7,10 @@ employee number unique within the company.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 
 from txbridge.sandbox import errors
-from txbridge.sandbox.context import Ctx, get_ctx, id_list
+from txbridge.sandbox.context import Ctx, CtxDep, id_list
 from txbridge.sandbox.state import Row
 
 router = APIRouter()

@@ -1,0 +1,133 @@
+"""Activity: search, get, create (one and `/list`) and `>forTimeSheet`.
+
+Tripletex makes project-specific activities through `project/projectActivity`, so `POST /activity`
+refuses `PROJECT_SPECIFIC_ACTIVITY`; the type flags (`isGeneral`, `isProjectActivity`, `isTask`) follow
+`activityType`.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Response
+
+from txbridge.sandbox import errors
+from txbridge.sandbox.context import Ctx, CtxDep, id_list
+from txbridge.sandbox.state import Row
+
+router = APIRouter()
+SCHEMA = "Activity"
+_REQUIRED = "Kan ikke være null. Cannot be null."
+CREATABLE_TYPES = ("GENERAL_ACTIVITY", "PROJECT_GENERAL_ACTIVITY", "TASK")
+
+
+def _create(ctx: Ctx, body: Row) -> Row:
+    if not body.get("name"):
+        raise errors.validation("name", _REQUIRED, errors.VALUE_VALIDATION)
+    kind = body.get("activityType")
+    if not kind:
+        raise errors.validation("activityType", _REQUIRED, errors.VALUE_VALIDATION)
+    if kind not in CREATABLE_TYPES:
+        raise errors.validation(
+            "activityType",
+            "Prosjektspesifikke aktiviteter opprettes via project/projectActivity. "
+            "Project specific activities are created through project/projectActivity.",
+        )
+    number = body.get("number")
+    if number and any(r.get("number") == number for r in ctx.company.table(SCHEMA).values()):
+        raise errors.validation(
+            "number", f"Aktivitetsnummeret {number} er i bruk. The activity number {number} is in use."
+        )
+    row: Row = {
+        "number": "",
+        "description": "",
+        "isChargeable": False,
+        "rate": 0,
+        "costPercentage": 0,
+        **body,
+        "isProjectActivity": kind != "GENERAL_ACTIVITY",
+        "isGeneral": kind == "GENERAL_ACTIVITY",
+        "isTask": kind == "TASK",
+        "isDisabled": False,
+        "deletable": True,
+    }
+    row = ctx.insert(SCHEMA, row)
+    row["displayName"] = f"{row['number']} {row['name']}".strip()
+    return row
+
+
+@router.get("/activity")
+async def search(
+    ctx: CtxDep,
+    id: str | None = None,
+    name: str | None = None,
+    number: str | None = None,
+    description: str | None = None,
+    isProjectActivity: bool | None = None,
+    isGeneral: bool | None = None,
+    isChargeable: bool | None = None,
+    isTask: bool | None = None,
+    isInactive: bool | None = None,
+) -> Response:
+    ids = id_list(id)
+
+    def flag(r: Row, key: str, wanted: bool | None) -> bool:
+        return wanted is None or bool(r.get(key)) == wanted
+
+    rows = [
+        r
+        for r in ctx.company.table(SCHEMA).values()
+        if (ids is None or r["id"] in ids)
+        and (name is None or name.lower() in str(r.get("name", "")).lower())
+        and (number is None or r.get("number") == number)
+        and (description is None or description.lower() in str(r.get("description", "")).lower())
+        and flag(r, "isProjectActivity", isProjectActivity)
+        and flag(r, "isGeneral", isGeneral)
+        and flag(r, "isChargeable", isChargeable)
+        and flag(r, "isTask", isTask)
+        and flag(r, "isDisabled", isInactive)
+    ]
+    return ctx.listing(rows, SCHEMA)
+
+
+@router.get("/activity/>forTimeSheet")
+async def for_time_sheet(ctx: CtxDep, projectId: int = Query()) -> Response:
+    """The activities hours may be registered on for this project (general activities for project 0)."""
+    if projectId:
+        ctx.get("Project", projectId)
+    project_activity = projectId != 0
+    rows = [
+        r
+        for r in ctx.company.table(SCHEMA).values()
+        if not r.get("isDisabled") and bool(r.get("isProjectActivity")) == project_activity
+    ]
+    return ctx.listing(rows, SCHEMA)
+
+
+@router.post("/activity")
+async def create(ctx: CtxDep) -> Response:
+    body = await ctx.body(SCHEMA)
+    with ctx.state.lock:
+        row = _create(ctx, body)
+    ctx.emit("activity.create", SCHEMA, row)
+    return ctx.single(row, SCHEMA, status=201)
+
+
+@router.post("/activity/list")
+async def create_list(ctx: CtxDep) -> Response:
+    bodies = await ctx.body_list(SCHEMA)
+    with ctx.state.lock:
+        rows: list[Row] = []
+        try:
+            for body in bodies:
+                rows.append(_create(ctx, body))
+        except errors.TripletexError:
+            for row in rows:  # all or nothing
+                del ctx.company.table(SCHEMA)[row["id"]]
+            raise
+    for row in rows:
+        ctx.emit("activity.create", SCHEMA, row)
+    return ctx.created_list(rows, SCHEMA)
+
+
+@router.get("/activity/{id}")
+async def get(id: int, ctx: CtxDep) -> Response:
+    return ctx.single(ctx.get(SCHEMA, id), SCHEMA)

@@ -1,0 +1,242 @@
+"""Timesheet entries: search (date range required), get, create/update (one and `/list`), delete,
+and `>totalHours`.
+
+The rules Tripletex applies to an entry:
+- employee, activity, date and hours are required; hours lie in [0, 24];
+- an employee's hours on one day add up to at most 24;
+- a project activity needs a project, a general activity may not have one;
+- the project must be open and the date within its start and end date;
+- one entry per employee, date, activity and project: a second one is a conflict (409/14000) — update
+  the existing entry instead;
+- chargeable follows the activity; the hourly rate is the activity's.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Query, Response
+
+from txbridge.sandbox import errors
+from txbridge.sandbox.context import Ctx, CtxDep, TxJSONResponse, id_list, in_range, parse_date_param
+from txbridge.sandbox.state import Row
+
+router = APIRouter()
+SCHEMA = "TimesheetEntry"
+MAX_HOURS_PER_DAY = 24
+_REQUIRED = "Kan ikke være null. Cannot be null."
+
+
+def _day(value: object) -> date:
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise errors.validation(
+            "date", "Ugyldig dato (YYYY-MM-DD). Invalid date.", errors.VALUE_VALIDATION
+        ) from None
+
+
+def _ref_id(row: Row, key: str) -> int | None:
+    value = row.get(key)
+    return value.get("id") if isinstance(value, dict) else None
+
+
+def _check(ctx: Ctx, row: Row, own_id: int | None) -> None:
+    for key in ("employee", "activity"):
+        if row.get(key) is None:
+            raise errors.validation(f"{key}.id", _REQUIRED, errors.VALUE_VALIDATION)
+    for key in ("date", "hours"):
+        if row.get(key) is None:
+            raise errors.validation(key, _REQUIRED, errors.VALUE_VALIDATION)
+    ctx.ref("Employee", row.get("employee"), "employee.id")
+    activity = ctx.ref("Activity", row.get("activity"), "activity.id")
+    project = ctx.ref("Project", row.get("project"), "project.id")
+    assert activity is not None
+    day = _day(row["date"])
+    hours = float(row["hours"])
+    if not 0 <= hours <= MAX_HOURS_PER_DAY:
+        raise errors.validation("hours", "Timer må være mellom 0 og 24. Hours must be between 0 and 24.")
+    if activity.get("isProjectActivity") and project is None:
+        raise errors.validation(
+            "project.id",
+            "Aktiviteten krever et prosjekt. The activity is a project activity and needs a project.",
+        )
+    if not activity.get("isProjectActivity") and project is not None:
+        raise errors.validation(
+            "activity.id",
+            "Aktiviteten kan ikke føres på prosjekt. "
+            "The activity is a general activity and cannot be on a project.",
+        )
+    if project is not None:
+        if project.get("isClosed"):
+            raise errors.validation("project.id", "Prosjektet er avsluttet. The project is closed.")
+        start, end = project.get("startDate"), project.get("endDate")
+        if (start and day < _day(start)) or (end and day > _day(end)):
+            raise errors.validation(
+                "date", "Datoen er utenfor prosjektets periode. The date is outside the project's period."
+            )
+    employee_id, activity_id, project_id = (
+        _ref_id(row, "employee"),
+        _ref_id(row, "activity"),
+        _ref_id(row, "project"),
+    )
+    day_total = hours
+    for other in ctx.company.table(SCHEMA).values():
+        if (
+            other["id"] == own_id
+            or _ref_id(other, "employee") != employee_id
+            or other.get("date") != day.isoformat()
+        ):
+            continue
+        if _ref_id(other, "activity") == activity_id and _ref_id(other, "project") == project_id:
+            raise errors.TripletexError(
+                409,
+                14000,
+                "Det finnes allerede en timeføring for denne ansatte, dagen, aktiviteten og prosjektet. "
+                "An entry for this employee, date, activity and project already exists.",
+                f"Duplicate timesheet entry: existing id {other['id']}",
+            )
+        day_total += float(other.get("hours") or 0)
+    if day_total > MAX_HOURS_PER_DAY:
+        raise errors.validation(
+            "hours",
+            f"Summen av timer på {day.isoformat()} overstiger 24. The hours on {day.isoformat()} exceed 24.",
+        )
+    row["date"] = day.isoformat()
+
+
+def _derive(ctx: Ctx, row: Row) -> None:
+    """Read-only fields Tripletex computes from the activity."""
+    activity = ctx.get("Activity", row["activity"]["id"])
+    chargeable = bool(activity.get("isChargeable")) and row.get("project") is not None
+    row["chargeable"] = chargeable
+    row["chargeableHours"] = row["hours"] if chargeable else 0
+    row["hourlyRate"] = activity.get("rate", 0) if chargeable else 0
+    row["locked"] = False
+
+
+def _create(ctx: Ctx, body: Row) -> Row:
+    row: Row = {"comment": "", **body}
+    _check(ctx, row, None)
+    row = ctx.insert(SCHEMA, row)
+    _derive(ctx, row)
+    return row
+
+
+def _update(ctx: Ctx, object_id: int, body: Row) -> Row:
+    row = ctx.get(SCHEMA, object_id)
+    merged = {**row, **body}
+    _check(ctx, merged, object_id)
+    body["date"] = merged["date"]
+    ctx.update(SCHEMA, row, body)
+    _derive(ctx, row)
+    return row
+
+
+@router.get("/timesheet/entry")
+async def search(
+    ctx: CtxDep,
+    dateFrom: str | None = None,
+    dateTo: str | None = None,
+    id: str | None = None,
+    employeeId: str | None = None,
+    projectId: str | None = None,
+    activityId: str | None = None,
+    comment: str | None = None,
+) -> Response:
+    start = parse_date_param(dateFrom, "dateFrom", required=True)
+    end = parse_date_param(dateTo, "dateTo", required=True)
+    ids, employees, projects, activities = (
+        id_list(id),
+        id_list(employeeId),
+        id_list(projectId),
+        id_list(activityId),
+    )
+    rows = [
+        r
+        for r in ctx.company.table(SCHEMA).values()
+        if in_range(r.get("date"), start, end)
+        and (ids is None or r["id"] in ids)
+        and (employees is None or _ref_id(r, "employee") in employees)
+        and (projects is None or _ref_id(r, "project") in projects)
+        and (activities is None or _ref_id(r, "activity") in activities)
+        and (comment is None or comment.lower() in str(r.get("comment", "")).lower())
+    ]
+    rows.sort(key=lambda r: (r["date"], r["id"]))
+    return ctx.listing(rows, SCHEMA)
+
+
+@router.get("/timesheet/entry/>totalHours")
+async def total_hours(
+    ctx: CtxDep, employeeId: int | None = None, startDate: str | None = None, endDate: str | None = None
+) -> Response:
+    """Sum of hours for an employee (default: the caller) from startDate up to, not including, endDate."""
+    employee = employeeId if employeeId is not None else ctx.session.employee_id
+    start = parse_date_param(startDate, "startDate")
+    end = parse_date_param(endDate, "endDate")
+    total = sum(
+        float(r.get("hours") or 0)
+        for r in ctx.company.table(SCHEMA).values()
+        if _ref_id(r, "employee") == employee and in_range(r.get("date"), start, end)
+    )
+    return TxJSONResponse({"value": total})
+
+
+@router.post("/timesheet/entry")
+async def create(ctx: CtxDep) -> Response:
+    body = await ctx.body(SCHEMA)
+    with ctx.state.lock:
+        row = _create(ctx, body)
+    return ctx.single(row, SCHEMA, status=201)
+
+
+@router.post("/timesheet/entry/list")
+async def create_list(ctx: CtxDep) -> Response:
+    bodies = await ctx.body_list(SCHEMA)
+    with ctx.state.lock:
+        rows: list[Row] = []
+        try:
+            for body in bodies:
+                rows.append(_create(ctx, body))
+        except errors.TripletexError:
+            for row in rows:  # all or nothing
+                del ctx.company.table(SCHEMA)[row["id"]]
+            raise
+    return ctx.created_list(rows, SCHEMA)
+
+
+@router.put("/timesheet/entry/list")
+async def update_list(ctx: CtxDep) -> Response:
+    bodies = await ctx.body_list(SCHEMA)
+    with ctx.state.lock:
+        for body in bodies:
+            if not isinstance(body.get("id"), int):
+                raise errors.validation("id", _REQUIRED, errors.VALUE_VALIDATION)
+            row = ctx.get(SCHEMA, body["id"])
+            if body.get("version") is not None and body["version"] != row["version"]:
+                raise errors.stale_version(SCHEMA, row["id"], body["version"], row["version"])
+        rows = [_update(ctx, body.pop("id"), body) for body in bodies]
+    return ctx.created_list(rows, SCHEMA, status=200)
+
+
+@router.get("/timesheet/entry/{id}")
+async def get(id: int, ctx: CtxDep) -> Response:
+    return ctx.single(ctx.get(SCHEMA, id), SCHEMA)
+
+
+@router.put("/timesheet/entry/{id}")
+async def update(id: int, ctx: CtxDep) -> Response:
+    body = await ctx.body(SCHEMA)
+    with ctx.state.lock:
+        row = _update(ctx, id, body)
+    return ctx.single(row, SCHEMA)
+
+
+@router.delete("/timesheet/entry/{id}")
+async def delete(id: int, ctx: CtxDep, version: int | None = Query(None)) -> Response:
+    with ctx.state.lock:
+        row = ctx.get(SCHEMA, id)
+        if version is not None and version != row["version"]:
+            raise errors.stale_version(SCHEMA, id, version, row["version"])
+        del ctx.company.table(SCHEMA)[id]
+    return Response(status_code=204)
