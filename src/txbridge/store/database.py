@@ -1,0 +1,111 @@
+"""The store's entry point: an engine and a session factory for one database URL, and migrations.
+
+SQLite (a file, WAL, foreign keys on) by default; PostgreSQL by URL (``postgresql+psycopg://…``).
+Nothing here runs at import: build a :class:`Database` from settings or a URL and pass it down."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from txbridge.settings import Settings
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def _prepare_sqlite(engine: Engine) -> None:
+    # pysqlite's own transaction handling starts transactions late and commits DDL on its own;
+    # take control so that every unit of work (and every migration) is one real transaction.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # Durable at each commit in WAL mode with far fewer fsyncs than FULL.
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock up front: two processes never both read, then both fail to
+        # upgrade to a write (which SQLite reports as "database is locked" without waiting).
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """One database: ``engine``, a ``sessions`` factory, :meth:`transaction` and :meth:`migrate`."""
+
+    def __init__(self, settings: Settings, *, echo: bool = False) -> None:
+        self.url = make_url(settings.database_url)
+        self.engine = self._create_engine(echo=echo)
+        self.sessions: sessionmaker[Session] = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def from_url(cls, url: str, *, echo: bool = False) -> Database:
+        return cls(Settings(database_url=url), echo=echo)
+
+    @property
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.url.get_backend_name()
+
+    def _create_engine(self, *, echo: bool) -> Engine:
+        if self.url.get_backend_name() == "sqlite":
+            database = self.url.database
+            if database and database != ":memory:":
+                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(self.url, echo=echo)
+            _prepare_sqlite(engine)
+            return engine
+        return create_engine(self.url, echo=echo, pool_pre_ping=True)
+
+    def session(self) -> Session:
+        """A new session; the caller commits or rolls back (or use :meth:`transaction`)."""
+        return self.sessions()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One short unit of work: commits on success, rolls back on error.
+
+        Use one per step that must be durable on its own (e.g. "intent recorded", then
+        "reference stored together with posting status")."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def migrate(self, revision: str = "head") -> None:
+        """Bring the schema up to ``revision`` (Alembic upgrade), in one transaction."""
+        with self.engine.begin() as connection:
+            command.upgrade(alembic_config(connection), revision)
+
+    def current_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Database({self.url.render_as_string(hide_password=True)!r})"
+
+
+def alembic_config(connection: Any = None) -> Config:
+    """Alembic configuration without an ini file: the migrations shipped in the package, run on the
+    given connection (``env.py`` uses it instead of making its own engine)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config

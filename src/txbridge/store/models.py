@@ -1,0 +1,504 @@
+"""The store's tables, in the words of the domain.
+
+Three groups: the **connection** to one Tripletex company, the **host data** a business system hands
+us (customers, product classes, products, invoices), and the **export** bookkeeping (batches, one
+posting per invoice in a batch, integration references, the integration log).
+
+Rules the database itself enforces, so "never twice" does not depend on code being careful:
+
+* one integration reference per local object (``uq_integration_reference_local``);
+* one posting per invoice and batch, and an invoice in at most one batch at a time (a partial unique
+  index over postings that are not ``removed``);
+* numbers of host objects are unique per connection.
+
+The accounting period of an invoice is derived from its invoice date (``YYYY-MM``, see
+:func:`period_of`); there is no period table because a period carries nothing but its name.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from txbridge.store.crypto import TokenCipher, mask_token
+from txbridge.store.types import ExactDecimal, UtcDateTime
+
+#: Constraint names are spelled out so Alembic migrations can refer to them on both databases.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def period_of(day: date) -> str:
+    """The accounting period (``YYYY-MM``) an invoice date falls in."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def period_bounds(period: str) -> tuple[date, date]:
+    """First day of ``period`` and first day of the next one (from-and-including, to-excluding,
+    like Tripletex's own date ranges). Raises ValueError on anything but ``YYYY-MM``."""
+    if len(period) != 7 or period[4] != "-":
+        raise ValueError(f"period must be YYYY-MM, not {period!r}")
+    year, month = int(period[:4]), int(period[5:])
+    start = date(year, month, 1)
+    end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return start, end
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as the value text with a CHECK constraint: same on SQLite and PostgreSQL, and adding a
+    # member later is a constraint change rather than an ALTER TYPE.
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Enumerations
+# --------------------------------------------------------------------------------------------------
+
+
+class Environment(enum.StrEnum):
+    PRODUCTION = "production"
+    TEST = "test"
+    SANDBOX = "sandbox"
+
+
+class ConnectionState(enum.StrEnum):
+    PENDING_APPROVAL = "pending_approval"
+    ACTIVE = "active"
+    ERROR = "error"
+    TOKEN_EXPIRED = "token_expired"  # noqa: S105 - a state name, not a secret
+
+
+class InvoiceStatus(enum.StrEnum):
+    DRAFT = "draft"
+    READY = "ready"
+
+
+class BatchStatus(enum.StrEnum):
+    PENDING = "pending"
+    EXPORTED = "exported"
+    FAILED = "failed"
+
+    @property
+    def label_nb(self) -> str:
+        return {"pending": "Ventende", "exported": "Eksportert", "failed": "Feilet"}[self.value]
+
+    @property
+    def label_en(self) -> str:
+        return {"pending": "Pending", "exported": "Exported", "failed": "Failed"}[self.value]
+
+
+class PostingStatus(enum.StrEnum):
+    PENDING = "pending"
+    #: The intent is recorded and a write to Tripletex may have happened: reconcile before resending.
+    IN_FLIGHT = "in_flight"
+    EXPORTED = "exported"
+    FAILED = "failed"
+    #: Not sent because it needs nothing (e.g. already exported).
+    SKIPPED = "skipped"
+    #: Taken out of its batch by an administrator; frees the invoice for another batch.
+    REMOVED = "removed"
+
+
+class ReferenceKind(enum.StrEnum):
+    CUSTOMER = "customer"
+    PRODUCT = "product"
+    ORDER = "order"
+    INVOICE = "invoice"
+
+
+class PaymentStatus(enum.StrEnum):
+    OUTSTANDING = "outstanding"
+    PAID = "paid"
+    CREDITED = "credited"
+
+
+class LogLevel(enum.StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+# --------------------------------------------------------------------------------------------------
+# Connection
+# --------------------------------------------------------------------------------------------------
+
+
+class Connection(Base):
+    """One connected Tripletex company. Tokens are stored encrypted (see
+    :class:`txbridge.store.crypto.TokenCipher`); only masked hints are kept in clear."""
+
+    __tablename__ = "connection"
+    __table_args__ = (
+        CheckConstraint("consecutive_failures >= 0", name="failures_not_negative"),
+        CheckConstraint("batch_size BETWEEN 1 AND 100", name="batch_size_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    environment: Mapped[Environment] = mapped_column(_enum(Environment, "environment"))
+    base_url: Mapped[str] = mapped_column(String(300))
+    consumer_token_encrypted: Mapped[str] = mapped_column(Text)
+    employee_token_encrypted: Mapped[str] = mapped_column(Text)
+    #: Masked views (``test-…c3f9``) for display without the key.
+    consumer_token_hint: Mapped[str] = mapped_column(String(40))
+    employee_token_hint: Mapped[str] = mapped_column(String(40))
+    token_expires_on: Mapped[date | None] = mapped_column(Date)
+    #: Basic-auth user: 0 for the token's own company, else an accountant's client company id.
+    tripletex_company_id: Mapped[int] = mapped_column(Integer, default=0)
+    company_name: Mapped[str | None] = mapped_column(String(300))
+    state: Mapped[ConnectionState] = mapped_column(
+        _enum(ConnectionState, "connection_state"), default=ConnectionState.PENDING_APPROVAL
+    )
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    #: Catalog id of the last error (see :mod:`txbridge.catalog`) and its detail; never secrets.
+    last_error_id: Mapped[str | None] = mapped_column(String(64))
+    last_error_detail: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    send_to_customer: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Default for invoices that do not say whether their prices include VAT.
+    prices_include_vat: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Invoices per ``POST /invoice/list`` call (Tripletex accepts at most 100).
+    batch_size: Mapped[int] = mapped_column(Integer, default=100)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    def set_tokens(self, cipher: TokenCipher, *, consumer_token: str, employee_token: str) -> None:
+        """Store both tokens encrypted (whitespace trimmed) with their masked hints."""
+        self.consumer_token_encrypted = cipher.encrypt(consumer_token)
+        self.employee_token_encrypted = cipher.encrypt(employee_token)
+        self.consumer_token_hint = mask_token(consumer_token)
+        self.employee_token_hint = mask_token(employee_token)
+
+    def consumer_token(self, cipher: TokenCipher) -> str:
+        return cipher.decrypt(self.consumer_token_encrypted)
+
+    def employee_token(self, cipher: TokenCipher) -> str:
+        return cipher.decrypt(self.employee_token_encrypted)
+
+    def __repr__(self) -> str:
+        # Deliberately lists no token columns, not even encrypted ones.
+        return (
+            f"Connection(id={self.id!r}, name={self.name!r}, environment={self.environment!r}, "
+            f"company_id={self.tripletex_company_id!r}, state={self.state!r})"
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# Host data
+# --------------------------------------------------------------------------------------------------
+
+
+class Customer(Base):
+    __tablename__ = "customer"
+    __table_args__ = (UniqueConstraint("connection_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"), index=True)
+    #: Same number as the Tripletex ``customerNumber`` it is matched on.
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(255))
+    organization_number: Mapped[str | None] = mapped_column(String(9), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    invoice_email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    address_line1: Mapped[str | None] = mapped_column(String(255))
+    address_line2: Mapped[str | None] = mapped_column(String(255))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    city: Mapped[str | None] = mapped_column(String(100))
+    country_code: Mapped[str] = mapped_column(String(2), default="NO")
+    is_private_person: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"Customer(number={self.number!r}, name={self.name!r})"
+
+
+class ProductClass(Base):
+    """Groups products and gives them their income account, by Tripletex account **number**."""
+
+    __tablename__ = "product_class"
+    __table_args__ = (UniqueConstraint("connection_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(String(255))
+    account_number: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"ProductClass(code={self.code!r}, account_number={self.account_number!r})"
+
+
+class Product(Base):
+    __tablename__ = "product"
+    __table_args__ = (UniqueConstraint("connection_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(255))
+    product_class_id: Mapped[int | None] = mapped_column(
+        ForeignKey("product_class.id", ondelete="RESTRICT"), index=True
+    )
+    #: Tripletex VAT **number** (3, 31, 33, 5, 6 …), not a VAT type id: ids differ per company.
+    vat_code: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[Decimal | None] = mapped_column(ExactDecimal(2))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    product_class: Mapped[ProductClass | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"Product(number={self.number!r}, name={self.name!r}, vat_code={self.vat_code!r})"
+
+
+class Invoice(Base):
+    __tablename__ = "invoice"
+    __table_args__ = (
+        UniqueConstraint("connection_id", "number"),
+        CheckConstraint("due_date >= invoice_date", name="due_after_invoice_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"), index=True)
+    #: The host system's invoice number (Tripletex gives the invoice its own number on export).
+    number: Mapped[str] = mapped_column(String(50))
+    invoice_date: Mapped[date] = mapped_column(Date, index=True)
+    due_date: Mapped[date] = mapped_column(Date)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
+    currency: Mapped[str] = mapped_column(String(3), default="NOK")
+    prices_include_vat: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[InvoiceStatus] = mapped_column(
+        _enum(InvoiceStatus, "invoice_status"), default=InvoiceStatus.READY
+    )
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    customer: Mapped[Customer] = relationship()
+    lines: Mapped[list[InvoiceLine]] = relationship(
+        back_populates="invoice",
+        cascade="all, delete-orphan",
+        order_by="InvoiceLine.line_no",
+        passive_deletes=True,
+    )
+
+    @property
+    def period(self) -> str:
+        return period_of(self.invoice_date)
+
+    def __repr__(self) -> str:
+        return f"Invoice(number={self.number!r}, invoice_date={self.invoice_date!r}, status={self.status!r})"
+
+
+class InvoiceLine(Base):
+    __tablename__ = "invoice_line"
+    __table_args__ = (
+        UniqueConstraint("invoice_id", "line_no"),
+        CheckConstraint("CAST(discount_percent AS NUMERIC) BETWEEN 0 AND 100", name="discount_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="CASCADE"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id", ondelete="RESTRICT"), index=True)
+    description: Mapped[str | None] = mapped_column(String(1000))
+    quantity: Mapped[Decimal] = mapped_column(ExactDecimal(4))
+    #: Incl. or excl. VAT according to the invoice's ``prices_include_vat``.
+    unit_price: Mapped[Decimal] = mapped_column(ExactDecimal(2))
+    vat_code: Mapped[int] = mapped_column(Integer)
+    discount_percent: Mapped[Decimal] = mapped_column(ExactDecimal(2), default=Decimal("0"))
+
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")
+    product: Mapped[Product | None] = relationship()
+
+    def __repr__(self) -> str:
+        return (
+            f"InvoiceLine(line_no={self.line_no!r}, quantity={self.quantity!r}, "
+            f"unit_price={self.unit_price!r})"
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# Export
+# --------------------------------------------------------------------------------------------------
+
+
+class Batch(Base):
+    """An export batch: the ready invoices of one accounting period, exported together."""
+
+    __tablename__ = "batch"
+    __table_args__ = (
+        CheckConstraint("progress_percent BETWEEN 0 AND 100", name="progress_range"),
+        Index("ix_batch_connection_id_period", "connection_id", "period"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(7))
+    status: Mapped[BatchStatus] = mapped_column(
+        _enum(BatchStatus, "batch_status"), default=BatchStatus.PENDING
+    )
+    progress_percent: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    exported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    postings: Mapped[list[Posting]] = relationship(
+        back_populates="batch", order_by="Posting.id", passive_deletes=True
+    )
+
+    def __repr__(self) -> str:
+        return (
+            f"Batch(id={self.id!r}, period={self.period!r}, status={self.status!r}, "
+            f"progress_percent={self.progress_percent!r})"
+        )
+
+
+class Posting(Base):
+    """One invoice in one batch, with its own export status, error and write intent.
+
+    Crash safety: before a write to Tripletex the export commits ``status=in_flight``, the
+    ``intent_marker`` it will write on the order/invoice, and ``intent_at``; after a crash a posting
+    still ``in_flight`` is reconciled by searching Tripletex for that marker before anything is sent
+    again. The reference and ``status=exported`` are committed in one transaction."""
+
+    __tablename__ = "posting"
+    __table_args__ = (
+        UniqueConstraint("batch_id", "invoice_id"),
+        # An invoice is in at most one batch at a time; REMOVED postings free it.
+        Index(
+            "uq_posting_invoice_in_one_batch",
+            "invoice_id",
+            unique=True,
+            sqlite_where=text("status <> 'removed'"),
+            postgresql_where=text("status <> 'removed'"),
+        ),
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"), index=True)
+    #: Null when the invoice was deleted locally after the batch was closed («Invoice is not found»).
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id", ondelete="SET NULL"))
+    invoice_number: Mapped[str] = mapped_column(String(50))
+    status: Mapped[PostingStatus] = mapped_column(
+        _enum(PostingStatus, "posting_status"), default=PostingStatus.PENDING
+    )
+    error_id: Mapped[str | None] = mapped_column(String(64))
+    message: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    intent_marker: Mapped[str | None] = mapped_column(String(100), index=True)
+    intent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    exported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    batch: Mapped[Batch] = relationship(back_populates="postings")
+    invoice: Mapped[Invoice | None] = relationship()
+
+    def __repr__(self) -> str:
+        return (
+            f"Posting(id={self.id!r}, batch_id={self.batch_id!r}, invoice_number={self.invoice_number!r}, "
+            f"status={self.status!r}, error_id={self.error_id!r})"
+        )
+
+
+class IntegrationReference(Base):
+    """Links a local object to the Tripletex object it became. Its existence is what makes an
+    invoice "already exported"."""
+
+    __tablename__ = "integration_reference"
+    __table_args__ = (
+        UniqueConstraint("connection_id", "kind", "local_id", name="uq_integration_reference_local"),
+        Index("ix_integration_reference_tripletex", "connection_id", "kind", "tripletex_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    kind: Mapped[ReferenceKind] = mapped_column(_enum(ReferenceKind, "reference_kind"))
+    #: Primary key of the local customer/product/invoice (no foreign key: one column, four tables).
+    local_id: Mapped[int] = mapped_column(Integer)
+    #: The local number, kept for display and for the log after a local delete.
+    local_number: Mapped[str] = mapped_column(String(100))
+    tripletex_id: Mapped[int | None] = mapped_column(Integer)
+    tripletex_number: Mapped[str | None] = mapped_column(String(100))
+    tripletex_version: Mapped[int | None] = mapped_column(Integer)
+    #: Invoices: the order created for them and the voucher Tripletex booked them on.
+    tripletex_order_id: Mapped[int | None] = mapped_column(Integer)
+    voucher_id: Mapped[int | None] = mapped_column(Integer)
+    voucher_number: Mapped[str | None] = mapped_column(String(50))
+    payment_status: Mapped[PaymentStatus | None] = mapped_column(_enum(PaymentStatus, "payment_status"))
+    amount_outstanding: Mapped[Decimal | None] = mapped_column(ExactDecimal(2))
+    payment_checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return (
+            f"IntegrationReference(kind={self.kind!r}, local_number={self.local_number!r}, "
+            f"tripletex_id={self.tripletex_id!r}, tripletex_number={self.tripletex_number!r})"
+        )
+
+
+class LogEntry(Base):
+    """The integration log: what happened, to which object, and why. Never holds secrets."""
+
+    __tablename__ = "log_entry"
+    __table_args__ = (Index("ix_log_entry_connection_id_at", "connection_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    connection_id: Mapped[int | None] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    level: Mapped[LogLevel] = mapped_column(_enum(LogLevel, "log_level"), default=LogLevel.INFO)
+    #: Catalog id (:mod:`txbridge.catalog`) when the entry is one of its messages.
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_key: Mapped[str | None] = mapped_column(String(100))
+    message: Mapped[str] = mapped_column(Text)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"LogEntry(at={self.at!r}, level={self.level!r}, message_id={self.message_id!r})"

@@ -1,0 +1,326 @@
+"""Small, obvious repository helpers so flows never write SQL text.
+
+Every helper takes the caller's :class:`~sqlalchemy.orm.Session` and leaves committing to the caller
+(``with database.transaction() as session: …``), so a flow decides where its transactions end."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, selectinload
+
+from txbridge.store.models import (
+    Batch,
+    BatchStatus,
+    Connection,
+    Customer,
+    IntegrationReference,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    LogEntry,
+    LogLevel,
+    Posting,
+    PostingStatus,
+    Product,
+    ProductClass,
+    ReferenceKind,
+    period_bounds,
+    utcnow,
+)
+
+# --------------------------------------------------------------------------------------------------
+# Connection and host data by number
+# --------------------------------------------------------------------------------------------------
+
+
+def connection_by_name(session: Session, name: str) -> Connection | None:
+    return session.scalar(select(Connection).where(Connection.name == name))
+
+
+def customer_by_number(session: Session, connection_id: int, number: int) -> Customer | None:
+    return session.scalar(
+        select(Customer).where(Customer.connection_id == connection_id, Customer.number == number)
+    )
+
+
+def product_class_by_code(session: Session, connection_id: int, code: str) -> ProductClass | None:
+    return session.scalar(
+        select(ProductClass).where(ProductClass.connection_id == connection_id, ProductClass.code == code)
+    )
+
+
+def product_by_number(session: Session, connection_id: int, number: str) -> Product | None:
+    return session.scalar(
+        select(Product).where(Product.connection_id == connection_id, Product.number == number)
+    )
+
+
+def invoice_by_number(session: Session, connection_id: int, number: str) -> Invoice | None:
+    return session.scalar(
+        select(Invoice).where(Invoice.connection_id == connection_id, Invoice.number == number)
+    )
+
+
+def _open_posting_exists() -> Any:
+    return exists().where(Posting.invoice_id == Invoice.id, Posting.status != PostingStatus.REMOVED)
+
+
+# --------------------------------------------------------------------------------------------------
+# Batches and postings
+# --------------------------------------------------------------------------------------------------
+
+
+def invoices_ready_for_batch(session: Session, connection_id: int, period: str) -> list[Invoice]:
+    """Invoices a batch close for ``period`` takes: ready, dated inside the period, in no batch yet."""
+    start, end = period_bounds(period)
+    return list(
+        session.scalars(
+            select(Invoice)
+            .where(
+                Invoice.connection_id == connection_id,
+                Invoice.status == InvoiceStatus.READY,
+                Invoice.invoice_date >= start,
+                Invoice.invoice_date < end,
+                ~_open_posting_exists(),
+            )
+            .order_by(Invoice.invoice_date, Invoice.number)
+        )
+    )
+
+
+def invoices_in_no_batch(session: Session, connection_id: int) -> list[Invoice]:
+    """Every invoice not in any batch (whatever its period or status): what a batch close left out."""
+    return list(
+        session.scalars(
+            select(Invoice)
+            .where(Invoice.connection_id == connection_id, ~_open_posting_exists())
+            .order_by(Invoice.invoice_date, Invoice.number)
+        )
+    )
+
+
+def create_batch(
+    session: Session,
+    connection_id: int,
+    period: str,
+    invoices: Iterable[Invoice],
+    *,
+    now: datetime | None = None,
+) -> Batch:
+    """A new pending batch for ``period`` with one pending posting per invoice. The database refuses
+    (IntegrityError) an invoice that is already in another batch."""
+    period_bounds(period)  # validates the format
+    moment = now or utcnow()
+    batch = Batch(
+        connection_id=connection_id,
+        period=period,
+        status=BatchStatus.PENDING,
+        progress_percent=0,
+        created_at=moment,
+        closed_at=moment,
+        updated_at=moment,
+    )
+    session.add(batch)
+    session.flush()
+    for invoice in invoices:
+        session.add(
+            Posting(
+                batch_id=batch.id,
+                invoice_id=invoice.id,
+                invoice_number=invoice.number,
+                status=PostingStatus.PENDING,
+                attempts=0,
+                created_at=moment,
+                updated_at=moment,
+            )
+        )
+    session.flush()
+    return batch
+
+
+def batches(session: Session, connection_id: int) -> list[Batch]:
+    return list(session.scalars(select(Batch).where(Batch.connection_id == connection_id).order_by(Batch.id)))
+
+
+def postings_of_batch(
+    session: Session, batch_id: int, statuses: Sequence[PostingStatus] | None = None
+) -> list[Posting]:
+    """The batch's postings in a stable order, with invoice, lines, products, product classes and
+    customer loaded up front (the export reads all of them)."""
+    query = (
+        select(Posting)
+        .where(Posting.batch_id == batch_id)
+        .options(
+            selectinload(Posting.invoice).selectinload(Invoice.customer),
+            selectinload(Posting.invoice)
+            .selectinload(Invoice.lines)
+            .selectinload(InvoiceLine.product)
+            .selectinload(Product.product_class),
+        )
+        .order_by(Posting.id)
+    )
+    if statuses is not None:
+        query = query.where(Posting.status.in_(list(statuses)))
+    return list(session.scalars(query))
+
+
+def open_posting_of_invoice(session: Session, invoice_id: int) -> Posting | None:
+    """The posting that holds the invoice in a batch now (not ``removed``), if any."""
+    return session.scalar(
+        select(Posting).where(Posting.invoice_id == invoice_id, Posting.status != PostingStatus.REMOVED)
+    )
+
+
+def postings_in_flight(session: Session, connection_id: int) -> list[Posting]:
+    """Postings whose write may have reached Tripletex without us knowing: reconcile these first."""
+    return list(
+        session.scalars(
+            select(Posting)
+            .join(Batch, Posting.batch_id == Batch.id)
+            .where(Batch.connection_id == connection_id, Posting.status == PostingStatus.IN_FLIGHT)
+            .order_by(Posting.id)
+        )
+    )
+
+
+def record_intent(session: Session, posting: Posting, marker: str, *, now: datetime | None = None) -> None:
+    """Mark the posting in flight with the marker about to be written to Tripletex. Commit this
+    before sending, so a crash after the send is recognisable."""
+    moment = now or utcnow()
+    posting.status = PostingStatus.IN_FLIGHT
+    posting.intent_marker = marker
+    posting.intent_at = moment
+    posting.attempts += 1
+    posting.updated_at = moment
+
+
+# --------------------------------------------------------------------------------------------------
+# Integration references
+# --------------------------------------------------------------------------------------------------
+
+
+def reference_of(
+    session: Session, connection_id: int, kind: ReferenceKind, local_id: int
+) -> IntegrationReference | None:
+    return session.scalar(
+        select(IntegrationReference).where(
+            IntegrationReference.connection_id == connection_id,
+            IntegrationReference.kind == kind,
+            IntegrationReference.local_id == local_id,
+        )
+    )
+
+
+def references_of(
+    session: Session, connection_id: int, kind: ReferenceKind, local_ids: Iterable[int] | None = None
+) -> dict[int, IntegrationReference]:
+    """References of one kind, by local id (all of them when ``local_ids`` is None)."""
+    query = select(IntegrationReference).where(
+        IntegrationReference.connection_id == connection_id, IntegrationReference.kind == kind
+    )
+    if local_ids is not None:
+        ids = list(local_ids)
+        if not ids:
+            return {}
+        query = query.where(IntegrationReference.local_id.in_(ids))
+    return {ref.local_id: ref for ref in session.scalars(query)}
+
+
+def upsert_reference(
+    session: Session,
+    connection_id: int,
+    kind: ReferenceKind,
+    local_id: int,
+    local_number: str,
+    *,
+    now: datetime | None = None,
+    **fields: Any,
+) -> IntegrationReference:
+    """Create or update the reference of a local object. ``fields`` are IntegrationReference
+    columns (``tripletex_id``, ``tripletex_number``, ``voucher_number`` …)."""
+    moment = now or utcnow()
+    unknown = set(fields) - set(IntegrationReference.__table__.columns.keys())
+    if unknown:
+        raise TypeError(f"unknown reference fields: {sorted(unknown)}")
+    reference = reference_of(session, connection_id, kind, local_id)
+    if reference is None:
+        reference = IntegrationReference(
+            connection_id=connection_id,
+            kind=kind,
+            local_id=local_id,
+            local_number=local_number,
+            created_at=moment,
+        )
+        session.add(reference)
+    reference.local_number = local_number
+    reference.updated_at = moment
+    for name, value in fields.items():
+        setattr(reference, name, value)
+    session.flush()
+    return reference
+
+
+def clear_reference(session: Session, connection_id: int, kind: ReferenceKind, local_id: int) -> bool:
+    """Delete the reference (administrator re-export). True if there was one."""
+    reference = reference_of(session, connection_id, kind, local_id)
+    if reference is None:
+        return False
+    session.delete(reference)
+    session.flush()
+    return True
+
+
+# --------------------------------------------------------------------------------------------------
+# Integration log
+# --------------------------------------------------------------------------------------------------
+
+
+def add_log(
+    session: Session,
+    connection_id: int | None,
+    message: str,
+    *,
+    level: LogLevel = LogLevel.INFO,
+    message_id: str | None = None,
+    object_type: str | None = None,
+    object_key: str | None = None,
+    detail: str | None = None,
+    now: datetime | None = None,
+) -> LogEntry:
+    """Append to the integration log. Callers pass texts without secrets."""
+    entry = LogEntry(
+        at=now or utcnow(),
+        connection_id=connection_id,
+        level=level,
+        message_id=message_id,
+        object_type=object_type,
+        object_key=object_key,
+        message=message,
+        detail=detail,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def log_entries(
+    session: Session,
+    connection_id: int | None = None,
+    *,
+    object_type: str | None = None,
+    object_key: str | None = None,
+    limit: int = 100,
+) -> list[LogEntry]:
+    """Newest first."""
+    query = select(LogEntry)
+    if connection_id is not None:
+        query = query.where(LogEntry.connection_id == connection_id)
+    if object_type is not None:
+        query = query.where(LogEntry.object_type == object_type)
+    if object_key is not None:
+        query = query.where(LogEntry.object_key == object_key)
+    return list(session.scalars(query.order_by(LogEntry.at.desc(), LogEntry.id.desc()).limit(limit)))
