@@ -1,0 +1,131 @@
+"""The sandbox app factory: ``create_app()`` builds a fresh, isolated Tripletex emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from txbridge.sandbox import errors
+from txbridge.sandbox.clock import SandboxClock
+from txbridge.sandbox.control import router as control_router
+from txbridge.sandbox.faults import ConnectionRegistry
+from txbridge.sandbox.middleware import RequestAuth, TripletexMiddleware
+from txbridge.sandbox.resources import ROUTER_MODULES
+from txbridge.sandbox.spec_index import SpecIndex, load_index
+from txbridge.sandbox.state import SandboxState
+
+ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
+
+
+def create_app(
+    *,
+    clock: SandboxClock | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    state: SandboxState | None = None,
+    spec_index: SpecIndex | None = None,
+) -> FastAPI:
+    """A new sandbox with its own state. ``sleep`` serves delay faults (inject a fake one in tests)."""
+    state = state or SandboxState(clock or SandboxClock())
+    index = spec_index or load_index()
+    app = FastAPI(
+        title="Tripletex sandbox",
+        description="An offline emulator of the Tripletex API v2.",
+        docs_url="/_sandbox/docs",
+        redoc_url=None,
+        openapi_url="/_sandbox/openapi.json",
+    )
+    app.state.sandbox = state
+    app.state.spec_index = index
+    app.state.connections = None  # set by txbridge.sandbox.server to drop sockets for real
+
+    for name in ROUTER_MODULES:
+        try:
+            module = importlib.import_module(f"txbridge.sandbox.resources.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"txbridge.sandbox.resources.{name}":
+                raise
+            continue  # a resource another part of the work has not delivered yet
+        app.include_router(module.router, prefix="/v2")
+    app.include_router(control_router)
+
+    async def not_emulated(request: Request) -> Response:
+        path = request.url.path.removeprefix("/v2")
+        known_path, operation = index.find_operation(request.method, path)
+        if operation is not None:
+            raise errors.TripletexError(
+                404,
+                6000,
+                "Sandkassen emulerer ikke dette endepunktet. The sandbox does not emulate this endpoint.",
+                f"{request.method} /v2{operation.template} ({operation.operation_id}) exists in the "
+                "Tripletex API but is not emulated by the sandbox; see the README for what is.",
+            )
+        if known_path:
+            raise errors.TripletexError(
+                405,
+                4000,
+                "Metoden er ikke tillatt. Method not allowed.",
+                f"{request.method} not allowed on {path}",
+            )
+        raise errors.TripletexError(
+            404, 6000, "Fant ikke endepunktet. No such endpoint.", f"No endpoint {request.method} /v2{path}"
+        )
+
+    app.add_api_route("/v2/{rest:path}", not_emulated, methods=ALL_METHODS, include_in_schema=False)
+
+    app.add_exception_handler(RequestValidationError, _validation_handler)
+    app.add_exception_handler(StarletteHTTPException, _http_handler)
+    app.add_middleware(
+        TripletexMiddleware,
+        state=state,
+        sleep=sleep,
+        connections=lambda: _connections(app),
+    )
+    return app
+
+
+def _connections(app: FastAPI) -> ConnectionRegistry | None:
+    registry: ConnectionRegistry | None = app.state.connections
+    return registry
+
+
+def _request_id(request: Request) -> str:
+    auth: RequestAuth | None = getattr(request.state, "tx", None)
+    return auth.request_id if auth is not None else ""
+
+
+async def _validation_handler(request: Request, exc: Exception) -> Response:
+    """FastAPI's parameter errors in Tripletex's words: path → 400/12000, query → 422/21000."""
+    assert isinstance(exc, RequestValidationError)
+    messages: list[errors.ValidationMessage] = []
+    kind = errors.PARAM
+    for err in exc.errors():
+        loc: list[Any] = list(err.get("loc", ()))
+        where = loc[0] if loc else ""
+        name = ".".join(str(p) for p in loc[1:]) or str(where)
+        if where == "path":
+            kind = errors.PATH_PARAM
+        missing = err.get("type") == "missing"
+        if missing:
+            kind = errors.VALUE_VALIDATION
+        text = (
+            "Kan ikke være null. Cannot be null."
+            if missing
+            else f"Ugyldig verdi. Invalid value: {err.get('msg')}"
+        )
+        messages.append(errors.ValidationMessage(name, text))
+    error = errors.validations(messages, kind)
+    return JSONResponse(error.body(_request_id(request)), status_code=error.status)
+
+
+async def _http_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: 6000, 405: 4000}.get(exc.status_code, 4000)
+    body = errors.error_body(exc.status_code, code, str(exc.detail), _request_id(request))
+    return JSONResponse(body, status_code=exc.status_code)

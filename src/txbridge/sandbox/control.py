@@ -1,0 +1,166 @@
+"""The sandbox's own control API under ``/_sandbox`` (never under ``/v2``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from txbridge.sandbox.companies import create_company
+from txbridge.sandbox.state import Fault, SandboxState
+
+router = APIRouter(prefix="/_sandbox")
+
+
+def _state(request: Request) -> SandboxState:
+    state: SandboxState = request.app.state.sandbox
+    return state
+
+
+class NewCompany(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    name: str = "Sandkasse AS"
+    accountant_clients: int = Field(0, alias="accountantClients", ge=0, le=50)
+    bank_account: bool = Field(True, alias="bankAccount")
+    consumer_token: str | None = Field(None, alias="consumerToken")
+    employee_token_expires: str | None = Field(None, alias="employeeTokenExpires")
+
+
+@router.post("/companies", status_code=201)
+async def new_company(request: Request, body: NewCompany | None = None) -> dict[str, Any]:
+    body = body or NewCompany()
+    expires = (
+        datetime.fromisoformat(body.employee_token_expires).date() if body.employee_token_expires else None
+    )
+    created = create_company(
+        _state(request),
+        name=body.name,
+        accountant_clients=body.accountant_clients,
+        bank_account=body.bank_account,
+        consumer_token=body.consumer_token,
+        employee_token_expires=expires,
+    )
+    return created.to_json()
+
+
+@router.post("/reset", status_code=204)
+async def reset(request: Request) -> None:
+    _state(request).reset()
+
+
+class RateLimitBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    limit: int = Field(ge=1)
+    period: float = Field(gt=0, description="seconds")
+    company_id: int | None = Field(None, alias="companyId")
+
+
+@router.put("/rate-limit")
+async def set_rate_limit(request: Request, body: RateLimitBody) -> dict[str, Any]:
+    state = _state(request)
+    with state.lock:
+        limits = state.rate_limits
+        if body.company_id is None:
+            limits.limit, limits.period = body.limit, body.period
+            limits.per_company.clear()
+        else:
+            limits.per_company[body.company_id] = (body.limit, body.period)
+        limits.windows.clear()
+    return {"limit": body.limit, "period": body.period, "companyId": body.company_id}
+
+
+class ClockBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    now: datetime | None = None
+    advanceSeconds: float | None = None
+    reset: bool = False
+
+
+@router.put("/clock")
+async def set_clock(request: Request, body: ClockBody) -> dict[str, Any]:
+    clock = _state(request).clock
+    if body.reset:
+        clock.reset()
+    if body.now is not None:
+        clock.set(body.now)
+    if body.advanceSeconds is not None:
+        clock.advance(timedelta(seconds=body.advanceSeconds))
+    return {"now": clock.now().astimezone(UTC).isoformat()}
+
+
+@router.get("/clock")
+async def get_clock(request: Request) -> dict[str, Any]:
+    return {"now": _state(request).clock.now().astimezone(UTC).isoformat()}
+
+
+@router.get("/webhook-deliveries")
+async def webhook_deliveries(request: Request) -> dict[str, Any]:
+    state = _state(request)
+    with state.lock:
+        return {"values": list(state.webhook_deliveries)}
+
+
+class FaultBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    method: str = "*"
+    path: str = Field(description="fnmatch pattern on the request path, e.g. /v2/invoice*")
+    kind: Literal["status", "delay", "drop", "drop_after_commit"]
+    count: int = Field(1, ge=1)
+    status: int = Field(503, ge=500, le=599)
+    delay_seconds: float = Field(0.0, alias="delaySeconds", ge=0, le=120)
+
+
+@router.post("/faults", status_code=201)
+async def add_fault(request: Request, body: FaultBody) -> dict[str, Any]:
+    state = _state(request)
+    with state.lock:
+        fault = Fault(
+            id=state.new_id(),
+            method=body.method.upper(),
+            path=body.path,
+            kind=body.kind,
+            remaining=body.count,
+            status=body.status,
+            delay_seconds=body.delay_seconds,
+        )
+        state.faults.append(fault)
+    return fault.to_json()
+
+
+@router.get("/faults")
+async def list_faults(request: Request) -> dict[str, Any]:
+    state = _state(request)
+    with state.lock:
+        return {"values": [f.to_json() for f in state.faults]}
+
+
+@router.delete("/faults", status_code=204)
+async def clear_faults(request: Request) -> None:
+    state = _state(request)
+    with state.lock:
+        state.faults.clear()
+
+
+@router.get("/stats")
+async def stats(request: Request, companyId: int | None = None) -> dict[str, Any]:
+    state = _state(request)
+    with state.lock:
+        rows = [
+            {"companyId": c, "method": m, "path": p, "count": n}
+            for (c, m, p), n in sorted(state.stats.items())
+            if companyId is None or c == companyId
+        ]
+    return {"total": sum(r["count"] for r in rows), "values": rows}
+
+
+@router.delete("/stats", status_code=204)
+async def clear_stats(request: Request) -> None:
+    state = _state(request)
+    with state.lock:
+        state.stats.clear()

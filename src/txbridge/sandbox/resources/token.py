@@ -1,0 +1,104 @@
+"""Sessions: ``PUT /token/session/:create``, ``GET /token/session/>whoAmI``,
+``DELETE /token/session/{token}``."""
+
+from __future__ import annotations
+
+import secrets
+
+from fastapi import APIRouter, Request, Response
+
+from txbridge.sandbox import errors
+from txbridge.sandbox.context import CtxDep, TxJSONResponse, parse_date_param
+from txbridge.sandbox.query import Renderer, parse_fields
+from txbridge.sandbox.state import SandboxState, Session
+
+router = APIRouter()
+
+
+@router.put("/token/session/:create")
+async def create_session(request: Request) -> Response:
+    state: SandboxState = request.app.state.sandbox
+    params = request.query_params
+    consumer = params.get("consumerToken") or ""
+    employee = params.get("employeeToken") or ""
+    for name, given in (("consumerToken", consumer), ("employeeToken", employee)):
+        if not given:
+            raise errors.validation(name, "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION)
+    expiration = parse_date_param(params.get("expirationDate"), "expirationDate", required=True)
+    assert expiration is not None
+    with state.lock:
+        token = state.employee_tokens.get(employee)
+        if consumer not in state.consumer_tokens or token is None or token.consumer_token != consumer:
+            raise errors.authentication(
+                "Invalid consumer token or employee token, or they do not belong together."
+            )
+        today = state.clock.today_oslo()
+        if token.expiration_date is not None and token.expiration_date <= today:
+            raise errors.authentication(f"The employee token expired on {token.expiration_date}.")
+        if expiration <= today:
+            raise errors.validation(
+                "expirationDate",
+                "Utløpsdato må være i fremtiden. The expiration date must be in the future.",
+                errors.VALUE_VALIDATION,
+            )
+        session = Session(
+            id=state.new_id(),
+            token=_session_token(),
+            consumer_token=consumer,
+            employee_token=employee,
+            company_id=token.company_id,
+            employee_id=token.employee_id,
+            expiration_date=expiration,
+        )
+        state.sessions[session.token] = session
+    host = request.headers.get("host", "localhost")
+    value: dict[str, object] = {
+        "id": session.id,
+        "version": 0,
+        "url": f"{host}/v2/token/session/{session.id}",
+        "consumerToken": {"id": 0, "url": f"{host}/v2/token/consumer/0"},
+        "employeeToken": {"id": 0, "url": f"{host}/v2/token/employee/0"},
+        "expirationDate": expiration.isoformat(),
+        "token": session.token,
+    }
+    return TxJSONResponse({"value": value})
+
+
+def _session_token() -> str:
+    # Real session tokens are opaque base64-like strings.
+    return secrets.token_urlsafe(32)
+
+
+@router.get("/token/session/>whoAmI")
+async def who_am_i(ctx: CtxDep) -> Response:
+    own = ctx.state.companies[ctx.session.company_id]
+    info = {
+        "employeeId": ctx.session.employee_id,
+        "actualEmployeeId": ctx.session.employee_id,
+        "employee": {"id": ctx.session.employee_id},
+        "companyId": ctx.company.id,
+        "company": {"id": ctx.company.id},
+        "language": "NO",
+        "loggedInWithConnect": False,
+        "employeeIsProxy": False,
+    }
+    tree = parse_fields(ctx.request.query_params.get("fields"))
+    ctx.renderer.check("LoggedInUserInfo", tree)
+    # The employee lives in the token owner's own company, even when acting for a client.
+    renderer = Renderer(ctx.index, own, ctx.renderer.url_base) if "employee" in tree else ctx.renderer
+    out = renderer.render(info, "LoggedInUserInfo", tree)
+    if "company" in tree and tree["company"] is not None:
+        out["company"] = ctx.renderer.render(
+            ctx.company.table("Company")[ctx.company.id], "Company", tree["company"] or {"*": None}
+        )
+    return TxJSONResponse({"value": out})
+
+
+@router.delete("/token/session/{token}")
+async def delete_session(token: str, ctx: CtxDep) -> Response:
+    with ctx.state.lock:
+        session = ctx.state.sessions.get(token)
+        if session is None or session.company_id != ctx.session.company_id:
+            raise errors.not_found("SessionToken", "…")  # never echo a token
+        del ctx.state.sessions[token]
+    return Response(status_code=204)

@@ -1,0 +1,196 @@
+"""All sandbox state lives in one :class:`SandboxState` made by the app factory (never at import).
+
+Companies are isolated: each :class:`CompanyState` holds its own tables, keyed by the spec's schema
+name (``"Customer"``, ``"Order"`` …) and then by object id. Ids come from one counter per sandbox, so
+an id never exists in two companies (as in Tripletex).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import itertools
+import secrets
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+from txbridge.sandbox.clock import SandboxClock, oslo_midnight
+
+Row = dict[str, Any]
+# (company, event name such as "customer.create", object id, rendered object or None on delete)
+EventListener = Callable[["CompanyState", str, int, "Row | None"], None]
+
+DEFAULT_RATE_LIMIT = 10_000
+DEFAULT_RATE_PERIOD_SECONDS = 60.0
+MAX_RESULT_SIZE = 10_000
+
+
+@dataclass(slots=True)
+class CompanyState:
+    id: int
+    name: str
+    tables: dict[str, dict[int, Row]] = field(default_factory=dict)
+    accountant_client_ids: set[int] = field(default_factory=set)
+    owner_employee_id: int = 0
+    # Posting rules: VAT type number -> default income account number (Tripletex decides per line).
+    default_income_account: dict[str, int] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def table(self, schema: str) -> dict[int, Row]:
+        t = self.tables.get(schema)
+        if t is None:
+            t = self.tables[schema] = {}
+        return t
+
+    def next_number(self, name: str, start: int = 1) -> int:
+        value = self.counters.get(name, start)
+        self.counters[name] = value + 1
+        return value
+
+    def find(self, schema: str, **equals: Any) -> Iterator[Row]:
+        for row in self.table(schema).values():
+            if all(row.get(k) == v for k, v in equals.items()):
+                yield row
+
+
+@dataclass(slots=True)
+class EmployeeToken:
+    token: str
+    consumer_token: str
+    company_id: int
+    employee_id: int
+    expiration_date: date | None
+
+
+@dataclass(slots=True)
+class Session:
+    id: int
+    token: str
+    consumer_token: str
+    employee_token: str
+    company_id: int
+    employee_id: int
+    expiration_date: date
+
+    def expired(self, now: datetime) -> bool:
+        return now >= oslo_midnight(self.expiration_date)
+
+
+FaultKind = Literal["status", "delay", "drop", "drop_after_commit"]
+
+
+@dataclass(slots=True)
+class Fault:
+    id: int
+    method: str  # "*" for any
+    path: str  # fnmatch pattern on the full path, e.g. "/v2/invoice*"
+    kind: FaultKind
+    remaining: int
+    status: int = 503
+    delay_seconds: float = 0.0
+
+    def matches(self, method: str, path: str) -> bool:
+        return (self.method in ("*", method)) and fnmatch.fnmatchcase(path, self.path)
+
+    def to_json(self) -> Row:
+        return {
+            "id": self.id,
+            "method": self.method,
+            "path": self.path,
+            "kind": self.kind,
+            "remaining": self.remaining,
+            "status": self.status,
+            "delaySeconds": self.delay_seconds,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RateStatus:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_seconds: int
+
+
+@dataclass(slots=True)
+class RateLimits:
+    """Fixed windows per (consumer token, employee token); limit/period per company or global."""
+
+    limit: int = DEFAULT_RATE_LIMIT
+    period: float = DEFAULT_RATE_PERIOD_SECONDS
+    per_company: dict[int, tuple[int, float]] = field(default_factory=dict)
+    windows: dict[tuple[str, str], list[float]] = field(default_factory=dict)  # [start, used]
+
+    def hit(self, key: tuple[str, str], company_id: int, now: float) -> RateStatus:
+        limit, period = self.per_company.get(company_id, (self.limit, self.period))
+        window = self.windows.get(key)
+        if window is None or now - window[0] >= period:
+            window = self.windows[key] = [now, 0.0]
+        reset = max(0, int(window[0] + period - now + 0.999))
+        if window[1] >= limit:
+            return RateStatus(False, limit, 0, reset)
+        window[1] += 1
+        return RateStatus(True, limit, int(limit - window[1]), reset)
+
+
+class SandboxState:
+    """Everything one sandbox app knows. Guard mutations with ``lock``."""
+
+    def __init__(self, clock: SandboxClock) -> None:
+        self.clock = clock
+        self.lock = threading.RLock()
+        self._ids = itertools.count(1001)
+        self._company_ids = itertools.count(100_001)
+        self.companies: dict[int, CompanyState] = {}
+        self.consumer_tokens: set[str] = set()
+        self.employee_tokens: dict[str, EmployeeToken] = {}
+        self.sessions: dict[str, Session] = {}
+        self.rate_limits = RateLimits()
+        self.faults: list[Fault] = []
+        self.stats: Counter[tuple[int, str, str]] = Counter()
+        self.webhook_deliveries: list[Row] = []
+        self.event_listeners: list[EventListener] = []
+        self.max_result_size = MAX_RESULT_SIZE
+        # Free-form room for other modules (e.g. webhooks) to keep their own per-sandbox state.
+        self.extensions: dict[str, Any] = {}
+
+    def new_id(self) -> int:
+        return next(self._ids)
+
+    def new_company_id(self) -> int:
+        return next(self._company_ids)
+
+    @staticmethod
+    def new_token(prefix: str = "test-") -> str:
+        return prefix + secrets.token_urlsafe(24)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.companies.clear()
+            self.consumer_tokens.clear()
+            self.employee_tokens.clear()
+            self.sessions.clear()
+            self.rate_limits = RateLimits()
+            self.faults.clear()
+            self.stats.clear()
+            self.webhook_deliveries.clear()
+            self.extensions.clear()
+            self.clock.reset()
+
+    def take_fault(self, method: str, path: str) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if fault.matches(method, path):
+                    fault.remaining -= 1
+                    if fault.remaining <= 0:
+                        self.faults.remove(fault)
+                    return fault
+        return None
+
+    def emit(self, company: CompanyState, event: str, object_id: int, value: Row | None) -> None:
+        for listener in list(self.event_listeners):
+            listener(company, event, object_id, value)
