@@ -37,7 +37,7 @@ URL_PATHS: dict[str, str] = {
     "Project": "project",
     "Activity": "activity",
     "TimesheetEntry": "timesheet/entry",
-    "EventSubscription": "event/subscription",
+    "Subscription": "event/subscription",
     "Currency": "currency",
     "Address": "address",
     "SessionToken": "token/session",
