@@ -1,0 +1,530 @@
+"""Every message the engine shows a user, in one place.
+
+Each entry has a stable id (used in postings, the integration log and the troubleshooter), a text in
+Norwegian (bokmål) and English, the cause and the fix in both languages, and named placeholders
+(``{account}``) filled in by :func:`render`. Ids never change meaning once released: stored postings
+and log entries refer to them.
+
+The first entries are the ones Telaris-style users already know (the seed's error list); the rest are
+what the export, the intake and the troubleshooter need."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One rendered catalog message."""
+
+    id: str
+    nb: str
+    en: str
+    cause_nb: str
+    cause_en: str
+    fix_nb: str
+    fix_en: str
+
+    def __str__(self) -> str:
+        return f"{self.nb} / {self.en}"
+
+    def text(self, language: str = "nb") -> str:
+        return self.en if language == "en" else self.nb
+
+    def fix(self, language: str = "nb") -> str:
+        return self.fix_en if language == "en" else self.fix_nb
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A catalog entry before its placeholders are filled in."""
+
+    id: str
+    nb: str
+    en: str
+    cause_nb: str
+    cause_en: str
+    fix_nb: str
+    fix_en: str
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return (self.nb, self.en, self.cause_nb, self.cause_en, self.fix_nb, self.fix_en)
+
+    @property
+    def placeholders(self) -> frozenset[str]:
+        """Names used anywhere in the entry."""
+        return frozenset(name for text in self.texts for name in placeholders_in(text))
+
+
+class CatalogError(LookupError):
+    """A message id that is not in the catalog, or parameters that do not fit it (a programming error)."""
+
+
+def placeholders_in(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+def _entries(*entries: Entry) -> Mapping[str, Entry]:
+    by_id: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.id in by_id:
+            raise CatalogError(f"duplicate catalog id {entry.id!r}")
+        by_id[entry.id] = entry
+    return MappingProxyType(by_id)
+
+
+E = Entry
+
+CATALOG: Mapping[str, Entry] = _entries(
+    # ---- The seed's list -----------------------------------------------------------------------
+    E(
+        "account_not_found",
+        "Konto {account} ble ikke funnet i Tripletex",
+        "Account {account} was not found in Tripletex",
+        "Kontonummeret fra varegruppen finnes ikke i kontoplanen i Tripletex.",
+        "The account number from the product class does not exist in Tripletex's chart of accounts.",
+        "Opprett konto {account} i Tripletex, eller endre kontonummeret på varegruppen, og eksporter "
+        "bunten på nytt.",
+        "Add account {account} in Tripletex, or change the account number on the product class, then "
+        "export the batch again.",
+    ),
+    E(
+        "invoice_not_found",
+        "Faktura {invoice} finnes ikke",
+        "Invoice {invoice} is not found",
+        "Posteringen viser til en faktura som ikke lenger finnes her.",
+        "The posting refers to an invoice that no longer exists here.",
+        "Sjekk innholdet i bunten, og om fakturaen er slettet eller endret.",
+        "Check the contents of the batch and whether the invoice has been deleted or changed.",
+    ),
+    E(
+        "invoice_already_exported",
+        "Faktura {invoice} er allerede eksportert (Tripletex-faktura {tripletex_number})",
+        "Invoice {invoice} is already exported (Tripletex invoice {tripletex_number})",
+        "Fakturaen har allerede en integrasjonsreferanse til Tripletex, så den sendes ikke igjen.",
+        "The invoice already has an integration reference to Tripletex, so it is not sent again.",
+        "Ingen handling trengs hvis fakturaen er i Tripletex. Skal den eksporteres på nytt, må en "
+        "administrator fjerne referansen og tilbakestille bunten.",
+        "No action is needed if the invoice is in Tripletex. To export it again, an administrator must "
+        "clear the reference and reset the batch.",
+    ),
+    E(
+        "authentication_unsuccessful",
+        "Autentiseringen mot Tripletex mislyktes",
+        "The integration authentication was unsuccessful",
+        "Ansattnøkkelen (employee token) eller forbrukernøkkelen er feil eller utløpt, eller hører til et "
+        "annet miljø (test/produksjon).",
+        "The employee token or consumer token is wrong or expired, or belongs to another environment "
+        "(test/production).",
+        "Sjekk nøklene i integrasjonsinnstillingene og under API-tilgang i Tripletex; lim inn en ny "
+        "ansattnøkkel og test tilkoblingen.",
+        "Check the tokens in the integration settings and under API access in Tripletex; paste a new "
+        "employee token and test the connection.",
+    ),
+    E(
+        "integration_error_state",
+        "Integrasjonen er i feiltilstand",
+        "The integration is in error state",
+        "Integrasjonen ble stoppet etter {failures} feil på rad (siste: {last_error}).",
+        "The integration was stopped after {failures} errors in a row (last: {last_error}).",
+        "Se loggen, rett feilen og aktiver integrasjonen igjen med `txbridge connection reactivate`.",
+        "Check the log, fix the error and reactivate the integration with `txbridge connection reactivate`.",
+    ),
+    E(
+        "too_many_requests",
+        "Tripletex svarte med for mange forespørsler",
+        "Integration returned with too many requests",
+        "API-grensen i Tripletex er nådd for denne ansattnøkkelen.",
+        "The Tripletex API limit is reached for this employee token.",
+        "Vent og prøv igjen senere; eksporten fortsetter av seg selv når grensen nullstilles.",
+        "Wait and try again later; the export resumes by itself when the limit resets.",
+    ),
+    E(
+        "customer_number_in_use",
+        "Kundenummer {number} er allerede i bruk",
+        "The customer number {number} is already in use",
+        "Kunde {number} ({name}) er ikke riktig koblet: kundenummeret tilhører en annen kunde i Tripletex "
+        "({tripletex_name}).",
+        "Customer {number} ({name}) is not linked correctly: the number belongs to another customer in "
+        "Tripletex ({tripletex_name}).",
+        "Slå opp kunden i Tripletex og se hvilket kundenummer den har; rett kundenummeret her eller i "
+        "Tripletex, og eksporter på nytt.",
+        "Look up the customer in Tripletex and see which customer number it has; correct the number here "
+        "or in Tripletex, then export again.",
+    ),
+    # ---- Customers -------------------------------------------------------------------------------
+    E(
+        "duplicate_organization_number",
+        "Organisasjonsnummer {organization_number} brukes av flere kunder ({customers})",
+        "Organisation number {organization_number} is used by several customers ({customers})",
+        "Flere kunder har samme organisasjonsnummer, så det er uklart hvilken kunde i Tripletex de "
+        "hører til.",
+        "Several customers share one organisation number, so it is unclear which Tripletex customer they "
+        "belong to.",
+        "Slå sammen kundene eller rett organisasjonsnummeret på den som er feil, og eksporter på nytt.",
+        "Merge the customers or correct the organisation number on the wrong one, then export again.",
+    ),
+    E(
+        "customer_missing_data",
+        "Kunde {customer} mangler {field}",
+        "Customer {customer} is missing {field}",
+        "Tripletex trenger {field} for å opprette kunden.",
+        "Tripletex needs {field} to create the customer.",
+        "Fyll inn {field} på kunden og eksporter på nytt.",
+        "Fill in {field} on the customer and export again.",
+    ),
+    E(
+        "customer_not_created",
+        "Kunde {customer} kunne ikke opprettes i Tripletex: {detail}",
+        "Customer {customer} could not be created in Tripletex: {detail}",
+        "Tripletex avviste kunden.",
+        "Tripletex refused the customer.",
+        "Rett kundedataene etter meldingen fra Tripletex og eksporter på nytt.",
+        "Correct the customer data as Tripletex's message says, then export again.",
+    ),
+    # ---- Products, accounts and VAT ---------------------------------------------------------------
+    E(
+        "product_not_found",
+        "Vare {product} på faktura {invoice} finnes ikke",
+        "Product {product} on invoice {invoice} is not found",
+        "Fakturalinjen viser til en vare som ikke er registrert.",
+        "The invoice line refers to a product that is not registered.",
+        "Registrer varen (eller rett varenummeret på linjen) og eksporter på nytt.",
+        "Register the product (or correct the product number on the line), then export again.",
+    ),
+    E(
+        "product_class_missing",
+        "Vare {product} har ingen varegruppe",
+        "Product {product} has no product class",
+        "Kontoen en fakturalinje føres på hentes fra varens varegruppe.",
+        "The account an invoice line is posted to comes from the product's product class.",
+        "Gi varen en varegruppe og eksporter på nytt.",
+        "Give the product a product class, then export again.",
+    ),
+    E(
+        "product_class_without_account",
+        "Varegruppe {product_class} har ikke noe kontonummer",
+        "Product class {product_class} has no account number",
+        "Uten kontonummer vet ikke integrasjonen hvilken konto i Tripletex linjen skal føres på.",
+        "Without an account number the integration cannot tell which Tripletex account to post the line to.",
+        "Sett kontonummeret på varegruppen (det må finnes i kontoplanen i Tripletex).",
+        "Set the account number on the product class (it must exist in Tripletex's chart of accounts).",
+    ),
+    E(
+        "product_not_created",
+        "Vare {product} kunne ikke opprettes i Tripletex: {detail}",
+        "Product {product} could not be created in Tripletex: {detail}",
+        "Tripletex avviste varen.",
+        "Tripletex refused the product.",
+        "Rett varedataene etter meldingen fra Tripletex og eksporter på nytt.",
+        "Correct the product data as Tripletex's message says, then export again.",
+    ),
+    E(
+        "vat_type_missing_on_account",
+        "Konto {account} har ingen mva-kode i Tripletex",
+        "Account {account} has no VAT type in Tripletex",
+        "Mva på en postering arves fra mva-koden på kontoen i Tripletex; integrasjonen sender ikke "
+        "mva-sats selv.",
+        "The VAT of a posting is inherited from the VAT type on the account in Tripletex; the integration "
+        "does not send a VAT rate itself.",
+        "Sett riktig mva-kode på konto {account} i Tripletex (Kontoplan) og eksporter på nytt.",
+        "Set the right VAT type on account {account} in Tripletex (chart of accounts), then export again.",
+    ),
+    E(
+        "vat_code_mismatch",
+        "Mva-kode {vat_code} på linjen passer ikke med mva-kode {account_vat_code} på konto {account}",
+        "VAT code {vat_code} on the line does not match VAT code {account_vat_code} on account {account}",
+        "Tripletex fører da linjen på standardkontoen for mva-kode {vat_code}, ikke på konto {account}.",
+        "Tripletex then posts the line to the default account for VAT code {vat_code}, not to account "
+        "{account}.",
+        "Bruk en varegruppe med en konto som har mva-kode {vat_code}, eller rett mva-koden på kontoen "
+        "i Tripletex.",
+        "Use a product class whose account has VAT code {vat_code}, or correct the VAT type on the "
+        "account in Tripletex.",
+    ),
+    E(
+        "vat_code_unknown",
+        "Mva-kode {vat_code} finnes ikke i Tripletex",
+        "VAT code {vat_code} does not exist in Tripletex",
+        "Mva-koden på varen eller linjen er ikke en utgående mva-kode Tripletex kjenner.",
+        "The VAT code on the product or line is not an output VAT code Tripletex knows.",
+        "Bruk en gyldig utgående mva-kode (for eksempel 3, 31, 33, 5 eller 6).",
+        "Use a valid output VAT code (for example 3, 31, 33, 5 or 6).",
+    ),
+    # ---- Company and invoice rules ------------------------------------------------------------------
+    E(
+        "no_bank_account",
+        "Selskapet har ikke noe bankkontonummer i Tripletex",
+        "The company has no bank account number in Tripletex",
+        "Tripletex lager ikke fakturaer før selskapet har et bankkontonummer på bankkontoen (1920).",
+        "Tripletex does not create invoices until the company has a bank account number on its bank "
+        "ledger account (1920).",
+        "Registrer bankkontonummeret i Tripletex (Kontoplan, konto 1920) og eksporter på nytt.",
+        "Enter the bank account number in Tripletex (chart of accounts, account 1920), then export again.",
+    ),
+    E(
+        "price_rule_violation",
+        "Prisene på faktura {invoice} blandet inkl. og ekskl. mva",
+        "The prices on invoice {invoice} mixed incl. and excl. VAT",
+        "En ordre er enten med eller uten mva, og alle linjene må bruke samme type enhetspris.",
+        "An order is either including or excluding VAT, and every line must use that kind of unit price.",
+        "Marker fakturaen riktig (priser inkl. eller ekskl. mva) og eksporter på nytt.",
+        "Mark the invoice correctly (prices incl. or excl. VAT), then export again.",
+    ),
+    E(
+        "currency_not_supported",
+        "Valuta {currency} på faktura {invoice} finnes ikke i Tripletex",
+        "Currency {currency} on invoice {invoice} does not exist in Tripletex",
+        "Fakturaen bruker en valutakode Tripletex ikke kjenner.",
+        "The invoice uses a currency code Tripletex does not know.",
+        "Bruk en ISO-valutakode som Tripletex støtter (for eksempel NOK, EUR, SEK).",
+        "Use an ISO currency code Tripletex supports (for example NOK, EUR, SEK).",
+    ),
+    # ---- Batches (the troubleshooter's first checks) ---------------------------------------------------
+    E(
+        "invoice_not_in_batch",
+        "Faktura {invoice} er ikke i noen eksportbunt",
+        "Invoice {invoice} is not in any export batch",
+        "Fakturaer sendes bare til Tripletex som del av en bunt, og buntavslutning er ikke kjørt for "
+        "perioden den hører til.",
+        "Invoices only go to Tripletex as part of a batch, and batch close has not been run for its period.",
+        "Kjør buntavslutning for perioden {period}: `txbridge batch close --period {period}`.",
+        "Run batch close for period {period}: `txbridge batch close --period {period}`.",
+    ),
+    E(
+        "invoice_not_ready",
+        "Faktura {invoice} er ikke klar for regnskapseksport",
+        "Invoice {invoice} is not ready for accounting export",
+        "Fakturaen er et utkast; buntavslutning tar bare med ferdige fakturaer.",
+        "The invoice is a draft; batch close only takes invoices that are ready.",
+        "Ferdigstill fakturaen (status «ready») og kjør buntavslutning på nytt.",
+        "Finish the invoice (status \u201cready\u201d) and run batch close again.",
+    ),
+    E(
+        "invoice_outside_period",
+        "Faktura {invoice} er datert i {invoice_period}, utenfor perioden {period}",
+        "Invoice {invoice} is dated in {invoice_period}, outside the period {period}",
+        "Buntavslutning tar bare med fakturaer med fakturadato i perioden som eksporteres.",
+        "Batch close only takes invoices whose invoice date is inside the period being exported.",
+        "Kjør buntavslutning for {invoice_period}, eller rett fakturadatoen.",
+        "Run batch close for {invoice_period}, or correct the invoice date.",
+    ),
+    E(
+        "batch_not_exported",
+        "Bunt {batch} er ikke eksportert (status: {status})",
+        "Batch {batch} is not exported (status: {status})",
+        "En faktura i en bunt sendes ikke til Tripletex før bunten eksporteres.",
+        "An invoice in a batch is not sent to Tripletex until the batch is exported.",
+        "Eksporter bunten: `txbridge batch export {batch}`; har den feilet, se feilmeldingen på posteringen.",
+        "Export the batch: `txbridge batch export {batch}`; if it failed, look at the error message on "
+        "the posting.",
+    ),
+    E(
+        "no_invoices_ready",
+        "Ingen ferdige fakturaer i perioden {period} som ikke allerede er i en bunt",
+        "No ready invoices in period {period} that are not already in a batch",
+        "Alle fakturaene i perioden er utkast, ligger i en bunt fra før, eller har dato i en annen periode.",
+        "Every invoice in the period is a draft, is already in a batch, or is dated in another period.",
+        "Sjekk fakturaene med `txbridge diagnose invoice NUMMER`.",
+        "Check the invoices with `txbridge diagnose invoice NUMBER`.",
+    ),
+    E(
+        "reference_cleared",
+        "Referansen til faktura {invoice} er fjernet og bunt {batch} tilbakestilt av {administrator}",
+        "The reference of invoice {invoice} was cleared and batch {batch} reset by {administrator}",
+        "En administrator ba om at fakturaen skal eksporteres på nytt.",
+        "An administrator asked for the invoice to be exported again.",
+        "Eksporter bunten på nytt; pass på at den gamle fakturaen er kreditert i Tripletex.",
+        "Export the batch again; make sure the old invoice is credited in Tripletex.",
+    ),
+    # ---- Connection and the API ----------------------------------------------------------------------
+    E(
+        "token_expired",
+        "Ansattnøkkelen utløp {expires_on}",
+        "The employee token expired on {expires_on}",
+        "Ansattnøkler i Tripletex har en fast utløpsdato; etter den stopper integrasjonen.",
+        "Tripletex employee tokens have a fixed expiry date; after it the integration stops.",
+        "Lag en ny ansattnøkkel i Tripletex (API-tilgang), lim den inn med `txbridge connect` og test "
+        "tilkoblingen.",
+        "Make a new employee token in Tripletex (API access), paste it with `txbridge connect` and test "
+        "the connection.",
+    ),
+    E(
+        "connection_pending_approval",
+        "Tilkoblingen {connection} venter på godkjenning",
+        "Connection {connection} is waiting for approval",
+        "En ny tilkobling sender ingenting før den er testet og godkjent.",
+        "A new connection sends nothing until it has been tested and approved.",
+        "Test og aktiver tilkoblingen: `txbridge connection reactivate`.",
+        "Test and activate the connection: `txbridge connection reactivate`.",
+    ),
+    E(
+        "connection_not_found",
+        "Tilkoblingen {connection} finnes ikke",
+        "Connection {connection} does not exist",
+        "Det er ikke satt opp noen tilkobling med dette navnet.",
+        "No connection with this name has been set up.",
+        "Koble til med `txbridge connect`, eller bruk et navn fra `txbridge connection show`.",
+        "Connect with `txbridge connect`, or use a name from `txbridge connection show`.",
+    ),
+    E(
+        "permission_denied",
+        "Tripletex nektet tilgang: {detail}",
+        "Tripletex denied access: {detail}",
+        "Brukeren som eier ansattnøkkelen mangler rettigheter, eller selskapet mangler modulen.",
+        "The user who owns the employee token lacks the rights, or the company lacks the module.",
+        "Gi brukeren rettighetene (eller lag nøkkelen med «Alle tilganger») i Tripletex.",
+        "Give the user the rights (or make the token with \u201cAll entitlements\u201d) in Tripletex.",
+    ),
+    E(
+        "api_unreachable",
+        "Får ikke kontakt med Tripletex: {detail}",
+        "Cannot reach Tripletex: {detail}",
+        "Nettverket eller Tripletex svarer ikke.",
+        "The network or Tripletex does not answer.",
+        "Prøv igjen senere; ingenting er sendt dobbelt, eksporten fortsetter der den slapp.",
+        "Try again later; nothing was sent twice, the export continues where it stopped.",
+    ),
+    E(
+        "tripletex_server_error",
+        "Tripletex svarte med en intern feil ({status})",
+        "Tripletex answered with an internal error ({status})",
+        "Feil hos Tripletex, ikke i dataene.",
+        "An error at Tripletex, not in the data.",
+        "Prøv igjen senere; gjentar det seg, kontakt Tripletex med forespørsels-id {request_id}.",
+        "Try again later; if it keeps happening, contact Tripletex with request id {request_id}.",
+    ),
+    E(
+        "outcome_unknown",
+        "Usikkert om faktura {invoice} kom fram til Tripletex; avstemmer",
+        "Unsure whether invoice {invoice} reached Tripletex; reconciling",
+        "Forbindelsen ble brutt eller prosessen stoppet etter at fakturaen ble sendt, før svaret kom.",
+        "The connection broke or the process stopped after the invoice was sent, before the answer came.",
+        "Ingenting å gjøre: neste eksport søker etter fakturaen i Tripletex før den sender noe på nytt.",
+        "Nothing to do: the next export looks for the invoice in Tripletex before it sends anything again.",
+    ),
+    E(
+        "tripletex_validation_error",
+        "Tripletex avviste {object}: {detail}",
+        "Tripletex refused {object}: {detail}",
+        "Dataene bryter en regel i Tripletex.",
+        "The data breaks a rule in Tripletex.",
+        "Rett dataene etter meldingen fra Tripletex og eksporter på nytt.",
+        "Correct the data as Tripletex's message says, then export again.",
+    ),
+    E(
+        "tripletex_conflict",
+        "{object} ble endret i Tripletex samtidig",
+        "{object} was changed in Tripletex at the same time",
+        "Versjonen i Tripletex er nyere enn den integrasjonen kjente.",
+        "The version in Tripletex is newer than the one the integration knew.",
+        "Eksporter på nytt; integrasjonen henter siste versjon først.",
+        "Export again; the integration fetches the latest version first.",
+    ),
+    E(
+        "rate_limit_pause",
+        "API-grensen er nådd; eksporten venter {seconds} sekunder og fortsetter",
+        "API limit reached; the export waits {seconds} seconds and resumes",
+        "Tripletex begrenser antall kall per ansattnøkkel per periode.",
+        "Tripletex limits the number of calls per employee token per period.",
+        "Ingenting å gjøre; bunten feiler ikke av dette.",
+        "Nothing to do; the batch does not fail because of this.",
+    ),
+    # ---- Intake -----------------------------------------------------------------------------------------
+    E(
+        "intake_invalid_field",
+        "{item}: feltet {field} er ugyldig ({reason})",
+        "{item}: field {field} is invalid ({reason})",
+        "Verdien følger ikke formatet integrasjonen trenger.",
+        "The value does not have the format the integration needs.",
+        "Rett {field} på {item} og importer på nytt.",
+        "Correct {field} on {item} and import again.",
+    ),
+    E(
+        "intake_invalid_organization_number",
+        "{item}: organisasjonsnummer {value} er ikke gyldig",
+        "{item}: organisation number {value} is not valid",
+        "Et norsk organisasjonsnummer har ni sifre med kontrollsiffer (mod 11).",
+        "A Norwegian organisation number has nine digits with a check digit (mod 11).",
+        "Slå opp riktig nummer i Enhetsregisteret (brreg.no), eller la feltet stå tomt for privatpersoner.",
+        "Look up the right number in the Central Coordinating Register (brreg.no), or leave it empty for "
+        "private persons.",
+    ),
+    E(
+        "intake_unknown_reference",
+        "{item}: {field} {reference} finnes ikke",
+        "{item}: {field} {reference} does not exist",
+        "Elementet viser til noe som verken er i filen eller allerede registrert.",
+        "The item refers to something that is neither in the file nor already registered.",
+        "Importer {reference} først, eller rett {field}.",
+        "Import {reference} first, or correct {field}.",
+    ),
+    E(
+        "intake_vat_code_unknown",
+        "{item}: mva-kode {vat_code} er ikke en utgående mva-kode",
+        "{item}: VAT code {vat_code} is not an output VAT code",
+        "Salg må ha en utgående mva-kode fra Tripletex (mva-nummeret, ikke id-en).",
+        "Sales need an output VAT code from Tripletex (its VAT number, not its id).",
+        "Bruk en av {allowed}.",
+        "Use one of {allowed}.",
+    ),
+    E(
+        "intake_invoice_in_batch",
+        "{item}: fakturaen kan ikke endres fordi den er i bunt {batch}",
+        "{item}: the invoice cannot be changed because it is in batch {batch}",
+        "En faktura i en bunt er låst, så det som eksporteres er det som ble avsluttet.",
+        "An invoice in a batch is locked, so what is exported is what was closed.",
+        "Lag en ny faktura i stedet, eller be en administrator ta den ut av bunt {batch}.",
+        "Make a new invoice instead, or ask an administrator to take it out of batch {batch}.",
+    ),
+    E(
+        "intake_invoice_exported",
+        "{item}: fakturaen kan ikke endres fordi den er eksportert (Tripletex-faktura {tripletex_number})",
+        "{item}: the invoice cannot be changed because it is exported (Tripletex invoice {tripletex_number})",
+        "En eksportert faktura er bokført i Tripletex og endres ikke herfra.",
+        "An exported invoice is booked in Tripletex and is not changed from here.",
+        "Krediter fakturaen i Tripletex og lag en ny faktura med et nytt nummer.",
+        "Credit the invoice in Tripletex and make a new invoice with a new number.",
+    ),
+    E(
+        "intake_duplicate_in_file",
+        "{item}: finnes flere ganger i filen",
+        "{item}: appears more than once in the file",
+        "Samme nummer står to ganger i filen; det er uklart hvilken som gjelder.",
+        "The same number appears twice in the file; it is unclear which one is meant.",
+        "Fjern duplikatet og importer på nytt.",
+        "Remove the duplicate and import again.",
+    ),
+    E(
+        "intake_bad_file",
+        "Filen {path} kan ikke leses: {reason}",
+        "The file {path} cannot be read: {reason}",
+        "Filen er ikke gyldig JSON eller CSV i formatet importen forventer.",
+        "The file is not valid JSON or CSV in the format the import expects.",
+        "Se eksempelfilen src/txbridge/samples/demo.json og formatet i README.",
+        "See the sample file src/txbridge/samples/demo.json and the format in the README.",
+    ),
+)
+
+
+def entry(message_id: str) -> Entry:
+    try:
+        return CATALOG[message_id]
+    except KeyError:
+        raise CatalogError(f"no catalog message with id {message_id!r}") from None
+
+
+def render(message_id: str, /, **params: object) -> Message:
+    """Fill in a catalog message. Every placeholder must be given, and nothing else."""
+    found = entry(message_id)
+    given = set(params)
+    missing = found.placeholders - given
+    extra = given - found.placeholders
+    if missing or extra:
+        raise CatalogError(f"message {message_id!r}: missing {sorted(missing)}, unexpected {sorted(extra)}")
+    values = {name: str(value) for name, value in params.items()}
+    return Message(message_id, *(text.format_map(values) for text in found.texts))

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import pytest
+
+from txbridge.catalog import CATALOG, CatalogError, placeholders_in, render
+
+SEED_IDS = {
+    "account_not_found",
+    "invoice_not_found",
+    "invoice_already_exported",
+    "authentication_unsuccessful",
+    "integration_error_state",
+    "too_many_requests",
+    "customer_number_in_use",
+}
+EXPORT_IDS = {
+    "duplicate_organization_number",
+    "customer_missing_data",
+    "product_class_missing",
+    "product_class_without_account",
+    "vat_type_missing_on_account",
+    "vat_code_unknown",
+    "no_bank_account",
+    "price_rule_violation",
+    "invoice_outside_period",
+    "invoice_not_ready",
+    "invoice_not_in_batch",
+    "batch_not_exported",
+    "token_expired",
+    "api_unreachable",
+    "outcome_unknown",
+    "tripletex_validation_error",
+    "rate_limit_pause",
+}
+
+
+def test_catalog_has_the_seed_list_and_what_the_export_needs() -> None:
+    assert set(CATALOG) >= SEED_IDS | EXPORT_IDS
+
+
+@pytest.mark.parametrize("message_id", sorted(CATALOG))
+def test_every_message_renders_in_both_languages(message_id: str) -> None:
+    found = CATALOG[message_id]
+    # Each language asks for the same facts, so one set of parameters fills both.
+    assert placeholders_in(found.nb) == placeholders_in(found.en)
+    assert placeholders_in(found.cause_nb) == placeholders_in(found.cause_en)
+    assert placeholders_in(found.fix_nb) == placeholders_in(found.fix_en)
+    params = {name: f"<{name}>" for name in found.placeholders}
+    message = render(message_id, **params)
+    texts = (message.nb, message.en, message.cause_nb, message.cause_en, message.fix_nb, message.fix_en)
+    for text in texts:
+        assert text.strip()
+        assert "{" not in text and "}" not in text, text
+    for name in found.placeholders:
+        assert any(f"<{name}>" in text for text in texts)
+    assert message.nb != message.en
+    assert message.fix_nb != message.fix_en
+    assert str(message) == f"{message.nb} / {message.en}"
+
+
+def test_render_fills_placeholders() -> None:
+    message = render("account_not_found", account=3099)
+    assert message.en == "Account 3099 was not found in Tripletex"
+    assert message.nb == "Konto 3099 ble ikke funnet i Tripletex"
+    assert "3099" in message.fix_nb and "3099" in message.fix_en
+    assert message.text("en") == message.en and message.fix("nb") == message.fix_nb
+
+
+def test_render_refuses_missing_unknown_and_extra_parameters() -> None:
+    with pytest.raises(CatalogError):
+        render("account_not_found")
+    with pytest.raises(CatalogError):
+        render("account_not_found", account=1, acount=2)
+    with pytest.raises(CatalogError):
+        render("no_such_message")
