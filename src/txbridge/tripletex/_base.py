@@ -131,7 +131,7 @@ class BaseClient:
         self._clock: Clock = clock or SystemClock()
         self._session = session or SessionManager(config.expiration_days)
         if limiter is None:
-            registry = rate_limiters or process_registry()
+            registry = rate_limiters if rate_limiters is not None else process_registry()
             limiter = registry.get(
                 config.consumer_token.get_secret_value(), config.employee_token.get_secret_value()
             )

@@ -225,7 +225,7 @@ def error_class(status: int, code: int | None) -> type[APIStatusError]:
     if base is None:
         base = InternalServerError if status >= 500 else APIStatusError
     by_code = _BY_CODE.get(code) if code is not None else None
-    if by_code is not None and issubclass(by_code, base):
+    if by_code is not None and base is not APIStatusError and issubclass(by_code, base):
         return by_code
     if base is UnprocessableEntityError and code is not None and 15000 <= code <= 23000:
         return UnprocessableEntityError
