@@ -1,0 +1,144 @@
+"""Timesheet entries over real HTTP: the rules Tripletex applies to hours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+
+@dataclass
+class Setup:
+    client: httpx.Client
+    employee: int
+    project: int
+    project_activity: int
+    general_activity: int
+
+    def entry(self, **overrides: Any) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "employee": {"id": self.employee},
+            "project": {"id": self.project},
+            "activity": {"id": self.project_activity},
+            "date": "2026-02-02",
+            "hours": 7.5,
+        }
+        body.update(overrides)
+        return {k: v for k, v in body.items() if v is not None}
+
+
+@pytest.fixture
+def setup(sandbox_client: httpx.Client) -> Setup:
+    employee = sandbox_client.get("/employee").json()["values"][0]["id"]
+    project = sandbox_client.post(
+        "/project",
+        json={
+            "name": "Hytte",
+            "projectManager": {"id": employee},
+            "startDate": "2026-01-01",
+            "endDate": "2026-06-30",
+        },
+    ).json()["value"]["id"]
+    activities = sandbox_client.get("/activity").json()["values"]
+    by_name = {a["name"]: a["id"] for a in activities}
+    return Setup(sandbox_client, employee, project, by_name["Fakturerbart arbeid"], by_name["Administrasjon"])
+
+
+def field_of(response: httpx.Response) -> str:
+    assert response.status_code == 422, response.text
+    field_name: str = response.json()["validationMessages"][0]["field"]
+    return field_name
+
+
+def test_create_derives_chargeable_and_rate(setup: Setup) -> None:
+    created = setup.client.post("/timesheet/entry", json=setup.entry(comment="Grunnmur"))
+    assert created.status_code == 201, created.text
+    entry = created.json()["value"]
+    assert (entry["hours"], entry["chargeable"], entry["chargeableHours"], entry["hourlyRate"]) == (
+        7.5,
+        True,
+        7.5,
+        1200,
+    )
+    general = setup.client.post(
+        "/timesheet/entry", json=setup.entry(project=None, activity={"id": setup.general_activity}, hours=1)
+    )
+    assert general.status_code == 201
+    assert general.json()["value"]["chargeable"] is False
+
+
+def test_search_needs_a_date_range_from_inclusive_to_exclusive(setup: Setup) -> None:
+    for day in ("2026-02-01", "2026-02-02", "2026-02-03"):
+        setup.client.post("/timesheet/entry", json=setup.entry(date=day)).raise_for_status()
+    missing = setup.client.get("/timesheet/entry", params={"dateFrom": "2026-02-01"})
+    assert (field_of(missing), missing.json()["code"]) == ("dateTo", 15000)
+    found = setup.client.get("/timesheet/entry", params={"dateFrom": "2026-02-02", "dateTo": "2026-02-03"})
+    assert [e["date"] for e in found.json()["values"]] == ["2026-02-02"]
+    by_project = setup.client.get(
+        "/timesheet/entry",
+        params={"dateFrom": "2026-01-01", "dateTo": "2027-01-01", "projectId": str(setup.project)},
+    )
+    assert by_project.json()["fullResultSize"] == 3
+    total = setup.client.get(
+        "/timesheet/entry/>totalHours", params={"startDate": "2026-02-01", "endDate": "2026-02-03"}
+    )
+    assert total.json()["value"] == 15.0
+
+
+def test_rules(setup: Setup) -> None:
+    client = setup.client
+    assert field_of(client.post("/timesheet/entry", json=setup.entry(employee=None))) == "employee.id"
+    assert field_of(client.post("/timesheet/entry", json=setup.entry(activity=None))) == "activity.id"
+    assert field_of(client.post("/timesheet/entry", json=setup.entry(date=None))) == "date"
+    assert field_of(client.post("/timesheet/entry", json=setup.entry(hours=None))) == "hours"
+    assert field_of(client.post("/timesheet/entry", json=setup.entry(hours=25))) == "hours"
+    assert field_of(client.post("/timesheet/entry", json=setup.entry(hours=-1))) == "hours"
+    assert field_of(client.post("/timesheet/entry", json=setup.entry(project=None))) == "project.id"
+    assert field_of(
+        client.post("/timesheet/entry", json=setup.entry(activity={"id": setup.general_activity}))
+    ) == ("activity.id")
+    assert field_of(client.post("/timesheet/entry", json=setup.entry(date="2025-12-31"))) == "date"
+    assert field_of(client.post("/timesheet/entry", json=setup.entry(date="2026-07-01"))) == "date"
+    assert field_of(client.post("/timesheet/entry", json=setup.entry(project={"id": 1}))) == "project.id"
+
+
+def test_at_most_24_hours_a_day_and_no_duplicates(setup: Setup) -> None:
+    client = setup.client
+    first = client.post("/timesheet/entry", json=setup.entry(hours=20)).json()["value"]
+    duplicate = client.post("/timesheet/entry", json=setup.entry(hours=1))
+    assert (duplicate.status_code, duplicate.json()["code"]) == (409, 14000)
+    too_many = client.post(
+        "/timesheet/entry", json=setup.entry(project=None, activity={"id": setup.general_activity}, hours=5)
+    )
+    assert field_of(too_many) == "hours"
+    # the same entry may be updated within the limit
+    updated = client.put(f"/timesheet/entry/{first['id']}", json={"hours": 24, "version": 0})
+    assert updated.json()["value"]["hours"] == 24
+
+
+def test_list_update_and_delete(setup: Setup) -> None:
+    client = setup.client
+    created = client.post(
+        "/timesheet/entry/list", json=[setup.entry(date="2026-03-02"), setup.entry(date="2026-03-03")]
+    )
+    assert created.status_code == 201
+    a, b = created.json()["values"]
+    all_or_nothing = client.post(
+        "/timesheet/entry/list", json=[setup.entry(date="2026-03-04"), setup.entry(hours=99)]
+    )
+    assert all_or_nothing.status_code == 422
+    window = {"dateFrom": "2026-03-01", "dateTo": "2026-04-01"}
+    assert client.get("/timesheet/entry", params=window).json()["fullResultSize"] == 2
+
+    changed = client.put("/timesheet/entry/list", json=[{"id": a["id"], "version": 0, "comment": "Endret"}])
+    assert changed.json()["values"][0]["comment"] == "Endret"
+    stale = client.delete(f"/timesheet/entry/{a['id']}", params={"version": 0})
+    assert (stale.status_code, stale.json()["code"]) == (409, 8000)
+    assert client.delete(f"/timesheet/entry/{a['id']}", params={"version": 1}).status_code == 204
+    assert client.delete(f"/timesheet/entry/{b['id']}").status_code == 204
+    assert client.get(f"/timesheet/entry/{a['id']}").status_code == 404
+    # a project with hours cannot be deleted; without them it can
+    client.post("/timesheet/entry", json=setup.entry()).raise_for_status()
+    assert client.delete(f"/project/{setup.project}").status_code == 422
