@@ -1,0 +1,501 @@
+"""Orders, order lines, invoices, payments and credit notes as Tripletex books them.
+
+Everything is checked before anything is written (``plan_*``), so a refused request leaves no trace:
+the price rule with Tripletex's own texts, the income account per line, VAT from the VAT type, the
+bank-account rule, invoice numbers in sequence, and a balanced voucher per invoice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from txbridge.sandbox import errors
+from txbridge.sandbox.accounting import (
+    CUSTOMER_ACCOUNT,
+    DEFAULT_VAT_NUMBER,
+    PRICE_EXCL_REQUIRED,
+    PRICE_INCL_REQUIRED,
+    account_by_number,
+    income_account,
+    kid_for,
+    line_amounts,
+    money,
+    out,
+    ref_id,
+    require_bank_account,
+    vat_account,
+    vat_rate,
+    vat_type_by_number,
+)
+from txbridge.sandbox.context import Ctx
+from txbridge.sandbox.resources.voucher import book, close_group, customer_postings
+from txbridge.sandbox.state import Row
+
+ORDER = "Order"
+LINE = "OrderLine"
+INVOICE = "Invoice"
+REQUIRED = "Kan ikke være null. Cannot be null."
+
+
+# --- order lines ---------------------------------------------------------------------------------
+
+
+def prepare_line(ctx: Ctx, body: Row, including: bool, where: str) -> Row:
+    """Validate one order line and fill in what Tripletex computes (the other price, amounts)."""
+    line = dict(body)
+    line.pop("id", None)
+    line.pop("version", None)
+    line.pop("order", None)
+    product = ctx.ref("Product", line.get("product"), f"{where}.product")
+    if product is None and not line.get("description"):
+        raise errors.validation(
+            f"{where}.description",
+            "Ordrelinjen må ha en beskrivelse eller et produkt. "
+            "An order line needs a description or a product.",
+        )
+    vat = ctx.ref("VatType", line.get("vatType"), f"{where}.vatType")
+    if vat is None and product is not None:
+        vat = ctx.company.table("VatType").get(ref_id(product.get("vatType")) or 0)
+    if vat is None:
+        vat = vat_type_by_number(ctx.company, DEFAULT_VAT_NUMBER)
+    has_incl = line.get("unitPriceIncludingVatCurrency") is not None
+    has_excl = line.get("unitPriceExcludingVatCurrency") is not None
+    if including and has_excl:
+        raise errors.validation(f"{where}.unitPriceExcludingVatCurrency", PRICE_INCL_REQUIRED)
+    if not including and has_incl:
+        raise errors.validation(f"{where}.unitPriceIncludingVatCurrency", PRICE_EXCL_REQUIRED)
+    rate = vat_rate(vat)
+    if including:
+        gross_unit = money(
+            line["unitPriceIncludingVatCurrency"]
+            if has_incl
+            else (product or {}).get("priceIncludingVatCurrency", 0)
+        )
+        net_unit = gross_unit / (1 + rate)
+    else:
+        net_unit = money(
+            line["unitPriceExcludingVatCurrency"]
+            if has_excl
+            else (product or {}).get("priceExcludingVatCurrency", 0)
+        )
+        gross_unit = net_unit * (1 + rate)
+    line["unitPriceExcludingVatCurrency"] = float(round(net_unit, 4))
+    line["unitPriceIncludingVatCurrency"] = float(round(gross_unit, 4))
+    line.setdefault("count", 1)
+    line.setdefault("discount", 0)
+    if product is not None and not line.get("description"):
+        line["description"] = product.get("name", "")
+    line["vatType"] = {"id": vat["id"]}
+    line["currency"] = {"id": 1}
+    net, gross = line_amounts(
+        {**line, "unitPriceIncludingVatCurrency": gross_unit, "unitPriceExcludingVatCurrency": net_unit},
+        vat,
+        including,
+    )
+    line["amountExcludingVatCurrency"] = out(net)
+    line["amountIncludingVatCurrency"] = out(gross)
+    # Decided here, checked again at invoicing (the product may change in between).
+    income_account(ctx.company, vat, product)
+    return line
+
+
+# --- orders -------------------------------------------------------------------------------------
+
+
+@dataclass
+class OrderPlan:
+    """A validated order that is not stored yet (or an existing one, ``row`` set)."""
+
+    fields: Row
+    lines: list[Row]
+    customer: Row
+    row: Row | None = None
+    line_rows: list[Row] = field(default_factory=list)
+
+
+def plan_order(ctx: Ctx, body: Row, where: str = "") -> OrderPlan:
+    customer = ctx.ref("Customer", body.get("customer"), f"{where}customer")
+    if customer is None:
+        raise errors.validation(f"{where}customer", REQUIRED, errors.VALUE_VALIDATION)
+    for name in ("orderDate", "deliveryDate"):
+        if not body.get(name):
+            raise errors.validation(f"{where}{name}", REQUIRED, errors.VALUE_VALIDATION)
+        try:
+            date.fromisoformat(body[name])
+        except ValueError:
+            raise errors.validation(f"{where}{name}", "Ugyldig dato. Invalid date.") from None
+    for key, schema in (
+        ("department", "Department"),
+        ("project", "Project"),
+        ("ourContactEmployee", "Employee"),
+    ):
+        ctx.ref(schema, body.get(key), f"{where}{key}")
+    including = bool(body.get("isPrioritizeAmountsIncludingVat", False))
+    lines = [
+        prepare_line(ctx, line, including, f"{where}orderLines[{i}]")
+        for i, line in enumerate(body.get("orderLines") or [])
+    ]
+    fields = {k: v for k, v in body.items() if k not in ("orderLines", "id", "version")}
+    fields.setdefault("isPrioritizeAmountsIncludingVat", including)
+    return OrderPlan(fields, lines, customer)
+
+
+def store_order(ctx: Ctx, plan: OrderPlan) -> Row:
+    customer = plan.customer
+    defaults: Row = {
+        "number": str(ctx.company.next_number("order")),
+        "reference": "",
+        "invoiceComment": "",
+        "receiverEmail": customer.get("invoiceEmail") or customer.get("email", ""),
+        "currency": {"id": 1},
+        "invoicesDueIn": customer.get("invoicesDueIn", 14),
+        "invoicesDueInType": customer.get("invoicesDueInType", "DAYS"),
+        "isClosed": False,
+        "isSubscription": False,
+        "deliveryComment": "",
+        "orderLines": [],
+        "customerName": customer.get("name", ""),
+    }
+    row = ctx.insert(ORDER, {**defaults, **plan.fields})
+    row["displayName"] = f"{row['number']} {customer.get('name', '')}".strip()
+    for i, line in enumerate(plan.lines):
+        add_line(ctx, row, line, sort_index=i)
+    return row
+
+
+def add_line(ctx: Ctx, order: Row, line: Row, sort_index: int | None = None) -> Row:
+    stored = ctx.insert(LINE, {**line, "order": {"id": order["id"]}})
+    stored.setdefault("sortIndex", sort_index if sort_index is not None else len(order["orderLines"]))
+    order["orderLines"].append({"id": stored["id"]})
+    return stored
+
+
+def check_not_invoiced(order: Row, where: str = "order") -> None:
+    if order.get("_invoiceId"):
+        raise errors.validation(
+            where,
+            f"Ordren {order['number']} er allerede fakturert. Order {order['number']} is already invoiced.",
+        )
+
+
+# --- invoices -----------------------------------------------------------------------------------
+
+
+@dataclass
+class LineBooking:
+    line: Row
+    account: Row
+    vat: Row
+    net: Decimal
+    gross: Decimal
+
+
+def _due_date(invoice_date: date, customer: Row) -> date:
+    amount = int(customer.get("invoicesDueIn", 14) or 0)
+    if customer.get("invoicesDueInType") == "MONTHS":
+        month = invoice_date.month - 1 + amount
+        year = invoice_date.year + month // 12
+        return invoice_date.replace(year=year, month=month % 12 + 1, day=min(invoice_date.day, 28))
+    return invoice_date + timedelta(days=amount)
+
+
+def invoice_orders(
+    ctx: Ctx,
+    plans: list[OrderPlan],
+    *,
+    invoice_date: date,
+    due_date: date | None,
+    send_to_customer: bool,
+    comment: str = "",
+    kid: str | None = None,
+    payment: tuple[Row, Decimal] | None = None,
+) -> Row:
+    """Check everything, then store new orders, the voucher and the invoice (one lock held by caller)."""
+    require_bank_account(ctx.company)
+    if not plans:
+        raise errors.validation("orders", "Fakturaen må ha minst én ordre. The invoice needs an order.")
+    customer = plans[0].customer
+    for i, plan in enumerate(plans):
+        if plan.customer["id"] != customer["id"]:
+            raise errors.validation(
+                f"orders[{i}].customer",
+                "Alle ordrene må ha samme kunde. All orders must have the same customer.",
+            )
+        if plan.row is not None:
+            check_not_invoiced(plan.row, f"orders[{i}]")
+    bookings: list[LineBooking] = []
+    for plan in plans:
+        including = bool(plan.fields.get("isPrioritizeAmountsIncludingVat"))
+        for line in plan.line_rows or plan.lines:
+            vat = ctx.company.table("VatType")[line["vatType"]["id"]]
+            product = ctx.company.table("Product").get(ref_id(line.get("product")) or 0)
+            net, gross = line_amounts(line, vat, including)
+            bookings.append(LineBooking(line, income_account(ctx.company, vat, product), vat, net, gross))
+    if not bookings:
+        raise errors.validation(
+            "orderLines", "Fakturaen har ingen ordrelinjer. The invoice has no order lines."
+        )
+    if due_date is None:
+        due_date = _due_date(invoice_date, customer)
+    if due_date < invoice_date:
+        raise errors.validation(
+            "invoiceDueDate", "Forfallsdato før fakturadato. Due date before invoice date."
+        )
+
+    # Everything is valid: write.
+    orders = [plan.row if plan.row is not None else store_order(ctx, plan) for plan in plans]
+    number = ctx.company.next_number("invoice")
+    total_net = sum((b.net for b in bookings), Decimal(0))
+    total_gross = sum((b.gross for b in bookings), Decimal(0))
+    day = invoice_date.isoformat()
+    description = f"Faktura nummer {number} til {customer.get('name', '')}"
+    postings = _invoice_postings(ctx, customer, number, bookings, total_gross, due_date, sign=1)
+    voucher = book(ctx, day=day, description=description, postings=postings)
+    line_refs = [ref for order in orders for ref in order["orderLines"]]
+    invoice: Row = {
+        "invoiceNumber": number,
+        "invoiceDate": day,
+        "invoiceDueDate": due_date.isoformat(),
+        "customer": {"id": customer["id"]},
+        "kid": kid or kid_for(number, int(customer.get("customerNumber", 0))),
+        "invoiceComment": comment or " ".join(o.get("invoiceComment", "") for o in orders).strip(),
+        "comment": comment,
+        "orders": [{"id": o["id"]} for o in orders],
+        "orderLines": line_refs,
+        "voucher": {"id": voucher["id"]},
+        "deliveryDate": orders[0].get("deliveryDate", day),
+        "amount": out(total_gross),
+        "amountCurrency": out(total_gross),
+        "amountExcludingVat": out(total_net),
+        "amountExcludingVatCurrency": out(total_net),
+        "amountRoundoff": 0.0,
+        "amountRoundoffCurrency": 0.0,
+        "amountOutstanding": out(total_gross),
+        "amountCurrencyOutstanding": out(total_gross),
+        "amountOutstandingTotal": out(total_gross),
+        "amountCurrencyOutstandingTotal": out(total_gross),
+        "sumRemits": 0.0,
+        "currency": {"id": 1},
+        "isCreditNote": False,
+        "isCredited": False,
+        "isCharged": True,
+        "isApproved": True,
+        "postings": list(voucher["postings"]),
+        "reminders": [],
+        "_sentToCustomer": send_to_customer,
+        "_sendMethod": customer.get("invoiceSendMethod", "EMAIL") if send_to_customer else None,
+    }
+    row = ctx.insert(INVOICE, invoice)
+    for order in orders:
+        order["_invoiceId"] = row["id"]
+        order["isClosed"] = True
+        ctx.touch(order)
+    if payment is not None:
+        register_payment(ctx, row, payment[0], payment[1], invoice_date)
+    return row
+
+
+def _invoice_postings(
+    ctx: Ctx,
+    customer: Row,
+    number: int,
+    bookings: list[LineBooking],
+    total_gross: Decimal,
+    due_date: date,
+    sign: int,
+) -> list[Row]:
+    receivable = account_by_number(ctx.company, CUSTOMER_ACCOUNT)
+    postings: list[Row] = [
+        {
+            "account": receivable,
+            "amount": sign * total_gross,
+            "amountGross": sign * total_gross,
+            "customer": customer,
+            "invoiceNumber": number,
+            "termOfPayment": due_date.isoformat(),
+            "row": 1,
+        }
+    ]
+    grouped: dict[tuple[int, int], list[Decimal]] = {}
+    for b in bookings:
+        sums = grouped.setdefault((b.account["id"], b.vat["id"]), [Decimal(0), Decimal(0)])
+        sums[0] += b.net
+        sums[1] += b.gross
+    row = 2
+    vat_rows: list[Row] = []
+    for (account_id, vat_id), (net, gross) in grouped.items():
+        vat = ctx.company.table("VatType")[vat_id]
+        postings.append(
+            {
+                "account": ctx.company.table("Account")[account_id],
+                "amount": -sign * net,
+                "amountGross": -sign * gross,
+                "vatType": vat,
+                "customer": customer,
+                "row": row,
+            }
+        )
+        vat_acc = vat_account(ctx.company, vat)
+        if gross != net and vat_acc is not None:
+            vat_rows.append(
+                {
+                    "account": vat_acc,
+                    "amount": -sign * (gross - net),
+                    "amountGross": -sign * (gross - net),
+                    "vatType": vat,
+                    "row": row,
+                    "systemGenerated": True,
+                }
+            )
+        row += 1
+    return postings + vat_rows
+
+
+def register_payment(ctx: Ctx, invoice: Row, payment_type: Row, amount: Decimal, day: date) -> None:
+    """A payment voucher (bank debit, 1500 credit); closes the postings when nothing is left."""
+    customer = ctx.company.table("Customer").get(invoice["customer"]["id"]) or invoice["customer"]
+    debit_id = ref_id(payment_type.get("debitAccount"))
+    debit = ctx.company.table("Account").get(debit_id or 0) or account_by_number(ctx.company, 1920)
+    receivable = account_by_number(ctx.company, CUSTOMER_ACCOUNT)
+    book(
+        ctx,
+        day=day.isoformat(),
+        description=f"Innbetaling faktura {invoice['invoiceNumber']}",
+        postings=[
+            {"account": debit, "amount": amount, "amountGross": amount, "row": 1, "payment": True},
+            {
+                "account": receivable,
+                "amount": -amount,
+                "amountGross": -amount,
+                "customer": customer,
+                "invoiceNumber": invoice["invoiceNumber"],
+                "row": 2,
+                "payment": True,
+            },
+        ],
+    )
+    outstanding = money(invoice["amountOutstanding"]) - amount
+    _set_outstanding(invoice, outstanding)
+    invoice["sumRemits"] = out(money(invoice.get("sumRemits", 0)) + amount)
+    ctx.touch(invoice)
+    if outstanding == 0:
+        _close(ctx, invoice, day)
+
+
+def _set_outstanding(invoice: Row, outstanding: Decimal) -> None:
+    for key in (
+        "amountOutstanding",
+        "amountCurrencyOutstanding",
+        "amountOutstandingTotal",
+        "amountCurrencyOutstandingTotal",
+    ):
+        invoice[key] = out(outstanding)
+
+
+def _close(ctx: Ctx, invoice: Row, day: date) -> None:
+    numbers = [invoice["invoiceNumber"]]
+    credited = invoice.get("_creditNoteNumber") or invoice.get("_creditedNumber")
+    if credited:
+        numbers.append(credited)
+    postings: list[Row] = []
+    for n in numbers:
+        postings.extend(customer_postings(ctx, invoice["customer"]["id"], n))
+    open_postings = [p for p in postings if not p.get("closeGroup")]
+    if open_postings and sum(money(p["amount"]) for p in open_postings) == 0:
+        close_group(ctx, open_postings, day.isoformat())
+
+
+def credit_note(ctx: Ctx, invoice: Row, day: date, comment: str, send_to_customer: bool) -> Row:
+    """A credit note reverses the invoice's voucher and leaves nothing outstanding."""
+    if invoice.get("isCreditNote"):
+        raise errors.validation("id", "En kreditnota kan ikke krediteres. A credit note cannot be credited.")
+    if invoice.get("isCredited"):
+        raise errors.validation("id", "Fakturaen er allerede kreditert. The invoice is already credited.")
+    if day < date.fromisoformat(invoice["invoiceDate"]):
+        raise errors.validation(
+            "date", "Kreditnotadato før fakturadato. Credit note dated before the invoice."
+        )
+    customer = ctx.company.table("Customer").get(invoice["customer"]["id"]) or invoice["customer"]
+    number = ctx.company.next_number("invoice")
+    original = ctx.company.table("Voucher")[invoice["voucher"]["id"]]
+    postings: list[Row] = []
+    for ref in original["postings"]:
+        p = ctx.company.table("Posting")[ref["id"]]
+        reversed_posting: Row = {
+            "account": ctx.company.table("Account")[p["account"]["id"]],
+            "amount": -money(p["amount"]),
+            "amountGross": -money(p["amountGross"]),
+            "row": p["row"],
+            "systemGenerated": p.get("systemGenerated", False),
+        }
+        for key, schema in (("customer", "Customer"), ("vatType", "VatType")):
+            object_id = ref_id(p.get(key))
+            if object_id is not None:
+                reversed_posting[key] = ctx.company.table(schema).get(object_id) or {"id": object_id}
+        if p.get("invoiceNumber"):
+            reversed_posting["invoiceNumber"] = number
+        postings.append(reversed_posting)
+    voucher = book(
+        ctx,
+        day=day.isoformat(),
+        description=f"Kreditnota {number} for faktura {invoice['invoiceNumber']}",
+        postings=postings,
+    )
+    amount = money(invoice["amount"])
+    outstanding = money(invoice["amountOutstanding"])
+    note: Row = {
+        "invoiceNumber": number,
+        "invoiceDate": day.isoformat(),
+        "invoiceDueDate": day.isoformat(),
+        "customer": {"id": customer["id"]},
+        "kid": "",
+        "invoiceComment": comment,
+        "comment": comment,
+        "creditedInvoice": invoice["id"],
+        "orders": list(invoice.get("orders", [])),
+        "orderLines": [],
+        "voucher": {"id": voucher["id"]},
+        "deliveryDate": day.isoformat(),
+        "amount": out(-amount),
+        "amountCurrency": out(-amount),
+        "amountExcludingVat": out(-money(invoice["amountExcludingVat"])),
+        "amountExcludingVatCurrency": out(-money(invoice["amountExcludingVat"])),
+        "amountRoundoff": 0.0,
+        "amountRoundoffCurrency": 0.0,
+        "sumRemits": 0.0,
+        "currency": {"id": 1},
+        "isCreditNote": True,
+        "isCredited": False,
+        "isCharged": True,
+        "isApproved": True,
+        "postings": list(voucher["postings"]),
+        "reminders": [],
+        "_creditedNumber": invoice["invoiceNumber"],
+        "_sentToCustomer": send_to_customer,
+    }
+    # What was already paid stays as a credit in the customer's favour on the credit note.
+    _set_outstanding(note, outstanding - amount)
+    row = ctx.insert(INVOICE, note)
+    invoice["isCredited"] = True
+    invoice["_creditNoteNumber"] = number
+    _set_outstanding(invoice, Decimal(0))
+    ctx.touch(invoice)
+    _close(ctx, invoice, day)
+    return row
+
+
+def find_payment_type(ctx: Ctx, payment_type_id: int | None, where: str = "paymentTypeId") -> Row:
+    row = ctx.company.table("PaymentType").get(payment_type_id or 0)
+    if row is None:
+        raise errors.validation(where, "Ukjent betalingstype. Unknown payment type.")
+    return row
+
+
+def as_decimal(text: Any, where: str) -> Decimal:
+    try:
+        return money(text)
+    except Exception:
+        raise errors.validation(where, "Må være et tall. Must be a number.", errors.PARAM) from None

@@ -1,0 +1,371 @@
+"""Vouchers and postings: ``ledger/voucher`` (create, search, ``>externalVoucherNumber``, reverse),
+``ledger/posting`` (search by customer, account, dates; open postings) and close groups.
+
+:func:`book` is the one way a voucher is written, also for invoices and payments, so every voucher
+in the sandbox is balanced per date and numbered per year.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from txbridge.sandbox import errors
+from txbridge.sandbox.accounting import CUSTOMER_ACCOUNT, money, out, ref_id, vat_account, vat_rate
+from txbridge.sandbox.context import Ctx, CtxDep, id_list, in_range, parse_date_param
+from txbridge.sandbox.state import Row
+
+router = APIRouter()
+SCHEMA = "Voucher"
+POSTING = "Posting"
+
+
+def book(
+    ctx: Ctx,
+    *,
+    day: str,
+    description: str,
+    postings: list[Row],
+    external_voucher_number: str | None = None,
+    extra: Row | None = None,
+) -> Row:
+    """Write a voucher whose net ``amount`` s (VAT postings included) balance per date.
+
+    Each posting has ``account`` (row), ``amount`` and ``amountGross`` (Decimal), ``row`` and
+    optional refs (rows or ``{"id"}``)."""
+    by_date: dict[str, Decimal] = defaultdict(Decimal)
+    for p in postings:
+        by_date[p.get("date", day)] += p["amount"]
+    for when, total in by_date.items():
+        if total != 0:
+            raise errors.validation(
+                "postings",
+                f"Bilaget er ikke i balanse ({when}): differanse {out(total)}. "
+                f"The voucher does not balance on {when}: difference {out(total)}.",
+            )
+    year = int(day[:4])
+    number = ctx.company.next_number(f"voucher-{year}")
+    voucher: Row = {
+        "date": day,
+        "number": number,
+        "tempNumber": 0,
+        "year": year,
+        "description": description,
+        "postings": [],
+        "displayName": f"{number}-{year}",
+        "numberAsString": f"{number}-{year}",
+        "wasAutoMatched": False,
+    }
+    if external_voucher_number:
+        voucher["externalVoucherNumber"] = external_voucher_number
+    if extra:
+        voucher.update(extra)
+    voucher = ctx.insert(SCHEMA, voucher)
+    for p in postings:
+        account: Row = p["account"]
+        row: Row = {
+            "voucher": {"id": voucher["id"]},
+            "date": p.get("date", day),
+            "description": p.get("description", description),
+            "account": {"id": account["id"]},
+            "amount": out(p["amount"]),
+            "amountCurrency": out(p["amount"]),
+            "amountGross": out(p["amountGross"]),
+            "amountGrossCurrency": out(p["amountGross"]),
+            "currency": {"id": 1},
+            "row": p["row"],
+            "type": "INCOMING_PAYMENT" if p.get("payment") else "OTHER",
+            "systemGenerated": bool(p.get("systemGenerated", False)),
+            "_accountNumber": account["number"],
+        }
+        for key in ("customer", "supplier", "employee", "project", "product", "department", "vatType"):
+            if p.get(key) is not None:
+                row[key] = {"id": p[key]["id"]}
+        if p.get("invoiceNumber"):
+            row["invoiceNumber"] = str(p["invoiceNumber"])
+        if p.get("termOfPayment"):
+            row["termOfPayment"] = p["termOfPayment"]
+        stored = ctx.insert(POSTING, row)
+        voucher["postings"].append({"id": stored["id"]})
+        account["isPostingsExist"] = True
+    return voucher
+
+
+def close_group(ctx: Ctx, postings: list[Row], day: str) -> Row:
+    """Close postings that net to zero (an invoice and its payments or credit note)."""
+    group = ctx.insert("CloseGroup", {"date": day, "postings": [{"id": p["id"]} for p in postings]})
+    for p in postings:
+        p["closeGroup"] = {"id": group["id"]}
+        ctx.touch(p)
+    return group
+
+
+def customer_postings(ctx: Ctx, customer_id: int, invoice_number: int) -> list[Row]:
+    return [
+        p
+        for p in ctx.company.table(POSTING).values()
+        if p.get("_accountNumber") == CUSTOMER_ACCOUNT
+        and ref_id(p.get("customer")) == customer_id
+        and p.get("invoiceNumber") == str(invoice_number)
+    ]
+
+
+def _client_postings(ctx: Ctx, body: Row, day: str) -> list[Row]:
+    """Turn the postings a client sent into booked rows, adding VAT postings from the VAT type."""
+    raw = body.get("postings") or []
+    if not raw:
+        raise errors.validation("postings", "Bilaget må ha posteringer. The voucher needs postings.")
+    prepared: list[Row] = []
+    vat_rows: list[Row] = []
+    for i, p in enumerate(raw):
+        where = f"postings[{i}]"
+        row_number = p.get("row")
+        if not isinstance(row_number, int) or row_number < 1:
+            raise errors.validation(
+                f"{where}.row",
+                "Radnummer må være 1 eller høyere (rad 0 er systemgenerert). Rows are numbered from 1.",
+            )
+        account = ctx.ref("Account", p.get("account"), f"{where}.account")
+        if account is None:
+            raise errors.validation(
+                f"{where}.account", "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION
+            )
+        customer = ctx.ref("Customer", p.get("customer"), f"{where}.customer")
+        if account["number"] == CUSTOMER_ACCOUNT and customer is None:
+            raise errors.validation(
+                f"{where}.customer",
+                "Kunde må oppgis på postering mot kundefordringer. A posting on 1500 needs the customer.",
+            )
+        vat = ctx.ref("VatType", p.get("vatType"), f"{where}.vatType")
+        account_vat_id = ref_id(account.get("vatType"))
+        if vat is None and account_vat_id is not None:
+            vat = ctx.company.table("VatType").get(account_vat_id)
+        if vat is not None and account.get("vatLocked") and account_vat_id not in (None, vat["id"]):
+            raise errors.validation(
+                f"{where}.vatType",
+                f"Konto {account['number']} er låst til en annen mva-kode. "
+                f"Account {account['number']} is locked to another VAT type.",
+            )
+        gross_raw = p.get(
+            "amountGross", p.get("amountGrossCurrency", p.get("amount", p.get("amountCurrency")))
+        )
+        if gross_raw is None:
+            raise errors.validation(
+                f"{where}.amountGross", "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION
+            )
+        gross = money(gross_raw)
+        rate = vat_rate(vat) if vat is not None else Decimal(0)
+        net = money(gross / (1 + rate)) if rate else gross
+        refs: dict[str, Any] = {}
+        for key, schema in (
+            ("supplier", "Supplier"),
+            ("employee", "Employee"),
+            ("project", "Project"),
+            ("product", "Product"),
+            ("department", "Department"),
+        ):
+            if p.get(key) is not None:
+                refs[key] = ctx.ref(schema, p[key], f"{where}.{key}") if schema != "Supplier" else p[key]
+        prepared.append(
+            {
+                "date": p.get("date", day),
+                "description": p.get("description", body.get("description", "")),
+                "account": account,
+                "amount": net,
+                "amountGross": gross,
+                "row": row_number,
+                "customer": customer,
+                "vatType": vat,
+                "invoiceNumber": p.get("invoiceNumber"),
+                "termOfPayment": p.get("termOfPayment"),
+                **refs,
+            }
+        )
+        if vat is not None and rate and gross != net:
+            vat_acc = vat_account(ctx.company, vat)
+            if vat_acc is not None:
+                vat_rows.append(
+                    {
+                        "date": p.get("date", day),
+                        "description": p.get("description", body.get("description", "")),
+                        "account": vat_acc,
+                        "amount": gross - net,
+                        "amountGross": gross - net,
+                        "row": row_number,
+                        "systemGenerated": True,
+                    }
+                )
+    # VAT is part of the gross line it came from, so only the gross amounts must balance.
+    by_date: dict[str, Decimal] = defaultdict(Decimal)
+    for p in prepared:
+        by_date[p["date"]] += p["amountGross"]
+    for when, total in by_date.items():
+        if total != 0:
+            raise errors.validation(
+                "postings",
+                f"Bilaget er ikke i balanse ({when}): differanse {out(total)}. "
+                f"The voucher does not balance on {when}: difference {out(total)}.",
+            )
+    return prepared + vat_rows
+
+
+@router.post("/ledger/voucher")
+async def create(ctx: CtxDep) -> Response:
+    body = await ctx.body(SCHEMA)
+    day = body.get("date")
+    if not day:
+        raise errors.validation("date", "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION)
+    parse_date_param(day, "date")
+    with ctx.state.lock:
+        postings = _client_postings(ctx, body, day)
+        extra = {k: body[k] for k in ("vendorInvoiceNumber",) if body.get(k)}
+        voucher = book(
+            ctx,
+            day=day,
+            description=body.get("description", ""),
+            postings=postings,
+            external_voucher_number=body.get("externalVoucherNumber"),
+            extra=extra,
+        )
+    ctx.emit("voucher.create", SCHEMA, voucher)
+    return ctx.single(voucher, SCHEMA, status=201)
+
+
+@router.get("/ledger/voucher")
+async def search(
+    ctx: CtxDep,
+    dateFrom: str | None = None,
+    dateTo: str | None = None,
+    id: str | None = None,
+    number: str | None = None,
+    numberFrom: int | None = None,
+    numberTo: int | None = None,
+) -> Response:
+    start = parse_date_param(dateFrom, "dateFrom", required=True)
+    end = parse_date_param(dateTo, "dateTo", required=True)
+    ids = id_list(id)
+    numbers = id_list(number)
+
+    def wanted(v: Row) -> bool:
+        return (
+            in_range(v["date"], start, end)
+            and (ids is None or v["id"] in ids)
+            and (numbers is None or v["number"] in numbers)
+            and (numberFrom is None or v["number"] >= numberFrom)
+            and (numberTo is None or v["number"] <= numberTo)
+        )
+
+    return ctx.listing(filter(wanted, ctx.company.table(SCHEMA).values()), SCHEMA)
+
+
+@router.get("/ledger/voucher/>externalVoucherNumber")
+async def by_external_number(ctx: CtxDep, externalVoucherNumber: str | None = None) -> Response:
+    rows = [
+        v
+        for v in ctx.company.table(SCHEMA).values()
+        if externalVoucherNumber is not None and v.get("externalVoucherNumber") == externalVoucherNumber
+    ]
+    return ctx.listing(rows, SCHEMA)
+
+
+@router.get("/ledger/voucher/{id}")
+async def get(id: int, ctx: CtxDep) -> Response:
+    return ctx.single(ctx.get(SCHEMA, id), SCHEMA)
+
+
+@router.put("/ledger/voucher/{id}/:reverse")
+async def reverse(id: int, ctx: CtxDep, date: str | None = None) -> Response:
+    day = parse_date_param(date, "date", required=True)
+    assert day is not None
+    with ctx.state.lock:
+        original = ctx.get(SCHEMA, id)
+        if original.get("reverseVoucher"):
+            raise errors.validation("id", "Bilaget er allerede reversert. The voucher is already reversed.")
+        postings = _reversed(ctx, original, day)
+        voucher = book(
+            ctx,
+            day=day.isoformat(),
+            description=f"Reversering av bilag {original['displayName']}",
+            postings=postings,
+        )
+        original["reverseVoucher"] = {"id": voucher["id"]}
+        ctx.touch(original)
+    return ctx.single(voucher, SCHEMA)
+
+
+def _reversed(ctx: Ctx, voucher: Row, day: date) -> list[Row]:
+    out_rows: list[Row] = []
+    for ref in voucher["postings"]:
+        p = ctx.company.table(POSTING)[ref["id"]]
+        account = ctx.company.table("Account")[p["account"]["id"]]
+        row: Row = {
+            "date": day.isoformat(),
+            "description": p.get("description", ""),
+            "account": account,
+            "amount": -money(p["amount"]),
+            "amountGross": -money(p["amountGross"]),
+            "row": p["row"],
+            "invoiceNumber": p.get("invoiceNumber"),
+        }
+        for key, schema in (("customer", "Customer"), ("vatType", "VatType"), ("product", "Product")):
+            object_id = ref_id(p.get(key))
+            if object_id is not None:
+                row[key] = ctx.company.table(schema).get(object_id) or {"id": object_id}
+        out_rows.append(row)
+    return out_rows
+
+
+@router.get("/ledger/posting")
+async def search_postings(
+    ctx: CtxDep,
+    dateFrom: str | None = None,
+    dateTo: str | None = None,
+    openPostings: bool | None = None,
+    accountId: str | None = None,
+    supplierId: str | None = None,
+    customerId: str | None = None,
+    employeeId: str | None = None,
+    departmentId: str | None = None,
+    projectId: str | None = None,
+    productId: str | None = None,
+    accountNumberFrom: int | None = None,
+    accountNumberTo: int | None = None,
+    type: str | None = None,
+) -> Response:
+    start = parse_date_param(dateFrom, "dateFrom", required=True)
+    end = parse_date_param(dateTo, "dateTo", required=True)
+    filters = [
+        ("account", id_list(accountId)),
+        ("supplier", id_list(supplierId)),
+        ("customer", id_list(customerId)),
+        ("employee", id_list(employeeId)),
+        ("department", id_list(departmentId)),
+        ("project", id_list(projectId)),
+        ("product", id_list(productId)),
+    ]
+
+    def wanted(p: Row) -> bool:
+        if not in_range(p["date"], start, end):
+            return False
+        for key, ids in filters:
+            if ids is not None and ref_id(p.get(key)) not in ids:
+                return False
+        number = p["_accountNumber"]
+        if accountNumberFrom is not None and number < accountNumberFrom:
+            return False
+        if accountNumberTo is not None and number > accountNumberTo:
+            return False
+        if type is not None and p.get("type") != type:
+            return False
+        return not (openPostings and (p.get("closeGroup") or number != CUSTOMER_ACCOUNT))
+
+    return ctx.listing(filter(wanted, ctx.company.table(POSTING).values()), POSTING)
+
+
+@router.get("/ledger/posting/{id}")
+async def get_posting(id: int, ctx: CtxDep) -> Response:
+    return ctx.single(ctx.get(POSTING, id), POSTING)
