@@ -29,7 +29,8 @@ Money = Annotated[Decimal, PlainSerializer(_decimal_to_json, return_type=Any, wh
 
 
 class TripletexModel(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True, validate_assignment=False)
+    # from_attributes: a Ref (or any object with an id) is accepted wherever a reference is expected.
+    model_config = ConfigDict(extra="allow", populate_by_name=True, from_attributes=True)
 
     #: Fields the API computes; never sent back.
     _read_only: ClassVar[frozenset[str]] = frozenset({"url", "changes"})
