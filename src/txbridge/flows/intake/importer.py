@@ -1,0 +1,627 @@
+"""Import host data item by item: every item validated, a bad one rejected with a reason that names
+it, the good ones stored. Never half an item: each goes in under its own savepoint.
+
+Order: product classes, customers, products, invoices, so an item may refer to one earlier in the
+same file or already in the store. Re-importing an item updates it by number, except an invoice that
+is in a batch or exported (rejected, unless it is unchanged)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from txbridge.catalog import Message, render
+from txbridge.flows.intake.files import KINDS, load_file
+from txbridge.flows.intake.schemas import (
+    OUTPUT_VAT_CODES,
+    CustomerIn,
+    InvoiceIn,
+    OrganizationNumberError,
+    ProductClassIn,
+    ProductIn,
+    VatCodeError,
+)
+from txbridge.store import (
+    Connection,
+    Customer,
+    Database,
+    IntegrationReference,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    Posting,
+    PostingStatus,
+    Product,
+    ProductClass,
+    ReferenceKind,
+)
+from txbridge.store.models import utcnow
+
+#: Items per database transaction; each item still has its own savepoint.
+CHUNK_SIZE = 500
+
+_SCHEMAS: dict[str, type[BaseModel]] = {
+    "productClasses": ProductClassIn,
+    "customers": CustomerIn,
+    "products": ProductIn,
+    "invoices": InvoiceIn,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """One reason an item was not imported."""
+
+    kind: str
+    #: Names the item: position in its list and its number (``invoices[12] F-1013``).
+    item: str
+    #: The field at fault (``lines[2].unitPrice``), or None when it is the whole item.
+    field: str | None
+    message: Message
+
+
+@dataclass(slots=True)
+class KindCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+    @property
+    def accepted(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+@dataclass(slots=True)
+class ImportReport:
+    counts: dict[str, KindCounts] = field(default_factory=lambda: {kind: KindCounts() for kind in KINDS})
+    rejections: list[Rejection] = field(default_factory=list)
+
+    @property
+    def all_accepted(self) -> bool:
+        return not any(counts.rejected for counts in self.counts.values())
+
+    def rejections_of(self, kind: str) -> list[Rejection]:
+        return [rejection for rejection in self.rejections if rejection.kind == kind]
+
+
+class ConnectionNotFoundError(LookupError):
+    def __init__(self, connection: object) -> None:
+        self.message = render("connection_not_found", connection=connection)
+        super().__init__(str(self.message))
+
+
+class _Rejected(Exception):
+    """Raised inside an item's savepoint: roll the item back and record why."""
+
+    def __init__(self, field: str | None, message: Message) -> None:
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+def _field_path(loc: Sequence[int | str]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _label(kind: str, index: int, raw: Mapping[str, Any]) -> str:
+    key = raw.get("code" if kind == "productClasses" else "number")
+    return f"{kind}[{index}] {key}" if key not in (None, "") else f"{kind}[{index}]"
+
+
+def _validation_rejections(kind: str, item: str, error: ValidationError) -> list[Rejection]:
+    rejections = []
+    for problem in error.errors():
+        path = _field_path(problem["loc"]) or None
+        cause = problem.get("ctx", {}).get("error")
+        if isinstance(cause, OrganizationNumberError):
+            message = render("intake_invalid_organization_number", item=item, value=cause.args[0])
+        elif isinstance(cause, VatCodeError):
+            message = render(
+                "intake_vat_code_unknown",
+                item=item,
+                vat_code=cause.args[0],
+                allowed=", ".join(str(code) for code in sorted(OUTPUT_VAT_CODES)),
+            )
+        else:
+            reason = problem["msg"].removeprefix("Value error, ")
+            message = render("intake_invalid_field", item=item, field=path or "-", reason=reason)
+        rejections.append(Rejection(kind, item, path, message))
+    return rejections
+
+
+def _changes(target: object, values: Mapping[str, Any]) -> bool:
+    """Set the values that differ; True if any did."""
+    changed = False
+    for name, value in values.items():
+        if getattr(target, name) != value:
+            setattr(target, name, value)
+            changed = True
+    return changed
+
+
+class Intake:
+    """Imports items for one connection. Build once per import; see :func:`import_data`."""
+
+    def __init__(
+        self,
+        database: Database,
+        connection_id: int,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        chunk_size: int = CHUNK_SIZE,
+    ) -> None:
+        self.database = database
+        self.connection_id = connection_id
+        self.clock = clock
+        self.chunk_size = chunk_size
+        with database.transaction() as session:
+            connection = session.get(Connection, connection_id)
+            if connection is None:
+                raise ConnectionNotFoundError(connection_id)
+            self.prices_include_vat_default = connection.prices_include_vat
+
+    def run(self, items: Mapping[str, Sequence[Mapping[str, Any]]]) -> ImportReport:
+        unknown = set(items) - set(KINDS)
+        if unknown:
+            raise ValueError(f"unknown kinds {sorted(unknown)}; expected {list(KINDS)}")
+        report = ImportReport()
+        for kind in KINDS:
+            if items.get(kind):
+                self._import_kind(kind, items[kind], report)
+        return report
+
+    # ---- one kind ------------------------------------------------------------------------------------
+
+    def _import_kind(self, kind: str, raw_items: Sequence[Mapping[str, Any]], report: ImportReport) -> None:
+        counts = report.counts[kind]
+        valid: list[tuple[str, Any]] = []
+        for index, raw in enumerate(raw_items):
+            item = _label(kind, index, raw)
+            if "__invalid__" in raw:
+                reason = "not an object / ikke et objekt"
+                message = render("intake_invalid_field", item=item, field="-", reason=reason)
+                report.rejections.append(Rejection(kind, item, None, message))
+                counts.rejected += 1
+                continue
+            try:
+                valid.append((item, _SCHEMAS[kind].model_validate(raw)))
+            except ValidationError as error:
+                report.rejections.extend(_validation_rejections(kind, item, error))
+                counts.rejected += 1
+        valid = self._reject_duplicates(kind, valid, report)
+        appliers: dict[str, Callable[[Session, _ChunkContext, str, Any], str]] = {
+            "productClasses": self._apply_product_class,
+            "customers": self._apply_customer,
+            "products": self._apply_product,
+            "invoices": self._apply_invoice,
+        }
+        apply = appliers[kind]
+        for start in range(0, len(valid), self.chunk_size):
+            chunk = valid[start : start + self.chunk_size]
+            with self.database.transaction() as session:
+                context = _ChunkContext.load(session, self.connection_id, kind, [model for _, model in chunk])
+                for item, model in chunk:
+                    try:
+                        with session.begin_nested():
+                            outcome = apply(session, context, item, model)
+                    except _Rejected as rejected:
+                        report.rejections.append(Rejection(kind, item, rejected.field, rejected.message))
+                        counts.rejected += 1
+                        continue
+                    except IntegrityError:
+                        reason = "conflicts with stored data / i strid med lagrede data"
+                        message = render("intake_invalid_field", item=item, field="-", reason=reason)
+                        report.rejections.append(Rejection(kind, item, None, message))
+                        counts.rejected += 1
+                        continue
+                    setattr(counts, outcome, getattr(counts, outcome) + 1)
+
+    def _reject_duplicates(
+        self, kind: str, valid: list[tuple[str, Any]], report: ImportReport
+    ) -> list[tuple[str, Any]]:
+        def key(model: Any) -> Any:
+            return model.code if kind == "productClasses" else model.number
+
+        seen = Counter(key(model) for _, model in valid)
+        kept = []
+        for item, model in valid:
+            if seen[key(model)] > 1:
+                report.rejections.append(
+                    Rejection(kind, item, None, render("intake_duplicate_in_file", item=item))
+                )
+                report.counts[kind].rejected += 1
+            else:
+                kept.append((item, model))
+        return kept
+
+    # ---- one item (inside its savepoint) ---------------------------------------------------------------
+
+    def _apply_product_class(
+        self, session: Session, ctx: _ChunkContext, item: str, model: ProductClassIn
+    ) -> str:
+        values = {"name": model.name, "account_number": model.account_number}
+        existing = ctx.product_classes.get(model.code)
+        if existing is None:
+            now = self.clock()
+            klass = ProductClass(
+                connection_id=self.connection_id, code=model.code, created_at=now, updated_at=now, **values
+            )
+            session.add(klass)
+            session.flush()
+            ctx.product_classes[model.code] = klass
+            return "created"
+        return self._touch(session, existing, values)
+
+    def _apply_customer(self, session: Session, ctx: _ChunkContext, item: str, model: CustomerIn) -> str:
+        values = model.model_dump(exclude={"number"})
+        existing = ctx.customers.get(model.number)
+        if existing is None:
+            now = self.clock()
+            customer = Customer(
+                connection_id=self.connection_id,
+                number=model.number,
+                created_at=now,
+                updated_at=now,
+                **values,
+            )
+            session.add(customer)
+            session.flush()
+            ctx.customers[model.number] = customer
+            return "created"
+        return self._touch(session, existing, values)
+
+    def _apply_product(self, session: Session, ctx: _ChunkContext, item: str, model: ProductIn) -> str:
+        class_id = None
+        if model.product_class_code is not None:
+            class_id = ctx.product_class_ids.get(model.product_class_code)
+            if class_id is None:
+                raise _Rejected(
+                    "productClassCode",
+                    render(
+                        "intake_unknown_reference",
+                        item=item,
+                        field="productClassCode",
+                        reference=model.product_class_code,
+                    ),
+                )
+        values = {
+            "name": model.name,
+            "product_class_id": class_id,
+            "vat_code": model.vat_code,
+            "unit_price": model.unit_price,
+        }
+        existing = ctx.products.get(model.number)
+        if existing is None:
+            now = self.clock()
+            product = Product(
+                connection_id=self.connection_id,
+                number=model.number,
+                created_at=now,
+                updated_at=now,
+                **values,
+            )
+            session.add(product)
+            session.flush()
+            ctx.products[model.number] = product
+            return "created"
+        return self._touch(session, existing, values)
+
+    def _touch(self, session: Session, existing: Any, values: Mapping[str, Any]) -> str:
+        if not _changes(existing, values):
+            return "unchanged"
+        existing.updated_at = self.clock()
+        session.flush()
+        return "updated"
+
+    def _apply_invoice(self, session: Session, ctx: _ChunkContext, item: str, model: InvoiceIn) -> str:
+        customer_id = ctx.customer_ids.get(model.customer_number)
+        if customer_id is None:
+            raise _Rejected(
+                "customerNumber",
+                render(
+                    "intake_unknown_reference",
+                    item=item,
+                    field="customerNumber",
+                    reference=model.customer_number,
+                ),
+            )
+        lines = [self._line(ctx, item, position, line) for position, line in enumerate(model.lines)]
+        header = {
+            "invoice_date": model.invoice_date,
+            "due_date": model.due_date,
+            "customer_id": customer_id,
+            "currency": model.currency,
+            "prices_include_vat": (
+                self.prices_include_vat_default
+                if model.prices_include_vat is None
+                else model.prices_include_vat
+            ),
+            "status": InvoiceStatus(model.status),
+            "comment": model.comment,
+        }
+        existing = ctx.invoices.get(model.number)
+        if existing is None:
+            now = self.clock()
+            invoice = Invoice(
+                connection_id=self.connection_id,
+                number=model.number,
+                created_at=now,
+                updated_at=now,
+                lines=[InvoiceLine(**line) for line in lines],
+                **header,
+            )
+            session.add(invoice)
+            session.flush()
+            self._record_earlier_export(session, ctx, invoice, model.tripletex_invoice_number)
+            return "created"
+
+        same = _invoice_signature(header, lines) == _stored_signature(existing)
+        reference = ctx.invoice_references.get(existing.id)
+        if reference is not None:
+            same_reference = model.tripletex_invoice_number in (
+                None,
+                _int_or_none(reference.tripletex_number),
+            )
+            if same and same_reference:
+                return "unchanged"
+            raise _Rejected(
+                None,
+                render(
+                    "intake_invoice_exported", item=item, tripletex_number=reference.tripletex_number or "?"
+                ),
+            )
+        batch_id = ctx.open_batches.get(existing.id)
+        if batch_id is not None:
+            if same and model.tripletex_invoice_number is None:
+                return "unchanged"
+            raise _Rejected(None, render("intake_invoice_in_batch", item=item, batch=batch_id))
+        if same and model.tripletex_invoice_number is None:
+            return "unchanged"
+        _changes(existing, header)
+        existing.lines.clear()
+        session.flush()  # old line numbers must be gone before the new lines reuse them
+        existing.lines.extend(InvoiceLine(**line) for line in lines)
+        existing.updated_at = self.clock()
+        session.flush()
+        self._record_earlier_export(session, ctx, existing, model.tripletex_invoice_number)
+        return "updated"
+
+    def _line(self, ctx: _ChunkContext, item: str, position: int, line: Any) -> dict[str, Any]:
+        product_id = None
+        vat_code = line.vat_code
+        if line.product_number is not None:
+            product = ctx.product_ids.get(line.product_number)
+            if product is None:
+                path = f"lines[{position}].productNumber"
+                raise _Rejected(
+                    path,
+                    render("intake_unknown_reference", item=item, field=path, reference=line.product_number),
+                )
+            product_id, product_vat = product
+            vat_code = product_vat if vat_code is None else vat_code
+        if vat_code is None:
+            path = f"lines[{position}].vatCode"
+            reason = "needed when the line has no product / må oppgis når linjen ikke har vare"
+            raise _Rejected(path, render("intake_invalid_field", item=item, field=path, reason=reason))
+        return {
+            "line_no": line.line_no if line.line_no is not None else position + 1,
+            "product_id": product_id,
+            "description": line.description,
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+            "vat_code": vat_code,
+            "discount_percent": line.discount,
+        }
+
+    def _record_earlier_export(
+        self, session: Session, ctx: _ChunkContext, invoice: Invoice, tripletex_number: int | None
+    ) -> None:
+        # An invoice an earlier integration already sent: its reference makes the export skip it.
+        if tripletex_number is None:
+            return
+        now = self.clock()
+        reference = IntegrationReference(
+            connection_id=self.connection_id,
+            kind=ReferenceKind.INVOICE,
+            local_id=invoice.id,
+            local_number=invoice.number,
+            tripletex_number=str(tripletex_number),
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(reference)
+        session.flush()
+        ctx.invoice_references[invoice.id] = reference
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isdigit() else None
+
+
+def _invoice_signature(header: Mapping[str, Any], lines: Sequence[Mapping[str, Any]]) -> tuple[Any, ...]:
+    def exact(value: Any) -> Any:
+        # 1.5 and 1.5000 are the same amount.
+        return value.normalize() if isinstance(value, Decimal) else value
+
+    ordered = sorted(lines, key=lambda line: line["line_no"])
+    return (
+        tuple(sorted((name, exact(value)) for name, value in header.items())),
+        tuple(tuple(sorted((name, exact(value)) for name, value in line.items())) for line in ordered),
+    )
+
+
+def _stored_signature(invoice: Invoice) -> tuple[Any, ...]:
+    header = {
+        name: getattr(invoice, name)
+        for name in (
+            "invoice_date",
+            "due_date",
+            "customer_id",
+            "currency",
+            "prices_include_vat",
+            "status",
+            "comment",
+        )
+    }
+    lines = [
+        {
+            "line_no": line.line_no,
+            "product_id": line.product_id,
+            "description": line.description,
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+            "vat_code": line.vat_code,
+            "discount_percent": line.discount_percent,
+        }
+        for line in invoice.lines
+    ]
+    return _invoice_signature(header, lines)
+
+
+@dataclass
+class _ChunkContext:
+    """What the items of one chunk need from the store, read in a few queries up front."""
+
+    product_classes: dict[str, ProductClass] = field(default_factory=dict)
+    customers: dict[int, Customer] = field(default_factory=dict)
+    products: dict[str, Product] = field(default_factory=dict)
+    invoices: dict[str, Invoice] = field(default_factory=dict)
+    #: Numbers of things an item may refer to → their ids (products: id and VAT code).
+    product_class_ids: dict[str, int] = field(default_factory=dict)
+    customer_ids: dict[int, int] = field(default_factory=dict)
+    product_ids: dict[str, tuple[int, int]] = field(default_factory=dict)
+    invoice_references: dict[int, IntegrationReference] = field(default_factory=dict)
+    open_batches: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, session: Session, connection_id: int, kind: str, models: Sequence[Any]) -> _ChunkContext:
+        ctx = cls()
+        if kind == "productClasses":
+            codes = [model.code for model in models]
+            ctx.product_classes = {
+                klass.code: klass
+                for klass in session.scalars(
+                    select(ProductClass).where(
+                        ProductClass.connection_id == connection_id, ProductClass.code.in_(codes)
+                    )
+                )
+            }
+        elif kind == "customers":
+            numbers = [model.number for model in models]
+            ctx.customers = {
+                customer.number: customer
+                for customer in session.scalars(
+                    select(Customer).where(
+                        Customer.connection_id == connection_id, Customer.number.in_(numbers)
+                    )
+                )
+            }
+        elif kind == "products":
+            numbers = [model.number for model in models]
+            ctx.products = {
+                product.number: product
+                for product in session.scalars(
+                    select(Product).where(Product.connection_id == connection_id, Product.number.in_(numbers))
+                )
+            }
+            class_codes = {model.product_class_code for model in models if model.product_class_code}
+            ctx.product_class_ids = dict(
+                session.execute(
+                    select(ProductClass.code, ProductClass.id).where(
+                        ProductClass.connection_id == connection_id, ProductClass.code.in_(class_codes)
+                    )
+                ).all()
+            )
+        else:
+            ctx._load_for_invoices(session, connection_id, models)
+        return ctx
+
+    def _load_for_invoices(self, session: Session, connection_id: int, models: Sequence[InvoiceIn]) -> None:
+        customer_numbers = {model.customer_number for model in models}
+        self.customer_ids = dict(
+            session.execute(
+                select(Customer.number, Customer.id).where(
+                    Customer.connection_id == connection_id, Customer.number.in_(customer_numbers)
+                )
+            ).all()
+        )
+        product_numbers = {
+            line.product_number for model in models for line in model.lines if line.product_number
+        }
+        self.product_ids = {
+            number: (product_id, vat_code)
+            for number, product_id, vat_code in session.execute(
+                select(Product.number, Product.id, Product.vat_code).where(
+                    Product.connection_id == connection_id, Product.number.in_(product_numbers)
+                )
+            ).all()
+        }
+        numbers = [model.number for model in models]
+        self.invoices = {
+            invoice.number: invoice
+            for invoice in session.scalars(
+                select(Invoice)
+                .where(Invoice.connection_id == connection_id, Invoice.number.in_(numbers))
+                .options(selectinload(Invoice.lines))
+            )
+        }
+        ids = [invoice.id for invoice in self.invoices.values()]
+        if ids:
+            self.invoice_references = {
+                reference.local_id: reference
+                for reference in session.scalars(
+                    select(IntegrationReference).where(
+                        IntegrationReference.connection_id == connection_id,
+                        IntegrationReference.kind == ReferenceKind.INVOICE,
+                        IntegrationReference.local_id.in_(ids),
+                    )
+                )
+            }
+            self.open_batches = {
+                invoice_id: batch_id
+                for invoice_id, batch_id in session.execute(
+                    select(Posting.invoice_id, Posting.batch_id).where(
+                        Posting.invoice_id.in_(ids), Posting.status != PostingStatus.REMOVED
+                    )
+                ).all()
+                if invoice_id is not None
+            }
+
+
+def import_data(
+    database: Database,
+    connection_id: int,
+    items: Mapping[str, Sequence[Mapping[str, Any]]],
+    *,
+    clock: Callable[[], datetime] = utcnow,
+) -> ImportReport:
+    """Import ``{"productClasses": [...], "customers": [...], "products": [...], "invoices": [...]}``
+    (camelCase keys, as in the JSON file) for one connection."""
+    return Intake(database, connection_id, clock=clock).run(items)
+
+
+def import_file(
+    database: Database,
+    connection_id: int,
+    path: Path,
+    *,
+    kind: str | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> ImportReport:
+    """Import a JSON or CSV file; raises :class:`~txbridge.flows.intake.files.IntakeFileError` when the
+    file itself cannot be read (nothing is imported then)."""
+    return import_data(database, connection_id, load_file(path, kind), clock=clock)
