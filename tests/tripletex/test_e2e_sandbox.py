@@ -1,0 +1,129 @@
+"""The client against the sandbox over real HTTP on loopback (session, whoAmI, paging, fields,
+checksum/304, 429)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.fixtures.sandbox import SandboxCompany, new_sandbox_company
+from txbridge.sandbox.server import SandboxServer
+from txbridge.tripletex import (
+    AuthenticationError,
+    NotModified,
+    Page,
+    RateLimiterRegistry,
+    Tripletex,
+    models,
+)
+
+
+@pytest.fixture
+def company(sandbox_server: SandboxServer) -> SandboxCompany:
+    return new_sandbox_company(sandbox_server, name="Fjelltopp Regnskap AS", accountantClients=2)
+
+
+@pytest.fixture
+def tx(company: SandboxCompany) -> Iterator[Tripletex]:
+    with Tripletex(
+        consumer_token=company.consumer_token,
+        employee_token=company.employee_token,
+        base_url=company.base_url,
+        rate_limiters=RateLimiterRegistry(),
+    ) as client:
+        yield client
+
+
+def test_session_who_am_i_and_test_connection(tx: Tripletex, company: SandboxCompany) -> None:
+    who = tx.who_am_i()
+    assert who.companyId == company.company_id
+    info = tx.test_connection()
+    assert (info.company_id, info.company_name) == (company.company_id, "Fjelltopp Regnskap AS")
+    assert tx.stats.sessions_created == 1
+
+
+def test_close_ends_the_session(company: SandboxCompany) -> None:
+    client = Tripletex(
+        consumer_token=company.consumer_token,
+        employee_token=company.employee_token,
+        base_url=company.base_url,
+    )
+    client.who_am_i()
+    session = client._session.session
+    assert session is not None
+    client.close()
+    dead = httpx.get(f"{company.base_url}/token/session/>whoAmI", auth=("0", session.token))
+    assert dead.status_code == 401
+
+
+def test_wrong_tokens_are_an_authentication_error(company: SandboxCompany) -> None:
+    with (
+        Tripletex(
+            consumer_token=company.consumer_token,
+            employee_token="not-the-right-token",
+            base_url=company.base_url,
+        ) as client,
+        pytest.raises(AuthenticationError),
+    ):
+        client.who_am_i()
+
+
+def test_accountant_clients(tx: Tripletex, company: SandboxCompany) -> None:
+    clients = tx.companies.with_login_access()
+    assert {c.id for c in clients} >= set(company.client_company_ids)
+    child = tx.for_company(company.client_company_ids[0])
+    assert child.test_connection().company_id == company.client_company_ids[0]
+    assert tx.stats.sessions_created == 1
+
+
+def test_paging_fields_and_bulk(tx: Tripletex) -> None:
+    created = tx.customers.create_many(
+        [models.Customer(name=f"Kunde {n:02}", email=f"k{n}@example.no") for n in range(25)], chunk=10
+    )
+    assert len(created) == 25
+    tx.stats.reset()
+    rows = list(tx.customers.iter(fields="id,name", page_size=10, sorting="name"))
+    names = [c.name for c in rows if c.name and c.name.startswith("Kunde ")]
+    assert names == [f"Kunde {n:02}" for n in range(25)]
+    assert tx.stats.by_endpoint["GET /customer"] == (len(rows) // 10) + 1
+    one = tx.customers.get(created[0].id or 0, fields="id,name")
+    assert one.name == "Kunde 00" and one.email is None
+
+
+def test_checksum_gives_not_modified_until_data_changes(tx: Tripletex) -> None:
+    tx.customers.create(models.Customer(name="Første"))
+    first = tx.customers.list_if_changed(None, fields="id,name")
+    assert isinstance(first, Page) and first.version_digest
+    assert isinstance(tx.customers.list_if_changed(first.version_digest, fields="id,name"), NotModified)
+    tx.customers.create(models.Customer(name="Andre"))
+    again = tx.customers.list_if_changed(first.version_digest, fields="id,name")
+    assert isinstance(again, Page) and again.version_digest != first.version_digest
+
+
+def test_429_is_waited_out(tx: Tripletex, company: SandboxCompany) -> None:
+    with company.control() as control:
+        control.put(
+            "/rate-limit", json={"limit": 3, "period": 1.0, "companyId": company.company_id}
+        ).raise_for_status()
+    # Someone else with the same tokens uses up the period behind our client's back.
+    with company.client() as other:
+        while other.get("/token/session/>whoAmI").status_code != 429:
+            pass
+    started = time.monotonic()
+    assert tx.who_am_i().companyId == company.company_id
+    assert tx.stats.rate_limited >= 1
+    assert time.monotonic() - started < 10
+
+
+def test_steady_work_is_paced_below_the_limit(tx: Tripletex, company: SandboxCompany) -> None:
+    with company.control() as control:
+        control.put(
+            "/rate-limit", json={"limit": 4, "period": 1.0, "companyId": company.company_id}
+        ).raise_for_status()
+    for _ in range(7):
+        tx.who_am_i()
+    assert tx.stats.rate_limited == 0
+    assert tx.stats.throttle_waits >= 1
