@@ -62,6 +62,8 @@ class SandboxServer:
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((host, port))
+        # Listening at once lets clients connect (queued by the kernel) before uvicorn has started.
+        self._sock.listen(2048)
         self.host = host
         self.port: int = self._sock.getsockname()[1]
         config = uvicorn.Config(

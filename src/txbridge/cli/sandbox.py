@@ -1,0 +1,39 @@
+"""``txbridge sandbox``: serve the offline Tripletex emulator."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from txbridge.cli import app
+
+
+class Seed(StrEnum):
+    demo = "demo"
+
+
+@app.command()
+def sandbox(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on (0 = any free port).")] = 8080,
+    seed: Annotated[Seed | None, typer.Option(help="demo: make a demo company, print its tokens.")] = None,
+) -> None:
+    """Kjør Tripletex-sandkassen (offline Tripletex API v2 under /v2). Run the offline Tripletex sandbox."""
+    from txbridge.sandbox.companies import create_company
+    from txbridge.sandbox.server import SandboxServer
+
+    server = SandboxServer(host=host, port=port, log_level="info")
+    if seed is Seed.demo:
+        created = create_company(server.state, name="Demo AS")
+        line = {
+            "baseUrl": server.base_url,
+            "consumerToken": created.consumer_token,
+            "employeeToken": created.employee_token,
+            "companyId": created.company_id,
+        }
+        typer.echo(json.dumps(line), nl=True)
+    typer.echo(f"Tripletex-sandkasse på {server.base_url} (kontroll: {server.control_url})", err=True)
+    server.serve_forever()
