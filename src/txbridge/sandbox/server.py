@@ -59,7 +59,9 @@ class SandboxServer:
         self.app = app or create_app()
         self.registry = ConnectionRegistry()
         self.app.state.connections = self.registry
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # proto IPPROTO_TCP, not 0: asyncio only sets TCP_NODELAY on sockets that say TCP, and without
+        # it every response waits ~40 ms for a delayed ACK (Nagle).
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((host, port))
         # Listening at once lets clients connect (queued by the kernel) before uvicorn has started.
