@@ -56,6 +56,13 @@ class Database:
     def from_url(cls, url: str, *, echo: bool = False) -> Database:
         return cls(Settings(database_url=url), echo=echo)
 
+    @classmethod
+    def open(cls, settings: Settings) -> Database:
+        """The database of ``settings``, migrated to the newest schema: what commands call at start-up."""
+        database = cls(settings)
+        database.migrate()
+        return database
+
     @property
     def backend(self) -> str:
         """``sqlite`` or ``postgresql``."""

@@ -41,6 +41,10 @@ def connection_by_name(session: Session, name: str) -> Connection | None:
     return session.scalar(select(Connection).where(Connection.name == name))
 
 
+def connections(session: Session) -> list[Connection]:
+    return list(session.scalars(select(Connection).order_by(Connection.name)))
+
+
 def customer_by_number(session: Session, connection_id: int, number: int) -> Customer | None:
     return session.scalar(
         select(Customer).where(Customer.connection_id == connection_id, Customer.number == number)

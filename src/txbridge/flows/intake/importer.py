@@ -163,11 +163,14 @@ class Intake:
         *,
         clock: Callable[[], datetime] = utcnow,
         chunk_size: int = CHUNK_SIZE,
+        on_progress: Callable[[str, int, int], None] | None = None,
     ) -> None:
         self.database = database
         self.connection_id = connection_id
         self.clock = clock
         self.chunk_size = chunk_size
+        #: Called with (kind, items done, items of that kind) after each chunk, e.g. for a progress bar.
+        self.on_progress = on_progress
         with database.transaction() as session:
             connection = session.get(Connection, connection_id)
             if connection is None:
@@ -229,6 +232,10 @@ class Intake:
                         counts.rejected += 1
                         continue
                     setattr(counts, outcome, getattr(counts, outcome) + 1)
+            if self.on_progress is not None:
+                self.on_progress(
+                    kind, counts.created + counts.updated + counts.unchanged + counts.rejected, len(raw_items)
+                )
 
     def _reject_duplicates(
         self, kind: str, valid: list[tuple[str, Any]], report: ImportReport
@@ -608,10 +615,11 @@ def import_data(
     items: Mapping[str, Sequence[Mapping[str, Any]]],
     *,
     clock: Callable[[], datetime] = utcnow,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportReport:
     """Import ``{"productClasses": [...], "customers": [...], "products": [...], "invoices": [...]}``
     (camelCase keys, as in the JSON file) for one connection."""
-    return Intake(database, connection_id, clock=clock).run(items)
+    return Intake(database, connection_id, clock=clock, on_progress=on_progress).run(items)
 
 
 def import_file(
@@ -621,7 +629,8 @@ def import_file(
     *,
     kind: str | None = None,
     clock: Callable[[], datetime] = utcnow,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportReport:
     """Import a JSON or CSV file; raises :class:`~txbridge.flows.intake.files.IntakeFileError` when the
     file itself cannot be read (nothing is imported then)."""
-    return import_data(database, connection_id, load_file(path, kind), clock=clock)
+    return import_data(database, connection_id, load_file(path, kind), clock=clock, on_progress=on_progress)

@@ -1,0 +1,142 @@
+"""``txbridge import FILE``: host data into the store, item by item.
+
+Exit codes: 0 every item went in, 1 some items were rejected (the rest went in), 2 nothing was
+imported (unreadable file, no such connection)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.table import Table
+
+from txbridge.catalog import Message, render
+from txbridge.cli import app
+from txbridge.flows.intake import KINDS, ImportReport, IntakeFileError, import_data, kind_name, load_file
+from txbridge.settings import load_settings
+from txbridge.store import Database, queries
+
+EXIT_OK = 0
+EXIT_REJECTED = 1
+EXIT_NOTHING_IMPORTED = 2
+
+_KIND_LABELS = {
+    "productClasses": "Varegrupper / Product classes",
+    "customers": "Kunder / Customers",
+    "products": "Varer / Products",
+    "invoices": "Fakturaer / Invoices",
+}
+
+
+def _fail(console: Console, message: Message) -> typer.Exit:
+    console.print(f"[bold red]{message.nb}[/]\n{message.en}")
+    console.print(f"{message.fix_nb}\n{message.fix_en}", style="dim")
+    return typer.Exit(EXIT_NOTHING_IMPORTED)
+
+
+def _connection_id(database: Database, name: str | None, console: Console) -> int:
+    with database.transaction() as session:
+        if name is not None:
+            found = queries.connection_by_name(session, name)
+            if found is None:
+                raise _fail(console, render("connection_not_found", connection=name))
+            return found.id
+        existing = queries.connections(session)
+        if len(existing) == 1:
+            return existing[0].id
+        if not existing:
+            raise _fail(console, render("connection_not_found", connection="-"))
+        names = ", ".join(connection.name for connection in existing)
+        console.print(
+            f"[bold red]Flere tilkoblinger ({names}): velg én med --connection.[/]\n"
+            f"Several connections ({names}): pick one with --connection."
+        )
+        raise typer.Exit(EXIT_NOTHING_IMPORTED)
+
+
+def _print_report(console: Console, report: ImportReport) -> None:
+    summary = Table(title="Import", show_lines=False)
+    summary.add_column("Type")
+    for header in ("Nye / Created", "Endret / Updated", "Uendret / Unchanged", "Avvist / Rejected"):
+        summary.add_column(header, justify="right")
+    for kind in KINDS:
+        counts = report.counts[kind]
+        style = "red" if counts.rejected else None
+        summary.add_row(
+            _KIND_LABELS[kind],
+            str(counts.created),
+            str(counts.updated),
+            str(counts.unchanged),
+            str(counts.rejected),
+            style=style,
+        )
+    console.print(summary)
+    if not report.rejections:
+        return
+    rejected = Table(title="Avviste elementer / Rejected items", show_lines=True)
+    rejected.add_column("Element / Item", no_wrap=True)
+    rejected.add_column("Felt / Field")
+    rejected.add_column("Årsak / Reason")
+    rejected.add_column("Løsning / Fix")
+    for rejection in report.rejections:
+        message = rejection.message
+        rejected.add_row(
+            rejection.item,
+            rejection.field or "",
+            f"{message.nb}\n[dim]{message.en}[/]",
+            f"{message.fix_nb}\n[dim]{message.fix_en}[/]",
+        )
+    console.print(rejected)
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="JSON- eller CSV-fil / JSON or CSV file.")],
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            help="CSV: customers, productClasses, products eller/or invoices (ellers fra overskriften)."
+        ),
+    ] = None,
+    connection: Annotated[
+        str | None, typer.Option("--connection", "-c", help="Tilkoblingens navn / connection name.")
+    ] = None,
+) -> None:
+    """Importer kunder, varer og fakturaer fra fil. Import customers, products and invoices from a file."""
+    console = Console()
+    try:
+        canonical_kind = kind_name(kind) if kind else None
+        items = load_file(file, canonical_kind)
+    except ValueError as exc:
+        raise _fail(console, render("intake_bad_file", path=file, reason=str(exc))) from None
+    except IntakeFileError as exc:
+        raise _fail(console, exc.message) from None
+
+    settings = load_settings()
+    database = Database.open(settings)
+    try:
+        connection_id = _connection_id(database, connection, console)
+        total = sum(len(items.get(name, [])) for name in KINDS)
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=console,
+            transient=True,
+            disable=total < 1000,
+        ) as progress:
+            tasks: dict[str, TaskID] = {}
+
+            def on_progress(name: str, done: int, of: int) -> None:
+                if name not in tasks:
+                    tasks[name] = progress.add_task(_KIND_LABELS[name], total=of)
+                progress.update(tasks[name], completed=done)
+
+            report = import_data(database, connection_id, items, on_progress=on_progress)
+    finally:
+        database.dispose()
+    _print_report(console, report)
+    raise typer.Exit(EXIT_OK if report.all_accepted else EXIT_REJECTED)

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+import txbridge.cli.intake  # noqa: F401  (registers the command)
+from tests.flows.intake.conftest import small_payload
+from txbridge.cli import app
+from txbridge.store import Database, Invoice
+
+
+def _invoke(database_url: str, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        app, ["import", *args], env={"TXBRIDGE_DATABASE_URL": database_url, "COLUMNS": "250"}
+    )
+    return result.exit_code, result.output
+
+
+def test_all_items_in_exit_0(
+    tmp_path: Path, database: Database, database_url: str, connection_id: int
+) -> None:
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(small_payload()), encoding="utf-8")
+    code, output = _invoke(database_url, str(path))
+    assert code == 0, output
+    assert "Fakturaer / Invoices" in output
+    with database.session() as session:
+        assert session.query(Invoice).count() == 2
+
+
+def test_some_rejected_exit_1_with_table(
+    tmp_path: Path, database: Database, database_url: str, connection_id: int
+) -> None:
+    payload = small_payload()
+    payload["customers"][0]["organizationNumber"] = "123456789"
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    code, output = _invoke(database_url, str(path), "--connection", "acme")
+    assert code == 1, output
+    assert "customers[0] 10001" in output
+    assert "organisasjonsnummer 123456789 er ikke gyldig" in output
+    assert "invoices[0] F-1001" in output  # its invoice refers to the rejected customer
+
+
+def test_csv_with_kind_option(
+    tmp_path: Path, database: Database, database_url: str, connection_id: int
+) -> None:
+    path = tmp_path / "kunder.csv"
+    path.write_text("nr;navn\n1;Feil kolonner\n", encoding="utf-8")
+    code, output = _invoke(database_url, str(path), "--kind", "customers")
+    assert code == 1, output  # Norwegian column names are not the import format
+    assert "customers[0]" in output and "nr" in output
+    path.write_text("number;name;isPrivatePerson\n20001;Ola Nordmann;true\n", encoding="utf-8")
+    code, output = _invoke(database_url, str(path), "--kind", "customers")
+    assert code == 0, output
+
+
+def test_bad_file_exit_2(tmp_path: Path, database_url: str, connection_id: int) -> None:
+    path = tmp_path / "data.json"
+    path.write_text("{oops", encoding="utf-8")
+    code, output = _invoke(database_url, str(path))
+    assert code == 2
+    assert "kan ikke leses" in output and "cannot be read" in output
+
+
+def test_no_connection_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(small_payload()), encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'new' / 'store.db'}"
+    code, output = _invoke(url, str(path))
+    assert code == 2
+    assert "txbridge connect" in output
+    assert (tmp_path / "new" / "store.db").exists()  # made and migrated at start-up
