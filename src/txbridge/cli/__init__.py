@@ -30,7 +30,7 @@ def _register() -> None:
     # group never hides the others.
     import importlib
 
-    for name in ("sandbox",):
+    for name in ("sandbox", "intake"):
         try:
             importlib.import_module(f"txbridge.cli.{name}")
         except ModuleNotFoundError as exc:
