@@ -9,6 +9,7 @@ from ._config import PRODUCTION_URL, TEST_URL, ClientConfig, Environment
 from ._envelope import ConnectionInfo, NotModified, Page
 from ._exceptions import (
     APIConnectionError,
+    APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
@@ -48,6 +49,7 @@ __all__ = [
     "PRODUCTION_URL",
     "TEST_URL",
     "APIConnectionError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AsyncTripletex",

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -57,6 +57,57 @@ class ConnectionInfo:
     employee_id: int | None = None
     environment: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+class _ValueEnvelope(BaseModel, Generic[T]):
+    model_config = ConfigDict(extra="ignore")
+    value: T | None = None
+
+
+class _ListEnvelope(BaseModel, Generic[T]):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    fullResultSize: int | None = None
+    from_: int | None = Field(None, alias="from")
+    count: int | None = None
+    versionDigest: str | None = None
+    values: list[T] | None = None
+
+
+_value_envelopes: dict[type[Any], type[_ValueEnvelope[Any]]] = {}
+_list_envelopes: dict[type[Any], type[_ListEnvelope[Any]]] = {}
+
+
+def value_parser(model: type[T]) -> Callable[[bytes], T]:
+    """Parse ``{"value": …}`` straight from bytes (one pass in pydantic-core, no json.loads first)."""
+    envelope = _value_envelopes.get(model)
+    if envelope is None:
+        envelope = _value_envelopes[model] = _ValueEnvelope[model]  # type: ignore[valid-type]
+
+    def parse(content: bytes) -> T:
+        value = envelope.model_validate_json(content).value
+        return value if value is not None else model()
+
+    return parse
+
+
+def page_parser(model: type[T], requested_from: int, requested_count: int) -> Callable[[bytes], Page[T]]:
+    """Parse a list envelope straight from bytes into a :class:`Page`."""
+    envelope = _list_envelopes.get(model)
+    if envelope is None:
+        envelope = _list_envelopes[model] = _ListEnvelope[model]  # type: ignore[valid-type]
+
+    def parse(content: bytes) -> Page[T]:
+        parsed = envelope.model_validate_json(content)
+        values = parsed.values or []
+        return Page(
+            values=values,
+            from_=parsed.from_ if parsed.from_ is not None else requested_from,
+            count=parsed.count if parsed.count is not None else len(values),
+            version_digest=parsed.versionDigest,
+            full_result_size=parsed.fullResultSize,
+        )
+
+    return parse
 
 
 def parse_value(body: Any, model: type[T]) -> T:

@@ -48,6 +48,10 @@ class APITimeoutError(APIConnectionError):
     """The request timed out (after the retries a safe request is allowed)."""
 
 
+class APIResponseValidationError(APIConnectionError):
+    """A success answer whose body does not have the shape of the spec (the call itself succeeded)."""
+
+
 class OutcomeUnknownError(TripletexError):
     """A write was sent but we do not know whether Tripletex carried it out.
 

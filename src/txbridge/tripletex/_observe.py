@@ -3,6 +3,7 @@ are replaced, and httpx' own request log is filtered because it prints full URLs
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -22,6 +23,7 @@ def redact(text: str) -> str:
     return _TOKEN_IN_QUERY.sub(r"\1***", _TOKEN_IN_PATH.sub(r"\1***", text))
 
 
+@functools.lru_cache(maxsize=4096)
 def path_template(path: str) -> str:
     """``/customer/123`` → ``/customer/{id}``, so counters group by endpoint."""
     return _NUMERIC_SEGMENT.sub("/{id}", _TOKEN_IN_PATH.sub(r"\1{token}", path))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,13 +24,18 @@ DELETE_PATH = "/token/session/{token}"
 class Session:
     token: str
     expiration_date: date
+    #: Renew from this instant on (computed once: this is checked before every call).
+    renew_at: datetime = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "renew_at", self.dies_at - RENEW_MARGIN)
 
     @property
     def dies_at(self) -> datetime:
         return datetime.combine(self.expiration_date, time(0), tzinfo=OSLO)
 
     def usable(self, now: datetime) -> bool:
-        return now < self.dies_at - RENEW_MARGIN
+        return now < self.renew_at
 
     def __repr__(self) -> str:
         return f"Session(token='**********', expiration_date={self.expiration_date.isoformat()})"

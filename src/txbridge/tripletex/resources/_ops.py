@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from .._base import Operation, make_call
-from .._envelope import Page, parse_page, parse_value
+from .._envelope import Page, page_parser, parse_page, parse_value, value_parser
 from .._exceptions import TripletexError
 from ..models import TripletexModel
 from ._specs import ResourceSpec
@@ -37,7 +37,7 @@ def body_of(obj: Body) -> dict[str, Any]:
 def get(spec: ResourceSpec[T], id: int, fields: str | None) -> Operation[T]:
     require(spec, "get")
     call = make_call("GET", f"{spec.path}/{int(id)}", params={"fields": fields})
-    return Operation(call, lambda body: parse_value(body, spec.model))
+    return Operation(call, lambda body: parse_value(body, spec.model), parse_bytes=value_parser(spec.model))
 
 
 def single(path: str, model: type[T], params: Mapping[str, Any] | None = None) -> Operation[T]:
@@ -63,13 +63,14 @@ def list_page(
         call,
         lambda body: parse_page(body, spec.model, from_, count),
         allow_not_modified=if_none_match is not None,
+        parse_bytes=page_parser(spec.model, from_, count),
     )
 
 
 def create(spec: ResourceSpec[T], obj: Body, params: Mapping[str, Any] | None = None) -> Operation[T]:
     require(spec, "create")
     call = make_call("POST", spec.path, params=params, body=body_of(obj))
-    return Operation(call, lambda body: parse_value(body, spec.model))
+    return Operation(call, lambda body: parse_value(body, spec.model), parse_bytes=value_parser(spec.model))
 
 
 def update(spec: ResourceSpec[T], obj: Body, *, id: int | None, version: int | None) -> Operation[T]:
@@ -83,7 +84,7 @@ def update(spec: ResourceSpec[T], obj: Body, *, id: int | None, version: int | N
     if version is not None:
         body["version"] = version
     call = make_call("PUT", f"{spec.path}/{int(target)}", body=body)
-    return Operation(call, lambda raw: parse_value(raw, spec.model))
+    return Operation(call, lambda raw: parse_value(raw, spec.model), parse_bytes=value_parser(spec.model))
 
 
 def delete(spec: ResourceSpec[Any], id: int) -> Operation[None]:
