@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.store.conftest import add_invoice
 from txbridge.store import (
+    BatchStatus,
     Database,
     Invoice,
     InvoiceLine,
@@ -160,3 +161,47 @@ def test_lookups_by_number(database: Database, connection_id: int) -> None:
         assert queries.product_by_number(session, connection_id, "P-1") is not None
         assert queries.connection_by_name(session, "acme") is not None
         assert queries.invoice_by_number(session, connection_id, "nope") is None
+
+
+def test_export_outcomes_drive_batch_progress_and_status(database: Database, connection_id: int) -> None:
+    for day in (1, 2, 3, 4):
+        add_invoice(database, connection_id, f"F-{day}", date(2026, 10, day))
+    now = datetime(2026, 11, 2, 7, 30, tzinfo=UTC)
+    with database.transaction() as session:
+        batch = queries.create_batch(
+            session,
+            connection_id,
+            "2026-10",
+            queries.invoices_ready_for_batch(session, connection_id, "2026-10"),
+        )
+        first, second, third, fourth = batch.postings
+        queries.record_intent(session, first, "txb-F-1", now=now)
+        reference = queries.record_exported(
+            session, first, connection_id, tripletex_id=501, tripletex_number="1", voucher_number="7", now=now
+        )
+        queries.record_outcome(
+            session, second, PostingStatus.SKIPPED, error_id="invoice_already_exported", message="x", now=now
+        )
+        queries.record_outcome(
+            session, third, PostingStatus.FAILED, error_id="account_not_found", message="Konto 3099", now=now
+        )
+        queries.refresh_batch(session, batch, now=now)
+        # One still pending: the batch is not finished.
+        assert (batch.status, batch.progress_percent) == (BatchStatus.PENDING, 50)
+        assert reference.local_id == first.invoice_id and first.exported_at == now and first.error_id is None
+        queries.record_outcome(session, fourth, PostingStatus.FAILED, error_id="api_unreachable", message="y")
+        queries.refresh_batch(session, batch, now=now)
+        assert (batch.status, batch.progress_percent) == (BatchStatus.FAILED, 50)
+        with pytest.raises(ValueError):
+            queries.record_outcome(session, fourth, PostingStatus.EXPORTED, error_id=None, message=None)
+    with database.transaction() as session:
+        batch = queries.batches(session, connection_id)[0]
+        assert queries.reset_batch(session, batch, now=now) == 2
+        assert batch.status is BatchStatus.PENDING
+        for posting in queries.postings_of_batch(session, batch.id, [PostingStatus.PENDING]):
+            queries.record_exported(session, posting, connection_id, tripletex_id=None, tripletex_number="9")
+        later = now + timedelta(hours=1)
+        queries.refresh_batch(session, batch, now=later)
+        assert (batch.status, batch.progress_percent, batch.exported_at) == (BatchStatus.EXPORTED, 100, later)
+        invoice_refs = queries.references_of(session, connection_id, ReferenceKind.INVOICE)
+        assert len(invoice_refs) == 3

@@ -202,6 +202,106 @@ def record_intent(session: Session, posting: Posting, marker: str, *, now: datet
     posting.updated_at = moment
 
 
+def record_exported(
+    session: Session,
+    posting: Posting,
+    connection_id: int,
+    *,
+    tripletex_id: int | None,
+    tripletex_number: str | None,
+    voucher_id: int | None = None,
+    voucher_number: str | None = None,
+    tripletex_order_id: int | None = None,
+    now: datetime | None = None,
+) -> IntegrationReference:
+    """The invoice is in Tripletex: store its reference and mark the posting exported, in the caller's
+    one transaction (so there is never a reference without its posting status, or the reverse)."""
+    if posting.invoice_id is None:
+        raise ValueError("posting has no invoice")
+    moment = now or utcnow()
+    reference = upsert_reference(
+        session,
+        connection_id,
+        ReferenceKind.INVOICE,
+        posting.invoice_id,
+        posting.invoice_number,
+        now=moment,
+        tripletex_id=tripletex_id,
+        tripletex_number=tripletex_number,
+        voucher_id=voucher_id,
+        voucher_number=voucher_number,
+        tripletex_order_id=tripletex_order_id,
+    )
+    posting.status = PostingStatus.EXPORTED
+    posting.error_id = None
+    posting.message = None
+    posting.exported_at = moment
+    posting.updated_at = moment
+    return reference
+
+
+def record_outcome(
+    session: Session,
+    posting: Posting,
+    status: PostingStatus,
+    *,
+    error_id: str | None,
+    message: str | None,
+    now: datetime | None = None,
+) -> None:
+    """Mark a posting ``failed``/``skipped``/``pending`` with a catalog id and its rendered text."""
+    if status in (PostingStatus.EXPORTED, PostingStatus.IN_FLIGHT):
+        raise ValueError("use record_exported / record_intent for that")
+    posting.status = status
+    posting.error_id = error_id
+    posting.message = message
+    posting.updated_at = now or utcnow()
+
+
+def refresh_batch(session: Session, batch: Batch, *, now: datetime | None = None) -> Batch:
+    """Recompute the batch's progress and status from its postings.
+
+    Progress counts postings that need nothing more (exported or skipped). The batch is exported
+    when all of them do, failed when nothing is left to try but something failed, else pending."""
+    moment = now or utcnow()
+    statuses = [
+        status
+        for status in session.scalars(
+            select(Posting.status).where(
+                Posting.batch_id == batch.id, Posting.status != PostingStatus.REMOVED
+            )
+        )
+    ]
+    done = sum(1 for status in statuses if status in (PostingStatus.EXPORTED, PostingStatus.SKIPPED))
+    open_ = sum(1 for status in statuses if status in (PostingStatus.PENDING, PostingStatus.IN_FLIGHT))
+    batch.progress_percent = 100 if not statuses else (100 * done) // len(statuses)
+    if done == len(statuses):
+        if batch.status is not BatchStatus.EXPORTED:
+            batch.exported_at = moment
+        batch.status = BatchStatus.EXPORTED
+    elif open_ == 0:
+        batch.status = BatchStatus.FAILED
+    else:
+        batch.status = BatchStatus.PENDING
+    batch.updated_at = moment
+    session.flush()
+    return batch
+
+
+def reset_batch(session: Session, batch: Batch, *, now: datetime | None = None) -> int:
+    """Put the batch's failed postings back to pending so the next export tries them again.
+    Returns how many were reset. In-flight postings stay in flight: they must be reconciled."""
+    moment = now or utcnow()
+    count = 0
+    for posting in session.scalars(
+        select(Posting).where(Posting.batch_id == batch.id, Posting.status == PostingStatus.FAILED)
+    ):
+        record_outcome(session, posting, PostingStatus.PENDING, error_id=None, message=None, now=moment)
+        count += 1
+    refresh_batch(session, batch, now=moment)
+    return count
+
+
 # --------------------------------------------------------------------------------------------------
 # Integration references
 # --------------------------------------------------------------------------------------------------
