@@ -14,6 +14,7 @@ from txbridge.sandbox.server import SandboxServer
 from txbridge.tripletex import (
     AuthenticationError,
     NotModified,
+    OutcomeUnknownError,
     Page,
     RateLimiterRegistry,
     Tripletex,
@@ -127,3 +128,35 @@ def test_steady_work_is_paced_below_the_limit(tx: Tripletex, company: SandboxCom
         tx.who_am_i()
     assert tx.stats.rate_limited == 0
     assert tx.stats.throttle_waits >= 1
+
+
+def test_lost_answer_after_commit_is_an_unknown_outcome(tx: Tripletex, company: SandboxCompany) -> None:
+    tx.who_am_i()
+    with company.control() as control:
+        control.post(
+            "/faults", json={"method": "POST", "path": "/v2/customer", "kind": "drop_after_commit"}
+        ).raise_for_status()
+        try:
+            with pytest.raises(OutcomeUnknownError) as info:
+                tx.customers.create(models.Customer(name="Kanskje AS"))
+        finally:
+            control.delete("/faults")
+    assert info.value.body == {"name": "Kanskje AS"}
+    # The write did happen: the caller reconciles by looking it up instead of sending it again.
+    names = [c.name for c in tx.customers.iter(fields="id,name")]
+    assert names.count("Kanskje AS") == 1
+
+
+def test_503_on_a_read_is_retried(tx: Tripletex, company: SandboxCompany) -> None:
+    tx.who_am_i()
+    with company.control() as control:
+        control.post(
+            "/faults",
+            json={"method": "GET", "path": "/v2/customer", "kind": "status", "status": 503, "count": 2},
+        ).raise_for_status()
+        try:
+            page = tx.customers.list()
+        finally:
+            control.delete("/faults")
+    assert isinstance(page, Page)
+    assert tx.stats.retries == 2

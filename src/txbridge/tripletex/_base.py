@@ -12,6 +12,8 @@ import random
 import time
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 import httpx
@@ -109,7 +111,19 @@ def make_call(
 
 
 def _encode(body: Any) -> bytes:
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False, default=_json_default).encode()
+
+
+def _json_default(value: Any) -> Any:
+    """Models given to the raw ``request()`` go out like resource writes: set, known, writable fields."""
+    to_api = getattr(value, "to_api", None)
+    if callable(to_api):
+        return to_api()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def _safe_params(params: Mapping[str, str]) -> dict[str, str]:
