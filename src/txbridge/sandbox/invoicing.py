@@ -317,6 +317,7 @@ def _invoice_postings(
             "invoiceNumber": number,
             "termOfPayment": due_date.isoformat(),
             "row": 1,
+            "type": "OUTGOING_INVOICE_CUSTOMER_POSTING",
         }
     ]
     grouped: dict[tuple[int, int], list[Decimal]] = {}
@@ -365,7 +366,7 @@ def register_payment(ctx: Ctx, invoice: Row, payment_type: Row, amount: Decimal,
         day=day.isoformat(),
         description=f"Innbetaling faktura {invoice['invoiceNumber']}",
         postings=[
-            {"account": debit, "amount": amount, "amountGross": amount, "row": 1, "payment": True},
+            {"account": debit, "amount": amount, "amountGross": amount, "row": 1, "type": "INCOMING_PAYMENT"},
             {
                 "account": receivable,
                 "amount": -amount,
@@ -373,7 +374,7 @@ def register_payment(ctx: Ctx, invoice: Row, payment_type: Row, amount: Decimal,
                 "customer": customer,
                 "invoiceNumber": invoice["invoiceNumber"],
                 "row": 2,
-                "payment": True,
+                "type": "INCOMING_PAYMENT_OPPOSITE",
             },
         ],
     )

@@ -46,6 +46,7 @@ class RequestAuth:
     request_id: str
     session: Session | None = None
     company: CompanyState | None = None
+    rate: RateStatus | None = None
 
 
 def stats_path(path: str) -> str:
@@ -104,23 +105,20 @@ class TripletexMiddleware:
                 self._count(auth, method, path)
                 await self._drop(scope)
                 return
-            rate = self._authenticate(scope, auth, path, method)
-            self._count(auth, method, path)
-            if rate is not None:
-                extra_headers.extend(
-                    [
-                        (b"x-rate-limit-limit", str(rate.limit).encode()),
-                        (b"x-rate-limit-remaining", str(rate.remaining).encode()),
-                        (b"x-rate-limit-reset", str(rate.reset_seconds).encode()),
-                    ]
+            try:
+                rate = self._authenticate(scope, auth, path, method)
+            finally:
+                # A known caller gets the rate-limit headers even when refused (e.g. 403 on a company).
+                self._count(auth, method, path)
+                if auth.rate is not None:
+                    extra_headers.extend(_rate_headers(auth.rate))
+            if rate is not None and not rate.allowed:
+                raise errors.TripletexError(
+                    429,
+                    429,
+                    "For mange forespørsler; vent til perioden er over. Too many requests.",
+                    f"Rate limit of {rate.limit} requests hit; retry in {rate.reset_seconds} s.",
                 )
-                if not rate.allowed:
-                    raise errors.TripletexError(
-                        429,
-                        429,
-                        "For mange forespørsler; vent til perioden er over. Too many requests.",
-                        f"Rate limit of {rate.limit} requests hit; retry in {rate.reset_seconds} s.",
-                    )
             if fault is not None and fault.kind == "drop_after_commit":
                 await self.app(scope, receive, _discard)
                 await self._drop(scope)
@@ -161,7 +159,8 @@ class TripletexMiddleware:
             token = state.employee_tokens.get(employee)
             if token is None or token.consumer_token != consumer:
                 return None  # the route answers 401 with the reason
-            return state.rate_limits.hit((consumer, employee), token.company_id, self.monotonic())
+            auth.rate = state.rate_limits.hit((consumer, employee), token.company_id, self.monotonic())
+            return auth.rate
         user, password = _basic_credentials(scope)
         session = state.sessions.get(password) if password else None
         if session is None:
@@ -171,6 +170,9 @@ class TripletexMiddleware:
         own = state.companies.get(session.company_id)
         if own is None:
             raise errors.authentication("The session token's company no longer exists.")
+        auth.rate = state.rate_limits.hit(
+            (session.consumer_token, session.employee_token), own.id, self.monotonic()
+        )
         company = own
         if user not in ("", "0"):
             try:
@@ -191,8 +193,15 @@ class TripletexMiddleware:
                 company = target
         auth.session = session
         auth.company = company
-        key = (session.consumer_token, session.employee_token)
-        return state.rate_limits.hit(key, own.id, self.monotonic())
+        return auth.rate
+
+
+def _rate_headers(rate: RateStatus) -> list[tuple[bytes, bytes]]:
+    return [
+        (b"x-rate-limit-limit", str(rate.limit).encode()),
+        (b"x-rate-limit-remaining", str(rate.remaining).encode()),
+        (b"x-rate-limit-reset", str(rate.reset_seconds).encode()),
+    ]
 
 
 def _basic_credentials(scope: Scope) -> tuple[str, str]:

@@ -78,13 +78,14 @@ def book(
             "amountGrossCurrency": out(p["amountGross"]),
             "currency": {"id": 1},
             "row": p["row"],
-            "type": "INCOMING_PAYMENT" if p.get("payment") else "OTHER",
             "systemGenerated": bool(p.get("systemGenerated", False)),
             "_accountNumber": account["number"],
         }
         for key in ("customer", "supplier", "employee", "project", "product", "department", "vatType"):
             if p.get(key) is not None:
                 row[key] = {"id": p[key]["id"]}
+        if p.get("type"):
+            row["type"] = p["type"]  # one of the spec's Posting.type values
         if p.get("invoiceNumber"):
             row["invoiceNumber"] = str(p["invoiceNumber"])
         if p.get("termOfPayment"):
