@@ -228,7 +228,6 @@ def test_pacing_spreads_the_last_calls_of_a_period(
     client = make_client()
     client.customers.get(1)  # learn: 3 left, 8 s to go
     for _ in range(3):
-        client._limiter.update({}, clock.monotonic())
         client.customers.get(1)
     # Calls are spaced out rather than fired at once; none were refused.
     assert clock.sleeps and all(s > 0 for s in clock.sleeps)
@@ -239,18 +238,21 @@ def test_token_pairs_share_one_limiter(
     api: FakeApi, clock: FakeClock, make_client: Callable[..., Tripletex]
 ) -> None:
     registry = RateLimiterRegistry()
-    first = make_client(rate_limiters=registry)
+    first_sleeps: list[float] = []
+    first = make_client(rate_limiters=registry, sleep=first_sleeps.append)  # waits without moving the clock
     second = make_client(rate_limiters=registry)
     other = make_client(rate_limiters=registry, employee_token="another-employee-token")
     assert first._limiter is second._limiter
     assert first._limiter is not other._limiter
     api.on("GET", "/customer/1", httpx.Response(429, headers={"X-Rate-Limit-Reset": "4"}), ok({"id": 1}))
     first.customers.get(1)
-    waited = list(clock.sleeps)
-    clock.sleeps.clear()
-    clock.t -= 4.25  # pretend the second client starts right after the 429
+    assert first_sleeps[0] == pytest.approx(4 + policy.RESET_MARGIN)
+    # Same instant: a client with other tokens has its own period and goes straight away ...
+    other.customers.get(1)
+    assert clock.sleeps == []
+    # ... while one with the same tokens waits out the period the first one ran into.
     second.customers.get(1)
-    assert waited and clock.sleeps == [pytest.approx(4.25)]
+    assert clock.sleeps == [pytest.approx(4 + policy.RESET_MARGIN)]
     assert repr(registry) == "RateLimiterRegistry(2 token pairs)"
 
 
