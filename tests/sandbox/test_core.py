@@ -353,3 +353,17 @@ def test_stats_count_calls_per_company(sandbox_company: SandboxCompany) -> None:
     assert counts[("GET", "/v2/customer")] == 2
     assert counts[("POST", "/v2/customer")] == 1
     assert counts[("GET", "/v2/customer/{id}")] == 1
+
+
+def test_session_tokens_never_appear_in_stats_or_reprs(sandbox_server: SandboxServer) -> None:
+    company = new_sandbox_company(sandbox_server)
+    token = company.create_session()
+    with company.client(token) as client:
+        assert client.delete(f"/token/session/{token}").status_code == 204
+    stats = company.control().get("/stats").text
+    assert token not in stats
+    assert "/v2/token/session/{token}" in stats
+    session_reprs = repr(list(sandbox_server.state.sessions.values()))
+    employee_reprs = repr(list(sandbox_server.state.employee_tokens.values()))
+    assert company.employee_token not in employee_reprs
+    assert company.consumer_token not in session_reprs + employee_reprs

@@ -49,7 +49,13 @@ class RequestAuth:
     rate: RateStatus | None = None
 
 
+_SESSION_TOKEN_PATH = re.compile(r"^/v2/token/session/(?![:>])[^/]+$")
+
+
 def stats_path(path: str) -> str:
+    """The path with ids (and session tokens, which are secrets) replaced by placeholders."""
+    if _SESSION_TOKEN_PATH.match(path):
+        return "/v2/token/session/{token}"
     return _ID_SEGMENT.sub("/{id}", path)
 
 

@@ -61,7 +61,7 @@ def _parse_level(text: str, pos: int) -> tuple[FieldTree, int]:
         ch = text[pos]
         if ch == "(":
             sub, pos = _parse_level(text, pos + 1)
-            if pos >= len(text) or text[pos] != ")":
+            if pos >= len(text) or text[pos] != ")" or not sub:
                 raise errors.error(errors.ILLEGAL_FILTER, f"Ugyldig fields-filter / unbalanced: {text}")
             _put(tree, name, sub, text)
             name = ""

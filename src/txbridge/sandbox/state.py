@@ -59,22 +59,22 @@ class CompanyState:
 
 @dataclass(slots=True)
 class EmployeeToken:
-    token: str
-    consumer_token: str
-    company_id: int
-    employee_id: int
-    expiration_date: date | None
+    token: str = field(repr=False)
+    consumer_token: str = field(repr=False)
+    company_id: int = 0
+    employee_id: int = 0
+    expiration_date: date | None = None
 
 
 @dataclass(slots=True)
 class Session:
     id: int
-    token: str
-    consumer_token: str
-    employee_token: str
-    company_id: int
-    employee_id: int
-    expiration_date: date
+    token: str = field(repr=False)
+    consumer_token: str = field(repr=False)
+    employee_token: str = field(repr=False)
+    company_id: int = 0
+    employee_id: int = 0
+    expiration_date: date = date.min
 
     def expired(self, now: datetime) -> bool:
         return now >= oslo_midnight(self.expiration_date)
