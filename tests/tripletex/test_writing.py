@@ -159,3 +159,12 @@ def test_order_is_invoiced_without_sending(make_client: Callable[..., Tripletex]
     assert invoice.invoiceNumber == 10001
     params = api.calls("PUT", "/order/5/:invoice")[0].url.params
     assert params["invoiceDate"] == "2026-03-02" and params["sendToCustomer"] == "false"
+
+
+def test_collective_invoice_for_several_orders(make_client: Callable[..., Tripletex], api: FakeApi) -> None:
+    api.on("PUT", "/order/:invoiceMultipleOrders", httpx.ReadTimeout("slow"), ok({"id": 901}))
+    with pytest.raises(OutcomeUnknownError):
+        make_client().orders.invoice_multiple([5, 6], invoice_date=date(2026, 3, 2))
+    sent = api.calls("PUT", "/order/:invoiceMultipleOrders")
+    assert len(sent) == 1
+    assert sent[0].url.params["id"] == "5,6" and sent[0].url.params["sendToCustomer"] == "false"

@@ -222,6 +222,25 @@ class Orders(Resource[m.Order]):
         )
         return self._client._execute(op)
 
+    def invoice_multiple(
+        self, order_ids: Sequence[int], *, invoice_date: date, send_to_customer: bool = False, **params: Any
+    ) -> m.Invoice:
+        """``PUT /order/:invoiceMultipleOrders``: one collective invoice for several orders of a customer."""
+        op = Operation(
+            make_call(
+                "PUT",
+                "/order/:invoiceMultipleOrders",
+                params={
+                    "id": [int(i) for i in order_ids],
+                    "invoiceDate": invoice_date,
+                    "sendToCustomer": send_to_customer,
+                    **params,
+                },
+            ),
+            lambda body: parse_value(body, m.Invoice),
+        )
+        return self._client._execute(op)
+
 
 class Vouchers(Resource[m.Voucher]):
     def create(self, obj: Body, *, send_to_ledger: bool = True, **params: Any) -> m.Voucher:
