@@ -17,8 +17,8 @@ Quirks of the spec and how they are handled here (each one is a deliberate, docu
 - No property is marked `nullable`, yet Tripletex answers `null` for unset references and the webhook
   envelope's `value` is null on delete. Nulls are removed before schema validation (a null stands for
   "absent", which every property may be, since none is required).
-- Rate-limit headers are demanded on every response except 401 and 403 (refused before the rate
-  limiter counts the caller); a 429 may lack `X-Rate-Limit-Reset`, as observed on Tripletex.
+- Rate-limit headers are demanded on every response except 401 (no valid session, so no caller to
+  count); a 429 may lack `X-Rate-Limit-Reset`, as observed on Tripletex.
 - 204 and 304 carry no body although the operation declares `application/json`: only the empty body is
   checked.
 - The spec's `servers` entry is `https://tripletex.no/v2`; captured paths are matched under `/v2`
@@ -155,7 +155,7 @@ class SpecValidator:
         return self.validate(Exchange.from_httpx(response), rate_limited=rate_limited)
 
     def validate(self, exchange: Exchange, *, rate_limited: bool | None = None) -> Operation:
-        """Validate one exchange. `rate_limited` (default: not 401/403) demands the rate-limit headers."""
+        """Validate one exchange. `rate_limited` (default: status ≠ 401) demands the rate-limit headers."""
         operation = self.find_operation(exchange.method, exchange.path)
         where = f"{exchange.describe()} [{operation}]"
         headers = {k.lower(): v for k, v in exchange.headers.items()}
@@ -163,9 +163,8 @@ class SpecValidator:
         if not request_id:
             raise SpecConformanceError(f"{where}: no x-tlx-request-id header")
         if rate_limited is None:
-            # Refused before the rate limiter counts the caller: no session (401) or a company the
-            # session may not act for (403).
-            rate_limited = exchange.status not in (401, 403)
+            # Refused before the rate limiter knows the caller: no valid session.
+            rate_limited = exchange.status != 401
         if rate_limited:
             missing = [h for h in RATE_LIMIT_HEADERS if h not in headers]
             # Tripletex may omit X-Rate-Limit-Reset on a 429; the other two are always there.
