@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from tests.fixtures.sandbox import SandboxCompany, new_sandbox_company
+from tests.sandbox.spec import spec_validator
 from txbridge.sandbox import webhooks
 from txbridge.sandbox.app import create_app
 from txbridge.sandbox.server import SandboxServer
@@ -141,6 +142,9 @@ def test_create_delivers_signed_envelope_with_auth_header(client: httpx.Client, 
         "value": body["value"],
     }
     assert body["value"]["name"] == "Fjord Kafé AS"
+    validator = spec_validator()
+    assert not list(validator.schema_errors(body, {"$ref": "#/components/schemas/WebHookWrapper"}))
+    assert not list(validator.schema_errors(body["value"], {"$ref": "#/components/schemas/Customer"}))
     assert got.headers["authorization"] == "Bearer hook-token"
     key = got.headers["idempotency-key"]
     assert key
