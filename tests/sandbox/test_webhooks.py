@@ -20,7 +20,10 @@ from tests.fixtures.sandbox import SandboxCompany, new_sandbox_company
 from tests.sandbox.spec import spec_validator
 from txbridge.sandbox import webhooks
 from txbridge.sandbox.app import create_app
+from txbridge.sandbox.clock import SandboxClock
+from txbridge.sandbox.companies import create_company
 from txbridge.sandbox.server import SandboxServer
+from txbridge.sandbox.state import SandboxState
 
 POLICY = webhooks.DeliveryPolicy(max_attempts=3, first_backoff_seconds=0.25, disable_after_failures=2)
 WAIT = 5.0
@@ -305,3 +308,60 @@ def test_signature_helpers() -> None:
     policy = webhooks.DeliveryPolicy(first_backoff_seconds=1, max_backoff_seconds=3)
     assert [webhooks.retry_delay(policy, n) for n in (1, 2, 3, 4)] == [1, 2, 3, 3]
     assert webhooks.public_url("https://u:p@h.example:8443/x?y=1") == "https://h.example:8443/x?y=1"
+
+
+def test_write_only_fields_never_come_back(client: httpx.Client, receiver: Receiver) -> None:
+    created = subscribe(
+        client,
+        receiver.url,
+        "customer.create",
+        authHeaderName="X-Key",
+        authHeaderValue="v-123",
+        hmacSharedSecret="secret-123",
+    )
+    asked = client.get(
+        f"/event/subscription/{created['id']}", params={"fields": "authHeaderValue,hmacSharedSecret"}
+    )
+    assert asked.json()["value"] == {}
+    everything = client.get("/event/subscription", params={"fields": "*"}).text
+    assert "v-123" not in everything and "secret-123" not in everything
+    assert client.get("/event/subscription", params={"fields": "_authHeaderValue"}).status_code == 400
+
+
+def test_bounded_queue_drops_instead_of_blocking() -> None:
+    """In process, with an injected transport that holds the first delivery: the queue never blocks."""
+    state = SandboxState(SandboxClock())
+    company = state.companies[create_company(state).company_id]
+    company.table("Subscription")[1] = {
+        "id": 1,
+        "version": 0,
+        "event": "customer.create",
+        "targetUrl": "https://hooks.example.no/x",
+        "status": "ACTIVE",
+    }
+    release, first_arrived = threading.Event(), threading.Event()
+    seen: list[bytes] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.content)
+        first_arrived.set()
+        release.wait(WAIT)
+        return httpx.Response(204)
+
+    policy = webhooks.DeliveryPolicy(queue_size=1)
+    dispatcher = webhooks.install(
+        state, policy=policy, transport=httpx.MockTransport(handler), sleep=lambda s: None
+    )
+    try:
+        dispatcher.on_event(company, "customer.create", 10, {"id": 10})
+        assert first_arrived.wait(WAIT)  # the worker holds delivery 1
+        dispatcher.on_event(company, "customer.create", 11, {"id": 11})  # fills the queue
+        dispatcher.on_event(company, "customer.create", 12, {"id": 12})  # no room: dropped, not blocked
+        dispatcher.on_event(company, "customer.update", 13, {"id": 13})  # not subscribed
+        release.set()
+        assert dispatcher.wait_idle(WAIT)
+    finally:
+        dispatcher.stop()
+    assert [json.loads(b)["id"] for b in seen] == [10, 11]
+    dropped = [d for d in state.webhook_deliveries if d["id"] == 12]
+    assert dropped and dropped[0]["error"] == "dropped: delivery queue full"
