@@ -263,3 +263,23 @@ def test_404_and_other_client_errors_are_not_retried(
     with pytest.raises(Exception):  # noqa: B017 - the type is tested in test_exceptions
         make_client().customers.get(1)
     assert len(api.calls("GET", "/customer/1")) == 1 and clock.sleeps == []
+
+
+def test_a_long_exhausted_period_fails_fast_without_calling(
+    make_client: Callable[..., Tripletex], api: FakeApi, clock: FakeClock
+) -> None:
+    api.on(
+        "GET",
+        "/customer/1",
+        httpx.Response(429, headers={"X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": "600"}),
+    )
+    client = make_client()
+    with pytest.raises(RateLimitError):
+        client.customers.get(1)
+    sent = len(api.requests)
+    with pytest.raises(RateLimitError) as info:
+        client.customers.get(1)
+    assert len(api.requests) == sent  # refused locally: no call that could only be a 429
+    assert info.value.retry_after == pytest.approx(600)
+    assert "brukt opp" in str(info.value) and "used up" in str(info.value)
+    assert clock.sleeps == []

@@ -225,6 +225,9 @@ class BaseClient:
         template = path_template(call.path)
         while True:
             delay = self._limiter.acquire(clock.monotonic())
+            if delay > _retry.MAX_RATE_LIMIT_WAIT:
+                # The period is used up for a long while: say so now rather than block the caller.
+                raise _period_exhausted(call, delay)
             if delay > 0:
                 self.stats.add("throttle_waits")
                 self.stats.add("throttle_seconds", delay)
@@ -376,6 +379,21 @@ class BaseClient:
     def rate_limit(self) -> Any:
         """What we know of the rate limit period right now (limit, remaining, seconds to reset)."""
         return self._limiter.snapshot(self._clock.monotonic())
+
+
+def _period_exhausted(call: Call, delay: float) -> RateLimitError:
+    error = RateLimitError(
+        status=429,
+        code=None,
+        message=(
+            f"Kvoten for API-kall er brukt opp; prøv igjen om {delay:.0f} s / "
+            f"API rate limit used up; try again in {delay:.0f} s"
+        ),
+        method=call.method,
+        path=redact(call.path),
+    )
+    error.retry_after = delay
+    return error
 
 
 def _first_location(exc: ValidationError) -> str:
