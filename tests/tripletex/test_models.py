@@ -76,3 +76,14 @@ def test_all_requested_models_exist() -> None:
         "Currency",
     ]:
         assert issubclass(getattr(models, name), models.TripletexModel)
+
+
+def test_webhook_secrets_are_masked_in_repr_but_sent() -> None:
+    sub = models.EventSubscription(
+        event="customer.update",
+        targetUrl="https://x.example/cb",
+        hmacSharedSecret="s3cr3t-hmac",
+        authHeaderValue="Basic abc",
+    )
+    assert "s3cr3t-hmac" not in repr(sub) and "Basic abc" not in repr(sub)
+    assert sub.to_api()["hmacSharedSecret"] == "s3cr3t-hmac"

@@ -38,9 +38,14 @@ class TripletexModel(BaseModel):
     id: int | None = None
     version: int | None = None
 
+    #: Write-only secrets (webhook auth header, HMAC secret): masked in repr.
+    _secret: ClassVar[frozenset[str]] = frozenset()
+
     def __repr_args__(self) -> Any:
-        # Objects have ~50 optional fields; show only those with a value.
-        return [(k, v) for k, v in super().__repr_args__() if v is not None]
+        # Objects have ~50 optional fields; show only those with a value, and never a secret.
+        return [
+            (k, "**********" if k in self._secret else v) for k, v in super().__repr_args__() if v is not None
+        ]
 
     @classmethod
     def ref(cls, id: int) -> Self:
@@ -813,6 +818,8 @@ class TimesheetEntry(TripletexModel):
 
 class EventSubscription(TripletexModel):
     """Spec schema ``Subscription``."""
+
+    _secret: ClassVar[frozenset[str]] = frozenset({"authHeaderValue", "hmacSharedSecret"})
 
     _read_only: ClassVar[frozenset[str]] = frozenset({"changes", "url"})
     changes: list[ApiObject] | None = None
