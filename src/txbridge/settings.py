@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     #: Consecutive API/authentication failures after which a connection enters the error state.
     error_state_threshold: int = Field(default=5, ge=1)
+    #: Connection (by name) that commands use when there are several and none is named.
+    connection: str | None = None
 
 
 def load_settings(**overrides: object) -> Settings:

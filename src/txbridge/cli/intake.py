@@ -51,8 +51,9 @@ def _connection_id(database: Database, name: str | None, console: Console) -> in
             raise _fail(console, render("connection_not_found", connection="-"))
         names = ", ".join(connection.name for connection in existing)
         console.print(
-            f"[bold red]Flere tilkoblinger ({names}): velg én med --connection.[/]\n"
-            f"Several connections ({names}): pick one with --connection."
+            f"[bold red]Flere tilkoblinger ({names}): "
+            "velg én med --connection eller TXBRIDGE_CONNECTION.[/]\n"
+            f"Several connections ({names}): pick one with --connection or TXBRIDGE_CONNECTION."
         )
         raise typer.Exit(EXIT_NOTHING_IMPORTED)
 
@@ -118,7 +119,7 @@ def import_command(
     settings = load_settings()
     database = Database.open(settings)
     try:
-        connection_id = _connection_id(database, connection, console)
+        connection_id = _connection_id(database, connection or settings.connection, console)
         total = sum(len(items.get(name, [])) for name in KINDS)
         with Progress(
             TextColumn("{task.description}"),

@@ -73,3 +73,31 @@ def test_no_connection_exit_2(tmp_path: Path) -> None:
     assert code == 2
     assert "txbridge connect" in output
     assert (tmp_path / "new" / "store.db").exists()  # made and migrated at start-up
+
+
+def test_several_connections_need_a_name(
+    tmp_path: Path, database: Database, database_url: str, connection_id: int
+) -> None:
+    from txbridge.store import Connection, Environment, TokenCipher
+
+    with database.transaction() as session:
+        other = Connection(
+            name="beta", environment=Environment.TEST, base_url="https://api-test.tripletex.tech/v2"
+        )
+        other.set_tokens(
+            TokenCipher(TokenCipher.generate_key()), consumer_token="c" * 20, employee_token="e" * 20
+        )
+        session.add(other)
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(small_payload()), encoding="utf-8")
+    code, output = _invoke(database_url, str(path))
+    assert code == 2 and "acme, beta" in output
+    result = CliRunner().invoke(
+        app,
+        ["import", str(path)],
+        env={"TXBRIDGE_DATABASE_URL": database_url, "TXBRIDGE_CONNECTION": "beta", "COLUMNS": "250"},
+    )
+    assert result.exit_code == 0, result.output
+    with database.session() as session:
+        (invoice,) = {i.connection_id for i in session.query(Invoice)}
+        assert invoice != connection_id  # went to beta, not acme
