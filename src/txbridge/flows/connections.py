@@ -1,0 +1,363 @@
+"""Connections to Tripletex companies: connect (test first), approve, reactivate, build the API client,
+and the integration's error state.
+
+Error state: every integration failure (authentication, API unreachable, server errors) adds to the
+connection's ``consecutive_failures``; a success resets it. At ``settings.error_state_threshold`` the
+connection goes to ``error`` and every export stops at once with «The integration is in error state»
+until someone fixes the cause and runs ``txbridge connection reactivate`` (which must pass a test
+connection). An authentication failure counts **double**: the client has already renewed the session
+once before giving up, so one surviving 401 is itself a repeated authentication failure — two exports
+in a row with bad tokens are enough with the default threshold of 5 rounded up (2 + 2 + 2 ≥ 5 on the
+third). Data errors (a refused invoice) never count: they are the host data's fault, not the
+integration's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import httpx
+
+from txbridge.catalog import Message, render
+from txbridge.settings import Settings
+from txbridge.store import (
+    Connection,
+    ConnectionState,
+    Database,
+    Environment,
+    LogLevel,
+    TokenCipher,
+)
+from txbridge.store import queries as q
+from txbridge.store.models import utcnow
+from txbridge.tripletex import (
+    PRODUCTION_URL,
+    TEST_URL,
+    APIConnectionError,
+    APIStatusError,
+    AuthenticationError,
+    Clock,
+    ConfigurationError,
+    InternalServerError,
+    OutcomeUnknownError,
+    PermissionDeniedError,
+    RateLimitError,
+    Tripletex,
+    TripletexError,
+)
+
+#: One authentication failure that survived the client's session renewal weighs this many failures.
+AUTH_FAILURE_WEIGHT = 2
+#: Warn about the employee token this many days before it expires.
+TOKEN_WARNING_DAYS = 14
+
+
+class ConnectionFlowError(Exception):
+    """A connection action that could not be done; ``message`` is the catalog message to show."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class TokenExpiry:
+    """The employee token's expiry as seen today: ``days_left`` < 0 once it has expired."""
+
+    expires_on: date
+    days_left: int
+
+    @property
+    def expired(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def warn(self) -> bool:
+        return self.days_left <= TOKEN_WARNING_DAYS
+
+    def text(self, language: str = "nb") -> str:
+        if self.expired:
+            return render("token_expired", expires_on=self.expires_on.isoformat()).text(language)
+        if language == "en":
+            return f"The employee token expires on {self.expires_on.isoformat()} ({self.days_left} days left)"
+        return f"Ansattnøkkelen utløper {self.expires_on.isoformat()} (om {self.days_left} dager)"
+
+
+def token_expiry(connection: Connection, today: date | None = None) -> TokenExpiry | None:
+    """Days left on the employee token, or None when its expiry date is not known."""
+    if connection.token_expires_on is None:
+        return None
+    today = today or date.today()
+    return TokenExpiry(connection.token_expires_on, (connection.token_expires_on - today).days)
+
+
+def base_url_of(environment: Environment, base_url: str | None) -> str:
+    if base_url:
+        return base_url.rstrip("/")
+    if environment is Environment.PRODUCTION:
+        return PRODUCTION_URL
+    if environment is Environment.TEST:
+        return TEST_URL
+    raise ConnectionFlowError(
+        render(
+            "api_unreachable",
+            detail="the sandbox environment needs a base URL / sandkassen trenger en adresse",
+        )
+    )
+
+
+def message_for_error(error: BaseException) -> Message:
+    """The catalog message for an integration failure raised by the client."""
+    if isinstance(error, AuthenticationError):
+        return render("authentication_unsuccessful")
+    if isinstance(error, PermissionDeniedError):
+        return render("permission_denied", detail=error.message)
+    if isinstance(error, RateLimitError):
+        return render("too_many_requests")
+    if isinstance(error, InternalServerError):
+        return render("tripletex_server_error", status=error.status, request_id=error.request_id or "-")
+    if isinstance(error, APIStatusError):
+        return render("tripletex_validation_error", object="forespørselen / the request", detail=str(error))
+    if isinstance(error, OutcomeUnknownError):
+        return render("api_unreachable", detail=error.reason)
+    if isinstance(error, ConfigurationError):
+        return render("authentication_unsuccessful")
+    if isinstance(error, APIConnectionError | TripletexError | httpx.HTTPError):
+        return render("api_unreachable", detail=type(error).__name__)
+    return render("api_unreachable", detail=type(error).__name__)
+
+
+def _new_client(
+    *,
+    base_url: str,
+    consumer_token: str,
+    employee_token: str,
+    company_id: int,
+    transport: httpx.BaseTransport | None,
+    clock: Clock | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> Tripletex:
+    return Tripletex(
+        consumer_token=consumer_token,
+        employee_token=employee_token,
+        base_url=base_url,
+        company_id=company_id,
+        transport=transport,
+        clock=clock,
+        sleep=sleep,
+    )
+
+
+def client_for(
+    connection: Connection,
+    settings: Settings,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    clock: Clock | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> Tripletex:
+    """The API client of a stored connection (tokens decrypted here, never stored elsewhere)."""
+    cipher = TokenCipher.from_settings(settings)
+    return _new_client(
+        base_url=connection.base_url,
+        consumer_token=connection.consumer_token(cipher),
+        employee_token=connection.employee_token(cipher),
+        company_id=connection.tripletex_company_id,
+        transport=transport,
+        clock=clock,
+        sleep=sleep,
+    )
+
+
+def connect(
+    db: Database,
+    settings: Settings,
+    *,
+    name: str,
+    environment: Environment | str,
+    consumer_token: str,
+    employee_token: str,
+    base_url: str | None = None,
+    company_id: int = 0,
+    token_expires_on: date | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> Connection:
+    """Test the tokens, then store the connection (tokens encrypted) waiting for approval.
+
+    Connecting again under the same name replaces the tokens (rotation): an active connection stays
+    active, any other goes back to ``pending_approval``. Raises :class:`ConnectionFlowError` when the
+    test connection fails; nothing is stored then."""
+    env = Environment(environment)
+    url = base_url_of(env, base_url)
+    try:
+        with _new_client(
+            base_url=url,
+            consumer_token=consumer_token,
+            employee_token=employee_token,
+            company_id=company_id,
+            transport=transport,
+        ) as client:
+            info = client.test_connection()
+    except (TripletexError, httpx.HTTPError) as exc:
+        raise ConnectionFlowError(message_for_error(exc)) from None
+    cipher = TokenCipher.from_settings(settings)
+    moment = utcnow()
+    with db.transaction() as session:
+        connection = q.connection_by_name(session, name)
+        if connection is None:
+            connection = Connection(name=name, state=ConnectionState.PENDING_APPROVAL, created_at=moment)
+            session.add(connection)
+        elif connection.state is not ConnectionState.ACTIVE:
+            connection.state = ConnectionState.PENDING_APPROVAL
+        connection.environment = env
+        connection.base_url = url
+        connection.set_tokens(cipher, consumer_token=consumer_token, employee_token=employee_token)
+        connection.tripletex_company_id = company_id
+        connection.company_name = info.company_name
+        connection.token_expires_on = token_expires_on
+        connection.consecutive_failures = 0
+        connection.last_error_id = None
+        connection.last_error_detail = None
+        connection.updated_at = moment
+        session.flush()
+        q.add_log(
+            session,
+            connection.id,
+            f"Tilkoblet {info.company_name} / Connected to {info.company_name}",
+            object_type="connection",
+            object_key=name,
+            now=moment,
+        )
+        return connection
+
+
+def _load(session: object, connection_id: int) -> Connection:
+    from sqlalchemy.orm import Session
+
+    assert isinstance(session, Session)
+    connection = session.get(Connection, connection_id)
+    if connection is None:
+        raise ConnectionFlowError(render("connection_not_found", connection=connection_id))
+    return connection
+
+
+def approve(db: Database, connection_id: int) -> Connection:
+    """Let a tested connection start exporting (``pending_approval`` → ``active``)."""
+    with db.transaction() as session:
+        connection = _load(session, connection_id)
+        if connection.state is ConnectionState.PENDING_APPROVAL:
+            connection.state = ConnectionState.ACTIVE
+            q.add_log(
+                session,
+                connection_id,
+                "Tilkoblingen er godkjent / The connection was approved",
+                object_type="connection",
+                object_key=connection.name,
+            )
+        return connection
+
+
+def reactivate(
+    db: Database,
+    settings: Settings,
+    connection_id: int,
+    transport: httpx.BaseTransport | None = None,
+) -> Connection:
+    """Leave the error state (or approve): only after a test connection succeeds. Resets the failures."""
+    with db.transaction() as session:
+        connection = _load(session, connection_id)
+    expiry = token_expiry(connection)
+    if expiry is not None and expiry.expired:
+        raise ConnectionFlowError(render("token_expired", expires_on=expiry.expires_on.isoformat()))
+    try:
+        with client_for(connection, settings, transport=transport) as client:
+            info = client.test_connection()
+    except (TripletexError, httpx.HTTPError) as exc:
+        record_failure(db, settings, connection_id, exc)
+        raise ConnectionFlowError(message_for_error(exc)) from None
+    with db.transaction() as session:
+        connection = _load(session, connection_id)
+        previous = connection.state
+        connection.state = ConnectionState.ACTIVE
+        connection.consecutive_failures = 0
+        connection.last_error_id = None
+        connection.last_error_detail = None
+        connection.company_name = info.company_name or connection.company_name
+        q.add_log(
+            session,
+            connection_id,
+            f"Tilkoblingen er aktivert igjen (var {previous.value}) / "
+            f"The connection was reactivated (was {previous.value})",
+            object_type="connection",
+            object_key=connection.name,
+        )
+        return connection
+
+
+def record_success(db: Database, connection_id: int) -> None:
+    """An API exchange worked: the failure streak is over."""
+    with db.transaction() as session:
+        connection = _load(session, connection_id)
+        if connection.consecutive_failures:
+            connection.consecutive_failures = 0
+
+
+def record_failure(db: Database, settings: Settings, connection_id: int, error: BaseException) -> Connection:
+    """Count an integration failure; at the threshold the connection enters the error state (logged)."""
+    message = message_for_error(error)
+    weight = AUTH_FAILURE_WEIGHT if isinstance(error, AuthenticationError) else 1
+    with db.transaction() as session:
+        connection = _load(session, connection_id)
+        connection.consecutive_failures += weight
+        connection.last_error_id = message.id
+        connection.last_error_detail = message.en
+        connection.last_error_at = utcnow()
+        q.add_log(
+            session,
+            connection_id,
+            message.nb,
+            level=LogLevel.ERROR,
+            message_id=message.id,
+            object_type="connection",
+            object_key=connection.name,
+            detail=message.en,
+        )
+        if (
+            connection.state is ConnectionState.ACTIVE
+            and connection.consecutive_failures >= settings.error_state_threshold
+        ):
+            connection.state = ConnectionState.ERROR
+            entered = error_state_message(connection)
+            q.add_log(
+                session,
+                connection_id,
+                entered.nb,
+                level=LogLevel.ERROR,
+                message_id=entered.id,
+                object_type="connection",
+                object_key=connection.name,
+                detail=entered.en,
+            )
+        return connection
+
+
+def error_state_message(connection: Connection) -> Message:
+    return render(
+        "integration_error_state",
+        failures=connection.consecutive_failures,
+        last_error=connection.last_error_id or "-",
+    )
+
+
+def blocking_message(connection: Connection, today: date | None = None) -> Message | None:
+    """Why this connection may not export now (error state, expired token, not approved), or None."""
+    if connection.state is ConnectionState.ERROR:
+        return error_state_message(connection)
+    expiry = token_expiry(connection, today)
+    if connection.state is ConnectionState.TOKEN_EXPIRED or (expiry is not None and expiry.expired):
+        expires = connection.token_expires_on.isoformat() if connection.token_expires_on else "?"
+        return render("token_expired", expires_on=expires)
+    if connection.state is ConnectionState.PENDING_APPROVAL:
+        return render("connection_pending_approval", connection=connection.name)
+    return None

@@ -1,0 +1,43 @@
+"""Invoice export in batches: batch close, export (few calls, never twice, never lost), the
+administrator's reset and clear-reference actions, and payment status read back.
+
+    result = close_batch(db, connection_id, "2026-10")
+    outcome = export_batch(db, settings, result.batch_id, progress=print)
+"""
+
+from txbridge.flows.export.batches import (
+    BatchCloseResult,
+    BatchNotFoundError,
+    InvoiceNotFoundError,
+    LeftOut,
+    clear_reference,
+    close_batch,
+    reset_batch,
+)
+from txbridge.flows.export.engine import (
+    ExportProgress,
+    ExportResult,
+    PostingFailure,
+    export_batch,
+    export_stats,
+)
+from txbridge.flows.export.mapping import make_marker
+from txbridge.flows.export.payments import PaymentsResult, refresh_payments
+
+__all__ = [
+    "BatchCloseResult",
+    "BatchNotFoundError",
+    "ExportProgress",
+    "ExportResult",
+    "InvoiceNotFoundError",
+    "LeftOut",
+    "PaymentsResult",
+    "PostingFailure",
+    "clear_reference",
+    "close_batch",
+    "export_batch",
+    "export_stats",
+    "make_marker",
+    "refresh_payments",
+    "reset_batch",
+]
