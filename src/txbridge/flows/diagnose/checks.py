@@ -1,0 +1,585 @@
+"""``diagnose_invoice``: "why was invoice X not exported?", answered like the Telaris guide.
+
+The seven checks run in the guide's order against the store and, from check 4 on, against Tripletex
+(read-only calls). The first failure stops the run; later checks are ``not_run``.
+
+Two decisions that make the order useful:
+
+* Check 2 fails only when the invoice's posting has not been tried yet (batch pending). When the export
+  ran and this posting failed, check 2 passes with the posting's message as its note, and checks 4–6
+  look for the cause in Tripletex *now* — otherwise they could never be reached.
+* When Tripletex does not answer during checks 4–6 (token refused, no network, rate limit), that check
+  is ``not_run`` and the run jumps to check 7, which names the reason.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from datetime import date
+from typing import TypeVar
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from txbridge.catalog import Message, render
+from txbridge.flows.diagnose.model import Check, CheckResult, CheckStatus, Diagnosis, Note, Outcome
+from txbridge.settings import Settings
+from txbridge.store import (
+    Batch,
+    Connection,
+    ConnectionState,
+    Customer,
+    Database,
+    Invoice,
+    InvoiceStatus,
+    Posting,
+    PostingStatus,
+    ReferenceKind,
+    TokenCipher,
+    TokenKeyError,
+    period_of,
+    queries,
+)
+from txbridge.tripletex import (
+    APIConnectionError,
+    APIStatusError,
+    AuthenticationError,
+    ConfigurationError,
+    PermissionDeniedError,
+    RateLimitError,
+    Tripletex,
+    TripletexError,
+)
+from txbridge.tripletex import models as m
+
+T = TypeVar("T")
+
+#: VAT number Tripletex puts on an account that has no VAT handling.
+NO_VAT = "0"
+
+
+class DiagnoseError(LookupError):
+    """The diagnosis cannot start (no such connection). ``message`` is the catalog entry."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+class _TripletexUnavailable(Exception):
+    """Tripletex did not answer a read; check 7 explains why."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(type(error).__name__)
+        self.error = error
+
+
+def message_for_api_error(error: Exception) -> Message:
+    """The catalog message for a failure to talk to Tripletex (authentication, network, limits)."""
+    if isinstance(error, AuthenticationError | ConfigurationError | TokenKeyError):
+        return render("authentication_unsuccessful")
+    if isinstance(error, PermissionDeniedError):
+        return render("permission_denied", detail=error.message or "403")
+    if isinstance(error, RateLimitError):
+        return render("too_many_requests")
+    if isinstance(error, APIConnectionError):
+        return render("api_unreachable", detail=str(error))
+    if isinstance(error, APIStatusError):
+        return render("tripletex_server_error", status=error.status_code, request_id=error.request_id or "-")
+    return render("api_unreachable", detail=type(error).__name__)
+
+
+def _client_for_connection(
+    connection: Connection, settings: Settings, transport: httpx.BaseTransport | None
+) -> Tripletex:
+    # TODO(adapter): prefer txbridge.flows.connections.client_for (engineer E1) once it is in the tree;
+    # until then build the same client from the stored connection.
+    try:
+        connections = importlib.import_module("txbridge.flows.connections")
+    except ModuleNotFoundError:
+        connections = None
+    if connections is not None and hasattr(connections, "client_for"):
+        client: Tripletex = connections.client_for(connection, settings, transport=transport)
+        return client
+    cipher = TokenCipher.from_settings(settings)
+    return Tripletex(
+        consumer_token=connection.consumer_token(cipher),
+        employee_token=connection.employee_token(cipher),
+        base_url=connection.base_url,
+        company_id=connection.tripletex_company_id,
+        transport=transport,
+    )
+
+
+class _Run:
+    """One diagnosis: the store data it read, a lazily made client, and the results so far."""
+
+    def __init__(
+        self,
+        session: Session,
+        settings: Settings,
+        connection: Connection,
+        invoice_number: str,
+        *,
+        transport: httpx.BaseTransport | None,
+        client: Tripletex | None,
+        today: date,
+    ) -> None:
+        self.session = session
+        self.settings = settings
+        self.connection = connection
+        self.invoice_number = invoice_number
+        self.transport = transport
+        self._client = client
+        self._own_client = client is None
+        self._calls_before = 0 if client is None else client.stats.calls
+        self.today = today
+        self.invoice: Invoice | None = None
+        self.posting: Posting | None = None
+        self.accounts: dict[int, m.Account] = {}
+
+    # ---- Tripletex ---------------------------------------------------------------------------------
+
+    @property
+    def client(self) -> Tripletex:
+        if self._client is None:
+            try:
+                self._client = _client_for_connection(self.connection, self.settings, self.transport)
+            except (ConfigurationError, TokenKeyError) as exc:
+                raise _TripletexUnavailable(exc) from None
+        return self._client
+
+    def read(self, call: Callable[[Tripletex], T]) -> T:
+        try:
+            return call(self.client)
+        except (AuthenticationError, PermissionDeniedError, RateLimitError, APIConnectionError) as exc:
+            raise _TripletexUnavailable(exc) from None
+        except APIStatusError as exc:
+            if exc.status_code >= 500:
+                raise _TripletexUnavailable(exc) from None
+            raise
+
+    def api_calls(self) -> int:
+        return 0 if self._client is None else self._client.stats.calls - self._calls_before
+
+    def close(self) -> None:
+        if self._own_client and self._client is not None:
+            self._client.close()
+
+    # ---- check 1: in a batch? ------------------------------------------------------------------------
+
+    def in_batch(self) -> CheckResult:
+        connection_id = self.connection.id
+        self.invoice = queries.invoice_by_number(self.session, connection_id, self.invoice_number)
+        if self.invoice is None:
+            return _failed(Check.IN_BATCH, render("invoice_not_found", invoice=self.invoice_number))
+        invoice = self.invoice
+        self.posting = queries.open_posting_of_invoice(self.session, invoice.id)
+        if self.posting is not None:
+            batch = self.posting.batch
+            return _passed(
+                Check.IN_BATCH,
+                f"Fakturaen er i bunt {batch.id} for {batch.period}.",
+                f"The invoice is in batch {batch.id} for {batch.period}.",
+            )
+        if queries.reference_of(self.session, connection_id, ReferenceKind.INVOICE, invoice.id) is not None:
+            return _passed(
+                Check.IN_BATCH,
+                "Fakturaen er ikke i noen bunt, men har allerede en referanse til Tripletex.",
+                "The invoice is in no batch, but already has a reference to Tripletex.",
+            )
+        if invoice.status is not InvoiceStatus.READY:
+            return _failed(Check.IN_BATCH, render("invoice_not_ready", invoice=invoice.number))
+        own_period = period_of(invoice.invoice_date)
+        closed_periods = {
+            period
+            for period in self.session.scalars(
+                select(Batch.period).where(Batch.connection_id == connection_id).order_by(Batch.id)
+            )
+        }
+        if closed_periods and own_period not in closed_periods:
+            # A batch close ran, but for another period: say which one it was.
+            closest = min(closed_periods, key=lambda period: abs(_months(period) - _months(own_period)))
+            return _failed(
+                Check.IN_BATCH,
+                render(
+                    "invoice_outside_period",
+                    invoice=invoice.number,
+                    invoice_period=own_period,
+                    period=closest,
+                ),
+            )
+        return _failed(
+            Check.IN_BATCH, render("invoice_not_in_batch", invoice=invoice.number, period=own_period)
+        )
+
+    # ---- check 2: batch exported? ----------------------------------------------------------------------
+
+    def batch_exported(self) -> CheckResult:
+        posting = self.posting
+        if posting is None:
+            return _passed(Check.BATCH_EXPORTED, "Ingen bunt å eksportere.", "No batch to export.")
+        batch = posting.batch
+        status = f"{batch.status.label_nb} / {batch.status.label_en}, {batch.progress_percent} %"
+        if posting.status in (PostingStatus.PENDING, PostingStatus.IN_FLIGHT):
+            return _failed(Check.BATCH_EXPORTED, render("batch_not_exported", batch=batch.id, status=status))
+        if posting.status is PostingStatus.FAILED:
+            reason = posting.message or posting.error_id or "-"
+            return _passed(
+                Check.BATCH_EXPORTED,
+                f"Bunt {batch.id} er eksportert ({status}), men posteringen feilet: {reason}",
+                f"Batch {batch.id} was exported ({status}), but the posting failed: {reason}",
+            )
+        return _passed(Check.BATCH_EXPORTED, f"Bunt {batch.id}: {status}.", f"Batch {batch.id}: {status}.")
+
+    # ---- check 3: already exported? --------------------------------------------------------------------
+
+    def already_exported(self) -> tuple[CheckResult, bool]:
+        invoice = self.invoice
+        assert invoice is not None
+        reference = queries.reference_of(self.session, self.connection.id, ReferenceKind.INVOICE, invoice.id)
+        if reference is not None:
+            number = reference.tripletex_number or reference.voucher_number or str(reference.tripletex_id)
+            message = render("invoice_already_exported", invoice=invoice.number, tripletex_number=number)
+            return CheckResult(Check.ALREADY_EXPORTED, CheckStatus.PASSED, message=message), True
+        return (
+            _passed(
+                Check.ALREADY_EXPORTED,
+                "Fakturaen har ingen referanse til Tripletex ennå, så den skal eksporteres.",
+                "The invoice has no reference to Tripletex yet, so it is to be exported.",
+            ),
+            False,
+        )
+
+    # ---- check 4: customer -------------------------------------------------------------------------------
+
+    def customer(self) -> CheckResult:
+        invoice = self.invoice
+        assert invoice is not None
+        customer = invoice.customer
+        label = f"{customer.number} {customer.name}".strip()
+        if not customer.name.strip():
+            return _failed(
+                Check.CUSTOMER, render("customer_missing_data", customer=customer.number, field="navn / name")
+            )
+        if customer.organization_number:
+            sharing = list(
+                self.session.scalars(
+                    select(Customer.number)
+                    .where(
+                        Customer.connection_id == self.connection.id,
+                        Customer.organization_number == customer.organization_number,
+                    )
+                    .order_by(Customer.number)
+                )
+            )
+            if len(sharing) > 1:
+                return _failed(
+                    Check.CUSTOMER,
+                    render(
+                        "duplicate_organization_number",
+                        organization_number=customer.organization_number,
+                        customers=", ".join(str(n) for n in sharing),
+                    ),
+                )
+        fields = "id,name,customerNumber,organizationNumber"
+        by_number = self.read(
+            lambda tx: (
+                tx.customers.list(customerAccountNumber=str(customer.number), fields=fields, count=10).values
+            )
+        )
+        found = next((c for c in by_number if c.customerNumber == customer.number), None)
+        if found is not None:
+            if not _same_customer(customer, found):
+                return _failed(
+                    Check.CUSTOMER,
+                    render(
+                        "customer_number_in_use",
+                        number=customer.number,
+                        name=customer.name,
+                        tripletex_name=found.name or "-",
+                    ),
+                )
+            return _passed(
+                Check.CUSTOMER,
+                f"Kunde {label} finnes i Tripletex (id {found.id}).",
+                f"Customer {label} exists in Tripletex (id {found.id}).",
+            )
+        if customer.organization_number:
+            by_org = self.read(
+                lambda tx: (
+                    tx.customers.list(
+                        organizationNumber=customer.organization_number, fields=fields, count=10
+                    ).values
+                )
+            )
+            if by_org:
+                other = by_org[0]
+                return _passed(
+                    Check.CUSTOMER,
+                    f"Kunde {label} finnes i Tripletex med organisasjonsnummeret (kundenummer "
+                    f"{other.customerNumber}); eksporten kobler dem.",
+                    f"Customer {label} exists in Tripletex by organisation number (customer number "
+                    f"{other.customerNumber}); the export links them.",
+                )
+        return _passed(
+            Check.CUSTOMER,
+            f"Kunde {label} finnes ikke i Tripletex ennå; eksporten oppretter den.",
+            f"Customer {label} is not in Tripletex yet; the export creates it.",
+        )
+
+    # ---- check 5: product and account -----------------------------------------------------------------
+
+    def product_account(self) -> CheckResult:
+        invoice = self.invoice
+        assert invoice is not None
+        wanted: list[int] = []
+        for line in invoice.lines:
+            product = line.product
+            if product is None:
+                continue
+            product_class = product.product_class
+            if product_class is None:
+                return _failed(Check.PRODUCT_ACCOUNT, render("product_class_missing", product=product.number))
+            if product_class.account_number is None:
+                return _failed(
+                    Check.PRODUCT_ACCOUNT,
+                    render("product_class_without_account", product_class=product_class.code),
+                )
+            if product_class.account_number not in wanted:
+                wanted.append(product_class.account_number)
+        if not wanted:
+            return _passed(
+                Check.PRODUCT_ACCOUNT,
+                "Ingen linjer med vare; Tripletex bruker standardkontoen for mva-koden.",
+                "No lines with a product; Tripletex uses the default account for the VAT code.",
+            )
+        self.accounts = self.read(
+            lambda tx: tx.ledger.accounts.by_numbers(wanted, fields="id,number,name,vatType(id,number)")
+        )
+        for number in wanted:
+            if number not in self.accounts:
+                return _failed(Check.PRODUCT_ACCOUNT, render("account_not_found", account=number))
+        listed = ", ".join(str(n) for n in wanted)
+        return _passed(
+            Check.PRODUCT_ACCOUNT,
+            f"Kontoene fra varegruppene finnes i Tripletex: {listed}.",
+            f"The product classes' accounts exist in Tripletex: {listed}.",
+        )
+
+    # ---- check 6: VAT ------------------------------------------------------------------------------------
+
+    def vat_type(self) -> CheckResult:
+        invoice = self.invoice
+        assert invoice is not None
+        codes = sorted({line.vat_code for line in invoice.lines})
+        known = self.read(
+            lambda tx: {
+                v.number
+                for v in tx.ledger.vat_types.list(
+                    number=",".join(str(c) for c in codes), fields="id,number", count=100
+                ).values
+            }
+        )
+        for code in codes:
+            if str(code) not in known:
+                return _failed(Check.VAT_TYPE, render("vat_code_unknown", vat_code=code))
+        for line in invoice.lines:
+            product = line.product
+            if product is None or product.product_class is None:
+                continue
+            number = product.product_class.account_number
+            account = self.accounts.get(number) if number is not None else None
+            if account is None:
+                continue
+            account_vat = account.vatType.number if account.vatType is not None else None
+            if account_vat == str(line.vat_code):
+                continue
+            if account_vat in (None, NO_VAT):
+                return _failed(Check.VAT_TYPE, render("vat_type_missing_on_account", account=number))
+            return _failed(
+                Check.VAT_TYPE,
+                render(
+                    "vat_code_mismatch", vat_code=line.vat_code, account_vat_code=account_vat, account=number
+                ),
+            )
+        listed = ", ".join(str(c) for c in codes)
+        return _passed(
+            Check.VAT_TYPE,
+            f"Mva-kodene på linjene ({listed}) stemmer med kontoene i Tripletex.",
+            f"The lines' VAT codes ({listed}) match the accounts in Tripletex.",
+        )
+
+    # ---- check 7: integration state ------------------------------------------------------------------
+
+    def integration_state(self, interrupted: _TripletexUnavailable | None) -> CheckResult:
+        connection = self.connection
+        if connection.state is ConnectionState.ERROR:
+            return _failed(
+                Check.INTEGRATION_STATE,
+                render(
+                    "integration_error_state",
+                    failures=connection.consecutive_failures,
+                    last_error=connection.last_error_detail or connection.last_error_id or "-",
+                ),
+            )
+        expires = connection.token_expires_on
+        if connection.state is ConnectionState.TOKEN_EXPIRED or (
+            expires is not None and expires < self.today
+        ):
+            return _failed(
+                Check.INTEGRATION_STATE,
+                render("token_expired", expires_on=expires.isoformat() if expires else "-"),
+            )
+        if connection.state is ConnectionState.PENDING_APPROVAL:
+            return _failed(
+                Check.INTEGRATION_STATE, render("connection_pending_approval", connection=connection.name)
+            )
+        try:
+            info = self.read(lambda tx: tx.test_connection())
+        except _TripletexUnavailable as exc:
+            return _failed(Check.INTEGRATION_STATE, message_for_api_error(exc.error))
+        limit = self.client.rate_limit()
+        if limit.remaining is not None and limit.remaining <= 0:
+            return _failed(Check.INTEGRATION_STATE, render("too_many_requests"))
+        if interrupted is not None:
+            # It answers now but did not a moment ago: report what stopped the earlier check.
+            return _failed(Check.INTEGRATION_STATE, message_for_api_error(interrupted.error))
+        remaining = "?" if limit.remaining is None else str(limit.remaining)
+        company = info.company_name or str(info.company_id)
+        return _passed(
+            Check.INTEGRATION_STATE,
+            f"Tilkoblingen er aktiv, Tripletex svarer ({company}), {remaining} kall igjen i perioden.",
+            f"The connection is active, Tripletex answers ({company}), {remaining} calls left in the period.",
+        )
+
+
+def _months(period: str) -> int:
+    return int(period[:4]) * 12 + int(period[5:7])
+
+
+def _same_customer(local: Customer, remote: m.Customer) -> bool:
+    if local.organization_number and remote.organizationNumber:
+        return local.organization_number == remote.organizationNumber.replace(" ", "")
+    return (remote.name or "").strip().casefold() == local.name.strip().casefold()
+
+
+def _passed(check: Check, nb: str, en: str) -> CheckResult:
+    return CheckResult(check, CheckStatus.PASSED, note=Note(nb, en))
+
+
+def _failed(check: Check, message: Message) -> CheckResult:
+    return CheckResult(check, CheckStatus.FAILED, message=message)
+
+
+def _not_run(check: Check, note: Note | None = None) -> CheckResult:
+    return CheckResult(check, CheckStatus.NOT_RUN, note=note)
+
+
+def _finish(run: _Run, results: list[CheckResult], outcome: Outcome, answer: Message | None) -> Diagnosis:
+    done = {r.check for r in results}
+    checks = sorted([*results, *(_not_run(c) for c in Check if c not in done)], key=lambda r: r.check)
+    return Diagnosis(
+        invoice_number=run.invoice_number,
+        connection_id=run.connection.id,
+        checks=tuple(checks),
+        outcome=outcome,
+        answer=answer,
+        api_calls=run.api_calls(),
+    )
+
+
+def _diagnose(run: _Run) -> Diagnosis:
+    results: list[CheckResult] = []
+
+    def stop(result: CheckResult) -> Diagnosis:
+        results.append(result)
+        return _finish(run, results, Outcome.FAILED, result.message)
+
+    for step in (run.in_batch, run.batch_exported):
+        result = step()
+        if result.status is CheckStatus.FAILED:
+            return stop(result)
+        results.append(result)
+
+    exported, is_exported = run.already_exported()
+    results.append(exported)
+    if is_exported:
+        return _finish(run, results, Outcome.EXPORTED, exported.message)
+
+    interrupted: _TripletexUnavailable | None = None
+    for check, step in (
+        (Check.CUSTOMER, run.customer),
+        (Check.PRODUCT_ACCOUNT, run.product_account),
+        (Check.VAT_TYPE, run.vat_type),
+    ):
+        try:
+            result = step()
+        except _TripletexUnavailable as exc:
+            interrupted = exc
+            results.append(
+                _not_run(
+                    check,
+                    Note(
+                        "Tripletex svarte ikke; se kontroll 7.",
+                        "Tripletex did not answer; see check 7.",
+                    ),
+                )
+            )
+            break
+        if result.status is CheckStatus.FAILED:
+            return stop(result)
+        results.append(result)
+
+    state = run.integration_state(interrupted)
+    if state.status is CheckStatus.FAILED:
+        return stop(state)
+    results.append(state)
+    # Nothing wrong now: the invoice waits for its batch to be exported (again).
+    posting = run.posting
+    answer = None
+    if posting is not None:
+        batch = posting.batch
+        status = f"{batch.status.label_nb} / {batch.status.label_en}, {batch.progress_percent} %"
+        answer = render("batch_not_exported", batch=batch.id, status=status)
+    return _finish(run, results, Outcome.NO_FAULT_FOUND, answer)
+
+
+def diagnose_invoice(
+    db: Database,
+    settings: Settings,
+    connection_id: int,
+    invoice_number: str,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    client: Tripletex | None = None,
+    today: date | None = None,
+) -> Diagnosis:
+    """Run the seven checks for one invoice and return the structured answer.
+
+    Reads only (store and Tripletex). ``client`` replaces the one built from the stored connection
+    (its calls are still counted); ``today`` decides whether the token has expired."""
+    with db.session() as session:
+        connection = session.get(Connection, connection_id)
+        if connection is None:
+            raise DiagnoseError(render("connection_not_found", connection=connection_id))
+        run = _Run(
+            session,
+            settings,
+            connection,
+            str(invoice_number),
+            transport=transport,
+            client=client,
+            today=today or date.today(),
+        )
+        try:
+            return _diagnose(run)
+        except TripletexError as exc:
+            # A refusal not about reaching Tripletex (e.g. a 422 on a search): report it, never crash.
+            detail = getattr(exc, "message", None) or type(exc).__name__
+            message = render("tripletex_validation_error", object=invoice_number, detail=detail)
+            return _finish(run, [_failed(Check.INTEGRATION_STATE, message)], Outcome.FAILED, message)
+        finally:
+            run.close()

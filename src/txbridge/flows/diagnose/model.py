@@ -1,0 +1,152 @@
+"""What the troubleshooter answers: seven ordered checks, each passed, failed or not run.
+
+A failed check carries a catalog :class:`~txbridge.catalog.Message` (text, cause and fix in bokmål and
+English); a passed check carries a short note saying what was found, in both languages."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from txbridge.catalog import Message
+
+
+class Check(enum.IntEnum):
+    """The Telaris guide's checks, in the order they are run."""
+
+    IN_BATCH = 1
+    BATCH_EXPORTED = 2
+    ALREADY_EXPORTED = 3
+    CUSTOMER = 4
+    PRODUCT_ACCOUNT = 5
+    VAT_TYPE = 6
+    INTEGRATION_STATE = 7
+
+    @property
+    def title_nb(self) -> str:
+        return _TITLES[self][0]
+
+    @property
+    def title_en(self) -> str:
+        return _TITLES[self][1]
+
+
+_TITLES: dict[Check, tuple[str, str]] = {
+    Check.IN_BATCH: ("Er fakturaen i en eksportbunt?", "Is the invoice in an export batch?"),
+    Check.BATCH_EXPORTED: ("Er bunten eksportert?", "Is the batch exported?"),
+    Check.ALREADY_EXPORTED: ("Er fakturaen allerede eksportert?", "Is the invoice already exported?"),
+    Check.CUSTOMER: ("Finnes kunden i Tripletex?", "Does the customer exist in Tripletex?"),
+    Check.PRODUCT_ACCOUNT: (
+        "Er vare- og kontooppsettet riktig?",
+        "Is the product and account setup correct?",
+    ),
+    Check.VAT_TYPE: ("Er mva riktig satt opp i Tripletex?", "Is VAT correctly configured in Tripletex?"),
+    Check.INTEGRATION_STATE: ("Er integrasjonen i feiltilstand?", "Is the integration in an error state?"),
+}
+
+
+class CheckStatus(enum.StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_RUN = "not_run"
+
+    @property
+    def label_nb(self) -> str:
+        return {"passed": "OK", "failed": "Feilet", "not_run": "Ikke kjørt"}[self.value]
+
+    @property
+    def label_en(self) -> str:
+        return {"passed": "Passed", "failed": "Failed", "not_run": "Not run"}[self.value]
+
+
+class Outcome(enum.StrEnum):
+    #: The invoice is in Tripletex (check 3): no action needed.
+    EXPORTED = "exported"
+    #: A check failed: its message says why and what to do.
+    FAILED = "failed"
+    #: Every check passed but the invoice is not exported yet (e.g. its batch must be exported again).
+    NO_FAULT_FOUND = "no_fault_found"
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """What a check found when it did not fail, in both languages."""
+
+    nb: str
+    en: str
+
+    def __str__(self) -> str:
+        return f"{self.nb} / {self.en}"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    check: Check
+    status: CheckStatus
+    #: The catalog message of a failure (or of "already exported"), with its fix.
+    message: Message | None = None
+    note: Note | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.status is CheckStatus.PASSED
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "check": int(self.check),
+            "name": self.check.name.lower(),
+            "title": {"nb": self.check.title_nb, "en": self.check.title_en},
+            "status": self.status.value,
+            "message": _message_dict(self.message),
+            "note": None if self.note is None else {"nb": self.note.nb, "en": self.note.en},
+        }
+
+
+def _message_dict(message: Message | None) -> dict[str, Any] | None:
+    if message is None:
+        return None
+    return {
+        "id": message.id,
+        "nb": message.nb,
+        "en": message.en,
+        "cause": {"nb": message.cause_nb, "en": message.cause_en},
+        "fix": {"nb": message.fix_nb, "en": message.fix_en},
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    """The troubleshooter's answer for one invoice: all seven checks (``not_run`` after a stop)."""
+
+    invoice_number: str
+    connection_id: int
+    checks: tuple[CheckResult, ...]
+    outcome: Outcome
+    #: The one-sentence answer: the failed check's message, "already exported", or what to do next.
+    answer: Message | None = None
+    #: Tripletex calls the diagnosis made (it reads only; it never writes).
+    api_calls: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failed_check(self) -> CheckResult | None:
+        return next((c for c in self.checks if c.status is CheckStatus.FAILED), None)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong: exported already, or no fault found."""
+        return self.outcome is not Outcome.FAILED
+
+    def result(self, check: Check) -> CheckResult:
+        return next(c for c in self.checks if c.check is check)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "invoice": self.invoice_number,
+            "connectionId": self.connection_id,
+            "outcome": self.outcome.value,
+            "answer": _message_dict(self.answer),
+            "checks": [c.to_dict() for c in self.checks],
+            "apiCalls": self.api_calls,
+        }

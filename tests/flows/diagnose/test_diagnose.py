@@ -1,0 +1,267 @@
+"""The troubleshooter against the store and the sandbox over real HTTP: one test per failing check,
+plus the two good endings (already exported; nothing wrong now)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import httpx
+
+from tests.flows.diagnose.world import World, add_connection, payload
+from txbridge.flows.diagnose import Check, CheckStatus, DiagnoseError, Outcome, diagnose_invoice
+from txbridge.flows.intake import import_data
+from txbridge.store import Connection, ConnectionState, PostingStatus, queries
+from txbridge.tripletex import Tripletex
+
+
+def _close(world: World, period: str = "2026-10") -> int:
+    with world.database.transaction() as session:
+        invoices = queries.invoices_ready_for_batch(session, world.connection_id, period)
+        return queries.create_batch(session, world.connection_id, period, invoices).id
+
+
+def _fail_posting(world: World, number: str, error_id: str = "account_not_found") -> None:
+    with world.database.transaction() as session:
+        invoice = queries.invoice_by_number(session, world.connection_id, number)
+        assert invoice is not None
+        posting = queries.open_posting_of_invoice(session, invoice.id)
+        assert posting is not None
+        queries.record_outcome(session, posting, PostingStatus.FAILED, error_id=error_id, message="stored")
+        queries.refresh_batch(session, posting.batch)
+
+
+def _statuses(diagnosis_checks: tuple[object, ...]) -> list[str]:
+    return [c.status.value for c in diagnosis_checks]  # type: ignore[attr-defined]
+
+
+def test_unknown_invoice_fails_check_1_with_invoice_not_found(world: World) -> None:
+    diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "NOPE-9")
+    assert diagnosis.outcome is Outcome.FAILED
+    failed = diagnosis.failed_check
+    assert failed is not None and failed.check is Check.IN_BATCH
+    assert failed.message is not None and failed.message.id == "invoice_not_found"
+    assert _statuses(diagnosis.checks) == ["failed"] + ["not_run"] * 6
+    assert diagnosis.api_calls == 0
+
+
+def test_no_batch_close_yet_fails_check_1_with_the_command_to_run(world: World) -> None:
+    diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "OK-1")
+    assert diagnosis.answer is not None and diagnosis.answer.id == "invoice_not_in_batch"
+    assert "txbridge batch close --period 2026-10" in diagnosis.answer.fix_en
+
+
+def test_draft_and_outside_period_are_named_after_a_batch_close(world: World) -> None:
+    _close(world)
+    draft = diagnose_invoice(world.database, world.settings, world.connection_id, "DRAFT-1")
+    assert draft.answer is not None and draft.answer.id == "invoice_not_ready"
+    september = diagnose_invoice(world.database, world.settings, world.connection_id, "SEPT-1")
+    assert september.answer is not None and september.answer.id == "invoice_outside_period"
+    assert "2026-09" in september.answer.en and "2026-10" in september.answer.en
+
+
+def test_pending_batch_fails_check_2(world: World) -> None:
+    batch_id = _close(world)
+    diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "OK-1")
+    failed = diagnosis.failed_check
+    assert failed is not None and failed.check is Check.BATCH_EXPORTED
+    assert failed.message is not None and failed.message.id == "batch_not_exported"
+    assert f"txbridge batch export {batch_id}" in failed.message.fix_en
+    assert diagnosis.result(Check.IN_BATCH).passed
+
+
+def test_exported_invoice_ends_at_check_3_without_calling_tripletex(world: World) -> None:
+    _close(world)
+    with world.database.transaction() as session:
+        invoice = queries.invoice_by_number(session, world.connection_id, "OK-1")
+        assert invoice is not None
+        posting = queries.open_posting_of_invoice(session, invoice.id)
+        assert posting is not None
+        queries.record_exported(session, posting, world.connection_id, tripletex_id=7, tripletex_number="42")
+        queries.refresh_batch(session, posting.batch)
+    diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "OK-1")
+    assert diagnosis.outcome is Outcome.EXPORTED and diagnosis.ok
+    assert diagnosis.answer is not None and diagnosis.answer.id == "invoice_already_exported"
+    assert "42" in diagnosis.answer.en
+    assert _statuses(diagnosis.checks) == ["passed"] * 3 + ["not_run"] * 4
+    assert diagnosis.api_calls == 0
+
+
+def test_customer_number_taken_by_another_company_fails_check_4(world: World) -> None:
+    _close(world)
+    _fail_posting(world, "CUST-1", "customer_number_in_use")
+    with world.company.client() as http:
+        http.post(
+            "/customer",
+            json={"name": "Someone Else AS", "customerNumber": 10003, "organizationNumber": "974760673"},
+        ).raise_for_status()
+    diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "CUST-1")
+    failed = diagnosis.failed_check
+    assert failed is not None and failed.check is Check.CUSTOMER
+    assert failed.message is not None and failed.message.id == "customer_number_in_use"
+    assert "Someone Else AS" in failed.message.cause_en
+    assert diagnosis.result(Check.BATCH_EXPORTED).note is not None
+    assert "stored" in str(diagnosis.result(Check.BATCH_EXPORTED).note)
+
+
+def test_shared_organisation_number_fails_check_4(world: World) -> None:
+    _close(world)
+    _fail_posting(world, "TWIN-1", "duplicate_organization_number")
+    diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "TWIN-1")
+    assert diagnosis.answer is not None and diagnosis.answer.id == "duplicate_organization_number"
+    assert "10004, 10005" in diagnosis.answer.en
+
+
+def test_missing_account_fails_check_5_by_account_number(world: World) -> None:
+    _close(world)
+    _fail_posting(world, "KURS-1")
+    diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "KURS-1")
+    failed = diagnosis.failed_check
+    assert failed is not None and failed.check is Check.PRODUCT_ACCOUNT
+    assert failed.message is not None
+    assert failed.message.en == "Account 3099 was not found in Tripletex"
+    assert "3099" in failed.message.fix_nb
+    assert diagnosis.result(Check.CUSTOMER).passed
+    # The account appears later in Tripletex: the same check now passes.
+    with world.company.client() as http:
+        http.post("/ledger/account", json={"number": 3099, "name": "Kursinntekt"}).raise_for_status()
+    again = diagnose_invoice(world.database, world.settings, world.connection_id, "KURS-1")
+    assert again.result(Check.PRODUCT_ACCOUNT).passed
+
+
+def test_account_with_another_vat_type_fails_check_6(world: World) -> None:
+    _close(world)
+    _fail_posting(world, "MVA-1")
+    with world.company.client() as http:
+        vat = http.get("/ledger/vatType", params={"number": "31", "fields": "id,number"}).json()["values"][0]
+        http.post(
+            "/ledger/account", json={"number": 3050, "name": "Feil mva", "vatType": {"id": vat["id"]}}
+        ).raise_for_status()
+    diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "MVA-1")
+    failed = diagnosis.failed_check
+    assert failed is not None and failed.check is Check.VAT_TYPE
+    assert failed.message is not None and failed.message.id == "vat_code_mismatch"
+    assert "31" in failed.message.en and "3050" in failed.message.en
+
+
+def test_account_without_vat_type_fails_check_6(world: World) -> None:
+    _close(world)
+    _fail_posting(world, "MVA-1")
+    with world.company.client() as http:
+        http.post("/ledger/account", json={"number": 3050, "name": "Uten mva"}).raise_for_status()
+    diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "MVA-1")
+    assert diagnosis.answer is not None and diagnosis.answer.id == "vat_type_missing_on_account"
+
+
+def test_error_state_fails_check_7(world: World) -> None:
+    _close(world)
+    _fail_posting(world, "OK-1")
+    with world.database.transaction() as session:
+        connection = session.get(Connection, world.connection_id)
+        assert connection is not None
+        connection.state = ConnectionState.ERROR
+        connection.consecutive_failures = 5
+        connection.last_error_id = "authentication_unsuccessful"
+    diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "OK-1")
+    failed = diagnosis.failed_check
+    assert failed is not None and failed.check is Check.INTEGRATION_STATE
+    assert failed.message is not None and failed.message.en == "The integration is in error state"
+    assert "txbridge connection reactivate" in failed.message.fix_en
+    assert [c.status for c in diagnosis.checks[3:6]] == [CheckStatus.PASSED] * 3
+
+
+def test_refused_token_skips_to_check_7_with_authentication_unsuccessful(world: World) -> None:
+    _close(world)
+    _fail_posting(world, "OK-1")
+    bad = add_connection(
+        world.database, world.settings, world.company, name="bad", employee_token="wrong-employee-token-000"
+    )
+    # A second connection (same Tripletex company, wrong employee token) with the same host data.
+    import_data(world.database, bad, payload())
+    with world.database.transaction() as session:
+        invoices = queries.invoices_ready_for_batch(session, bad, "2026-10")
+        batch = queries.create_batch(session, bad, "2026-10", invoices)
+        for posting in queries.postings_of_batch(session, batch.id):
+            queries.record_outcome(session, posting, PostingStatus.FAILED, error_id="x", message="x")
+    diagnosis = diagnose_invoice(world.database, world.settings, bad, "OK-1")
+    assert diagnosis.result(Check.CUSTOMER).status is CheckStatus.NOT_RUN
+    failed = diagnosis.failed_check
+    assert failed is not None and failed.check is Check.INTEGRATION_STATE
+    assert (
+        failed.message is not None and failed.message.en == "The integration authentication was unsuccessful"
+    )
+
+
+def test_expired_token_fails_check_7_before_calling_tripletex(world: World) -> None:
+    _close(world)
+    _fail_posting(world, "OK-1")
+    with world.database.transaction() as session:
+        connection = session.get(Connection, world.connection_id)
+        assert connection is not None
+        connection.token_expires_on = date(2026, 1, 31)
+    diagnosis = diagnose_invoice(
+        world.database, world.settings, world.connection_id, "OK-1", today=date(2026, 11, 1)
+    )
+    assert diagnosis.answer is not None and diagnosis.answer.id == "token_expired"
+
+
+def test_rate_limit_reached_fails_check_7_with_too_many_requests(world: World) -> None:
+    _close(world)
+    _fail_posting(world, "OK-1")
+    with world.company.control() as control:
+        control.put(
+            "/rate-limit", json={"limit": 2, "period": 3600, "companyId": world.company.company_id}
+        ).raise_for_status()
+    waits: list[float] = []
+    client = Tripletex(
+        consumer_token=world.company.consumer_token,
+        employee_token=world.company.employee_token,
+        base_url=world.company.base_url,
+        sleep=waits.append,
+    )
+    with client:
+        diagnosis = diagnose_invoice(
+            world.database, world.settings, world.connection_id, "OK-1", client=client
+        )
+    assert diagnosis.answer is not None and diagnosis.answer.id == "too_many_requests"
+    assert diagnosis.failed_check is not None and diagnosis.failed_check.check is Check.INTEGRATION_STATE
+
+
+def test_unreachable_tripletex_fails_check_7(world: World) -> None:
+    _close(world)
+    _fail_posting(world, "OK-1")
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    client = Tripletex(
+        consumer_token="c" * 20,
+        employee_token="e" * 20,
+        base_url="http://127.0.0.1:9/v2",
+        transport=httpx.MockTransport(refuse),
+        sleep=lambda _s: None,
+    )
+    diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "OK-1", client=client)
+    assert diagnosis.answer is not None and diagnosis.answer.id == "api_unreachable"
+    assert "e" * 20 not in repr(diagnosis.to_dict())
+
+
+def test_nothing_wrong_now_says_export_the_batch_again(world: World) -> None:
+    batch_id = _close(world)
+    _fail_posting(world, "OK-1")
+    diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "OK-1")
+    assert diagnosis.outcome is Outcome.NO_FAULT_FOUND and diagnosis.ok
+    assert _statuses(diagnosis.checks) == ["passed"] * 7
+    assert diagnosis.answer is not None and diagnosis.answer.id == "batch_not_exported"
+    assert str(batch_id) in diagnosis.answer.en
+    assert 0 < diagnosis.api_calls <= 8
+    as_json = diagnosis.to_dict()
+    assert [c["check"] for c in as_json["checks"]] == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_unknown_connection_raises_with_a_catalog_message(world: World) -> None:
+    try:
+        diagnose_invoice(world.database, world.settings, 9999, "OK-1")
+    except DiagnoseError as exc:
+        assert exc.message.id == "connection_not_found"
+    else:
+        raise AssertionError("expected DiagnoseError")
