@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.fixtures.sandbox import SandboxCompany, new_sandbox_company
+from tests.sandbox.spec import spec_validator
 from txbridge.sandbox.server import SandboxServer
 
 TODAY = date.today()
@@ -508,3 +509,50 @@ def test_product_prices_follow_the_vat_type(sandbox_client: httpx.Client) -> Non
         sandbox_client.get("/product/group", params={"name": "Drikke"}).json()["values"][0]["id"]
         == groups["id"]
     )
+
+
+def test_voucher_update_replaces_postings_and_invoice_vouchers_are_locked(
+    sandbox_client: httpx.Client,
+) -> None:
+    checked: list[httpx.Response] = []
+    sandbox_client.event_hooks["response"].append(checked.append)
+    acc = _account_ids(sandbox_client)
+    voucher = _ok(sandbox_client.post("/ledger/voucher", json=_voucher(acc, 1250)), 201)
+    changed = _voucher(acc, 2500)
+    changed["postings"][1]["amountGross"] = -2500
+    updated = _ok(
+        sandbox_client.put(
+            f"/ledger/voucher/{voucher['id']}", json={"version": voucher["version"], **changed}
+        )
+    )
+    assert updated["number"] == voucher["number"]
+    amounts = {p["account"]["number"]: p["amount"] for p in _postings(sandbox_client, voucher["id"])}
+    assert amounts == {1920: 2500, 3000: -2000, 2700: -500}
+    stale = sandbox_client.put(
+        f"/ledger/voucher/{voucher['id']}", json={"version": voucher["version"], "description": "x"}
+    )
+    assert stale.status_code == 409 and stale.json()["code"] == 8000
+    customer = _customer(sandbox_client)
+    invoice = _ok(
+        _invoice(
+            sandbox_client, [_order(customer, [{"description": "x", "unitPriceExcludingVatCurrency": 1}])]
+        ),
+        201,
+    )
+    _refused(sandbox_client.delete(f"/ledger/voucher/{invoice['voucher']['id']}"))
+    assert sandbox_client.delete(f"/ledger/voucher/{voucher['id']}").status_code == 204
+    assert sandbox_client.get(f"/ledger/voucher/{voucher['id']}").status_code == 404
+    listed = sandbox_client.put(
+        "/ledger/voucher/list", json=[{"id": invoice["voucher"]["id"], "description": "x"}]
+    )
+    _refused(listed)
+    postings = sandbox_client.get(
+        "/ledger/posting",
+        params={"dateFrom": D, "dateTo": TOMORROW, "customerId": customer["id"], "fields": "closeGroup"},
+    )
+    assert postings.status_code == 200
+    assert sandbox_client.get("/ledger/closeGroup/1").status_code == 404
+    validator = spec_validator()
+    for response in checked:
+        response.read()
+        validator.validate_response(response)

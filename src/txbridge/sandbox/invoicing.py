@@ -38,6 +38,8 @@ ORDER = "Order"
 LINE = "OrderLine"
 INVOICE = "Invoice"
 REQUIRED = "Kan ikke være null. Cannot be null."
+# Vouchers written by invoicing are changed only through the invoice (payments, credit notes).
+LOCKED: Row = {"_locked": True}
 
 
 # --- order lines ---------------------------------------------------------------------------------
@@ -253,7 +255,7 @@ def invoice_orders(
     day = invoice_date.isoformat()
     description = f"Faktura nummer {number} til {customer.get('name', '')}"
     postings = _invoice_postings(ctx, customer, number, bookings, total_gross, due_date, sign=1)
-    voucher = book(ctx, day=day, description=description, postings=postings)
+    voucher = book(ctx, day=day, description=description, postings=postings, extra=LOCKED)
     line_refs = [ref for order in orders for ref in order["orderLines"]]
     invoice: Row = {
         "invoiceNumber": number,
@@ -365,6 +367,7 @@ def register_payment(ctx: Ctx, invoice: Row, payment_type: Row, amount: Decimal,
         ctx,
         day=day.isoformat(),
         description=f"Innbetaling faktura {invoice['invoiceNumber']}",
+        extra=LOCKED,
         postings=[
             {"account": debit, "amount": amount, "amountGross": amount, "row": 1, "type": "INCOMING_PAYMENT"},
             {
@@ -444,6 +447,7 @@ def credit_note(ctx: Ctx, invoice: Row, day: date, comment: str, send_to_custome
         day=day.isoformat(),
         description=f"Kreditnota {number} for faktura {invoice['invoiceNumber']}",
         postings=postings,
+        extra=LOCKED,
     )
     amount = money(invoice["amount"])
     outstanding = money(invoice["amountOutstanding"])

@@ -21,6 +21,9 @@ from txbridge.sandbox.state import Row
 
 router = APIRouter()
 SCHEMA = "Voucher"
+# Voucher update/delete and close groups are served and spec-checked (tests/sandbox/test_accounting.py)
+# but kept out of the app's route list until the conformance scenarios cover them.
+NEWER_ROUTES_IN_SCHEMA = False
 POSTING = "Posting"
 
 
@@ -37,16 +40,7 @@ def book(
 
     Each posting has ``account`` (row), ``amount`` and ``amountGross`` (Decimal), ``row`` and
     optional refs (rows or ``{"id"}``)."""
-    by_date: dict[str, Decimal] = defaultdict(Decimal)
-    for p in postings:
-        by_date[p.get("date", day)] += p["amount"]
-    for when, total in by_date.items():
-        if total != 0:
-            raise errors.validation(
-                "postings",
-                f"Bilaget er ikke i balanse ({when}): differanse {out(total)}. "
-                f"The voucher does not balance on {when}: difference {out(total)}.",
-            )
+    _check_balance(postings, day, "amount")
     year = int(day[:4])
     number = ctx.company.next_number(f"voucher-{year}")
     voucher: Row = {
@@ -65,6 +59,24 @@ def book(
     if extra:
         voucher.update(extra)
     voucher = ctx.insert(SCHEMA, voucher)
+    _write_postings(ctx, voucher, postings, day, description)
+    return voucher
+
+
+def _check_balance(postings: list[Row], day: str, key: str) -> None:
+    by_date: dict[str, Decimal] = defaultdict(Decimal)
+    for p in postings:
+        by_date[p.get("date", day)] += p[key]
+    for when, total in by_date.items():
+        if total != 0:
+            raise errors.validation(
+                "postings",
+                f"Bilaget er ikke i balanse ({when}): differanse {out(total)}. "
+                f"The voucher does not balance on {when}: difference {out(total)}.",
+            )
+
+
+def _write_postings(ctx: Ctx, voucher: Row, postings: list[Row], day: str, description: str) -> None:
     for p in postings:
         account: Row = p["account"]
         row: Row = {
@@ -93,7 +105,6 @@ def book(
         stored = ctx.insert(POSTING, row)
         voucher["postings"].append({"id": stored["id"]})
         account["isPostingsExist"] = True
-    return voucher
 
 
 def close_group(ctx: Ctx, postings: list[Row], day: str) -> Row:
@@ -201,16 +212,7 @@ def _client_postings(ctx: Ctx, body: Row, day: str) -> list[Row]:
                     }
                 )
     # VAT is part of the gross line it came from, so only the gross amounts must balance.
-    by_date: dict[str, Decimal] = defaultdict(Decimal)
-    for p in prepared:
-        by_date[p["date"]] += p["amountGross"]
-    for when, total in by_date.items():
-        if total != 0:
-            raise errors.validation(
-                "postings",
-                f"Bilaget er ikke i balanse ({when}): differanse {out(total)}. "
-                f"The voucher does not balance on {when}: difference {out(total)}.",
-            )
+    _check_balance(prepared, day, "amountGross")
     return prepared + vat_rows
 
 
@@ -276,6 +278,75 @@ async def by_external_number(ctx: CtxDep, externalVoucherNumber: str | None = No
 @router.get("/ledger/voucher/{id}")
 async def get(id: int, ctx: CtxDep) -> Response:
     return ctx.single(ctx.get(SCHEMA, id), SCHEMA)
+
+
+def _editable(ctx: Ctx, object_id: int) -> Row:
+    voucher = ctx.get(SCHEMA, object_id)
+    if voucher.get("_locked"):
+        raise errors.validation(
+            "id",
+            "Bilaget er laget av en faktura eller betaling og kan ikke endres. "
+            "The voucher belongs to an invoice or payment and cannot be changed.",
+        )
+    return voucher
+
+
+def _update_voucher(ctx: Ctx, voucher: Row, body: Row) -> Row:
+    """Plain fields change in place; sent postings replace the old ones (checked as on create)."""
+    body.pop("id", None)
+    new_postings = body.pop("postings", None)
+    day: str = body.get("date") or voucher["date"]
+    prepared = _client_postings(ctx, {**body, "postings": new_postings}, day) if new_postings else None
+    if prepared is not None:
+        _check_balance(prepared, day, "amount")
+    ctx.update(SCHEMA, voucher, body)
+    if prepared is not None:
+        for ref in voucher["postings"]:
+            ctx.company.table(POSTING).pop(ref["id"], None)
+        voucher["postings"] = []
+        _write_postings(ctx, voucher, prepared, day, voucher.get("description", ""))
+    return voucher
+
+
+@router.put("/ledger/voucher/list", include_in_schema=NEWER_ROUTES_IN_SCHEMA)
+async def update_list(ctx: CtxDep) -> Response:
+    bodies = await ctx.body_list(SCHEMA)
+    with ctx.state.lock:
+        for body in bodies:
+            if not isinstance(body.get("id"), int):
+                raise errors.validation("id", "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION)
+            voucher = _editable(ctx, body["id"])
+            if body.get("version") is not None and body["version"] != voucher["version"]:
+                raise errors.stale_version(SCHEMA, voucher["id"], body["version"], voucher["version"])
+        rows = [_update_voucher(ctx, _editable(ctx, b["id"]), b) for b in bodies]
+    for row in rows:
+        ctx.emit("voucher.update", SCHEMA, row)
+    return ctx.created_list(rows, SCHEMA, status=200)
+
+
+@router.put("/ledger/voucher/{id}", include_in_schema=NEWER_ROUTES_IN_SCHEMA)
+async def update(id: int, ctx: CtxDep) -> Response:
+    body = await ctx.body(SCHEMA)
+    with ctx.state.lock:
+        voucher = _update_voucher(ctx, _editable(ctx, id), body)
+    ctx.emit("voucher.update", SCHEMA, voucher)
+    return ctx.single(voucher, SCHEMA)
+
+
+@router.delete("/ledger/voucher/{id}", include_in_schema=NEWER_ROUTES_IN_SCHEMA)
+async def delete(id: int, ctx: CtxDep) -> Response:
+    with ctx.state.lock:
+        voucher = _editable(ctx, id)
+        for ref in voucher["postings"]:
+            ctx.company.table(POSTING).pop(ref["id"], None)
+        del ctx.company.table(SCHEMA)[id]
+    ctx.emit("voucher.delete", SCHEMA, None, id)
+    return Response(status_code=204)
+
+
+@router.get("/ledger/closeGroup/{id}", include_in_schema=NEWER_ROUTES_IN_SCHEMA)
+async def get_close_group(id: int, ctx: CtxDep) -> Response:
+    return ctx.single(ctx.get("CloseGroup", id), "CloseGroup")
 
 
 @router.put("/ledger/voucher/{id}/:reverse")
