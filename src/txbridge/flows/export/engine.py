@@ -46,6 +46,7 @@ from txbridge.store import (
     Connection,
     Customer,
     Database,
+    IntegrationReference,
     Invoice,
     InvoiceLine,
     LogLevel,
@@ -494,35 +495,85 @@ class _Exporter:
         reset: list[int] = []
         uncertain: list[int] = []
         with self.db.transaction() as session:
+            postings = self._postings(session, [r[0] for r in rows])
+            exported: list[tuple[Posting, m.Invoice]] = []
             for posting_id, marker, intent_at, _day in rows:
-                posting = session.get(Posting, posting_id)
-                assert posting is not None
+                posting = postings[posting_id]
                 match = found.get(marker) if marker else None
                 if match is not None:
-                    self._record_exported(session, posting, match)
+                    exported.append((posting, match))
                     self.reconciled += 1
                 elif intent_at is None or (now - intent_at).total_seconds() >= self.grace:
                     q.record_outcome(session, posting, PostingStatus.PENDING, error_id=None, message=None)
                     reset.append(posting_id)
                 else:
                     uncertain.append(posting_id)
+            self._record_exported(session, exported)
         return reset, uncertain
 
-    def _record_exported(self, session: Session, posting: Posting, invoice: m.Invoice) -> None:
-        voucher = invoice.voucher
-        orders = invoice.orders or []
-        q.record_exported(
-            session,
-            posting,
-            self.connection_id,
-            tripletex_id=invoice.id,
-            tripletex_number=str(invoice.invoiceNumber) if invoice.invoiceNumber is not None else None,
-            voucher_id=voucher.id if voucher is not None else None,
-            voucher_number=str(voucher.number)
-            if voucher is not None and voucher.number is not None
-            else None,
-            tripletex_order_id=orders[0].id if orders else None,
-        )
+    def _postings(self, session: Session, ids: Sequence[int]) -> dict[int, Posting]:
+        return {p.id: p for p in session.scalars(select(Posting).where(Posting.id.in_(list(ids))))}
+
+    def _record_exported(self, session: Session, pairs: Sequence[tuple[Posting, m.Invoice]]) -> None:
+        """References and posting statuses for invoices Tripletex has, in the caller's one transaction
+        (the store's ``record_exported`` per posting, done for a whole chunk with one flush)."""
+        moment = utcnow()
+        rows: list[tuple[int, str, dict[str, Any]]] = []
+        for posting, invoice in pairs:
+            if posting.invoice_id is None:
+                continue
+            voucher = invoice.voucher
+            orders = invoice.orders or []
+            rows.append(
+                (
+                    posting.invoice_id,
+                    posting.invoice_number,
+                    {
+                        "tripletex_id": invoice.id,
+                        "tripletex_number": str(invoice.invoiceNumber)
+                        if invoice.invoiceNumber is not None
+                        else None,
+                        "voucher_id": voucher.id if voucher is not None else None,
+                        "voucher_number": str(voucher.number)
+                        if voucher is not None and voucher.number is not None
+                        else None,
+                        "tripletex_order_id": orders[0].id if orders else None,
+                    },
+                )
+            )
+            posting.status = PostingStatus.EXPORTED
+            posting.error_id = None
+            posting.message = None
+            posting.exported_at = moment
+            posting.updated_at = moment
+        self._store_references(session, ReferenceKind.INVOICE, rows)
+
+    def _store_references(
+        self, session: Session, kind: ReferenceKind, rows: Sequence[tuple[int, str, dict[str, Any]]]
+    ) -> None:
+        """Create or update many references with one read and one flush."""
+        if not rows:
+            return
+        moment = utcnow()
+        with session.no_autoflush:
+            existing = q.references_of(session, self.connection_id, kind, [r[0] for r in rows])
+            for local_id, local_number, fields in rows:
+                reference = existing.get(local_id)
+                if reference is None:
+                    reference = IntegrationReference(
+                        connection_id=self.connection_id,
+                        kind=kind,
+                        local_id=local_id,
+                        local_number=local_number,
+                        created_at=moment,
+                    )
+                    session.add(reference)
+                    existing[local_id] = reference
+                reference.local_number = local_number
+                reference.updated_at = moment
+                for name, value in fields.items():
+                    setattr(reference, name, value)
+        session.flush()
 
     # ---- preflight ------------------------------------------------------------------------------
 
@@ -595,17 +646,18 @@ class _Exporter:
                 )
             break
         with self.db.transaction() as session:
-            for local_id, tripletex_id in self.customer_ids.items():
-                c = by_id[local_id]
-                q.upsert_reference(
-                    session,
-                    self.connection_id,
-                    ReferenceKind.CUSTOMER,
-                    local_id,
-                    str(c.number),
-                    tripletex_id=tripletex_id,
-                    tripletex_number=str(c.number),
-                )
+            self._store_references(
+                session,
+                ReferenceKind.CUSTOMER,
+                [
+                    (
+                        local_id,
+                        str(by_id[local_id].number),
+                        {"tripletex_id": tx_id, "tripletex_number": str(by_id[local_id].number)},
+                    )
+                    for local_id, tx_id in self.customer_ids.items()
+                ],
+            )
             for local_id, message in self.customer_failures.items():
                 self._log(
                     message,
@@ -715,16 +767,18 @@ class _Exporter:
             break
         by_id = {p.id: p for p in products}
         with self.db.transaction() as session:
-            for local_id, tripletex_id in self.product_ids.items():
-                q.upsert_reference(
-                    session,
-                    self.connection_id,
-                    ReferenceKind.PRODUCT,
-                    local_id,
-                    by_id[local_id].number,
-                    tripletex_id=tripletex_id,
-                    tripletex_number=by_id[local_id].number,
-                )
+            self._store_references(
+                session,
+                ReferenceKind.PRODUCT,
+                [
+                    (
+                        local_id,
+                        by_id[local_id].number,
+                        {"tripletex_id": tx_id, "tripletex_number": by_id[local_id].number},
+                    )
+                    for local_id, tx_id in self.product_ids.items()
+                ],
+            )
             for local_id, message in self.product_failures.items():
                 self._log(
                     message,
@@ -924,10 +978,10 @@ class _Exporter:
                 if order.number:
                     by_marker[order.number] = invoice
         with self.db.transaction() as session:
+            postings = self._postings(session, [posting_id for posting_id, _, _ in part])
+            pairs: list[tuple[Posting, m.Invoice]] = []
             for index, (posting_id, marker, _) in enumerate(part):
-                posting = session.get(Posting, posting_id)
-                assert posting is not None
                 match = by_marker.get(marker) or (created[index] if index < len(created) else None)
-                if match is None:
-                    continue  # stays in flight: the next run's reconciliation decides
-                self._record_exported(session, posting, match)
+                if match is not None:  # else it stays in flight: the next run's reconciliation decides
+                    pairs.append((postings[posting_id], match))
+            self._record_exported(session, pairs)
