@@ -14,7 +14,6 @@ Two decisions that make the order useful:
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
@@ -24,12 +23,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from txbridge.catalog import Message, render
+from txbridge.flows.connections import blocking_message, client_for
 from txbridge.flows.diagnose.model import Check, CheckResult, CheckStatus, Diagnosis, Note, Outcome
 from txbridge.settings import Settings
 from txbridge.store import (
     Batch,
     Connection,
-    ConnectionState,
     Customer,
     Database,
     Invoice,
@@ -37,7 +36,6 @@ from txbridge.store import (
     Posting,
     PostingStatus,
     ReferenceKind,
-    TokenCipher,
     TokenKeyError,
     period_of,
     queries,
@@ -91,28 +89,6 @@ def message_for_api_error(error: Exception) -> Message:
     return render("api_unreachable", detail=type(error).__name__)
 
 
-def _client_for_connection(
-    connection: Connection, settings: Settings, transport: httpx.BaseTransport | None
-) -> Tripletex:
-    # TODO(adapter): prefer txbridge.flows.connections.client_for (engineer E1) once it is in the tree;
-    # until then build the same client from the stored connection.
-    try:
-        connections = importlib.import_module("txbridge.flows.connections")
-    except ModuleNotFoundError:
-        connections = None
-    if connections is not None and hasattr(connections, "client_for"):
-        client: Tripletex = connections.client_for(connection, settings, transport=transport)
-        return client
-    cipher = TokenCipher.from_settings(settings)
-    return Tripletex(
-        consumer_token=connection.consumer_token(cipher),
-        employee_token=connection.employee_token(cipher),
-        base_url=connection.base_url,
-        company_id=connection.tripletex_company_id,
-        transport=transport,
-    )
-
-
 class _Run:
     """One diagnosis: the store data it read, a lazily made client, and the results so far."""
 
@@ -146,7 +122,7 @@ class _Run:
     def client(self) -> Tripletex:
         if self._client is None:
             try:
-                self._client = _client_for_connection(self.connection, self.settings, self.transport)
+                self._client = client_for(self.connection, self.settings, transport=self.transport)
             except (ConfigurationError, TokenKeyError) as exc:
                 raise _TripletexUnavailable(exc) from None
         return self._client
@@ -415,28 +391,10 @@ class _Run:
     # ---- check 7: integration state ------------------------------------------------------------------
 
     def integration_state(self, interrupted: _TripletexUnavailable | None) -> CheckResult:
-        connection = self.connection
-        if connection.state is ConnectionState.ERROR:
-            return _failed(
-                Check.INTEGRATION_STATE,
-                render(
-                    "integration_error_state",
-                    failures=connection.consecutive_failures,
-                    last_error=connection.last_error_detail or connection.last_error_id or "-",
-                ),
-            )
-        expires = connection.token_expires_on
-        if connection.state is ConnectionState.TOKEN_EXPIRED or (
-            expires is not None and expires < self.today
-        ):
-            return _failed(
-                Check.INTEGRATION_STATE,
-                render("token_expired", expires_on=expires.isoformat() if expires else "-"),
-            )
-        if connection.state is ConnectionState.PENDING_APPROVAL:
-            return _failed(
-                Check.INTEGRATION_STATE, render("connection_pending_approval", connection=connection.name)
-            )
+        # Error state, expired token, not approved: the same rule the export stops on.
+        blocked = blocking_message(self.connection, self.today)
+        if blocked is not None:
+            return _failed(Check.INTEGRATION_STATE, blocked)
         try:
             info = self.read(lambda tx: tx.test_connection())
         except _TripletexUnavailable as exc:
