@@ -556,3 +556,19 @@ def test_voucher_update_replaces_postings_and_invoice_vouchers_are_locked(
     for response in checked:
         response.read()
         validator.validate_response(response)
+
+
+def test_send_to_customer_and_immediate_payment(sandbox_company: SandboxCompany) -> None:
+    with sandbox_company.client() as client:
+        customer = _ok(client.post("/customer", json={"name": "Ehf AS", "invoiceSendMethod": "EHF"}), 201)
+        order = _order(customer, [{"description": "x", "unitPriceExcludingVatCurrency": 100}])
+        silent = _ok(_invoice(client, [order]), 201)  # the helper sends sendToCustomer=false
+        payment_type = client.get("/invoice/paymentType").json()["values"][0]
+        paid = _ok(
+            _invoice(client, [order], sendToCustomer=True, paymentTypeId=payment_type["id"], paidAmount=125),
+            201,
+        )
+        assert paid["amountOutstanding"] == 0
+    outbox = sandbox_company.control().get("/outbox", params={"companyId": sandbox_company.company_id}).json()
+    assert [(v["invoiceId"], v["sendMethod"]) for v in outbox["values"]] == [(paid["id"], "EHF")]
+    assert silent["id"] not in [v["invoiceId"] for v in outbox["values"]]

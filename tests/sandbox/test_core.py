@@ -367,3 +367,17 @@ def test_session_tokens_never_appear_in_stats_or_reprs(sandbox_server: SandboxSe
     employee_reprs = repr(list(sandbox_server.state.employee_tokens.values()))
     assert company.employee_token not in employee_reprs
     assert company.consumer_token not in session_reprs + employee_reprs
+
+
+def test_fault_429_storm_without_reset_header(sandbox_company: SandboxCompany) -> None:
+    with sandbox_company.client() as client:
+        _fault(sandbox_company, method="*", path="/v2/*", kind="status", status=429, count=2)
+        for _ in range(2):
+            storm = client.get("/customer")
+            _error(storm, 429, 429)
+            assert "X-Rate-Limit-Reset" not in storm.headers
+        assert client.get("/customer").status_code == 200
+    refused = sandbox_company.control().post(
+        "/faults", json={"path": "/v2/*", "kind": "status", "status": 404}
+    )
+    assert refused.status_code == 422

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from txbridge.sandbox.companies import create_company
@@ -112,12 +112,14 @@ class FaultBody(BaseModel):
     path: str = Field(description="fnmatch pattern on the request path, e.g. /v2/invoice*")
     kind: Literal["status", "delay", "drop", "drop_after_commit"]
     count: int = Field(1, ge=1)
-    status: int = Field(503, ge=500, le=599)
+    status: int = Field(503, ge=429, le=599, description="429 or 5xx")
     delay_seconds: float = Field(0.0, alias="delaySeconds", ge=0, le=120)
 
 
 @router.post("/faults", status_code=201)
 async def add_fault(request: Request, body: FaultBody) -> dict[str, Any]:
+    if body.kind == "status" and not (body.status == 429 or body.status >= 500):
+        raise HTTPException(422, "status must be 429 or 5xx")
     state = _state(request)
     with state.lock:
         fault = Fault(
@@ -145,6 +147,26 @@ async def clear_faults(request: Request) -> None:
     state = _state(request)
     with state.lock:
         state.faults.clear()
+
+
+@router.get("/outbox")
+async def outbox(request: Request, companyId: int | None = None) -> dict[str, Any]:
+    """Invoices the sandbox would have sent to customers (``sendToCustomer`` true) and how."""
+    state = _state(request)
+    with state.lock:
+        rows = [
+            {
+                "companyId": company.id,
+                "invoiceId": invoice["id"],
+                "invoiceNumber": invoice["invoiceNumber"],
+                "sendMethod": invoice.get("_sendMethod"),
+            }
+            for company in state.companies.values()
+            if companyId is None or company.id == companyId
+            for invoice in company.table("Invoice").values()
+            if invoice.get("_sentToCustomer")
+        ]
+    return {"values": rows}
 
 
 @router.get("/stats")

@@ -480,6 +480,7 @@ def credit_note(ctx: Ctx, invoice: Row, day: date, comment: str, send_to_custome
         "reminders": [],
         "_creditedNumber": invoice["invoiceNumber"],
         "_sentToCustomer": send_to_customer,
+        "_sendMethod": customer.get("invoiceSendMethod", "EMAIL") if send_to_customer else None,
     }
     # What was already paid stays as a credit in the customer's favour on the credit note.
     _set_outstanding(note, outstanding - amount)

@@ -100,9 +100,10 @@ class TripletexMiddleware:
                 return
             fault = self.state.take_fault(method, path)
             if fault is not None and fault.kind == "status":
+                # An injected 429 comes without X-Rate-Limit-* headers, as Tripletex's sometimes do.
                 raise errors.TripletexError(
                     fault.status,
-                    1000,
+                    429 if fault.status == 429 else 1000,
                     "Sandkassen svarer med en feil med vilje. The sandbox answers with an injected error.",
                 )
             if fault is not None and fault.kind == "delay":
