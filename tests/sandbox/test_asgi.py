@@ -1,0 +1,61 @@
+"""The app factory in-process (ASGI transport): isolated apps, injected clock and sleep."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from tests.fixtures.sandbox import AsgiSandbox
+from txbridge.sandbox.app import create_app
+from txbridge.sandbox.clock import SandboxClock
+from txbridge.sandbox.companies import create_company
+from txbridge.sandbox.state import Fault
+
+
+async def test_apps_share_no_state(sandbox_asgi: AsgiSandbox) -> None:
+    other = create_app()
+    assert other.state.sandbox is not sandbox_asgi.app.state.sandbox
+    assert other.state.sandbox.companies == {}
+    async with await sandbox_asgi.client() as client:
+        created = await client.post("/customer", json={"name": "Bare her"})
+        assert created.status_code == 201
+
+
+async def test_injected_clock_expires_sessions(sandbox_asgi: AsgiSandbox) -> None:
+    async with await sandbox_asgi.client() as client:
+        assert (await client.get("/token/session/>whoAmI")).status_code == 200
+        sandbox_asgi.clock.advance(timedelta(days=3))
+        expired = await client.get("/token/session/>whoAmI")
+        assert expired.status_code == 401 and expired.json()["code"] == 3000
+
+
+async def test_delay_fault_uses_the_injected_sleep() -> None:
+    slept: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    clock = SandboxClock(lambda: datetime(2031, 1, 15, 12, 0, tzinfo=UTC))
+    app = create_app(clock=clock, sleep=fake_sleep)
+    state = app.state.sandbox
+    company = create_company(state)
+    state.faults.append(
+        Fault(id=1, method="GET", path="/v2/customer", kind="delay", remaining=1, delay_seconds=30)
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox/v2") as anonymous:
+        session = await anonymous.put(
+            "/token/session/:create",
+            params={
+                "consumerToken": company.consumer_token,
+                "employeeToken": company.employee_token,
+                "expirationDate": "2031-01-16",
+            },
+        )
+    token = session.json()["value"]["token"]
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://sandbox/v2", auth=("0", token)
+    ) as client:
+        assert (await client.get("/customer")).status_code == 200
+    assert slept == [30]
