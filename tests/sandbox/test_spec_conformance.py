@@ -42,7 +42,7 @@ def _served_routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, s
         if original is not None:  # FastAPI ≥ 0.16x keeps included routers as one entry
             yield from _served_routes(original.routes, prefix + route.include_context.prefix)
         elif isinstance(route, APIRoute):
-            for method in route.methods:
+            for method in route.methods or ():
                 yield method, prefix + route.path
 
 
