@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from typing import Annotated
+
 import typer
 
 app = typer.Typer(
@@ -13,8 +16,21 @@ app = typer.Typer(
 
 
 @app.callback()
-def root() -> None:
+def root(
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            envvar="TXBRIDGE_DATABASE_URL",
+            help="Databasen / the store (sqlite:///… or postgresql+psycopg://…).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
     """Tripletex Bridge."""
+    if database_url:
+        # Commands read their settings from the environment; the global option is one more source.
+        os.environ["TXBRIDGE_DATABASE_URL"] = database_url
 
 
 @app.command()
@@ -30,7 +46,7 @@ def _register() -> None:
     # group never hides the others.
     import importlib
 
-    for name in ("sandbox", "intake"):
+    for name in ("sandbox", "intake", "connection", "batch", "diagnose", "log", "payments"):
         try:
             importlib.import_module(f"txbridge.cli.{name}")
         except ModuleNotFoundError as exc:

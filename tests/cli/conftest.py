@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from tests.fixtures.sandbox import SandboxCompany
+from tests.flows.diagnose.world import payload
+from txbridge.cli import _register, app
+from txbridge.store import TokenCipher
+
+
+@dataclass
+class Cli:
+    env: dict[str, str | None]
+    company: SandboxCompany
+    data_file: Path
+
+    def __call__(self, *args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(app, list(args), env=self.env, input=input)
+
+    def connected(self, name: str = "demo") -> None:
+        """connect --approve + import of the small world; asserts both worked."""
+        result = self(
+            "connect",
+            "--environment",
+            "sandbox",
+            "--base-url",
+            self.company.base_url,
+            "--consumer-token",
+            self.company.consumer_token,
+            "--employee-token",
+            self.company.employee_token,
+            "--name",
+            name,
+            "--approve",
+        )
+        assert result.exit_code == 0, result.output
+        imported = self("import", str(self.data_file), "--connection", name)
+        assert imported.exit_code == 0, imported.output
+
+
+@pytest.fixture
+def cli(database_url: str, sandbox_company: SandboxCompany, tmp_path: Path) -> Callable[..., Result]:
+    _register()
+    data_file = tmp_path / "world.json"
+    data_file.write_text(json.dumps(payload()), encoding="utf-8")
+    env = {
+        "TXBRIDGE_DATABASE_URL": database_url,
+        "TXBRIDGE_SECRET_KEY": TokenCipher.generate_key().decode(),
+        "TXBRIDGE_CONNECTION": None,
+        "COLUMNS": "250",
+    }
+    return Cli(env, sandbox_company, data_file)
