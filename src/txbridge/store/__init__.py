@@ -6,6 +6,16 @@ Knows tables, nothing about HTTP. Start with :class:`Database`::
     db.migrate()                     # Alembic upgrade head, at start-up
     with db.transaction() as session:
         ...
+
+Crash-safe export with the helpers in :mod:`txbridge.store.queries` — one short transaction per step:
+
+1. ``record_intent(session, posting, marker)`` and commit, *before* the write to Tripletex;
+2. write to Tripletex (the marker goes on the order/invoice);
+3. ``record_exported(session, posting, connection_id, tripletex_id=…, …)`` and
+   ``refresh_batch(session, batch)`` in one transaction.
+
+After a crash, ``postings_in_flight(session, connection_id)`` lists what to reconcile (search
+Tripletex for the marker) before anything is sent again.
 """
 
 from txbridge.store.crypto import TokenCipher, TokenKeyError, mask_token
