@@ -1,0 +1,68 @@
+"""`make demo` end to end: the shipped sample through batch close, export and the troubleshooter."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+
+from txbridge.demo import TIME_BUDGET_SECONDS, main, run_demo
+from txbridge.flows.diagnose import Check, Outcome
+from txbridge.samples import demo_defects
+from txbridge.store import BatchStatus
+
+
+def test_demo_exports_the_month_once_and_explains_every_failure(tmp_path: Path) -> None:
+    screen = io.StringIO()
+    result = run_demo(out=Console(file=screen, width=200), workdir=tmp_path)
+    defects = demo_defects()
+
+    assert result.imported.all_accepted
+    assert result.closed.invoice_count == 319
+    left_out = {left.invoice_number: left.message.id for left in result.closed.left_out}
+    assert left_out == {
+        defects.outside_period_invoice: "invoice_outside_period",
+        defects.draft_invoice: "invoice_not_ready",
+    }
+
+    exported = result.exported
+    assert exported.stopped is None
+    assert exported.status is BatchStatus.FAILED  # the deliberate defects
+    failed = {f.invoice_number for f in exported.failures}
+    assert failed == set(defects.missing_account_invoices) | set(defects.shared_org_invoices)
+    assert (exported.exported, exported.skipped, exported.failed) == (311, 1, 7)
+
+    # Every exported invoice is in Tripletex exactly once (counted there, by the export's marker).
+    assert len(result.orders_per_invoice) == 311 and result.exported_once
+    assert not failed & set(result.orders_per_invoice)
+
+    for number in defects.missing_account_invoices:
+        diagnosis = result.diagnoses[number]
+        assert diagnosis.failed_check is not None and diagnosis.failed_check.check is Check.PRODUCT_ACCOUNT
+        assert diagnosis.answer is not None
+        assert diagnosis.answer.en == f"Account {defects.missing_account} was not found in Tripletex"
+    for number in defects.shared_org_invoices:
+        diagnosis = result.diagnoses[number]
+        assert diagnosis.failed_check is not None and diagnosis.failed_check.check is Check.CUSTOMER
+        assert diagnosis.answer is not None and diagnosis.answer.id == "duplicate_organization_number"
+    assert result.diagnoses[defects.outside_period_invoice].answer.id == "invoice_outside_period"  # type: ignore[union-attr]
+    assert result.diagnoses[defects.draft_invoice].answer.id == "invoice_not_ready"  # type: ignore[union-attr]
+    already = result.diagnoses[defects.already_exported_invoice]
+    assert already.outcome is Outcome.EXPORTED
+    assert str(defects.already_exported_tripletex_number) in already.answer.en  # type: ignore[union-attr]
+
+    assert result.payments.checked == 311 and result.payments.outstanding == 311
+    assert exported.api_calls / exported.exported < 0.05
+    assert result.seconds < TIME_BUDGET_SECONDS
+
+    text = screen.getvalue()
+    assert "Konto 3099 ble ikke funnet i Tripletex" in text
+    assert "hver nøyaktig én gang / each exactly once" in text
+    assert "Tid / elapsed" in text
+
+
+def test_demo_main_keeps_its_database_when_asked(tmp_path: Path) -> None:
+    folder = tmp_path / "kept"
+    assert main(["--keep", str(folder)]) == 0
+    assert (folder / "demo.db").exists()
