@@ -405,7 +405,7 @@ class _Exporter:
                 message_id=message.id,
                 object_type=object_type,
                 object_key=object_key or str(self.batch_id),
-                detail=message.en,
+                detail=f"{message.en} — {message.cause_en} / {message.cause_nb}",
             )
 
         if session is not None:
@@ -465,10 +465,13 @@ class _Exporter:
 
     # ---- reconciliation -------------------------------------------------------------------------
 
-    def _reconcile(self, posting_ids: Sequence[int] | None) -> tuple[list[int], list[int]]:
+    def _reconcile(
+        self, posting_ids: Sequence[int] | None, *, answered: bool = False
+    ) -> tuple[list[int], list[int]]:
         """Look in Tripletex for the in-flight postings (all of the batch's, or ``posting_ids``):
         record what was created; put back to pending what is surely not there. Returns (reset to
-        pending, still uncertain)."""
+        pending, still uncertain). ``answered``: Tripletex has answered the write (a refusal), so
+        nothing of it can still be in progress."""
         with self.db.transaction() as session:
             query = (
                 select(Posting.id, Posting.intent_marker, Posting.intent_at, Invoice.invoice_date)
@@ -503,7 +506,7 @@ class _Exporter:
                 if match is not None:
                     exported.append((posting, match))
                     self.reconciled += 1
-                elif intent_at is None or (now - intent_at).total_seconds() >= self.grace:
+                elif answered or intent_at is None or (now - intent_at).total_seconds() >= self.grace:
                     q.record_outcome(session, posting, PostingStatus.PENDING, error_id=None, message=None)
                     reset.append(posting_id)
                 else:
@@ -939,10 +942,18 @@ class _Exporter:
                             render("tripletex_validation_error", object=label, detail=_detail(exc)),
                         )
                 else:
-                    # Nothing of a refused list was written; the halves go again (intents still stand).
-                    mid = len(part) // 2
-                    stack.append(part[mid:])
-                    stack.append(part[:mid])
+                    # A refused list should have written nothing, but look before sending any of it
+                    # again: what Tripletex did create is recorded, only the rest is split and resent.
+                    reset, _ = self._reconcile([posting_id for posting_id, _, _ in part], answered=True)
+                    rest = [item for item in part if item[0] in set(reset)]
+                    if rest:
+                        self._mark_intent(rest)
+                    if len(rest) == 1:
+                        stack.append(rest)
+                    elif rest:
+                        mid = len(rest) // 2
+                        stack.append(rest[mid:])
+                        stack.append(rest[:mid])
                 continue
             except OutcomeUnknownError as exc:
                 reset, uncertain = self._reconcile([posting_id for posting_id, _, _ in part])
