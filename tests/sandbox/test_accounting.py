@@ -572,3 +572,12 @@ def test_send_to_customer_and_immediate_payment(sandbox_company: SandboxCompany)
     outbox = sandbox_company.control().get("/outbox", params={"companyId": sandbox_company.company_id}).json()
     assert [(v["invoiceId"], v["sendMethod"]) for v in outbox["values"]] == [(paid["id"], "EHF")]
     assert silent["id"] not in [v["invoiceId"] for v in outbox["values"]]
+
+
+def test_customer_in_use_cannot_be_deleted(sandbox_client: httpx.Client) -> None:
+    used = _customer(sandbox_client, "Brukt AS")
+    unused = _customer(sandbox_client, "Ubrukt AS")
+    _ok(sandbox_client.post("/order", json=_order(used, [{"description": "x"}])), 201)
+    _refused(sandbox_client.delete(f"/customer/{used['id']}"))
+    assert sandbox_client.delete(f"/customer/{unused['id']}").status_code == 204
+    assert sandbox_client.get(f"/customer/{unused['id']}").status_code == 404

@@ -183,6 +183,10 @@ async def update(id: int, ctx: CtxDep) -> Response:
 async def delete(id: int, ctx: CtxDep) -> Response:
     with ctx.state.lock:
         ctx.get(SCHEMA, id)
+        if any((o.get("customer") or {}).get("id") == id for o in ctx.company.table("Order").values()):
+            raise errors.validation(
+                "id", "Kunden er i bruk og kan ikke slettes. The customer is in use and cannot be deleted."
+            )
         del ctx.company.table(SCHEMA)[id]
     ctx.emit("customer.delete", SCHEMA, None, id)
     return Response(status_code=204)

@@ -396,7 +396,7 @@ async def search_postings(
     ctx: CtxDep,
     dateFrom: str | None = None,
     dateTo: str | None = None,
-    openPostings: bool | None = None,
+    openPostings: str | None = None,  # deprecated in the spec; "true" = open customer postings
     accountId: str | None = None,
     supplierId: str | None = None,
     customerId: str | None = None,
@@ -410,6 +410,7 @@ async def search_postings(
 ) -> Response:
     start = parse_date_param(dateFrom, "dateFrom", required=True)
     end = parse_date_param(dateTo, "dateTo", required=True)
+    only_open = (openPostings or "").lower() in ("true", "1")
     filters = [
         ("account", id_list(accountId)),
         ("supplier", id_list(supplierId)),
@@ -433,7 +434,7 @@ async def search_postings(
             return False
         if type is not None and p.get("type") != type:
             return False
-        return not (openPostings and (p.get("closeGroup") or number != CUSTOMER_ACCOUNT))
+        return not (only_open and (p.get("closeGroup") or number != CUSTOMER_ACCOUNT))
 
     return ctx.listing(filter(wanted, ctx.company.table(POSTING).values()), POSTING)
 
