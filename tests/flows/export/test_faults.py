@@ -1,0 +1,133 @@
+"""Faults on the way to Tripletex (injected by the sandbox over real HTTP): a lost answer after the
+commit, a dropped connection before it, 503 on reads, 429 storms short and long."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from tests.flows.export.conftest import Env, load, payload
+from txbridge.flows.export import close_batch, export_batch
+from txbridge.store import BatchStatus, PostingStatus
+from txbridge.store import queries as q
+
+
+def no_sleep(_seconds: float) -> None:
+    return None
+
+
+def closed_batch(env: Env, invoices: int, customers: int = 3, chunk: int | None = None) -> int:
+    load(env, payload(invoices=invoices, customers=customers))
+    if chunk is not None:
+        with env.db.transaction() as session:
+            connection = q.connections(session)[0]
+            connection.batch_size = chunk
+    closed = close_batch(env.db, env.connection_id, "2026-10")
+    assert closed.batch_id is not None
+    return closed.batch_id
+
+
+def assert_exactly_once(env: Env, expected: int) -> None:
+    markers = env.markers()
+    duplicates = [m for m, n in Counter(markers).items() if n > 1]
+    assert not duplicates, duplicates
+    assert len(markers) == expected
+
+
+def test_answer_lost_after_commit_is_reconciled_not_sent_again(env: Env) -> None:
+    batch_id = closed_batch(env, invoices=12, chunk=5)
+    env.add_fault(method="POST", path="/v2/invoice/list", kind="drop_after_commit", count=1)
+
+    result = export_batch(env.db, env.settings, batch_id, sleep=no_sleep)
+
+    assert result.stopped is None and result.status is BatchStatus.EXPORTED
+    assert result.reconciled == 5  # the first chunk, found by its markers
+    assert result.stats["by_endpoint"]["GET /invoice"] == 1
+    assert_exactly_once(env, 12)
+    with env.db.transaction() as session:
+        refs = q.references_of(session, env.connection_id, q.ReferenceKind.INVOICE)
+    assert len(refs) == 12 and all(r.tripletex_number and r.voucher_id for r in refs.values())
+
+
+def test_connection_dropped_before_commit_waits_for_the_grace_then_resends(env: Env) -> None:
+    batch_id = closed_batch(env, invoices=6, chunk=3)
+    env.add_fault(method="POST", path="/v2/invoice/list", kind="drop", count=1)
+
+    first = export_batch(env.db, env.settings, batch_id, sleep=no_sleep)
+    # Not found yet, but the write may still be under way: stop rather than risk a duplicate.
+    assert first.stopped is not None and first.stopped.id == "outcome_unknown"
+    assert first.status is BatchStatus.PENDING
+    with env.db.transaction() as session:
+        statuses = Counter(p.status for p in q.postings_of_batch(session, batch_id))
+    assert statuses[PostingStatus.IN_FLIGHT] == 3
+
+    second = export_batch(env.db, env.settings, batch_id, sleep=no_sleep, in_flight_grace=0)
+    assert second.stopped is None and second.status is BatchStatus.EXPORTED
+    assert_exactly_once(env, 6)
+
+
+def test_503_on_reads_is_retried(env: Env) -> None:
+    batch_id = closed_batch(env, invoices=4)
+    env.add_fault(method="GET", path="/v2/customer", kind="status", status=503, count=2)
+    env.add_fault(method="GET", path="/v2/ledger/account", kind="status", status=502, count=1)
+
+    result = export_batch(env.db, env.settings, batch_id, sleep=no_sleep)
+
+    assert result.status is BatchStatus.EXPORTED
+    assert result.stats["retries"] == 3
+    assert_exactly_once(env, 4)
+
+
+def test_short_429_storm_is_waited_out_by_the_client(env: Env) -> None:
+    batch_id = closed_batch(env, invoices=4, chunk=2)
+    with env.control() as control:
+        control.put(
+            "/rate-limit", json={"limit": 6, "period": 0.2, "companyId": env.company.company_id}
+        ).raise_for_status()
+    # One real wait of about a second: the sandbox's rate-limit period runs on the real clock.
+    result = export_batch(env.db, env.settings, batch_id)
+    assert result.status is BatchStatus.EXPORTED and result.stopped is None
+    assert result.stats["rate_limited"] + result.stats["throttle_waits"] >= 1
+    assert_exactly_once(env, 4)
+
+
+class SandboxTime:
+    """Time that moves only when the export sleeps. Sleeping out the sandbox's long rate-limit period
+    is simulated by starting a new period (setting the limit again clears the used window)."""
+
+    def __init__(self, env: Env, limit: dict[str, object]) -> None:
+        self.env = env
+        self.limit = limit
+        self.offset = 0.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return 1000.0 + self.offset
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + timedelta(seconds=self.offset)
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.offset += seconds
+        with httpx.Client(base_url=self.env.company.control_url) as control:
+            control.put("/rate-limit", json=self.limit).raise_for_status()
+
+
+def test_long_429_storm_pauses_the_export_and_it_finishes(env: Env) -> None:
+    batch_id = closed_batch(env, invoices=8, chunk=2)
+    # A period longer than the client waits inside one call: the export itself pauses.
+    limit: dict[str, object] = {"limit": 6, "period": 300, "companyId": env.company.company_id}
+    with env.control() as control:
+        control.put("/rate-limit", json=limit).raise_for_status()
+    time = SandboxTime(env, limit)
+    result = export_batch(env.db, env.settings, batch_id, sleep=time.sleep, clock=time)
+    assert result.stopped is None and result.status is BatchStatus.EXPORTED
+    assert result.rate_limit_pauses >= 1
+    assert sum(time.slept) >= 300
+    assert_exactly_once(env, 8)
+    with env.db.transaction() as session:
+        logged = q.log_entries(session, env.connection_id, object_type="batch")
+    assert any(e.message_id == "rate_limit_pause" for e in logged)
