@@ -130,6 +130,8 @@ class Renderer:
                 self.check(prop.ref, sub)
 
     def render(self, row: Row, schema: str, tree: FieldTree) -> Row:
+        if len(tree) == 1 and "*" in tree:
+            return self._render_all(row, schema)
         props = self.index.schemas[schema].props
         out: Row = {}
         if "*" in tree:
@@ -158,6 +160,27 @@ class Renderer:
             path = URL_PATHS.get(schema)
             if path is not None:
                 out["url"] = f"{self.url_base}/{path}/{out['id']}"
+        return out
+
+    def _render_all(self, row: Row, schema: str) -> Row:
+        """The default (``*``): every stored field, refs as ``{id, url}`` (the hot path of lists)."""
+        refs = self.index.schemas[schema].refs
+        out: Row = {}
+        for key, value in row.items():
+            if value is None or key[0] == "_":
+                continue
+            ref = refs.get(key)
+            if ref is None:
+                out[key] = value
+            elif isinstance(value, dict):
+                out[key] = self.stub(ref, value)
+            elif isinstance(value, list):
+                out[key] = [self.stub(ref, v) if isinstance(v, dict) else v for v in value]
+            else:
+                out[key] = value
+        path = URL_PATHS.get(schema)
+        if path is not None and "id" in out and "url" in self.index.schemas[schema].props:
+            out["url"] = f"{self.url_base}/{path}/{out['id']}"
         return out
 
     def _nested(self, schema: str, value: Any, sub: FieldTree | None) -> Any:

@@ -32,6 +32,8 @@ class Prop:
 class Schema:
     name: str
     props: dict[str, Prop]
+    # property name -> referenced schema, for the properties that are objects or arrays of objects
+    refs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +91,8 @@ def build_index(spec: dict[str, Any]) -> SpecIndex:
     schemas: dict[str, Schema] = {}
     for name, raw in spec["components"]["schemas"].items():
         props = {k: _prop(k, v) for k, v in raw.get("properties", {}).items()}
-        schemas[name] = Schema(name, props)
+        refs = {k: p.ref for k, p in props.items() if p.ref is not None}
+        schemas[name] = Schema(name, props, refs)
     operations: list[SpecOperation] = []
     for template, ops in spec["paths"].items():
         regex = _template_regex(template)
