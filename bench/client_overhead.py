@@ -3,6 +3,7 @@ against the same local server (uvicorn in a thread, a trivial Tripletex-like ASG
 
 Both sides keep connections alive, send Basic auth and parse the JSON; the client additionally
 paces by the rate-limit headers, keeps a session, counts, logs and builds typed models.
+Rounds are interleaved and the best round of each side is compared (noise only slows rounds).
 Target: overhead under 15 % per call. Run: ``python bench/client_overhead.py [calls] [rounds]``."""
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import base64
 import json
 import socket
-import statistics
 import sys
 import threading
 import time
@@ -152,7 +152,8 @@ def main() -> int:
             for _ in range(rounds):  # interleave so drift in machine load hits both sides alike
                 raw_rates.append(rate(raw_call, n))
                 client_rates.append(rate(client_call, n))
-            raw_rate, client_rate = statistics.median(raw_rates), statistics.median(client_rates)
+            # Best round of each: other load on the machine only ever slows a round down, never speeds it up.
+            raw_rate, client_rate = max(raw_rates), max(client_rates)
             overhead = (raw_rate / client_rate - 1) * 100
             if not name.startswith("*"):
                 worst = max(worst, overhead)

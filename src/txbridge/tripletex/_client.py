@@ -112,7 +112,7 @@ class Tripletex(BaseClient):
     # ---- driving the flow -------------------------------------------------------------------------
 
     def _run(self, call: Call) -> httpx.Response:
-        flow = self._flow(self._http, call)
+        flow = self._flow(call)
         result: Any = None
         while True:
             try:
@@ -334,7 +334,7 @@ class AsyncTripletex(BaseClient):
         self._closed = False
 
     async def _run(self, call: Call) -> httpx.Response:
-        flow = self._flow(self._http, call)
+        flow = self._flow(call)
         result: Any = None
         while True:
             try:
