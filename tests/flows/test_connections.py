@@ -1,0 +1,191 @@
+"""Connections: connect (test first, tokens encrypted), approve, token expiry, the error state."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from tests.fixtures.sandbox import SandboxCompany
+from txbridge.flows import connections
+from txbridge.settings import Settings
+from txbridge.store import Connection, ConnectionState, Database, TokenCipher
+from txbridge.tripletex import APIConnectionError, AuthenticationError, InternalServerError
+
+
+@pytest.fixture
+def settings(sqlite_template: Path, tmp_path: Path) -> Settings:
+    path = tmp_path / "c.db"
+    shutil.copyfile(sqlite_template, path)
+    return Settings(
+        database_url=f"sqlite:///{path}",
+        secret_key=TokenCipher.generate_key().decode(),
+        error_state_threshold=3,
+    )
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Database]:
+    database = Database(settings)
+    yield database
+    database.dispose()
+
+
+def connect(db: Database, settings: Settings, company: SandboxCompany, **extra: object) -> Connection:
+    return connections.connect(
+        db,
+        settings,
+        name="acme",
+        environment="sandbox",
+        consumer_token=company.consumer_token,
+        employee_token=f"  {company.employee_token}\n",  # pasted with whitespace
+        base_url=company.base_url,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def test_connect_tests_first_and_stores_tokens_encrypted(
+    db: Database, settings: Settings, sandbox_company: SandboxCompany
+) -> None:
+    connection = connect(db, settings, sandbox_company)
+    assert connection.state is ConnectionState.PENDING_APPROVAL
+    assert connection.company_name  # the test connection answered with the company name
+    with db.engine.connect() as raw:
+        row = raw.execute(text("SELECT * FROM connection")).mappings().one()
+    stored = " ".join(str(v) for v in row.values())
+    assert sandbox_company.employee_token not in stored and sandbox_company.consumer_token not in stored
+    assert row["employee_token_hint"].startswith("test-…")
+    cipher = TokenCipher.from_settings(settings)
+    assert connection.employee_token(cipher) == sandbox_company.employee_token  # trimmed
+    assert sandbox_company.employee_token not in repr(connection)
+
+    approved = connections.approve(db, connection.id)
+    assert approved.state is ConnectionState.ACTIVE
+    with connections.client_for(approved, settings) as client:
+        assert client.test_connection().company_name == connection.company_name
+
+
+def test_connect_with_bad_tokens_stores_nothing(
+    db: Database, settings: Settings, sandbox_company: SandboxCompany
+) -> None:
+    with pytest.raises(connections.ConnectionFlowError) as refused:
+        connections.connect(
+            db,
+            settings,
+            name="acme",
+            environment="sandbox",
+            consumer_token=sandbox_company.consumer_token,
+            employee_token="test-wrong-wrong-wrong-wrong",
+            base_url=sandbox_company.base_url,
+        )
+    assert refused.value.message.id == "authentication_unsuccessful"
+    assert "test-wrong-wrong" not in str(refused.value)
+    with db.transaction() as session:
+        assert session.query(Connection).count() == 0
+
+
+def test_reconnect_rotates_tokens_and_keeps_an_active_connection_active(
+    db: Database, settings: Settings, sandbox_company: SandboxCompany
+) -> None:
+    first = connect(db, settings, sandbox_company)
+    connections.approve(db, first.id)
+    again = connect(db, settings, sandbox_company, token_expires_on=date.today() + timedelta(days=30))
+    assert again.id == first.id and again.state is ConnectionState.ACTIVE
+    assert again.token_expires_on == date.today() + timedelta(days=30)
+
+
+def test_token_expiry_warning_and_block() -> None:
+    today = date(2026, 11, 1)
+    connection = Connection(name="x", state=ConnectionState.ACTIVE, token_expires_on=date(2026, 11, 11))
+    expiry = connections.token_expiry(connection, today)
+    assert expiry is not None and expiry.days_left == 10 and expiry.warn and not expiry.expired
+    assert "10" in expiry.text("en") and "2026-11-11" in expiry.text("nb")
+    assert connections.blocking_message(connection, today) is None
+    connection.token_expires_on = date(2026, 10, 31)
+    blocked = connections.blocking_message(connection, today)
+    assert blocked is not None and blocked.id == "token_expired"
+    connection.token_expires_on = None
+    assert connections.token_expiry(connection, today) is None
+    connection.state = ConnectionState.PENDING_APPROVAL
+    pending = connections.blocking_message(connection, today)
+    assert pending is not None and pending.id == "connection_pending_approval"
+
+
+def _stored_connection(db: Database, settings: Settings) -> int:
+    with db.transaction() as session:
+        connection = Connection(
+            name="acme",
+            environment="sandbox",
+            base_url="http://127.0.0.1:9/v2",
+            state=ConnectionState.ACTIVE,
+        )
+        connection.set_tokens(
+            TokenCipher.from_settings(settings),
+            consumer_token="consumer-0123456789",
+            employee_token="employee-0123456789",
+        )
+        session.add(connection)
+        session.flush()
+        return connection.id
+
+
+def _state(db: Database, connection_id: int) -> tuple[ConnectionState, int]:
+    with db.transaction() as session:
+        found = session.get(Connection, connection_id)
+        assert found is not None
+        return found.state, found.consecutive_failures
+
+
+def test_consecutive_api_errors_reach_the_error_state_and_a_success_resets(
+    db: Database, settings: Settings
+) -> None:
+    connection_id = _stored_connection(db, settings)
+    server_error = InternalServerError(status=503, code=None, message="down")
+    connections.record_failure(db, settings, connection_id, server_error)
+    connections.record_failure(
+        db, settings, connection_id, APIConnectionError("refused", method="GET", path="/x")
+    )
+    assert _state(db, connection_id) == (ConnectionState.ACTIVE, 2)
+    connections.record_success(db, connection_id)
+    assert _state(db, connection_id) == (ConnectionState.ACTIVE, 0)
+    for _ in range(3):
+        connections.record_failure(db, settings, connection_id, server_error)
+    assert _state(db, connection_id) == (ConnectionState.ERROR, 3)
+
+
+def test_an_authentication_failure_counts_double(db: Database, settings: Settings) -> None:
+    connection_id = _stored_connection(db, settings)
+    auth = AuthenticationError(status=401, code=3000, message="Unauthorized")
+    connections.record_failure(db, settings, connection_id, auth)
+    assert _state(db, connection_id) == (ConnectionState.ACTIVE, 2)
+    connections.record_failure(db, settings, connection_id, auth)
+    assert _state(db, connection_id) == (ConnectionState.ERROR, 4)
+
+
+def test_reactivate_fails_while_the_api_does_not_answer(db: Database, settings: Settings) -> None:
+    connection_id = _stored_connection(db, settings)
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(401, json={"status": 401, "code": 3000, "message": "Unauthorized"})
+
+    with pytest.raises(connections.ConnectionFlowError) as refused:
+        connections.reactivate(db, settings, connection_id, transport=httpx.MockTransport(refuse))
+    assert refused.value.message.id == "authentication_unsuccessful"
+    assert _state(db, connection_id) == (ConnectionState.ACTIVE, 2)
+
+
+def test_message_for_error_maps_by_meaning() -> None:
+    assert connections.message_for_error(AuthenticationError(status=401, code=3000, message="x")).id == (
+        "authentication_unsuccessful"
+    )
+    assert connections.message_for_error(InternalServerError(status=500, code=1000, message="x")).id == (
+        "tripletex_server_error"
+    )
+    assert (
+        connections.message_for_error(APIConnectionError("x", method="GET", path="/")).id == "api_unreachable"
+    )
