@@ -59,3 +59,28 @@ async def test_delay_fault_uses_the_injected_sleep() -> None:
     ) as client:
         assert (await client.get("/customer")).status_code == 200
     assert slept == [30]
+
+
+async def test_invoicing_emits_invoice_charged_with_the_invoice(sandbox_asgi: AsgiSandbox) -> None:
+    seen: list[tuple[str, int, object]] = []
+    sandbox_asgi.app.state.sandbox.event_listeners.append(
+        lambda company, event, object_id, value: seen.append((event, object_id, value))
+    )
+    day = sandbox_asgi.clock.today_oslo().isoformat()
+    async with await sandbox_asgi.client() as client:
+        customer = (await client.post("/customer", json={"name": "Hendelse AS"})).json()["value"]
+        order = {
+            "customer": {"id": customer["id"]},
+            "orderDate": day,
+            "deliveryDate": day,
+            "orderLines": [{"description": "x", "unitPriceExcludingVatCurrency": 100}],
+        }
+        created = await client.post("/order", json=order)
+        invoiced = await client.put(
+            f"/order/{created.json()['value']['id']}/:invoice", params={"invoiceDate": day}
+        )
+    invoice = invoiced.json()["value"]
+    charged = [(i, v) for e, i, v in seen if e == "invoice.charged"]
+    assert [i for i, _ in charged] == [invoice["id"]]
+    assert isinstance(charged[0][1], dict) and charged[0][1]["amount"] == 125
+    assert [e for e, _, _ in seen][:2] == ["customer.create", "order.create"]

@@ -92,7 +92,7 @@ async def create(
         if paymentTypeId is not None and paidAmount is not None:
             payment = (find_payment_type(ctx, paymentTypeId), paidAmount)
         row = _create(ctx, body, "", sendToCustomer, payment)
-    ctx.emit("invoice.create", INVOICE, row)
+    ctx.emit("invoice.charged", INVOICE, row)
     return ctx.single(row, INVOICE, status=201)
 
 
@@ -106,7 +106,7 @@ async def create_list(ctx: CtxDep, sendToCustomer: bool = True) -> Response:
             _plans(ctx, body, f"[{i}].")
         rows = [_create(ctx, body, f"[{i}].", sendToCustomer, None) for i, body in enumerate(bodies)]
     for row in rows:
-        ctx.emit("invoice.create", INVOICE, row)
+        ctx.emit("invoice.charged", INVOICE, row)
     return ctx.created_list(rows, INVOICE)
 
 
@@ -201,5 +201,5 @@ async def create_credit_note(
     with ctx.state.lock:
         invoice = ctx.get(INVOICE, id)
         note = credit_note(ctx, invoice, day, comment or "", sendToCustomer)
-    ctx.emit("invoice.create", INVOICE, note)
+    ctx.emit("invoice.charged", INVOICE, note)
     return ctx.single(note, INVOICE)

@@ -96,6 +96,7 @@ async def invoice_multiple(
     with ctx.state.lock:
         plans = [_existing_plan(ctx, ctx.get(ORDER, i)) for i in sorted(ids)]
         invoice = invoice_orders(ctx, plans, invoice_date=day, due_date=None, send_to_customer=sendToCustomer)
+    ctx.emit("invoice.charged", INVOICE, invoice)
     return ctx.single(invoice, INVOICE)
 
 
@@ -157,6 +158,7 @@ async def invoice_order(
         invoice = invoice_orders(
             ctx, [plan], invoice_date=day, due_date=None, send_to_customer=sendToCustomer, payment=payment
         )
+    ctx.emit("invoice.charged", INVOICE, invoice)
     return ctx.single(invoice, INVOICE)
 
 
