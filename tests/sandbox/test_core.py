@@ -342,6 +342,18 @@ def test_fault_delay(sandbox_company: SandboxCompany) -> None:
             client.get("/customer", timeout=0.1)
 
 
+def test_fault_delay_after_commit_holds_the_answer_of_a_done_write(sandbox_company: SandboxCompany) -> None:
+    with sandbox_company.client() as client:
+        _fault(
+            sandbox_company, method="POST", path="/v2/customer", kind="delay_after_commit", delaySeconds=0.6
+        )
+        with pytest.raises(httpx.ReadTimeout):
+            client.post("/customer", json={"name": "Holdt svar"}, timeout=0.2)
+        # Written before the answer was held back.
+        found = client.get("/customer", params={"customerName": "Holdt svar"}).json()["values"]
+        assert len(found) == 1
+
+
 def test_stats_count_calls_per_company(sandbox_company: SandboxCompany) -> None:
     with sandbox_company.client() as client:
         client.get("/customer")

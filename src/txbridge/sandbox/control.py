@@ -110,7 +110,7 @@ class FaultBody(BaseModel):
 
     method: str = "*"
     path: str = Field(description="fnmatch pattern on the request path, e.g. /v2/invoice*")
-    kind: Literal["status", "delay", "drop", "drop_after_commit"]
+    kind: Literal["status", "delay", "drop", "drop_after_commit", "delay_after_commit"]
     count: int = Field(1, ge=1)
     status: int = Field(503, ge=429, le=599, description="429 or 5xx")
     delay_seconds: float = Field(0.0, alias="delaySeconds", ge=0, le=120)

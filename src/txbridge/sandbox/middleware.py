@@ -130,6 +130,18 @@ class TripletexMiddleware:
                 await self.app(scope, receive, _discard)
                 await self._drop(scope)
                 return
+            if fault is not None and fault.kind == "delay_after_commit":
+                # The write is done; the answer is held back (a client killed now never learns it).
+                held: list[Message] = []
+
+                async def hold(message: Message) -> None:
+                    held.append(message)
+
+                await self.app(scope, receive, hold)
+                await self.sleep(fault.delay_seconds)
+                for message in held:
+                    await send_with_headers(message)
+                return
             await self.app(scope, receive, send_with_headers)
         except errors.TripletexError as exc:
             if started:

@@ -80,7 +80,7 @@ class Session:
         return now >= oslo_midnight(self.expiration_date)
 
 
-FaultKind = Literal["status", "delay", "drop", "drop_after_commit"]
+FaultKind = Literal["status", "delay", "drop", "drop_after_commit", "delay_after_commit"]
 
 
 @dataclass(slots=True)
