@@ -581,3 +581,21 @@ def test_customer_in_use_cannot_be_deleted(sandbox_client: httpx.Client) -> None
     _refused(sandbox_client.delete(f"/customer/{used['id']}"))
     assert sandbox_client.delete(f"/customer/{unused['id']}").status_code == 204
     assert sandbox_client.get(f"/customer/{unused['id']}").status_code == 404
+
+
+def test_sorting_by_a_referenced_objects_field(sandbox_client: httpx.Client) -> None:
+    for name in ("Cecilie AS", "Anders AS", "Berit AS"):
+        _ok(
+            sandbox_client.post(
+                "/order", json=_order(_customer(sandbox_client, name), [{"description": "x"}])
+            ),
+            201,
+        )
+    params = {
+        "orderDateFrom": D,
+        "orderDateTo": TOMORROW,
+        "sorting": "-customer.name",
+        "fields": "customer(name)",
+    }
+    names = [o["customer"]["name"] for o in sandbox_client.get("/order", params=params).json()["values"]]
+    assert names == ["Cecilie AS", "Berit AS", "Anders AS"]
