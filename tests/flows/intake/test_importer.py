@@ -243,3 +243,44 @@ def test_many_invoices_over_several_chunks(database: Database, connection_id: in
     assert report.counts["invoices"].created == 24
     assert _ids(report) == [("invoices[7] F-7", "customerNumber", "intake_unknown_reference")]
     assert _count(database, Invoice) == 24
+
+
+def _refuse_customers_named(database: Database, name: str) -> None:
+    # A rule only the database knows: proves an item the database refuses is rejected alone.
+    with database.engine.begin() as conn:
+        if database.backend == "sqlite":
+            conn.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON customer "
+                f"WHEN NEW.name = '{name}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+        else:
+            conn.exec_driver_sql(
+                "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN "
+                f"IF NEW.name = '{name}' THEN RAISE EXCEPTION 'refused' USING ERRCODE = 'check_violation'; "
+                "END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
+            )
+            conn.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON customer FOR EACH ROW EXECUTE FUNCTION refuse()"
+            )
+
+
+def test_item_the_database_refuses_is_rejected_alone(database: Database, connection_id: int) -> None:
+    _refuse_customers_named(database, "Nekt AS")
+    payload = small_payload()
+    payload["customers"].insert(1, {"number": 10009, "name": "Nekt AS"})
+    report = _run(database, connection_id, payload)
+    assert _ids(report) == [("customers[1] 10009", None, "intake_invalid_field")]
+    assert report.counts["customers"].created == 2 and report.counts["invoices"].created == 2
+    assert _count(database, Customer) == 2
+
+
+def test_line_numbers_must_not_collide_with_positions(database: Database, connection_id: int) -> None:
+    payload = small_payload()
+    payload["invoices"][0]["lines"][1]["lineNo"] = 1  # the first line is line 1 by position
+    payload["customers"][1]["name"] = "Kari\x00Nordmann"
+    report = _run(database, connection_id, payload)
+    assert [(item, field) for item, field, _ in _ids(report)] == [
+        ("customers[1] 10002", "name"),
+        ("invoices[0] F-1001", None),
+        ("invoices[1] F-1002", "customerNumber"),
+    ]

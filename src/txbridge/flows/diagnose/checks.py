@@ -199,7 +199,10 @@ class _Run:
             return _passed(Check.BATCH_EXPORTED, "Ingen bunt å eksportere.", "No batch to export.")
         batch = posting.batch
         status = f"{batch.status.label_nb} / {batch.status.label_en}, {batch.progress_percent} %"
-        if posting.status in (PostingStatus.PENDING, PostingStatus.IN_FLIGHT):
+        if posting.status is PostingStatus.IN_FLIGHT:
+            # Sent, answer lost: the next export looks it up in Tripletex before sending again.
+            return _failed(Check.BATCH_EXPORTED, render("outcome_unknown", invoice=posting.invoice_number))
+        if posting.status is PostingStatus.PENDING:
             return _failed(Check.BATCH_EXPORTED, render("batch_not_exported", batch=batch.id, status=status))
         if posting.status is PostingStatus.FAILED:
             reason = posting.message or posting.error_id or "-"

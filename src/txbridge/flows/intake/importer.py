@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
 from txbridge.catalog import Message, render
@@ -93,6 +93,12 @@ class ImportReport:
 
     def rejections_of(self, kind: str) -> list[Rejection]:
         return [rejection for rejection in self.rejections if rejection.kind == kind]
+
+
+@dataclass(slots=True)
+class _ChunkDone:
+    outcomes: list[str] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
 
 
 class ConnectionNotFoundError(LookupError):
@@ -215,27 +221,78 @@ class Intake:
         apply = appliers[kind]
         for start in range(0, len(valid), self.chunk_size):
             chunk = valid[start : start + self.chunk_size]
-            with self.database.transaction() as session:
-                context = _ChunkContext.load(session, self.connection_id, kind, [model for _, model in chunk])
-                for item, model in chunk:
-                    try:
-                        with session.begin_nested():
-                            outcome = apply(session, context, item, model)
-                    except _Rejected as rejected:
-                        report.rejections.append(Rejection(kind, item, rejected.field, rejected.message))
-                        counts.rejected += 1
-                        continue
-                    except IntegrityError:
-                        reason = "conflicts with stored data / i strid med lagrede data"
-                        message = render("intake_invalid_field", item=item, field="-", reason=reason)
-                        report.rejections.append(Rejection(kind, item, None, message))
-                        counts.rejected += 1
-                        continue
-                    setattr(counts, outcome, getattr(counts, outcome) + 1)
+            try:
+                # Fast path: the whole chunk in one flush (bulk INSERTs). Items the database refuses
+                # are rare, so only then is the chunk redone item by item under savepoints.
+                done = self._run_chunk(kind, apply, chunk, item_by_item=False)
+            except DBAPIError:
+                done = self._run_chunk(kind, apply, chunk, item_by_item=True)
+            for outcome in done.outcomes:
+                setattr(counts, outcome, getattr(counts, outcome) + 1)
+            counts.rejected += len({rejection.item for rejection in done.rejections})
+            report.rejections.extend(done.rejections)
             if self.on_progress is not None:
                 self.on_progress(
                     kind, counts.created + counts.updated + counts.unchanged + counts.rejected, len(raw_items)
                 )
+
+    def _run_chunk(
+        self,
+        kind: str,
+        apply: Callable[[Session, _ChunkContext, str, Any], str],
+        chunk: Sequence[tuple[str, Any]],
+        *,
+        item_by_item: bool,
+    ) -> _ChunkDone:
+        done = _ChunkDone()
+        with self.database.transaction() as session:
+            ctx = _ChunkContext.load(session, self.connection_id, kind, [model for _, model in chunk])
+            for item, model in chunk:
+                try:
+                    if item_by_item:
+                        with session.begin_nested():
+                            outcome = apply(session, ctx, item, model)
+                            self._flush(session, ctx)
+                    else:
+                        # Appliers check everything before they add or change anything, so a
+                        # rejection here leaves nothing of the item behind.
+                        outcome = apply(session, ctx, item, model)
+                except _Rejected as rejected:
+                    done.rejections.append(Rejection(kind, item, rejected.field, rejected.message))
+                    continue
+                except DBAPIError:
+                    if not item_by_item:
+                        raise
+                    ctx.earlier_exports.clear()
+                    reason = "conflicts with stored data / i strid med lagrede data"
+                    message = render("intake_invalid_field", item=item, field="-", reason=reason)
+                    done.rejections.append(Rejection(kind, item, None, message))
+                    continue
+                done.outcomes.append(outcome)
+            if not item_by_item:
+                self._flush(session, ctx)
+        return done
+
+    def _flush(self, session: Session, ctx: _ChunkContext) -> None:
+        session.flush()
+        if not ctx.earlier_exports:
+            return
+        # Invoices exported by an earlier integration get their reference once they have an id.
+        now = self.clock()
+        for invoice, tripletex_number in ctx.earlier_exports:
+            reference = IntegrationReference(
+                connection_id=self.connection_id,
+                kind=ReferenceKind.INVOICE,
+                local_id=invoice.id,
+                local_number=invoice.number,
+                tripletex_number=str(tripletex_number),
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(reference)
+            ctx.invoice_references[invoice.id] = reference
+        ctx.earlier_exports.clear()
+        session.flush()
 
     def _reject_duplicates(
         self, kind: str, valid: list[tuple[str, Any]], report: ImportReport
@@ -268,7 +325,6 @@ class Intake:
                 connection_id=self.connection_id, code=model.code, created_at=now, updated_at=now, **values
             )
             session.add(klass)
-            session.flush()
             ctx.product_classes[model.code] = klass
             return "created"
         return self._touch(session, existing, values)
@@ -286,7 +342,6 @@ class Intake:
                 **values,
             )
             session.add(customer)
-            session.flush()
             ctx.customers[model.number] = customer
             return "created"
         return self._touch(session, existing, values)
@@ -322,7 +377,6 @@ class Intake:
                 **values,
             )
             session.add(product)
-            session.flush()
             ctx.products[model.number] = product
             return "created"
         return self._touch(session, existing, values)
@@ -331,7 +385,6 @@ class Intake:
         if not _changes(existing, values):
             return "unchanged"
         existing.updated_at = self.clock()
-        session.flush()
         return "updated"
 
     def _apply_invoice(self, session: Session, ctx: _ChunkContext, item: str, model: InvoiceIn) -> str:
@@ -372,8 +425,8 @@ class Intake:
                 **header,
             )
             session.add(invoice)
-            session.flush()
-            self._record_earlier_export(session, ctx, invoice, model.tripletex_invoice_number)
+            if model.tripletex_invoice_number is not None:
+                ctx.earlier_exports.append((invoice, model.tripletex_invoice_number))
             return "created"
 
         same = _invoice_signature(header, lines) == _stored_signature(existing)
@@ -403,8 +456,8 @@ class Intake:
         session.flush()  # old line numbers must be gone before the new lines reuse them
         existing.lines.extend(InvoiceLine(**line) for line in lines)
         existing.updated_at = self.clock()
-        session.flush()
-        self._record_earlier_export(session, ctx, existing, model.tripletex_invoice_number)
+        if model.tripletex_invoice_number is not None:
+            ctx.earlier_exports.append((existing, model.tripletex_invoice_number))
         return "updated"
 
     def _line(self, ctx: _ChunkContext, item: str, position: int, line: Any) -> dict[str, Any]:
@@ -433,26 +486,6 @@ class Intake:
             "vat_code": vat_code,
             "discount_percent": line.discount,
         }
-
-    def _record_earlier_export(
-        self, session: Session, ctx: _ChunkContext, invoice: Invoice, tripletex_number: int | None
-    ) -> None:
-        # An invoice an earlier integration already sent: its reference makes the export skip it.
-        if tripletex_number is None:
-            return
-        now = self.clock()
-        reference = IntegrationReference(
-            connection_id=self.connection_id,
-            kind=ReferenceKind.INVOICE,
-            local_id=invoice.id,
-            local_number=invoice.number,
-            tripletex_number=str(tripletex_number),
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(reference)
-        session.flush()
-        ctx.invoice_references[invoice.id] = reference
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -513,6 +546,8 @@ class _ChunkContext:
     product_ids: dict[str, tuple[int, int]] = field(default_factory=dict)
     invoice_references: dict[int, IntegrationReference] = field(default_factory=dict)
     open_batches: dict[int, int] = field(default_factory=dict)
+    #: Invoices waiting for an id to get their earlier-export reference (see ``Intake._flush``).
+    earlier_exports: list[tuple[Invoice, int]] = field(default_factory=list)
 
     @classmethod
     def load(cls, session: Session, connection_id: int, kind: str, models: Sequence[Any]) -> _ChunkContext:

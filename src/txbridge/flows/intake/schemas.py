@@ -45,6 +45,14 @@ class _Item(BaseModel):
         frozen=True,
     )
 
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL cannot store NUL in text; refuse it here for both databases alike.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("contains a NUL character / inneholder et NUL-tegn")
+        return value
+
 
 def _optional_email(value: str | None) -> str | None:
     if value in (None, ""):
@@ -175,7 +183,8 @@ class InvoiceIn(_Item):
 
     @model_validator(mode="after")
     def _line_numbers(self) -> InvoiceIn:
-        numbers = [line.line_no for line in self.lines if line.line_no is not None]
+        # Lines without lineNo get their position (from 1); together they must not repeat.
+        numbers = [line.line_no or position for position, line in enumerate(self.lines, start=1)]
         if len(numbers) != len(set(numbers)):
             raise ValueError("lineNo repeats / linjenummer gjentas")
         return self
