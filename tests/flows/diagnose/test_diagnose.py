@@ -265,3 +265,16 @@ def test_unknown_connection_raises_with_a_catalog_message(world: World) -> None:
         assert exc.message.id == "connection_not_found"
     else:
         raise AssertionError("expected DiagnoseError")
+
+
+def test_in_flight_posting_fails_check_2_saying_the_export_will_reconcile(world: World) -> None:
+    _close(world)
+    with world.database.transaction() as session:
+        invoice = queries.invoice_by_number(session, world.connection_id, "OK-1")
+        assert invoice is not None
+        posting = queries.open_posting_of_invoice(session, invoice.id)
+        assert posting is not None
+        queries.record_intent(session, posting, "TXB-OK-1-1.0")
+    diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "OK-1")
+    assert diagnosis.failed_check is not None and diagnosis.failed_check.check is Check.BATCH_EXPORTED
+    assert diagnosis.answer is not None and diagnosis.answer.id == "outcome_unknown"
