@@ -21,9 +21,6 @@ from txbridge.sandbox.state import Row
 
 router = APIRouter()
 SCHEMA = "Voucher"
-# Voucher update/delete and close groups are served and spec-checked (tests/sandbox/test_accounting.py)
-# but kept out of the app's route list until the conformance scenarios cover them.
-NEWER_ROUTES_IN_SCHEMA = False
 POSTING = "Posting"
 
 
@@ -308,7 +305,7 @@ def _update_voucher(ctx: Ctx, voucher: Row, body: Row) -> Row:
     return voucher
 
 
-@router.put("/ledger/voucher/list", include_in_schema=NEWER_ROUTES_IN_SCHEMA)
+@router.put("/ledger/voucher/list")
 async def update_list(ctx: CtxDep) -> Response:
     bodies = await ctx.body_list(SCHEMA)
     with ctx.state.lock:
@@ -324,7 +321,7 @@ async def update_list(ctx: CtxDep) -> Response:
     return ctx.created_list(rows, SCHEMA, status=200)
 
 
-@router.put("/ledger/voucher/{id}", include_in_schema=NEWER_ROUTES_IN_SCHEMA)
+@router.put("/ledger/voucher/{id}")
 async def update(id: int, ctx: CtxDep) -> Response:
     body = await ctx.body(SCHEMA)
     with ctx.state.lock:
@@ -333,7 +330,7 @@ async def update(id: int, ctx: CtxDep) -> Response:
     return ctx.single(voucher, SCHEMA)
 
 
-@router.delete("/ledger/voucher/{id}", include_in_schema=NEWER_ROUTES_IN_SCHEMA)
+@router.delete("/ledger/voucher/{id}")
 async def delete(id: int, ctx: CtxDep) -> Response:
     with ctx.state.lock:
         voucher = _editable(ctx, id)
@@ -344,7 +341,7 @@ async def delete(id: int, ctx: CtxDep) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/ledger/closeGroup/{id}", include_in_schema=NEWER_ROUTES_IN_SCHEMA)
+@router.get("/ledger/closeGroup/{id}")
 async def get_close_group(id: int, ctx: CtxDep) -> Response:
     return ctx.single(ctx.get("CloseGroup", id), "CloseGroup")
 
