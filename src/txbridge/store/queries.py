@@ -16,6 +16,7 @@ from txbridge.store.models import (
     Batch,
     BatchStatus,
     Connection,
+    ConnectionState,
     Customer,
     IntegrationReference,
     Invoice,
@@ -300,6 +301,83 @@ def reset_batch(session: Session, batch: Batch, *, now: datetime | None = None) 
         count += 1
     refresh_batch(session, batch, now=moment)
     return count
+
+
+def clear_for_reexport(
+    session: Session,
+    connection_id: int,
+    invoice_id: int,
+    *,
+    administrator: str,
+    log_message: str,
+    now: datetime | None = None,
+) -> Posting | None:
+    """Administrator action: forget that the invoice was exported so the next export sends it again.
+
+    Deletes its integration reference, puts its posting back to pending, reopens its batch and logs
+    who did it (``log_message`` is the rendered catalog text ``reference_cleared``). Returns the
+    posting (None if the invoice is in no batch; the reference is cleared all the same)."""
+    moment = now or utcnow()
+    invoice = session.get(Invoice, invoice_id)
+    if invoice is None or invoice.connection_id != connection_id:
+        raise LookupError(f"invoice {invoice_id} not found for connection {connection_id}")
+    clear_reference(session, connection_id, ReferenceKind.INVOICE, invoice_id)
+    posting = open_posting_of_invoice(session, invoice_id)
+    if posting is not None:
+        record_outcome(session, posting, PostingStatus.PENDING, error_id=None, message=None, now=moment)
+        posting.exported_at = None
+        posting.intent_marker = None
+        posting.intent_at = None
+        refresh_batch(session, posting.batch, now=moment)
+    add_log(
+        session,
+        connection_id,
+        log_message,
+        level=LogLevel.WARNING,
+        message_id="reference_cleared",
+        object_type="invoice",
+        object_key=invoice.number,
+        detail=f"administrator={administrator}",
+        now=moment,
+    )
+    return posting
+
+
+# --------------------------------------------------------------------------------------------------
+# Connection health
+# --------------------------------------------------------------------------------------------------
+
+
+def record_api_failure(
+    session: Session,
+    connection: Connection,
+    error_id: str,
+    detail: str,
+    *,
+    threshold: int,
+    now: datetime | None = None,
+) -> bool:
+    """Count one more failed call in a row; at ``threshold`` the connection enters the error state.
+    Returns True when this failure put it there. ``detail`` must hold no secrets."""
+    moment = now or utcnow()
+    connection.consecutive_failures += 1
+    connection.last_error_id = error_id
+    connection.last_error_detail = detail
+    connection.last_error_at = moment
+    connection.updated_at = moment
+    entered = connection.consecutive_failures >= threshold and connection.state is not ConnectionState.ERROR
+    if entered:
+        connection.state = ConnectionState.ERROR
+    session.flush()
+    return entered
+
+
+def record_api_success(session: Session, connection: Connection, *, now: datetime | None = None) -> None:
+    """A call went through: the run of failures is over (the error state itself stays until reactivated)."""
+    if connection.consecutive_failures:
+        connection.consecutive_failures = 0
+        connection.updated_at = now or utcnow()
+        session.flush()
 
 
 # --------------------------------------------------------------------------------------------------
