@@ -39,12 +39,14 @@ from txbridge.flows.intake import ImportReport, import_file
 from txbridge.samples import DEMO_PERIOD, demo_path
 from txbridge.sandbox.server import SandboxServer
 from txbridge.settings import Settings
-from txbridge.store import Database, Environment, TokenCipher
+from txbridge.store import Database, Environment, PostingStatus, ReferenceKind, TokenCipher, queries
 from txbridge.tripletex import Tripletex
 
 DEMO_COMPANY = "Demo Service AS"
 #: What `make demo` promises (the issue's target).
 TIME_BUDGET_SECONDS = 60.0
+#: Invoices the demo's customers pay in Tripletex, so `payments refresh` has something to find.
+PAID_IN_DEMO = 5
 
 
 @dataclass
@@ -217,6 +219,12 @@ def _run(out: Console, settings: Settings, server: SandboxServer, started: float
         }
         _answers(out, diagnoses)
 
+        with connections.client_for(connection, settings) as client:
+            paid_in_tripletex = _customers_pay(client, database, connection.id, PAID_IN_DEMO)
+        out.print(
+            f"I Tripletex betaler kundene {len(paid_in_tripletex)} fakturaer / "
+            f"in Tripletex, customers pay {len(paid_in_tripletex)} invoices: {', '.join(paid_in_tripletex)}"
+        )
         payments = refresh_payments(database, settings, connection.id)
         out.print(
             f"Betalinger / payments: {payments.checked} sjekket / checked, "
@@ -242,9 +250,36 @@ def _run(out: Console, settings: Settings, server: SandboxServer, started: float
         database.dispose()
 
 
-def _skipped_invoices(database: Database, batch_id: int) -> list[str]:
-    from txbridge.store import PostingStatus, queries
+def _customers_pay(client: Tripletex, database: Database, connection_id: int, count: int) -> list[str]:
+    """Play the accountant: register full payments in Tripletex for a few exported invoices."""
+    with database.transaction() as session:
+        references = [
+            r
+            for r in queries.references_of(session, connection_id, ReferenceKind.INVOICE).values()
+            if r.tripletex_id is not None
+        ]
+    references.sort(key=lambda r: r.local_number)
+    payment_type = client.request("GET", "/invoice/paymentType", params={"fields": "id", "count": 1})
+    type_id = payment_type["values"][0]["id"]
+    paid: list[str] = []
+    for reference in references[:count]:
+        invoice = client.invoices.get(
+            int(reference.tripletex_id or 0), fields="id,invoiceDate,amountOutstanding"
+        )
+        client.request(
+            "PUT",
+            f"/invoice/{invoice.id}/:payment",
+            params={
+                "paymentDate": (invoice.invoiceDate or date(2026, 10, 31)).isoformat(),
+                "paymentTypeId": type_id,
+                "paidAmount": str(invoice.amountOutstanding),
+            },
+        )
+        paid.append(reference.local_number)
+    return paid
 
+
+def _skipped_invoices(database: Database, batch_id: int) -> list[str]:
     with database.transaction() as session:
         return [
             p.invoice_number for p in queries.postings_of_batch(session, batch_id, [PostingStatus.SKIPPED])
