@@ -74,3 +74,15 @@ def test_repr_hides_database_password() -> None:
         assert database.backend == "postgresql"
     finally:
         database.dispose()
+
+
+def test_a_reader_never_holds_up_a_writer(database: Database) -> None:
+    with database.reading() as reader:
+        assert reader.execute(text("SELECT count(*) FROM log_entry")).scalar() == 0
+        # The reader's transaction is still open; a writer must get through at once.
+        with database.transaction() as writer:
+            writer.execute(
+                text("INSERT INTO log_entry (at, level, message) VALUES (CURRENT_TIMESTAMP, 'info', 'x')")
+            )
+    with database.reading() as reader:
+        assert reader.execute(text("SELECT count(*) FROM log_entry")).scalar() == 1

@@ -20,6 +20,7 @@ from txbridge.settings import Settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+_READ_ONLY = "txbridge_read_only"
 
 
 def _prepare_sqlite(engine: Engine) -> None:
@@ -41,7 +42,11 @@ def _prepare_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front: two processes never both read, then both fail to
         # upgrade to a write (which SQLite reports as "database is locked" without waiting).
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only sessions (Database.reading) take no lock, so they never hold up a writer.
+        if connection.get_execution_options().get(_READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
@@ -90,6 +95,17 @@ class Database:
         "reference stored together with posting status")."""
         with self.sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reading only (listings, reports, diagnose): on SQLite it takes no write lock,
+        so it may stay open while exports write. Rolled back at the end; do not write with it."""
+        session = Session(self.engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
 
     def migrate(self, revision: str = "head") -> None:
         """Bring the schema up to ``revision`` (Alembic upgrade), in one transaction."""
