@@ -333,6 +333,26 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Check the invoices with `txbridge diagnose invoice NUMBER`.",
     ),
     E(
+        "batch_not_found",
+        "Bunt {batch} finnes ikke",
+        "Batch {batch} does not exist",
+        "Det er ingen eksportbunt med dette nummeret for tilkoblingen.",
+        "There is no export batch with this number for the connection.",
+        "Se buntene med `txbridge batch show`.",
+        "List the batches with `txbridge batch show`.",
+    ),
+    E(
+        "batch_already_exported",
+        "Bunt {batch} er allerede eksportert",
+        "Batch {batch} is already exported",
+        "Alle posteringene i bunten er i Tripletex (eller hoppet over fordi de var der fra før).",
+        "Every posting in the batch is in Tripletex (or skipped because it was there already).",
+        "Ingen handling trengs. Skal en faktura sendes på nytt, må en administrator fjerne referansen "
+        "og tilbakestille bunten.",
+        "No action is needed. To send an invoice again, an administrator must clear its reference and "
+        "reset the batch.",
+    ),
+    E(
         "reference_cleared",
         "Referansen til faktura {invoice} er fjernet og bunt {batch} tilbakestilt av {administrator}",
         "The reference of invoice {invoice} was cleared and batch {batch} reset by {administrator}",
@@ -370,6 +390,15 @@ CATALOG: Mapping[str, Entry] = _entries(
         "No connection with this name has been set up.",
         "Koble til med `txbridge connect`, eller bruk et navn fra `txbridge connection show`.",
         "Connect with `txbridge connect`, or use a name from `txbridge connection show`.",
+    ),
+    E(
+        "client_company_not_accessible",
+        "Ansattnøkkelen gir ikke tilgang til selskap {company_id}",
+        "The employee token gives no access to company {company_id}",
+        "Tilkoblingen bruker et klientselskap som brukeren bak nøkkelen ikke har innloggingstilgang til.",
+        "The connection uses a client company that the token's user has no login access to.",
+        "Velg et selskap brukeren har tilgang til (0 = eget selskap), eller gi tilgang i Tripletex.",
+        "Pick a company the user can access (0 = own company), or grant access in Tripletex.",
     ),
     E(
         "permission_denied",
