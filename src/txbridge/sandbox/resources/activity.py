@@ -9,22 +9,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Response
 
-from txbridge.sandbox import errors
+from txbridge.sandbox import crud, errors
 from txbridge.sandbox.context import Ctx, CtxDep, id_list
 from txbridge.sandbox.state import Row
 
 router = APIRouter()
 SCHEMA = "Activity"
-_REQUIRED = "Kan ikke være null. Cannot be null."
 CREATABLE_TYPES = ("GENERAL_ACTIVITY", "PROJECT_GENERAL_ACTIVITY", "TASK")
 
 
 def _create(ctx: Ctx, body: Row) -> Row:
     if not body.get("name"):
-        raise errors.validation("name", _REQUIRED, errors.VALUE_VALIDATION)
+        raise errors.validation("name", crud.REQUIRED, errors.VALUE_VALIDATION)
     kind = body.get("activityType")
     if not kind:
-        raise errors.validation("activityType", _REQUIRED, errors.VALUE_VALIDATION)
+        raise errors.validation("activityType", crud.REQUIRED, errors.VALUE_VALIDATION)
     if kind not in CREATABLE_TYPES:
         raise errors.validation(
             "activityType",
@@ -52,6 +51,9 @@ def _create(ctx: Ctx, body: Row) -> Row:
     row = ctx.insert(SCHEMA, row)
     row["displayName"] = f"{row['number']} {row['name']}".strip()
     return row
+
+
+ACTIVITIES = crud.Resource(SCHEMA, _create, event="activity")
 
 
 @router.get("/activity")
@@ -104,30 +106,14 @@ async def for_time_sheet(ctx: CtxDep, projectId: int = Query()) -> Response:
 
 @router.post("/activity")
 async def create(ctx: CtxDep) -> Response:
-    body = await ctx.body(SCHEMA)
-    with ctx.state.lock:
-        row = _create(ctx, body)
-    ctx.emit("activity.create", SCHEMA, row)
-    return ctx.single(row, SCHEMA, status=201)
+    return await ACTIVITIES.create_one(ctx)
 
 
 @router.post("/activity/list")
 async def create_list(ctx: CtxDep) -> Response:
-    bodies = await ctx.body_list(SCHEMA)
-    with ctx.state.lock:
-        rows: list[Row] = []
-        try:
-            for body in bodies:
-                rows.append(_create(ctx, body))
-        except errors.TripletexError:
-            for row in rows:  # all or nothing
-                del ctx.company.table(SCHEMA)[row["id"]]
-            raise
-    for row in rows:
-        ctx.emit("activity.create", SCHEMA, row)
-    return ctx.created_list(rows, SCHEMA)
+    return await ACTIVITIES.create_list(ctx)
 
 
 @router.get("/activity/{id}")
 async def get(id: int, ctx: CtxDep) -> Response:
-    return ctx.single(ctx.get(SCHEMA, id), SCHEMA)
+    return ACTIVITIES.get_one(ctx, id)

@@ -7,18 +7,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from txbridge.sandbox import errors
+from txbridge.sandbox import crud, errors
 from txbridge.sandbox.context import Ctx, CtxDep, id_list
 from txbridge.sandbox.state import Row
 
 router = APIRouter()
 SCHEMA = "Department"
-_REQUIRED = "Kan ikke være null. Cannot be null."
 
 
 def _check(ctx: Ctx, row: Row, own_id: int | None) -> None:
     if not row.get("name"):
-        raise errors.validation("name", _REQUIRED, errors.VALUE_VALIDATION)
+        raise errors.validation("name", crud.REQUIRED, errors.VALUE_VALIDATION)
     ctx.ref("Employee", row.get("departmentManager"), "departmentManager.id")
     number = row.get("departmentNumber")
     if number:
@@ -50,6 +49,27 @@ def _update(ctx: Ctx, object_id: int, body: Row) -> Row:
     ctx.update(SCHEMA, row, body)
     _display_name(row)
     return row
+
+
+def _check_delete(ctx: Ctx, object_id: int) -> None:
+    for schema in ("Employee", "Project"):
+        if any(
+            (r.get("department") or {}).get("id") == object_id for r in ctx.company.table(schema).values()
+        ):
+            raise errors.validation(
+                None,
+                "Avdelingen er i bruk og kan ikke slettes. The department is in use and cannot be deleted.",
+            )
+
+
+DEPARTMENTS = crud.Resource(
+    SCHEMA,
+    _create,
+    _update,
+    event="department",
+    check_change=crud.merged(_check),
+    check_delete=_check_delete,
+)
 
 
 def _listing(ctx: Ctx, wanted: list[Row]) -> Response:
@@ -98,72 +118,29 @@ async def query(
 
 @router.post("/department")
 async def create(ctx: CtxDep) -> Response:
-    body = await ctx.body(SCHEMA)
-    with ctx.state.lock:
-        row = _create(ctx, body)
-    ctx.emit("department.create", SCHEMA, row)
-    return ctx.single(row, SCHEMA, status=201)
+    return await DEPARTMENTS.create_one(ctx)
 
 
 @router.post("/department/list")
 async def create_list(ctx: CtxDep) -> Response:
-    bodies = await ctx.body_list(SCHEMA)
-    with ctx.state.lock:
-        rows: list[Row] = []
-        try:
-            for body in bodies:
-                rows.append(_create(ctx, body))
-        except errors.TripletexError:
-            for row in rows:  # all or nothing
-                del ctx.company.table(SCHEMA)[row["id"]]
-            raise
-    for row in rows:
-        ctx.emit("department.create", SCHEMA, row)
-    return ctx.created_list(rows, SCHEMA)
+    return await DEPARTMENTS.create_list(ctx)
 
 
 @router.put("/department/list")
 async def update_list(ctx: CtxDep) -> Response:
-    bodies = await ctx.body_list(SCHEMA)
-    with ctx.state.lock:
-        for body in bodies:
-            if not isinstance(body.get("id"), int):
-                raise errors.validation("id", _REQUIRED, errors.VALUE_VALIDATION)
-            row = ctx.get(SCHEMA, body["id"])
-            if body.get("version") is not None and body["version"] != row["version"]:
-                raise errors.stale_version(SCHEMA, row["id"], body["version"], row["version"])
-            _check(ctx, {**row, **body}, row["id"])
-        rows = [_update(ctx, body.pop("id"), body) for body in bodies]
-    for row in rows:
-        ctx.emit("department.update", SCHEMA, row)
-    return ctx.created_list(rows, SCHEMA, status=200)
+    return await DEPARTMENTS.update_list(ctx)
 
 
 @router.get("/department/{id}")
 async def get(id: int, ctx: CtxDep) -> Response:
-    return ctx.single(ctx.get(SCHEMA, id), SCHEMA)
+    return DEPARTMENTS.get_one(ctx, id)
 
 
 @router.put("/department/{id}")
 async def update(id: int, ctx: CtxDep) -> Response:
-    body = await ctx.body(SCHEMA)
-    with ctx.state.lock:
-        row = _update(ctx, id, body)
-    ctx.emit("department.update", SCHEMA, row)
-    return ctx.single(row, SCHEMA)
+    return await DEPARTMENTS.update_one(ctx, id)
 
 
 @router.delete("/department/{id}")
 async def delete(id: int, ctx: CtxDep) -> Response:
-    with ctx.state.lock:
-        ctx.get(SCHEMA, id)
-        for schema in ("Employee", "Project"):
-            if any((r.get("department") or {}).get("id") == id for r in ctx.company.table(schema).values()):
-                raise errors.validation(
-                    None,
-                    "Avdelingen er i bruk og kan ikke slettes. "
-                    "The department is in use and cannot be deleted.",
-                )
-        del ctx.company.table(SCHEMA)[id]
-    ctx.emit("department.delete", SCHEMA, None, id)
-    return Response(status_code=204)
+    return DEPARTMENTS.delete_all(ctx, [id])

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from txbridge.sandbox import errors
+from txbridge.sandbox import crud, errors
 from txbridge.sandbox.context import Ctx, CtxDep, id_list
 from txbridge.sandbox.state import Row
 
 router = APIRouter()
 SCHEMA = "Employee"
 LOGIN_USER_TYPES = ("STANDARD", "EXTENDED")
-_REQUIRED = "Kan ikke være null. Cannot be null."
 
 
 def _contains(needle: str | None, value: object) -> bool:
@@ -27,9 +26,9 @@ def _check(ctx: Ctx, row: Row, own_id: int | None) -> None:
     """The rules for a complete employee (after defaults and changes are applied)."""
     for name in ("firstName", "lastName"):
         if not row.get(name):
-            raise errors.validation(name, _REQUIRED, errors.VALUE_VALIDATION)
+            raise errors.validation(name, crud.REQUIRED, errors.VALUE_VALIDATION)
     if row.get("department") is None:
-        raise errors.validation("department.id", _REQUIRED, errors.VALUE_VALIDATION)
+        raise errors.validation("department.id", crud.REQUIRED, errors.VALUE_VALIDATION)
     ctx.ref("Department", row.get("department"), "department.id")
     email = str(row.get("email") or "")
     if row.get("userType") in LOGIN_USER_TYPES and not email:
@@ -84,6 +83,9 @@ def _update(ctx: Ctx, object_id: int, body: Row) -> Row:
     return row
 
 
+EMPLOYEES = crud.Resource(SCHEMA, _create, _update, event="employee")
+
+
 @router.get("/employee")
 async def search(
     ctx: CtxDep,
@@ -123,39 +125,19 @@ async def search(
 
 @router.post("/employee")
 async def create(ctx: CtxDep) -> Response:
-    body = await ctx.body(SCHEMA)
-    with ctx.state.lock:
-        row = _create(ctx, body)
-    ctx.emit("employee.create", SCHEMA, row)
-    return ctx.single(row, SCHEMA, status=201)
+    return await EMPLOYEES.create_one(ctx)
 
 
 @router.post("/employee/list")
 async def create_list(ctx: CtxDep) -> Response:
-    bodies = await ctx.body_list(SCHEMA)
-    with ctx.state.lock:
-        rows: list[Row] = []
-        try:
-            for body in bodies:
-                rows.append(_create(ctx, body))
-        except errors.TripletexError:
-            for row in rows:  # all or nothing, as Tripletex's list endpoints
-                del ctx.company.table(SCHEMA)[row["id"]]
-            raise
-    for row in rows:
-        ctx.emit("employee.create", SCHEMA, row)
-    return ctx.created_list(rows, SCHEMA)
+    return await EMPLOYEES.create_list(ctx)
 
 
 @router.get("/employee/{id}")
 async def get(id: int, ctx: CtxDep) -> Response:
-    return ctx.single(ctx.get(SCHEMA, id), SCHEMA)
+    return EMPLOYEES.get_one(ctx, id)
 
 
 @router.put("/employee/{id}")
 async def update(id: int, ctx: CtxDep) -> Response:
-    body = await ctx.body(SCHEMA)
-    with ctx.state.lock:
-        row = _update(ctx, id, body)
-    ctx.emit("employee.update", SCHEMA, row)
-    return ctx.single(row, SCHEMA)
+    return await EMPLOYEES.update_one(ctx, id)

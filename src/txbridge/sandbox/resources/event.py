@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Query, Response
 
-from txbridge.sandbox import errors, webhooks
+from txbridge.sandbox import crud, errors, webhooks
 from txbridge.sandbox.context import Ctx, CtxDep, TxJSONResponse, id_list
 from txbridge.sandbox.data import EVENT_TYPES, EventTypeData
 from txbridge.sandbox.query import parse_fields
@@ -20,7 +20,6 @@ from txbridge.sandbox.state import Row
 
 router = APIRouter()
 SCHEMA = webhooks.SUBSCRIPTION_SCHEMA
-_REQUIRED = "Kan ikke være null. Cannot be null."
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 CLIENT_STATUSES = (webhooks.ACTIVE, "DISABLED")
 _EVENTS: dict[str, EventTypeData] = {e.name: e for e in EVENT_TYPES}
@@ -28,7 +27,7 @@ _EVENTS: dict[str, EventTypeData] = {e.name: e for e in EVENT_TYPES}
 
 def _check_target(url: object) -> None:
     if not url:
-        raise errors.validation("targetUrl", _REQUIRED, errors.VALUE_VALIDATION)
+        raise errors.validation("targetUrl", crud.REQUIRED, errors.VALUE_VALIDATION)
     parts = urlsplit(str(url))
     if not parts.scheme or not parts.hostname:
         raise errors.validation("targetUrl", "Må være en absolutt URL. Must be an absolute URL.")
@@ -42,7 +41,7 @@ def _apply(ctx: Ctx, row: Row, body: Row) -> Row:
     if "event" in changes or "event" not in row:
         event = changes.get("event")
         if not event:
-            raise errors.validation("event", _REQUIRED, errors.VALUE_VALIDATION)
+            raise errors.validation("event", crud.REQUIRED, errors.VALUE_VALIDATION)
         if event not in _EVENTS:
             raise errors.validation("event", f"Ukjent hendelse / unknown event: {event}. See GET /event.")
     if "targetUrl" in changes or "targetUrl" not in row:
@@ -68,6 +67,7 @@ def _apply(ctx: Ctx, row: Row, body: Row) -> Row:
 
 
 def _create(ctx: Ctx, body: Row) -> Row:
+    webhooks.dispatcher_for(ctx.state)  # deliveries start with the first subscription
     changes = _apply(ctx, {}, body)
     row: Row = {"fields": "", "status": webhooks.ACTIVE, "authHeaderName": "", **changes}
     return ctx.insert(SCHEMA, row)
@@ -76,6 +76,10 @@ def _create(ctx: Ctx, body: Row) -> Row:
 def _update(ctx: Ctx, object_id: int, body: Row) -> Row:
     row = ctx.get(SCHEMA, object_id)
     return ctx.update(SCHEMA, row, _apply(ctx, row, body))
+
+
+# Subscriptions themselves send no events; `_apply` is also the check `PUT /list` runs before updating.
+SUBSCRIPTIONS = crud.Resource(SCHEMA, _create, _update, check_change=_apply)
 
 
 @router.get("/event")
@@ -91,74 +95,37 @@ async def search(ctx: CtxDep) -> Response:
 
 @router.post("/event/subscription")
 async def create(ctx: CtxDep) -> Response:
-    body = await ctx.body(SCHEMA)
-    webhooks.dispatcher_for(ctx.state)
-    with ctx.state.lock:
-        row = _create(ctx, body)
-    return ctx.single(row, SCHEMA, status=201)
+    return await SUBSCRIPTIONS.create_one(ctx)
 
 
 @router.post("/event/subscription/list")
 async def create_list(ctx: CtxDep) -> Response:
-    bodies = await ctx.body_list(SCHEMA)
-    webhooks.dispatcher_for(ctx.state)
-    with ctx.state.lock:
-        rows: list[Row] = []
-        try:
-            for body in bodies:
-                rows.append(_create(ctx, body))
-        except errors.TripletexError:
-            for row in rows:  # all or nothing
-                del ctx.company.table(SCHEMA)[row["id"]]
-            raise
-    return ctx.created_list(rows, SCHEMA)
+    return await SUBSCRIPTIONS.create_list(ctx)
 
 
 @router.put("/event/subscription/list")
 async def update_list(ctx: CtxDep) -> Response:
-    bodies = await ctx.body_list(SCHEMA)
-    with ctx.state.lock:
-        for body in bodies:
-            if not isinstance(body.get("id"), int):
-                raise errors.validation("id", _REQUIRED, errors.VALUE_VALIDATION)
-            row = ctx.get(SCHEMA, body["id"])
-            if body.get("version") is not None and body["version"] != row["version"]:
-                raise errors.stale_version(SCHEMA, row["id"], body["version"], row["version"])
-            _apply(ctx, row, body)
-        rows = [_update(ctx, body.pop("id"), body) for body in bodies]
-    return ctx.created_list(rows, SCHEMA, status=200)
+    return await SUBSCRIPTIONS.update_list(ctx)
 
 
 @router.delete("/event/subscription/list")
 async def delete_by_ids(ctx: CtxDep, ids: str = Query()) -> Response:
-    wanted = sorted(id_list(ids) or set())
-    with ctx.state.lock:
-        for object_id in wanted:
-            ctx.get(SCHEMA, object_id)
-        for object_id in wanted:
-            del ctx.company.table(SCHEMA)[object_id]
-    return Response(status_code=204)
+    return SUBSCRIPTIONS.delete_all(ctx, sorted(id_list(ids) or set()))
 
 
 @router.get("/event/subscription/{id}")
 async def get(id: int, ctx: CtxDep) -> Response:
-    return ctx.single(ctx.get(SCHEMA, id), SCHEMA)
+    return SUBSCRIPTIONS.get_one(ctx, id)
 
 
 @router.put("/event/subscription/{id}")
 async def update(id: int, ctx: CtxDep) -> Response:
-    body = await ctx.body(SCHEMA)
-    with ctx.state.lock:
-        row = _update(ctx, id, body)
-    return ctx.single(row, SCHEMA)
+    return await SUBSCRIPTIONS.update_one(ctx, id)
 
 
 @router.delete("/event/subscription/{id}")
 async def delete(id: int, ctx: CtxDep) -> Response:
-    with ctx.state.lock:
-        ctx.get(SCHEMA, id)
-        del ctx.company.table(SCHEMA)[id]
-    return Response(status_code=204)
+    return SUBSCRIPTIONS.delete_all(ctx, [id])
 
 
 @router.get("/event/{eventType}")

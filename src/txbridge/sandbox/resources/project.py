@@ -12,13 +12,12 @@ from datetime import date
 
 from fastapi import APIRouter, Query, Response
 
-from txbridge.sandbox import errors
+from txbridge.sandbox import crud, errors
 from txbridge.sandbox.context import Ctx, CtxDep, id_list, parse_date_param
 from txbridge.sandbox.state import Row
 
 router = APIRouter()
 SCHEMA = "Project"
-_REQUIRED = "Kan ikke være null. Cannot be null."
 
 
 def _date(row: Row, name: str) -> date | None:
@@ -35,9 +34,9 @@ def _date(row: Row, name: str) -> date | None:
 
 def _check(ctx: Ctx, row: Row, own_id: int | None) -> None:
     if not row.get("name"):
-        raise errors.validation("name", _REQUIRED, errors.VALUE_VALIDATION)
+        raise errors.validation("name", crud.REQUIRED, errors.VALUE_VALIDATION)
     if row.get("projectManager") is None:
-        raise errors.validation("projectManager.id", _REQUIRED, errors.VALUE_VALIDATION)
+        raise errors.validation("projectManager.id", crud.REQUIRED, errors.VALUE_VALIDATION)
     ctx.ref("Employee", row.get("projectManager"), "projectManager.id")
     ctx.ref("Customer", row.get("customer"), "customer.id")
     ctx.ref("Department", row.get("department"), "department.id")
@@ -102,8 +101,7 @@ def _update(ctx: Ctx, object_id: int, body: Row) -> Row:
     return row
 
 
-def _delete(ctx: Ctx, object_id: int) -> None:
-    ctx.get(SCHEMA, object_id)
+def _check_delete(ctx: Ctx, object_id: int) -> None:
     if any(
         (e.get("project") or {}).get("id") == object_id for e in ctx.company.table("TimesheetEntry").values()
     ):
@@ -112,6 +110,16 @@ def _delete(ctx: Ctx, object_id: int) -> None:
             "Prosjektet har timeføringer og kan ikke slettes. "
             "The project has hours registered and cannot be deleted.",
         )
+
+
+PROJECTS = crud.Resource(
+    SCHEMA,
+    _create,
+    _update,
+    event="project",
+    check_change=crud.merged(_check),
+    check_delete=_check_delete,
+)
 
 
 def _in_range(value: object, start: date | None, end: date | None) -> bool:
@@ -177,61 +185,22 @@ async def search(
 
 @router.post("/project")
 async def create(ctx: CtxDep) -> Response:
-    body = await ctx.body(SCHEMA)
-    with ctx.state.lock:
-        row = _create(ctx, body)
-    ctx.emit("project.create", SCHEMA, row)
-    return ctx.single(row, SCHEMA, status=201)
+    return await PROJECTS.create_one(ctx)
 
 
 @router.post("/project/list")
 async def create_list(ctx: CtxDep) -> Response:
-    bodies = await ctx.body_list(SCHEMA)
-    with ctx.state.lock:
-        rows: list[Row] = []
-        try:
-            for body in bodies:
-                rows.append(_create(ctx, body))
-        except errors.TripletexError:
-            for row in rows:  # all or nothing
-                del ctx.company.table(SCHEMA)[row["id"]]
-            raise
-    for row in rows:
-        ctx.emit("project.create", SCHEMA, row)
-    return ctx.created_list(rows, SCHEMA)
+    return await PROJECTS.create_list(ctx)
 
 
 @router.put("/project/list")
 async def update_list(ctx: CtxDep) -> Response:
-    bodies = await ctx.body_list(SCHEMA)
-    with ctx.state.lock:
-        for body in bodies:
-            if not isinstance(body.get("id"), int):
-                raise errors.validation("id", _REQUIRED, errors.VALUE_VALIDATION)
-            row = ctx.get(SCHEMA, body["id"])
-            if body.get("version") is not None and body["version"] != row["version"]:
-                raise errors.stale_version(SCHEMA, row["id"], body["version"], row["version"])
-            _check(ctx, {**row, **body}, row["id"])
-        rows = [_update(ctx, body.pop("id"), body) for body in bodies]
-    for row in rows:
-        ctx.emit("project.update", SCHEMA, row)
-    return ctx.created_list(rows, SCHEMA, status=200)
-
-
-def _delete_many(ctx: Ctx, ids: list[int]) -> Response:
-    with ctx.state.lock:
-        for object_id in ids:
-            _delete(ctx, object_id)
-        for object_id in ids:
-            del ctx.company.table(SCHEMA)[object_id]
-    for object_id in ids:
-        ctx.emit("project.delete", SCHEMA, None, object_id)
-    return Response(status_code=204)
+    return await PROJECTS.update_list(ctx)
 
 
 @router.delete("/project/list")
 async def delete_by_ids(ctx: CtxDep, ids: str = Query()) -> Response:
-    return _delete_many(ctx, sorted(id_list(ids) or set()))
+    return PROJECTS.delete_all(ctx, sorted(id_list(ids) or set()))
 
 
 @router.delete("/project")
@@ -243,23 +212,19 @@ async def delete_list(ctx: CtxDep) -> Response:
         raise errors.validation(
             None, "Forventet en liste av prosjekter med id. Expected projects with ids.", errors.MAPPING
         )
-    return _delete_many(ctx, [p["id"] for p in data])
+    return PROJECTS.delete_all(ctx, [p["id"] for p in data])
 
 
 @router.get("/project/{id}")
 async def get(id: int, ctx: CtxDep) -> Response:
-    return ctx.single(ctx.get(SCHEMA, id), SCHEMA)
+    return PROJECTS.get_one(ctx, id)
 
 
 @router.put("/project/{id}")
 async def update(id: int, ctx: CtxDep) -> Response:
-    body = await ctx.body(SCHEMA)
-    with ctx.state.lock:
-        row = _update(ctx, id, body)
-    ctx.emit("project.update", SCHEMA, row)
-    return ctx.single(row, SCHEMA)
+    return await PROJECTS.update_one(ctx, id)
 
 
 @router.delete("/project/{id}")
 async def delete(id: int, ctx: CtxDep) -> Response:
-    return _delete_many(ctx, [id])
+    return PROJECTS.delete_all(ctx, [id])

@@ -17,14 +17,13 @@ from datetime import date
 
 from fastapi import APIRouter, Query, Response
 
-from txbridge.sandbox import errors
+from txbridge.sandbox import crud, errors
 from txbridge.sandbox.context import Ctx, CtxDep, TxJSONResponse, id_list, in_range, parse_date_param
 from txbridge.sandbox.state import Row
 
 router = APIRouter()
 SCHEMA = "TimesheetEntry"
 MAX_HOURS_PER_DAY = 24
-_REQUIRED = "Kan ikke være null. Cannot be null."
 
 
 def _day(value: object) -> date:
@@ -44,10 +43,10 @@ def _ref_id(row: Row, key: str) -> int | None:
 def _check(ctx: Ctx, row: Row, own_id: int | None) -> None:
     for key in ("employee", "activity"):
         if row.get(key) is None:
-            raise errors.validation(f"{key}.id", _REQUIRED, errors.VALUE_VALIDATION)
+            raise errors.validation(f"{key}.id", crud.REQUIRED, errors.VALUE_VALIDATION)
     for key in ("date", "hours"):
         if row.get(key) is None:
-            raise errors.validation(key, _REQUIRED, errors.VALUE_VALIDATION)
+            raise errors.validation(key, crud.REQUIRED, errors.VALUE_VALIDATION)
     ctx.ref("Employee", row.get("employee"), "employee.id")
     activity = ctx.ref("Activity", row.get("activity"), "activity.id")
     project = ctx.ref("Project", row.get("project"), "project.id")
@@ -133,6 +132,10 @@ def _update(ctx: Ctx, object_id: int, body: Row) -> Row:
     return row
 
 
+# Tripletex sends no webhook events for timesheet entries.
+ENTRIES = crud.Resource(SCHEMA, _create, _update)
+
+
 @router.get("/timesheet/entry")
 async def search(
     ctx: CtxDep,
@@ -184,52 +187,27 @@ async def total_hours(
 
 @router.post("/timesheet/entry")
 async def create(ctx: CtxDep) -> Response:
-    body = await ctx.body(SCHEMA)
-    with ctx.state.lock:
-        row = _create(ctx, body)
-    return ctx.single(row, SCHEMA, status=201)
+    return await ENTRIES.create_one(ctx)
 
 
 @router.post("/timesheet/entry/list")
 async def create_list(ctx: CtxDep) -> Response:
-    bodies = await ctx.body_list(SCHEMA)
-    with ctx.state.lock:
-        rows: list[Row] = []
-        try:
-            for body in bodies:
-                rows.append(_create(ctx, body))
-        except errors.TripletexError:
-            for row in rows:  # all or nothing
-                del ctx.company.table(SCHEMA)[row["id"]]
-            raise
-    return ctx.created_list(rows, SCHEMA)
+    return await ENTRIES.create_list(ctx)
 
 
 @router.put("/timesheet/entry/list")
 async def update_list(ctx: CtxDep) -> Response:
-    bodies = await ctx.body_list(SCHEMA)
-    with ctx.state.lock:
-        for body in bodies:
-            if not isinstance(body.get("id"), int):
-                raise errors.validation("id", _REQUIRED, errors.VALUE_VALIDATION)
-            row = ctx.get(SCHEMA, body["id"])
-            if body.get("version") is not None and body["version"] != row["version"]:
-                raise errors.stale_version(SCHEMA, row["id"], body["version"], row["version"])
-        rows = [_update(ctx, body.pop("id"), body) for body in bodies]
-    return ctx.created_list(rows, SCHEMA, status=200)
+    return await ENTRIES.update_list(ctx)
 
 
 @router.get("/timesheet/entry/{id}")
 async def get(id: int, ctx: CtxDep) -> Response:
-    return ctx.single(ctx.get(SCHEMA, id), SCHEMA)
+    return ENTRIES.get_one(ctx, id)
 
 
 @router.put("/timesheet/entry/{id}")
 async def update(id: int, ctx: CtxDep) -> Response:
-    body = await ctx.body(SCHEMA)
-    with ctx.state.lock:
-        row = _update(ctx, id, body)
-    return ctx.single(row, SCHEMA)
+    return await ENTRIES.update_one(ctx, id)
 
 
 @router.delete("/timesheet/entry/{id}")
