@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from txbridge.sandbox import errors
+from txbridge.sandbox import crud, errors
 from txbridge.sandbox.context import Ctx, CtxDep, id_list
 from txbridge.sandbox.state import Row
 
@@ -52,7 +52,7 @@ def _display_name(row: Row) -> None:
 
 def _create(ctx: Ctx, body: Row, taken: set[int] | None = None) -> Row:
     if not body.get("name"):
-        raise errors.validation("name", "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION)
+        raise errors.validation("name", crud.REQUIRED, errors.VALUE_VALIDATION)
     ctx.ref("Employee", body.get("accountManager"), "accountManager")
     ctx.ref("Department", body.get("department"), "department")
     number = body.get("customerNumber")
@@ -81,6 +81,41 @@ def _update(ctx: Ctx, object_id: int, body: Row) -> Row:
     ctx.update(SCHEMA, row, body)
     _display_name(row)
     return row
+
+
+def _check_list(ctx: Ctx, bodies: list[Row]) -> None:
+    """Numbers unique within the list and free, names present: checked before any is created."""
+    numbers = [b.get("customerNumber") for b in bodies if b.get("customerNumber")]
+    if len(numbers) != len(set(numbers)):
+        raise errors.validation("customerNumber", "Kundenummer gjentas i listen. Duplicate customer number.")
+    for b in bodies:
+        if not b.get("name"):
+            raise errors.validation("name", crud.REQUIRED, errors.VALUE_VALIDATION)
+        if b.get("customerNumber"):
+            _check_number(ctx, b["customerNumber"], None)
+
+
+def _list_creator() -> crud.Create:
+    """Creates one list's customers, collecting the numbers in use once instead of per customer."""
+    taken: set[int] | None = None
+
+    def create(ctx: Ctx, body: Row) -> Row:
+        nonlocal taken
+        if taken is None:
+            taken = {r["customerNumber"] for r in ctx.company.table(SCHEMA).values()}
+        return _create(ctx, body, taken)
+
+    return create
+
+
+def _check_delete(ctx: Ctx, object_id: int) -> None:
+    if any((o.get("customer") or {}).get("id") == object_id for o in ctx.company.table("Order").values()):
+        raise errors.validation(
+            "id", "Kunden er i bruk og kan ikke slettes. The customer is in use and cannot be deleted."
+        )
+
+
+CUSTOMERS = crud.Resource(SCHEMA, _create, _update, event="customer", check_delete=_check_delete)
 
 
 @router.get("/customer")
@@ -118,75 +153,29 @@ async def search(
 
 @router.post("/customer")
 async def create(ctx: CtxDep) -> Response:
-    body = await ctx.body(SCHEMA)
-    with ctx.state.lock:
-        row = _create(ctx, body)
-    ctx.emit("customer.create", SCHEMA, row)
-    return ctx.single(row, SCHEMA, status=201)
+    return await CUSTOMERS.create_one(ctx)
 
 
 @router.post("/customer/list")
 async def create_list(ctx: CtxDep) -> Response:
-    bodies = await ctx.body_list(SCHEMA)
-    with ctx.state.lock:
-        # All or nothing: check every item before inserting any.
-        numbers = [b.get("customerNumber") for b in bodies if b.get("customerNumber")]
-        if len(numbers) != len(set(numbers)):
-            raise errors.validation(
-                "customerNumber", "Kundenummer gjentas i listen. Duplicate customer number."
-            )
-        for b in bodies:
-            if not b.get("name"):
-                raise errors.validation(
-                    "name", "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION
-                )
-            if b.get("customerNumber"):
-                _check_number(ctx, b["customerNumber"], None)
-        taken = {r["customerNumber"] for r in ctx.company.table(SCHEMA).values()}
-        rows = [_create(ctx, b, taken) for b in bodies]
-    for row in rows:
-        ctx.emit("customer.create", SCHEMA, row)
-    return ctx.created_list(rows, SCHEMA)
+    return await CUSTOMERS.create_list(ctx, precheck=_check_list, create=_list_creator())
 
 
 @router.put("/customer/list")
 async def update_list(ctx: CtxDep) -> Response:
-    bodies = await ctx.body_list(SCHEMA)
-    with ctx.state.lock:
-        for b in bodies:
-            if not isinstance(b.get("id"), int):
-                raise errors.validation("id", "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION)
-            row = ctx.get(SCHEMA, b["id"])
-            if b.get("version") is not None and b["version"] != row["version"]:
-                raise errors.stale_version(SCHEMA, row["id"], b["version"], row["version"])
-        rows = [_update(ctx, b.pop("id"), b) for b in bodies]
-    for row in rows:
-        ctx.emit("customer.update", SCHEMA, row)
-    return ctx.created_list(rows, SCHEMA, status=200)
+    return await CUSTOMERS.update_list(ctx)
 
 
 @router.get("/customer/{id}")
 async def get(id: int, ctx: CtxDep) -> Response:
-    return ctx.single(ctx.get(SCHEMA, id), SCHEMA)
+    return CUSTOMERS.get_one(ctx, id)
 
 
 @router.put("/customer/{id}")
 async def update(id: int, ctx: CtxDep) -> Response:
-    body = await ctx.body(SCHEMA)
-    with ctx.state.lock:
-        row = _update(ctx, id, body)
-    ctx.emit("customer.update", SCHEMA, row)
-    return ctx.single(row, SCHEMA)
+    return await CUSTOMERS.update_one(ctx, id)
 
 
 @router.delete("/customer/{id}")
 async def delete(id: int, ctx: CtxDep) -> Response:
-    with ctx.state.lock:
-        ctx.get(SCHEMA, id)
-        if any((o.get("customer") or {}).get("id") == id for o in ctx.company.table("Order").values()):
-            raise errors.validation(
-                "id", "Kunden er i bruk og kan ikke slettes. The customer is in use and cannot be deleted."
-            )
-        del ctx.company.table(SCHEMA)[id]
-    ctx.emit("customer.delete", SCHEMA, None, id)
-    return Response(status_code=204)
+    return CUSTOMERS.delete_all(ctx, [id])

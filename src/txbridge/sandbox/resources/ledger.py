@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from txbridge.sandbox import errors
+from txbridge.sandbox import crud, errors
 from txbridge.sandbox.context import Ctx, CtxDep, id_list
 from txbridge.sandbox.state import Row
 
@@ -73,7 +73,7 @@ def _create_account(ctx: Ctx, body: Row) -> Row:
             "number", "Kontonummer må være 4–5 siffer. Account number must be 4–5 digits."
         )
     if not body.get("name"):
-        raise errors.validation("name", "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION)
+        raise errors.validation("name", crud.REQUIRED, errors.VALUE_VALIDATION)
     if any(a["number"] == number for a in ctx.company.table(ACCOUNT).values()):
         raise errors.validation(
             "number", f"Kontonummer {number} finnes allerede. Account {number} already exists."
@@ -105,13 +105,27 @@ def _create_account(ctx: Ctx, body: Row) -> Row:
     return row
 
 
+def _update_account(ctx: Ctx, object_id: int, body: Row) -> Row:
+    row = ctx.get(ACCOUNT, object_id)
+    if "number" in body and body["number"] != row["number"]:
+        raise errors.validation("number", "Kontonummer kan ikke endres. The account number cannot change.")
+    if "vatType" in body:
+        vat = ctx.ref(VAT_TYPE, body["vatType"], "vatType")
+        if row.get("vatLocked") and vat is not None and vat["id"] != row["vatType"]["id"]:
+            raise errors.validation(
+                "vatType", "Kontoen er låst til sin mva-kode. The account's VAT type is locked."
+            )
+    ctx.update(ACCOUNT, row, body)
+    row["displayName"] = f"{row['number']} {row['name']}"
+    return row
+
+
+ACCOUNTS = crud.Resource(ACCOUNT, _create_account, _update_account, event="account")
+
+
 @router.post("/ledger/account")
 async def create_account(ctx: CtxDep) -> Response:
-    body = await ctx.body(ACCOUNT)
-    with ctx.state.lock:
-        row = _create_account(ctx, body)
-    ctx.emit("account.create", ACCOUNT, row)
-    return ctx.single(row, ACCOUNT, status=201)
+    return await ACCOUNTS.create_one(ctx)
 
 
 @router.post("/ledger/account/list")
@@ -124,29 +138,13 @@ async def create_accounts(ctx: CtxDep) -> Response:
 
 @router.get("/ledger/account/{id}")
 async def get_account(id: int, ctx: CtxDep) -> Response:
-    return ctx.single(ctx.get(ACCOUNT, id), ACCOUNT)
+    return ACCOUNTS.get_one(ctx, id)
 
 
 @router.put("/ledger/account/{id}")
 async def update_account(id: int, ctx: CtxDep) -> Response:
     """E.g. give the bank account (1920) its bank account number so invoicing is allowed."""
-    body = await ctx.body(ACCOUNT)
-    with ctx.state.lock:
-        row = ctx.get(ACCOUNT, id)
-        if "number" in body and body["number"] != row["number"]:
-            raise errors.validation(
-                "number", "Kontonummer kan ikke endres. The account number cannot change."
-            )
-        if "vatType" in body:
-            vat = ctx.ref(VAT_TYPE, body["vatType"], "vatType")
-            if row.get("vatLocked") and vat is not None and vat["id"] != row["vatType"]["id"]:
-                raise errors.validation(
-                    "vatType", "Kontoen er låst til sin mva-kode. The account's VAT type is locked."
-                )
-        ctx.update(ACCOUNT, row, body)
-        row["displayName"] = f"{row['number']} {row['name']}"
-    ctx.emit("account.update", ACCOUNT, row)
-    return ctx.single(row, ACCOUNT)
+    return await ACCOUNTS.update_one(ctx, id)
 
 
 @router.get("/ledger/vatType")

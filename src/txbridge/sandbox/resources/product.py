@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from txbridge.sandbox import errors
+from txbridge.sandbox import crud, errors
 from txbridge.sandbox.accounting import DEFAULT_VAT_NUMBER, money, out, vat_rate, vat_type_by_number
 from txbridge.sandbox.context import Ctx, CtxDep, id_list
 from txbridge.sandbox.state import Row
@@ -46,7 +46,7 @@ def _validate_refs(ctx: Ctx, body: Row) -> None:
 
 def _create(ctx: Ctx, body: Row) -> Row:
     if not body.get("name"):
-        raise errors.validation("name", "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION)
+        raise errors.validation("name", crud.REQUIRED, errors.VALUE_VALIDATION)
     _validate_refs(ctx, body)
     if body.get("number"):
         _check_number(ctx, body["number"], None)
@@ -78,6 +78,31 @@ def _update(ctx: Ctx, object_id: int, body: Row) -> Row:
     _prices(ctx, row, body)
     row["displayName"] = f"{row['number']} {row['name']}".strip()
     return row
+
+
+def _check_list(ctx: Ctx, bodies: list[Row]) -> None:
+    """Numbers unique within the list and free, names and references valid: before any is created."""
+    numbers = [b["number"] for b in bodies if b.get("number")]
+    if len(numbers) != len(set(numbers)):
+        raise errors.validation("number", "Produktnummer gjentas i listen. Duplicate product number.")
+    for b in bodies:
+        if not b.get("name"):
+            raise errors.validation("name", crud.REQUIRED, errors.VALUE_VALIDATION)
+        _validate_refs(ctx, b)
+        if b.get("number"):
+            _check_number(ctx, b["number"], None)
+
+
+def _check_delete(ctx: Ctx, object_id: int) -> None:
+    if any(ref_product(line) == object_id for line in ctx.company.table("OrderLine").values()):
+        raise errors.TripletexError(
+            409,
+            10000,
+            "Produktet er i bruk og kan ikke slettes. The product is in use and cannot be deleted.",
+        )
+
+
+PRODUCTS = crud.Resource(SCHEMA, _create, _update, event="product", check_delete=_check_delete)
 
 
 @router.get("/product")
@@ -125,48 +150,17 @@ async def search(
 
 @router.post("/product")
 async def create(ctx: CtxDep) -> Response:
-    body = await ctx.body(SCHEMA)
-    with ctx.state.lock:
-        row = _create(ctx, body)
-    ctx.emit("product.create", SCHEMA, row)
-    return ctx.single(row, SCHEMA, status=201)
+    return await PRODUCTS.create_one(ctx)
 
 
 @router.post("/product/list")
 async def create_list(ctx: CtxDep) -> Response:
-    bodies = await ctx.body_list(SCHEMA)
-    with ctx.state.lock:
-        numbers = [b["number"] for b in bodies if b.get("number")]
-        if len(numbers) != len(set(numbers)):
-            raise errors.validation("number", "Produktnummer gjentas i listen. Duplicate product number.")
-        for b in bodies:
-            if not b.get("name"):
-                raise errors.validation(
-                    "name", "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION
-                )
-            _validate_refs(ctx, b)
-            if b.get("number"):
-                _check_number(ctx, b["number"], None)
-        rows = [_create(ctx, b) for b in bodies]
-    for row in rows:
-        ctx.emit("product.create", SCHEMA, row)
-    return ctx.created_list(rows, SCHEMA)
+    return await PRODUCTS.create_list(ctx, precheck=_check_list)
 
 
 @router.put("/product/list")
 async def update_list(ctx: CtxDep) -> Response:
-    bodies = await ctx.body_list(SCHEMA)
-    with ctx.state.lock:
-        for b in bodies:
-            if not isinstance(b.get("id"), int):
-                raise errors.validation("id", "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION)
-            row = ctx.get(SCHEMA, b["id"])
-            if b.get("version") is not None and b["version"] != row["version"]:
-                raise errors.stale_version(SCHEMA, row["id"], b["version"], row["version"])
-        rows = [_update(ctx, b.pop("id"), b) for b in bodies]
-    for row in rows:
-        ctx.emit("product.update", SCHEMA, row)
-    return ctx.created_list(rows, SCHEMA, status=200)
+    return await PRODUCTS.update_list(ctx)
 
 
 @router.get("/product/group")
@@ -184,7 +178,7 @@ async def search_groups(
 
 def _create_group(ctx: Ctx, body: Row) -> Row:
     if not body.get("name"):
-        raise errors.validation("name", "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION)
+        raise errors.validation("name", crud.REQUIRED, errors.VALUE_VALIDATION)
     ctx.ref(GROUP, body.get("parentGroup"), "parentGroup")
     if any(r.get("name") == body["name"] for r in ctx.company.table(GROUP).values()):
         raise errors.validation("name", "Navnet er i bruk. The name is already in use.")
@@ -194,12 +188,19 @@ def _create_group(ctx: Ctx, body: Row) -> Row:
     return row
 
 
+def _update_group(ctx: Ctx, object_id: int, body: Row) -> Row:
+    row = ctx.update(GROUP, ctx.get(GROUP, object_id), body)
+    row["displayName"] = row["name"]
+    return row
+
+
+# Tripletex sends no webhook events for product groups.
+GROUPS = crud.Resource(GROUP, _create_group, _update_group)
+
+
 @router.post("/product/group")
 async def create_group(ctx: CtxDep) -> Response:
-    body = await ctx.body(GROUP)
-    with ctx.state.lock:
-        row = _create_group(ctx, body)
-    return ctx.single(row, GROUP, status=201)
+    return await GROUPS.create_one(ctx)
 
 
 @router.post("/product/group/list")
@@ -212,53 +213,32 @@ async def create_group_list(ctx: CtxDep) -> Response:
 
 @router.get("/product/group/{id}")
 async def get_group(id: int, ctx: CtxDep) -> Response:
-    return ctx.single(ctx.get(GROUP, id), GROUP)
+    return GROUPS.get_one(ctx, id)
 
 
 @router.put("/product/group/{id}")
 async def update_group(id: int, ctx: CtxDep) -> Response:
-    body = await ctx.body(GROUP)
-    with ctx.state.lock:
-        row = ctx.update(GROUP, ctx.get(GROUP, id), body)
-        row["displayName"] = row["name"]
-    return ctx.single(row, GROUP)
+    return await GROUPS.update_one(ctx, id)
 
 
 @router.delete("/product/group/{id}")
 async def delete_group(id: int, ctx: CtxDep) -> Response:
-    with ctx.state.lock:
-        ctx.get(GROUP, id)
-        del ctx.company.table(GROUP)[id]
-    return Response(status_code=204)
+    return GROUPS.delete_all(ctx, [id])
 
 
 @router.get("/product/{id}")
 async def get(id: int, ctx: CtxDep) -> Response:
-    return ctx.single(ctx.get(SCHEMA, id), SCHEMA)
+    return PRODUCTS.get_one(ctx, id)
 
 
 @router.put("/product/{id}")
 async def update(id: int, ctx: CtxDep) -> Response:
-    body = await ctx.body(SCHEMA)
-    with ctx.state.lock:
-        row = _update(ctx, id, body)
-    ctx.emit("product.update", SCHEMA, row)
-    return ctx.single(row, SCHEMA)
+    return await PRODUCTS.update_one(ctx, id)
 
 
 @router.delete("/product/{id}")
 async def delete(id: int, ctx: CtxDep) -> Response:
-    with ctx.state.lock:
-        ctx.get(SCHEMA, id)
-        if any(ref_product(line) == id for line in ctx.company.table("OrderLine").values()):
-            raise errors.TripletexError(
-                409,
-                10000,
-                "Produktet er i bruk og kan ikke slettes. The product is in use and cannot be deleted.",
-            )
-        del ctx.company.table(SCHEMA)[id]
-    ctx.emit("product.delete", SCHEMA, None, id)
-    return Response(status_code=204)
+    return PRODUCTS.delete_all(ctx, [id])
 
 
 def ref_product(line: Row) -> int | None:
