@@ -10,7 +10,15 @@ import pytest
 from tests.flows.export.conftest import Env, load, payload
 from txbridge.flows import connections
 from txbridge.flows.export import clear_reference, close_batch, export_batch, refresh_payments, reset_batch
-from txbridge.store import BatchStatus, Connection, ConnectionState, PaymentStatus, PostingStatus, TokenCipher
+from txbridge.store import (
+    BatchStatus,
+    Connection,
+    ConnectionState,
+    PaymentStatus,
+    PostingStatus,
+    ReferenceKind,
+    TokenCipher,
+)
 from txbridge.store import queries as q
 
 
@@ -127,7 +135,7 @@ def test_payments_refresh_marks_paid_credited_and_outstanding(env: Env) -> None:
     assert (result.paid, result.credited, result.outstanding, result.not_found) == (1, 1, 1, 0)
     assert result.api_calls <= 2  # the session and one listing
     with env.db.transaction() as session:
-        refs = q.references_of(session, env.connection_id, q.ReferenceKind.INVOICE)
+        refs = q.references_of(session, env.connection_id, ReferenceKind.INVOICE)
     statuses = Counter(r.payment_status for r in refs.values())
     assert statuses == {PaymentStatus.PAID: 1, PaymentStatus.CREDITED: 1, PaymentStatus.OUTSTANDING: 1}
 

@@ -80,7 +80,10 @@ def test_happy_path_exports_every_invoice_once_with_tripletex_amounts(any_env: E
         assert str(invoice["invoiceNumber"]) == number
     # Invoice 500000 (incl. VAT): 2 × 100 on ARB-1 (25 %) + 1.5 × 80 × 0.9 on MAT-1 (15 %), gross.
     first = next(
-        inv for marker, inc, _ in rows if marker.startswith("TXB-500000-") for inv in [by_marker[marker]]
+        inv
+        for marker, inc, _ in rows
+        if marker and marker.startswith("TXB-500000-")
+        for inv in [by_marker[marker]]
     )
     assert Decimal(str(first["amount"])) == Decimal("308.00")
     assert Decimal(str(first["amountExcludingVat"])) == Decimal("160.00") + Decimal("93.91")

@@ -10,7 +10,7 @@ import httpx
 
 from tests.flows.export.conftest import Env, load, payload
 from txbridge.flows.export import close_batch, export_batch
-from txbridge.store import BatchStatus, PostingStatus
+from txbridge.store import BatchStatus, PostingStatus, ReferenceKind
 from txbridge.store import queries as q
 
 
@@ -47,7 +47,7 @@ def test_answer_lost_after_commit_is_reconciled_not_sent_again(env: Env) -> None
     assert result.stats["by_endpoint"]["GET /invoice"] == 1
     assert_exactly_once(env, 12)
     with env.db.transaction() as session:
-        refs = q.references_of(session, env.connection_id, q.ReferenceKind.INVOICE)
+        refs = q.references_of(session, env.connection_id, ReferenceKind.INVOICE)
     assert len(refs) == 12 and all(r.tripletex_number and r.voucher_id for r in refs.values())
 
 
