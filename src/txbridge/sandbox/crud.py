@@ -45,6 +45,27 @@ def merged(check: RowCheck) -> ChangeCheck:
     return check_change
 
 
+def checked_update(schema: str, check: RowCheck, derive: Callable[[Row], None]) -> Update:
+    """The usual update rule: the whole-row ``check`` on the stored row with the body applied, then
+    ``ctx.update`` (version check and stamp) and ``derive`` for the computed fields."""
+
+    def update(ctx: Ctx, object_id: int, body: Row) -> Row:
+        row = ctx.get(schema, object_id)
+        check(ctx, {**row, **body}, object_id)
+        ctx.update(schema, row, body)
+        derive(row)
+        return row
+
+    return update
+
+
+def check_unique_in_list(bodies: list[Row], field: str, message: str) -> None:
+    """A value (e.g. a number) given twice in one `/list` body is refused before anything is created."""
+    values = [b[field] for b in bodies if b.get(field)]
+    if len(values) != len(set(values)):
+        raise errors.validation(field, message)
+
+
 @dataclass(frozen=True, slots=True)
 class Resource:
     """One stored resource: its schema, the module's own rules, and its event prefix.

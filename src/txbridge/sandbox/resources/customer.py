@@ -85,9 +85,9 @@ def _update(ctx: Ctx, object_id: int, body: Row) -> Row:
 
 def _check_list(ctx: Ctx, bodies: list[Row]) -> None:
     """Numbers unique within the list and free, names present: checked before any is created."""
-    numbers = [b.get("customerNumber") for b in bodies if b.get("customerNumber")]
-    if len(numbers) != len(set(numbers)):
-        raise errors.validation("customerNumber", "Kundenummer gjentas i listen. Duplicate customer number.")
+    crud.check_unique_in_list(
+        bodies, "customerNumber", "Kundenummer gjentas i listen. Duplicate customer number."
+    )
     for b in bodies:
         if not b.get("name"):
             raise errors.validation("name", crud.REQUIRED, errors.VALUE_VALIDATION)

@@ -82,9 +82,7 @@ def _update(ctx: Ctx, object_id: int, body: Row) -> Row:
 
 def _check_list(ctx: Ctx, bodies: list[Row]) -> None:
     """Numbers unique within the list and free, names and references valid: before any is created."""
-    numbers = [b["number"] for b in bodies if b.get("number")]
-    if len(numbers) != len(set(numbers)):
-        raise errors.validation("number", "Produktnummer gjentas i listen. Duplicate product number.")
+    crud.check_unique_in_list(bodies, "number", "Produktnummer gjentas i listen. Duplicate product number.")
     for b in bodies:
         if not b.get("name"):
             raise errors.validation("name", crud.REQUIRED, errors.VALUE_VALIDATION)

@@ -93,12 +93,7 @@ def _create(ctx: Ctx, body: Row) -> Row:
     return row
 
 
-def _update(ctx: Ctx, object_id: int, body: Row) -> Row:
-    row = ctx.get(SCHEMA, object_id)
-    _check(ctx, {**row, **body}, object_id)
-    ctx.update(SCHEMA, row, body)
-    _display_name(row)
-    return row
+_update = crud.checked_update(SCHEMA, _check, _display_name)
 
 
 def _check_delete(ctx: Ctx, object_id: int) -> None:
