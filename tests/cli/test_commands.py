@@ -52,14 +52,13 @@ def test_connect_reads_tokens_from_hidden_prompts(cli: Cli) -> None:
     company = cli.company
     result = cli(
         "connect",
-        "-e",
-        "sandbox",
         "--base-url",
         company.base_url,
         input=f"{company.consumer_token}\n{company.employee_token}\n",
     )
     assert result.exit_code == 0, result.output
     assert company.employee_token not in result.output
+    assert "sandbox" in cli("connection", "show").output  # a bare --base-url means the sandbox
 
 
 def test_connect_with_a_wrong_token_exits_3_and_stores_nothing(cli: Cli, database_url: str) -> None:

@@ -142,9 +142,14 @@ def actor_name(given: str | None) -> str:
 @app.command()
 def connect(
     environment: Annotated[
-        Environment,
-        typer.Option("--environment", "-e", help="test, production eller/or sandbox (sandbox: --base-url)."),
-    ] = Environment.TEST,
+        Environment | None,
+        typer.Option(
+            "--environment",
+            "-e",
+            help="test, production eller/or sandbox (standard/default: test; sandbox med/with --base-url).",
+            show_default=False,
+        ),
+    ] = None,
     base_url: Annotated[
         str | None, typer.Option(help="API-adresse, f.eks. sandkassen / API address, e.g. the sandbox.")
     ] = None,
@@ -178,6 +183,8 @@ def connect(
             expires = date.fromisoformat(token_expires_on)
         except ValueError:
             usage_error(out, f"Ugyldig dato: {token_expires_on}", f"Invalid date: {token_expires_on}")
+    # A bare --base-url points at a sandbox; otherwise the test environment is the safe default.
+    environment = environment or (Environment.SANDBOX if base_url else Environment.TEST)
     if environment is Environment.SANDBOX and not base_url:
         usage_error(
             out,
