@@ -393,3 +393,20 @@ def test_fault_429_storm_without_reset_header(sandbox_company: SandboxCompany) -
         "/faults", json={"path": "/v2/*", "kind": "status", "status": 404}
     )
     assert refused.status_code == 422
+
+
+def test_bulk_account_and_product_group_creates_are_all_or_nothing(sandbox_client: httpx.Client) -> None:
+    """A refused item in /list leaves nothing behind, as for every other bulk create."""
+    before = sandbox_client.get("/ledger/account", params={"count": 10000}).json()["values"]
+    refused = sandbox_client.post(
+        "/ledger/account/list",
+        json=[{"number": 3991, "name": "Ny konto"}, {"number": 3991, "name": "Samme nummer"}],
+    )
+    assert refused.status_code == 422, refused.text
+    after = sandbox_client.get("/ledger/account", params={"count": 10000}).json()["values"]
+    assert len(after) == len(before)
+
+    groups_before = sandbox_client.get("/product/group").json()["values"]
+    refused = sandbox_client.post("/product/group/list", json=[{"name": "Drikke"}, {"name": "Drikke"}])
+    assert refused.status_code == 422, refused.text
+    assert sandbox_client.get("/product/group").json()["values"] == groups_before

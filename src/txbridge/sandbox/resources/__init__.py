@@ -19,7 +19,9 @@ How a resource module plugs in:
   (``state.event_listeners``);
 - mutate under ``with ctx.state.lock:`` (routes are ``async def`` and never await while holding it).
 
-:mod:`txbridge.sandbox.resources.customer` is the worked pattern.
+The usual routes (create one, all-or-nothing ``/list`` create and update, get, delete) are one line
+each through a :class:`txbridge.sandbox.crud.Resource` that the module declares once with its own
+``_create``/``_update``; :mod:`txbridge.sandbox.resources.customer` is the worked pattern.
 """
 
 ROUTER_MODULES: list[str] = [

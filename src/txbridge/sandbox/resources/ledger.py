@@ -130,10 +130,7 @@ async def create_account(ctx: CtxDep) -> Response:
 
 @router.post("/ledger/account/list")
 async def create_accounts(ctx: CtxDep) -> Response:
-    bodies = await ctx.body_list(ACCOUNT)
-    with ctx.state.lock:
-        rows = [_create_account(ctx, b) for b in bodies]
-    return ctx.created_list(rows, ACCOUNT)
+    return await ACCOUNTS.create_list(ctx)
 
 
 @router.get("/ledger/account/{id}")

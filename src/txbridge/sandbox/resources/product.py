@@ -203,10 +203,7 @@ async def create_group(ctx: CtxDep) -> Response:
 
 @router.post("/product/group/list")
 async def create_group_list(ctx: CtxDep) -> Response:
-    bodies = await ctx.body_list(GROUP)
-    with ctx.state.lock:
-        rows = [_create_group(ctx, b) for b in bodies]
-    return ctx.created_list(rows, GROUP)
+    return await GROUPS.create_list(ctx)
 
 
 @router.get("/product/group/{id}")
