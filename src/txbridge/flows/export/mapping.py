@@ -214,12 +214,13 @@ def _amount(value: Decimal) -> Decimal:
     return value.normalize() if value == value.to_integral_value() else value
 
 
-def line_problem(line: InvoiceLine, chart: Chart, invoice_number: str) -> Message | None:
+def line_problem(
+    line: InvoiceLine, product: Product | None, chart: Chart, invoice_number: str
+) -> Message | None:
     """A line's own VAT code must exist, and match its product's (else Tripletex posts it to the
     default account of that VAT code instead of the product class's account)."""
     if str(line.vat_code) not in chart.vat_types_by_number:
         return render("vat_code_unknown", vat_code=line.vat_code)
-    product = line.product
     if product is not None and product.vat_code != line.vat_code:
         account = product.product_class.account_number if product.product_class else None
         return render(
