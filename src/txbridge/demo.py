@@ -10,6 +10,7 @@ left out, check in Tripletex that every exported invoice is there exactly once, 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -136,10 +137,13 @@ def _answers(out: Console, diagnoses: dict[str, Diagnosis]) -> None:
     out.print(table)
 
 
-def run_demo(*, out: Console | None = None, workdir: Path | None = None) -> DemoResult:
-    """The whole demo in ``workdir`` (a fresh temporary directory when None)."""
+def run_demo(
+    *, out: Console | None = None, workdir: Path | None = None, started: float | None = None
+) -> DemoResult:
+    """The whole demo in ``workdir`` (a fresh temporary directory when None); the elapsed time counts
+    from ``started`` (a ``time.perf_counter()`` value) when given."""
     out = out or Console()
-    started = time.perf_counter()
+    started = time.perf_counter() if started is None else started
     with tempfile.TemporaryDirectory(prefix="txbridge-demo-") as scratch:
         folder = workdir or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
@@ -286,13 +290,26 @@ def _skipped_invoices(database: Database, batch_id: int) -> list[str]:
         ]
 
 
+def _seconds_since_process_start() -> float:
+    """Linux: /proc/self/stat gives the start in clock ticks since boot, /proc/uptime the seconds
+    since boot. Elsewhere 0 (then the count starts at main)."""
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return min(max(0.0, uptime - started), 600.0)
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m txbridge.demo", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--keep", type=Path, help="keep the demo database in this folder (e.g. .txbridge/demo)"
     )
     args = parser.parse_args(argv)
-    result = run_demo(workdir=args.keep)
+    # Count from process start, so the elapsed time printed includes Python start-up and imports.
+    result = run_demo(workdir=args.keep, started=time.perf_counter() - _seconds_since_process_start())
     ok = result.exported_once and result.exported.stopped is None and result.seconds < TIME_BUDGET_SECONDS
     return 0 if ok else 1
 
