@@ -6,10 +6,9 @@ connection's ``consecutive_failures``; a success resets it. At ``settings.error_
 connection goes to ``error`` and every export stops at once with «The integration is in error state»
 until someone fixes the cause and runs ``txbridge connection reactivate`` (which must pass a test
 connection). An authentication failure counts **double**: the client has already renewed the session
-once before giving up, so one surviving 401 is itself a repeated authentication failure — two exports
-in a row with bad tokens are enough with the default threshold of 5 rounded up (2 + 2 + 2 ≥ 5 on the
-third). Data errors (a refused invoice) never count: they are the host data's fault, not the
-integration's."""
+once before giving up, so one surviving 401 is itself a repeated authentication failure; with the
+default threshold of 5 the third export in a row with bad tokens enters the error state (2 + 2 + 2).
+Data errors (a refused invoice) never count: they are the host data's fault, not the integration's."""
 
 from __future__ import annotations
 
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import httpx
+from sqlalchemy.orm import Session
 
 from txbridge.catalog import Message, render
 from txbridge.settings import Settings
@@ -232,10 +232,7 @@ def connect(
         return connection
 
 
-def _load(session: object, connection_id: int) -> Connection:
-    from sqlalchemy.orm import Session
-
-    assert isinstance(session, Session)
+def _load(session: Session, connection_id: int) -> Connection:
     connection = session.get(Connection, connection_id)
     if connection is None:
         raise ConnectionFlowError(render("connection_not_found", connection=connection_id))

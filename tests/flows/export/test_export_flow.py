@@ -279,3 +279,40 @@ def test_few_calls_per_batch(env: Env) -> None:
     # (which it counts for company 0, before the company is known).
     assert env.stats_total() - before == result.api_calls
     assert result.api_calls <= 10
+
+
+def test_wrong_vat_type_on_the_account_in_tripletex_fails_with_the_account_named(env: Env) -> None:
+    with env.api() as api:
+        rent = api.get("/ledger/account", params={"number": 3620, "fields": "id,version"}).json()["values"][0]
+        vat_31 = api.get("/ledger/vatType", params={"number": "31", "fields": "id"}).json()["values"][0]
+        api.put(
+            f"/ledger/account/{rent['id']}",
+            json={"id": rent["id"], "version": rent["version"], "vatType": vat_31},
+        ).raise_for_status()
+    load(env, payload(invoices=5, customers=2))
+    closed = close_batch(env.db, env.connection_id, "2026-10")
+    assert closed.batch_id is not None
+    result = export_batch(env.db, env.settings, closed.batch_id)
+    # UTL-1 (class UTLEIE → 3620) is on invoices 500001 (first line) and 500004 (second line).
+    failed = {f.invoice_number: f for f in result.failures}
+    assert set(failed) == {"500001", "500004"}
+    assert failed["500001"].error_id == "vat_code_mismatch" and "3620" in failed["500001"].message
+    assert result.exported == 3
+
+
+def test_an_existing_product_gets_its_product_class_account(env: Env) -> None:
+    with env.api() as api:
+        free = api.get("/ledger/account", params={"number": 3100, "fields": "id"}).json()["values"][0]
+        vat_5 = api.get("/ledger/vatType", params={"number": "5", "fields": "id"}).json()["values"][0]
+        api.post(
+            "/product", json={"name": "Montørtime", "number": "ARB-1", "account": free, "vatType": vat_5}
+        ).raise_for_status()
+    load(env, payload(invoices=2, customers=1))
+    closed = close_batch(env.db, env.connection_id, "2026-10")
+    assert closed.batch_id is not None
+    result = export_batch(env.db, env.settings, closed.batch_id)
+    assert result.exported == 2 and result.stats["by_endpoint"]["PUT /product/list"] == 1
+    with env.api() as api:
+        products = api.get("/product", params={"fields": "number,account(number)"}).json()["values"]
+    assert {p["number"]: p["account"]["number"] for p in products}["ARB-1"] == 3000
+    assert [p["number"] for p in products].count("ARB-1") == 1

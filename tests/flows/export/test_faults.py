@@ -131,3 +131,23 @@ def test_long_429_storm_pauses_the_export_and_it_finishes(env: Env) -> None:
     with env.db.transaction() as session:
         logged = q.log_entries(session, env.connection_id, object_type="batch")
     assert any(e.message_id == "rate_limit_pause" for e in logged)
+
+
+def test_lost_answer_of_a_bulk_customer_create_is_matched_not_created_twice(env: Env) -> None:
+    batch_id = closed_batch(env, invoices=6, customers=3)
+    env.add_fault(method="POST", path="/v2/customer/list", kind="drop_after_commit", count=1)
+    env.add_fault(method="POST", path="/v2/product/list", kind="drop_after_commit", count=1)
+
+    result = export_batch(env.db, env.settings, batch_id, sleep=no_sleep)
+
+    assert result.status is BatchStatus.EXPORTED and result.exported == 6
+    assert result.stats["by_endpoint"]["GET /customer"] == 2  # read again after the lost answer
+    with env.control() as control:
+        rows = control.get("/stats", params={"companyId": env.company.company_id}).json()["values"]
+    posts = {r["path"]: r["count"] for r in rows if r["method"] == "POST"}
+    assert posts["/v2/customer/list"] == 1 and posts["/v2/product/list"] == 1  # never sent twice
+    with env.api() as api:
+        customers = api.get("/customer", params={"fields": "customerNumber"}).json()["values"]
+        products = api.get("/product", params={"fields": "number"}).json()["values"]
+    assert sorted(c["customerNumber"] for c in customers) == [10001, 10002, 10003]
+    assert len(products) == len({p["number"] for p in products}) == 5
