@@ -3,6 +3,7 @@ commit, a dropped connection before it, 503 on reads, 429 storms short and long.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -151,3 +152,23 @@ def test_lost_answer_of_a_bulk_customer_create_is_matched_not_created_twice(env:
         products = api.get("/product", params={"fields": "number"}).json()["values"]
     assert sorted(c["customerNumber"] for c in customers) == [10001, 10002, 10003]
     assert len(products) == len({p["number"] for p in products}) == 5
+
+
+def test_two_exports_of_one_batch_at_once_send_each_invoice_once(env: Env) -> None:
+    batch_id = closed_batch(env, invoices=40, customers=4, chunk=5)
+    # Slow the invoice writes so the two runs overlap on every chunk.
+    env.add_fault(method="POST", path="/v2/invoice/list", kind="delay", delaySeconds=0.05, count=20)
+    results: list[object] = []
+
+    def run() -> None:
+        results.append(export_batch(env.db, env.settings, batch_id, sleep=no_sleep))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(results) == 2
+    final = export_batch(env.db, env.settings, batch_id, sleep=no_sleep, in_flight_grace=0)
+    assert final.status is BatchStatus.EXPORTED and final.exported == 40
+    assert_exactly_once(env, 40)

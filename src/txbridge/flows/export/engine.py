@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 
 import httpx
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from txbridge.catalog import Message, render
@@ -706,6 +706,8 @@ class _Exporter:
                 if round_ == MASTER_DATA_ROUNDS - 1:
                     raise self._stop_for(exc) from None
                 continue  # read again: what was created is matched by number, never created twice
+            if refused and round_ < MASTER_DATA_ROUNDS - 1:
+                continue  # refused maybe because it exists by now (another run): read and match again
             for c, r in created:
                 if r.id is not None:
                     self.customer_ids[c.id] = r.id
@@ -827,6 +829,8 @@ class _Exporter:
                 if round_ == MASTER_DATA_ROUNDS - 1:
                     raise self._stop_for(exc) from None
                 continue
+            if refused and round_ < MASTER_DATA_ROUNDS - 1:
+                continue  # refused maybe because it exists by now (another run): read and match again
             for p, r in created:
                 if r.id is not None:
                     self.product_ids[p.id] = r.id
@@ -993,24 +997,34 @@ class _Exporter:
         return outgoing
 
     def _commit_and_send(self, items: list[_Outgoing]) -> None:
-        """Record the intent of a chunk (committed), then send it."""
+        """Record the intent of a chunk (committed), then send it.
+
+        Only postings still pending are claimed: if another export of the same batch got to one
+        first (two processes started by mistake), this one leaves it alone — never twice."""
         moment = utcnow()
-        with self.db.transaction() as session:
-            session.execute(
-                update(Posting),
-                [
-                    {
-                        "id": item.posting_id,
-                        "status": PostingStatus.IN_FLIGHT,
-                        "intent_marker": item.marker,
-                        "intent_at": moment,
-                        "attempts": item.attempts,
-                        "updated_at": moment,
-                    }
-                    for item in items
-                ],
+        table = Posting.__table__
+        assert isinstance(table, Table)  # the Core table: a WHERE on the status as well as the id
+        claim = (
+            update(table)
+            .where(table.c.id == bindparam("claimed_id"), table.c.status == PostingStatus.PENDING)
+            .values(
+                status=PostingStatus.IN_FLIGHT,
+                intent_marker=bindparam("marker"),
+                intent_at=moment,
+                attempts=bindparam("attempt"),
+                updated_at=moment,
             )
-        self._send(items)
+        )
+        claimed: list[_Outgoing] = []
+        with self.db.transaction() as session:
+            for item in items:
+                result = session.execute(
+                    claim, {"claimed_id": item.posting_id, "marker": item.marker, "attempt": item.attempts}
+                )
+                if getattr(result, "rowcount", 0) == 1:
+                    claimed.append(item)
+        if claimed:
+            self._send(claimed)
 
     def _mark_intent(self, items: Sequence[_Outgoing]) -> None:
         with self.db.transaction() as session:
