@@ -339,6 +339,26 @@ def record_failure(db: Database, settings: Settings, connection_id: int, error: 
         return connection
 
 
+def mark_token_expired(db: Database, connection_id: int) -> None:
+    """The employee token's date has passed: say so on the connection (until a new token is pasted)."""
+    with db.transaction() as session:
+        connection = _load(session, connection_id)
+        if connection.state is ConnectionState.ACTIVE:
+            connection.state = ConnectionState.TOKEN_EXPIRED
+            expires = connection.token_expires_on.isoformat() if connection.token_expires_on else "?"
+            message = render("token_expired", expires_on=expires)
+            q.add_log(
+                session,
+                connection_id,
+                message.nb,
+                level=LogLevel.ERROR,
+                message_id=message.id,
+                object_type="connection",
+                object_key=connection.name,
+                detail=message.en,
+            )
+
+
 def error_state_message(connection: Connection) -> Message:
     return render(
         "integration_error_state",

@@ -4,6 +4,7 @@ re-export (clear reference + reset batch), and payment status read back."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date, timedelta
 
 import pytest
 
@@ -152,3 +153,28 @@ def test_pending_approval_blocks_the_export(env: Env) -> None:
     with env.db.transaction() as session:
         assert {p.status for p in q.postings_of_batch(session, batch_id)} == {PostingStatus.PENDING}
     assert env.invoices() == []
+
+
+def test_expired_employee_token_stops_the_export_and_marks_the_connection(env: Env) -> None:
+    batch_id = batch_of(env, invoices=1)
+    with env.db.transaction() as session:
+        found = session.get(Connection, env.connection_id)
+        assert found is not None
+        found.token_expires_on = date.today() - timedelta(days=1)
+    result = export_batch(env.db, env.settings, batch_id)
+    assert result.stopped is not None and result.stopped.id == "token_expired" and result.api_calls == 0
+    assert connection(env).state is ConnectionState.TOKEN_EXPIRED
+    # A new token (connect again) and approval bring it back.
+    connections.connect(
+        env.db,
+        env.settings,
+        name=connection(env).name,
+        environment="sandbox",
+        consumer_token=env.company.consumer_token,
+        employee_token=env.company.employee_token,
+        base_url=env.company.base_url,
+        token_expires_on=date.today() + timedelta(days=90),
+    )
+    assert connection(env).state is ConnectionState.PENDING_APPROVAL
+    connections.approve(env.db, env.connection_id)
+    assert export_batch(env.db, env.settings, batch_id).exported == 1

@@ -224,6 +224,8 @@ def export_batch(
     exporter = _Exporter(db, settings, batch_id, connection, progress, sleep or time.sleep, in_flight_grace)
     blocked = connections.blocking_message(connection)
     if blocked is not None:
+        if blocked.id == "token_expired":
+            connections.mark_token_expired(db, connection.id)
         return exporter.finish(blocked, started=time.perf_counter(), calls_before=0, client=None)
     own = client is None
     tx = client or connections.client_for(connection, settings, transport=transport, clock=clock, sleep=sleep)
