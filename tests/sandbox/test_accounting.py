@@ -338,6 +338,26 @@ def test_invoice_list_max_100(sandbox_client: httpx.Client) -> None:
     assert numbers == [numbers[0], numbers[0] + 1, numbers[0] + 2]
 
 
+def test_invoice_list_writes_nothing_when_one_invoice_is_refused(sandbox_client: httpx.Client) -> None:
+    """A rule found while invoicing (here: no order lines) refuses the whole list, not just the rest."""
+    customer = _customer(sandbox_client)
+    good = {
+        "invoiceDate": D,
+        "invoiceDueDate": D,
+        "orders": [_order(customer, [{"description": "x", "unitPriceExcludingVatCurrency": 1}])],
+    }
+    empty = {"invoiceDate": D, "invoiceDueDate": D, "orders": [_order(customer, [])]}
+    window = {"invoiceDateFrom": D, "invoiceDateTo": (TODAY + timedelta(days=1)).isoformat()}
+    before = sandbox_client.get("/invoice", params=window).json()["values"]
+    refused = _refused(
+        sandbox_client.post("/invoice/list", json=[good, empty], params={"sendToCustomer": False})
+    )
+    assert refused["validationMessages"][0]["field"].startswith("[1].")
+    assert sandbox_client.get("/invoice", params=window).json()["values"] == before
+    created = sandbox_client.post("/invoice/list", json=[good], params={"sendToCustomer": False})
+    assert created.status_code == 201, created.text
+
+
 def test_marker_found_after_a_lost_response(sandbox_company: SandboxCompany) -> None:
     control = sandbox_company.control()
     with sandbox_company.client() as client:

@@ -204,6 +204,21 @@ def _due_date(invoice_date: date, customer: Row) -> date:
     return invoice_date + timedelta(days=amount)
 
 
+@dataclass(frozen=True)
+class InvoicePlan:
+    """An invoice that passed every check; :func:`write_invoice` stores it without failing."""
+
+    plans: list[OrderPlan]
+    customer: Row
+    bookings: list[LineBooking]
+    invoice_date: date
+    due_date: date
+    send_to_customer: bool
+    comment: str
+    kid: str | None
+    payment: tuple[Row, Decimal] | None
+
+
 def invoice_orders(
     ctx: Ctx,
     plans: list[OrderPlan],
@@ -216,18 +231,46 @@ def invoice_orders(
     payment: tuple[Row, Decimal] | None = None,
 ) -> Row:
     """Check everything, then store new orders, the voucher and the invoice (one lock held by caller)."""
+    planned = plan_invoice(
+        ctx,
+        plans,
+        invoice_date=invoice_date,
+        due_date=due_date,
+        send_to_customer=send_to_customer,
+        comment=comment,
+        kid=kid,
+        payment=payment,
+    )
+    return write_invoice(ctx, planned)
+
+
+def plan_invoice(
+    ctx: Ctx,
+    plans: list[OrderPlan],
+    *,
+    invoice_date: date,
+    due_date: date | None,
+    send_to_customer: bool,
+    comment: str = "",
+    kid: str | None = None,
+    payment: tuple[Row, Decimal] | None = None,
+    where: str = "",
+) -> InvoicePlan:
+    """Every rule an invoice must pass, with nothing written (so a list can be checked whole first)."""
     require_bank_account(ctx.company)
     if not plans:
-        raise errors.validation("orders", "Fakturaen må ha minst én ordre. The invoice needs an order.")
+        raise errors.validation(
+            f"{where}orders", "Fakturaen må ha minst én ordre. The invoice needs an order."
+        )
     customer = plans[0].customer
     for i, plan in enumerate(plans):
         if plan.customer["id"] != customer["id"]:
             raise errors.validation(
-                f"orders[{i}].customer",
+                f"{where}orders[{i}].customer",
                 "Alle ordrene må ha samme kunde. All orders must have the same customer.",
             )
         if plan.row is not None:
-            check_not_invoiced(plan.row, f"orders[{i}]")
+            check_not_invoiced(plan.row, f"{where}orders[{i}]")
     bookings: list[LineBooking] = []
     for plan in plans:
         including = bool(plan.fields.get("isPrioritizeAmountsIncludingVat"))
@@ -238,16 +281,29 @@ def invoice_orders(
             bookings.append(LineBooking(line, income_account(ctx.company, vat, product), vat, net, gross))
     if not bookings:
         raise errors.validation(
-            "orderLines", "Fakturaen har ingen ordrelinjer. The invoice has no order lines."
+            f"{where}orderLines", "Fakturaen har ingen ordrelinjer. The invoice has no order lines."
         )
     if due_date is None:
         due_date = _due_date(invoice_date, customer)
     if due_date < invoice_date:
         raise errors.validation(
-            "invoiceDueDate", "Forfallsdato før fakturadato. Due date before invoice date."
+            f"{where}invoiceDueDate", "Forfallsdato før fakturadato. Due date before invoice date."
         )
 
-    # Everything is valid: write.
+    return InvoicePlan(
+        plans, customer, bookings, invoice_date, due_date, send_to_customer, comment, kid, payment
+    )
+
+
+def write_invoice(ctx: Ctx, planned: InvoicePlan) -> Row:
+    """Store the new orders, the voucher and the invoice of a checked plan."""
+    plans, customer, bookings = planned.plans, planned.customer, planned.bookings
+    invoice_date, due_date, comment, kid = (
+        planned.invoice_date,
+        planned.due_date,
+        planned.comment,
+        planned.kid,
+    )
     orders = [plan.row if plan.row is not None else store_order(ctx, plan) for plan in plans]
     number = ctx.company.next_number("invoice")
     total_net = sum((b.net for b in bookings), Decimal(0))
@@ -287,16 +343,16 @@ def invoice_orders(
         "isApproved": True,
         "postings": list(voucher["postings"]),
         "reminders": [],
-        "_sentToCustomer": send_to_customer,
-        "_sendMethod": customer.get("invoiceSendMethod", "EMAIL") if send_to_customer else None,
+        "_sentToCustomer": planned.send_to_customer,
+        "_sendMethod": customer.get("invoiceSendMethod", "EMAIL") if planned.send_to_customer else None,
     }
     row = ctx.insert(INVOICE, invoice)
     for order in orders:
         order["_invoiceId"] = row["id"]
         order["isClosed"] = True
         ctx.touch(order)
-    if payment is not None:
-        register_payment(ctx, row, payment[0], payment[1], invoice_date)
+    if planned.payment is not None:
+        register_payment(ctx, row, planned.payment[0], planned.payment[1], invoice_date)
     return row
 
 

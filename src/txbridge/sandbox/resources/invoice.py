@@ -14,13 +14,15 @@ from txbridge.sandbox.invoicing import (
     INVOICE,
     LINE,
     ORDER,
+    InvoicePlan,
     OrderPlan,
     as_decimal,
     credit_note,
     find_payment_type,
-    invoice_orders,
+    plan_invoice,
     plan_order,
     register_payment,
+    write_invoice,
 )
 from txbridge.sandbox.state import Row
 
@@ -61,13 +63,13 @@ def _dates(body: Row, where: str) -> tuple[date, date]:
     return out[0], out[1]
 
 
-def _create(ctx: Ctx, body: Row, where: str, send: bool, payment: tuple[Row, object] | None) -> Row:
+def _plan(ctx: Ctx, body: Row, where: str, send: bool, payment: tuple[Row, object] | None) -> InvoicePlan:
     invoice_date, due_date = _dates(body, where)
     plans = _plans(ctx, body, where)
     pay = None
     if payment is not None:
         pay = (payment[0], as_decimal(payment[1], "paidAmount"))
-    return invoice_orders(
+    return plan_invoice(
         ctx,
         plans,
         invoice_date=invoice_date,
@@ -76,6 +78,7 @@ def _create(ctx: Ctx, body: Row, where: str, send: bool, payment: tuple[Row, obj
         comment=body.get("comment", ""),
         kid=body.get("kid"),
         payment=pay,
+        where=where,
     )
 
 
@@ -91,7 +94,7 @@ async def create(
         payment = None
         if paymentTypeId is not None and paidAmount is not None:
             payment = (find_payment_type(ctx, paymentTypeId), paidAmount)
-        row = _create(ctx, body, "", sendToCustomer, payment)
+        row = write_invoice(ctx, _plan(ctx, body, "", sendToCustomer, payment))
     ctx.emit("invoice.charged", INVOICE, row)
     return ctx.single(row, INVOICE, status=201)
 
@@ -100,14 +103,28 @@ async def create(
 async def create_list(ctx: CtxDep, sendToCustomer: bool = True) -> Response:
     bodies = await ctx.body_list(INVOICE, max_items=MAX_INVOICES_PER_LIST)
     with ctx.state.lock:
-        # Check all first so a refused list writes nothing.
-        for i, body in enumerate(bodies):
-            _dates(body, f"[{i}].")
-            _plans(ctx, body, f"[{i}].")
-        rows = [_create(ctx, body, f"[{i}].", sendToCustomer, None) for i, body in enumerate(bodies)]
+        # Check every invoice first so a refused list writes nothing, as in Tripletex.
+        planned = [_plan(ctx, body, f"[{i}].", sendToCustomer, None) for i, body in enumerate(bodies)]
+        _one_invoice_per_order(planned)
+        rows = [write_invoice(ctx, p) for p in planned]
     for row in rows:
         ctx.emit("invoice.charged", INVOICE, row)
     return ctx.created_list(rows, INVOICE)
+
+
+def _one_invoice_per_order(planned: list[InvoicePlan]) -> None:
+    """Two invoices of one list may not invoice the same existing order."""
+    seen: set[int] = set()
+    for i, invoice in enumerate(planned):
+        for j, plan in enumerate(invoice.plans):
+            if plan.row is None:
+                continue
+            if plan.row["id"] in seen:
+                raise errors.validation(
+                    f"[{i}].orders[{j}]",
+                    "Ordren er allerede fakturert. The order is already invoiced.",
+                )
+            seen.add(plan.row["id"])
 
 
 @router.get("/invoice")
