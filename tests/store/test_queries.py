@@ -207,42 +207,6 @@ def test_export_outcomes_drive_batch_progress_and_status(database: Database, con
         assert len(invoice_refs) == 3
 
 
-def test_clear_for_reexport_reopens_batch_and_logs(database: Database, connection_id: int) -> None:
-    invoice_id = add_invoice(database, connection_id, "F-1", date(2026, 10, 1))
-    with database.transaction() as session:
-        batch = queries.create_batch(
-            session,
-            connection_id,
-            "2026-10",
-            queries.invoices_ready_for_batch(session, connection_id, "2026-10"),
-        )
-        queries.record_intent(session, batch.postings[0], "txb-F-1")
-        queries.record_exported(
-            session, batch.postings[0], connection_id, tripletex_id=77, tripletex_number="3"
-        )
-        queries.refresh_batch(session, batch)
-        assert batch.status is BatchStatus.EXPORTED
-    with database.transaction() as session:
-        posting = queries.clear_for_reexport(
-            session, connection_id, invoice_id, administrator="admin@vendor.no", log_message="cleared F-1"
-        )
-        assert (
-            posting is not None and posting.status is PostingStatus.PENDING and posting.intent_marker is None
-        )
-        assert posting.batch.status is BatchStatus.PENDING and posting.batch.progress_percent == 0
-        assert queries.reference_of(session, connection_id, ReferenceKind.INVOICE, invoice_id) is None
-        (entry,) = queries.log_entries(session, connection_id, object_key="F-1")
-        assert (entry.message_id, entry.level, entry.detail) == (
-            "reference_cleared",
-            LogLevel.WARNING,
-            "administrator=admin@vendor.no",
-        )
-        with pytest.raises(LookupError):
-            queries.clear_for_reexport(
-                session, connection_id + 1, invoice_id, administrator="a", log_message="x"
-            )
-
-
 def test_failures_in_a_row_put_the_connection_in_error_state(database: Database, connection_id: int) -> None:
     from txbridge.store import Connection, ConnectionState
 

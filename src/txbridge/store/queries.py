@@ -303,51 +303,6 @@ def reset_batch(session: Session, batch: Batch, *, now: datetime | None = None) 
     return count
 
 
-def clear_for_reexport(
-    session: Session,
-    connection_id: int,
-    invoice_id: int,
-    *,
-    administrator: str,
-    log_message: str,
-    now: datetime | None = None,
-) -> Posting | None:
-    """Administrator action: forget that the invoice was exported so the next export sends it again.
-
-    Deletes its integration reference, puts its posting back to pending, reopens its batch and logs
-    who did it (``log_message`` is the rendered catalog text ``reference_cleared``). Returns the
-    posting (None if the invoice is in no batch; the reference is cleared all the same)."""
-    moment = now or utcnow()
-    invoice = session.get(Invoice, invoice_id)
-    if invoice is None or invoice.connection_id != connection_id:
-        raise LookupError(f"invoice {invoice_id} not found for connection {connection_id}")
-    clear_reference(session, connection_id, ReferenceKind.INVOICE, invoice_id)
-    posting = open_posting_of_invoice(session, invoice_id)
-    if posting is not None:
-        record_outcome(session, posting, PostingStatus.PENDING, error_id=None, message=None, now=moment)
-        posting.exported_at = None
-        posting.intent_marker = None
-        posting.intent_at = None
-        refresh_batch(session, posting.batch, now=moment)
-    add_log(
-        session,
-        connection_id,
-        log_message,
-        level=LogLevel.WARNING,
-        message_id="reference_cleared",
-        object_type="invoice",
-        object_key=invoice.number,
-        detail=f"administrator={administrator}",
-        now=moment,
-    )
-    return posting
-
-
-# --------------------------------------------------------------------------------------------------
-# Connection health
-# --------------------------------------------------------------------------------------------------
-
-
 def record_api_failure(
     session: Session,
     connection: Connection,
