@@ -302,17 +302,18 @@ def _seconds_since_process_start() -> float:
         return 0.0
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, started: float | None = None) -> int:
+    """Exit 0 when every exportable invoice reached Tripletex exactly once. The elapsed time is
+    printed against its budget but never decides the exit code (speed belongs to the benchmarks)."""
     parser = argparse.ArgumentParser(prog="python -m txbridge.demo", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--keep", type=Path, help="keep the demo database in this folder (e.g. .txbridge/demo)"
     )
     args = parser.parse_args(argv)
-    # Count from process start, so the elapsed time printed includes Python start-up and imports.
-    result = run_demo(workdir=args.keep, started=time.perf_counter() - _seconds_since_process_start())
-    ok = result.exported_once and result.exported.stopped is None and result.seconds < TIME_BUDGET_SECONDS
-    return 0 if ok else 1
+    result = run_demo(workdir=args.keep, started=started)
+    return 0 if result.exported_once and result.exported.stopped is None else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as a program, count from process start so the time printed includes start-up and imports.
+    sys.exit(main(started=time.perf_counter() - _seconds_since_process_start()))

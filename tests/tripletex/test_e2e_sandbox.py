@@ -3,7 +3,6 @@ checksum/304, 429)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -113,10 +112,8 @@ def test_429_is_waited_out(tx: Tripletex, company: SandboxCompany) -> None:
     with company.client() as other:
         while other.get("/token/session/>whoAmI").status_code != 429:
             pass
-    started = time.monotonic()
     assert tx.who_am_i().companyId == company.company_id
     assert tx.stats.rate_limited >= 1
-    assert time.monotonic() - started < 10
 
 
 def test_steady_work_is_paced_below_the_limit(tx: Tripletex, company: SandboxCompany) -> None:
