@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -19,11 +17,9 @@ from txbridge.tripletex import APIConnectionError, AuthenticationError, Internal
 
 
 @pytest.fixture
-def settings(sqlite_template: Path, tmp_path: Path) -> Settings:
-    path = tmp_path / "c.db"
-    shutil.copyfile(sqlite_template, path)
+def settings(database_url: str) -> Settings:
     return Settings(
-        database_url=f"sqlite:///{path}",
+        database_url=database_url,
         secret_key=TokenCipher.generate_key().decode(),
         error_state_threshold=3,
     )

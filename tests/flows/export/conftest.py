@@ -91,18 +91,10 @@ def connect_env(db: Database, settings: Settings, company: SandboxCompany, *, ap
 
 
 @pytest.fixture
-def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
-    import shutil
-
-    path = tmp_path / "export.db"
-    shutil.copyfile(sqlite_template, path)
-    return f"sqlite:///{path}"
-
-
-@pytest.fixture
-def env(sqlite_url: str, tmp_path: Path, sandbox_company: SandboxCompany) -> Iterator[Env]:
-    """A connected, approved SQLite store for a fresh sandbox company."""
-    settings = make_settings(sqlite_url, tmp_path)
+def env(database_url: str, tmp_path: Path, sandbox_company: SandboxCompany) -> Iterator[Env]:
+    """A connected, approved store (each test runs on SQLite and on PostgreSQL) for a fresh sandbox
+    company."""
+    settings = make_settings(database_url, tmp_path)
     db = Database(settings)
     yield connect_env(db, settings, sandbox_company)
     db.dispose()

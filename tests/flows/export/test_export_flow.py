@@ -3,14 +3,12 @@ defect the seed lists."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
-from tests.fixtures.sandbox import SandboxCompany, new_sandbox_company
+from tests.fixtures.sandbox import new_sandbox_company
 from tests.flows.export.conftest import ORG_NUMBERS, Env, connect_env, load, make_settings, payload
 from txbridge.flows.export import ExportProgress, close_batch, export_batch
 from txbridge.sandbox.server import SandboxServer
@@ -26,21 +24,12 @@ from txbridge.store import (
 from txbridge.store import queries as q
 
 
-@pytest.fixture
-def any_env(database_url: str, tmp_path: Path, sandbox_company: SandboxCompany) -> Iterator[Env]:
-    settings = make_settings(database_url, tmp_path)
-    db = Database(settings)
-    yield connect_env(db, settings, sandbox_company)
-    db.dispose()
-
-
 def postings(env: Env, batch_id: int) -> dict[str, Posting]:
     with env.db.transaction() as session:
         return {p.invoice_number: p for p in q.postings_of_batch(session, batch_id)}
 
 
-def test_happy_path_exports_every_invoice_once_with_tripletex_amounts(any_env: Env) -> None:
-    env = any_env
+def test_happy_path_exports_every_invoice_once_with_tripletex_amounts(env: Env) -> None:
     load(env, payload(invoices=12, customers=4))
     closed = close_batch(env.db, env.connection_id, "2026-10")
     assert closed.batch_id is not None and closed.invoice_count == 12
@@ -210,10 +199,10 @@ def test_already_exported_invoice_is_skipped(env: Env) -> None:
 
 
 def test_no_bank_account_fails_the_batch_in_preflight(
-    sqlite_url: str, tmp_path: Path, sandbox_server: SandboxServer
+    database_url: str, tmp_path: Path, sandbox_server: SandboxServer
 ) -> None:
     company = new_sandbox_company(sandbox_server, bankAccount=False)
-    settings = make_settings(sqlite_url, tmp_path)
+    settings = make_settings(database_url, tmp_path)
     db = Database(settings)
     env = connect_env(db, settings, company)
     load(env, payload(invoices=3, customers=1))

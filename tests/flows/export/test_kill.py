@@ -29,8 +29,8 @@ CHUNK = 4
 MARKER = re.compile(r"^TXB-(?P<invoice>.+)-\d+\.\d+$")
 
 
-def make_env(sqlite_url: str, tmp_path: Path, server: SandboxServer) -> Env:
-    settings = make_settings(sqlite_url, tmp_path)
+def make_env(database_url: str, tmp_path: Path, server: SandboxServer) -> Env:
+    settings = make_settings(database_url, tmp_path)
     env = connect_env(Database(settings), settings, new_sandbox_company(server))
     load(env, payload(invoices=INVOICES, customers=CUSTOMERS))
     with env.db.transaction() as session:
@@ -143,9 +143,9 @@ KILL_SCHEDULES = {
 
 @pytest.mark.parametrize("schedule", sorted(KILL_SCHEDULES))
 def test_killed_at_many_points_every_invoice_exists_once(
-    schedule: str, sqlite_url: str, tmp_path: Path, sandbox_server: SandboxServer
+    schedule: str, database_url: str, tmp_path: Path, sandbox_server: SandboxServer
 ) -> None:
-    env = make_env(sqlite_url, tmp_path, sandbox_server)
+    env = make_env(database_url, tmp_path, sandbox_server)
     closed = close_batch(env.db, env.connection_id, "2026-10")
     assert closed.batch_id is not None
     kills = 0
@@ -164,9 +164,9 @@ def test_killed_at_many_points_every_invoice_exists_once(
 
 
 def test_killed_while_tripletex_holds_the_answer_of_a_committed_write(
-    sqlite_url: str, tmp_path: Path, sandbox_server: SandboxServer
+    database_url: str, tmp_path: Path, sandbox_server: SandboxServer
 ) -> None:
-    env = make_env(sqlite_url, tmp_path, sandbox_server)
+    env = make_env(database_url, tmp_path, sandbox_server)
     closed = close_batch(env.db, env.connection_id, "2026-10")
     assert closed.batch_id is not None
     for round_ in range(3):
@@ -192,10 +192,10 @@ def test_killed_while_tripletex_holds_the_answer_of_a_committed_write(
 
 
 def test_killed_while_a_write_is_delayed_before_tripletex_handles_it(
-    sqlite_url: str, tmp_path: Path, sandbox_server: SandboxServer
+    database_url: str, tmp_path: Path, sandbox_server: SandboxServer
 ) -> None:
     """The write may still land after the kill: the next run must not send again before the grace."""
-    env = make_env(sqlite_url, tmp_path, sandbox_server)
+    env = make_env(database_url, tmp_path, sandbox_server)
     closed = close_batch(env.db, env.connection_id, "2026-10")
     assert closed.batch_id is not None
     env.add_fault(method="POST", path="/v2/invoice/list", kind="delay", delaySeconds=0.8, count=1)
