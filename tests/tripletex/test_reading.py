@@ -6,7 +6,15 @@ from datetime import date, datetime
 import httpx
 import pytest
 
-from txbridge.tripletex import NotModified, Page, TooManyResultsError, Tripletex, models
+from txbridge.tripletex import (
+    APIConnectionError,
+    APIResponseValidationError,
+    NotModified,
+    Page,
+    TooManyResultsError,
+    Tripletex,
+    models,
+)
 
 from .conftest import FakeApi, error, ok, page
 
@@ -212,3 +220,19 @@ def test_with_login_access_pages_the_client_list(make_client: Callable[..., Trip
     api.on("GET", "/company/>withLoginAccess", page([{"id": 1}, {"id": 2}]), page([{"id": 3}]))
     companies = make_client(page_size=2).companies.with_login_access()
     assert [c.id for c in companies] == [1, 2, 3]
+
+
+def test_unreadable_answer_to_a_read_is_a_response_error(
+    make_client: Callable[..., Tripletex], api: FakeApi
+) -> None:
+    api.on("GET", "/customer/1", httpx.Response(200, json={"value": {"id": "not-a-number"}}))
+    api.on("GET", "/customer/2", httpx.Response(200, content=b"<html></html>"))
+    api.on("GET", "/ledger/accountingPeriod", httpx.Response(200, content=b"<html></html>"))
+    client = make_client()
+    with pytest.raises(APIResponseValidationError, match="first at value.id"):
+        client.customers.get(1)
+    with pytest.raises(APIResponseValidationError, match="first at the body"):
+        client.customers.get(2)
+    with pytest.raises(APIConnectionError, match="not JSON") as info:
+        client.request("GET", "/ledger/accountingPeriod")
+    assert not isinstance(info.value, APIResponseValidationError)

@@ -125,3 +125,27 @@ def test_redact_helpers() -> None:
     assert redact("/token/session/>whoAmI") == "/token/session/>whoAmI"
     assert path_template("/token/session/abc123") == "/token/session/{token}"
     assert path_template("/order/12/:invoice") == "/order/{id}/:invoice"
+
+
+def _format_with_locals(exc: BaseException) -> str:
+    # What Rich/Typer/Sentry print: every frame with its local variables.
+    return "".join(traceback.TracebackException.from_exception(exc, capture_locals=True).format())
+
+
+def test_traceback_locals_hold_no_session_token(make_client: Callable[..., Tripletex], api: FakeApi) -> None:
+    api.on("POST", "/invoice", httpx.ReadTimeout("timed out"))
+    with pytest.raises(OutcomeUnknownError) as info:
+        make_client().invoices.create({"invoiceDate": "2026-03-01"})
+    assert len(api.session_tokens) == 1
+    assert_clean(_format_with_locals(info.value), api)
+
+
+def test_traceback_locals_hold_no_session_create_url(
+    make_client: Callable[..., Tripletex], api: FakeApi
+) -> None:
+    api.on("PUT", "/token/session/:create", httpx.ConnectError("refused"))
+    with pytest.raises(APIConnectionError) as info:
+        make_client().who_am_i()
+    text = _format_with_locals(info.value)
+    assert "Send(" in text  # the driver's frame was printed, yet not the URL it sent
+    assert_clean(text, api)

@@ -168,3 +168,34 @@ def test_collective_invoice_for_several_orders(make_client: Callable[..., Triple
     sent = api.calls("PUT", "/order/:invoiceMultipleOrders")
     assert len(sent) == 1
     assert sent[0].url.params["id"] == "5,6" and sent[0].url.params["sendToCustomer"] == "false"
+
+
+# ---- a write whose answer cannot be read ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(201, json={"value": {"id": "not-a-number"}}),
+        httpx.Response(201, content=b"<html>proxy says hello</html>"),
+    ],
+)
+def test_created_but_unreadable_is_an_unknown_outcome(
+    answer: httpx.Response, make_client: Callable[..., Tripletex], api: FakeApi
+) -> None:
+    # Tripletex did the write; reporting it as "refused" or "not reached" would invite a second send.
+    api.on("POST", "/customer", answer, ok({"id": 9}))
+    with pytest.raises(OutcomeUnknownError) as info:
+        make_client().customers.create({"name": "Ola AS"})
+    assert info.value.status == 201 and info.value.body == {"name": "Ola AS"}
+    assert len(api.calls("POST", "/customer")) == 1
+
+
+def test_bulk_create_with_an_unreadable_answer_is_an_unknown_outcome(
+    make_client: Callable[..., Tripletex], api: FakeApi
+) -> None:
+    api.on("POST", "/invoice/list", httpx.Response(201, json={"values": [{"id": {"nested": "?"}}]}))
+    with pytest.raises(OutcomeUnknownError) as info:
+        make_client().invoices.create_many([{"invoiceDate": "2026-03-01"}])
+    assert info.value.params == {"sendToCustomer": "false"}
+    assert len(api.calls("POST", "/invoice/list")) == 1

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 import httpx
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from . import _retry
 from ._clock import Clock, SystemClock
@@ -30,6 +30,7 @@ from ._exceptions import (
     APITimeoutError,
     OutcomeUnknownError,
     RateLimitError,
+    TripletexError,
     make_status_error,
 )
 from ._observe import RequestStats, install_httpx_redaction, log_response, logger, path_template, redact
@@ -77,7 +78,9 @@ class Sleep:
 
 @dataclass(frozen=True)
 class Send:
-    request: httpx.Request
+    #: Hidden from repr: the session-create URL carries both tokens, and drivers' frames show up in
+    #: tracebacks printed with their locals.
+    request: httpx.Request = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -170,12 +173,12 @@ class BaseClient:
         self._auth = (token, value)
         return value
 
-    def _build_request(self, call: Call, token: str | None) -> httpx.Request:
+    def _build_request(self, call: Call, token: SecretStr | None) -> httpx.Request:
         # Built directly rather than via Client.build_request: no cookie/URL/header merging is needed
         # for an API that uses none of them, and that merging was a visible part of our overhead.
         headers = {**_DEFAULT_HEADERS, **call.headers}
         if token is not None:
-            headers["Authorization"] = self._authorization(token)
+            headers["Authorization"] = self._authorization(token.get_secret_value())
         content = None
         if call.body is not None:
             content = _encode(call.body)
@@ -233,10 +236,11 @@ class BaseClient:
                 self.stats.add("throttle_waits")
                 self.stats.add("throttle_seconds", delay)
                 yield Sleep(delay)
-            token: str | None = (yield _NEED_TOKEN) if call.authenticated else None
-            request = self._build_request(call, token)
+            # Kept as SecretStr and the request never bound to a local: a traceback printed with its
+            # locals (Rich, Typer, Sentry) must not show the session token or the session-create URL.
+            token = SecretStr((yield _NEED_TOKEN)) if call.authenticated else None
             sent_at = time.perf_counter()
-            result = yield Send(request)
+            result = yield Send(self._build_request(call, token))
             now = clock.monotonic()
             elapsed = now - started
 
@@ -282,7 +286,7 @@ class BaseClient:
             if status == 401 and token is not None and call.renew_on_401 and not renewed:
                 # The session may have been ended elsewhere: renew once, then let the 401 stand.
                 renewed = True
-                self._session.invalidate(token)
+                self._session.invalidate(token.get_secret_value())
                 continue
             if status == 429:
                 reset = _retry.parse_reset(headers.get("x-rate-limit-reset"))
@@ -341,25 +345,12 @@ class BaseClient:
             raise self._status_error(op.call, response)
         if status == 204 or not response.content:
             return op.parse(None)
-        if op.parse_bytes is not None:
-            try:
-                return op.parse_bytes(response.content)
-            except ValidationError as exc:
-                raise APIResponseValidationError(
-                    f"Tripletex answered {status} with a body this client could not read "
-                    f"({exc.error_count()} problems, first at {_first_location(exc)})",
-                    method=op.call.method,
-                    path=redact(op.call.path),
-                ) from None
         try:
-            body = response.json()
-        except ValueError:
-            raise APIConnectionError(
-                f"Tripletex answered {status} with a body that is not JSON",
-                method=op.call.method,
-                path=redact(op.call.path),
-            ) from None
-        return op.parse(body)
+            if op.parse_bytes is not None:
+                return op.parse_bytes(response.content)
+            return op.parse(response.json())
+        except ValueError as exc:  # json's decode error and pydantic's ValidationError alike
+            raise _unreadable(op.call, status, exc) from None
 
     def _status_error(self, call: Call, response: httpx.Response) -> APIStatusError:
         try:
@@ -408,9 +399,35 @@ def _period_exhausted(call: Call, delay: float) -> RateLimitError:
     return error
 
 
+def _unreadable(call: Call, status: int, exc: ValueError) -> TripletexError:
+    """The error for a success answer whose body cannot be read."""
+    if isinstance(exc, ValidationError):
+        what = f"{exc.error_count()} problems, first at {_first_location(exc)}"
+    else:
+        what = "not JSON"
+    if not call.idempotent:
+        # The write was carried out but what it made is unknown to us: like a lost answer, the caller
+        # must look it up before sending again (a "refused" error here would invite a second send).
+        return OutcomeUnknownError(
+            f"HTTP {status} with a body this client could not read: {what}",
+            method=call.method,
+            path=redact(call.path),
+            params=_safe_params(call.params),
+            body=call.body,
+            status=status,
+        )
+    cls = APIResponseValidationError if isinstance(exc, ValidationError) else APIConnectionError
+    return cls(
+        f"Tripletex answered {status} with a body this client could not read ({what})",
+        method=call.method,
+        path=redact(call.path),
+    )
+
+
 def _first_location(exc: ValidationError) -> str:
     errors = exc.errors(include_url=False, include_input=False)
-    return ".".join(str(p) for p in errors[0]["loc"]) if errors else "?"
+    location = ".".join(str(p) for p in errors[0]["loc"]) if errors else "?"
+    return location or "the body"
 
 
 def _describe_transport_error(exc: httpx.TransportError) -> str:
