@@ -229,7 +229,7 @@ def test_unreadable_answer_to_a_read_is_a_response_error(
     api.on("GET", "/customer/2", httpx.Response(200, content=b"<html></html>"))
     api.on("GET", "/ledger/accountingPeriod", httpx.Response(200, content=b"<html></html>"))
     client = make_client()
-    with pytest.raises(APIResponseValidationError, match="first at value.id"):
+    with pytest.raises(APIResponseValidationError, match=r"first at value\.id"):
         client.customers.get(1)
     with pytest.raises(APIResponseValidationError, match="first at the body"):
         client.customers.get(2)
