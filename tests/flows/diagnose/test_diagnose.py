@@ -8,10 +8,24 @@ from datetime import date
 import httpx
 
 from tests.flows.diagnose.world import World, add_connection, payload
-from txbridge.flows.diagnose import Check, CheckStatus, DiagnoseError, Outcome, diagnose_invoice
+from txbridge.catalog import render
+from txbridge.flows.diagnose import (
+    Check,
+    CheckStatus,
+    DiagnoseError,
+    Outcome,
+    diagnose_invoice,
+    message_for_api_error,
+)
 from txbridge.flows.intake import import_data
-from txbridge.store import Connection, ConnectionState, PostingStatus, queries
-from txbridge.tripletex import Tripletex
+from txbridge.store import Connection, ConnectionState, PostingStatus, TokenKeyError, queries
+from txbridge.tripletex import (
+    APIConnectionError,
+    AuthenticationError,
+    InternalServerError,
+    RateLimitError,
+    Tripletex,
+)
 
 
 def _close(world: World, period: str = "2026-10") -> int:
@@ -278,3 +292,36 @@ def test_in_flight_posting_fails_check_2_saying_the_export_will_reconcile(world:
     diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "OK-1")
     assert diagnosis.failed_check is not None and diagnosis.failed_check.check is Check.BATCH_EXPORTED
     assert diagnosis.answer is not None and diagnosis.answer.id == "outcome_unknown"
+
+
+def test_failed_posting_note_gives_each_language_its_own_half_of_the_stored_message(world: World) -> None:
+    _close(world)
+    stored = render("account_not_found", account=3099)
+    with world.database.transaction() as session:
+        invoice = queries.invoice_by_number(session, world.connection_id, "KURS-1")
+        assert invoice is not None
+        posting = queries.open_posting_of_invoice(session, invoice.id)
+        assert posting is not None
+        queries.record_outcome(
+            session, posting, PostingStatus.FAILED, error_id=stored.id, message=str(stored)
+        )
+        queries.refresh_batch(session, posting.batch)
+    diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "KURS-1")
+    note = diagnosis.result(Check.BATCH_EXPORTED).note
+    assert note is not None
+    assert note.nb.endswith(stored.nb) and stored.en not in note.nb and "Failed" not in note.nb
+    assert note.en.endswith(stored.en) and stored.nb not in note.en and "Feilet" not in note.en
+
+
+def test_api_failures_map_to_catalog_messages_by_meaning() -> None:
+    assert message_for_api_error(TokenKeyError("wrong key")).id == "authentication_unsuccessful"
+    assert message_for_api_error(AuthenticationError(status=401, code=3000, message="x")).id == (
+        "authentication_unsuccessful"
+    )
+    assert message_for_api_error(RateLimitError(status=429, code=None, message="x")).id == "too_many_requests"
+    unreachable = message_for_api_error(
+        APIConnectionError("connection refused", method="GET", path="/customer")
+    )
+    assert unreachable.id == "api_unreachable" and "GET /customer" in unreachable.en
+    server = message_for_api_error(InternalServerError(status=503, code=None, message="x", request_id="r-9"))
+    assert server.id == "tripletex_server_error" and "r-9" in server.fix_en

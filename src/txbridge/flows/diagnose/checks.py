@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from txbridge.catalog import Message, render
-from txbridge.flows.connections import blocking_message, client_for
+from txbridge.flows.connections import blocking_message, client_for, message_for_error
 from txbridge.flows.diagnose.model import Check, CheckResult, CheckStatus, Diagnosis, Note, Outcome
 from txbridge.settings import Settings
 from txbridge.store import (
@@ -76,17 +76,13 @@ class _TripletexUnavailable(Exception):
 
 def message_for_api_error(error: Exception) -> Message:
     """The catalog message for a failure to talk to Tripletex (authentication, network, limits)."""
-    if isinstance(error, AuthenticationError | ConfigurationError | TokenKeyError):
+    if isinstance(error, TokenKeyError):
+        # The stored tokens cannot be decrypted with this key: to the user, the tokens do not work.
         return render("authentication_unsuccessful")
-    if isinstance(error, PermissionDeniedError):
-        return render("permission_denied", detail=error.message or "403")
-    if isinstance(error, RateLimitError):
-        return render("too_many_requests")
     if isinstance(error, APIConnectionError):
+        # The client's text says what failed (never a token): more use here than the class name.
         return render("api_unreachable", detail=str(error))
-    if isinstance(error, APIStatusError):
-        return render("tripletex_server_error", status=error.status_code, request_id=error.request_id or "-")
-    return render("api_unreachable", detail=type(error).__name__)
+    return message_for_error(error)
 
 
 class _Run:
@@ -198,20 +194,26 @@ class _Run:
         if posting is None:
             return _passed(Check.BATCH_EXPORTED, "Ingen bunt å eksportere.", "No batch to export.")
         batch = posting.batch
-        status = f"{batch.status.label_nb} / {batch.status.label_en}, {batch.progress_percent} %"
         if posting.status is PostingStatus.IN_FLIGHT:
             # Sent, answer lost: the next export looks it up in Tripletex before sending again.
             return _failed(Check.BATCH_EXPORTED, render("outcome_unknown", invoice=posting.invoice_number))
         if posting.status is PostingStatus.PENDING:
-            return _failed(Check.BATCH_EXPORTED, render("batch_not_exported", batch=batch.id, status=status))
+            return _failed(
+                Check.BATCH_EXPORTED,
+                render("batch_not_exported", batch=batch.id, status=_batch_status(batch)),
+            )
+        status_nb = f"{batch.status.label_nb}, {batch.progress_percent} %"
+        status_en = f"{batch.status.label_en}, {batch.progress_percent} %"
         if posting.status is PostingStatus.FAILED:
-            reason = posting.message or posting.error_id or "-"
+            reason_nb, reason_en = _stored_message(posting.message or posting.error_id or "-")
             return _passed(
                 Check.BATCH_EXPORTED,
-                f"Bunt {batch.id} er eksportert ({status}), men posteringen feilet: {reason}",
-                f"Batch {batch.id} was exported ({status}), but the posting failed: {reason}",
+                f"Bunt {batch.id} er eksportert ({status_nb}), men posteringen feilet: {reason_nb}",
+                f"Batch {batch.id} was exported ({status_en}), but the posting failed: {reason_en}",
             )
-        return _passed(Check.BATCH_EXPORTED, f"Bunt {batch.id}: {status}.", f"Batch {batch.id}: {status}.")
+        return _passed(
+            Check.BATCH_EXPORTED, f"Bunt {batch.id}: {status_nb}.", f"Batch {batch.id}: {status_en}."
+        )
 
     # ---- check 3: already exported? --------------------------------------------------------------------
 
@@ -417,6 +419,19 @@ class _Run:
         )
 
 
+def _batch_status(batch: Batch) -> str:
+    """Both languages: it goes into one catalog parameter shown in either language."""
+    return f"{batch.status.label_nb} / {batch.status.label_en}, {batch.progress_percent} %"
+
+
+def _stored_message(stored: str) -> tuple[str, str]:
+    """A posting stores its catalog message as ``"bokmål / English"``; each note line wants one half."""
+    parts = stored.split(" / ")
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    return stored, stored
+
+
 def _months(period: str) -> int:
     return int(period[:4]) * 12 + int(period[5:7])
 
@@ -502,9 +517,7 @@ def _diagnose(run: _Run) -> Diagnosis:
     posting = run.posting
     answer = None
     if posting is not None:
-        batch = posting.batch
-        status = f"{batch.status.label_nb} / {batch.status.label_en}, {batch.progress_percent} %"
-        answer = render("batch_not_exported", batch=batch.id, status=status)
+        answer = render("batch_not_exported", batch=posting.batch.id, status=_batch_status(posting.batch))
     return _finish(run, results, Outcome.NO_FAULT_FOUND, answer)
 
 
