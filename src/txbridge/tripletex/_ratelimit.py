@@ -62,9 +62,10 @@ class RateLimiter:
                 self._remaining -= 1
                 return 0.0
             # Near the limit: spread the calls left evenly over the time left instead of running dry.
-            spacing = (self._reset_at - now) / (self._remaining + 1)
+            # Measured from the slot, not from now: callers reserving at the same instant (threads,
+            # tasks) would otherwise be pushed past the end of the period.
             slot = max(now, self._next_slot)
-            self._next_slot = slot + spacing
+            self._next_slot = slot + (self._reset_at - slot) / (self._remaining + 1)
             self._remaining -= 1
             return slot - now
 
