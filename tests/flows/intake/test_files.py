@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from txbridge.flows.intake import IntakeFileError, detect_kind, kind_name, load_file
-from txbridge.flows.intake.files import parse_csv, parse_json
+from txbridge.flows.intake import IntakeFileError, InvoiceLineIn, detect_kind, kind_name, load_file
+from txbridge.flows.intake.files import parse_csv, parse_json, plain_decimal
 
 
 def test_json_keeps_amounts_exact_and_rejects_unknown_keys() -> None:
@@ -84,3 +86,48 @@ def test_load_file_by_extension(tmp_path: Path) -> None:
     assert kind_name("Product-Classes") == "productClasses"
     with pytest.raises(ValueError):
         kind_name("vouchers")
+
+
+def test_csv_norwegian_decimal_comma_and_thousands_spaces() -> None:
+    # As a Norwegian spreadsheet saves it: semicolons, decimal comma, (no-break) space per thousand.
+    text = (
+        "number;invoiceDate;dueDate;customerNumber;productNumber;quantity;unitPrice;discount\n"
+        "F-1;2026-10-01;2026-10-15;10001;A-1;2,5;1 234,50;12,5\n"
+        "F-1;2026-10-01;2026-10-15;10001;M-1;1;1\u00a0000;0\n"
+    )
+    (invoice,) = parse_csv(text)["invoices"]
+    first, second = (InvoiceLineIn.model_validate(line) for line in invoice["lines"])
+    assert (first.quantity, first.unit_price, first.discount) == (
+        Decimal("2.5"),
+        Decimal("1234.50"),
+        Decimal("12.5"),
+    )
+    assert second.unit_price == Decimal("1000")
+    # Only decimal columns are touched: a product number with a comma stays as written.
+    assert invoice["lines"][0]["productNumber"] == "A-1"
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("1 234,50", "1234.50"),
+        ("1.234,50", "1234.50"),
+        ("1,234.50", "1234.50"),
+        ("-3,25", "-3.25"),
+        ("100.00", "100.00"),
+        ("1,234,567", "1,234,567"),  # ambiguous: left as written, so validation names it
+        ("12 kr", "12 kr"),
+    ],
+)
+def test_plain_decimal(written: str, read: str) -> None:
+    assert plain_decimal(written) == read
+
+
+def test_an_unreadable_amount_is_rejected_with_what_the_user_wrote() -> None:
+    (invoice,) = parse_csv(
+        "number;invoiceDate;dueDate;customerNumber;description;quantity;unitPrice;vatCode\n"
+        "F-1;2026-10-01;2026-10-15;10001;Frakt;1;12 kr;3\n"
+    )["invoices"]
+    assert invoice["lines"][0]["unitPrice"] == "12 kr"
+    with pytest.raises(ValidationError):
+        InvoiceLineIn.model_validate(invoice["lines"][0])

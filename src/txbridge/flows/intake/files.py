@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,11 @@ INVOICE_COLUMNS = frozenset(
         "tripletexInvoiceNumber",
     }
 )
+
+#: CSV columns holding decimals, where Norwegian spreadsheets write ``1 234,50`` (see
+#: :func:`plain_decimal`); JSON carries numbers and needs none of this.
+DECIMAL_COLUMNS = frozenset({"quantity", "unitPrice", "discount"})
+_PLAIN_DECIMAL = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 RawItems = dict[str, list[dict[str, Any]]]
 
@@ -145,6 +151,8 @@ def parse_csv(text: str, source: str = "<csv>", kind: str | None = None) -> RawI
                 raise IntakeFileError(source, f"row {reader.line_num} has more cells than the header")
             # Empty cells mean "not given", so defaults apply.
             row = {key.strip(): value.strip() for key, value in raw.items() if value and value.strip()}
+            for column in DECIMAL_COLUMNS & row.keys():
+                row[column] = plain_decimal(row[column])
             if row:
                 rows.append(row)
     except csv.Error as exc:
@@ -152,6 +160,21 @@ def parse_csv(text: str, source: str = "<csv>", kind: str | None = None) -> RawI
     if found == "invoices":
         return {found: _group_invoice_rows(rows)}
     return {found: rows}
+
+
+def plain_decimal(text: str) -> str:
+    """``1 234,50`` (Norwegian: space or no-break space between thousands, decimal comma) and
+    ``1,234.50`` both become ``1234.50``; a lone comma is the decimal sign. Anything that does not
+    then read as a plain number comes back unchanged, so the rejection quotes what the user wrote."""
+    compact = "".join(text.split())  # split() also takes the no-break spaces spreadsheets write
+    comma, dot = compact.rfind(","), compact.rfind(".")
+    if comma > dot:
+        compact = (
+            compact.replace(".", "").replace(",", ".") if dot >= 0 or compact.count(",") == 1 else compact
+        )
+    elif comma >= 0:
+        compact = compact.replace(",", "")
+    return compact if _PLAIN_DECIMAL.match(compact) else text
 
 
 def _group_invoice_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
