@@ -199,3 +199,57 @@ def test_session_manager_forgets_only_the_stale_token() -> None:
     manager.accept("C", date(2026, 1, 6))
     assert manager.current(datetime(2026, 1, 5, 22, 30, tzinfo=UTC) - timedelta(hours=1)) == "C"
     assert manager.current(datetime(2026, 1, 5, 22, 30, tzinfo=UTC)) is None  # 23:30 Oslo, inside the margin
+
+
+@pytest.mark.parametrize(
+    ("created", "days", "expiration", "renew_from_utc"),
+    [
+        # Summer time (UTC+2): the session dies at 22:00 UTC, so it is renewed from 21:00 UTC.
+        (
+            datetime(2026, 6, 30, 8, 0, tzinfo=UTC),
+            1,
+            date(2026, 7, 1),
+            datetime(2026, 6, 30, 21, 0, tzinfo=UTC),
+        ),
+        # Created in winter time, dies after the spring change (29 March 2026): summer-time midnight.
+        (
+            datetime(2026, 3, 27, 10, 0, tzinfo=UTC),
+            3,
+            date(2026, 3, 30),
+            datetime(2026, 3, 29, 21, 0, tzinfo=UTC),
+        ),
+        # Created in summer time, dies after the autumn change (25 October 2026): winter-time midnight.
+        (
+            datetime(2026, 10, 23, 10, 0, tzinfo=UTC),
+            3,
+            date(2026, 10, 26),
+            datetime(2026, 10, 25, 22, 0, tzinfo=UTC),
+        ),
+        # Dies on the night of the spring change itself (the change is at 02:00, after midnight).
+        (
+            datetime(2026, 3, 27, 10, 0, tzinfo=UTC),
+            2,
+            date(2026, 3, 29),
+            datetime(2026, 3, 28, 22, 0, tzinfo=UTC),
+        ),
+    ],
+)
+def test_renewal_follows_norwegian_midnight_across_daylight_saving(
+    make_client: Callable[..., Tripletex],
+    api: FakeApi,
+    clock: FakeClock,
+    created: datetime,
+    days: int,
+    expiration: date,
+    renew_from_utc: datetime,
+) -> None:
+    clock.start = created
+    client = make_client(expiration_days=days)
+    client.who_am_i()
+    assert api.calls("PUT", CREATE)[0].url.params["expirationDate"] == expiration.isoformat()
+    clock.advance((renew_from_utc - created).total_seconds() - 60)  # a minute before the margin
+    client.who_am_i()
+    assert len(api.calls("PUT", CREATE)) == 1
+    clock.advance(120)  # a minute into it
+    client.who_am_i()
+    assert len(api.calls("PUT", CREATE)) == 2
