@@ -186,3 +186,37 @@ def test_global_database_url_option_wins_over_the_environment(cli: Cli, database
         cli.env = env
     assert result.exit_code == 0, result.output
     assert "demo" in result.output
+
+
+def test_export_stopped_before_it_began_lists_no_pending_postings(cli: Cli) -> None:
+    company = cli.company
+    connected = cli(
+        "connect",
+        "--base-url",
+        company.base_url,
+        "--consumer-token",
+        company.consumer_token,
+        "--employee-token",
+        company.employee_token,
+    )
+    assert connected.exit_code == 0, connected.output
+    assert cli("import", str(cli.data_file)).exit_code == 0
+    assert cli("batch", "close", "--period", "2026-10").exit_code == 0
+    stopped = cli("batch", "export")
+    assert stopped.exit_code == 3, stopped.output
+    assert "venter på godkjenning" in stopped.output
+    assert "Ventende / Pending" in stopped.output  # the batch's counts
+    assert "OK-1" not in stopped.output and "Posteringer i bunt" not in stopped.output
+
+
+def test_a_second_close_sums_up_the_invoices_already_in_a_batch(cli: Cli) -> None:
+    cli.connected()
+    assert cli("batch", "close", "--period", "2026-10").exit_code == 0
+    cli("batch", "export")
+    again = cli("batch", "close", "--period", "2026-10")
+    assert again.exit_code == 1, again.output  # no new batch
+    assert "Ingen ferdige fakturaer i perioden 2026-10" in again.output
+    assert "6 fakturaer fra perioden 2026-10 ligger allerede i en bunt" in again.output
+    assert "6 invoices from period 2026-10 are already in a batch" in again.output
+    assert "SEPT-1" in again.output and "DRAFT-1" in again.output
+    assert "OK-1" not in again.output and "KURS-1" not in again.output

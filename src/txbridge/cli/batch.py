@@ -140,6 +140,14 @@ def batches_table(database: Database, batches: list[Batch]) -> Table:
     return table
 
 
+#: What an export run shows posting by posting; pending ones are only counted (a batch stopped
+#: before it began would otherwise list every invoice).
+_NEEDS_A_LOOK = frozenset({PostingStatus.FAILED, PostingStatus.IN_FLIGHT, PostingStatus.SKIPPED})
+
+#: Left-out reasons that only say "already in another batch": summed up in one line, not one row each.
+_IN_ANOTHER_BATCH = frozenset({"batch_not_exported", "invoice_already_exported"})
+
+
 def postings_table(database: Database, batch_id: int, *, only_problems: bool = False) -> Table:
     with database.transaction() as session:
         postings = list(
@@ -160,7 +168,7 @@ def postings_table(database: Database, batch_id: int, *, only_problems: bool = F
     for header in ("Faktura / Invoice", "Status", "Tripletex", "Forsøk / Attempts", "Melding / Message"):
         table.add_column(header)
     for posting in postings:
-        if only_problems and posting.status in (PostingStatus.EXPORTED, PostingStatus.REMOVED):
+        if only_problems and posting.status not in _NEEDS_A_LOOK:
             continue
         reference = references.get(posting.invoice_id) if posting.invoice_id is not None else None
         tripletex = reference.tripletex_number or "-" if reference is not None else "-"
@@ -204,12 +212,14 @@ def close(
         )
     elif result.message is not None:
         print_message(out, result.message, style="yellow")
-    if result.left_out:
+    elsewhere = [left for left in result.left_out if left.message.id in _IN_ANOTHER_BATCH]
+    left_out = [left for left in result.left_out if left.message.id not in _IN_ANOTHER_BATCH]
+    if left_out:
         table = Table(title="Ikke tatt med / Left out", show_lines=True)
         table.add_column("Faktura / Invoice")
         table.add_column("Årsak / Reason")
         table.add_column("Løsning / Fix")
-        for left in result.left_out:
+        for left in left_out:
             message = left.message
             table.add_row(
                 left.invoice_number,
@@ -217,6 +227,12 @@ def close(
                 f"{message.fix_nb}\n[dim]{message.fix_en}[/]",
             )
         out.print(table)
+    if elsewhere:
+        count = len(elsewhere)
+        out.print(
+            f"{count} fakturaer fra perioden {period} ligger allerede i en bunt: se `txbridge batch show`.\n"
+            f"{count} invoices from period {period} are already in a batch: see `txbridge batch show`."
+        )
     raise typer.Exit(EXIT_OK if result.batch_id is not None else EXIT_ITEMS_FAILED)
 
 
@@ -255,7 +271,8 @@ def export(
         with database.transaction() as session:
             batches = [b for b in queries.batches(session, found.id) if b.id == batch_id]
         out.print(batches_table(database, batches))
-        if result.failed or result.open:
+        counts = posting_counts(database, batch_id)
+        if any(counts.get(status, 0) for status in _NEEDS_A_LOOK):
             out.print(postings_table(database, batch_id, only_problems=True))
     out.print(
         f"API-kall / API calls: {result.api_calls}"
