@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import httpx
 import pytest
 
-from tests.fixtures.sandbox import SandboxCompany, new_sandbox_company
+from tests.fixtures.sandbox import SandboxCompany, new_sandbox_company, oslo_today
 from txbridge.sandbox.server import SandboxServer
 
 
@@ -48,7 +48,7 @@ def test_bad_tokens_refused_at_session_create(sandbox_company: SandboxCompany) -
         params={
             "consumerToken": sandbox_company.consumer_token,
             "employeeToken": "test-nope",
-            "expirationDate": (date.today() + timedelta(days=3)).isoformat(),
+            "expirationDate": (oslo_today() + timedelta(days=3)).isoformat(),
         },
     )
     body = _error(response, 401, 3000)
@@ -62,23 +62,31 @@ def test_expiration_date_must_be_in_the_future(sandbox_company: SandboxCompany, 
         params={
             "consumerToken": sandbox_company.consumer_token,
             "employeeToken": sandbox_company.employee_token,
-            "expirationDate": (date.today() + timedelta(days=days)).isoformat(),
+            "expirationDate": (oslo_today() + timedelta(days=days)).isoformat(),
         },
     )
     body = _error(response, 422, 15000)
     assert body["validationMessages"][0]["field"] == "expirationDate"  # type: ignore[index]
 
 
+@pytest.mark.parametrize(
+    ("expiration", "last_second_utc"),
+    [
+        (date(2027, 1, 15), "2027-01-14T22:59:59+00:00"),  # winter: Oslo is UTC+1
+        (date(2027, 7, 15), "2027-07-14T21:59:59+00:00"),  # summer: Oslo is UTC+2
+    ],
+)
 def test_session_dies_at_midnight_oslo_on_its_expiration_date(
-    sandbox_server: SandboxServer, sandbox_company: SandboxCompany
+    sandbox_company: SandboxCompany, expiration: date, last_second_utc: str
 ) -> None:
-    expiration = date.today() + timedelta(days=1)
-    token = sandbox_company.create_session(expiration)
     control = sandbox_company.control()
     try:
-        # 22:59:59 UTC the day before = 23:59:59 Oslo (winter time): still alive.
-        before = f"{(expiration - timedelta(days=1)).isoformat()}T22:59:59+00:00"
-        control.put("/clock", json={"now": before}).raise_for_status()
+        # The session is made the day before, so its expiration date is in the future.
+        day_before = expiration - timedelta(days=1)
+        control.put("/clock", json={"now": f"{day_before.isoformat()}T09:00:00+00:00"}).raise_for_status()
+        token = sandbox_company.create_session(expiration)
+        # 23:59:59 Oslo time the evening before: still alive; two seconds later it is dead.
+        control.put("/clock", json={"now": last_second_utc}).raise_for_status()
         with sandbox_company.client(token) as client:
             assert client.get("/token/session/>whoAmI").status_code == 200
             control.put("/clock", json={"advanceSeconds": 2}).raise_for_status()
@@ -88,13 +96,13 @@ def test_session_dies_at_midnight_oslo_on_its_expiration_date(
 
 
 def test_expired_employee_token_is_refused(sandbox_server: SandboxServer) -> None:
-    company = new_sandbox_company(sandbox_server, employeeTokenExpires=date.today().isoformat())
+    company = new_sandbox_company(sandbox_server, employeeTokenExpires=oslo_today().isoformat())
     response = httpx.put(
         f"{company.base_url}/token/session/:create",
         params={
             "consumerToken": company.consumer_token,
             "employeeToken": company.employee_token,
-            "expirationDate": (date.today() + timedelta(days=3)).isoformat(),
+            "expirationDate": (oslo_today() + timedelta(days=3)).isoformat(),
         },
     )
     _error(response, 401, 3000)
@@ -260,12 +268,12 @@ def test_changed_since(sandbox_company: SandboxCompany) -> None:
     control = sandbox_company.control()
     with sandbox_company.client() as client:
         try:
-            past = date.today() - timedelta(days=3)
+            past = oslo_today() - timedelta(days=3)
             control.put("/clock", json={"now": f"{past.isoformat()}T12:00:00+00:00"}).raise_for_status()
             _customers(client, ["Gammel"])
             control.put("/clock", json={"reset": True}).raise_for_status()
             _customers(client, ["Ny"])
-            since = (date.today() - timedelta(days=1)).isoformat()
+            since = (oslo_today() - timedelta(days=1)).isoformat()
             recent = client.get("/customer", params={"changedSince": since, "fields": "name"}).json()
         finally:
             control.put("/clock", json={"reset": True})

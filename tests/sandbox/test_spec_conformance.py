@@ -13,21 +13,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from fastapi.routing import APIRoute
 
-from tests.fixtures.sandbox import SandboxCompany, new_sandbox_company
+from tests.fixtures.sandbox import SandboxCompany, new_sandbox_company, oslo_today
 from tests.sandbox.spec import Exchange, Operation, SpecConformanceError, spec_validator
 from txbridge.sandbox.app import create_app
 from txbridge.sandbox.server import SandboxServer
 
 pytestmark = pytest.mark.xdist_group("sandbox-conformance")
 
-TODAY = date.today()
+TODAY = oslo_today()  # session expiration dates are Norwegian dates
 D = TODAY.isoformat()
 TOMORROW = (TODAY + timedelta(days=1)).isoformat()
 LATER = (TODAY + timedelta(days=30)).isoformat()
