@@ -15,13 +15,19 @@ from rich.table import Table
 
 from txbridge.catalog import Message, render
 from txbridge.cli import app
+from txbridge.cli.connection import (
+    EXIT_USAGE,
+    ConnectionOption,
+    open_store,
+    print_message,
+    resolve_connection,
+    settings,
+)
 from txbridge.flows.intake import KINDS, ImportReport, IntakeFileError, import_data, kind_name, load_file
-from txbridge.settings import load_settings
-from txbridge.store import Database, queries
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
-EXIT_NOTHING_IMPORTED = 2
+EXIT_NOTHING_IMPORTED = EXIT_USAGE
 
 _KIND_LABELS = {
     "productClasses": "Varegrupper / Product classes",
@@ -31,31 +37,9 @@ _KIND_LABELS = {
 }
 
 
-def _fail(console: Console, message: Message) -> typer.Exit:
-    console.print(f"[bold red]{message.nb}[/]\n{message.en}")
-    console.print(f"{message.fix_nb}\n{message.fix_en}", style="dim")
+def _fail(out: Console, message: Message) -> typer.Exit:
+    print_message(out, message)
     return typer.Exit(EXIT_NOTHING_IMPORTED)
-
-
-def _connection_id(database: Database, name: str | None, console: Console) -> int:
-    with database.transaction() as session:
-        if name is not None:
-            found = queries.connection_by_name(session, name)
-            if found is None:
-                raise _fail(console, render("connection_not_found", connection=name))
-            return found.id
-        existing = queries.connections(session)
-        if len(existing) == 1:
-            return existing[0].id
-        if not existing:
-            raise _fail(console, render("connection_not_found", connection="-"))
-        names = ", ".join(connection.name for connection in existing)
-        console.print(
-            f"[bold red]Flere tilkoblinger ({names}): "
-            "velg én med --connection eller TXBRIDGE_CONNECTION.[/]\n"
-            f"Several connections ({names}): pick one with --connection or TXBRIDGE_CONNECTION."
-        )
-        raise typer.Exit(EXIT_NOTHING_IMPORTED)
 
 
 def _print_report(console: Console, report: ImportReport) -> None:
@@ -102,9 +86,7 @@ def import_command(
             help="CSV: customers, productClasses, products eller/or invoices (ellers fra overskriften)."
         ),
     ] = None,
-    connection: Annotated[
-        str | None, typer.Option("--connection", "-c", help="Tilkoblingens navn / connection name.")
-    ] = None,
+    connection: ConnectionOption = None,
 ) -> None:
     """Importer kunder, varer og fakturaer fra fil. Import customers, products and invoices from a file."""
     console = Console()
@@ -116,10 +98,9 @@ def import_command(
     except IntakeFileError as exc:
         raise _fail(console, exc.message) from None
 
-    settings = load_settings()
-    database = Database.open(settings)
-    try:
-        connection_id = _connection_id(database, connection or settings.connection, console)
+    cfg = settings()
+    with open_store(cfg) as database:
+        connection_id = resolve_connection(database, cfg, connection, console).id
         total = sum(len(items.get(name, [])) for name in KINDS)
         with Progress(
             TextColumn("{task.description}"),
@@ -137,7 +118,5 @@ def import_command(
                 progress.update(tasks[name], completed=done)
 
             report = import_data(database, connection_id, items, on_progress=on_progress)
-    finally:
-        database.dispose()
     _print_report(console, report)
     raise typer.Exit(EXIT_OK if report.all_accepted else EXIT_REJECTED)
