@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests.cli.conftest import Cli
-from txbridge.store import Connection, ConnectionState, Database
+from txbridge.settings import Settings
+from txbridge.store import Connection, ConnectionState, Database, TokenCipher
 
 
 def _connection(database_url: str, name: str = "demo") -> Connection:
@@ -220,3 +221,28 @@ def test_a_second_close_sums_up_the_invoices_already_in_a_batch(cli: Cli) -> Non
     assert "6 invoices from period 2026-10 are already in a batch" in again.output
     assert "SEPT-1" in again.output and "DRAFT-1" in again.output
     assert "OK-1" not in again.output and "KURS-1" not in again.output
+
+
+def test_tokens_never_show_in_help_log_or_a_failed_reactivation(cli: Cli, database_url: str) -> None:
+    company = cli.company
+    cli.env["TXBRIDGE_CONSUMER_TOKEN"] = company.consumer_token
+    cli.env["TXBRIDGE_EMPLOYEE_TOKEN"] = company.employee_token
+    helped = cli("connect", "--help")
+    assert helped.exit_code == 0 and "TXBRIDGE_EMPLOYEE_TOKEN" in helped.output
+    cli.connected()
+    wrong = "test-" + "w" * 32
+    cipher = TokenCipher.from_settings(Settings(secret_key=cli.env["TXBRIDGE_SECRET_KEY"]))
+    database = Database.from_url(database_url)
+    with database.transaction() as session:
+        connection = session.scalar(select(Connection))
+        assert connection is not None
+        # Tripletex refuses this one: the test connection of the reactivation fails (and is logged).
+        connection.set_tokens(cipher, consumer_token=company.consumer_token, employee_token=wrong)
+    database.dispose()
+    refused = cli("connection", "reactivate")
+    assert refused.exit_code == 3, refused.output
+    logged = cli("log", "--limit", "50")
+    assert logged.exit_code == 0
+    for output in (helped.output, refused.output, logged.output):
+        assert company.employee_token not in output and company.consumer_token not in output
+        assert company.employee_token[5:] not in output and wrong[5:] not in output
