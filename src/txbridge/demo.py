@@ -64,7 +64,9 @@ class DemoResult:
 
     @property
     def exported_once(self) -> bool:
-        return all(count == 1 for count in self.orders_per_invoice.values())
+        """Invoices went, each one the export counted is in Tripletex, and none is there twice."""
+        found = self.orders_per_invoice
+        return 0 < len(found) == self.exported.exported and all(count == 1 for count in found.values())
 
 
 def _create_company(server: SandboxServer) -> dict[str, object]:
@@ -239,7 +241,7 @@ def _run(out: Console, settings: Settings, server: SandboxServer, started: float
             orders = _orders_per_invoice(client, date(2026, 9, 1), date(2026, 12, 1))
         twice = sorted(n for n, c in orders.items() if c > 1)
         out.print(
-            f"I Tripletex / in Tripletex: {len(orders)} fakturaer, "
+            f"I Tripletex / in Tripletex: {len(orders)} fakturaer / invoices, "
             + (
                 "[green]hver nøyaktig én gang / each exactly once[/]"
                 if not twice
