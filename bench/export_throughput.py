@@ -189,7 +189,14 @@ def report(engine: list[dict[str, Any]], naive: dict[str, Any]) -> bool:
     call_ratio = naive["calls"] / max(first["calls"], 1)
     time_ratio = naive["seconds"] / first["seconds"]
     peak = max(last["tracemallocPeakMb"], last["maxrssMb"])
+    complete = [r for r in engine if r["exported"] == r["size"] and not r["failed"] and r["stopped"] is None]
     checks = [
+        (
+            # The ratios mean nothing if the engine left invoices behind.
+            len(complete) == len(engine),
+            "engine exported every invoice: "
+            + ", ".join(f"{r['exported']}/{r['size']} (failed {r['failed']})" for r in engine),
+        ),
         (
             per_invoice <= TARGET_CALLS_PER_INVOICE,
             f"calls per invoice on {first['size']}: {per_invoice:.4f} (target ≤ {TARGET_CALLS_PER_INVOICE})",
