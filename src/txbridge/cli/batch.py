@@ -74,6 +74,14 @@ BatchArgument = Annotated[
 ]
 
 
+def _invoices_nb(count: int) -> str:
+    return f"{count} faktura" if count == 1 else f"{count} fakturaer"
+
+
+def _invoices_en(count: int) -> str:
+    return f"{count} invoice" if count == 1 else f"{count} invoices"
+
+
 def batch_status_text(batch: Batch) -> str:
     style = _BATCH_STYLE[batch.status]
     return f"[{style}]{batch.status.label_nb} / {batch.status.label_en}[/]"
@@ -207,8 +215,8 @@ def close(
             )
     if result.batch_id is not None:
         out.print(
-            f"[bold green]Bunt {result.batch_id} for {period}: {result.invoice_count} fakturaer[/]\n"
-            f"Batch {result.batch_id} for {period}: {result.invoice_count} invoices"
+            f"[bold green]Bunt {result.batch_id} for {period}: {_invoices_nb(result.invoice_count)}[/]\n"
+            f"Batch {result.batch_id} for {period}: {_invoices_en(result.invoice_count)}"
         )
     elif result.message is not None:
         print_message(out, result.message, style="yellow")
@@ -230,8 +238,10 @@ def close(
     if elsewhere:
         count = len(elsewhere)
         out.print(
-            f"{count} fakturaer fra perioden {period} ligger allerede i en bunt: se `txbridge batch show`.\n"
-            f"{count} invoices from period {period} are already in a batch: see `txbridge batch show`."
+            f"{_invoices_nb(count)} fra perioden {period} ligger allerede i en bunt: "
+            "se `txbridge batch show`.\n"
+            f"{_invoices_en(count)} from period {period} {'is' if count == 1 else 'are'} already in a batch: "
+            "see `txbridge batch show`."
         )
     raise typer.Exit(EXIT_OK if result.batch_id is not None else EXIT_ITEMS_FAILED)
 
