@@ -13,6 +13,7 @@ from txbridge.tripletex import (
     Page,
     TooManyResultsError,
     Tripletex,
+    UnsupportedOperationError,
     models,
 )
 
@@ -236,3 +237,25 @@ def test_unreadable_answer_to_a_read_is_a_response_error(
     with pytest.raises(APIConnectionError, match="not JSON") as info:
         client.request("GET", "/ledger/accountingPeriod")
     assert not isinstance(info.value, APIResponseValidationError)
+
+
+def test_changed_since_only_where_the_endpoint_has_it(
+    make_client: Callable[..., Tripletex], api: FakeApi
+) -> None:
+    api.on("GET", "/customer", page([]))
+    client = make_client()
+    client.customers.list(changed_since=datetime(2026, 2, 1))
+    # /product has no changedSince in the spec: Tripletex would ignore it and return every product.
+    with pytest.raises(UnsupportedOperationError, match="changedSince"):
+        client.products.list(changedSince="2026-02-01T00:00:00")
+    assert api.calls("GET", "/product") == []
+
+
+def test_date_range_given_as_text_or_snake_case_is_windowed(
+    make_client: Callable[..., Tripletex], api: FakeApi
+) -> None:
+    api.on("GET", "/ledger/posting", serve_rows(10_000, cap=25))
+    client = make_client(page_size=10)
+    by_text = list(client.ledger.postings.iter(date_from="2026-01-01", date_to="2026-01-05"))
+    assert [r.id for r in by_text] == list(range(1, 41))
+    assert all("date_from" not in r.url.params for r in api.calls("GET", "/ledger/posting"))

@@ -12,9 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T", bound=BaseModel)
 
-#: Tripletex refuses searches that would return more than this many rows (code 23000).
-MAX_RESULT_ROWS = 10_000
-
 
 @dataclass(frozen=True)
 class Page(Generic[T]):

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .. import models as m
-from .._base import Operation, make_call
-from .._envelope import NotModified, Page, is_last_page, parse_value
+from .._base import Operation
+from .._envelope import NotModified, Page, is_last_page
 from .._exceptions import NotFoundError, TooManyResultsError, TripletexError
 from ..models import TripletexModel
 from . import _ops
@@ -87,11 +87,10 @@ class Resource(Generic[T]):
 
         On resources with a required date window, a window that passes the 10,000-row cap is split
         and read in halves for the caller."""
-        window = self.spec.date_range
-        if window and window[0] in search and window[1] in search:
-            start, end = search.pop(window[0]), search.pop(window[1])
+        window = _ops.date_window(self.spec, search)
+        if window is not None:
             async for item in self.iter_windowed(
-                start, end, fields=fields, sorting=sorting, page_size=page_size, **search
+                window[0], window[1], fields=fields, sorting=sorting, page_size=page_size, **search
             ):
                 yield item
             return
@@ -130,6 +129,7 @@ class Resource(Generic[T]):
         names = params or self.spec.date_range
         if names is None:
             raise _ops.UnsupportedOperationError(f"{self.spec.path}: say which parameters bound the window")
+        start, end = _ops.as_bound(start), _ops.as_bound(end)
         if isinstance(start, date) != isinstance(end, date):
             raise TypeError("start and end must both be dates or both be numbers")
         todo = list(_ops.windows(start, end, step or (end - start)))
@@ -164,8 +164,11 @@ class Resource(Generic[T]):
     ) -> builtins.list[T]:
         """Bulk create through ``{path}/list``, chunked. If a chunk fails, the error's ``completed``
         holds what the earlier chunks created."""
+        return await self._create_chunks(_ops.create_many(self.spec, objs, chunk, params))
+
+    async def _create_chunks(self, ops: Sequence[Operation[builtins.list[T]]]) -> builtins.list[T]:
         created: list[T] = []
-        for op in _ops.create_many(self.spec, objs, chunk, params):
+        for op in ops:
             try:
                 batch = await self._client._execute(op)
                 created.extend(batch)
@@ -217,34 +220,15 @@ class Orders(Resource[m.Order]):
         self, order_id: int, *, invoice_date: date, send_to_customer: bool = False, **params: Any
     ) -> m.Invoice:
         """``PUT /order/{id}/:invoice``: a write with side effects, never retried blindly."""
-        op = Operation(
-            make_call(
-                "PUT",
-                f"/order/{int(order_id)}/:invoice",
-                params={"invoiceDate": invoice_date, "sendToCustomer": send_to_customer, **params},
-            ),
-            lambda body: parse_value(body, m.Invoice),
-        )
-        return await self._client._execute(op)
+        action = {"invoiceDate": invoice_date, "sendToCustomer": send_to_customer, **params}
+        return await self._client._execute(_ops.invoice_orders(int(order_id), action))
 
     async def invoice_multiple(
         self, order_ids: Sequence[int], *, invoice_date: date, send_to_customer: bool = False, **params: Any
     ) -> m.Invoice:
         """``PUT /order/:invoiceMultipleOrders``: one collective invoice for several orders of a customer."""
-        op = Operation(
-            make_call(
-                "PUT",
-                "/order/:invoiceMultipleOrders",
-                params={
-                    "id": [int(i) for i in order_ids],
-                    "invoiceDate": invoice_date,
-                    "sendToCustomer": send_to_customer,
-                    **params,
-                },
-            ),
-            lambda body: parse_value(body, m.Invoice),
-        )
-        return await self._client._execute(op)
+        action = {"invoiceDate": invoice_date, "sendToCustomer": send_to_customer, **params}
+        return await self._client._execute(_ops.invoice_orders(list(order_ids), action))
 
 
 class Vouchers(Resource[m.Voucher]):
@@ -255,26 +239,9 @@ class Vouchers(Resource[m.Voucher]):
         self, objs: Sequence[Body], *, chunk: int | None = None, send_to_ledger: bool = True, **params: Any
     ) -> builtins.list[m.Voucher]:
         """``PUT /ledger/voucher/list`` (a PUT that creates: never retried blindly)."""
-        created: list[m.Voucher] = []
-        size = chunk or specs.DEFAULT_BULK_CHUNK
-        bodies = [_ops.body_of(o) for o in objs]
-        for i in range(0, len(bodies), size):
-            op = Operation(
-                make_call(
-                    "PUT",
-                    "/ledger/voucher/list",
-                    params={"sendToLedger": send_to_ledger, **params},
-                    body=bodies[i : i + size],
-                ),
-                lambda body: [m.Voucher.model_validate(v) for v in (body or {}).get("values") or []],
-            )
-            try:
-                batch = await self._client._execute(op)
-                created.extend(batch)
-            except TripletexError as exc:
-                exc.completed = list(created)
-                raise
-        return created
+        return await self._create_chunks(
+            _ops.create_vouchers(objs, chunk, {"sendToLedger": send_to_ledger, **params})
+        )
 
 
 class PostingRules:
@@ -290,20 +257,8 @@ class PostingRules:
 class Companies(Resource[m.Company]):
     async def with_login_access(self, *, fields: str | None = None) -> builtins.list[m.Company]:
         """Client companies an accountant's employee token may act for (``for_company(id)``)."""
-        return [c async for c in self._iter_login_access(fields)]
-
-    async def _iter_login_access(self, fields: str | None) -> AsyncIterator[m.Company]:
-        size = self._client.config.page_size
-        start = 0
-        spec = specs.ResourceSpec("/company/>withLoginAccess", m.Company)
-        while True:
-            op = _ops.list_page(spec, from_=start, count=size, fields=fields, sorting=None, search={})
-            page = await self._client._execute(op)
-            for value in page.values:
-                yield value
-            if is_last_page(len(page.values), size):
-                return
-            start += len(page.values)
+        clients = Resource(self._client, specs.LOGIN_ACCESS)
+        return [c async for c in clients._pages(fields, None, None, {})]
 
 
 class Ledger:

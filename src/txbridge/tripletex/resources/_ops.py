@@ -5,15 +5,16 @@ drift apart."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
+from .. import models as m
 from .._base import Operation, make_call
-from .._envelope import Page, page_parser, parse_page, parse_value, value_parser
+from .._envelope import Page, camel, page_parser, parse_page, parse_value, value_parser
 from .._exceptions import TripletexError
 from ..models import TripletexModel
-from ._specs import ResourceSpec
+from ._specs import DEFAULT_BULK_CHUNK, ResourceSpec
 
 T = TypeVar("T", bound=TripletexModel)
 Bound = TypeVar("Bound", date, int)
@@ -56,6 +57,9 @@ def list_page(
     path: str | None = None,
 ) -> Operation[Page[T]]:
     require(spec, "list")
+    if not spec.changed_since and any(camel(k) == "changedSince" for k in search):
+        # Tripletex ignores query parameters it does not know: the caller would silently get everything.
+        raise UnsupportedOperationError(f"{spec.path} has no changedSince search")
     params = {**search, "from": from_, "count": count, "fields": fields, "sorting": sorting}
     headers = {"If-None-Match": if_none_match} if if_none_match else None
     call = make_call("GET", path or spec.path, params=params, headers=headers)
@@ -92,6 +96,14 @@ def delete(spec: ResourceSpec[Any], id: int) -> Operation[None]:
     return Operation(make_call("DELETE", f"{spec.path}/{int(id)}"), lambda body: None)
 
 
+def _values(model: type[T]) -> Callable[[Any], list[T]]:
+    def parse(body: Any) -> list[T]:
+        values = body.get("values") if isinstance(body, Mapping) else None
+        return [model.model_validate(v) for v in values or []]
+
+    return parse
+
+
 def create_many(
     spec: ResourceSpec[T], objs: Sequence[Body], chunk: int | None, params: Mapping[str, Any] | None = None
 ) -> list[Operation[list[T]]]:
@@ -100,15 +112,52 @@ def create_many(
         raise UnsupportedOperationError(f"{spec.path} has no bulk /list endpoint")
     size = min(chunk or spec.bulk_chunk, spec.bulk_chunk)
     bodies = [body_of(o) for o in objs]
-
-    def parse(body: Any) -> list[T]:
-        values = body.get("values") if isinstance(body, Mapping) else None
-        return [spec.model.model_validate(v) for v in values or []]
-
+    parse = _values(spec.model)
     return [
         Operation(make_call("POST", f"{spec.path}/list", params=params, body=bodies[i : i + size]), parse)
         for i in range(0, len(bodies), size)
     ]
+
+
+def create_vouchers(
+    objs: Sequence[Body], chunk: int | None, params: Mapping[str, Any]
+) -> list[Operation[list[m.Voucher]]]:
+    """``PUT /ledger/voucher/list`` per chunk: a PUT that creates, so never retried blindly."""
+    size = chunk or DEFAULT_BULK_CHUNK
+    bodies = [body_of(o) for o in objs]
+    parse = _values(m.Voucher)
+    return [
+        Operation(make_call("PUT", "/ledger/voucher/list", params=params, body=bodies[i : i + size]), parse)
+        for i in range(0, len(bodies), size)
+    ]
+
+
+def invoice_orders(order_ids: Sequence[int] | int, params: Mapping[str, Any]) -> Operation[m.Invoice]:
+    """``PUT /order/{id}/:invoice`` for one order, ``/order/:invoiceMultipleOrders`` for a list:
+    writes with side effects, never retried blindly."""
+    if isinstance(order_ids, int):
+        call = make_call("PUT", f"/order/{int(order_ids)}/:invoice", params=params)
+    else:
+        ids = [int(i) for i in order_ids]
+        call = make_call("PUT", "/order/:invoiceMultipleOrders", params={"id": ids, **params})
+    return Operation(call, lambda body: parse_value(body, m.Invoice))
+
+
+def date_window(spec: ResourceSpec[Any], search: dict[str, Any]) -> tuple[Bound, Bound] | None:
+    """Take the resource's required date range out of ``search`` when both ends are given (by spec
+    name or snake_case), so the read can be windowed; None when there is nothing to window."""
+    if spec.date_range is None:
+        return None
+    names = {camel(k): k for k in search}
+    start, end = (names.get(n) for n in spec.date_range)
+    if start is None or end is None:
+        return None
+    return as_bound(search.pop(start)), as_bound(search.pop(end))
+
+
+def as_bound(value: Any) -> Any:
+    """Window ends are dates or numbers; ISO date text (``"2026-03-01"``) is read as a date."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def windows(start: Bound, end: Bound, step: timedelta | int) -> Iterator[tuple[Bound, Bound]]:

@@ -65,3 +65,7 @@ TIMESHEET_ENTRIES = ResourceSpec(
 EVENT_SUBSCRIPTIONS = ResourceSpec("/event/subscription", m.EventSubscription, can_delete=True, bulk=True)
 CURRENCIES = ResourceSpec("/currency", m.Currency, can_create=False, can_update=False)
 COMPANIES = ResourceSpec("/company", m.Company, can_list=False, can_create=False, can_update=False)
+#: The client companies an accountant's token may act for: a list only.
+LOGIN_ACCESS = ResourceSpec(
+    "/company/>withLoginAccess", m.Company, can_get=False, can_create=False, can_update=False
+)
