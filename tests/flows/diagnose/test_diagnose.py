@@ -325,3 +325,34 @@ def test_api_failures_map_to_catalog_messages_by_meaning() -> None:
     assert unreachable.id == "api_unreachable" and "GET /customer" in unreachable.en
     server = message_for_api_error(InternalServerError(status=503, code=None, message="x", request_id="r-9"))
     assert server.id == "tripletex_server_error" and "r-9" in server.fix_en
+
+
+def test_two_tripletex_customers_with_the_organisation_number_fail_check_4_as_the_export_would(
+    world: World,
+) -> None:
+    _close(world)
+    _fail_posting(world, "CUST-1", "duplicate_organization_number")
+    with world.company.client() as http:
+        for number, name in ((50001, "Bryggen Kjøkken AS"), (50002, "Bryggen Kjøkken Vest AS")):
+            http.post(
+                "/customer", json={"name": name, "customerNumber": number, "organizationNumber": "965651845"}
+            ).raise_for_status()
+    diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "CUST-1")
+    failed = diagnosis.failed_check
+    assert failed is not None and failed.check is Check.CUSTOMER
+    assert failed.message is not None and failed.message.id == "duplicate_organization_number"
+    assert "Tripletex 50001, Tripletex 50002" in failed.message.en
+
+
+def test_customer_found_by_organisation_number_passes_check_4_naming_its_number(world: World) -> None:
+    _close(world)
+    _fail_posting(world, "CUST-1")
+    with world.company.client() as http:
+        http.post(
+            "/customer",
+            json={"name": "Bryggen Kjøkken AS", "customerNumber": 50001, "organizationNumber": "965651845"},
+        ).raise_for_status()
+    diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "CUST-1")
+    customer = diagnosis.result(Check.CUSTOMER)
+    assert customer.passed and customer.note is not None
+    assert "customer number 50001" in customer.note.en and "kundenummer 50001" in customer.note.nb

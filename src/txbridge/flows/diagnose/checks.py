@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from txbridge.catalog import Message, render
 from txbridge.flows.connections import blocking_message, client_for, message_for_error
 from txbridge.flows.diagnose.model import Check, CheckResult, CheckStatus, Diagnosis, Note, Outcome
+from txbridge.flows.export.mapping import plan_customers
 from txbridge.settings import Settings
 from txbridge.store import (
     Batch,
@@ -245,70 +246,59 @@ class _Run:
             return _failed(
                 Check.CUSTOMER, render("customer_missing_data", customer=customer.number, field="navn / name")
             )
-        if customer.organization_number:
-            sharing = list(
-                self.session.scalars(
-                    select(Customer.number)
-                    .where(
-                        Customer.connection_id == self.connection.id,
-                        Customer.organization_number == customer.organization_number,
-                    )
-                    .order_by(Customer.number)
-                )
-            )
-            if len(sharing) > 1:
-                return _failed(
-                    Check.CUSTOMER,
-                    render(
-                        "duplicate_organization_number",
-                        organization_number=customer.organization_number,
-                        customers=", ".join(str(n) for n in sharing),
-                    ),
-                )
+        org = customer.organization_number
+        shared = {org: self._numbers_sharing(org)} if org else {}
+        # The export's own matching rules decide, so the troubleshooter never disagrees with the export.
+        plan = plan_customers([customer], [], shared)
+        if customer.id in plan.failures:  # local duplicates: no need to ask Tripletex
+            return _failed(Check.CUSTOMER, plan.failures[customer.id])
         fields = "id,name,customerNumber,organizationNumber"
-        by_number = self.read(
+        remote = self.read(
             lambda tx: (
                 tx.customers.list(customerAccountNumber=str(customer.number), fields=fields, count=10).values
             )
         )
-        found = next((c for c in by_number if c.customerNumber == customer.number), None)
-        if found is not None:
-            if not _same_customer(customer, found):
-                return _failed(
-                    Check.CUSTOMER,
-                    render(
-                        "customer_number_in_use",
-                        number=customer.number,
-                        name=customer.name,
-                        tripletex_name=found.name or "-",
-                    ),
-                )
+        by_number = next((c for c in remote if c.customerNumber == customer.number), None)
+        if by_number is None and org:
+            remote = self.read(
+                lambda tx: tx.customers.list(organizationNumber=org, fields=fields, count=10).values
+            )
+        plan = plan_customers([customer], remote, shared)
+        if customer.id in plan.failures:
+            return _failed(Check.CUSTOMER, plan.failures[customer.id])
+        linked = plan.tripletex_ids.get(customer.id)
+        if linked is None:
             return _passed(
                 Check.CUSTOMER,
-                f"Kunde {label} finnes i Tripletex (id {found.id}).",
-                f"Customer {label} exists in Tripletex (id {found.id}).",
+                f"Kunde {label} finnes ikke i Tripletex ennå; eksporten oppretter den.",
+                f"Customer {label} is not in Tripletex yet; the export creates it.",
             )
-        if customer.organization_number:
-            by_org = self.read(
-                lambda tx: (
-                    tx.customers.list(
-                        organizationNumber=customer.organization_number, fields=fields, count=10
-                    ).values
-                )
+        if by_number is not None:
+            return _passed(
+                Check.CUSTOMER,
+                f"Kunde {label} finnes i Tripletex (id {linked}).",
+                f"Customer {label} exists in Tripletex (id {linked}).",
             )
-            if by_org:
-                other = by_org[0]
-                return _passed(
-                    Check.CUSTOMER,
-                    f"Kunde {label} finnes i Tripletex med organisasjonsnummeret (kundenummer "
-                    f"{other.customerNumber}); eksporten kobler dem.",
-                    f"Customer {label} exists in Tripletex by organisation number (customer number "
-                    f"{other.customerNumber}); the export links them.",
-                )
+        other = next(c.customerNumber for c in remote if c.id == linked)
         return _passed(
             Check.CUSTOMER,
-            f"Kunde {label} finnes ikke i Tripletex ennå; eksporten oppretter den.",
-            f"Customer {label} is not in Tripletex yet; the export creates it.",
+            f"Kunde {label} finnes i Tripletex med organisasjonsnummeret (kundenummer {other}); "
+            "eksporten kobler dem.",
+            f"Customer {label} exists in Tripletex by organisation number (customer number {other}); "
+            "the export links them.",
+        )
+
+    def _numbers_sharing(self, organization_number: str) -> list[int]:
+        """Local customer numbers with this organisation number (more than one is a conflict)."""
+        return list(
+            self.session.scalars(
+                select(Customer.number)
+                .where(
+                    Customer.connection_id == self.connection.id,
+                    Customer.organization_number == organization_number,
+                )
+                .order_by(Customer.number)
+            )
         )
 
     # ---- check 5: product and account -----------------------------------------------------------------
@@ -434,12 +424,6 @@ def _stored_message(stored: str) -> tuple[str, str]:
 
 def _months(period: str) -> int:
     return int(period[:4]) * 12 + int(period[5:7])
-
-
-def _same_customer(local: Customer, remote: m.Customer) -> bool:
-    if local.organization_number and remote.organizationNumber:
-        return local.organization_number == remote.organizationNumber.replace(" ", "")
-    return (remote.name or "").strip().casefold() == local.name.strip().casefold()
 
 
 def _passed(check: Check, nb: str, en: str) -> CheckResult:
