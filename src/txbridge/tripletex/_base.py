@@ -245,29 +245,14 @@ class BaseClient:
             elapsed = now - started
 
             if isinstance(result, httpx.TransportError):
-                if call.idempotent or _retry.was_not_sent(result):
-                    wait = _retry.backoff_delay(retries, self._jitter())
-                    if _retry.may_retry(retries, elapsed, wait):
-                        retries += 1
-                        self.stats.add("retries")
-                        logger.warning(
-                            "%s %s failed (%s); retry %d in %.1f s",
-                            call.method,
-                            redact(call.path),
-                            type(result).__name__,
-                            retries,
-                            wait,
-                        )
-                        yield Sleep(wait)
-                        continue
+                if not (call.idempotent or _retry.was_not_sent(result)):
+                    raise _outcome_unknown(call, _describe_transport_error(result)) from None
+                wait = self._backoff(call, retries, elapsed, f"failed ({type(result).__name__})")
+                if wait is None:
                     raise self._connection_error(call, result) from None
-                raise OutcomeUnknownError(
-                    _describe_transport_error(result),
-                    method=call.method,
-                    path=redact(call.path),
-                    params=_safe_params(call.params),
-                    body=call.body,
-                ) from None
+                retries += 1
+                yield Sleep(wait)
+                continue
 
             response: httpx.Response = result
             status = response.status_code
@@ -306,30 +291,25 @@ class BaseClient:
                 return response
             if status >= 500:
                 if not call.idempotent:
-                    raise OutcomeUnknownError(
-                        f"HTTP {status} after sending",
-                        method=call.method,
-                        path=redact(call.path),
-                        params=_safe_params(call.params),
-                        body=call.body,
-                        status=status,
-                    )
+                    raise _outcome_unknown(call, f"HTTP {status} after sending", status)
                 if status in _retry.RETRY_STATUSES:
-                    wait = _retry.backoff_delay(retries, self._jitter())
-                    if _retry.may_retry(retries, elapsed, wait):
+                    wait = self._backoff(call, retries, elapsed, f"answered {status}")
+                    if wait is not None:
                         retries += 1
-                        self.stats.add("retries")
-                        logger.warning(
-                            "%s %s answered %d; retry %d in %.1f s",
-                            call.method,
-                            redact(call.path),
-                            status,
-                            retries,
-                            wait,
-                        )
                         yield Sleep(wait)
                         continue
             return response
+
+    def _backoff(self, call: Call, retries_done: int, elapsed: float, what: str) -> float | None:
+        """The wait before the next retry of a request safe to repeat; None when the budget is spent."""
+        wait = _retry.backoff_delay(retries_done, self._jitter())
+        if not _retry.may_retry(retries_done, elapsed, wait):
+            return None
+        self.stats.add("retries")
+        logger.warning(
+            "%s %s %s; retry %d in %.1f s", call.method, redact(call.path), what, retries_done + 1, wait
+        )
+        return wait
 
     def _connection_error(self, call: Call, exc: httpx.TransportError) -> APIConnectionError:
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
@@ -399,6 +379,17 @@ def _period_exhausted(call: Call, delay: float) -> RateLimitError:
     return error
 
 
+def _outcome_unknown(call: Call, reason: str, status: int | None = None) -> OutcomeUnknownError:
+    return OutcomeUnknownError(
+        reason,
+        method=call.method,
+        path=redact(call.path),
+        params=_safe_params(call.params),
+        body=call.body,
+        status=status,
+    )
+
+
 def _unreadable(call: Call, status: int, exc: ValueError) -> TripletexError:
     """The error for a success answer whose body cannot be read."""
     if isinstance(exc, ValidationError):
@@ -408,14 +399,7 @@ def _unreadable(call: Call, status: int, exc: ValueError) -> TripletexError:
     if not call.idempotent:
         # The write was carried out but what it made is unknown to us: like a lost answer, the caller
         # must look it up before sending again (a "refused" error here would invite a second send).
-        return OutcomeUnknownError(
-            f"HTTP {status} with a body this client could not read: {what}",
-            method=call.method,
-            path=redact(call.path),
-            params=_safe_params(call.params),
-            body=call.body,
-            status=status,
-        )
+        return _outcome_unknown(call, f"HTTP {status} with a body this client could not read: {what}", status)
     cls = APIResponseValidationError if isinstance(exc, ValidationError) else APIConnectionError
     return cls(
         f"Tripletex answered {status} with a body this client could not read ({what})",

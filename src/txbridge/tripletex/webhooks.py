@@ -32,9 +32,12 @@ def _bytes(value: str | bytes) -> bytes:
     return value.encode() if isinstance(value, str) else value
 
 
+def _digest(secret: str | bytes, idempotency_key: str | bytes, body: str | bytes) -> bytes:
+    return hmac.new(_bytes(secret), _bytes(idempotency_key) + b"&" + _bytes(body), hashlib.sha512).digest()
+
+
 def compute_signature(secret: str | bytes, idempotency_key: str | bytes, body: str | bytes) -> str:
-    digest = hmac.new(_bytes(secret), _bytes(idempotency_key) + b"&" + _bytes(body), hashlib.sha512).digest()
-    return base64.b64encode(digest).decode()
+    return base64.b64encode(_digest(secret, idempotency_key, body)).decode()
 
 
 def verify_signature(
@@ -48,10 +51,7 @@ def verify_signature(
         given = base64.b64decode(_bytes(signature).strip(), validate=True)
     except (binascii.Error, ValueError):
         return False
-    expected = hmac.new(
-        _bytes(secret), _bytes(idempotency_key) + b"&" + _bytes(body), hashlib.sha512
-    ).digest()
-    return hmac.compare_digest(given, expected)
+    return hmac.compare_digest(given, _digest(secret, idempotency_key, body))
 
 
 @dataclass(frozen=True)
