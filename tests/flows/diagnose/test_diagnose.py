@@ -356,3 +356,29 @@ def test_customer_found_by_organisation_number_passes_check_4_naming_its_number(
     customer = diagnosis.result(Check.CUSTOMER)
     assert customer.passed and customer.note is not None
     assert "customer number 50001" in customer.note.en and "kundenummer 50001" in customer.note.nb
+
+
+def test_line_vat_code_other_than_its_products_fails_check_6_as_the_export_would(world: World) -> None:
+    # Account 3001 has VAT 31 and so does the line, but the product is VAT 3: the export refuses the
+    # line (Tripletex would post it to the default account for 31), so the troubleshooter must too.
+    extra = {
+        "productClasses": [{"code": "SERV", "name": "Servering", "accountNumber": 3001}],
+        "products": [{"number": "S-1", "name": "Lunsj", "productClassCode": "SERV", "vatCode": 3}],
+        "invoices": [
+            {
+                "number": "LINE-1",
+                "invoiceDate": "2026-10-10",
+                "dueDate": "2026-10-30",
+                "customerNumber": 10001,
+                "lines": [{"productNumber": "S-1", "quantity": 1, "unitPrice": "100.00", "vatCode": 31}],
+            }
+        ],
+    }
+    assert import_data(world.database, world.connection_id, extra).all_accepted
+    _close(world)
+    _fail_posting(world, "LINE-1", "vat_code_mismatch")
+    diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "LINE-1")
+    failed = diagnosis.failed_check
+    assert failed is not None and failed.check is Check.VAT_TYPE
+    assert failed.message is not None and failed.message.id == "vat_code_mismatch"
+    assert diagnosis.result(Check.PRODUCT_ACCOUNT).passed

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from txbridge.catalog import Message, render
 from txbridge.flows.connections import blocking_message, client_for, message_for_error
 from txbridge.flows.diagnose.model import Check, CheckResult, CheckStatus, Diagnosis, Note, Outcome
-from txbridge.flows.export.mapping import plan_customers
+from txbridge.flows.export.mapping import Chart, line_problem, plan_customers
 from txbridge.settings import Settings
 from txbridge.store import (
     Batch,
@@ -346,19 +346,26 @@ class _Run:
         invoice = self.invoice
         assert invoice is not None
         codes = sorted({line.vat_code for line in invoice.lines})
-        known = self.read(
-            lambda tx: {
-                v.number
-                for v in tx.ledger.vat_types.list(
-                    number=",".join(str(c) for c in codes), fields="id,number", count=100
-                ).values
-            }
+        asked = sorted(
+            {*codes, *(line.product.vat_code for line in invoice.lines if line.product is not None)}
         )
-        for code in codes:
-            if str(code) not in known:
+        vat_types = self.read(
+            lambda tx: (
+                tx.ledger.vat_types.list(
+                    number=",".join(str(c) for c in asked), fields="id,number", count=100
+                ).values
+            )
+        )
+        chart = Chart.build(self.accounts.values(), vat_types)
+        for code in asked:
+            if str(code) not in chart.vat_types_by_number:
                 return _failed(Check.VAT_TYPE, render("vat_code_unknown", vat_code=code))
         for line in invoice.lines:
             product = line.product
+            # The export's line rule first (a line's VAT code must be its product's), then the account.
+            problem = line_problem(line, product, chart, invoice.number)
+            if problem is not None:
+                return _failed(Check.VAT_TYPE, problem)
             if product is None or product.product_class is None:
                 continue
             number = product.product_class.account_number
