@@ -35,7 +35,7 @@ from ._exceptions import (
 )
 from ._observe import RequestStats, install_httpx_redaction, log_response, logger, path_template, redact
 from ._ratelimit import RateLimiter, RateLimiterRegistry, process_registry
-from ._session import CREATE_PATH, SessionManager
+from ._session import CREATE_PATH, DELETE_PATH, SessionManager
 
 R = TypeVar("R")
 
@@ -217,6 +217,26 @@ class BaseClient:
         self._session.accept(token, expiration)
         self.stats.add("sessions_created")
         return token
+
+    def _share_with(self, child: BaseClient, company_id: int) -> None:
+        """Make ``child`` act for another company with this client's session, limiter and counters."""
+        BaseClient.__init__(
+            child,
+            self.config.for_company(company_id),
+            clock=self._clock,
+            rate_limiters=None,
+            session=self._session,
+            limiter=self._limiter,
+            stats=self.stats,
+            jitter=self._jitter,
+        )
+
+    def _delete_session_call(self) -> Call | None:
+        """The call that ends the live session on close (None when there is none to end)."""
+        token = self._session.current(self._clock.now())
+        if token is None:
+            return None
+        return Call("DELETE", DELETE_PATH.format(token=token), renew_on_401=False)
 
     # ---- the decisions ----------------------------------------------------------------------------
 

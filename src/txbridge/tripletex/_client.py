@@ -13,14 +13,13 @@ import httpx
 from pydantic import SecretStr
 
 from . import models as m
-from ._base import USER_AGENT, BaseClient, Call, NeedToken, Operation, Send, Sleep, make_call
+from ._base import BaseClient, Call, NeedToken, Operation, Send, Sleep, make_call
 from ._clock import Clock
 from ._config import ClientConfig, Environment, clean_token, resolve_base_url
 from ._envelope import ConnectionInfo, NotModified, parse_value
 from ._exceptions import TripletexError
 from ._observe import logger
 from ._ratelimit import RateLimiterRegistry
-from ._session import DELETE_PATH
 from .resources import _async as ar
 from .resources import _specs as specs
 from .resources import _sync as sr
@@ -50,10 +49,6 @@ def _config(
         expiration_days=expiration_days,
         timeout=timeout,
     )
-
-
-def _http_headers() -> dict[str, str]:
-    return {"User-Agent": USER_AGENT, "Accept": "application/json"}
 
 
 def _connection_info(who: m.WhoAmI, company: m.Company | None, environment: str) -> ConnectionInfo:
@@ -104,7 +99,8 @@ class Tripletex(BaseClient):
             timeout,
         )
         super().__init__(config, clock=clock, rate_limiters=rate_limiters, jitter=jitter)
-        self._http = httpx.Client(transport=transport, timeout=timeout, headers=_http_headers())
+        # No client-level headers: every request is built whole by BaseClient._build_request.
+        self._http = httpx.Client(transport=transport, timeout=timeout)
         self._sleep = sleep or time.sleep
         self._owner = True
         self._closed = False
@@ -186,16 +182,7 @@ class Tripletex(BaseClient):
     def for_company(self, company_id: int) -> Tripletex:
         """A client acting for an accountant's client company; shares session, limiter and stats."""
         child = object.__new__(Tripletex)
-        BaseClient.__init__(
-            child,
-            self.config.for_company(company_id),
-            clock=self._clock,
-            rate_limiters=None,
-            session=self._session,
-            limiter=self._limiter,
-            stats=self.stats,
-            jitter=self._jitter,
-        )
+        self._share_with(child, company_id)
         child._http = self._http
         child._sleep = self._sleep
         child._owner = False
@@ -209,9 +196,8 @@ class Tripletex(BaseClient):
         self._closed = True
         if not self._owner:
             return
-        token = self._session.current(self._clock.now())
-        if token is not None:
-            call = Call("DELETE", DELETE_PATH.format(token=token), renew_on_401=False)
+        call = self._delete_session_call()
+        if call is not None:
             try:
                 self._execute(Operation(call, _raw))
             except TripletexError as exc:
@@ -328,7 +314,7 @@ class AsyncTripletex(BaseClient):
             timeout,
         )
         super().__init__(config, clock=clock, rate_limiters=rate_limiters, jitter=jitter)
-        self._http = httpx.AsyncClient(transport=transport, timeout=timeout, headers=_http_headers())
+        self._http = httpx.AsyncClient(transport=transport, timeout=timeout)
         self._sleep = sleep or asyncio.sleep
         self._owner = True
         self._closed = False
@@ -400,16 +386,7 @@ class AsyncTripletex(BaseClient):
 
     def for_company(self, company_id: int) -> AsyncTripletex:
         child = object.__new__(AsyncTripletex)
-        BaseClient.__init__(
-            child,
-            self.config.for_company(company_id),
-            clock=self._clock,
-            rate_limiters=None,
-            session=self._session,
-            limiter=self._limiter,
-            stats=self.stats,
-            jitter=self._jitter,
-        )
+        self._share_with(child, company_id)
         child._http = self._http
         child._sleep = self._sleep
         child._owner = False
@@ -422,9 +399,8 @@ class AsyncTripletex(BaseClient):
         self._closed = True
         if not self._owner:
             return
-        token = self._session.current(self._clock.now())
-        if token is not None:
-            call = Call("DELETE", DELETE_PATH.format(token=token), renew_on_401=False)
+        call = self._delete_session_call()
+        if call is not None:
             try:
                 await self._execute(Operation(call, _raw))
             except TripletexError as exc:
