@@ -9,6 +9,7 @@ import pytest
 from txbridge.tripletex import (
     APIConnectionError,
     APIResponseValidationError,
+    NotFoundError,
     NotModified,
     Page,
     TooManyResultsError,
@@ -164,7 +165,7 @@ def test_many_accounts_in_one_call(make_client: Callable[..., Tripletex], api: F
 
 def test_missing_account_number_is_not_found(make_client: Callable[..., Tripletex], api: FakeApi) -> None:
     api.on("GET", "/ledger/account", page([]))
-    with pytest.raises(Exception, match="3999"):
+    with pytest.raises(NotFoundError, match="3999"):
         make_client().ledger.accounts.by_number(3999)
 
 
