@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -207,24 +208,46 @@ def test_export_outcomes_drive_batch_progress_and_status(database: Database, con
         assert len(invoice_refs) == 3
 
 
-def test_failures_in_a_row_put_the_connection_in_error_state(database: Database, connection_id: int) -> None:
-    from txbridge.store import Connection, ConnectionState
-
+def test_upsert_references_creates_updates_and_survives_a_concurrent_writer(
+    database: Database, connection_id: int
+) -> None:
     with database.transaction() as session:
-        connection = session.get(Connection, connection_id)
-        assert connection is not None
-        connection.state = ConnectionState.ACTIVE
-        assert not queries.record_api_failure(session, connection, "api_unreachable", "timeout", threshold=3)
-        queries.record_api_success(session, connection)
-        assert connection.consecutive_failures == 0
-        results = [
-            queries.record_api_failure(session, connection, "authentication_unsuccessful", "401", threshold=3)
-            for _ in range(4)
-        ]
-        assert results == [False, False, True, False]
-        assert (
-            connection.state is ConnectionState.ERROR
-            and connection.last_error_id == "authentication_unsuccessful"
+        queries.upsert_references(
+            session,
+            connection_id,
+            ReferenceKind.CUSTOMER,
+            [
+                (1, "10001", {"tripletex_id": 11}),
+                (2, "10002", {"tripletex_id": 12}),
+                (1, "10001", {"tripletex_id": 13}),
+            ],
         )
-        queries.record_api_success(session, connection)
-        assert connection.state is ConnectionState.ERROR  # only reactivation leaves it
+    with database.transaction() as session:
+        refs = queries.references_of(session, connection_id, ReferenceKind.CUSTOMER)
+        assert {local: ref.tripletex_id for local, ref in refs.items()} == {1: 13, 2: 12}  # last one wins
+
+    # Two exports store the same new reference at once: the second waits, then updates; no error.
+    errors: list[BaseException] = []
+    first = database.session()
+    first.begin()
+    queries.upsert_references(first, connection_id, ReferenceKind.INVOICE, [(7, "F-7", {"tripletex_id": 70})])
+
+    def second() -> None:
+        try:
+            with database.transaction() as session:
+                queries.upsert_references(
+                    session, connection_id, ReferenceKind.INVOICE, [(7, "F-7", {"tripletex_id": 71})]
+                )
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    thread.join(timeout=0.3)  # it is blocked by the first writer's uncommitted row
+    first.commit()
+    first.close()
+    thread.join(timeout=30)
+    assert not thread.is_alive() and errors == []
+    with database.transaction() as session:
+        (ref,) = queries.references_of(session, connection_id, ReferenceKind.INVOICE).values()
+        assert (ref.local_id, ref.tripletex_id) == (7, 71)

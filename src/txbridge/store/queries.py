@@ -5,18 +5,18 @@ Every helper takes the caller's :class:`~sqlalchemy.orm.Session` and leaves comm
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from txbridge.store.models import (
     Batch,
     BatchStatus,
     Connection,
-    ConnectionState,
     Customer,
     IntegrationReference,
     Invoice,
@@ -303,38 +303,6 @@ def reset_batch(session: Session, batch: Batch, *, now: datetime | None = None) 
     return count
 
 
-def record_api_failure(
-    session: Session,
-    connection: Connection,
-    error_id: str,
-    detail: str,
-    *,
-    threshold: int,
-    now: datetime | None = None,
-) -> bool:
-    """Count one more failed call in a row; at ``threshold`` the connection enters the error state.
-    Returns True when this failure put it there. ``detail`` must hold no secrets."""
-    moment = now or utcnow()
-    connection.consecutive_failures += 1
-    connection.last_error_id = error_id
-    connection.last_error_detail = detail
-    connection.last_error_at = moment
-    connection.updated_at = moment
-    entered = connection.consecutive_failures >= threshold and connection.state is not ConnectionState.ERROR
-    if entered:
-        connection.state = ConnectionState.ERROR
-    session.flush()
-    return entered
-
-
-def record_api_success(session: Session, connection: Connection, *, now: datetime | None = None) -> None:
-    """A call went through: the run of failures is over (the error state itself stays until reactivated)."""
-    if connection.consecutive_failures:
-        connection.consecutive_failures = 0
-        connection.updated_at = now or utcnow()
-        session.flush()
-
-
 # --------------------------------------------------------------------------------------------------
 # Integration references
 # --------------------------------------------------------------------------------------------------
@@ -399,6 +367,44 @@ def upsert_reference(
         setattr(reference, name, value)
     session.flush()
     return reference
+
+
+def upsert_references(
+    session: Session,
+    connection_id: int,
+    kind: ReferenceKind,
+    rows: Sequence[tuple[int, str, Mapping[str, Any]]],
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Create or update many references of one kind in one statement: ``rows`` are (local id, local
+    number, columns), every row with the same columns. ``INSERT … ON CONFLICT DO UPDATE`` on the
+    one-reference-per-object key, so two exports storing the same reference at once both succeed
+    (a read-then-insert would let one of them fail on the unique constraint)."""
+    latest = {local_id: (number, dict(fields)) for local_id, number, fields in rows}  # last one wins
+    if not latest:
+        return
+    moment = now or utcnow()
+    values = [
+        {
+            "connection_id": connection_id,
+            "kind": kind,
+            "local_id": local_id,
+            "local_number": number,
+            "created_at": moment,
+            "updated_at": moment,
+            **fields,
+        }
+        for local_id, (number, fields) in latest.items()
+    ]
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(IntegrationReference)
+    changed = [name for name in values[0] if name not in ("connection_id", "kind", "local_id", "created_at")]
+    statement = statement.on_conflict_do_update(
+        index_elements=["connection_id", "kind", "local_id"],
+        set_={name: statement.excluded[name] for name in changed},
+    )
+    session.execute(statement, values)
 
 
 def clear_reference(session: Session, connection_id: int, kind: ReferenceKind, local_id: int) -> bool:

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 
 import httpx
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from txbridge.catalog import Message, render
@@ -47,7 +47,6 @@ from txbridge.store import (
     Connection,
     Customer,
     Database,
-    IntegrationReference,
     Invoice,
     InvoiceLine,
     LogLevel,
@@ -604,46 +603,7 @@ class _Exporter:
             )
         if updates:
             session.execute(update(Posting), updates)
-        self._store_references(session, ReferenceKind.INVOICE, rows)
-
-    def _store_references(
-        self, session: Session, kind: ReferenceKind, rows: Sequence[tuple[int, str, dict[str, Any]]]
-    ) -> None:
-        """Create or update many references: one read, one bulk insert, one bulk update."""
-        if not rows:
-            return
-        moment = utcnow()
-        existing = {
-            local_id: reference_id
-            for local_id, reference_id in session.execute(
-                select(IntegrationReference.local_id, IntegrationReference.id).where(
-                    IntegrationReference.connection_id == self.connection_id,
-                    IntegrationReference.kind == kind,
-                    IntegrationReference.local_id.in_([r[0] for r in rows]),
-                )
-            )
-        }
-        inserts: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
-        for local_id, local_number, fields in rows:
-            values = {"local_number": local_number, "updated_at": moment, **fields}
-            if local_id in existing:
-                updates.append({"id": existing[local_id], **values})
-            else:
-                inserts.append(
-                    {
-                        "connection_id": self.connection_id,
-                        "kind": kind,
-                        "local_id": local_id,
-                        "created_at": moment,
-                        **values,
-                    }
-                )
-                existing[local_id] = -1  # a local object listed twice is inserted once
-        if inserts:
-            session.execute(insert(IntegrationReference), inserts)
-        if updates:
-            session.execute(update(IntegrationReference), updates)
+        q.upsert_references(session, self.connection_id, ReferenceKind.INVOICE, rows)
 
     # ---- preflight ------------------------------------------------------------------------------
 
@@ -719,8 +679,9 @@ class _Exporter:
                 )
             break
         with self.db.transaction() as session:
-            self._store_references(
+            q.upsert_references(
                 session,
+                self.connection_id,
                 ReferenceKind.CUSTOMER,
                 [
                     (
@@ -843,8 +804,9 @@ class _Exporter:
             break
         by_id = {p.id: p for p in products}
         with self.db.transaction() as session:
-            self._store_references(
+            q.upsert_references(
                 session,
+                self.connection_id,
                 ReferenceKind.PRODUCT,
                 [
                     (
