@@ -6,11 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import httpx
 from sqlalchemy import select
 
 from tests.fixtures.sandbox import new_sandbox_company
 from tests.flows.export.conftest import ORG_NUMBERS, Env, connect_env, load, make_settings, payload
-from txbridge.flows.export import ExportProgress, close_batch, export_batch
+from txbridge.flows.export import ExportProgress, close_batch, export_batch, reset_batch
 from txbridge.sandbox.server import SandboxServer
 from txbridge.store import (
     BatchStatus,
@@ -305,3 +306,56 @@ def test_an_existing_product_gets_its_product_class_account(env: Env) -> None:
         products = api.get("/product", params={"fields": "number,account(number)"}).json()["values"]
     assert {p["number"]: p["account"]["number"] for p in products}["ARB-1"] == 3000
     assert [p["number"] for p in products].count("ARB-1") == 1
+
+
+def test_foreign_currencies_are_looked_up_once_and_an_unknown_one_fails_its_invoice(env: Env) -> None:
+    data = payload(invoices=4, customers=2)
+    data["invoices"][0]["currency"] = "EUR"
+    data["invoices"][2]["currency"] = "EUR"
+    data["invoices"][3]["currency"] = "XQZ"
+    load(env, data)
+    closed = close_batch(env.db, env.connection_id, "2026-10")
+    assert closed.batch_id is not None
+    result = export_batch(env.db, env.settings, closed.batch_id)
+    assert {f.invoice_number: f.error_id for f in result.failures} == {"500003": "currency_not_supported"}
+    assert result.exported == 3
+    assert result.stats["by_endpoint"]["GET /currency"] == 2  # one look-up per currency, not per invoice
+
+
+class ChangedMeanwhile(httpx.HTTPTransport):
+    """Someone edits the product in Tripletex just before the export's update reaches it."""
+
+    def __init__(self, env: Env, number: str) -> None:
+        super().__init__()
+        self.env, self.number, self.done = env, number, False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if not self.done and request.method == "PUT" and request.url.path.endswith("/product/list"):
+            self.done = True
+            with self.env.api() as api:
+                found = api.get("/product", params={"number": self.number, "fields": "id,version"})
+                product = found.json()["values"][0]
+                api.put(
+                    f"/product/{product['id']}",
+                    json={"id": product["id"], "version": product["version"], "name": "Endret"},
+                ).raise_for_status()
+        return super().handle_request(request)
+
+
+def test_a_product_changed_in_tripletex_meanwhile_fails_with_the_conflict_message(env: Env) -> None:
+    with env.api() as api:
+        free = api.get("/ledger/account", params={"number": 3100, "fields": "id"}).json()["values"][0]
+        vat_5 = api.get("/ledger/vatType", params={"number": "5", "fields": "id"}).json()["values"][0]
+        api.post(
+            "/product", json={"name": "Montørtime", "number": "ARB-1", "account": free, "vatType": vat_5}
+        ).raise_for_status()
+    load(env, payload(invoices=2, customers=1))
+    closed = close_batch(env.db, env.connection_id, "2026-10")
+    assert closed.batch_id is not None
+    result = export_batch(env.db, env.settings, closed.batch_id, transport=ChangedMeanwhile(env, "ARB-1"))
+    # Invoice 500000 has ARB-1 on its first line; 500001 does not use it.
+    assert {f.invoice_number: f.error_id for f in result.failures} == {"500000": "tripletex_conflict"}
+    assert result.exported == 1
+    # The next run reads the product again and updates it.
+    assert reset_batch(env.db, closed.batch_id, actor="test") == 1
+    assert export_batch(env.db, env.settings, closed.batch_id).status is BatchStatus.EXPORTED

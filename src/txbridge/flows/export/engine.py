@@ -850,16 +850,38 @@ class _Exporter:
         )
         for (p, _r), err in refused:
             self.product_ids.pop(p.id, None)
-            self.product_failures[p.id] = render("product_not_created", product=p.number, detail=_detail(err))
+            self.product_failures[p.id] = (
+                # Changed in Tripletex since the read: the next run reads it again and retries.
+                render("tripletex_conflict", object=f"Vare {p.number} / product {p.number}")
+                if isinstance(err, ConflictError)
+                else render("product_not_created", product=p.number, detail=_detail(err))
+            )
 
     # ---- invoices -------------------------------------------------------------------------------
 
-    def _currency_id(self, code: str) -> int | None:
-        if code not in self.currency_ids:
-            page = self._api(lambda: self.client.currencies.list(code=code, fields="id,code", count=10))
+    def _look_up_currencies(self) -> None:
+        """Ids of the batch's foreign currencies, read before the chunks: an API call (and a rate-limit
+        pause) must never run inside a store transaction, which on SQLite holds the write lock the
+        sender needs to commit."""
+        with self.db.transaction() as session:
+            codes = list(
+                session.scalars(
+                    select(Invoice.currency)
+                    .distinct()
+                    .join(Posting, Posting.invoice_id == Invoice.id)
+                    .where(
+                        Posting.batch_id == self.batch_id,
+                        Posting.status == PostingStatus.PENDING,
+                        Invoice.currency != "NOK",
+                    )
+                )
+            )
+        for code in codes:
+            page = self._api(
+                functools.partial(self.client.currencies.list, code=code, fields="id,code", count=10)
+            )
             match = [c.id for c in page.values if c.code == code and c.id is not None]
             self.currency_ids[code] = match[0] if match else None
-        return self.currency_ids[code]
 
     def _problem(self, invoice: Invoice) -> Message | None:
         assert self.chart is not None
@@ -869,7 +891,7 @@ class _Exporter:
         if invoice.customer_id not in self.customer_ids:
             number = self.customer_numbers.get(invoice.customer_id, "-")
             return render("customer_not_created", customer=number, detail="-")
-        if invoice.currency != "NOK" and self._currency_id(invoice.currency) is None:
+        if invoice.currency != "NOK" and self.currency_ids.get(invoice.currency) is None:
             return render("currency_not_supported", currency=invoice.currency, invoice=invoice.number)
         for line in invoice.lines:
             product = None
@@ -895,6 +917,7 @@ class _Exporter:
         The next chunk is read and checked while the previous one is on its way, so the store's work
         hides behind Tripletex's. Its intent is committed just before it is sent (by the sender), so a
         crash leaves in flight only what may really have been sent."""
+        self._look_up_currencies()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="txbridge-export") as sender:
             on_the_way: Future[None] | None = None
             for chunk_ids in _chunks(self._open_ids(), self.chunk_size):
@@ -948,7 +971,7 @@ class _Exporter:
                     continue
                 assert invoice is not None
                 marker = row.intent_marker or make_marker(invoice.number, row.id, row.attempts + 1)
-                currency = None if invoice.currency == "NOK" else self._currency_id(invoice.currency)
+                currency = None if invoice.currency == "NOK" else self.currency_ids[invoice.currency]
                 body = invoice_body(
                     invoice,
                     marker=marker,
@@ -1075,10 +1098,9 @@ class _Exporter:
             for order in invoice.orders or []:
                 if order.number:
                     by_marker[order.number] = invoice
-        pairs: list[tuple[_Outgoing, m.Invoice]] = []
-        for index, item in enumerate(part):
-            match = by_marker.get(item.marker) or (created[index] if index < len(created) else None)
-            if match is not None:  # else it stays in flight: the next run's reconciliation decides
-                pairs.append((item, match))
+        # By marker only: pairing by position could tie a posting to another invoice's reference and
+        # so call it exported while its own invoice was never made. Unmatched ones stay in flight for
+        # the next run's reconciliation.
+        pairs = [(item, by_marker[item.marker]) for item in part if item.marker in by_marker]
         with self.db.transaction() as session:
             self._record_exported(session, pairs)
