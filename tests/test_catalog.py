@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+import txbridge
 from txbridge.catalog import CATALOG, CatalogError, placeholders_in, render
 
 SEED_IDS = {
@@ -21,7 +24,6 @@ EXPORT_IDS = {
     "vat_type_missing_on_account",
     "vat_code_unknown",
     "no_bank_account",
-    "price_rule_violation",
     "invoice_outside_period",
     "invoice_not_ready",
     "invoice_not_in_batch",
@@ -73,3 +75,13 @@ def test_render_refuses_missing_unknown_and_extra_parameters() -> None:
         render("account_not_found", account=1, acount=2)
     with pytest.raises(CatalogError):
         render("no_such_message")
+
+
+def test_every_message_is_shown_somewhere() -> None:
+    # A dead entry promises users an explanation the engine never gives.
+    package = Path(txbridge.__file__).parent
+    sources = " ".join(
+        path.read_text(encoding="utf-8") for path in package.rglob("*.py") if path.name != "catalog.py"
+    )
+    unused = [message_id for message_id in CATALOG if f'"{message_id}"' not in sources]
+    assert not unused, unused

@@ -267,15 +267,6 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Enter the bank account number in Tripletex (chart of accounts, account 1920), then export again.",
     ),
     E(
-        "price_rule_violation",
-        "Prisene på faktura {invoice} blandet inkl. og ekskl. mva",
-        "The prices on invoice {invoice} mixed incl. and excl. VAT",
-        "En ordre er enten med eller uten mva, og alle linjene må bruke samme type enhetspris.",
-        "An order is either including or excluding VAT, and every line must use that kind of unit price.",
-        "Marker fakturaen riktig (priser inkl. eller ekskl. mva) og eksporter på nytt.",
-        "Mark the invoice correctly (prices incl. or excl. VAT), then export again.",
-    ),
-    E(
         "currency_not_supported",
         "Valuta {currency} på faktura {invoice} finnes ikke i Tripletex",
         "Currency {currency} on invoice {invoice} does not exist in Tripletex",
@@ -340,17 +331,6 @@ CATALOG: Mapping[str, Entry] = _entries(
         "There is no export batch with this number for the connection.",
         "Se buntene med `txbridge batch show`.",
         "List the batches with `txbridge batch show`.",
-    ),
-    E(
-        "batch_already_exported",
-        "Bunt {batch} er allerede eksportert",
-        "Batch {batch} is already exported",
-        "Alle posteringene i bunten er i Tripletex (eller hoppet over fordi de var der fra før).",
-        "Every posting in the batch is in Tripletex (or skipped because it was there already).",
-        "Ingen handling trengs. Skal en faktura sendes på nytt, må en administrator fjerne referansen "
-        "og tilbakestille bunten.",
-        "No action is needed. To send an invoice again, an administrator must clear its reference and "
-        "reset the batch.",
     ),
     E(
         "reference_cleared",

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
-from tests.fixtures.sandbox import SandboxCompany
+from tests.fixtures.sandbox import SandboxCompany, new_sandbox_company
 from txbridge.flows import connections
+from txbridge.sandbox.server import SandboxServer
 from txbridge.settings import Settings
 from txbridge.store import Connection, ConnectionState, Database, TokenCipher
 from txbridge.tripletex import APIConnectionError, AuthenticationError, InternalServerError
@@ -185,3 +186,15 @@ def test_message_for_error_maps_by_meaning() -> None:
     assert (
         connections.message_for_error(APIConnectionError("x", method="GET", path="/")).id == "api_unreachable"
     )
+
+
+def test_a_client_company_without_login_access_is_named(
+    db: Database, settings: Settings, sandbox_company: SandboxCompany, sandbox_server: SandboxServer
+) -> None:
+    stranger = new_sandbox_company(sandbox_server)
+    with pytest.raises(connections.ConnectionFlowError) as refused:
+        connect(db, settings, sandbox_company, company_id=stranger.company_id)
+    assert refused.value.message.id == "client_company_not_accessible"
+    assert str(stranger.company_id) in refused.value.message.en
+    with db.transaction() as session:
+        assert session.scalars(select(Connection)).all() == []  # nothing stored

@@ -200,6 +200,11 @@ def connect(
         ) as client:
             info = client.test_connection()
     except (TripletexError, httpx.HTTPError) as exc:
+        if company_id and isinstance(exc, PermissionDeniedError):
+            # Acting for a client company the token's user cannot log in to: name that company.
+            raise ConnectionFlowError(
+                render("client_company_not_accessible", company_id=company_id)
+            ) from None
         raise ConnectionFlowError(message_for_error(exc)) from None
     cipher = TokenCipher.from_settings(settings)
     moment = utcnow()

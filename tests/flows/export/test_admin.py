@@ -10,7 +10,14 @@ import pytest
 
 from tests.flows.export.conftest import Env, load, payload
 from txbridge.flows import connections
-from txbridge.flows.export import clear_reference, close_batch, export_batch, refresh_payments, reset_batch
+from txbridge.flows.export import (
+    BatchNotFoundError,
+    clear_reference,
+    close_batch,
+    export_batch,
+    refresh_payments,
+    reset_batch,
+)
 from txbridge.store import (
     BatchStatus,
     Connection,
@@ -178,3 +185,14 @@ def test_expired_employee_token_stops_the_export_and_marks_the_connection(env: E
     assert connection(env).state is ConnectionState.PENDING_APPROVAL
     connections.approve(env.db, env.connection_id)
     assert export_batch(env.db, env.settings, batch_id).exported == 1
+
+
+def test_an_unknown_batch_is_named_with_the_catalog_message(env: Env) -> None:
+    for action in (
+        lambda: export_batch(env.db, env.settings, 424242),
+        lambda: reset_batch(env.db, 424242, actor="admin"),
+    ):
+        with pytest.raises(BatchNotFoundError) as missing:
+            action()
+        assert missing.value.message.id == "batch_not_found"
+        assert "424242" in missing.value.message.en and "batch show" in missing.value.message.fix_en

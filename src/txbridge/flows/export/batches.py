@@ -25,7 +25,8 @@ from txbridge.store.models import utcnow
 
 class BatchNotFoundError(LookupError):
     def __init__(self, batch_id: int) -> None:
-        super().__init__(f"Bunt {batch_id} finnes ikke / Batch {batch_id} does not exist")
+        self.message = render("batch_not_found", batch=batch_id)
+        super().__init__(str(self.message))
         self.batch_id = batch_id
 
 
