@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import date
 
 import httpx
 import pytest
@@ -13,6 +14,7 @@ from txbridge.tripletex import _retry as policy
 
 from .conftest import FakeApi, FakeClock, basic_user, error, ok, page
 from .test_reading import serve_rows
+from .test_writing import echo_list
 
 
 async def test_session_who_am_i_and_close(
@@ -104,4 +106,33 @@ async def test_bulk_and_lookups(make_async_client: Callable[..., AsyncTripletex]
     created = await client.invoices.create_many([{"invoiceDate": "2026-03-01"}] * 150)
     assert len(api.calls("POST", "/invoice/list")) == 2 and len(created) == 200
     assert (await client.ledger.vat_types.by_number(3)).id == 9
+    await client.close()
+
+
+async def test_windowed_read_splits_like_the_sync_client(
+    make_async_client: Callable[..., AsyncTripletex], api: FakeApi
+) -> None:
+    api.on("GET", "/ledger/posting", serve_rows(10_000, cap=25))
+    client = make_async_client(page_size=10)
+    rows = [r.id async for r in client.ledger.postings.iter(date_from="2026-01-01", date_to="2026-01-09")]
+    assert rows == list(range(1, 81))
+    await client.close()
+
+
+async def test_order_invoicing_voucher_lists_and_client_companies(
+    make_async_client: Callable[..., AsyncTripletex], api: FakeApi
+) -> None:
+    api.on("PUT", "/order/5/:invoice", ok({"id": 900}))
+    api.on("PUT", "/order/:invoiceMultipleOrders", ok({"id": 901}))
+    api.on("PUT", "/ledger/voucher/list", echo_list, httpx.Response(502))
+    api.on("GET", "/company/>withLoginAccess", page([{"id": 1}, {"id": 2}]), page([]))
+    client = make_async_client(page_size=2)
+    assert (await client.orders.invoice(5, invoice_date=date(2026, 3, 2))).id == 900
+    assert (await client.orders.invoice_multiple([5, 6], invoice_date=date(2026, 3, 2))).id == 901
+    assert api.calls("PUT", "/order/:invoiceMultipleOrders")[0].url.params["id"] == "5,6"
+    with pytest.raises(OutcomeUnknownError) as info:
+        await client.ledger.vouchers.create_many([{"description": f"V{n}"} for n in range(3)], chunk=2)
+    assert [v.description for v in info.value.completed] == ["V0", "V1"]
+    assert len(api.calls("PUT", "/ledger/voucher/list")) == 2  # the 502 was not retried
+    assert [c.id for c in await client.companies.with_login_access()] == [1, 2]
     await client.close()
