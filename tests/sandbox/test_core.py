@@ -309,6 +309,43 @@ def test_rate_limit_headers_and_429_for_the_rest_of_the_period(sandbox_company: 
             assert limited.json()["status"] == 429
 
 
+def test_rate_limit_period_ends_and_calls_pass_again(sandbox_company: SandboxCompany) -> None:
+    control = sandbox_company.control()
+    control.put("/rate-limit", json={"limit": 2, "period": 600, "companyId": sandbox_company.company_id})
+    token = sandbox_company.create_session()  # the first call of the period
+    try:
+        with sandbox_company.client(token) as client:
+            assert client.get("/customer").headers["X-Rate-Limit-Remaining"] == "0"
+            refused = client.get("/customer")
+            _error(refused, 429, 429)
+            reset = int(refused.headers["X-Rate-Limit-Reset"])
+            assert 0 < reset <= 600
+            control.put("/clock", json={"advanceSeconds": reset - 2}).raise_for_status()
+            _error(client.get("/customer"), 429, 429)  # still the same period
+            control.put("/clock", json={"advanceSeconds": 2}).raise_for_status()
+            again = client.get("/customer")
+            assert again.status_code == 200
+            assert again.headers["X-Rate-Limit-Remaining"] == "1"
+    finally:
+        control.put("/clock", json={"reset": True})
+
+
+def test_rate_limit_is_per_consumer_and_employee_token_not_per_session(
+    sandbox_server: SandboxServer, sandbox_company: SandboxCompany
+) -> None:
+    # A second company of the same application: same consumer token, its own employee token.
+    colleague = new_sandbox_company(sandbox_server, consumerToken=sandbox_company.consumer_token)
+    control = sandbox_company.control()
+    for company in (sandbox_company, colleague):
+        control.put("/rate-limit", json={"limit": 3, "period": 600, "companyId": company.company_id})
+    first, second = sandbox_company.create_session(), sandbox_company.create_session()
+    with sandbox_company.client(first) as one, sandbox_company.client(second) as other:
+        assert one.get("/customer").status_code == 200
+        _error(other.get("/customer"), 429, 429)  # two session creates and one call used the three
+    with colleague.client() as separate:
+        assert separate.get("/customer").status_code == 200
+
+
 # --- faults ---------------------------------------------------------------------------------------
 
 

@@ -14,7 +14,6 @@ import binascii
 import json
 import logging
 import re
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -72,7 +71,6 @@ class TripletexMiddleware:
         self.state = state
         self.sleep = sleep
         self.connections = connections
-        self.monotonic = time.monotonic
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -178,7 +176,7 @@ class TripletexMiddleware:
             token = state.employee_tokens.get(employee)
             if token is None or token.consumer_token != consumer:
                 return None  # the route answers 401 with the reason
-            auth.rate = state.rate_limits.hit((consumer, employee), token.company_id, self.monotonic())
+            auth.rate = state.rate_limits.hit((consumer, employee), token.company_id, now.timestamp())
             return auth.rate
         user, password = _basic_credentials(scope)
         session = state.sessions.get(password) if password else None
@@ -190,7 +188,7 @@ class TripletexMiddleware:
         if own is None:
             raise errors.authentication("The session token's company no longer exists.")
         auth.rate = state.rate_limits.hit(
-            (session.consumer_token, session.employee_token), own.id, self.monotonic()
+            (session.consumer_token, session.employee_token), own.id, now.timestamp()
         )
         company = own
         if user not in ("", "0"):

@@ -118,7 +118,10 @@ class RateStatus:
 
 @dataclass(slots=True)
 class RateLimits:
-    """Fixed windows per (consumer token, employee token); limit/period per company or global."""
+    """Fixed windows per (consumer token, employee token); limit/period per company or global.
+
+    Time is the sandbox clock's (seconds), so advancing the clock ends a period without waiting; a
+    clock set back before a window's start begins a new window."""
 
     limit: int = DEFAULT_RATE_LIMIT
     period: float = DEFAULT_RATE_PERIOD_SECONDS
@@ -128,7 +131,7 @@ class RateLimits:
     def hit(self, key: tuple[str, str], company_id: int, now: float) -> RateStatus:
         limit, period = self.per_company.get(company_id, (self.limit, self.period))
         window = self.windows.get(key)
-        if window is None or now - window[0] >= period:
+        if window is None or not 0 <= now - window[0] < period:
             window = self.windows[key] = [now, 0.0]
         reset = max(0, int(window[0] + period - now + 0.999))
         if window[1] >= limit:
