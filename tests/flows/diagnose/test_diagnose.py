@@ -34,13 +34,15 @@ def _close(world: World, period: str = "2026-10") -> int:
         return queries.create_batch(session, world.connection_id, period, invoices).id
 
 
-def _fail_posting(world: World, number: str, error_id: str = "account_not_found") -> None:
+def _fail_posting(
+    world: World, number: str, error_id: str = "account_not_found", message: str = "stored"
+) -> None:
     with world.database.transaction() as session:
         invoice = queries.invoice_by_number(session, world.connection_id, number)
         assert invoice is not None
         posting = queries.open_posting_of_invoice(session, invoice.id)
         assert posting is not None
-        queries.record_outcome(session, posting, PostingStatus.FAILED, error_id=error_id, message="stored")
+        queries.record_outcome(session, posting, PostingStatus.FAILED, error_id=error_id, message=message)
         queries.refresh_batch(session, posting.batch)
 
 
@@ -297,15 +299,7 @@ def test_in_flight_posting_fails_check_2_saying_the_export_will_reconcile(world:
 def test_failed_posting_note_gives_each_language_its_own_half_of_the_stored_message(world: World) -> None:
     _close(world)
     stored = render("account_not_found", account=3099)
-    with world.database.transaction() as session:
-        invoice = queries.invoice_by_number(session, world.connection_id, "KURS-1")
-        assert invoice is not None
-        posting = queries.open_posting_of_invoice(session, invoice.id)
-        assert posting is not None
-        queries.record_outcome(
-            session, posting, PostingStatus.FAILED, error_id=stored.id, message=str(stored)
-        )
-        queries.refresh_batch(session, posting.batch)
+    _fail_posting(world, "KURS-1", stored.id, str(stored))
     diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "KURS-1")
     note = diagnosis.result(Check.BATCH_EXPORTED).note
     assert note is not None
