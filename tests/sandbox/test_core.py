@@ -353,12 +353,13 @@ def _fault(company: SandboxCompany, **body: object) -> None:
     company.control().post("/faults", json=body).raise_for_status()
 
 
-def test_fault_status_for_the_next_n_matching_requests(sandbox_company: SandboxCompany) -> None:
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_fault_status_for_the_next_n_matching_requests(sandbox_company: SandboxCompany, status: int) -> None:
     with sandbox_company.client() as client:
-        _fault(sandbox_company, method="GET", path="/v2/customer", kind="status", status=502, count=2)
+        _fault(sandbox_company, method="GET", path="/v2/customer", kind="status", status=status, count=2)
         assert client.post("/customer", json={"name": "Ikke rammet"}).status_code == 201
-        _error(client.get("/customer"), 502, 1000)
-        _error(client.get("/customer"), 502, 1000)
+        _error(client.get("/customer"), status, 1000)
+        _error(client.get("/customer"), status, 1000)
         assert client.get("/customer").status_code == 200
 
 
@@ -368,6 +369,14 @@ def test_fault_drop_connection(sandbox_company: SandboxCompany) -> None:
         with pytest.raises(httpx.TransportError):
             client.get("/customer")
         assert client.get("/customer").status_code == 200
+
+
+def test_fault_drop_before_a_write_writes_nothing(sandbox_company: SandboxCompany) -> None:
+    with sandbox_company.client() as client:
+        _fault(sandbox_company, method="POST", path="/v2/customer", kind="drop")
+        with pytest.raises(httpx.TransportError):
+            client.post("/customer", json={"name": "Aldri skrevet"})
+        assert client.get("/customer", params={"customerName": "Aldri skrevet"}).json()["values"] == []
 
 
 def test_fault_commit_then_drop_response(sandbox_company: SandboxCompany) -> None:
