@@ -260,3 +260,20 @@ def test_date_range_given_as_text_or_snake_case_is_windowed(
     by_text = list(client.ledger.postings.iter(date_from="2026-01-01", date_to="2026-01-05"))
     assert [r.id for r in by_text] == list(range(1, 41))
     assert all("date_from" not in r.url.params for r in api.calls("GET", "/ledger/posting"))
+
+
+def test_a_lookup_by_number_never_takes_another_number(
+    make_client: Callable[..., Tripletex], api: FakeApi
+) -> None:
+    # Should a search ever come back unfiltered, the first row is not "the" VAT type or account.
+    api.on("GET", "/ledger/vatType", page([{"id": 1, "number": "0"}, {"id": 31, "number": "3"}]))
+    api.on("GET", "/ledger/account", page([{"id": 7, "number": 1000}]))
+    client = make_client()
+    assert client.ledger.vat_types.by_number(3).id == 31
+    with pytest.raises(NotFoundError):
+        client.ledger.vat_types.by_number(5)
+    with pytest.raises(NotFoundError):
+        client.ledger.accounts.by_number(3000)
+    # Without the number among the fields, the search's own filter is trusted.
+    api.on("GET", "/ledger/account", page([{"id": 8}]))
+    assert client.ledger.accounts.by_number(3000, fields="id").id == 8

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from .. import models as m
 from .._base import Operation, make_call
 from .._envelope import Page, camel, page_parser, parse_page, parse_value, value_parser
-from .._exceptions import TripletexError
+from .._exceptions import NotFoundError, TripletexError
 from ..models import TripletexModel
 from ._specs import DEFAULT_BULK_CHUNK, ResourceSpec
 
@@ -141,6 +141,18 @@ def invoice_orders(order_ids: Sequence[int] | int, params: Mapping[str, Any]) ->
         ids = [int(i) for i in order_ids]
         call = make_call("PUT", "/order/:invoiceMultipleOrders", params={"id": ids, **params})
     return Operation(call, lambda body: parse_value(body, m.Invoice))
+
+
+def pick_by_number(found: Sequence[T], number: int | str, what: str) -> T:
+    """The object with this business number among what a ``number=`` search returned. One that shows
+    another number is never taken (a wrong account or VAT type is worse than none); one without a
+    number (``fields`` left it out) is taken on the search's word."""
+    wanted = str(number)
+    for item in found:
+        got = getattr(item, "number", None)
+        if got is None or str(got) == wanted:
+            return item
+    raise NotFoundError(status=404, code=6000, message=f"No {what} number {number}")
 
 
 def date_window(spec: ResourceSpec[Any], search: dict[str, Any]) -> tuple[Bound, Bound] | None:

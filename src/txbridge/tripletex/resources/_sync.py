@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from .. import models as m
 from .._base import Operation
 from .._envelope import NotModified, Page, is_last_page
-from .._exceptions import NotFoundError, TooManyResultsError, TripletexError
+from .._exceptions import TooManyResultsError, TripletexError
 from ..models import TripletexModel
 from . import _ops
 from . import _specs as specs
@@ -177,9 +177,7 @@ class Accounts(Resource[m.Account]):
     def by_number(self, number: int, *, fields: str | None = None) -> m.Account:
         """The account with this number (ids differ per company; numbers are the business key)."""
         found = self.list(number=number, fields=fields, count=1).values
-        if not found:
-            raise NotFoundError(status=404, code=6000, message=f"No account number {number}")
-        return found[0]
+        return _ops.pick_by_number(found, number, "account")
 
     def by_numbers(self, numbers: Sequence[int], *, fields: str | None = None) -> dict[int, m.Account]:
         """Several accounts in one call, keyed by number (missing numbers are simply absent)."""
@@ -193,10 +191,7 @@ class VatTypes(Resource[m.VatType]):
     def by_number(self, number: int | str, *, fields: str | None = None) -> m.VatType:
         """The VAT type with this VAT *number* (its id differs per company and from the number)."""
         found = self.list(number=str(number), fields=fields).values
-        match = [v for v in found if v.number == str(number)] or found
-        if not match:
-            raise NotFoundError(status=404, code=6000, message=f"No VAT type number {number}")
-        return match[0]
+        return _ops.pick_by_number(found, number, "VAT type")
 
 
 class Invoices(Resource[m.Invoice]):
