@@ -354,6 +354,17 @@ CATALOG: Mapping[str, Entry] = _entries(
         "the connection.",
     ),
     E(
+        "token_expires_soon",
+        "Ansattnøkkelen utløper {expires_on} (om {days_left} dager)",
+        "The employee token expires on {expires_on} ({days_left} days left)",
+        "Ansattnøkler i Tripletex har en fast utløpsdato; etter den stopper integrasjonen.",
+        "Tripletex employee tokens have a fixed expiry date; after it the integration stops.",
+        "Lag en ny ansattnøkkel i Tripletex (API-tilgang) før {expires_on} og lim den inn med "
+        "`txbridge connect`.",
+        "Make a new employee token in Tripletex (API access) before {expires_on} and paste it with "
+        "`txbridge connect`.",
+    ),
+    E(
         "connection_pending_approval",
         "Tilkoblingen {connection} venter på godkjenning",
         "Connection {connection} is waiting for approval",

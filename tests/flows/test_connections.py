@@ -102,6 +102,7 @@ def test_token_expiry_warning_and_block() -> None:
     expiry = connections.token_expiry(connection, today)
     assert expiry is not None and expiry.days_left == 10 and expiry.warn and not expiry.expired
     assert "10" in expiry.text("en") and "2026-11-11" in expiry.text("nb")
+    assert expiry.message().id == "token_expires_soon" and "2026-11-11" in expiry.message().fix_en
     assert connections.blocking_message(connection, today) is None
     connection.token_expires_on = date(2026, 10, 31)
     blocked = connections.blocking_message(connection, today)

@@ -76,12 +76,13 @@ class TokenExpiry:
     def warn(self) -> bool:
         return self.days_left <= TOKEN_WARNING_DAYS
 
-    def text(self, language: str = "nb") -> str:
+    def message(self) -> Message:
         if self.expired:
-            return render("token_expired", expires_on=self.expires_on.isoformat()).text(language)
-        if language == "en":
-            return f"The employee token expires on {self.expires_on.isoformat()} ({self.days_left} days left)"
-        return f"Ansattnøkkelen utløper {self.expires_on.isoformat()} (om {self.days_left} dager)"
+            return render("token_expired", expires_on=self.expires_on.isoformat())
+        return render("token_expires_soon", expires_on=self.expires_on.isoformat(), days_left=self.days_left)
+
+    def text(self, language: str = "nb") -> str:
+        return self.message().text(language)
 
 
 def token_expiry(connection: Connection, today: date | None = None) -> TokenExpiry | None:
