@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from tests.cli.conftest import Cli
 from txbridge.settings import Settings
-from txbridge.store import Connection, ConnectionState, Database, TokenCipher
+from txbridge.store import Connection, ConnectionState, Database, PostingStatus, TokenCipher, queries
 
 
 def _connection(database_url: str, name: str = "demo") -> Connection:
@@ -246,3 +246,24 @@ def test_tokens_never_show_in_help_log_or_a_failed_reactivation(cli: Cli, databa
     for output in (helped.output, refused.output, logged.output):
         assert company.employee_token not in output and company.consumer_token not in output
         assert company.employee_token[5:] not in output and wrong[5:] not in output
+
+
+def test_diagnose_exits_3_when_the_integration_itself_is_the_fault(cli: Cli, database_url: str) -> None:
+    cli.connected()
+    assert cli("batch", "close", "--period", "2026-10").exit_code == 0
+    database = Database.from_url(database_url)
+    with database.transaction() as session:
+        connection = session.scalar(select(Connection))
+        assert connection is not None
+        invoice = queries.invoice_by_number(session, connection.id, "OK-1")
+        assert invoice is not None
+        posting = queries.open_posting_of_invoice(session, invoice.id)
+        assert posting is not None
+        queries.record_outcome(session, posting, PostingStatus.FAILED, error_id="x", message="x")
+        connection.state = ConnectionState.ERROR
+    database.dispose()
+    diagnosed = cli("diagnose", "invoice", "OK-1")
+    assert diagnosed.exit_code == 3, diagnosed.output
+    assert "Integrasjonen er i feiltilstand" in diagnosed.output
+    as_json = cli("diagnose", "invoice", "OK-1", "--json")
+    assert as_json.exit_code == 3 and '"outcome": "failed"' in as_json.output

@@ -267,7 +267,8 @@ def show(connection: ConnectionOption = None) -> None:
         "Utløper / Expires",
         "Adresse / URL",
     ):
-        table.add_column(header)
+        # Fold rather than cut: a truncated address cannot be checked or copied.
+        table.add_column(header, overflow="fold")
     for row in rows:
         expiry = flow.token_expiry(row)
         expires = "-" if expiry is None else f"{expiry.expires_on.isoformat()} ({expiry.days_left} d)"
