@@ -283,3 +283,15 @@ def test_a_long_exhausted_period_fails_fast_without_calling(
     assert info.value.retry_after == pytest.approx(600)
     assert "brukt opp" in str(info.value) and "used up" in str(info.value)
     assert clock.sleeps == []
+
+
+def test_bulk_post_refused_by_429_without_reset_is_sent_again_after_the_fallback_wait(
+    make_client: Callable[..., Tripletex], api: FakeApi, clock: FakeClock
+) -> None:
+    # A 429 means Tripletex did nothing: the same invoices go again once the wait is over.
+    api.on("POST", "/invoice/list", httpx.Response(429), httpx.Response(201, json={"values": [{"id": 1}]}))
+    created = make_client().invoices.create_many([{"invoiceDate": "2026-03-01"}])
+    assert [i.id for i in created] == [1]
+    sent = api.calls("POST", "/invoice/list")
+    assert len(sent) == 2 and sent[0].content == sent[1].content
+    assert clock.sleeps == [policy.FALLBACK_RATE_LIMIT_WAIT]
