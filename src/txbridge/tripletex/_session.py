@@ -49,7 +49,6 @@ class SessionManager:
         self._session: Session | None = None
         self.thread_lock = threading.Lock()
         self._async_lock: asyncio.Lock | None = None
-        self.created = 0
 
     @property
     def async_lock(self) -> asyncio.Lock:
@@ -67,7 +66,6 @@ class SessionManager:
 
     def accept(self, token: str, expiration_date: date) -> None:
         self._session = Session(token, expiration_date)
-        self.created += 1
 
     def invalidate(self, stale_token: str) -> None:
         """Forget the token a 401 came back for — unless someone already replaced it."""

@@ -194,7 +194,3 @@ def split(a: Bound, b: Bound) -> tuple[tuple[Bound, Bound], tuple[Bound, Bound]]
         return None
     mid = int(a) + width // 2
     return (a, mid), (mid, b)
-
-
-def default_step(start: Bound) -> timedelta | int:
-    return timedelta(days=366 * 100) if isinstance(start, date) else 10**12
