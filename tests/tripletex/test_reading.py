@@ -277,3 +277,19 @@ def test_a_lookup_by_number_never_takes_another_number(
     # Without the number among the fields, the search's own filter is trusted.
     api.on("GET", "/ledger/account", page([{"id": 8}]))
     assert client.ledger.accounts.by_number(3000, fields="id").id == 8
+
+
+def test_paging_that_never_ends_is_stopped_at_the_row_cap(
+    make_client: Callable[..., Tripletex], api: FakeApi
+) -> None:
+    # A server (or proxy) that ignores `from` answers the same full page for ever.
+    api.on("GET", "/customer", page([{"id": n} for n in range(1000)]))
+    with pytest.raises(TooManyResultsError):
+        for _ in make_client().customers.iter():
+            pass
+    assert len(api.calls("GET", "/customer")) == 11  # 10,000 rows is the most a search may give
+
+
+def test_exactly_the_row_cap_is_read_whole(make_client: Callable[..., Tripletex], api: FakeApi) -> None:
+    api.on("GET", "/customer", serve_rows(10_000))
+    assert sum(1 for _ in make_client().customers.iter(fields="id")) == 10_000

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from .. import models as m
 from .._base import Operation, make_call
 from .._envelope import Page, camel, page_parser, parse_page, parse_value, value_parser
-from .._exceptions import NotFoundError, TripletexError
+from .._exceptions import NotFoundError, TooManyResultsError, TripletexError
 from ..models import TripletexModel
 from ._specs import DEFAULT_BULK_CHUNK, ResourceSpec
 
@@ -170,6 +170,21 @@ def date_window(spec: ResourceSpec[Any], search: dict[str, Any]) -> tuple[Bound,
 def as_bound(value: Any) -> Any:
     """Window ends are dates or numbers; ISO date text (``"2026-03-01"``) is read as a date."""
     return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+#: Tripletex refuses a search of more than this many rows (code 23000).
+MAX_RESULT_ROWS = 10_000
+
+
+def check_within_cap(spec: ResourceSpec[Any], rows_read: int) -> None:
+    """Paging past the cap means the server is not paging (it ignores ``from``): stop rather than
+    loop forever, with the error that makes ``iter_windowed`` narrow the window."""
+    if rows_read > MAX_RESULT_ROWS:
+        raise TooManyResultsError(
+            status=422,
+            code=23000,
+            message=f"{spec.path}: more than {MAX_RESULT_ROWS} rows read without a short page",
+        )
 
 
 def windows(start: Bound, end: Bound, step: timedelta | int) -> Iterator[tuple[Bound, Bound]]:

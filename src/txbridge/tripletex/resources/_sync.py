@@ -109,6 +109,7 @@ class Resource(Generic[T]):
             if is_last_page(len(page.values), size):
                 return
             start += len(page.values)
+            _ops.check_within_cap(self.spec, start)
 
     def iter_windowed(
         self,
