@@ -292,6 +292,55 @@ def test_credit_note_reverses_the_invoice(sandbox_client: httpx.Client) -> None:
     _refused(again)
 
 
+def _receivables(client: httpx.Client, customer: Json) -> list[Json]:
+    return list(
+        client.get(
+            "/ledger/posting",
+            params={
+                "dateFrom": D,
+                "dateTo": TOMORROW,
+                "customerId": customer["id"],
+                "accountNumberFrom": 1500,
+                "accountNumberTo": 1500,
+                "fields": "amount,invoiceNumber,closeGroup",
+            },
+        ).json()["values"]
+    )
+
+
+def test_credit_note_closes_the_invoice_postings(sandbox_client: httpx.Client) -> None:
+    customer = _customer(sandbox_client)
+    line = [{"description": "x", "unitPriceExcludingVatCurrency": 200}]
+    invoice = _ok(_invoice(sandbox_client, [_order(customer, line)]), 201)
+    note = _ok(sandbox_client.put(f"/invoice/{invoice['id']}/:createCreditNote", params={"date": D}))
+    receivables = _receivables(sandbox_client, customer)
+    assert sorted((p["invoiceNumber"], p["amount"]) for p in receivables) == sorted(
+        [(str(invoice["invoiceNumber"]), 250), (str(note["invoiceNumber"]), -250)]
+    )
+    groups = {(p.get("closeGroup") or {}).get("id") for p in receivables}
+    assert len(groups) == 1 and None not in groups
+    group = _ok(sandbox_client.get(f"/ledger/closeGroup/{groups.pop()}", params={"fields": "postings"}))
+    assert len(group["postings"]) == 2
+
+
+def test_credit_note_after_a_part_payment_leaves_the_paid_amount_to_the_customer(
+    sandbox_client: httpx.Client,
+) -> None:
+    customer = _customer(sandbox_client)
+    line = [{"description": "x", "unitPriceExcludingVatCurrency": 200}]
+    invoice = _ok(_invoice(sandbox_client, [_order(customer, line)]), 201)
+    payment_type = sandbox_client.get("/invoice/paymentType").json()["values"][0]
+    pay = {"paymentDate": D, "paymentTypeId": payment_type["id"], "paidAmount": 100}
+    _ok(sandbox_client.put(f"/invoice/{invoice['id']}/:payment", params=pay))
+    note = _ok(sandbox_client.put(f"/invoice/{invoice['id']}/:createCreditNote", params={"date": D}))
+    assert note["amountOutstanding"] == -100
+    assert _ok(sandbox_client.get(f"/invoice/{invoice['id']}"))["amountOutstanding"] == 0
+    # 250 invoiced, 100 paid, 250 credited: -100 is still open, so nothing is closed yet.
+    receivables = _receivables(sandbox_client, customer)
+    assert sum(p["amount"] for p in receivables) == -100
+    assert not any(p.get("closeGroup") for p in receivables)
+
+
 def test_no_invoices_before_a_bank_account_number(sandbox_server: SandboxServer) -> None:
     company = new_sandbox_company(sandbox_server, bankAccount=False)
     with company.client() as client:
