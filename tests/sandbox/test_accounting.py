@@ -376,6 +376,29 @@ def test_invoice_existing_orders_and_multiple_orders(sandbox_client: httpx.Clien
     assert both["amount"] == 250 and len(both["orders"]) == 2
 
 
+@pytest.mark.parametrize(
+    ("invoice_date", "due_date"),
+    [("2027-03-31", "2027-04-30"), ("2027-01-31", "2027-02-28"), ("2027-03-15", "2027-04-15")],
+)
+def test_due_date_in_months_from_the_customer(
+    sandbox_client: httpx.Client, invoice_date: str, due_date: str
+) -> None:
+    customer = _ok(
+        sandbox_client.post(
+            "/customer", json={"name": "Måned AS", "invoicesDueIn": 1, "invoicesDueInType": "MONTHS"}
+        ),
+        201,
+    )
+    line = [{"description": "x", "unitPriceExcludingVatCurrency": 100}]
+    order = _ok(sandbox_client.post("/order", json=_order(customer, line)), 201)
+    invoice = _ok(
+        sandbox_client.put(
+            f"/order/{order['id']}/:invoice", params={"invoiceDate": invoice_date, "sendToCustomer": False}
+        )
+    )
+    assert invoice["invoiceDueDate"] == due_date
+
+
 def test_invoice_list_max_100(sandbox_client: httpx.Client) -> None:
     customer = _customer(sandbox_client)
     order = _order(customer, [{"description": "x", "unitPriceExcludingVatCurrency": 1}])

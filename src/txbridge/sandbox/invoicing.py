@@ -7,6 +7,7 @@ bank-account rule, invoice numbers in sequence, and a balanced voucher per invoi
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -199,8 +200,10 @@ def _due_date(invoice_date: date, customer: Row) -> date:
     amount = int(customer.get("invoicesDueIn", 14) or 0)
     if customer.get("invoicesDueInType") == "MONTHS":
         month = invoice_date.month - 1 + amount
-        year = invoice_date.year + month // 12
-        return invoice_date.replace(year=year, month=month % 12 + 1, day=min(invoice_date.day, 28))
+        year, month = invoice_date.year + month // 12, month % 12 + 1
+        # The same day of the month, or the month's last day when it is shorter (31 Jan → 28 Feb).
+        day = min(invoice_date.day, calendar.monthrange(year, month)[1])
+        return date(year, month, day)
     return invoice_date + timedelta(days=amount)
 
 
