@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+import time
 from types import TracebackType
 from typing import Any
 
@@ -102,15 +103,12 @@ class SandboxServer:
             target=self._server.run, kwargs={"sockets": [self._sock]}, name="txbridge-sandbox", daemon=True
         )
         self._thread.start()
-        ready = threading.Event()
-
-        def wait() -> None:
-            while not self._server.started and self._thread is not None and self._thread.is_alive():
-                ready.wait(0.01)
-
-        wait()
+        deadline = time.monotonic() + timeout
+        while not self._server.started and self._thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.01)
         if not self._server.started:
-            raise RuntimeError("the sandbox server did not start")
+            self.stop()
+            raise RuntimeError(f"the sandbox server did not start within {timeout} s")
         return self
 
     def serve_forever(self) -> None:
