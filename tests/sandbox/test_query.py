@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from txbridge.sandbox import errors
 from txbridge.sandbox.accounting import kid_for
-from txbridge.sandbox.query import parse_fields
+from txbridge.sandbox.query import filter_changed_since, parse_changed_since, parse_fields
 
 
 def test_parse_fields_nested() -> None:
@@ -41,3 +43,18 @@ def _luhn_ok(number: str) -> bool:
 def test_kid_has_a_valid_mod10_check_digit(invoice_number: int, customer_number: int) -> None:
     kid = kid_for(invoice_number, customer_number)
     assert kid.isdigit() and _luhn_ok(kid)
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("2026-11-20", datetime(2026, 11, 20)),
+        ("2026-11-20T10:00:00", datetime(2026, 11, 20, 10)),
+        ("2026-11-20T10:00:00Z", datetime(2026, 11, 20, 10)),
+        ("2026-11-20T11:00:00+01:00", datetime(2026, 11, 20, 10)),
+    ],
+)
+def test_changed_since_is_compared_in_utc(text: str, utc: datetime) -> None:
+    assert parse_changed_since(text) == utc
+    rows = [{"id": 1, "_changed": utc - timedelta(minutes=1)}, {"id": 2, "_changed": utc}]
+    assert [r["id"] for r in filter_changed_since(rows, text)] == [2]

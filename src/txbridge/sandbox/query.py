@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from txbridge.sandbox import errors
@@ -255,10 +255,12 @@ def version_digest(rows: Sequence[Row], extra: str) -> str:
 
 
 def parse_changed_since(text: str) -> datetime:
+    """As naive UTC, like the stored ``_changed``; a given offset is converted, not dropped."""
     try:
         if len(text) == 10:
             return datetime.combine(date.fromisoformat(text), datetime.min.time())
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo is not None else when
     except ValueError:
         raise errors.validation("changedSince", "Ugyldig dato / invalid date.", errors.PARAM) from None
 
