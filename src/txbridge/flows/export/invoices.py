@@ -1,0 +1,297 @@
+"""The invoices of a batch, chunk by chunk: check each one, commit the intent, send with
+``POST /invoice/list`` (order embedded, marked), store reference and status together. A refused
+chunk is bisected so every good invoice still goes; a lost answer is reconciled before any resend."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.orm import selectinload
+
+from txbridge.catalog import Message, render
+from txbridge.flows.export.context import RunContext, Stop, chunks, detail
+from txbridge.flows.export.mapping import Chart, invoice_body, line_problem, make_marker
+from txbridge.flows.export.masterdata import DATA_ERRORS, MasterData
+from txbridge.flows.export.reconcile import INVOICE_FIELDS, Outgoing, Reconciler
+from txbridge.store import Batch, Invoice, Posting, PostingStatus
+from txbridge.store import queries as q
+from txbridge.store.models import utcnow
+from txbridge.tripletex import OutcomeUnknownError, TripletexError
+from txbridge.tripletex import models as m
+
+#: Re-sends of one chunk after a lost answer in one run (each preceded by a reconciliation).
+MAX_RESENDS = 3
+
+
+class InvoiceSender:
+    def __init__(
+        self,
+        run: RunContext,
+        reconciler: Reconciler,
+        chart: Chart,
+        master: MasterData,
+        *,
+        send_to_customer: bool,
+        chunk_size: int,
+    ) -> None:
+        self.run = run
+        self.reconciler = reconciler
+        self.chart = chart
+        self.master = master
+        self.send_to_customer = send_to_customer
+        self.chunk_size = chunk_size
+        self.currency_ids: dict[str, int | None] = {}
+
+    def send_all(self) -> None:
+        """Chunk by chunk, streamed from the store: check, record the intent (committed), send.
+
+        The next chunk is read and checked while the previous one is on its way, so the store's work
+        hides behind Tripletex's. Its intent is committed just before it is sent (by the sender), so a
+        crash leaves in flight only what may really have been sent."""
+        self._look_up_currencies()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="txbridge-export") as sender:
+            on_the_way: Future[None] | None = None
+            for chunk_ids in chunks(self.run.open_ids(), self.chunk_size):
+                prepared = self._prepare(chunk_ids)
+                if on_the_way is not None:
+                    on_the_way.result()
+                    self._progress_step()
+                    on_the_way = None
+                if prepared:
+                    on_the_way = sender.submit(self._commit_and_send, prepared)
+                else:
+                    self._progress_step()
+            if on_the_way is not None:
+                on_the_way.result()
+                self._progress_step()
+
+    def _progress_step(self) -> None:
+        """Progress % after a chunk from one grouped count (the full status refresh is at the end)."""
+        with self.run.db.transaction() as session:
+            counts = self.run.counts(session)
+            batch = session.get(Batch, self.run.batch_id)
+            assert batch is not None
+            total = sum(counts.values())
+            done = counts[PostingStatus.EXPORTED] + counts[PostingStatus.SKIPPED]
+            batch.progress_percent = 100 if not total else (100 * done) // total
+            batch.updated_at = utcnow()
+        self.run.report("invoices", counts)
+
+    def _look_up_currencies(self) -> None:
+        """Ids of the batch's foreign currencies, read before the chunks: an API call (and a rate-limit
+        pause) must never run inside a store transaction, which on SQLite holds the write lock the
+        sender needs to commit."""
+        with self.run.db.transaction() as session:
+            codes = list(
+                session.scalars(
+                    select(Invoice.currency)
+                    .distinct()
+                    .join(Posting, Posting.invoice_id == Invoice.id)
+                    .where(
+                        Posting.batch_id == self.run.batch_id,
+                        Posting.status == PostingStatus.PENDING,
+                        Invoice.currency != "NOK",
+                    )
+                )
+            )
+        for code in codes:
+            page = self.run.api(
+                functools.partial(self.run.client.currencies.list, code=code, fields="id,code", count=10)
+            )
+            match = [c.id for c in page.values if c.code == code and c.id is not None]
+            self.currency_ids[code] = match[0] if match else None
+
+    def _problem(self, invoice: Invoice) -> Message | None:
+        failure = self.master.customer_failures.get(invoice.customer_id)
+        if failure is not None:
+            return failure
+        if invoice.customer_id not in self.master.customer_ids:
+            number = self.master.customer_numbers.get(invoice.customer_id, "-")
+            return render("customer_not_created", customer=number, detail="-")
+        if invoice.currency != "NOK" and self.currency_ids.get(invoice.currency) is None:
+            return render("currency_not_supported", currency=invoice.currency, invoice=invoice.number)
+        for line in invoice.lines:
+            product = None
+            if line.product_id is not None:
+                failure = self.master.product_failures.get(line.product_id)
+                if failure is not None:
+                    return failure
+                product = self.master.products.get(line.product_id)
+                if product is None or line.product_id not in self.master.product_ids:
+                    return render(
+                        "product_not_found",
+                        product=product.number if product else "-",
+                        invoice=invoice.number,
+                    )
+            problem = line_problem(line, product, self.chart, invoice.number)
+            if problem is not None:
+                return problem
+        return None
+
+    def _prepare(self, chunk_ids: Sequence[int]) -> list[Outgoing]:
+        """Check a chunk's invoices (failures recorded) and build their bodies and markers."""
+        outgoing: list[Outgoing] = []
+        with self.run.db.transaction() as session:
+            rows = session.execute(
+                select(
+                    Posting.id,
+                    Posting.invoice_id,
+                    Posting.invoice_number,
+                    Posting.intent_marker,
+                    Posting.attempts,
+                )
+                .where(Posting.id.in_(list(chunk_ids)), Posting.status == PostingStatus.PENDING)
+                .order_by(Posting.id)
+            ).all()
+            invoice_ids = [r.invoice_id for r in rows if r.invoice_id is not None]
+            invoices = {
+                inv.id: inv
+                for inv in session.scalars(
+                    select(Invoice).where(Invoice.id.in_(invoice_ids)).options(selectinload(Invoice.lines))
+                )
+            }
+            for row in rows:
+                invoice = invoices.get(row.invoice_id) if row.invoice_id is not None else None
+                problem = (
+                    render("invoice_not_found", invoice=row.invoice_number)
+                    if invoice is None
+                    else self._problem(invoice)
+                )
+                if problem is not None:
+                    posting = session.get(Posting, row.id)
+                    assert posting is not None
+                    self.run.fail(session, posting, problem)
+                    continue
+                assert invoice is not None
+                marker = row.intent_marker or make_marker(invoice.number, row.id, row.attempts + 1)
+                currency = None if invoice.currency == "NOK" else self.currency_ids[invoice.currency]
+                body = invoice_body(
+                    invoice,
+                    marker=marker,
+                    customer_id=self.master.customer_ids[invoice.customer_id],
+                    product_ids=self.master.product_ids,
+                    chart=self.chart,
+                    currency_id=currency,
+                )
+                outgoing.append(Outgoing(row.id, invoice.id, invoice.number, marker, body, row.attempts + 1))
+        return outgoing
+
+    def _commit_and_send(self, items: list[Outgoing]) -> None:
+        """Record the intent of a chunk (committed), then send it.
+
+        Only postings still pending are claimed: if another export of the same batch got to one
+        first (two processes started by mistake), this one leaves it alone — never twice."""
+        moment = utcnow()
+        table = Posting.__table__
+        assert isinstance(table, Table)  # the Core table: a WHERE on the status as well as the id
+        claim = (
+            update(table)
+            .where(table.c.id == bindparam("claimed_id"), table.c.status == PostingStatus.PENDING)
+            .values(
+                status=PostingStatus.IN_FLIGHT,
+                intent_marker=bindparam("marker"),
+                intent_at=moment,
+                attempts=bindparam("attempt"),
+                updated_at=moment,
+            )
+        )
+        claimed: list[Outgoing] = []
+        with self.run.db.transaction() as session:
+            for item in items:
+                result = session.execute(
+                    claim, {"claimed_id": item.posting_id, "marker": item.marker, "attempt": item.attempts}
+                )
+                if getattr(result, "rowcount", 0) == 1:
+                    claimed.append(item)
+        if claimed:
+            self._send(claimed)
+
+    def _mark_intent(self, items: Sequence[Outgoing]) -> None:
+        with self.run.db.transaction() as session:
+            for item in items:
+                posting = session.get(Posting, item.posting_id)
+                assert posting is not None
+                q.record_intent(session, posting, item.marker)
+
+    def _back_to_pending(self, items: Sequence[Outgoing]) -> None:
+        """The write was refused before anything was done (401, 403, 429): nothing to reconcile."""
+        with self.run.db.transaction() as session:
+            for item in items:
+                posting = session.get(Posting, item.posting_id)
+                if posting is not None and posting.status is PostingStatus.IN_FLIGHT:
+                    q.record_outcome(session, posting, PostingStatus.PENDING, error_id=None, message=None)
+
+    def _send(self, items: list[Outgoing]) -> None:
+        """POST /invoice/list with every posting's intent already committed; bisect refusals;
+        reconcile lost answers (and refusals) before sending anything again."""
+        stack: list[Sequence[Outgoing]] = [items]
+        resends = 0
+        while stack:
+            part = stack.pop()
+            try:
+                created = self.run.api(
+                    functools.partial(
+                        self.run.client.invoices.create_many,
+                        [item.body for item in part],
+                        send_to_customer=self.send_to_customer,
+                        fields=INVOICE_FIELDS,
+                    )
+                )
+            except DATA_ERRORS as exc:
+                if len(part) == 1:
+                    with self.run.db.transaction() as session:
+                        posting = session.get(Posting, part[0].posting_id)
+                        assert posting is not None
+                        label = f"faktura {posting.invoice_number} / invoice {posting.invoice_number}"
+                        self.run.fail(
+                            session,
+                            posting,
+                            render("tripletex_validation_error", object=label, detail=detail(exc)),
+                        )
+                else:
+                    # A refused list should have written nothing, but look before sending any of it
+                    # again: what Tripletex did create is recorded, only the rest is split and resent.
+                    reset, _ = self.reconciler.reconcile([item.posting_id for item in part], answered=True)
+                    rest = [item for item in part if item.posting_id in set(reset)]
+                    if rest:
+                        self._mark_intent(rest)
+                    if len(rest) == 1:
+                        stack.append(rest)
+                    elif rest:
+                        mid = len(rest) // 2
+                        stack.append(rest[mid:])
+                        stack.append(rest[:mid])
+                continue
+            except OutcomeUnknownError as exc:
+                reset, uncertain = self.reconciler.reconcile([item.posting_id for item in part])
+                if uncertain:
+                    raise Stop(render("outcome_unknown", invoice=self.run.numbers(uncertain)), exc) from None
+                if reset:
+                    resends += 1
+                    if resends > MAX_RESENDS:
+                        raise self.run.stop_for(exc) from None
+                    again = [item for item in part if item.posting_id in set(reset)]
+                    self._mark_intent(again)
+                    stack.append(again)
+                continue
+            except (TripletexError, Stop):
+                # Refused before anything was done (401, 403, a rate limit that outlasted the pause).
+                self._back_to_pending(part)
+                raise
+            self._store_created(part, created)
+
+    def _store_created(self, part: Sequence[Outgoing], created: list[m.Invoice]) -> None:
+        by_marker: dict[str, m.Invoice] = {}
+        for invoice in created:
+            for order in invoice.orders or []:
+                if order.number:
+                    by_marker[order.number] = invoice
+        # By marker only: pairing by position could tie a posting to another invoice's reference and
+        # so call it exported while its own invoice was never made. Unmatched ones stay in flight for
+        # the next run's reconciliation.
+        pairs = [(item, by_marker[item.marker]) for item in part if item.marker in by_marker]
+        with self.run.db.transaction() as session:
+            self.reconciler.record_exported(session, pairs)
