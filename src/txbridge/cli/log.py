@@ -12,6 +12,7 @@ from txbridge.cli.connection import ConnectionOption, console, open_store, resol
 from txbridge.store import LogLevel, queries
 
 _LEVEL_STYLE = {LogLevel.INFO: "", LogLevel.WARNING: "yellow", LogLevel.ERROR: "bold red"}
+_LEVEL_LABEL = {LogLevel.INFO: "Info", LogLevel.WARNING: "Advarsel / Warning", LogLevel.ERROR: "Feil / Error"}
 
 
 @app.command("log")
@@ -53,7 +54,7 @@ def log(
         )
         table.add_row(
             entry.at.strftime("%Y-%m-%d %H:%M:%S"),
-            f"[{style}]{entry.level.value}[/]" if style else entry.level.value,
+            f"[{style}]{_LEVEL_LABEL[entry.level]}[/]" if style else _LEVEL_LABEL[entry.level],
             subject,
             text,
             entry.message_id or "",
