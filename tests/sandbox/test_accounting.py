@@ -525,6 +525,28 @@ def test_voucher_must_balance_and_rows_start_at_1(sandbox_client: httpx.Client) 
     assert [v["id"] for v in found.json()["values"]] == [voucher["id"]]
 
 
+def test_voucher_with_a_vat_code_the_sandbox_cannot_book_says_so(sandbox_client: httpx.Client) -> None:
+    acc = _account_ids(sandbox_client)
+    vat = _vat_ids(sandbox_client)
+    body = {
+        "date": D,
+        "postings": [
+            # Import VAT (code 14) on a purchase: balanced, but needs postings the sandbox does not make.
+            {"row": 1, "account": {"id": acc[4000]}, "amountGross": 1250, "vatType": {"id": vat["14"]}},
+            {"row": 2, "account": {"id": acc[1920]}, "amountGross": -1250},
+        ],
+    }
+    refused = _refused(sandbox_client.post("/ledger/voucher", json=body))
+    [message] = refused["validationMessages"]
+    assert message["field"] == "postings[0].vatType"
+    assert "14" in message["message"]
+    # Deductible input VAT at the high rate (code 1) is booked on 2710.
+    body["postings"][0]["vatType"] = {"id": vat["1"]}
+    voucher = _ok(sandbox_client.post("/ledger/voucher", json=body), 201)
+    postings = _postings(sandbox_client, voucher["id"])
+    assert {p["account"]["number"]: p["amount"] for p in postings} == {4000: 1000, 2710: 250, 1920: -1250}
+
+
 def test_customer_posting_needs_the_customer(sandbox_client: httpx.Client) -> None:
     acc = _account_ids(sandbox_client)
     body = {

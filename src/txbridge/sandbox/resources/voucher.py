@@ -168,6 +168,15 @@ def _client_postings(ctx: Ctx, body: Row, day: str) -> list[Row]:
             )
         gross = money(gross_raw)
         rate = vat_rate(vat) if vat is not None else Decimal(0)
+        vat_acc = vat_account(ctx.company, vat) if vat is not None and rate else None
+        if vat is not None and rate and vat_acc is None:
+            # Import and reverse-charge codes need postings the sandbox does not make; say so plainly
+            # rather than refuse a balanced voucher as unbalanced.
+            raise errors.validation(
+                f"{where}.vatType",
+                f"Sandkassen fører ikke mva-kode {vat['number']} på bilag. "
+                f"The sandbox does not book VAT code {vat['number']} on vouchers.",
+            )
         net = money(gross / (1 + rate)) if rate else gross
         refs: dict[str, Any] = {}
         for key, schema in (
@@ -194,20 +203,18 @@ def _client_postings(ctx: Ctx, body: Row, day: str) -> list[Row]:
                 **refs,
             }
         )
-        if vat is not None and rate and gross != net:
-            vat_acc = vat_account(ctx.company, vat)
-            if vat_acc is not None:
-                vat_rows.append(
-                    {
-                        "date": p.get("date", day),
-                        "description": p.get("description", body.get("description", "")),
-                        "account": vat_acc,
-                        "amount": gross - net,
-                        "amountGross": gross - net,
-                        "row": row_number,
-                        "systemGenerated": True,
-                    }
-                )
+        if vat_acc is not None and gross != net:
+            vat_rows.append(
+                {
+                    "date": p.get("date", day),
+                    "description": p.get("description", body.get("description", "")),
+                    "account": vat_acc,
+                    "amount": gross - net,
+                    "amountGross": gross - net,
+                    "row": row_number,
+                    "systemGenerated": True,
+                }
+            )
     # VAT is part of the gross line it came from, so only the gross amounts must balance.
     _check_balance(prepared, day, "amountGross")
     return prepared + vat_rows
