@@ -267,3 +267,25 @@ def test_diagnose_exits_3_when_the_integration_itself_is_the_fault(cli: Cli, dat
     assert "Integrasjonen er i feiltilstand" in diagnosed.output
     as_json = cli("diagnose", "invoice", "OK-1", "--json")
     assert as_json.exit_code == 3 and '"outcome": "failed"' in as_json.output
+
+
+def test_following_the_troubleshooters_next_step_exports_a_fixed_invoice(cli: Cli) -> None:
+    cli.connected()
+    assert cli("batch", "close", "--period", "2026-10").exit_code == 0
+    assert cli("batch", "export").exit_code == 1  # KURS-1 fails: account 3099 is missing
+    with cli.company.client() as http:
+        vat = http.get("/ledger/vatType", params={"number": "3", "fields": "id"}).json()["values"][0]
+        http.post(
+            "/ledger/account", json={"number": 3099, "name": "Kursinntekt", "vatType": {"id": vat["id"]}}
+        ).raise_for_status()
+    # Exporting again alone leaves a failed posting failed ...
+    assert "KURS-1" in cli("batch", "export").output
+    fixed = cli("diagnose", "invoice", "KURS-1")
+    assert fixed.exit_code == 0, fixed.output
+    assert "Ingen feil funnet nå" in fixed.output
+    assert "txbridge batch reset 1" in fixed.output and "txbridge batch export 1" in fixed.output
+    # ... the next step the troubleshooter names sends it.
+    assert cli("batch", "reset", "1").exit_code == 0
+    cli("batch", "export", "1")
+    done = cli("diagnose", "invoice", "KURS-1")
+    assert done.exit_code == 0 and "Already exported — no action needed" in done.output

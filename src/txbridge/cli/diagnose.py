@@ -76,6 +76,8 @@ def print_answer(out: Console, diagnosis: Diagnosis) -> None:
     if answer is not None and diagnosis.outcome is not Outcome.EXPORTED:
         style = "bold red" if diagnosis.outcome is Outcome.FAILED else "yellow"
         out.print(f"[{style}]{answer.nb}[/]\n{answer.en}\n[dim]→ {answer.fix_nb}\n→ {answer.fix_en}[/]")
+    if diagnosis.next_step is not None:
+        out.print(f"[bold yellow]→ {diagnosis.next_step.nb}[/]\n→ {diagnosis.next_step.en}")
 
 
 def exit_code(diagnosis: Diagnosis) -> int:

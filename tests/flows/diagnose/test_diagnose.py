@@ -270,8 +270,13 @@ def test_nothing_wrong_now_says_export_the_batch_again(world: World) -> None:
     assert diagnosis.answer is not None and diagnosis.answer.id == "batch_not_exported"
     assert str(batch_id) in diagnosis.answer.en
     assert 0 < diagnosis.api_calls <= 8
+    # An export sends pending postings only, so the way on is a reset first.
+    assert diagnosis.next_step is not None
+    assert f"txbridge batch reset {batch_id}" in diagnosis.next_step.en
+    assert f"txbridge batch reset {batch_id}" in diagnosis.next_step.nb
     as_json = diagnosis.to_dict()
     assert [c["check"] for c in as_json["checks"]] == [1, 2, 3, 4, 5, 6, 7]
+    assert as_json["nextStep"] == {"nb": diagnosis.next_step.nb, "en": diagnosis.next_step.en}
 
 
 def test_unknown_connection_raises_with_a_catalog_message(world: World) -> None:

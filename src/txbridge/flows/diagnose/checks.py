@@ -445,7 +445,13 @@ def _not_run(check: Check, note: Note | None = None) -> CheckResult:
     return CheckResult(check, CheckStatus.NOT_RUN, note=note)
 
 
-def _finish(run: _Run, results: list[CheckResult], outcome: Outcome, answer: Message | None) -> Diagnosis:
+def _finish(
+    run: _Run,
+    results: list[CheckResult],
+    outcome: Outcome,
+    answer: Message | None,
+    next_step: Note | None = None,
+) -> Diagnosis:
     done = {r.check for r in results}
     checks = sorted([*results, *(_not_run(c) for c in Check if c not in done)], key=lambda r: r.check)
     return Diagnosis(
@@ -455,6 +461,7 @@ def _finish(run: _Run, results: list[CheckResult], outcome: Outcome, answer: Mes
         outcome=outcome,
         answer=answer,
         api_calls=run.api_calls(),
+        next_step=next_step,
     )
 
 
@@ -506,10 +513,19 @@ def _diagnose(run: _Run) -> Diagnosis:
     results.append(state)
     # Nothing wrong now: the invoice waits for its batch to be exported (again).
     posting = run.posting
-    answer = None
+    answer = next_step = None
     if posting is not None:
-        answer = render("batch_not_exported", batch=posting.batch.id, status=_batch_status(posting.batch))
-    return _finish(run, results, Outcome.NO_FAULT_FOUND, answer)
+        batch_id = posting.batch.id
+        answer = render("batch_not_exported", batch=batch_id, status=_batch_status(posting.batch))
+        if posting.status is PostingStatus.FAILED:
+            # An export sends pending postings only: exporting again alone would change nothing.
+            next_step = Note(
+                f"Posteringen feilet ved forrige eksport og prøves ikke igjen av seg selv: kjør "
+                f"`txbridge batch reset {batch_id}` og deretter `txbridge batch export {batch_id}`.",
+                f"The posting failed on the last export and is not retried by itself: run "
+                f"`txbridge batch reset {batch_id}`, then `txbridge batch export {batch_id}`.",
+            )
+    return _finish(run, results, Outcome.NO_FAULT_FOUND, answer, next_step)
 
 
 def diagnose_invoice(

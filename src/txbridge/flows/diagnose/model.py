@@ -6,7 +6,7 @@ English); a passed check carries a short note saying what was found, in both lan
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from txbridge.catalog import Message
@@ -99,8 +99,12 @@ class CheckResult:
             "title": {"nb": self.check.title_nb, "en": self.check.title_en},
             "status": self.status.value,
             "message": _message_dict(self.message),
-            "note": None if self.note is None else {"nb": self.note.nb, "en": self.note.en},
+            "note": _note_dict(self.note),
         }
+
+
+def _note_dict(note: Note | None) -> dict[str, str] | None:
+    return None if note is None else {"nb": note.nb, "en": note.en}
 
 
 def _message_dict(message: Message | None) -> dict[str, Any] | None:
@@ -127,7 +131,9 @@ class Diagnosis:
     answer: Message | None = None
     #: Tripletex calls the diagnosis made (it reads only; it never writes).
     api_calls: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
+    #: What to do when nothing is wrong any more: a failed posting waits for a batch reset, because an
+    #: export only sends pending postings.
+    next_step: Note | None = None
 
     @property
     def failed_check(self) -> CheckResult | None:
@@ -148,5 +154,8 @@ class Diagnosis:
             "outcome": self.outcome.value,
             "answer": _message_dict(self.answer),
             "checks": [c.to_dict() for c in self.checks],
+            "nextStep": None
+            if self.next_step is None
+            else {"nb": self.next_step.nb, "en": self.next_step.en},
             "apiCalls": self.api_calls,
         }
