@@ -10,6 +10,8 @@ Two decisions that make the order useful:
   look for the cause in Tripletex *now* — otherwise they could never be reached.
 * When Tripletex does not answer during checks 4–6 (token refused, no network, rate limit), that check
   is ``not_run`` and the run jumps to check 7, which names the reason.
+* Checks 4 and 6 judge with the export's own rules (``plan_customers``, ``line_problem``), so the
+  troubleshooter never passes what the export refuses.
 """
 
 from __future__ import annotations
