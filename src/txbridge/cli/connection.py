@@ -275,7 +275,8 @@ def show(connection: ConnectionOption = None) -> None:
         table.add_row(
             row.name,
             row.environment.value,
-            f"{row.company_name or '-'} ({row.tripletex_company_id})",
+            # Company id 0 is how Tripletex says "the token's own company".
+            f"{row.company_name or '-'} ({row.tripletex_company_id or 'eget / own'})",
             f"[{_STATE_STYLE[row.state]}]{row.state.value}[/]",
             str(row.consecutive_failures),
             row.consumer_token_hint,
