@@ -4,13 +4,14 @@ commit, a dropped connection before it, 503 on reads, 429 storms short and long.
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import httpx
 
 from tests.flows.export.conftest import Env, load, payload
-from txbridge.flows.export import close_batch, export_batch
+from txbridge.flows.export import close_batch, export_batch, make_marker
 from txbridge.store import BatchStatus, PostingStatus, ReferenceKind
 from txbridge.store import queries as q
 
@@ -172,3 +173,39 @@ def test_two_exports_of_one_batch_at_once_send_each_invoice_once(env: Env) -> No
     final = export_batch(env.db, env.settings, batch_id, sleep=no_sleep, in_flight_grace=0)
     assert final.status is BatchStatus.EXPORTED and final.exported == 40
     assert_exactly_once(env, 40)
+
+
+class ShiftedClock:
+    """Real time shifted by ``offset`` seconds: the export's view of how long ago it sent a write."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + timedelta(seconds=self.offset)
+
+
+def test_a_write_that_may_still_land_is_not_resent_before_the_60_second_grace(env: Env) -> None:
+    batch_id = closed_batch(env, invoices=6, chunk=3)
+    clock = ShiftedClock()
+    # As a run leaves it when its request never reached Tripletex and it could not tell: three
+    # postings in flight with their markers, sent "now" as far as the export's clock knows.
+    with env.db.transaction() as session:
+        for posting in q.postings_of_batch(session, batch_id)[:3]:
+            q.record_intent(
+                session, posting, make_marker(posting.invoice_number, posting.id, 1), now=clock.now()
+            )
+
+    clock.offset = 59
+    early = export_batch(env.db, env.settings, batch_id, sleep=no_sleep, clock=clock)
+    assert early.stopped is not None and early.stopped.id == "outcome_unknown"
+    assert early.exported == 3 and early.open == 3  # the other three went; the uncertain ones wait
+    assert len(env.markers()) == 3
+
+    clock.offset = 61
+    late = export_batch(env.db, env.settings, batch_id, sleep=no_sleep, clock=clock)
+    assert late.stopped is None and late.status is BatchStatus.EXPORTED
+    assert_exactly_once(env, 6)

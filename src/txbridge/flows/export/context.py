@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import func, select
@@ -16,6 +17,7 @@ from txbridge.flows import connections
 from txbridge.settings import Settings
 from txbridge.store import Database, LogLevel, Posting, PostingStatus
 from txbridge.store import queries as q
+from txbridge.store.models import utcnow
 from txbridge.tripletex import APIStatusError, RateLimitError, Tripletex
 
 T = TypeVar("T")
@@ -78,6 +80,7 @@ class RunContext:
         connection_id: int,
         progress: Callable[[ExportProgress], None] | None,
         sleep: Callable[[float], None],
+        now: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
         self.settings = settings
@@ -85,6 +88,8 @@ class RunContext:
         self.connection_id = connection_id
         self.progress = progress
         self.sleep = sleep
+        #: When an intent is recorded and when the in-flight grace is measured (injected in tests).
+        self.now = now
         self.paused = 0.0
         self.pauses = 0
         self.tx: Tripletex | None = None

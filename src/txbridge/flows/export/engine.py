@@ -41,7 +41,7 @@ from txbridge.store import (
     ReferenceKind,
 )
 from txbridge.store import queries as q
-from txbridge.tripletex import Clock, Tripletex, TripletexError
+from txbridge.tripletex import Clock, SystemClock, Tripletex, TripletexError
 
 __all__ = [
     "DEFAULT_IN_FLIGHT_GRACE",
@@ -114,7 +114,13 @@ def export_batch(
             raise BatchNotFoundError(batch_id)
         connection = session.get(Connection, batch.connection_id)
         assert connection is not None
-    exporter = _Exporter(db, settings, batch_id, connection, progress, sleep or time.sleep, in_flight_grace)
+    exporter = _Exporter(
+        RunContext(
+            db, settings, batch_id, connection.id, progress, sleep or time.sleep, (clock or SystemClock()).now
+        ),
+        connection,
+        in_flight_grace,
+    )
     blocked = connections.blocking_message(connection)
     if blocked is not None:
         if blocked.id == "token_expired":
@@ -133,17 +139,8 @@ class _Exporter:
     """One run: reconcile what an earlier run left in flight, skip and fail what needs no call, then
     preflight, master data and invoices (each step in its own module)."""
 
-    def __init__(
-        self,
-        db: Database,
-        settings: Settings,
-        batch_id: int,
-        connection: Connection,
-        progress: Callable[[ExportProgress], None] | None,
-        sleep: Callable[[float], None],
-        in_flight_grace: float,
-    ) -> None:
-        self.run = RunContext(db, settings, batch_id, connection.id, progress, sleep)
+    def __init__(self, run: RunContext, connection: Connection, in_flight_grace: float) -> None:
+        self.run = run
         self.reconciler = Reconciler(self.run, in_flight_grace)
         self.send_to_customer = connection.send_to_customer
         self.chunk_size = max(1, min(100, connection.batch_size))

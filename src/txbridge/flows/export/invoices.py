@@ -184,7 +184,7 @@ class InvoiceSender:
 
         Only postings still pending are claimed: if another export of the same batch got to one
         first (two processes started by mistake), this one leaves it alone — never twice."""
-        moment = utcnow()
+        moment = self.run.now()
         table = Posting.__table__
         assert isinstance(table, Table)  # the Core table: a WHERE on the status as well as the id
         claim = (
@@ -214,7 +214,7 @@ class InvoiceSender:
             for item in items:
                 posting = session.get(Posting, item.posting_id)
                 assert posting is not None
-                q.record_intent(session, posting, item.marker)
+                q.record_intent(session, posting, item.marker, now=self.run.now())
 
     def _back_to_pending(self, items: Sequence[Outgoing]) -> None:
         """The write was refused before anything was done (401, 403, 429): nothing to reconcile."""

@@ -83,7 +83,7 @@ class Reconciler:
             for order in invoice.orders or []:
                 if order.number:
                     found[order.number] = invoice
-        now = utcnow()
+        now = self.run.now()
         reset: list[int] = []
         uncertain: list[int] = []
         exported: list[tuple[Outgoing, m.Invoice]] = []
