@@ -28,6 +28,7 @@ from txbridge.store import (
     TokenCipher,
 )
 from txbridge.store import queries as q
+from txbridge.tripletex import AuthenticationError
 
 
 def set_employee_token(env: Env, token: str) -> None:
@@ -196,3 +197,15 @@ def test_an_unknown_batch_is_named_with_the_catalog_message(env: Env) -> None:
             action()
         assert missing.value.message.id == "batch_not_found"
         assert "424242" in missing.value.message.en and "batch show" in missing.value.message.fix_en
+
+
+def test_a_failed_payments_refresh_counts_towards_the_error_state(env: Env) -> None:
+    batch_id = batch_of(env, invoices=1)
+    assert export_batch(env.db, env.settings, batch_id).exported == 1
+    set_employee_token(env, "test-this-token-is-not-valid-000")
+    with pytest.raises(AuthenticationError):
+        refresh_payments(env.db, env.settings, env.connection_id)
+    assert connection(env).consecutive_failures == 2  # an authentication failure counts double
+    with env.db.transaction() as session:
+        ids = [e.message_id for e in q.log_entries(session, env.connection_id, object_type="connection")]
+    assert "authentication_unsuccessful" in ids

@@ -26,7 +26,7 @@ from txbridge.store import (
 )
 from txbridge.store import queries as q
 from txbridge.store.models import utcnow
-from txbridge.tripletex import Tripletex
+from txbridge.tripletex import Tripletex, TripletexError
 
 PAYMENT_FIELDS = "id,invoiceNumber,amountOutstanding,isCredited"
 
@@ -78,6 +78,10 @@ def refresh_payments(
             if inv.id is not None
         }
         calls = tx.stats.calls - calls_before
+    except (TripletexError, httpx.HTTPError) as exc:
+        # An integration failure like any other: it counts towards the error state.
+        connections.record_failure(db, settings, connection_id, exc)
+        raise
     finally:
         if own:
             tx.close()
