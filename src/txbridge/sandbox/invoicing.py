@@ -222,31 +222,6 @@ class InvoicePlan:
     payment: tuple[Row, Decimal] | None
 
 
-def invoice_orders(
-    ctx: Ctx,
-    plans: list[OrderPlan],
-    *,
-    invoice_date: date,
-    due_date: date | None,
-    send_to_customer: bool,
-    comment: str = "",
-    kid: str | None = None,
-    payment: tuple[Row, Decimal] | None = None,
-) -> Row:
-    """Check everything, then store new orders, the voucher and the invoice (one lock held by caller)."""
-    planned = plan_invoice(
-        ctx,
-        plans,
-        invoice_date=invoice_date,
-        due_date=due_date,
-        send_to_customer=send_to_customer,
-        comment=comment,
-        kid=kid,
-        payment=payment,
-    )
-    return write_invoice(ctx, planned)
-
-
 def plan_invoice(
     ctx: Ctx,
     plans: list[OrderPlan],

@@ -17,10 +17,11 @@ from txbridge.sandbox.invoicing import (
     as_decimal,
     check_not_invoiced,
     find_payment_type,
-    invoice_orders,
+    plan_invoice,
     plan_order,
     prepare_line,
     store_order,
+    write_invoice,
 )
 from txbridge.sandbox.state import Row
 
@@ -95,7 +96,8 @@ async def invoice_multiple(
     assert day is not None
     with ctx.state.lock:
         plans = [_existing_plan(ctx, ctx.get(ORDER, i)) for i in sorted(ids)]
-        invoice = invoice_orders(ctx, plans, invoice_date=day, due_date=None, send_to_customer=sendToCustomer)
+        planned = plan_invoice(ctx, plans, invoice_date=day, due_date=None, send_to_customer=sendToCustomer)
+        invoice = write_invoice(ctx, planned)
     ctx.emit("invoice.charged", INVOICE, invoice)
     return ctx.single(invoice, INVOICE)
 
@@ -155,9 +157,10 @@ async def invoice_order(
         payment = None
         if paymentTypeId is not None and paidAmount is not None:
             payment = (find_payment_type(ctx, paymentTypeId), as_decimal(paidAmount, "paidAmount"))
-        invoice = invoice_orders(
+        planned = plan_invoice(
             ctx, [plan], invoice_date=day, due_date=None, send_to_customer=sendToCustomer, payment=payment
         )
+        invoice = write_invoice(ctx, planned)
     ctx.emit("invoice.charged", INVOICE, invoice)
     return ctx.single(invoice, INVOICE)
 
