@@ -273,9 +273,6 @@ def filter_changed_since(rows: Iterable[Row], changed_since: str | None) -> Iter
     return (r for r in rows if r.get("_changed", datetime.min) >= since)
 
 
-RowFilter = Callable[[Row], bool]
-
-
 def _key_for(renderer: Renderer, schema: str, path: list[str]) -> Callable[[Row], tuple[int, Any]]:
     def key(row: Row) -> tuple[int, Any]:
         return _sort_key(renderer.value_at(row, schema, path))

@@ -25,7 +25,6 @@ class Prop:
     ref: str | None  # schema name this property (or its array items) points to
     is_array: bool
     read_only: bool
-    item_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +48,6 @@ class SpecIndex:
     schemas: dict[str, Schema]
     operations: list[SpecOperation] = field(default_factory=list)
 
-    def schema(self, name: str) -> Schema:
-        return self.schemas[name]
-
     def find_operation(self, method: str, path: str) -> tuple[bool, SpecOperation | None]:
         """(path exists in the spec, the operation for this method if there is one)."""
         path_known = False
@@ -70,14 +66,7 @@ def _prop(name: str, raw: dict[str, Any]) -> Prop:
     if raw.get("type") == "array":
         items = raw.get("items", {})
         ref = items.get("$ref")
-        return Prop(
-            name,
-            "array",
-            ref.removeprefix(_REF_PREFIX) if ref else None,
-            True,
-            read_only,
-            items.get("type"),
-        )
+        return Prop(name, "array", ref.removeprefix(_REF_PREFIX) if ref else None, True, read_only)
     return Prop(name, raw.get("type"), None, False, read_only)
 
 

@@ -12,7 +12,7 @@ import itertools
 import secrets
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -50,11 +50,6 @@ class CompanyState:
         value = self.counters.get(name, start)
         self.counters[name] = value + 1
         return value
-
-    def find(self, schema: str, **equals: Any) -> Iterator[Row]:
-        for row in self.table(schema).values():
-            if all(row.get(k) == v for k, v in equals.items()):
-                yield row
 
 
 @dataclass(slots=True)
