@@ -171,7 +171,9 @@ def test_error_state_stops_export_with_exit_3_until_reactivated(cli: Cli, databa
 
 def test_unknown_names_are_usage_errors(cli: Cli) -> None:
     cli.connected()
-    assert cli("batch", "show", "99").exit_code == 2
+    unknown = cli("batch", "show", "99")
+    assert unknown.exit_code == 2 and "Bunt 99 finnes ikke" in unknown.output
+    assert "txbridge batch show" in unknown.output  # the catalog's fix
     assert cli("batch", "export", "99").exit_code == 2
     assert cli("batch", "close", "--period", "oktober").exit_code == 2
     assert cli("diagnose", "invoice", "OK-1", "--connection", "nope").exit_code == 2

@@ -21,6 +21,7 @@ from rich.progress import (
 from rich.table import Table
 from sqlalchemy import func, select
 
+from txbridge.catalog import render
 from txbridge.cli import app
 from txbridge.cli.connection import (
     EXIT_ITEMS_FAILED,
@@ -105,7 +106,7 @@ def _own_batch(database: Database, connection_id: int, batch_id: int, out: Conso
     with database.transaction() as session:
         batch = session.get(Batch, batch_id)
     if batch is None or batch.connection_id != connection_id:
-        usage_error(out, f"Bunt {batch_id} finnes ikke.", f"Batch {batch_id} does not exist.")
+        fail(out, render("batch_not_found", batch=batch_id), EXIT_USAGE)
     return batch
 
 
