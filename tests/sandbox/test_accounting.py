@@ -547,6 +547,22 @@ def test_voucher_with_a_vat_code_the_sandbox_cannot_book_says_so(sandbox_client:
     assert {p["account"]["number"]: p["amount"] for p in postings} == {4000: 1000, 2710: 250, 1920: -1250}
 
 
+def test_voucher_list_update_with_one_unbalanced_voucher_changes_none(sandbox_client: httpx.Client) -> None:
+    acc = _account_ids(sandbox_client)
+    first = _ok(sandbox_client.post("/ledger/voucher", json=_voucher(acc, 1250)), 201)
+    second = _ok(sandbox_client.post("/ledger/voucher", json=_voucher(acc, 1250)), 201)
+    refused = sandbox_client.put(
+        "/ledger/voucher/list",
+        json=[
+            {"id": first["id"], "description": "Endret"},
+            {"id": second["id"], "postings": _voucher(acc, 1)["postings"]},
+        ],
+    )
+    assert _refused(refused)["validationMessages"][0]["field"] == "postings"
+    kept = _ok(sandbox_client.get(f"/ledger/voucher/{first['id']}"))
+    assert (kept["description"], kept["version"]) == (first["description"], first["version"])
+
+
 def test_customer_posting_needs_the_customer(sandbox_client: httpx.Client) -> None:
     acc = _account_ids(sandbox_client)
     body = {

@@ -449,6 +449,21 @@ def test_fault_429_storm_without_reset_header(sandbox_company: SandboxCompany) -
     assert refused.status_code == 422
 
 
+def test_bulk_update_refused_on_a_later_item_changes_nothing(sandbox_client: httpx.Client) -> None:
+    first, second = _customers(sandbox_client, ["Først AS", "Andre AS"])
+    refused = sandbox_client.put(
+        "/customer/list",
+        json=[
+            {"id": first["id"], "name": "Først endret AS"},
+            {"id": second["id"], "customerNumber": first["customerNumber"]},  # a number in use
+        ],
+    )
+    body = _error(refused, 422, 18000)
+    assert body["validationMessages"][0]["field"] == "customerNumber"  # type: ignore[index]
+    kept = sandbox_client.get(f"/customer/{first['id']}").json()["value"]
+    assert (kept["name"], kept["version"]) == ("Først AS", first["version"])
+
+
 def test_bulk_account_and_product_group_creates_are_all_or_nothing(sandbox_client: httpx.Client) -> None:
     """A refused item in /list leaves nothing behind, as for every other bulk create."""
     before = sandbox_client.get("/ledger/account", params={"count": 10000}).json()["values"]

@@ -142,3 +142,18 @@ def test_list_update_and_delete(setup: Setup) -> None:
     # a project with hours cannot be deleted; without them it can
     client.post("/timesheet/entry", json=setup.entry()).raise_for_status()
     assert client.delete(f"/project/{setup.project}").status_code == 422
+
+
+def test_list_update_refused_late_changes_nothing(setup: Setup) -> None:
+    """The second item breaks the 24-hour rule: the first item's change is not kept either."""
+    client = setup.client
+    a, b = client.post(
+        "/timesheet/entry/list", json=[setup.entry(date="2026-04-06"), setup.entry(date="2026-04-07")]
+    ).json()["values"]
+    refused = client.put(
+        "/timesheet/entry/list",
+        json=[{"id": a["id"], "hours": 2, "comment": "Endret"}, {"id": b["id"], "hours": 30}],
+    )
+    assert field_of(refused) == "hours"
+    kept = client.get(f"/timesheet/entry/{a['id']}").json()["value"]
+    assert (kept["hours"], kept["comment"], kept["version"]) == (a["hours"], a["comment"], a["version"])

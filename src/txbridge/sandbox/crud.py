@@ -6,7 +6,8 @@ A resource module describes itself once as a :class:`Resource` (its schema, its 
 calls one method here, so paths, parameters and the spec conformance stay visible in the module.
 
 The list endpoints are all or nothing, as Tripletex's: ``POST /x/list`` removes what it inserted when an
-item fails; ``PUT /x/list`` checks every id, version (and the module's change check) before updating any.
+item fails; ``PUT /x/list`` checks every id, version (and the module's change check) before updating any,
+and puts the updated items back when a later one is refused.
 """
 
 from __future__ import annotations
@@ -144,9 +145,23 @@ class Resource:
                     raise errors.stale_version(self.schema, row["id"], body["version"], row["version"])
                 if self.check_change is not None:
                     self.check_change(ctx, row, body)
-            rows = [update(ctx, body.pop("id"), body) for body in bodies]
+            rows = self._update_all(ctx, bodies, update)
         self._emit(ctx, "update", rows)
         return ctx.created_list(rows, self.schema, status=200)
+
+    def _update_all(self, ctx: Ctx, bodies: list[Row], update: Update) -> list[Row]:
+        """Update each body in turn; a rule that fails on a later item (a module's own check in its
+        update) puts the earlier items back as they were, then re-raises. Call under the lock."""
+        table = ctx.company.table(self.schema)
+        before = [dict(table[body["id"]]) for body in bodies]
+        try:
+            return [update(ctx, body.pop("id"), body) for body in bodies]
+        except errors.TripletexError:
+            for saved in before:
+                row = table[saved["id"]]
+                row.clear()
+                row.update(saved)
+            raise
 
     # --- read -----------------------------------------------------------------------------------
     def get_one(self, ctx: Ctx, object_id: int) -> Response:

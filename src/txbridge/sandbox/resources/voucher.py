@@ -322,6 +322,9 @@ async def update_list(ctx: CtxDep) -> Response:
             voucher = _editable(ctx, body["id"])
             if body.get("version") is not None and body["version"] != voucher["version"]:
                 raise errors.stale_version(SCHEMA, voucher["id"], body["version"], voucher["version"])
+            if body.get("postings"):
+                # Checked for every voucher first, so a bad one later in the list changes none.
+                _client_postings(ctx, body, body.get("date") or voucher["date"])
         rows = [_update_voucher(ctx, _editable(ctx, b["id"]), b) for b in bodies]
     for row in rows:
         ctx.emit("voucher.update", SCHEMA, row)
