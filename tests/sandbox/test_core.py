@@ -442,6 +442,7 @@ def test_fault_429_storm_without_reset_header(sandbox_company: SandboxCompany) -
             storm = client.get("/customer")
             _error(storm, 429, 429)
             assert "X-Rate-Limit-Reset" not in storm.headers
+            assert storm.headers["X-Rate-Limit-Remaining"] == "0" and storm.headers["X-Rate-Limit-Limit"]
         assert client.get("/customer").status_code == 200
     refused = sandbox_company.control().post(
         "/faults", json={"path": "/v2/*", "kind": "status", "status": 404}

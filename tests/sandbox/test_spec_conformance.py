@@ -485,6 +485,16 @@ def _checksum_and_not_emulated(api: Api) -> None:
     api.call("GET", "/supplier", 404, params={"count": 1})  # in the spec, not emulated: a proper envelope
 
 
+def _injected_faults(api: Api, company: SandboxCompany) -> None:
+    """The errors the control API injects are answered in the spec's format too (500 and 429; a
+    502/503 stands for the gateway in front of Tripletex, whose statuses the spec does not list)."""
+    with company.control() as control:
+        for status in (500, 429):
+            fault = {"method": "GET", "path": "/v2/currency", "kind": "status", "status": status}
+            control.post("/faults", json=fault).raise_for_status()
+            api.call("GET", "/currency", status)
+
+
 def _rate_limited(company: SandboxCompany, recorder: Recorder) -> None:
     with company.control() as control:
         control.put(
@@ -546,6 +556,7 @@ def run(sandbox_server: SandboxServer) -> Iterator[Run]:
             lambda: _people_and_hours(api),
             lambda: _events_and_currency(api),
             lambda: _checksum_and_not_emulated(api),
+            lambda: _injected_faults(api, company),
             lambda: _rate_limited(new_sandbox_company(sandbox_server), recorder),
             lambda: _unauthenticated_everywhere(company, recorder),
         ]

@@ -97,13 +97,9 @@ class TripletexMiddleware:
                 await self.app(scope, receive, send_with_headers)
                 return
             fault = self.state.take_fault(method, path)
-            if fault is not None and fault.kind == "status":
-                # An injected 429 comes without X-Rate-Limit-* headers, as Tripletex's sometimes do.
-                raise errors.TripletexError(
-                    fault.status,
-                    429 if fault.status == 429 else 1000,
-                    "Sandkassen svarer med en feil med vilje. The sandbox answers with an injected error.",
-                )
+            if fault is not None and fault.kind == "status" and fault.status > 500:
+                # 502/503/504 come from the gateway in front of Tripletex, before authentication.
+                raise _injected(fault.status, 1000)
             if fault is not None and fault.kind == "delay":
                 await self.sleep(fault.delay_seconds)
             if fault is not None and fault.kind == "drop":
@@ -124,6 +120,17 @@ class TripletexMiddleware:
                     "For mange forespørsler; vent til perioden er over. Too many requests.",
                     f"Rate limit of {rate.limit} requests hit; retry in {rate.reset_seconds} s.",
                 )
+            if fault is not None and fault.kind == "status" and fault.status == 500:
+                raise _injected(500, 1000)  # from the application: after authentication
+            if fault is not None and fault.kind == "status":
+                # An injected 429 comes from the limiter, after authentication, without
+                # X-Rate-Limit-Reset: Tripletex's 429s sometimes lack it.
+                extra_headers[:] = [
+                    (name, b"0" if name == b"x-rate-limit-remaining" else value)
+                    for name, value in extra_headers
+                    if name != b"x-rate-limit-reset"
+                ]
+                raise _injected(429, 429)
             if fault is not None and fault.kind == "drop_after_commit":
                 await self.app(scope, receive, _discard)
                 await self._drop(scope)
@@ -211,6 +218,12 @@ class TripletexMiddleware:
         auth.session = session
         auth.company = company
         return auth.rate
+
+
+def _injected(status: int, code: int) -> errors.TripletexError:
+    return errors.TripletexError(
+        status, code, "Sandkassen svarer med en feil med vilje. The sandbox answers with an injected error."
+    )
 
 
 def _rate_headers(rate: RateStatus) -> list[tuple[bytes, bytes]]:
