@@ -328,6 +328,23 @@ def test_write_only_fields_never_come_back(client: httpx.Client, receiver: Recei
     assert client.get("/event/subscription", params={"fields": "_authHeaderValue"}).status_code == 400
 
 
+def test_subscription_secrets_stay_out_of_the_company_repr(
+    webhook_sandbox: WebhookSandbox, company: SandboxCompany, client: httpx.Client, receiver: Receiver
+) -> None:
+    subscribe(
+        client,
+        receiver.url,
+        "product.create",
+        authHeaderName="X-Key",
+        authHeaderValue="v-456",
+        hmacSharedSecret="secret-456",
+    )
+    state = webhook_sandbox.server.state
+    shown = repr(state.companies[company.company_id])
+    assert str(company.company_id) in shown
+    assert "v-456" not in shown and "secret-456" not in shown
+
+
 def test_bounded_queue_drops_instead_of_blocking() -> None:
     """In process, with an injected transport that holds the first delivery: the queue never blocks."""
     state = SandboxState(SandboxClock())

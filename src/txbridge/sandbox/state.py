@@ -32,7 +32,8 @@ MAX_RESULT_SIZE = 10_000
 class CompanyState:
     id: int
     name: str
-    tables: dict[str, dict[int, Row]] = field(default_factory=dict)
+    # Not in the repr: rows hold write-only secrets (webhook auth header values, shared secrets).
+    tables: dict[str, dict[int, Row]] = field(default_factory=dict, repr=False)
     accountant_client_ids: set[int] = field(default_factory=set)
     owner_employee_id: int = 0
     # Posting rules: VAT type number -> default income account number (Tripletex decides per line).
