@@ -128,7 +128,7 @@ def _token_and_company(api: Api, company: SandboxCompany, recorder: Recorder) ->
     api.call("DELETE", f"/token/session/{doomed}", 404)
     with _client(company, recorder, token=doomed) as dead:
         Api(dead).call("GET", "/token/session/>whoAmI", 401)
-    accountant = new_sandbox_company_from(company, accountantClients=1)
+    accountant = new_sandbox_company(company, accountantClients=1)
     with (
         _client(accountant, recorder) as own,
         _client(accountant, recorder, token=None, user=accountant.client_company_ids[0]) as as_client,
@@ -527,19 +527,6 @@ def _unauthenticated_everywhere(company: SandboxCompany, recorder: Recorder) -> 
 @dataclass(frozen=True)
 class Run:
     responses: list[httpx.Response]
-
-
-def new_sandbox_company_from(company: SandboxCompany, **body: object) -> SandboxCompany:
-    with httpx.Client(base_url=company.control_url) as control:
-        data = control.post("/companies", json=body).json()
-    return SandboxCompany(
-        base_url=company.base_url,
-        control_url=company.control_url,
-        consumer_token=data["consumerToken"],
-        employee_token=data["employeeToken"],
-        company_id=data["companyId"],
-        client_company_ids=data["clientCompanyIds"],
-    )
 
 
 @pytest.fixture(scope="module")
