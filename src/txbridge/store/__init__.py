@@ -15,7 +15,8 @@ Crash-safe export with the helpers in :mod:`txbridge.store.queries` — one shor
    ``refresh_batch(session, batch)`` in one transaction.
 
 After a crash, ``postings_in_flight(session, connection_id)`` lists what to reconcile (search
-Tripletex for the marker) before anything is sent again.
+Tripletex for the marker) before anything is sent again. Many references at once:
+``upsert_references`` (one ``INSERT … ON CONFLICT`` statement, safe when two writers meet).
 """
 
 from txbridge.store.crypto import TokenCipher, TokenKeyError, mask_token
