@@ -308,6 +308,10 @@ def test_signature_helpers() -> None:
     policy = webhooks.DeliveryPolicy(first_backoff_seconds=1, max_backoff_seconds=3)
     assert [webhooks.retry_delay(policy, n) for n in (1, 2, 3, 4)] == [1, 2, 3, 3]
     assert webhooks.public_url("https://u:p@h.example:8443/x?y=1") == "https://h.example:8443/x?y=1"
+    delivery = webhooks.Delivery(
+        1, 2, "customer.create", 3, "https://u:pw-9@h.example/x", b"{}", {"X-Key": "hv-9"}
+    )
+    assert "pw-9" not in repr(delivery) and "hv-9" not in repr(delivery)
 
 
 def test_write_only_fields_never_come_back(client: httpx.Client, receiver: Receiver) -> None:

@@ -100,8 +100,8 @@ class Delivery:
     subscription_id: int
     event: str
     object_id: int
-    target_url: str
-    body: bytes
+    target_url: str = field(repr=False)  # may carry user:password
+    body: bytes = field(repr=False)
     headers: dict[str, str] = field(repr=False)
     idempotency_key: str = field(default_factory=lambda: str(uuid.uuid4()))
 
