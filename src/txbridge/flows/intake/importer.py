@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
@@ -532,6 +532,18 @@ def _stored_signature(invoice: Invoice) -> tuple[Any, ...]:
     return _invoice_signature(header, lines)
 
 
+_Stored = TypeVar("_Stored", ProductClass, Customer, Product)
+
+
+def _stored(
+    session: Session, model: type[_Stored], key: str, connection_id: int, keys: Sequence[Any]
+) -> dict[Any, _Stored]:
+    """The connection's stored objects of ``model`` whose ``key`` column is in ``keys``, by that key."""
+    column = getattr(model, key)
+    query = select(model).where(model.connection_id == connection_id, column.in_(list(keys)))
+    return {getattr(found, key): found for found in session.scalars(query)}
+
+
 @dataclass
 class _ChunkContext:
     """What the items of one chunk need from the store, read in a few queries up front."""
@@ -553,33 +565,13 @@ class _ChunkContext:
     def load(cls, session: Session, connection_id: int, kind: str, models: Sequence[Any]) -> _ChunkContext:
         ctx = cls()
         if kind == "productClasses":
-            codes = [model.code for model in models]
-            ctx.product_classes = {
-                klass.code: klass
-                for klass in session.scalars(
-                    select(ProductClass).where(
-                        ProductClass.connection_id == connection_id, ProductClass.code.in_(codes)
-                    )
-                )
-            }
+            ctx.product_classes = _stored(
+                session, ProductClass, "code", connection_id, [m.code for m in models]
+            )
         elif kind == "customers":
-            numbers = [model.number for model in models]
-            ctx.customers = {
-                customer.number: customer
-                for customer in session.scalars(
-                    select(Customer).where(
-                        Customer.connection_id == connection_id, Customer.number.in_(numbers)
-                    )
-                )
-            }
+            ctx.customers = _stored(session, Customer, "number", connection_id, [m.number for m in models])
         elif kind == "products":
-            numbers = [model.number for model in models]
-            ctx.products = {
-                product.number: product
-                for product in session.scalars(
-                    select(Product).where(Product.connection_id == connection_id, Product.number.in_(numbers))
-                )
-            }
+            ctx.products = _stored(session, Product, "number", connection_id, [m.number for m in models])
             class_codes = {model.product_class_code for model in models if model.product_class_code}
             ctx.product_class_ids = dict(
                 session.execute(
