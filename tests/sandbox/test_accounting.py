@@ -563,6 +563,18 @@ def test_voucher_list_update_with_one_unbalanced_voucher_changes_none(sandbox_cl
     assert (kept["description"], kept["version"]) == (first["description"], first["version"])
 
 
+def test_invoice_voucher_cannot_be_reversed_in_the_ledger(sandbox_client: httpx.Client) -> None:
+    customer = _customer(sandbox_client)
+    line = [{"description": "x", "unitPriceExcludingVatCurrency": 100}]
+    invoice = _ok(_invoice(sandbox_client, [_order(customer, line)]), 201)
+    window = {"dateFrom": D, "dateTo": TOMORROW, "fields": "id"}
+    before = sandbox_client.get("/ledger/voucher", params=window).json()["values"]
+    refused = sandbox_client.put(f"/ledger/voucher/{invoice['voucher']['id']}/:reverse", params={"date": D})
+    assert _refused(refused)["validationMessages"][0]["field"] == "id"
+    assert sandbox_client.get("/ledger/voucher", params=window).json()["values"] == before
+    assert _ok(sandbox_client.get(f"/invoice/{invoice['id']}"))["amountOutstanding"] == 125
+
+
 def test_customer_posting_needs_the_customer(sandbox_client: httpx.Client) -> None:
     acc = _account_ids(sandbox_client)
     body = {

@@ -361,7 +361,9 @@ async def reverse(id: int, ctx: CtxDep, date: str | None = None) -> Response:
     day = parse_date_param(date, "date", required=True)
     assert day is not None
     with ctx.state.lock:
-        original = ctx.get(SCHEMA, id)
+        # An invoice's or payment's voucher is undone through the invoice (credit note), so the
+        # invoice's amountOutstanding and close groups stay true.
+        original = _editable(ctx, id)
         if original.get("reverseVoucher"):
             raise errors.validation("id", "Bilaget er allerede reversert. The voucher is already reversed.")
         postings = _reversed(ctx, original, day)
