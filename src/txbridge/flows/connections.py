@@ -245,6 +245,19 @@ def _load(session: Session, connection_id: int) -> Connection:
     return connection
 
 
+def _log_error(session: Session, connection: Connection, message: Message) -> None:
+    q.add_log(
+        session,
+        connection.id,
+        message.nb,
+        level=LogLevel.ERROR,
+        message_id=message.id,
+        object_type="connection",
+        object_key=connection.name,
+        detail=message.en,
+    )
+
+
 def approve(db: Database, connection_id: int) -> Connection:
     """Let a tested connection start exporting (``pending_approval`` → ``active``)."""
     with db.transaction() as session:
@@ -316,32 +329,14 @@ def record_failure(db: Database, settings: Settings, connection_id: int, error: 
         connection.last_error_id = message.id
         connection.last_error_detail = message.en
         connection.last_error_at = utcnow()
-        q.add_log(
-            session,
-            connection_id,
-            message.nb,
-            level=LogLevel.ERROR,
-            message_id=message.id,
-            object_type="connection",
-            object_key=connection.name,
-            detail=message.en,
-        )
+        _log_error(session, connection, message)
         if (
             connection.state is ConnectionState.ACTIVE
             and connection.consecutive_failures >= settings.error_state_threshold
         ):
             connection.state = ConnectionState.ERROR
             entered = error_state_message(connection)
-            q.add_log(
-                session,
-                connection_id,
-                entered.nb,
-                level=LogLevel.ERROR,
-                message_id=entered.id,
-                object_type="connection",
-                object_key=connection.name,
-                detail=entered.en,
-            )
+            _log_error(session, connection, entered)
         return connection
 
 
@@ -353,16 +348,7 @@ def mark_token_expired(db: Database, connection_id: int) -> None:
             connection.state = ConnectionState.TOKEN_EXPIRED
             expires = connection.token_expires_on.isoformat() if connection.token_expires_on else "?"
             message = render("token_expired", expires_on=expires)
-            q.add_log(
-                session,
-                connection_id,
-                message.nb,
-                level=LogLevel.ERROR,
-                message_id=message.id,
-                object_type="connection",
-                object_key=connection.name,
-                detail=message.en,
-            )
+            _log_error(session, connection, message)
 
 
 def error_state_message(connection: Connection) -> Message:

@@ -290,13 +290,18 @@ def test_wrong_vat_type_on_the_account_in_tripletex_fails_with_the_account_named
     assert result.exported == 3
 
 
-def test_an_existing_product_gets_its_product_class_account(env: Env) -> None:
+def product_on_the_wrong_account(env: Env, number: str) -> None:
+    """A product already in Tripletex, on the VAT-free account 3100 instead of its class's account."""
     with env.api() as api:
         free = api.get("/ledger/account", params={"number": 3100, "fields": "id"}).json()["values"][0]
         vat_5 = api.get("/ledger/vatType", params={"number": "5", "fields": "id"}).json()["values"][0]
         api.post(
-            "/product", json={"name": "Montørtime", "number": "ARB-1", "account": free, "vatType": vat_5}
+            "/product", json={"name": "Montørtime", "number": number, "account": free, "vatType": vat_5}
         ).raise_for_status()
+
+
+def test_an_existing_product_gets_its_product_class_account(env: Env) -> None:
+    product_on_the_wrong_account(env, "ARB-1")
     load(env, payload(invoices=2, customers=1))
     closed = close_batch(env.db, env.connection_id, "2026-10")
     assert closed.batch_id is not None
@@ -343,12 +348,7 @@ class ChangedMeanwhile(httpx.HTTPTransport):
 
 
 def test_a_product_changed_in_tripletex_meanwhile_fails_with_the_conflict_message(env: Env) -> None:
-    with env.api() as api:
-        free = api.get("/ledger/account", params={"number": 3100, "fields": "id"}).json()["values"][0]
-        vat_5 = api.get("/ledger/vatType", params={"number": "5", "fields": "id"}).json()["values"][0]
-        api.post(
-            "/product", json={"name": "Montørtime", "number": "ARB-1", "account": free, "vatType": vat_5}
-        ).raise_for_status()
+    product_on_the_wrong_account(env, "ARB-1")
     load(env, payload(invoices=2, customers=1))
     closed = close_batch(env.db, env.connection_id, "2026-10")
     assert closed.batch_id is not None
