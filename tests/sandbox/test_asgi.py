@@ -9,7 +9,7 @@ import httpx
 from tests.fixtures.sandbox import AsgiSandbox
 from txbridge.sandbox.app import create_app
 from txbridge.sandbox.clock import SandboxClock
-from txbridge.sandbox.companies import create_company
+from txbridge.sandbox.companies import CreatedCompany, create_company
 from txbridge.sandbox.state import Fault
 
 
@@ -84,3 +84,33 @@ async def test_invoicing_emits_invoice_charged_with_the_invoice(sandbox_asgi: As
     assert [i for i, _ in charged] == [invoice["id"]]
     assert isinstance(charged[0][1], dict) and charged[0][1]["amount"] == 125
     assert [e for e, _, _ in seen][:2] == ["customer.create", "order.create"]
+
+
+async def test_reset_forgets_companies_sessions_faults_limits_and_the_clock(
+    sandbox_asgi: AsgiSandbox,
+) -> None:
+    transport = httpx.ASGITransport(app=sandbox_asgi.app)
+    async with (
+        await sandbox_asgi.client() as client,
+        httpx.AsyncClient(transport=transport, base_url="http://sandbox/_sandbox") as control,
+    ):
+        assert (await client.post("/customer", json={"name": "Før nullstilling"})).status_code == 201
+        fault = {"path": "/v2/never-called", "kind": "status", "status": 503}
+        (await control.post("/faults", json=fault)).raise_for_status()
+        (await control.put("/rate-limit", json={"limit": 1, "period": 60})).raise_for_status()
+        (await control.put("/clock", json={"advanceSeconds": 86_400})).raise_for_status()
+
+        assert (await control.post("/reset")).status_code == 204
+
+        assert (await client.get("/customer")).status_code == 401  # the session is gone
+        assert (await control.get("/faults")).json()["values"] == []
+        state = sandbox_asgi.app.state.sandbox
+        assert state.companies == {} and state.sessions == {}
+        assert abs(state.clock.now() - datetime.now(UTC)) < timedelta(hours=1)
+        # A new company works, with the default rate limit again (more than one call).
+        created = (await control.post("/companies", json={})).json()
+    company = CreatedCompany(created["companyId"], created["consumerToken"], created["employeeToken"])
+    fresh = AsgiSandbox(sandbox_asgi.app, sandbox_asgi.clock, company)
+    async with await fresh.client() as client:
+        for _ in range(3):
+            assert (await client.get("/customer")).json()["values"] == []
