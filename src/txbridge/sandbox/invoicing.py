@@ -119,6 +119,13 @@ class OrderPlan:
     line_rows: list[Row] = field(default_factory=list)
 
 
+def existing_order_plan(ctx: Ctx, order: Row) -> OrderPlan:
+    """A stored order as a plan, to invoice it."""
+    customer = ctx.get("Customer", order["customer"]["id"])
+    lines = [ctx.company.table(LINE)[ref["id"]] for ref in order["orderLines"]]
+    return OrderPlan(order, [], customer, row=order, line_rows=lines)
+
+
 def plan_order(ctx: Ctx, body: Row, where: str = "") -> OrderPlan:
     customer = ctx.ref("Customer", body.get("customer"), f"{where}customer")
     if customer is None:

@@ -12,12 +12,12 @@ from txbridge.sandbox.accounting import ref_id
 from txbridge.sandbox.context import Ctx, CtxDep, id_list, in_range, parse_date_param
 from txbridge.sandbox.invoicing import (
     INVOICE,
-    LINE,
     ORDER,
     InvoicePlan,
     OrderPlan,
     as_decimal,
     credit_note,
+    existing_order_plan,
     find_payment_type,
     plan_invoice,
     plan_order,
@@ -41,9 +41,7 @@ def _plans(ctx: Ctx, body: Row, where: str) -> list[OrderPlan]:
         if isinstance(order.get("id"), int) and len(order) <= 2:
             row = ctx.ref(ORDER, order, f"{where}orders[{i}]")
             assert row is not None
-            customer = ctx.get("Customer", row["customer"]["id"])
-            lines = [ctx.company.table(LINE)[ref["id"]] for ref in row["orderLines"]]
-            plans.append(OrderPlan(row, [], customer, row=row, line_rows=lines))
+            plans.append(existing_order_plan(ctx, row))
         else:
             if "customer" not in order and body.get("customer"):
                 order = {**order, "customer": body["customer"]}

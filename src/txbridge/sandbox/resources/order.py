@@ -12,10 +12,10 @@ from txbridge.sandbox.invoicing import (
     INVOICE,
     LINE,
     ORDER,
-    OrderPlan,
     add_line,
     as_decimal,
     check_not_invoiced,
+    existing_order_plan,
     find_payment_type,
     plan_invoice,
     plan_order,
@@ -26,12 +26,6 @@ from txbridge.sandbox.invoicing import (
 from txbridge.sandbox.state import Row
 
 router = APIRouter()
-
-
-def _existing_plan(ctx: Ctx, order: Row) -> OrderPlan:
-    customer = ctx.get("Customer", order["customer"]["id"])
-    lines = [ctx.company.table(LINE)[ref["id"]] for ref in order["orderLines"]]
-    return OrderPlan(order, [], customer, row=order, line_rows=lines)
 
 
 @router.get("/order")
@@ -95,7 +89,7 @@ async def invoice_multiple(
     day = parse_date_param(invoiceDate, "invoiceDate", required=True)
     assert day is not None
     with ctx.state.lock:
-        plans = [_existing_plan(ctx, ctx.get(ORDER, i)) for i in sorted(ids)]
+        plans = [existing_order_plan(ctx, ctx.get(ORDER, i)) for i in sorted(ids)]
         planned = plan_invoice(ctx, plans, invoice_date=day, due_date=None, send_to_customer=sendToCustomer)
         invoice = write_invoice(ctx, planned)
     ctx.emit("invoice.charged", INVOICE, invoice)
@@ -153,7 +147,7 @@ async def invoice_order(
     day = parse_date_param(invoiceDate, "invoiceDate", required=True)
     assert day is not None
     with ctx.state.lock:
-        plan = _existing_plan(ctx, ctx.get(ORDER, id))
+        plan = existing_order_plan(ctx, ctx.get(ORDER, id))
         payment = None
         if paymentTypeId is not None and paidAmount is not None:
             payment = (find_payment_type(ctx, paymentTypeId), as_decimal(paidAmount, "paidAmount"))
