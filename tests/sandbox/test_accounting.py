@@ -438,7 +438,13 @@ def test_marker_found_after_a_lost_response(sandbox_company: SandboxCompany) -> 
             customer, [{"description": "x", "unitPriceExcludingVatCurrency": 10}], reference="EXPORT-42"
         )
         control.post(
-            "/faults", json={"method": "POST", "path": "/v2/invoice", "kind": "drop_after_commit"}
+            "/faults",
+            json={
+                "method": "POST",
+                "path": "/v2/invoice",
+                "kind": "drop_after_commit",
+                "companyId": sandbox_company.company_id,
+            },
         ).raise_for_status()
         with pytest.raises(httpx.TransportError):
             _invoice(client, [order])

@@ -354,7 +354,7 @@ _READ_ONLY_SHORT = httpx.Timeout(10.0, read=0.2)
 
 
 def _fault(company: SandboxCompany, **body: object) -> None:
-    company.control().post("/faults", json=body).raise_for_status()
+    company.control().post("/faults", json={"companyId": company.company_id, **body}).raise_for_status()
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])
@@ -484,3 +484,13 @@ def test_bulk_account_and_product_group_creates_are_all_or_nothing(sandbox_clien
     refused = sandbox_client.post("/product/group/list", json=[{"name": "Drikke"}, {"name": "Drikke"}])
     assert refused.status_code == 422, refused.text
     assert sandbox_client.get("/product/group").json()["values"] == groups_before
+
+
+def test_a_fault_scoped_to_a_company_never_fires_for_another(sandbox_server: SandboxServer) -> None:
+    mine, other = new_sandbox_company(sandbox_server), new_sandbox_company(sandbox_server)
+    _fault(mine, method="GET", path="/v2/customer", kind="status", status=500, count=1)
+    with other.client() as client:
+        assert client.get("/customer").status_code == 200
+    with mine.client() as client:
+        assert client.get("/customer").status_code == 500
+        assert client.get("/customer").status_code == 200  # used up

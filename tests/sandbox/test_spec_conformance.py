@@ -565,7 +565,13 @@ def _injected_faults(api: Api, company: SandboxCompany) -> None:
     502/503 stands for the gateway in front of Tripletex, whose statuses the spec does not list)."""
     with company.control() as control:
         for status in (500, 429):
-            fault = {"method": "GET", "path": "/v2/currency", "kind": "status", "status": status}
+            fault = {
+                "method": "GET",
+                "path": "/v2/currency",
+                "kind": "status",
+                "status": status,
+                "companyId": company.company_id,
+            }
             control.post("/faults", json=fault).raise_for_status()
             api.call("GET", "/currency", status)
 

@@ -131,7 +131,13 @@ def test_lost_answer_after_commit_is_an_unknown_outcome(tx: Tripletex, company: 
     tx.who_am_i()
     with company.control() as control:
         control.post(
-            "/faults", json={"method": "POST", "path": "/v2/customer", "kind": "drop_after_commit"}
+            "/faults",
+            json={
+                "method": "POST",
+                "path": "/v2/customer",
+                "kind": "drop_after_commit",
+                "companyId": company.company_id,
+            },
         ).raise_for_status()
         try:
             with pytest.raises(OutcomeUnknownError) as info:
@@ -149,7 +155,14 @@ def test_503_on_a_read_is_retried(tx: Tripletex, company: SandboxCompany) -> Non
     with company.control() as control:
         control.post(
             "/faults",
-            json={"method": "GET", "path": "/v2/customer", "kind": "status", "status": 503, "count": 2},
+            json={
+                "method": "GET",
+                "path": "/v2/customer",
+                "kind": "status",
+                "status": 503,
+                "count": 2,
+                "companyId": company.company_id,
+            },
         ).raise_for_status()
         try:
             page = tx.customers.list()

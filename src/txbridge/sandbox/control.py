@@ -114,6 +114,9 @@ class FaultBody(BaseModel):
     count: int = Field(1, ge=1)
     status: int = Field(503, ge=429, le=599, description="429 or 5xx")
     delay_seconds: float = Field(0.0, alias="delaySeconds", ge=0, le=120)
+    company_id: int | None = Field(
+        None, alias="companyId", description="only requests made with this company's tokens"
+    )
 
 
 @router.post("/faults", status_code=201)
@@ -130,6 +133,7 @@ async def add_fault(request: Request, body: FaultBody) -> dict[str, Any]:
             remaining=body.count,
             status=body.status,
             delay_seconds=body.delay_seconds,
+            company_id=body.company_id,
         )
         state.faults.append(fault)
     return fault.to_json()

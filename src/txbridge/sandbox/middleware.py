@@ -96,7 +96,7 @@ class TripletexMiddleware:
             if not path.startswith(API_PREFIX + "/"):
                 await self.app(scope, receive, send_with_headers)
                 return
-            fault = self.state.take_fault(method, path)
+            fault = self.state.take_fault(method, path, self._caller_company(scope, path, method))
             if fault is not None and fault.kind == "status" and fault.status > 500:
                 # 502/503/504 come from the gateway in front of Tripletex, before authentication.
                 raise _injected(fault.status, 1000)
@@ -160,6 +160,19 @@ class TripletexMiddleware:
             log.exception("sandbox: unexpected error", exc_info=exc)
             body = errors.error_body(500, 1000, "Uventet feil. Unexpected error.", request_id)
             await _send_json(send_with_headers, 500, body, {})
+
+    def _caller_company(self, scope: Scope, path: str, method: str) -> int | None:
+        """The company whose tokens make the request, when they are known (for scoped faults).
+        Only looks: faults come before authentication decides anything."""
+        if not self.state.faults:
+            return None
+        if path == SESSION_CREATE and method == "PUT":
+            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            token = self.state.employee_tokens.get((query.get("employeeToken") or [""])[0])
+            return token.company_id if token is not None else None
+        _, password = _basic_credentials(scope)
+        session = self.state.sessions.get(password) if password else None
+        return session.company_id if session is not None else None
 
     def _count(self, auth: RequestAuth, method: str, path: str) -> None:
         company_id = auth.company.id if auth.company is not None else 0

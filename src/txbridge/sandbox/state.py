@@ -88,9 +88,16 @@ class Fault:
     remaining: int
     status: int = 503
     delay_seconds: float = 0.0
+    #: Only requests made with this company's tokens (None: any caller). Tests that share one sandbox
+    #: scope their faults, so a fault one test leaves unused never fires in another's requests.
+    company_id: int | None = None
 
-    def matches(self, method: str, path: str) -> bool:
-        return (self.method in ("*", method)) and fnmatch.fnmatchcase(path, self.path)
+    def matches(self, method: str, path: str, company_id: int | None) -> bool:
+        return (
+            (self.method in ("*", method))
+            and (self.company_id is None or self.company_id == company_id)
+            and fnmatch.fnmatchcase(path, self.path)
+        )
 
     def to_json(self) -> Row:
         return {
@@ -101,6 +108,7 @@ class Fault:
             "remaining": self.remaining,
             "status": self.status,
             "delaySeconds": self.delay_seconds,
+            "companyId": self.company_id,
         }
 
 
@@ -180,10 +188,10 @@ class SandboxState:
             self.extensions.clear()
             self.clock.reset()
 
-    def take_fault(self, method: str, path: str) -> Fault | None:
+    def take_fault(self, method: str, path: str, company_id: int | None = None) -> Fault | None:
         with self.lock:
             for fault in self.faults:
-                if fault.matches(method, path):
+                if fault.matches(method, path, company_id):
                     fault.remaining -= 1
                     if fault.remaining <= 0:
                         self.faults.remove(fault)

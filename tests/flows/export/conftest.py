@@ -61,8 +61,10 @@ class Env:
             return int(body["total"])
 
     def add_fault(self, **fault: Any) -> None:
+        """A fault for this test's company only (the sandbox server is shared by the tests)."""
         with self.control() as control:
-            control.post("/faults", json=fault).raise_for_status()
+            body = {"companyId": self.company.company_id, **fault}
+            control.post("/faults", json=body).raise_for_status()
 
 
 def make_settings(database_url: str, tmp_path: Path) -> Settings:
