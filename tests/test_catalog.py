@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,59 @@ def test_every_message_is_shown_somewhere() -> None:
     )
     unused = [message_id for message_id in CATALOG if f'"{message_id}"' not in sources]
     assert not unused, unused
+
+
+#: A posting that failed on these is sent again only after a reset: an export sends pending postings only.
+FAILED_POSTING_IDS = {
+    "account_not_found",
+    "customer_number_in_use",
+    "duplicate_organization_number",
+    "customer_missing_data",
+    "customer_not_created",
+    "product_not_found",
+    "product_class_missing",
+    "product_class_without_account",
+    "product_not_created",
+    "vat_type_missing_on_account",
+    "vat_code_mismatch",
+    "vat_code_unknown",
+    "no_bank_account",
+    "tripletex_validation_error",
+    "tripletex_conflict",
+    "reference_cleared",
+}
+#: These stop an export with its postings still pending (or in flight): running the export continues it.
+STOPPED_EXPORT_IDS = {
+    "authentication_unsuccessful",
+    "integration_error_state",
+    "too_many_requests",
+    "api_unreachable",
+    "tripletex_server_error",
+    "outcome_unknown",
+    "invoice_already_exported",
+}
+_VAGUE_RETRY = re.compile(
+    r"export(?: the batch)? again|eksporter(?: bunten)? på nytt|try again", re.IGNORECASE
+)
+
+
+@pytest.mark.parametrize("message_id", sorted(CATALOG))
+def test_no_fix_says_export_again_without_the_command(message_id: str) -> None:
+    found = CATALOG[message_id]
+    for fix in (found.fix_nb, found.fix_en):
+        assert not _VAGUE_RETRY.search(fix), fix
+
+
+@pytest.mark.parametrize("message_id", sorted(FAILED_POSTING_IDS))
+def test_a_failed_posting_fix_names_reset_then_export(message_id: str) -> None:
+    found = CATALOG[message_id]
+    for fix in (found.fix_nb, found.fix_en):
+        reset, export = fix.find("`txbridge batch reset "), fix.find("`txbridge batch export ")
+        assert 0 <= reset < export, fix
+
+
+@pytest.mark.parametrize("message_id", sorted(STOPPED_EXPORT_IDS))
+def test_a_stopped_export_fix_names_the_export_command(message_id: str) -> None:
+    found = CATALOG[message_id]
+    for fix in (found.fix_nb, found.fix_en):
+        assert "`txbridge batch export " in fix, fix

@@ -79,6 +79,10 @@ def _entries(*entries: Entry) -> Mapping[str, Entry]:
 
 E = Entry
 
+#: A failed posting is only sent again after a reset: an export sends pending postings only.
+RETRY_NB = "kjør så `txbridge batch reset BUNT` og deretter `txbridge batch export BUNT`."
+RETRY_EN = "then run `txbridge batch reset BATCH` and then `txbridge batch export BATCH`."
+
 CATALOG: Mapping[str, Entry] = _entries(
     # ---- The seed's list -----------------------------------------------------------------------
     E(
@@ -87,10 +91,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Account {account} was not found in Tripletex",
         "Kontonummeret fra varegruppen finnes ikke i kontoplanen i Tripletex.",
         "The account number from the product class does not exist in Tripletex's chart of accounts.",
-        "Opprett konto {account} i Tripletex, eller endre kontonummeret på varegruppen, og eksporter "
-        "bunten på nytt.",
-        "Add account {account} in Tripletex, or change the account number on the product class, then "
-        "export the batch again.",
+        "Opprett konto {account} i Tripletex, eller endre kontonummeret på varegruppen; " + RETRY_NB,
+        "Add account {account} in Tripletex, or change the account number on the product class; " + RETRY_EN,
     ),
     E(
         "invoice_not_found",
@@ -107,10 +109,12 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Invoice {invoice} is already exported (Tripletex invoice {tripletex_number})",
         "Fakturaen har allerede en integrasjonsreferanse til Tripletex, så den sendes ikke igjen.",
         "The invoice already has an integration reference to Tripletex, so it is not sent again.",
-        "Ingen handling trengs hvis fakturaen er i Tripletex. Skal den eksporteres på nytt, må en "
-        "administrator fjerne referansen og tilbakestille bunten.",
-        "No action is needed if the invoice is in Tripletex. To export it again, an administrator must "
-        "clear the reference and reset the batch.",
+        "Ingen handling trengs hvis fakturaen er i Tripletex. Skal den eksporteres på nytt, krediter den i "
+        "Tripletex; en administrator kjører så `txbridge invoice clear-reference {invoice}` (tilbakestiller "
+        "bunten) og `txbridge batch export BUNT`.",
+        "No action is needed if the invoice is in Tripletex. To export it again, credit it in Tripletex; "
+        "an administrator then runs `txbridge invoice clear-reference {invoice}` (resets the batch) and "
+        "`txbridge batch export BATCH`.",
     ),
     E(
         "authentication_unsuccessful",
@@ -120,10 +124,10 @@ CATALOG: Mapping[str, Entry] = _entries(
         "annet miljø (test/produksjon).",
         "The employee token or consumer token is wrong or expired, or belongs to another environment "
         "(test/production).",
-        "Sjekk nøklene i integrasjonsinnstillingene og under API-tilgang i Tripletex; lim inn en ny "
-        "ansattnøkkel og test tilkoblingen.",
-        "Check the tokens in the integration settings and under API access in Tripletex; paste a new "
-        "employee token and test the connection.",
+        "Sjekk nøklene under API-tilgang i Tripletex; lim inn en ny ansattnøkkel med `txbridge connect`, "
+        "kjør `txbridge connection reactivate` og så `txbridge batch export BUNT`.",
+        "Check the tokens under API access in Tripletex; paste a new employee token with `txbridge connect`, "
+        "run `txbridge connection reactivate`, then `txbridge batch export BATCH`.",
     ),
     E(
         "integration_error_state",
@@ -131,8 +135,10 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The integration is in error state",
         "Integrasjonen ble stoppet etter {failures} feil på rad (siste: {last_error}).",
         "The integration was stopped after {failures} errors in a row (last: {last_error}).",
-        "Se loggen, rett feilen og aktiver integrasjonen igjen med `txbridge connection reactivate`.",
-        "Check the log, fix the error and reactivate the integration with `txbridge connection reactivate`.",
+        "Se loggen (`txbridge log`), rett feilen, kjør `txbridge connection reactivate` og så "
+        "`txbridge batch export BUNT`.",
+        "Check the log (`txbridge log`), fix the error, run `txbridge connection reactivate`, then "
+        "`txbridge batch export BATCH`.",
     ),
     E(
         "too_many_requests",
@@ -140,8 +146,10 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Integration returned with too many requests",
         "API-grensen i Tripletex er nådd for denne ansattnøkkelen.",
         "The Tripletex API limit is reached for this employee token.",
-        "Vent og prøv igjen senere; eksporten fortsetter av seg selv når grensen nullstilles.",
-        "Wait and try again later; the export resumes by itself when the limit resets.",
+        "Vent til grensen nullstilles og kjør `txbridge batch export BUNT`; bunten feiler ikke av dette, "
+        "eksporten fortsetter der den slapp.",
+        "Wait until the limit resets and run `txbridge batch export BATCH`; the batch does not fail because "
+        "of this, the export continues where it stopped.",
     ),
     E(
         "customer_number_in_use",
@@ -152,9 +160,9 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Customer {number} ({name}) is not linked correctly: the number belongs to another customer in "
         "Tripletex ({tripletex_name}).",
         "Slå opp kunden i Tripletex og se hvilket kundenummer den har; rett kundenummeret her eller i "
-        "Tripletex, og eksporter på nytt.",
+        "Tripletex; " + RETRY_NB,
         "Look up the customer in Tripletex and see which customer number it has; correct the number here "
-        "or in Tripletex, then export again.",
+        "or in Tripletex; " + RETRY_EN,
     ),
     # ---- Customers -------------------------------------------------------------------------------
     E(
@@ -165,8 +173,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "hører til.",
         "Several customers share one organisation number, so it is unclear which Tripletex customer they "
         "belong to.",
-        "Slå sammen kundene eller rett organisasjonsnummeret på den som er feil, og eksporter på nytt.",
-        "Merge the customers or correct the organisation number on the wrong one, then export again.",
+        "Slå sammen kundene eller rett organisasjonsnummeret på den som er feil; " + RETRY_NB,
+        "Merge the customers or correct the organisation number on the wrong one; " + RETRY_EN,
     ),
     E(
         "customer_missing_data",
@@ -174,8 +182,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Customer {customer} is missing {field}",
         "Tripletex trenger {field} for å opprette kunden.",
         "Tripletex needs {field} to create the customer.",
-        "Fyll inn {field} på kunden og eksporter på nytt.",
-        "Fill in {field} on the customer and export again.",
+        "Fyll inn {field} på kunden; " + RETRY_NB,
+        "Fill in {field} on the customer; " + RETRY_EN,
     ),
     E(
         "customer_not_created",
@@ -183,8 +191,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Customer {customer} could not be created in Tripletex: {detail}",
         "Tripletex avviste kunden.",
         "Tripletex refused the customer.",
-        "Rett kundedataene etter meldingen fra Tripletex og eksporter på nytt.",
-        "Correct the customer data as Tripletex's message says, then export again.",
+        "Rett kundedataene etter meldingen fra Tripletex; " + RETRY_NB,
+        "Correct the customer data as Tripletex's message says; " + RETRY_EN,
     ),
     # ---- Products, accounts and VAT ---------------------------------------------------------------
     E(
@@ -193,8 +201,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Product {product} on invoice {invoice} is not found",
         "Fakturalinjen viser til en vare som ikke er registrert.",
         "The invoice line refers to a product that is not registered.",
-        "Registrer varen (eller rett varenummeret på linjen) og eksporter på nytt.",
-        "Register the product (or correct the product number on the line), then export again.",
+        "Registrer varen; " + RETRY_NB,
+        "Register the product; " + RETRY_EN,
     ),
     E(
         "product_class_missing",
@@ -202,8 +210,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Product {product} has no product class",
         "Kontoen en fakturalinje føres på hentes fra varens varegruppe.",
         "The account an invoice line is posted to comes from the product's product class.",
-        "Gi varen en varegruppe og eksporter på nytt.",
-        "Give the product a product class, then export again.",
+        "Gi varen en varegruppe; " + RETRY_NB,
+        "Give the product a product class; " + RETRY_EN,
     ),
     E(
         "product_class_without_account",
@@ -211,8 +219,9 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Product class {product_class} has no account number",
         "Uten kontonummer vet ikke integrasjonen hvilken konto i Tripletex linjen skal føres på.",
         "Without an account number the integration cannot tell which Tripletex account to post the line to.",
-        "Sett kontonummeret på varegruppen (det må finnes i kontoplanen i Tripletex).",
-        "Set the account number on the product class (it must exist in Tripletex's chart of accounts).",
+        "Sett kontonummeret på varegruppen (det må finnes i kontoplanen i Tripletex); " + RETRY_NB,
+        "Set the account number on the product class (it must exist in Tripletex's chart of accounts); "
+        + RETRY_EN,
     ),
     E(
         "product_not_created",
@@ -220,8 +229,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Product {product} could not be created in Tripletex: {detail}",
         "Tripletex avviste varen.",
         "Tripletex refused the product.",
-        "Rett varedataene etter meldingen fra Tripletex og eksporter på nytt.",
-        "Correct the product data as Tripletex's message says, then export again.",
+        "Rett varedataene etter meldingen fra Tripletex; " + RETRY_NB,
+        "Correct the product data as Tripletex's message says; " + RETRY_EN,
     ),
     E(
         "vat_type_missing_on_account",
@@ -231,8 +240,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "mva-sats selv.",
         "The VAT of a posting is inherited from the VAT type on the account in Tripletex; the integration "
         "does not send a VAT rate itself.",
-        "Sett riktig mva-kode på konto {account} i Tripletex (Kontoplan) og eksporter på nytt.",
-        "Set the right VAT type on account {account} in Tripletex (chart of accounts), then export again.",
+        "Sett riktig mva-kode på konto {account} i Tripletex (Kontoplan); " + RETRY_NB,
+        "Set the right VAT type on account {account} in Tripletex (chart of accounts); " + RETRY_EN,
     ),
     E(
         "vat_code_mismatch",
@@ -242,9 +251,9 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Tripletex then posts the line to the default account for VAT code {vat_code}, not to account "
         "{account}.",
         "Bruk en varegruppe med en konto som har mva-kode {vat_code}, eller rett mva-koden på kontoen "
-        "i Tripletex.",
+        "i Tripletex; " + RETRY_NB,
         "Use a product class whose account has VAT code {vat_code}, or correct the VAT type on the "
-        "account in Tripletex.",
+        "account in Tripletex; " + RETRY_EN,
     ),
     E(
         "vat_code_unknown",
@@ -252,8 +261,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "VAT code {vat_code} does not exist in Tripletex",
         "Mva-koden på varen eller linjen er ikke en utgående mva-kode Tripletex kjenner.",
         "The VAT code on the product or line is not an output VAT code Tripletex knows.",
-        "Bruk en gyldig utgående mva-kode (for eksempel 3, 31, 33, 5 eller 6).",
-        "Use a valid output VAT code (for example 3, 31, 33, 5 or 6).",
+        "Bruk en gyldig utgående mva-kode på varen (for eksempel 3, 31, 33, 5 eller 6); " + RETRY_NB,
+        "Use a valid output VAT code on the product (for example 3, 31, 33, 5 or 6); " + RETRY_EN,
     ),
     # ---- Company and invoice rules ------------------------------------------------------------------
     E(
@@ -263,8 +272,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Tripletex lager ikke fakturaer før selskapet har et bankkontonummer på bankkontoen (1920).",
         "Tripletex does not create invoices until the company has a bank account number on its bank "
         "ledger account (1920).",
-        "Registrer bankkontonummeret i Tripletex (Kontoplan, konto 1920) og eksporter på nytt.",
-        "Enter the bank account number in Tripletex (chart of accounts, account 1920), then export again.",
+        "Registrer bankkontonummeret i Tripletex (Kontoplan, konto 1920); " + RETRY_NB,
+        "Enter the bank account number in Tripletex (chart of accounts, account 1920); " + RETRY_EN,
     ),
     E(
         "currency_not_supported",
@@ -338,8 +347,10 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The reference of invoice {invoice} was cleared and batch {batch} reset by {administrator}",
         "En administrator ba om at fakturaen skal eksporteres på nytt.",
         "An administrator asked for the invoice to be exported again.",
-        "Eksporter bunten på nytt; pass på at den gamle fakturaen er kreditert i Tripletex.",
-        "Export the batch again; make sure the old invoice is credited in Tripletex.",
+        "Pass på at den gamle fakturaen er kreditert i Tripletex, og kjør `txbridge batch reset {batch}` og "
+        "deretter `txbridge batch export {batch}`.",
+        "Make sure the old invoice is credited in Tripletex, then run `txbridge batch reset {batch}` and "
+        "then `txbridge batch export {batch}`.",
     ),
     # ---- Connection and the API ----------------------------------------------------------------------
     E(
@@ -406,8 +417,10 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Cannot reach Tripletex: {detail}",
         "Nettverket eller Tripletex svarer ikke.",
         "The network or Tripletex does not answer.",
-        "Prøv igjen senere; ingenting er sendt dobbelt, eksporten fortsetter der den slapp.",
-        "Try again later; nothing was sent twice, the export continues where it stopped.",
+        "Sjekk nettverket og kjør `txbridge batch export BUNT` igjen senere; ingenting sendes dobbelt, "
+        "eksporten fortsetter der den slapp.",
+        "Check the network and run `txbridge batch export BATCH` again later; nothing is sent twice, the "
+        "export continues where it stopped.",
     ),
     E(
         "tripletex_server_error",
@@ -415,8 +428,10 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Tripletex answered with an internal error ({status})",
         "Feil hos Tripletex, ikke i dataene.",
         "An error at Tripletex, not in the data.",
-        "Prøv igjen senere; gjentar det seg, kontakt Tripletex med forespørsels-id {request_id}.",
-        "Try again later; if it keeps happening, contact Tripletex with request id {request_id}.",
+        "Kjør `txbridge batch export BUNT` igjen senere; gjentar det seg, kontakt Tripletex med "
+        "forespørsels-id {request_id}.",
+        "Run `txbridge batch export BATCH` again later; if it keeps happening, contact Tripletex with "
+        "request id {request_id}.",
     ),
     E(
         "outcome_unknown",
@@ -424,8 +439,10 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Unsure whether invoice {invoice} reached Tripletex; reconciling",
         "Forbindelsen ble brutt eller prosessen stoppet etter at fakturaen ble sendt, før svaret kom.",
         "The connection broke or the process stopped after the invoice was sent, before the answer came.",
-        "Ingenting å gjøre: neste eksport søker etter fakturaen i Tripletex før den sender noe på nytt.",
-        "Nothing to do: the next export looks for the invoice in Tripletex before it sends anything again.",
+        "Kjør `txbridge batch export BUNT` igjen om litt: den søker etter fakturaen i Tripletex før den "
+        "sender noe på nytt.",
+        "Run `txbridge batch export BATCH` again in a moment: it looks for the invoice in Tripletex before "
+        "it sends anything again.",
     ),
     E(
         "tripletex_validation_error",
@@ -433,8 +450,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Tripletex refused {object}: {detail}",
         "Dataene bryter en regel i Tripletex.",
         "The data breaks a rule in Tripletex.",
-        "Rett dataene etter meldingen fra Tripletex og eksporter på nytt.",
-        "Correct the data as Tripletex's message says, then export again.",
+        "Rett dataene etter meldingen fra Tripletex; " + RETRY_NB,
+        "Correct the data as Tripletex's message says; " + RETRY_EN,
     ),
     E(
         "tripletex_conflict",
@@ -442,8 +459,10 @@ CATALOG: Mapping[str, Entry] = _entries(
         "{object} was changed in Tripletex at the same time",
         "Versjonen i Tripletex er nyere enn den integrasjonen kjente.",
         "The version in Tripletex is newer than the one the integration knew.",
-        "Eksporter på nytt; integrasjonen henter siste versjon først.",
-        "Export again; the integration fetches the latest version first.",
+        "Ingenting å rette: kjør `txbridge batch reset BUNT` og deretter `txbridge batch export BUNT`; "
+        "integrasjonen henter siste versjon først.",
+        "Nothing to correct: run `txbridge batch reset BATCH` and then `txbridge batch export BATCH`; the "
+        "integration fetches the latest version first.",
     ),
     E(
         "rate_limit_pause",
