@@ -381,8 +381,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Connection {connection} is waiting for approval",
         "En ny tilkobling sender ingenting før den er testet og godkjent.",
         "A new connection sends nothing until it has been tested and approved.",
-        "Test og aktiver tilkoblingen: `txbridge connection reactivate`.",
-        "Test and activate the connection: `txbridge connection reactivate`.",
+        "Godkjenn tilkoblingen med `txbridge connection approve -c {connection}`.",
+        "Approve the connection with `txbridge connection approve -c {connection}`.",
     ),
     E(
         "connection_not_found",

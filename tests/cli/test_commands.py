@@ -208,6 +208,9 @@ def test_export_stopped_before_it_began_lists_no_pending_postings(cli: Cli) -> N
     stopped = cli("batch", "export")
     assert stopped.exit_code == 3, stopped.output
     assert "venter på godkjenning" in stopped.output
+    # The same command `connect` named: approve (reactivate is for the error state).
+    assert "txbridge connection approve -c default" in stopped.output
+    assert "connection reactivate" not in stopped.output
     assert "Ventende / Pending" in stopped.output  # the batch's counts
     assert "OK-1" not in stopped.output and "Posteringer i bunt" not in stopped.output
 

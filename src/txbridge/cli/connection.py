@@ -218,10 +218,8 @@ def connect(
         f"Ansattnøkkel / employee token: {mask_token(employee)}"
     )
     if connection.state is ConnectionState.PENDING_APPROVAL:
-        out.print(
-            f"[yellow]Venter på godkjenning:[/] txbridge connection approve -c {connection.name}\n"
-            f"Waiting for approval: txbridge connection approve -c {connection.name}"
-        )
+        # The same words and command as an export stopped by the missing approval.
+        print_message(out, render("connection_pending_approval", connection=connection.name), style="yellow")
     _warn_expiry(out, connection)
 
 
