@@ -60,6 +60,15 @@ class Entry:
         return frozenset(name for text in self.texts for name in placeholders_in(text))
 
 
+@dataclass(frozen=True, slots=True)
+class Bilingual:
+    """A parameter worded per language (a reason from the client, a network failure): the bokmål
+    texts get ``nb``, the English texts ``en``."""
+
+    nb: str
+    en: str
+
+
 class CatalogError(LookupError):
     """A message id that is not in the catalog, or parameters that do not fit it (a programming error)."""
 
@@ -423,6 +432,19 @@ CATALOG: Mapping[str, Entry] = _entries(
         "export continues where it stopped.",
     ),
     E(
+        "connection_settings_invalid",
+        "Tilkoblingen kan ikke brukes: {reason}",
+        "The connection cannot be used: {reason}",
+        "Innstillingene ble kontrollert før noe ble sendt til Tripletex (ofte en nøkkel som er limt inn "
+        "med mellomrom eller bare delvis).",
+        "The settings were checked before anything was sent to Tripletex (often a token pasted with "
+        "spaces or only in part).",
+        "Rett det meldingen sier, og kjør `txbridge connect` igjen; kopier hele nøkkelen fra API-tilgang i "
+        "Tripletex.",
+        "Correct what the message says and run `txbridge connect` again; copy the whole token from API "
+        "access in Tripletex.",
+    ),
+    E(
         "tripletex_server_error",
         "Tripletex svarte med en intern feil ({status})",
         "Tripletex answered with an internal error ({status})",
@@ -565,5 +587,14 @@ def render(message_id: str, /, **params: object) -> Message:
     extra = given - found.placeholders
     if missing or extra:
         raise CatalogError(f"message {message_id!r}: missing {sorted(missing)}, unexpected {sorted(extra)}")
-    values = {name: str(value) for name, value in params.items()}
-    return Message(message_id, *(text.format_map(values) for text in found.texts))
+    values_nb = {
+        name: value.nb if isinstance(value, Bilingual) else str(value) for name, value in params.items()
+    }
+    values_en = {
+        name: value.en if isinstance(value, Bilingual) else str(value) for name, value in params.items()
+    }
+    # ``texts`` alternates bokmål and English.
+    return Message(
+        message_id,
+        *(text.format_map(values_en if i % 2 else values_nb) for i, text in enumerate(found.texts)),
+    )

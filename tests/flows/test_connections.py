@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -14,7 +15,15 @@ from txbridge.flows import connections
 from txbridge.sandbox.server import SandboxServer
 from txbridge.settings import Settings
 from txbridge.store import Connection, ConnectionState, Database, TokenCipher
-from txbridge.tripletex import APIConnectionError, AuthenticationError, InternalServerError
+from txbridge.tripletex import (
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    InternalServerError,
+    OutcomeUnknownError,
+    Tripletex,
+    TripletexError,
+)
 
 
 @pytest.fixture
@@ -199,3 +208,82 @@ def test_a_client_company_without_login_access_is_named(
     assert str(stranger.company_id) in refused.value.message.en
     with db.transaction() as session:
         assert session.scalars(select(Connection)).all() == []  # nothing stored
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_cannot_reach_tripletex_says_what_failed_and_where_in_words() -> None:
+    base_url = f"http://127.0.0.1:{_closed_port()}/v2"
+    client = Tripletex(
+        consumer_token="consumer-token-1234",
+        employee_token="employee-token-5678",
+        base_url=base_url,
+        sleep=lambda _seconds: None,
+    )
+    with client, pytest.raises(TripletexError) as raised:
+        client.test_connection()
+    message = connections.message_for_error(raised.value, base_url)
+    host = base_url.removeprefix("http://").removesuffix("/v2")
+    assert message.id == "api_unreachable"
+    assert message.nb == f"Får ikke kontakt med Tripletex: {host} avviste tilkoblingen"
+    assert message.en == f"Cannot reach Tripletex: {host} refused the connection"
+    assert "Error" not in str(message) and "token" not in str(message).lower()
+
+
+@pytest.mark.parametrize(
+    ("error", "nb", "en"),
+    [
+        (
+            APITimeoutError("ReadTimeout: timed out", method="GET", path="/customer"),
+            "tripletex.no svarte ikke i tide (tidsavbrudd)",
+            "tripletex.no did not answer in time (timeout)",
+        ),
+        (
+            APIConnectionError("ConnectError: [Errno -2] Name or service not known", method="GET", path="/"),
+            "fant ikke adressen tripletex.no (DNS)",
+            "could not look up tripletex.no (DNS)",
+        ),
+        (
+            OutcomeUnknownError("RemoteProtocolError: Server disconnected", method="POST", path="/invoice"),
+            "forbindelsen til tripletex.no ble brutt",
+            "the connection to tripletex.no was dropped",
+        ),
+    ],
+)
+def test_network_failures_are_named_per_language_with_the_host_only(
+    error: TripletexError, nb: str, en: str
+) -> None:
+    message = connections.message_for_error(error, "https://user:secret@tripletex.no/v2?token=abc")
+    assert message.nb.endswith(nb) and message.en.endswith(en)
+    assert "secret" not in str(message) and "abc" not in str(message)
+
+
+@pytest.mark.parametrize(
+    ("employee_token", "nb", "en"),
+    [
+        ("abcd1234 efgh5678", "inneholder mellomrom eller linjeskift", "contains spaces or line breaks"),
+        ("abc12", "er for kort (5 tegn)", "is too short (5 characters)"),
+    ],
+)
+def test_a_badly_pasted_token_keeps_the_clients_reason(
+    db: Database, settings: Settings, sandbox_company: SandboxCompany, employee_token: str, nb: str, en: str
+) -> None:
+    with pytest.raises(connections.ConnectionFlowError) as refused:
+        connections.connect(
+            db,
+            settings,
+            name="acme",
+            environment="sandbox",
+            consumer_token=sandbox_company.consumer_token,
+            employee_token=employee_token,
+            base_url=sandbox_company.base_url,
+        )
+    message = refused.value.message
+    assert message.id == "connection_settings_invalid"
+    assert nb in message.nb and en not in message.nb
+    assert en in message.en and nb not in message.en
+    assert employee_token not in str(message)

@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy.orm import Session
 
-from txbridge.catalog import Message, render
+from txbridge.catalog import Bilingual, Message, render
 from txbridge.settings import Settings
 from txbridge.store import (
     Connection,
@@ -34,8 +35,9 @@ from txbridge.store.models import utcnow
 from txbridge.tripletex import (
     PRODUCTION_URL,
     TEST_URL,
-    APIConnectionError,
+    APIResponseValidationError,
     APIStatusError,
+    APITimeoutError,
     AuthenticationError,
     Clock,
     ConfigurationError,
@@ -103,13 +105,84 @@ def base_url_of(environment: Environment, base_url: str | None) -> str:
     raise ConnectionFlowError(
         render(
             "api_unreachable",
-            detail="the sandbox environment needs a base URL / sandkassen trenger en adresse",
+            detail=Bilingual("sandkassen trenger en adresse", "the sandbox environment needs a base URL"),
         )
     )
 
 
-def message_for_error(error: BaseException) -> Message:
-    """The catalog message for an integration failure raised by the client."""
+#: Words in a transport error's text (the client's or httpx's, English) and what they mean to a user.
+_TRANSPORT_PROBLEMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (
+        ("timeout", "timed out"),
+        "{host} svarte ikke i tide (tidsavbrudd)",
+        "{host} did not answer in time (timeout)",
+    ),
+    (
+        (
+            "name or service not known",
+            "nodename nor servname",
+            "name resolution",
+            "getaddrinfo",
+            "no address",
+        ),
+        "fant ikke adressen {host} (DNS)",
+        "could not look up {host} (DNS)",
+    ),
+    (
+        ("connection refused", "errno 111", "errno 61"),
+        "{host} avviste tilkoblingen",
+        "{host} refused the connection",
+    ),
+    (
+        ("ssl", "certificate", "tls"),
+        "sikker forbindelse (TLS) til {host} feilet",
+        "secure connection (TLS) to {host} failed",
+    ),
+    (
+        ("reset", "disconnected", "closed", "remoteprotocolerror", "broken pipe"),
+        "forbindelsen til {host} ble brutt",
+        "the connection to {host} was dropped",
+    ),
+)
+
+
+def host_of(base_url: str | None) -> str:
+    """``https://user:pw@api.example.no:8443/v2`` → ``api.example.no:8443`` (no user, password, query)."""
+    if not base_url:
+        return "Tripletex"
+    parts = urlsplit(base_url)
+    if not parts.hostname:
+        return "Tripletex"
+    return f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname
+
+
+def transport_problem(error: BaseException, base_url: str | None = None) -> Bilingual:
+    """What failed when no answer came, in words: timeout, refused, DNS, TLS, dropped, with the host.
+
+    Built from the error's class and text, never from the request, so no token can slip in."""
+    host = host_of(base_url)
+    if isinstance(error, APIResponseValidationError):
+        return Bilingual(
+            f"svaret fra {host} hadde ikke formen API-et beskriver",
+            f"the answer from {host} did not have the shape the API describes",
+        )
+    text = str(error.reason if isinstance(error, OutcomeUnknownError) else error).lower()
+    if isinstance(error, APITimeoutError | httpx.TimeoutException):
+        text = "timeout"
+    for words, nb, en in _TRANSPORT_PROBLEMS:
+        if any(word in text for word in words):
+            return Bilingual(nb.format(host=host), en.format(host=host))
+    if isinstance(error, OutcomeUnknownError) and error.status is not None:
+        return Bilingual(
+            f"{host} svarte {error.status} etter at forespørselen var sendt",
+            f"{host} answered {error.status} after the request was sent",
+        )
+    return Bilingual(f"ingen brukbart svar fra {host}", f"no usable answer from {host}")
+
+
+def message_for_error(error: BaseException, base_url: str | None = None) -> Message:
+    """The catalog message for an integration failure raised by the client. ``base_url`` (the
+    connection's) names the host when the network failed."""
     if isinstance(error, AuthenticationError):
         return render("authentication_unsuccessful")
     if isinstance(error, PermissionDeniedError):
@@ -119,14 +192,13 @@ def message_for_error(error: BaseException) -> Message:
     if isinstance(error, InternalServerError):
         return render("tripletex_server_error", status=error.status, request_id=error.request_id or "-")
     if isinstance(error, APIStatusError):
-        return render("tripletex_validation_error", object="forespørselen / the request", detail=str(error))
-    if isinstance(error, OutcomeUnknownError):
-        return render("api_unreachable", detail=error.reason)
+        return render(
+            "tripletex_validation_error", object=Bilingual("forespørselen", "the request"), detail=str(error)
+        )
     if isinstance(error, ConfigurationError):
-        return render("authentication_unsuccessful")
-    if isinstance(error, APIConnectionError | TripletexError | httpx.HTTPError):
-        return render("api_unreachable", detail=type(error).__name__)
-    return render("api_unreachable", detail=type(error).__name__)
+        # The client's own exact reason (a token pasted with a space, too short, …): keep it.
+        return render("connection_settings_invalid", reason=Bilingual(error.message_nb, error.message_en))
+    return render("api_unreachable", detail=transport_problem(error, base_url))
 
 
 def _new_client(
@@ -206,7 +278,7 @@ def connect(
             raise ConnectionFlowError(
                 render("client_company_not_accessible", company_id=company_id)
             ) from None
-        raise ConnectionFlowError(message_for_error(exc)) from None
+        raise ConnectionFlowError(message_for_error(exc, url)) from None
     cipher = TokenCipher.from_settings(settings)
     moment = utcnow()
     with db.transaction() as session:
@@ -291,7 +363,7 @@ def reactivate(
             info = client.test_connection()
     except (TripletexError, httpx.HTTPError) as exc:
         record_failure(db, settings, connection_id, exc)
-        raise ConnectionFlowError(message_for_error(exc)) from None
+        raise ConnectionFlowError(message_for_error(exc, connection.base_url)) from None
     with db.transaction() as session:
         connection = _load(session, connection_id)
         previous = connection.state
@@ -321,10 +393,10 @@ def record_success(db: Database, connection_id: int) -> None:
 
 def record_failure(db: Database, settings: Settings, connection_id: int, error: BaseException) -> Connection:
     """Count an integration failure; at the threshold the connection enters the error state (logged)."""
-    message = message_for_error(error)
     weight = AUTH_FAILURE_WEIGHT if isinstance(error, AuthenticationError) else 1
     with db.transaction() as session:
         connection = _load(session, connection_id)
+        message = message_for_error(error, connection.base_url)
         connection.consecutive_failures += weight
         connection.last_error_id = message.id
         connection.last_error_detail = message.en

@@ -319,9 +319,12 @@ def test_api_failures_map_to_catalog_messages_by_meaning() -> None:
     )
     assert message_for_api_error(RateLimitError(status=429, code=None, message="x")).id == "too_many_requests"
     unreachable = message_for_api_error(
-        APIConnectionError("connection refused", method="GET", path="/customer")
+        APIConnectionError("ConnectError: [Errno 111] Connection refused", method="GET", path="/customer"),
+        "https://api-test.tripletex.tech/v2",
     )
-    assert unreachable.id == "api_unreachable" and "GET /customer" in unreachable.en
+    assert unreachable.id == "api_unreachable"
+    assert unreachable.en == "Cannot reach Tripletex: api-test.tripletex.tech refused the connection"
+    assert unreachable.nb == "Får ikke kontakt med Tripletex: api-test.tripletex.tech avviste tilkoblingen"
     server = message_for_api_error(InternalServerError(status=503, code=None, message="x", request_id="r-9"))
     assert server.id == "tripletex_server_error" and "r-9" in server.fix_en
 

@@ -77,15 +77,13 @@ class _TripletexUnavailable(Exception):
         self.error = error
 
 
-def message_for_api_error(error: Exception) -> Message:
-    """The catalog message for a failure to talk to Tripletex (authentication, network, limits)."""
+def message_for_api_error(error: Exception, base_url: str | None = None) -> Message:
+    """The catalog message for a failure to talk to Tripletex (authentication, network, limits);
+    ``base_url`` names the host a network failure was about."""
     if isinstance(error, TokenKeyError):
         # The stored tokens cannot be decrypted with this key: to the user, the tokens do not work.
         return render("authentication_unsuccessful")
-    if isinstance(error, APIConnectionError):
-        # The client's text says what failed (never a token): more use here than the class name.
-        return render("api_unreachable", detail=str(error))
-    return message_for_error(error)
+    return message_for_error(error, base_url)
 
 
 class _Run:
@@ -402,13 +400,17 @@ class _Run:
         try:
             info = self.read(lambda tx: tx.test_connection())
         except _TripletexUnavailable as exc:
-            return _failed(Check.INTEGRATION_STATE, message_for_api_error(exc.error))
+            return _failed(
+                Check.INTEGRATION_STATE, message_for_api_error(exc.error, self.connection.base_url)
+            )
         limit = self.client.rate_limit()
         if limit.remaining is not None and limit.remaining <= 0:
             return _failed(Check.INTEGRATION_STATE, render("too_many_requests"))
         if interrupted is not None:
             # It answers now but did not a moment ago: report what stopped the earlier check.
-            return _failed(Check.INTEGRATION_STATE, message_for_api_error(interrupted.error))
+            return _failed(
+                Check.INTEGRATION_STATE, message_for_api_error(interrupted.error, self.connection.base_url)
+            )
         remaining = "?" if limit.remaining is None else str(limit.remaining)
         company = info.company_name or str(info.company_id)
         return _passed(
