@@ -82,6 +82,8 @@ def test_pending_batch_fails_check_2(world: World) -> None:
     assert failed is not None and failed.check is Check.BATCH_EXPORTED
     assert failed.message is not None and failed.message.id == "batch_not_exported"
     assert f"txbridge batch export {batch_id}" in failed.message.fix_en
+    assert failed.message.en.endswith("(status: Pending, 0 %)")
+    assert failed.message.nb.endswith("(status: Ventende, 0 %)")
     assert diagnosis.result(Check.IN_BATCH).passed
 
 

@@ -115,6 +115,31 @@ def test_close_leaves_out_other_periods_and_drafts_with_reasons(env: Env) -> Non
     again = close_batch(env.db, env.connection_id, "2026-10")
     assert again.batch_id is None and again.message is not None and again.message.id == "no_invoices_ready"
     assert {left.message.id for left in again.left_out} >= {"batch_not_exported"}
+    waiting = next(left.message for left in again.left_out if left.message.id == "batch_not_exported")
+    assert waiting.nb.endswith("(status: Ventende)") and waiting.en.endswith("(status: Pending)")
+
+
+def test_a_second_close_names_the_tripletex_invoice_of_an_exported_one(env: Env) -> None:
+    load(env, payload(invoices=2, customers=1))
+    closed = close_batch(env.db, env.connection_id, "2026-10")
+    assert closed.batch_id is not None
+    assert export_batch(env.db, env.settings, closed.batch_id).status is BatchStatus.EXPORTED
+    with env.db.transaction() as session:
+        numbers = dict(
+            session.execute(
+                select(Invoice.number, IntegrationReference.tripletex_number).join(
+                    IntegrationReference,
+                    (IntegrationReference.local_id == Invoice.id)
+                    & (IntegrationReference.kind == ReferenceKind.INVOICE),
+                )
+            ).all()
+        )
+    again = close_batch(env.db, env.connection_id, "2026-10")
+    messages = {left.invoice_number: left.message for left in again.left_out}
+    assert set(messages) == set(numbers) and all(numbers.values())
+    for number, message in messages.items():
+        assert message.id == "invoice_already_exported"
+        assert message.en == f"Invoice {number} is already exported (Tripletex invoice {numbers[number]})"
 
 
 def test_missing_account_fails_only_its_invoices_with_the_seed_message(env: Env) -> None:

@@ -24,7 +24,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from txbridge.catalog import Message, render
+from txbridge.catalog import Bilingual, Message, render
 from txbridge.flows.connections import blocking_message, client_for, message_for_error
 from txbridge.flows.diagnose.model import Check, CheckResult, CheckStatus, Diagnosis, Note, Outcome
 from txbridge.flows.export.mapping import Chart, line_problem, plan_customers
@@ -420,9 +420,10 @@ class _Run:
         )
 
 
-def _batch_status(batch: Batch) -> str:
-    """Both languages: it goes into one catalog parameter shown in either language."""
-    return f"{batch.status.label_nb} / {batch.status.label_en}, {batch.progress_percent} %"
+def _batch_status(batch: Batch) -> Bilingual:
+    """Each language its own label: it goes into one catalog parameter."""
+    percent = batch.progress_percent
+    return Bilingual(f"{batch.status.label_nb}, {percent} %", f"{batch.status.label_en}, {percent} %")
 
 
 def _stored_message(stored: str) -> tuple[str, str]:

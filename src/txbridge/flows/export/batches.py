@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from txbridge.catalog import Message, render
+from txbridge.catalog import Bilingual, Message, render
 from txbridge.store import (
     Batch,
+    BatchStatus,
     Database,
+    IntegrationReference,
     Invoice,
     InvoiceStatus,
     LogLevel,
@@ -97,9 +99,21 @@ def _in_other_batches(
     session: Session, connection_id: int, start: object, end: object, new_batch_id: int | None
 ) -> list[LeftOut]:
     rows = session.execute(
-        select(Invoice.number, Posting.batch_id, Batch.status)
+        select(
+            Invoice.number,
+            Posting.batch_id,
+            Batch.status,
+            IntegrationReference.tripletex_number,
+            IntegrationReference.voucher_number,
+        )
         .join(Posting, Posting.invoice_id == Invoice.id)
         .join(Batch, Batch.id == Posting.batch_id)
+        .outerjoin(
+            IntegrationReference,
+            (IntegrationReference.connection_id == connection_id)
+            & (IntegrationReference.kind == ReferenceKind.INVOICE)
+            & (IntegrationReference.local_id == Invoice.id),
+        )
         .where(
             Invoice.connection_id == connection_id,
             Invoice.invoice_date >= start,
@@ -110,10 +124,15 @@ def _in_other_batches(
         .order_by(Invoice.number)
     ).all()
     return [
-        LeftOut(number, render("batch_not_exported", batch=batch_id, status=status.label_nb))
-        if status.value != "exported"
-        else LeftOut(number, render("invoice_already_exported", invoice=number, tripletex_number="-"))
-        for number, batch_id, status in rows
+        LeftOut(
+            number,
+            render("batch_not_exported", batch=batch_id, status=Bilingual(status.label_nb, status.label_en))
+            if status is not BatchStatus.EXPORTED
+            else render(
+                "invoice_already_exported", invoice=number, tripletex_number=tx_number or voucher or "-"
+            ),
+        )
+        for number, batch_id, status, tx_number, voucher in rows
     ]
 
 
