@@ -21,7 +21,6 @@ from rich.progress import (
 from rich.table import Table
 from sqlalchemy import func, select
 
-from txbridge.catalog import render
 from txbridge.cli import app
 from txbridge.cli.connection import (
     EXIT_ITEMS_FAILED,
@@ -39,6 +38,7 @@ from txbridge.cli.connection import (
     usage_error,
 )
 from txbridge.flows import export as flow
+from txbridge.flows.export.batches import batch_of_connection
 from txbridge.store import Batch, BatchStatus, Database, Posting, PostingStatus, ReferenceKind, queries
 
 batch_app = typer.Typer(
@@ -103,11 +103,10 @@ def _latest_batch(database: Database, connection_id: int, out: Console, *, unfin
 
 
 def _own_batch(database: Database, connection_id: int, batch_id: int, out: Console) -> Batch:
-    with database.transaction() as session:
-        batch = session.get(Batch, batch_id)
-    if batch is None or batch.connection_id != connection_id:
-        fail(out, render("batch_not_found", batch=batch_id), EXIT_USAGE)
-    return batch
+    try:
+        return batch_of_connection(database, connection_id, batch_id)
+    except flow.BatchNotFoundError as exc:
+        fail(out, exc.message, EXIT_USAGE)
 
 
 def posting_counts(database: Database, batch_id: int) -> dict[PostingStatus, int]:

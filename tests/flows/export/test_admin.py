@@ -18,6 +18,7 @@ from txbridge.flows.export import (
     refresh_payments,
     reset_batch,
 )
+from txbridge.flows.export.batches import batch_of_connection
 from txbridge.store import (
     BatchStatus,
     Connection,
@@ -192,11 +193,22 @@ def test_an_unknown_batch_is_named_with_the_catalog_message(env: Env) -> None:
     for action in (
         lambda: export_batch(env.db, env.settings, 424242),
         lambda: reset_batch(env.db, 424242, actor="admin"),
+        lambda: batch_of_connection(env.db, env.connection_id, 424242),
     ):
         with pytest.raises(BatchNotFoundError) as missing:
             action()
         assert missing.value.message.id == "batch_not_found"
         assert "424242" in missing.value.message.en and "batch show" in missing.value.message.fix_en
+
+
+def test_another_connections_batch_is_not_found_for_this_one(env: Env) -> None:
+    load(env, payload(invoices=1, customers=1))
+    batch_id = close_batch(env.db, env.connection_id, "2026-10").batch_id
+    assert batch_id is not None
+    assert batch_of_connection(env.db, env.connection_id, batch_id).id == batch_id
+    with pytest.raises(BatchNotFoundError) as missing:
+        batch_of_connection(env.db, env.connection_id + 1, batch_id)
+    assert missing.value.message.id == "batch_not_found" and str(batch_id) in missing.value.message.nb
 
 
 def test_a_failed_payments_refresh_counts_towards_the_error_state(env: Env) -> None:

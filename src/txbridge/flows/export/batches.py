@@ -56,6 +56,16 @@ class BatchCloseResult:
     message: Message | None = None
 
 
+def batch_of_connection(db: Database, connection_id: int, batch_id: int) -> Batch:
+    """The batch, if it is this connection's; another connection's batch is as unknown as a missing
+    one (:class:`BatchNotFoundError`)."""
+    with db.transaction() as session:
+        batch = session.get(Batch, batch_id)
+        if batch is None or batch.connection_id != connection_id:
+            raise BatchNotFoundError(batch_id)
+        return batch
+
+
 def close_batch(db: Database, connection_id: int, period: str) -> BatchCloseResult:
     """Put the invoices that are ready, dated inside ``period`` (``YYYY-MM``) and in no batch yet into
     a new pending batch. The invoices left out come back with their reason."""
