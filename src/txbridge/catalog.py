@@ -487,6 +487,17 @@ CATALOG: Mapping[str, Entry] = _entries(
         "integration fetches the latest version first.",
     ),
     E(
+        "tripletex_retry",
+        "Tripletex svarte ikke som ventet; forsøker på nytt om {seconds} sekunder",
+        "Tripletex did not answer as expected; trying once more in {seconds} seconds",
+        "Et nettverksbrudd eller en midlertidig feil hos Tripletex; bare forespørsler som trygt kan "
+        "gjentas sendes igjen.",
+        "A network break or a passing error at Tripletex; only requests that are safe to repeat are sent "
+        "again.",
+        "Ingenting å gjøre; ingenting sendes dobbelt.",
+        "Nothing to do; nothing is sent twice.",
+    ),
+    E(
         "rate_limit_pause",
         "API-grensen er nådd; eksporten venter {seconds} sekunder og fortsetter",
         "API limit reached; the export waits {seconds} seconds and resumes",

@@ -26,8 +26,23 @@ def root(
             show_default=False,
         ),
     ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Driftslogg på stderr / operators' log on stderr (DEBUG).")
+    ] = False,
+    log_level: Annotated[
+        str | None,
+        typer.Option(
+            "--log-level",
+            envvar="TXBRIDGE_LOG_LEVEL",
+            help="Nivå for driftsloggen / operators' log level (standard/default: ERROR).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Tripletex Bridge."""
+    from txbridge.cli.waits import configure_logging
+
+    configure_logging(verbose, log_level)
     if database_url:
         # Commands read their settings from the environment; the global option is one more source.
         os.environ["TXBRIDGE_DATABASE_URL"] = database_url

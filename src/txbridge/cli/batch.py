@@ -21,6 +21,7 @@ from rich.progress import (
 from rich.table import Table
 from sqlalchemy import func, select
 
+from txbridge.catalog import render
 from txbridge.cli import app
 from txbridge.cli.connection import (
     EXIT_ITEMS_FAILED,
@@ -37,9 +38,21 @@ from txbridge.cli.connection import (
     settings,
     usage_error,
 )
+from txbridge.cli.waits import WaitNotices
+from txbridge.flows import connections
 from txbridge.flows import export as flow
 from txbridge.flows.export.batches import batch_of_connection
-from txbridge.store import Batch, BatchStatus, Database, Posting, PostingStatus, ReferenceKind, queries
+from txbridge.store import (
+    Batch,
+    BatchStatus,
+    Database,
+    Posting,
+    PostingStatus,
+    ReferenceKind,
+    TokenKeyError,
+    queries,
+)
+from txbridge.tripletex import TripletexError
 
 batch_app = typer.Typer(
     help="Eksportbunter: avslutt, eksporter, vis, tilbakestill. Export batches: close, export, show, reset.",
@@ -258,15 +271,28 @@ def export(
         found = resolve_connection(database, cfg, connection, out)
         batch_id = batch if batch is not None else _latest_batch(database, found.id, out, unfinished=True)
         _own_batch(database, found.id, batch_id, out)
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TaskProgressColumn(),
-            TimeElapsedColumn(),
-            console=out,
-            transient=True,
-        ) as bar:
+        # Rate-limit pauses and retries are told to the user here, bokmål first; the client's own
+        # English log lines are for operators (--verbose, TXBRIDGE_LOG_LEVEL).
+        notices = WaitNotices(out)
+        try:
+            client = connections.client_for(found, cfg, sleep=notices)
+        except TokenKeyError:
+            fail(out, render("authentication_unsuccessful"))
+        except TripletexError as exc:
+            fail(out, connections.message_for_error(exc, found.base_url))
+        notices.watch(client)
+        with (
+            client,
+            Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TaskProgressColumn(),
+                TimeElapsedColumn(),
+                console=out,
+                transient=True,
+            ) as bar,
+        ):
             task = bar.add_task(f"Bunt {batch_id} / batch {batch_id}", total=None)
 
             def on_progress(step: flow.ExportProgress) -> None:
@@ -277,7 +303,9 @@ def export(
                     description=f"Bunt {batch_id} / batch {batch_id}: {step.phase}",
                 )
 
-            result = flow.export_batch(database, cfg, batch_id, progress=on_progress)
+            result = flow.export_batch(
+                database, cfg, batch_id, client=client, progress=on_progress, sleep=notices
+            )
         with database.transaction() as session:
             batches = [b for b in queries.batches(session, found.id) if b.id == batch_id]
         out.print(batches_table(database, batches))
