@@ -99,6 +99,9 @@ def test_close_export_show_diagnose_log_payments(cli: Cli) -> None:
     exported = cli("batch", "export")
     assert exported.exit_code == 1, exported.output  # some postings failed
     assert "Account 3099 was not found in Tripletex" in exported.output
+    # The next step with this batch's number: a failed posting waits for a reset.
+    assert "`txbridge batch reset 1` og deretter `txbridge batch export 1`" in exported.output
+    assert "then run `txbridge batch reset 1` and then `txbridge batch export 1`" in exported.output
     assert "API-kall / API calls" in exported.output
 
     shown = cli("batch", "show", "1")

@@ -312,6 +312,15 @@ def export(
         counts = posting_counts(database, batch_id)
         if any(counts.get(status, 0) for status in _NEEDS_A_LOOK):
             out.print(postings_table(database, batch_id, only_problems=True))
+        if counts.get(PostingStatus.FAILED, 0):
+            # The catalog's fixes say BUNT/BATCH; here the number is known. A failed posting is only
+            # sent again after a reset: an export sends pending postings.
+            out.print(
+                f"Rett feilene over, og kjør så `txbridge batch reset {batch_id}` og deretter "
+                f"`txbridge batch export {batch_id}`; `txbridge diagnose invoice NUMMER` forklarer hver.\n"
+                f"Fix the errors above, then run `txbridge batch reset {batch_id}` and then "
+                f"`txbridge batch export {batch_id}`; `txbridge diagnose invoice NUMBER` explains each."
+            )
     out.print(
         f"API-kall / API calls: {result.api_calls}"
         f" ({result.api_calls / max(result.exported, 1):.3f} per eksportert faktura / per exported invoice),"
