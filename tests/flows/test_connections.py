@@ -21,6 +21,7 @@ from txbridge.tripletex import (
     AuthenticationError,
     InternalServerError,
     OutcomeUnknownError,
+    TransportProblem,
     Tripletex,
     TripletexError,
 )
@@ -238,17 +239,17 @@ def test_cannot_reach_tripletex_says_what_failed_and_where_in_words() -> None:
     ("error", "nb", "en"),
     [
         (
-            APITimeoutError("ReadTimeout: timed out", method="GET", path="/customer"),
+            APITimeoutError("x", method="GET", path="/customer", problem=TransportProblem.TIMEOUT),
             "tripletex.no svarte ikke i tide (tidsavbrudd)",
             "tripletex.no did not answer in time (timeout)",
         ),
         (
-            APIConnectionError("ConnectError: [Errno -2] Name or service not known", method="GET", path="/"),
+            APIConnectionError("x", method="GET", path="/", problem=TransportProblem.DNS),
             "fant ikke adressen tripletex.no (DNS)",
             "could not look up tripletex.no (DNS)",
         ),
         (
-            OutcomeUnknownError("RemoteProtocolError: Server disconnected", method="POST", path="/invoice"),
+            OutcomeUnknownError("x", method="POST", path="/invoice", problem=TransportProblem.DROPPED),
             "forbindelsen til tripletex.no ble brutt",
             "the connection to tripletex.no was dropped",
         ),

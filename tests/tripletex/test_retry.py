@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import socket
+import ssl
 from collections.abc import Callable
 from datetime import date
 
@@ -13,6 +15,7 @@ from txbridge.tripletex import (
     OutcomeUnknownError,
     RateLimiterRegistry,
     RateLimitError,
+    TransportProblem,
     Tripletex,
     models,
 )
@@ -295,3 +298,46 @@ def test_bulk_post_refused_by_429_without_reset_is_sent_again_after_the_fallback
     sent = api.calls("POST", "/invoice/list")
     assert len(sent) == 2 and sent[0].content == sent[1].content
     assert clock.sleeps == [policy.FALLBACK_RATE_LIMIT_WAIT]
+
+
+def _caused_by(error: httpx.TransportError, cause: BaseException) -> httpx.TransportError:
+    """An httpx error as httpx raises it: the OS error kept in the chain, message text unhelpful."""
+    error.__cause__ = cause
+    return error
+
+
+@pytest.mark.parametrize(
+    ("failure", "problem"),
+    [
+        (httpx.ReadTimeout("?"), TransportProblem.TIMEOUT),
+        (_caused_by(httpx.ConnectError("?"), socket.gaierror(-2, "?")), TransportProblem.DNS),
+        (_caused_by(httpx.ConnectError("?"), ConnectionRefusedError(111, "?")), TransportProblem.REFUSED),
+        (_caused_by(httpx.ConnectError("?"), ssl.SSLError("?")), TransportProblem.TLS),
+        (httpx.RemoteProtocolError("?"), TransportProblem.DROPPED),
+        (_caused_by(httpx.ReadError("?"), ConnectionResetError(104, "?")), TransportProblem.DROPPED),
+        (httpx.ProxyError("?"), TransportProblem.OTHER),
+    ],
+)
+def test_a_transport_failure_says_what_went_wrong_by_type_not_text(
+    failure: httpx.TransportError,
+    problem: TransportProblem,
+    make_client: Callable[..., Tripletex],
+    api: FakeApi,
+) -> None:
+    api.on("GET", "/customer/1", *([failure] * (policy.MAX_RETRIES + 1)))
+    with pytest.raises(APIConnectionError) as info:
+        make_client().customers.get(1)
+    assert info.value.problem is problem
+
+
+def test_a_lost_write_and_a_5xx_after_sending_carry_their_problem(
+    make_client: Callable[..., Tripletex], api: FakeApi
+) -> None:
+    api.on("POST", "/customer", httpx.RemoteProtocolError("?"), httpx.Response(500))
+    client = make_client()
+    with pytest.raises(OutcomeUnknownError) as dropped:
+        client.customers.create(models.Customer(name="A"))
+    assert dropped.value.problem is TransportProblem.DROPPED
+    with pytest.raises(OutcomeUnknownError) as server:
+        client.customers.create(models.Customer(name="A"))
+    assert server.value.problem is TransportProblem.SERVER_ERROR

@@ -32,7 +32,7 @@ def refresh(connection: ConnectionOption = None) -> None:
         except connections.ConnectionFlowError as exc:
             fail(out, exc.message)
         except TripletexError as exc:
-            fail(out, connections.message_for_error(exc))
+            fail(out, connections.message_for_error(exc, found.base_url))
     table = Table(title="Betalingsstatus / Payment status")
     for header in (
         "Sjekket / Checked",

@@ -35,9 +35,7 @@ from txbridge.store.models import utcnow
 from txbridge.tripletex import (
     PRODUCTION_URL,
     TEST_URL,
-    APIResponseValidationError,
     APIStatusError,
-    APITimeoutError,
     AuthenticationError,
     Clock,
     ConfigurationError,
@@ -45,6 +43,7 @@ from txbridge.tripletex import (
     OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitError,
+    TransportProblem,
     Tripletex,
     TripletexError,
 )
@@ -110,40 +109,24 @@ def base_url_of(environment: Environment, base_url: str | None) -> str:
     )
 
 
-#: Words in a transport error's text (the client's or httpx's, English) and what they mean to a user.
-_TRANSPORT_PROBLEMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
-    (
-        ("timeout", "timed out"),
+#: What each kind of transport failure means to a user (the client tells the kind from exception types).
+_TRANSPORT_WORDS: dict[TransportProblem, tuple[str, str]] = {
+    TransportProblem.TIMEOUT: (
         "{host} svarte ikke i tide (tidsavbrudd)",
         "{host} did not answer in time (timeout)",
     ),
-    (
-        (
-            "name or service not known",
-            "nodename nor servname",
-            "name resolution",
-            "getaddrinfo",
-            "no address",
-        ),
-        "fant ikke adressen {host} (DNS)",
-        "could not look up {host} (DNS)",
-    ),
-    (
-        ("connection refused", "errno 111", "errno 61"),
-        "{host} avviste tilkoblingen",
-        "{host} refused the connection",
-    ),
-    (
-        ("ssl", "certificate", "tls"),
+    TransportProblem.DNS: ("fant ikke adressen {host} (DNS)", "could not look up {host} (DNS)"),
+    TransportProblem.REFUSED: ("{host} avviste tilkoblingen", "{host} refused the connection"),
+    TransportProblem.TLS: (
         "sikker forbindelse (TLS) til {host} feilet",
         "secure connection (TLS) to {host} failed",
     ),
-    (
-        ("reset", "disconnected", "closed", "remoteprotocolerror", "broken pipe"),
-        "forbindelsen til {host} ble brutt",
-        "the connection to {host} was dropped",
+    TransportProblem.DROPPED: ("forbindelsen til {host} ble brutt", "the connection to {host} was dropped"),
+    TransportProblem.BAD_ANSWER: (
+        "svaret fra {host} hadde ikke formen API-et beskriver",
+        "the answer from {host} did not have the shape the API describes",
     ),
-)
+}
 
 
 def host_of(base_url: str | None) -> str:
@@ -159,19 +142,13 @@ def host_of(base_url: str | None) -> str:
 def transport_problem(error: BaseException, base_url: str | None = None) -> Bilingual:
     """What failed when no answer came, in words: timeout, refused, DNS, TLS, dropped, with the host.
 
-    Built from the error's class and text, never from the request, so no token can slip in."""
+    Built from the kind the client attached to the error, never from the request, so no token can
+    slip in."""
     host = host_of(base_url)
-    if isinstance(error, APIResponseValidationError):
-        return Bilingual(
-            f"svaret fra {host} hadde ikke formen API-et beskriver",
-            f"the answer from {host} did not have the shape the API describes",
-        )
-    text = str(error.reason if isinstance(error, OutcomeUnknownError) else error).lower()
-    if isinstance(error, APITimeoutError | httpx.TimeoutException):
-        text = "timeout"
-    for words, nb, en in _TRANSPORT_PROBLEMS:
-        if any(word in text for word in words):
-            return Bilingual(nb.format(host=host), en.format(host=host))
+    problem = getattr(error, "problem", TransportProblem.OTHER)
+    if problem in _TRANSPORT_WORDS:
+        nb, en = _TRANSPORT_WORDS[problem]
+        return Bilingual(nb.format(host=host), en.format(host=host))
     if isinstance(error, OutcomeUnknownError) and error.status is not None:
         return Bilingual(
             f"{host} svarte {error.status} etter at forespørselen var sendt",

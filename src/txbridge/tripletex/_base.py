@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import json
 import random
+import socket
+import ssl
 import time
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +32,7 @@ from ._exceptions import (
     APITimeoutError,
     OutcomeUnknownError,
     RateLimitError,
+    TransportProblem,
     TripletexError,
     make_status_error,
 )
@@ -212,7 +215,10 @@ class BaseClient:
         token = value.get("token") if isinstance(value, Mapping) else None
         if not isinstance(token, str) or not token:
             raise APIConnectionError(
-                "Tripletex answered the session request without a token", method="PUT", path=CREATE_PATH
+                "Tripletex answered the session request without a token",
+                method="PUT",
+                path=CREATE_PATH,
+                problem=TransportProblem.BAD_ANSWER,
             )
         self._session.accept(token, expiration)
         self.stats.add("sessions_created")
@@ -266,7 +272,9 @@ class BaseClient:
 
             if isinstance(result, httpx.TransportError):
                 if not (call.idempotent or _retry.was_not_sent(result)):
-                    raise _outcome_unknown(call, _describe_transport_error(result)) from None
+                    raise _outcome_unknown(
+                        call, _describe_transport_error(result), problem=transport_problem(result)
+                    ) from None
                 wait = self._backoff(call, retries, elapsed, f"failed ({type(result).__name__})")
                 if wait is None:
                     raise self._connection_error(call, result) from None
@@ -311,7 +319,9 @@ class BaseClient:
                 return response
             if status >= 500:
                 if not call.idempotent:
-                    raise _outcome_unknown(call, f"HTTP {status} after sending", status)
+                    raise _outcome_unknown(
+                        call, f"HTTP {status} after sending", status, problem=TransportProblem.SERVER_ERROR
+                    )
                 if status in _retry.RETRY_STATUSES:
                     wait = self._backoff(call, retries, elapsed, f"answered {status}")
                     if wait is not None:
@@ -333,7 +343,12 @@ class BaseClient:
 
     def _connection_error(self, call: Call, exc: httpx.TransportError) -> APIConnectionError:
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-        return cls(_describe_transport_error(exc), method=call.method, path=redact(call.path))
+        return cls(
+            _describe_transport_error(exc),
+            method=call.method,
+            path=redact(call.path),
+            problem=transport_problem(exc),
+        )
 
     def _handle(self, op: Operation[R], response: httpx.Response) -> R | NotModified:
         """Turn one final answer into the operation's result or the right exception."""
@@ -399,7 +414,13 @@ def _period_exhausted(call: Call, delay: float) -> RateLimitError:
     return error
 
 
-def _outcome_unknown(call: Call, reason: str, status: int | None = None) -> OutcomeUnknownError:
+def _outcome_unknown(
+    call: Call,
+    reason: str,
+    status: int | None = None,
+    *,
+    problem: TransportProblem = TransportProblem.OTHER,
+) -> OutcomeUnknownError:
     return OutcomeUnknownError(
         reason,
         method=call.method,
@@ -407,6 +428,7 @@ def _outcome_unknown(call: Call, reason: str, status: int | None = None) -> Outc
         params=_safe_params(call.params),
         body=call.body,
         status=status,
+        problem=problem,
     )
 
 
@@ -419,12 +441,18 @@ def _unreadable(call: Call, status: int, exc: ValueError) -> TripletexError:
     if not call.idempotent:
         # The write was carried out but what it made is unknown to us: like a lost answer, the caller
         # must look it up before sending again (a "refused" error here would invite a second send).
-        return _outcome_unknown(call, f"HTTP {status} with a body this client could not read: {what}", status)
+        return _outcome_unknown(
+            call,
+            f"HTTP {status} with a body this client could not read: {what}",
+            status,
+            problem=TransportProblem.BAD_ANSWER,
+        )
     cls = APIResponseValidationError if isinstance(exc, ValidationError) else APIConnectionError
     return cls(
         f"Tripletex answered {status} with a body this client could not read ({what})",
         method=call.method,
         path=redact(call.path),
+        problem=TransportProblem.BAD_ANSWER,
     )
 
 
@@ -432,6 +460,26 @@ def _first_location(exc: ValidationError) -> str:
     errors = exc.errors(include_url=False, include_input=False)
     location = ".".join(str(p) for p in errors[0]["loc"]) if errors else "?"
     return location or "the body"
+
+
+def transport_problem(exc: httpx.TransportError) -> TransportProblem:
+    """Classify a transport failure by the exception types in its chain (httpx keeps the OS error)."""
+    if isinstance(exc, httpx.TimeoutException):
+        return TransportProblem.TIMEOUT
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            return TransportProblem.DNS
+        if isinstance(cause, ssl.SSLError):
+            return TransportProblem.TLS
+        if isinstance(cause, ConnectionRefusedError):
+            return TransportProblem.REFUSED
+        if isinstance(cause, ConnectionResetError | BrokenPipeError | ConnectionAbortedError):
+            return TransportProblem.DROPPED
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return TransportProblem.DROPPED
+    return TransportProblem.OTHER
 
 
 def _describe_transport_error(exc: httpx.TransportError) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 
@@ -35,13 +36,32 @@ class ConfigurationError(TripletexError, ValueError):
 # ---- branch 1: we did not get an answer -------------------------------------------------------------
 
 
+class TransportProblem(StrEnum):
+    """What went wrong on the way, told from exception types (never from message text), so callers can
+    explain it to a user without parsing English."""
+
+    TIMEOUT = "timeout"
+    DNS = "dns"
+    REFUSED = "refused"
+    TLS = "tls"
+    DROPPED = "dropped"
+    #: An answer came, but not one that can be used (no token, unreadable body).
+    BAD_ANSWER = "bad_answer"
+    #: A 5xx after a write was sent.
+    SERVER_ERROR = "server_error"
+    OTHER = "other"
+
+
 class APIConnectionError(TripletexError):
     """No usable answer (connection refused, dropped, protocol error) for a request safe to repeat."""
 
-    def __init__(self, message: str, *, method: str, path: str) -> None:
+    def __init__(
+        self, message: str, *, method: str, path: str, problem: TransportProblem = TransportProblem.OTHER
+    ) -> None:
         super().__init__(f"{message}: {method} {path}")
         self.method = method
         self.path = path
+        self.problem = problem
 
 
 class APITimeoutError(APIConnectionError):
@@ -67,6 +87,7 @@ class OutcomeUnknownError(TripletexError):
         params: Mapping[str, Any] | None = None,
         body: Any = None,
         status: int | None = None,
+        problem: TransportProblem = TransportProblem.OTHER,
     ) -> None:
         super().__init__(
             f"Utfallet av {method} {path} er ukjent ({reason}); sjekk i Tripletex før du sender igjen / "
@@ -78,6 +99,7 @@ class OutcomeUnknownError(TripletexError):
         self.params = dict(params or {})
         self.body = body
         self.status = status
+        self.problem = problem
 
 
 # ---- branch 2: Tripletex answered with an error --------------------------------------------------------

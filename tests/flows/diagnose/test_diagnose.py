@@ -24,6 +24,7 @@ from txbridge.tripletex import (
     AuthenticationError,
     InternalServerError,
     RateLimitError,
+    TransportProblem,
     Tripletex,
 )
 
@@ -321,7 +322,7 @@ def test_api_failures_map_to_catalog_messages_by_meaning() -> None:
     )
     assert message_for_api_error(RateLimitError(status=429, code=None, message="x")).id == "too_many_requests"
     unreachable = message_for_api_error(
-        APIConnectionError("ConnectError: [Errno 111] Connection refused", method="GET", path="/customer"),
+        APIConnectionError("x", method="GET", path="/customer", problem=TransportProblem.REFUSED),
         "https://api-test.tripletex.tech/v2",
     )
     assert unreachable.id == "api_unreachable"

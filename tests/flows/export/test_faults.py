@@ -82,6 +82,20 @@ def test_503_on_reads_is_retried(env: Env) -> None:
     assert_exactly_once(env, 4)
 
 
+def test_tripletex_out_of_reach_stops_the_export_naming_the_host_and_what_failed(env: Env) -> None:
+    batch_id = closed_batch(env, invoices=2)
+    # More dropped connections than the client's retries: the read gives up.
+    env.add_fault(method="GET", path="/v2/ledger/account", kind="drop", count=20)
+
+    result = export_batch(env.db, env.settings, batch_id, sleep=no_sleep)
+
+    host = env.company.base_url.removeprefix("http://").removesuffix("/v2")
+    assert result.stopped is not None and result.stopped.id == "api_unreachable"
+    assert result.stopped.en.endswith(f"the connection to {host} was dropped")
+    assert result.stopped.nb.endswith(f"forbindelsen til {host} ble brutt")
+    assert result.status is BatchStatus.PENDING and env.markers() == []
+
+
 class SandboxTime:
     """Time that moves only when the export sleeps. Sleeping out the sandbox's long rate-limit period
     is simulated by starting a new period (setting the limit again clears the used window)."""

@@ -116,7 +116,8 @@ class RunContext:
                 self.sleep(wait)
 
     def stop_for(self, exc: BaseException) -> Stop:
-        return Stop(connections.message_for_error(exc), exc)
+        base_url = self.tx.config.base_url if self.tx is not None else None
+        return Stop(connections.message_for_error(exc, base_url), exc)
 
     def log(
         self,
