@@ -318,33 +318,11 @@ class Intake:
         self, session: Session, ctx: _ChunkContext, item: str, model: ProductClassIn
     ) -> str:
         values = {"name": model.name, "account_number": model.account_number}
-        existing = ctx.product_classes.get(model.code)
-        if existing is None:
-            now = self.clock()
-            klass = ProductClass(
-                connection_id=self.connection_id, code=model.code, created_at=now, updated_at=now, **values
-            )
-            session.add(klass)
-            ctx.product_classes[model.code] = klass
-            return "created"
-        return self._touch(session, existing, values)
+        return self._create_or_touch(session, ctx.product_classes, ProductClass, {"code": model.code}, values)
 
     def _apply_customer(self, session: Session, ctx: _ChunkContext, item: str, model: CustomerIn) -> str:
         values = model.model_dump(exclude={"number"})
-        existing = ctx.customers.get(model.number)
-        if existing is None:
-            now = self.clock()
-            customer = Customer(
-                connection_id=self.connection_id,
-                number=model.number,
-                created_at=now,
-                updated_at=now,
-                **values,
-            )
-            session.add(customer)
-            ctx.customers[model.number] = customer
-            return "created"
-        return self._touch(session, existing, values)
+        return self._create_or_touch(session, ctx.customers, Customer, {"number": model.number}, values)
 
     def _apply_product(self, session: Session, ctx: _ChunkContext, item: str, model: ProductIn) -> str:
         class_id = None
@@ -366,20 +344,26 @@ class Intake:
             "vat_code": model.vat_code,
             "unit_price": model.unit_price,
         }
-        existing = ctx.products.get(model.number)
-        if existing is None:
-            now = self.clock()
-            product = Product(
-                connection_id=self.connection_id,
-                number=model.number,
-                created_at=now,
-                updated_at=now,
-                **values,
-            )
-            session.add(product)
-            ctx.products[model.number] = product
-            return "created"
-        return self._touch(session, existing, values)
+        return self._create_or_touch(session, ctx.products, Product, {"number": model.number}, values)
+
+    def _create_or_touch(
+        self,
+        session: Session,
+        known: dict[Any, Any],
+        model: type[Any],
+        key: Mapping[str, Any],
+        values: Mapping[str, Any],
+    ) -> str:
+        """Upsert by business key: a new row of ``model``, or the stored one brought up to date."""
+        (key_value,) = key.values()
+        existing = known.get(key_value)
+        if existing is not None:
+            return self._touch(session, existing, values)
+        now = self.clock()
+        row = model(connection_id=self.connection_id, created_at=now, updated_at=now, **key, **values)
+        session.add(row)
+        known[key_value] = row
+        return "created"
 
     def _touch(self, session: Session, existing: Any, values: Mapping[str, Any]) -> str:
         if not _changes(existing, values):
