@@ -694,6 +694,155 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Ingenting å gjøre.",
         "Nothing to do.",
     ),
+    E(
+        "no_connections",
+        "Ingen tilkobling er satt opp ennå",
+        "No connection has been set up yet",
+        "Kommandoen trenger en tilkobling til et Tripletex-selskap.",
+        "The command needs a connection to a Tripletex company.",
+        "Koble til med `txbridge connect`.",
+        "Connect with `txbridge connect`.",
+    ),
+    E(
+        "several_connections",
+        "Flere tilkoblinger ({names}), og ingen er valgt",
+        "Several connections ({names}), and none is chosen",
+        "Kommandoen vet ikke hvilket Tripletex-selskap den skal bruke.",
+        "The command cannot tell which Tripletex company to use.",
+        "Velg én med --connection og navnet, eller sett TXBRIDGE_CONNECTION; `txbridge connection show` "
+        "viser dem.",
+        "Pick one with --connection and its name, or set TXBRIDGE_CONNECTION; `txbridge connection show` "
+        "lists them.",
+    ),
+    E(
+        "invalid_period",
+        "Ugyldig periode: {period}",
+        "Invalid period: {period}",
+        "En regnskapsperiode skrives som år og måned.",
+        "An accounting period is written as year and month.",
+        "Skriv perioden som ÅÅÅÅ-MM, for eksempel `txbridge batch close --period 2026-10`.",
+        "Write the period as YYYY-MM, for example `txbridge batch close --period 2026-10`.",
+    ),
+    E(
+        "invalid_date",
+        "Ugyldig dato: {value}",
+        "Invalid date: {value}",
+        "Datoer skrives som år, måned og dag.",
+        "Dates are written as year, month and day.",
+        "Skriv datoen som ÅÅÅÅ-MM-DD, for eksempel 2027-03-31.",
+        "Write the date as YYYY-MM-DD, for example 2027-03-31.",
+    ),
+    E(
+        "sandbox_needs_base_url",
+        "Sandkassen trenger en adresse",
+        "The sandbox needs an address",
+        "Sandkassen kjører lokalt, og kommandoen vet ikke hvor.",
+        "The sandbox runs locally, and the command cannot tell where.",
+        "Start den med `txbridge sandbox`, og gi adressen den skriver med --base-url (for eksempel "
+        "http://127.0.0.1:8080/v2).",
+        "Start it with `txbridge sandbox`, and give the address it prints with --base-url (for example "
+        "http://127.0.0.1:8080/v2).",
+    ),
+    E(
+        "no_batches_yet",
+        "Ingen bunter ennå",
+        "No batches yet",
+        "Fakturaer sendes til Tripletex i bunter, og ingen buntavslutning er kjørt for tilkoblingen.",
+        "Invoices go to Tripletex in batches, and no batch close has been run for the connection.",
+        "Lag en bunt av en periode, for eksempel `txbridge batch close --period 2026-10`.",
+        "Make a batch of a period, for example `txbridge batch close --period 2026-10`.",
+    ),
+    E(
+        "postings_failed",
+        "{count} av fakturaene i bunt {batch} feilet",
+        "{count} of the invoices in batch {batch} failed",
+        "Hver feilet faktura har sin egen melding over; de andre er sendt.",
+        "Each failed invoice has its own message above; the others went.",
+        "Rett feilene over, og kjør så `txbridge batch reset {batch}` og deretter "
+        "`txbridge batch export {batch}`; `txbridge diagnose invoice` med fakturanummeret forklarer hver.",
+        "Fix the errors above, then run `txbridge batch reset {batch}` and then "
+        "`txbridge batch export {batch}`; `txbridge diagnose invoice` with the invoice number explains each.",
+    ),
+    E(
+        "token_on_command_line",
+        "Nøkler skrevet på kommandolinjen kan ses av andre i prosesslisten og i skallhistorikken",
+        "Tokens typed on the command line can be seen by others in the process list and the shell history",
+        "--consumer-token og --employee-token ble gitt som argumenter.",
+        "--consumer-token and --employee-token were given as arguments.",
+        "Utelat dem, så spør `txbridge connect` etter dem uten å vise dem, eller bruk "
+        "TXBRIDGE_CONSUMER_TOKEN og TXBRIDGE_EMPLOYEE_TOKEN; lag nye nøkler i Tripletex hvis andre kan ha "
+        "sett dem.",
+        "Leave them out and `txbridge connect` asks for them without showing them, or use "
+        "TXBRIDGE_CONSUMER_TOKEN and TXBRIDGE_EMPLOYEE_TOKEN; make new tokens in Tripletex if others may "
+        "have seen them.",
+    ),
+    E(
+        "database_unreachable",
+        "Får ikke åpnet databasen {database}",
+        "Cannot open the database {database}",
+        "Databasetjeneren svarer ikke, adressen er feil, eller mappen finnes ikke eller kan ikke skrives "
+        "til.",
+        "The database server does not answer, the address is wrong, or the folder is missing or not "
+        "writable.",
+        "Sjekk --database-url (eller TXBRIDGE_DATABASE_URL), at databasetjeneren kjører og at mappen finnes; "
+        "kjør så kommandoen igjen.",
+        "Check --database-url (or TXBRIDGE_DATABASE_URL), that the database server runs and that the folder "
+        "exists; then run the command again.",
+    ),
+    E(
+        "database_locked",
+        "Databasen {database} er opptatt av en annen prosess",
+        "The database {database} is held by another process",
+        "En annen txbridge-kommando skriver til databasen, og ventetiden gikk ut.",
+        "Another txbridge command is writing to the database, and the wait ran out.",
+        "Vent til den andre kommandoen er ferdig, og kjør kommandoen igjen; ingenting sendes dobbelt.",
+        "Wait until the other command is done, then run the command again; nothing is sent twice.",
+    ),
+    E(
+        "disk_full",
+        "Disken er full",
+        "The disk is full",
+        "Det er ikke plass til å skrive databasen eller en fil.",
+        "There is no room to write the database or a file.",
+        "Frigjør plass på disken og kjør kommandoen igjen; ingenting sendes dobbelt.",
+        "Free space on the disk and run the command again; nothing is sent twice.",
+    ),
+    E(
+        "file_permission_denied",
+        "Ingen tilgang til {path}",
+        "Permission denied: {path}",
+        "Brukeren som kjører txbridge får ikke lese eller skrive filen eller mappen.",
+        "The user running txbridge may not read or write the file or folder.",
+        "Gi brukeren tilgang til {path}, eller kjør kommandoen som eieren av filen.",
+        "Give the user access to {path}, or run the command as the file's owner.",
+    ),
+    E(
+        "file_not_found",
+        "Finner ikke {path}",
+        "Cannot find {path}",
+        "Filen eller mappen finnes ikke.",
+        "The file or folder does not exist.",
+        "Sjekk stien og kjør kommandoen igjen.",
+        "Check the path and run the command again.",
+    ),
+    E(
+        "setting_invalid",
+        "Innstillingen {setting} har en ugyldig verdi: {value}",
+        "The setting {setting} has an invalid value: {value}",
+        "Verdien kommer fra en miljøvariabel, .env-filen eller et valg på kommandolinjen.",
+        "The value comes from an environment variable, the .env file or a command-line option.",
+        "Rett {setting} og kjør kommandoen igjen.",
+        "Correct {setting} and run the command again.",
+    ),
+    E(
+        "unexpected_error",
+        "Uventet feil: {error}",
+        "Unexpected error: {error}",
+        "En feil i txbridge selv, ikke i dataene eller oppsettet.",
+        "An error in txbridge itself, not in the data or the setup.",
+        "Hele rapporten er skrevet til {report}; send den til den som drifter txbridge.",
+        "The full report is written to {report}; send it to whoever runs txbridge.",
+    ),
 )
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,6 +23,8 @@ class Settings(BaseSettings):
     error_state_threshold: int = Field(default=5, ge=1)
     #: Connection (by name) that commands use when there are several and none is named.
     connection: str | None = None
+    #: The one language users read messages, tables and help in: bokmål (``nb``) or English (``en``).
+    language: Literal["nb", "en"] = "nb"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -53,6 +53,7 @@ def cli(database_url: str, sandbox_company: SandboxCompany, tmp_path: Path) -> C
         "TXBRIDGE_DATABASE_URL": database_url,
         "TXBRIDGE_SECRET_KEY": TokenCipher.generate_key().decode(),
         "TXBRIDGE_CONNECTION": None,
+        "TXBRIDGE_LANGUAGE": None,
         "COLUMNS": "250",
     }
     return Cli(env, sandbox_company, data_file)

@@ -1,17 +1,66 @@
-"""The ``txbridge`` command. Each command group lives in its own module and registers itself here."""
+"""The ``txbridge`` command. Each command group lives in its own module and registers itself here.
+
+Everything a user reads comes in one language (``--lang nb|en``, ``TXBRIDGE_LANGUAGE``; bokmål by
+default), help texts included. No command shows a traceback: see :mod:`txbridge.cli.failures`."""
 
 from __future__ import annotations
 
+import enum
 import os
-from typing import Annotated
+import sys
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 import typer
+from typer._click.core import Context
+from typer._click.exceptions import ClickException
+from typer.core import TyperGroup
+
+from txbridge.cli.ui import Out, configured_language, current_command, h, language_of, localize
+
+
+class Language(enum.StrEnum):
+    nb = "nb"
+    en = "en"
+
+
+class GuardedGroup(TyperGroup):
+    """The root group: help texts in the user's language, and a failure inside any command becomes
+    one message and an exit code."""
+
+    def main(self, args: Sequence[str] | None = None, *extra: Any, **kwargs: Any) -> Any:
+        # Help is rendered before any option is parsed, so the language is looked up first.
+        language = language_of(sys.argv[1:] if args is None else list(args), os.environ)
+        localize(self, language)
+        _localize_builtins(language)
+        return super().main(args, *extra, **kwargs)
+
+    def invoke(self, ctx: Context) -> Any:
+        from txbridge.cli import failures
+
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, ClickException):
+            raise
+        except Exception as exc:
+            found = failures.expected(exc) or failures.unexpected(exc)
+            message, code = found
+            # stderr: a script reading stdout gets nothing half-written from a failed command.
+            out = Out(configured_language(), current_command(), stderr=True)
+            out.message(message)
+            raise typer.Exit(code) from None
+
 
 app = typer.Typer(
     name="txbridge",
-    help="Tripletex Bridge — send invoices, hours and sales to Tripletex, once and only once.",
+    cls=GuardedGroup,
+    help=h(
+        "Tripletex Bridge — send fakturaer, timer og salg til Tripletex, én gang og bare én gang.",
+        "Tripletex Bridge — send invoices, hours and sales to Tripletex, once and only once.",
+    ),
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
 )
 
 
@@ -22,35 +71,52 @@ def root(
         typer.Option(
             "--database-url",
             envvar="TXBRIDGE_DATABASE_URL",
-            help="Databasen / the store (sqlite:///… or postgresql+psycopg://…).",
+            help=h(
+                "Databasen (sqlite:///… eller postgresql+psycopg://…).",
+                "The store (sqlite:///… or postgresql+psycopg://…).",
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    language: Annotated[
+        Language | None,
+        typer.Option(
+            "--lang",
+            help=h(
+                "Språk: nb (bokmål, standard) eller en (TXBRIDGE_LANGUAGE).",
+                "Language: nb (bokmål, the default) or en (TXBRIDGE_LANGUAGE).",
+            ),
             show_default=False,
         ),
     ] = None,
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Driftslogg på stderr / operators' log on stderr (DEBUG).")
+        bool,
+        typer.Option(
+            "--verbose", "-v", help=h("Driftslogg på stderr (DEBUG).", "Operators' log on stderr (DEBUG).")
+        ),
     ] = False,
     log_level: Annotated[
         str | None,
         typer.Option(
             "--log-level",
             envvar="TXBRIDGE_LOG_LEVEL",
-            help="Nivå for driftsloggen / operators' log level (standard/default: ERROR).",
+            help=h("Nivå for driftsloggen (standard: ERROR).", "Operators' log level (default: ERROR)."),
             show_default=False,
         ),
     ] = None,
 ) -> None:
-    """Tripletex Bridge."""
     from txbridge.cli.waits import configure_logging
 
     configure_logging(verbose, log_level)
+    # Commands read their settings from the environment; the global options are one more source.
     if database_url:
-        # Commands read their settings from the environment; the global option is one more source.
         os.environ["TXBRIDGE_DATABASE_URL"] = database_url
+    if language:
+        os.environ["TXBRIDGE_LANGUAGE"] = language.value
 
 
-@app.command()
+@app.command(help=h("Skriv versjonen.", "Print the version."))
 def version() -> None:
-    """Print the version."""
     from txbridge import __version__
 
     typer.echo(__version__)
@@ -67,6 +133,17 @@ def _register() -> None:
         except ModuleNotFoundError as exc:
             if exc.name != f"txbridge.cli.{name}":
                 raise
+
+
+def _localize_builtins(language: str) -> None:
+    # The panel titles Typer draws around options, arguments and commands.
+    from typer import rich_utils
+
+    titles = {
+        "nb": ("Valg", "Argumenter", "Kommandoer"),
+        "en": ("Options", "Arguments", "Commands"),
+    }[language]
+    rich_utils.OPTIONS_PANEL_TITLE, rich_utils.ARGUMENTS_PANEL_TITLE, rich_utils.COMMANDS_PANEL_TITLE = titles
 
 
 def main() -> None:

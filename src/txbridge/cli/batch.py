@@ -2,24 +2,16 @@
 
 Exit codes: 0 everything went (or nothing to do), 1 some postings failed or invoices were left out,
 2 usage error (no such batch/invoice/connection), 3 the export stopped because the integration cannot
-work now (error state, authentication, Tripletex unreachable)."""
+work now (error state, authentication, Tripletex unreachable).
+
+Tables are read from the shared read models (:mod:`txbridge.flows.views`), never from the store."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
-from sqlalchemy import func, select
 
 from txbridge.catalog import render
 from txbridge.cli import app
@@ -36,32 +28,29 @@ from txbridge.cli.connection import (
     print_message,
     resolve_connection,
     settings,
-    usage_error,
 )
+from txbridge.cli.ui import Out, escape, h, progress
 from txbridge.cli.waits import WaitNotices
 from txbridge.flows import connections
 from txbridge.flows import export as flow
-from txbridge.flows.export.batches import batch_of_connection
-from txbridge.store import (
-    Batch,
-    BatchStatus,
-    Database,
-    Posting,
-    PostingStatus,
-    ReferenceKind,
-    TokenKeyError,
-    queries,
-)
+from txbridge.flows.views import batches as views
+from txbridge.flows.views import connections as connection_views
+from txbridge.flows.views.batches import BatchDetail, BatchRow, PostingRow
+from txbridge.flows.views.invoices import find_invoice
+from txbridge.store import BatchStatus, Database, PostingStatus, TokenKeyError
 from txbridge.tripletex import TripletexError
 
 batch_app = typer.Typer(
-    help="Eksportbunter: avslutt, eksporter, vis, tilbakestill. Export batches: close, export, show, reset.",
+    help=h(
+        "Eksportbunter: avslutt, eksporter, vis, tilbakestill.", "Export batches: close, export, show, reset."
+    ),
     no_args_is_help=True,
 )
 app.add_typer(batch_app, name="batch")
 
 invoice_app = typer.Typer(
-    help="Administratorhandlinger på fakturaer. Administrator actions on invoices.", no_args_is_help=True
+    help=h("Administratorhandlinger på fakturaer.", "Administrator actions on invoices."),
+    no_args_is_help=True,
 )
 app.add_typer(invoice_app, name="invoice")
 
@@ -75,132 +64,133 @@ _POSTING_STYLE = {
     PostingStatus.REMOVED: "dim",
 }
 _POSTING_LABELS = {
-    PostingStatus.PENDING: "Ventende / Pending",
-    PostingStatus.IN_FLIGHT: "Sendt, avstemmes / In flight",
-    PostingStatus.EXPORTED: "Eksportert / Exported",
-    PostingStatus.SKIPPED: "Hoppet over / Skipped",
-    PostingStatus.FAILED: "Feilet / Failed",
-    PostingStatus.REMOVED: "Fjernet / Removed",
+    PostingStatus.PENDING: ("Ventende", "Pending"),
+    PostingStatus.IN_FLIGHT: ("Sendt, avstemmes", "In flight"),
+    PostingStatus.EXPORTED: ("Eksportert", "Exported"),
+    PostingStatus.SKIPPED: ("Hoppet over", "Skipped"),
+    PostingStatus.FAILED: ("Feilet", "Failed"),
+    PostingStatus.REMOVED: ("Fjernet", "Removed"),
+}
+#: The export's phases as the progress line names them.
+_PHASES = {
+    "preflight": ("kontoplan og oppsett", "chart of accounts and setup"),
+    "customers": ("kunder", "customers"),
+    "products": ("varer", "products"),
+    "invoices": ("fakturaer", "invoices"),
+    "done": ("ferdig", "done"),
 }
 
 BatchArgument = Annotated[
-    int | None, typer.Argument(help="Buntnummer (standard: siste) / batch id (default: latest).")
+    int | None,
+    typer.Argument(
+        help=h(
+            "Buntnummer (standard: siste uferdige bunt).",
+            "Batch number (default: the latest unfinished one).",
+        ),
+        show_default=False,
+    ),
 ]
 
 
-def _invoices_nb(count: int) -> str:
+def _invoices(out: Out, count: int) -> str:
+    if out.language == "en":
+        return f"{count} invoice" if count == 1 else f"{count} invoices"
     return f"{count} faktura" if count == 1 else f"{count} fakturaer"
 
 
-def _invoices_en(count: int) -> str:
-    return f"{count} invoice" if count == 1 else f"{count} invoices"
+def batch_status_text(out: Out, status: BatchStatus) -> str:
+    return f"[{_BATCH_STYLE[status]}]{out.t(status.label_nb, status.label_en)}[/]"
 
 
-def batch_status_text(batch: Batch) -> str:
-    style = _BATCH_STYLE[batch.status]
-    return f"[{style}]{batch.status.label_nb} / {batch.status.label_en}[/]"
+def _latest_batch(database: Database, connection_id: int, out: Out, *, unfinished: bool) -> int:
+    found = views.latest_batch(database, connection_id, unfinished=unfinished)
+    if found is None:
+        fail(out, render("no_batches_yet"), EXIT_USAGE)
+    return found
 
 
-def _latest_batch(database: Database, connection_id: int, out: Console, *, unfinished: bool) -> int:
-    with database.transaction() as session:
-        found = queries.batches(session, connection_id)
-    if unfinished:
-        found = [b for b in found if b.status is not BatchStatus.EXPORTED] or found
-    if not found:
-        usage_error(
-            out,
-            "Ingen bunter ennå: kjør `txbridge batch close --period ÅÅÅÅ-MM`.",
-            "No batches yet: run `txbridge batch close --period YYYY-MM`.",
-        )
-    return found[-1].id
-
-
-def _own_batch(database: Database, connection_id: int, batch_id: int, out: Console) -> Batch:
+def _detail(
+    database: Database, connection_id: int, batch_id: int, out: Out, **filters: object
+) -> BatchDetail:
     try:
-        return batch_of_connection(database, connection_id, batch_id)
+        return views.batch_detail(database, batch_id, connection_id=connection_id, **filters)  # type: ignore[arg-type]
     except flow.BatchNotFoundError as exc:
         fail(out, exc.message, EXIT_USAGE)
 
 
-def posting_counts(database: Database, batch_id: int) -> dict[PostingStatus, int]:
-    with database.transaction() as session:
-        rows = session.execute(
-            select(Posting.status, func.count()).where(Posting.batch_id == batch_id).group_by(Posting.status)
-        ).all()
-    return {status: count for status, count in rows}
-
-
-def batches_table(database: Database, batches: list[Batch]) -> Table:
-    table = Table(title="Eksportbunter / Export batches")
-    for header in (
-        "Bunt / Batch",
-        "Periode / Period",
-        "Status",
-        "%",
-        "Eksportert / Exported",
-        "Hoppet over / Skipped",
-        "Feilet / Failed",
-        "Ventende / Pending",
-        "Lukket / Closed",
+def batches_table(out: Out, rows: list[BatchRow]) -> Table:
+    """Batches with their counts; eight narrow columns, so it reads at 80 columns."""
+    table = Table(title=out.t("Eksportbunter", "Export batches"))
+    for header, justify in (
+        (out.t("Bunt", "Batch"), "right"),
+        (out.t("Periode", "Period"), "left"),
+        ("Status", "left"),
+        ("%", "right"),
+        (out.t("Eksportert", "Exported"), "right"),
+        (out.t("Hoppet over", "Skipped"), "right"),
+        (out.t("Feilet", "Failed"), "right"),
+        (out.t("Ventende", "Pending"), "right"),
+        (out.t("Lukket", "Closed"), "left"),
     ):
-        table.add_column(header, justify="right" if header in {"%"} else "left")
-    for batch in batches:
-        counts = posting_counts(database, batch.id)
-        waiting = counts.get(PostingStatus.PENDING, 0) + counts.get(PostingStatus.IN_FLIGHT, 0)
+        table.add_column(header, justify=justify, no_wrap=header in {"%", out.t("Periode", "Period")})  # type: ignore[arg-type]
+    for row in rows:
         table.add_row(
-            str(batch.id),
-            batch.period,
-            batch_status_text(batch),
-            f"{batch.progress_percent} %",
-            str(counts.get(PostingStatus.EXPORTED, 0)),
-            str(counts.get(PostingStatus.SKIPPED, 0)),
-            str(counts.get(PostingStatus.FAILED, 0)),
-            str(waiting),
-            batch.closed_at.strftime("%Y-%m-%d %H:%M") if batch.closed_at else "-",
+            str(row.id),
+            row.period,
+            batch_status_text(out, row.status),
+            f"{row.percent}",
+            str(row.exported),
+            str(row.skipped),
+            str(row.failed),
+            str(row.waiting),
+            row.closed_at.strftime("%Y-%m-%d %H:%M") if row.closed_at else "-",
         )
     return table
 
 
 #: What an export run shows posting by posting; pending ones are only counted (a batch stopped
 #: before it began would otherwise list every invoice).
-_NEEDS_A_LOOK = frozenset({PostingStatus.FAILED, PostingStatus.IN_FLIGHT, PostingStatus.SKIPPED})
+_NEEDS_A_LOOK = (PostingStatus.FAILED, PostingStatus.IN_FLIGHT, PostingStatus.SKIPPED)
 
 #: Left-out reasons that only say "already in another batch": summed up in one line, not one row each.
 _IN_ANOTHER_BATCH = frozenset({"batch_not_exported", "invoice_already_exported"})
 
 
-def postings_table(database: Database, batch_id: int, *, only_problems: bool = False) -> Table:
-    with database.transaction() as session:
-        postings = list(
-            session.scalars(select(Posting).where(Posting.batch_id == batch_id).order_by(Posting.id))
+def postings_table(out: Out, detail: BatchDetail, *, only_problems: bool = False) -> Table:
+    """Postings with their Tripletex number or message; the message column takes what is left."""
+    batch_id = detail.batch.id
+    title = out.t(f"Posteringer i bunt {batch_id}", f"Postings in batch {batch_id}")
+    if detail.postings.has_more or detail.postings.offset:
+        shown = len(detail.postings.items)
+        first = detail.postings.offset + 1
+        title += out.t(
+            f" ({first}–{first + shown - 1} av {detail.postings.total})",
+            f" ({first}–{first + shown - 1} of {detail.postings.total})",
         )
-        references = {
-            ref.local_id: ref
-            for ref in queries.references_of(
-                session,
-                session.get(Batch, batch_id).connection_id,  # type: ignore[union-attr]
-                ReferenceKind.INVOICE,
-                [p.invoice_id for p in postings if p.invoice_id is not None],
-            ).values()
-        }
-    table = Table(
-        title=f"Posteringer i bunt {batch_id} / Postings in batch {batch_id}", show_lines=only_problems
-    )
-    for header in ("Faktura / Invoice", "Status", "Tripletex", "Forsøk / Attempts", "Melding / Message"):
-        table.add_column(header)
-    for posting in postings:
-        if only_problems and posting.status not in _NEEDS_A_LOOK:
-            continue
-        reference = references.get(posting.invoice_id) if posting.invoice_id is not None else None
-        tripletex = reference.tripletex_number or "-" if reference is not None else "-"
+    table = Table(title=title, show_lines=only_problems)
+    table.add_column(out.t("Faktura", "Invoice"), overflow="fold")
+    table.add_column("Status")
+    table.add_column("Tripletex", overflow="fold")
+    table.add_column(out.t("Forsøk", "Tries"), justify="right")
+    table.add_column(out.t("Melding", "Message"), ratio=1)
+    for posting in detail.postings.items:
         table.add_row(
-            posting.invoice_number,
-            f"[{_POSTING_STYLE[posting.status]}]{_POSTING_LABELS[posting.status]}[/]",
-            tripletex,
+            escape(posting.invoice_number),
+            f"[{_POSTING_STYLE[posting.status]}]{out.t(*_POSTING_LABELS[posting.status])}[/]",
+            escape(posting.tripletex_invoice_number or "-"),
             str(posting.attempts),
-            posting.message or "",
+            _posting_message(out, posting),
         )
     return table
+
+
+def _posting_message(out: Out, posting: PostingRow) -> str:
+    if posting.message is None:
+        return ""
+    text = escape(out.text(posting.message))
+    if posting.status is PostingStatus.FAILED:
+        text += f"\n[dim]→ {escape(out.fix(posting.message, posting.batch_id))}[/]"
+    return text
 
 
 # --------------------------------------------------------------------------------------------------
@@ -208,14 +198,20 @@ def postings_table(database: Database, batch_id: int, *, only_problems: bool = F
 # --------------------------------------------------------------------------------------------------
 
 
-@batch_app.command("close")
+@batch_app.command(
+    "close",
+    help=h(
+        "Buntavslutning: ferdige fakturaer i perioden inn i en ny bunt.",
+        "Batch close: the period's ready invoices into a new batch.",
+    ),
+)
 def close(
     period: Annotated[
-        str, typer.Option("--period", "-p", help="Regnskapsperiode / accounting period (YYYY-MM).")
+        str,
+        typer.Option("--period", "-p", help=h("Regnskapsperiode (ÅÅÅÅ-MM).", "Accounting period (YYYY-MM).")),
     ],
     connection: ConnectionOption = None,
 ) -> None:
-    """Buntavslutning: ferdige fakturaer i perioden inn i en ny bunt. Batch close for a period."""
     out = console()
     cfg = settings()
     with open_store(cfg) as database:
@@ -223,110 +219,101 @@ def close(
         try:
             result = flow.close_batch(database, found.id, period)
         except ValueError:
-            usage_error(
-                out, f"Ugyldig periode {period!r} (ÅÅÅÅ-MM).", f"Invalid period {period!r} (YYYY-MM)."
-            )
+            fail(out, render("invalid_period", period=period), EXIT_USAGE)
     if result.batch_id is not None:
-        out.print(
-            f"[bold green]Bunt {result.batch_id} for {period}: {_invoices_nb(result.invoice_count)}[/]\n"
-            f"Batch {result.batch_id} for {period}: {_invoices_en(result.invoice_count)}"
-        )
+        out.batch = result.batch_id
+        taken = _invoices(out, result.invoice_count)
+        made = out.t(f"Bunt {result.batch_id} for {period}", f"Batch {result.batch_id} for {period}")
+        out.print(f"[bold green]{made}: {taken}[/]")
     elif result.message is not None:
         print_message(out, result.message, style="yellow")
     elsewhere = [left for left in result.left_out if left.message.id in _IN_ANOTHER_BATCH]
     left_out = [left for left in result.left_out if left.message.id not in _IN_ANOTHER_BATCH]
     if left_out:
-        table = Table(title="Ikke tatt med / Left out", show_lines=True)
-        table.add_column("Faktura / Invoice")
-        table.add_column("Årsak / Reason")
-        table.add_column("Løsning / Fix")
+        table = Table(title=out.t("Ikke tatt med", "Left out"), show_lines=True)
+        table.add_column(out.t("Faktura", "Invoice"), overflow="fold")
+        table.add_column(out.t("Årsak", "Reason"), ratio=1)
+        table.add_column(out.t("Løsning", "Fix"), ratio=1)
         for left in left_out:
-            message = left.message
             table.add_row(
-                left.invoice_number,
-                f"{message.nb}\n[dim]{message.en}[/]",
-                f"{message.fix_nb}\n[dim]{message.fix_en}[/]",
+                escape(left.invoice_number), escape(out.text(left.message)), escape(out.fix(left.message))
             )
         out.print(table)
     if elsewhere:
         count = len(elsewhere)
+        already = _invoices(out, count)
         out.print(
-            f"{_invoices_nb(count)} fra perioden {period} ligger allerede i en bunt: "
-            "se `txbridge batch show`.\n"
-            f"{_invoices_en(count)} from period {period} {'is' if count == 1 else 'are'} already in a batch: "
-            "see `txbridge batch show`."
+            out.t(
+                f"{already} fra perioden {period} ligger allerede i en bunt: se `txbridge batch show`.",
+                f"{already} from period {period} {'is' if count == 1 else 'are'} already in a batch: "
+                "see `txbridge batch show`.",
+            )
         )
     raise typer.Exit(EXIT_OK if result.batch_id is not None else EXIT_ITEMS_FAILED)
 
 
-@batch_app.command("export")
+@batch_app.command(
+    "export",
+    help=h(
+        "Eksporter en bunt til Tripletex (fortsetter der den slapp).",
+        "Export a batch to Tripletex (continues where it stopped).",
+    ),
+)
 def export(
     batch: BatchArgument = None,
     connection: ConnectionOption = None,
 ) -> None:
-    """Eksporter en bunt til Tripletex (fortsetter der den slapp). Export a batch to Tripletex."""
     out = console()
     cfg = settings()
     with open_store(cfg) as database:
         found = resolve_connection(database, cfg, connection, out)
         batch_id = batch if batch is not None else _latest_batch(database, found.id, out, unfinished=True)
-        _own_batch(database, found.id, batch_id, out)
-        # Rate-limit pauses and retries are told to the user here, bokmål first; the client's own
-        # English log lines are for operators (--verbose, TXBRIDGE_LOG_LEVEL).
+        _detail(database, found.id, batch_id, out, limit=1)
+        out.batch = batch_id
+        # Rate-limit pauses and retries are told to the user here; the client's own English log
+        # lines are for operators (--verbose, TXBRIDGE_LOG_LEVEL).
         notices = WaitNotices(out)
         try:
-            client = connections.client_for(found, cfg, sleep=notices)
+            client = connections.client_for(
+                connection_views.stored_connection(database, found.id), cfg, sleep=notices
+            )
         except TokenKeyError:
             fail(out, render("authentication_unsuccessful"))
         except TripletexError as exc:
             fail(out, connections.message_for_error(exc, found.base_url))
         notices.watch(client)
-        with (
-            client,
-            Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TaskProgressColumn(),
-                TimeElapsedColumn(),
-                console=out,
-                transient=True,
-            ) as bar,
-        ):
-            task = bar.add_task(f"Bunt {batch_id} / batch {batch_id}", total=None)
+        with client, progress(out, out.t(f"Bunt {batch_id}", f"Batch {batch_id}")) as update:
 
             def on_progress(step: flow.ExportProgress) -> None:
-                bar.update(
-                    task,
-                    total=step.total or None,
-                    completed=step.done,
-                    description=f"Bunt {batch_id} / batch {batch_id}: {step.phase}",
+                update(
+                    out.t(*_PHASES.get(step.phase, (step.phase, step.phase))), step.done, step.total or None
                 )
 
             result = flow.export_batch(
                 database, cfg, batch_id, client=client, progress=on_progress, sleep=notices
             )
-        with database.transaction() as session:
-            batches = [b for b in queries.batches(session, found.id) if b.id == batch_id]
-        out.print(batches_table(database, batches))
-        counts = posting_counts(database, batch_id)
-        if any(counts.get(status, 0) for status in _NEEDS_A_LOOK):
-            out.print(postings_table(database, batch_id, only_problems=True))
-        if counts.get(PostingStatus.FAILED, 0):
-            # The catalog's fixes say BUNT/BATCH; here the number is known. A failed posting is only
-            # sent again after a reset: an export sends pending postings.
+        summary = _detail(database, found.id, batch_id, out, limit=1).batch
+        out.print(batches_table(out, [summary]))
+        if any(summary.counts[status] for status in _NEEDS_A_LOOK):
             out.print(
-                f"Rett feilene over, og kjør så `txbridge batch reset {batch_id}` og deretter "
-                f"`txbridge batch export {batch_id}`; `txbridge diagnose invoice NUMMER` forklarer hver.\n"
-                f"Fix the errors above, then run `txbridge batch reset {batch_id}` and then "
-                f"`txbridge batch export {batch_id}`; `txbridge diagnose invoice NUMBER` explains each."
+                postings_table(
+                    out, _detail(database, found.id, batch_id, out, status=_NEEDS_A_LOOK), only_problems=True
+                )
             )
+        if summary.failed:
+            # A failed posting is only sent again after a reset: an export sends pending postings.
+            out.message(render("postings_failed", count=summary.failed, batch=batch_id), style="yellow")
+    per_invoice = f"{result.api_calls / max(result.exported, 1):.3f}"
     out.print(
-        f"API-kall / API calls: {result.api_calls}"
-        f" ({result.api_calls / max(result.exported, 1):.3f} per eksportert faktura / per exported invoice),"
-        f" {result.seconds:.1f} s"
+        out.t(
+            f"API-kall: {result.api_calls} ({per_invoice} per eksportert faktura), {result.seconds:.1f} s",
+            f"API calls: {result.api_calls} ({per_invoice} per exported invoice), {result.seconds:.1f} s",
+        )
         + (
-            f", {result.rate_limit_pauses} pauser for API-grensen / rate-limit pauses"
+            out.t(
+                f", {result.rate_limit_pauses} pauser for API-grensen",
+                f", {result.rate_limit_pauses} rate-limit pauses",
+            )
             if result.rate_limit_pauses
             else ""
         )
@@ -336,72 +323,104 @@ def export(
     raise typer.Exit(EXIT_OK if result.ok else EXIT_ITEMS_FAILED)
 
 
-@batch_app.command("show")
+@batch_app.command(
+    "show",
+    help=h("Vis bunter, eller én bunt med posteringene.", "Show batches, or one batch with its postings."),
+)
 def show(
     batch: Annotated[
-        int | None, typer.Argument(help="Buntnummer; uten: alle bunter / batch id; none: all.")
+        int | None,
+        typer.Argument(
+            help=h("Buntnummer; uten: alle bunter.", "Batch number; without: all batches."),
+            show_default=False,
+        ),
     ] = None,
     connection: ConnectionOption = None,
+    status: Annotated[
+        PostingStatus | None,
+        typer.Option(help=h("Bare posteringer med denne statusen.", "Only postings with this status.")),
+    ] = None,
+    offset: Annotated[
+        int, typer.Option(min=0, help=h("Hopp over så mange rader.", "Skip this many rows."))
+    ] = 0,
+    limit: Annotated[
+        int, typer.Option(min=1, help=h("Høyst så mange rader.", "At most this many rows."))
+    ] = 200,
 ) -> None:
-    """Vis bunter, eller én bunt med posteringene. Show batches, or one batch with its postings."""
     out = console()
     cfg = settings()
     with open_store(cfg) as database:
         found = resolve_connection(database, cfg, connection, out)
         if batch is None:
-            with database.transaction() as session:
-                batches = queries.batches(session, found.id)
-            if not batches:
-                out.print("Ingen bunter ennå. / No batches yet.")
+            page = views.list_batches(database, found.id, offset=offset, limit=limit)
+            if not page.total:
+                out.message(render("no_batches_yet"), style="yellow")
                 raise typer.Exit(EXIT_OK)
-            out.print(batches_table(database, batches))
+            out.print(batches_table(out, list(page.items)))
             raise typer.Exit(EXIT_OK)
-        one = _own_batch(database, found.id, batch, out)
-        out.print(batches_table(database, [one]))
-        out.print(postings_table(database, batch))
+        out.batch = batch
+        detail = _detail(database, found.id, batch, out, status=status, offset=offset, limit=limit)
+    out.print(batches_table(out, [detail.batch]))
+    out.print(postings_table(out, detail))
 
 
-@batch_app.command("reset")
+@batch_app.command(
+    "reset",
+    help=h(
+        "Feilede posteringer tilbake til ventende (administrator, logges); neste eksport sender dem.",
+        "Failed postings back to pending (administrator, logged); the next export sends them.",
+    ),
+)
 def reset(
-    batch: Annotated[int, typer.Argument(help="Buntnummer / batch id.")],
+    batch: BatchArgument = None,
     connection: ConnectionOption = None,
     actor: Annotated[
-        str | None, typer.Option(help="Hvem som gjør det (logges) / who does it (logged).")
+        str | None, typer.Option(help=h("Hvem som gjør det (logges).", "Who does it (logged)."))
     ] = None,
 ) -> None:
-    """Feilede posteringer tilbake til ventende (administrator, logges). Reset failed postings."""
     out = console()
     cfg = settings()
     with open_store(cfg) as database:
         found = resolve_connection(database, cfg, connection, out)
-        _own_batch(database, found.id, batch, out)
-        count = flow.reset_batch(database, batch, actor=actor_name(actor))
+        batch_id = batch if batch is not None else _latest_batch(database, found.id, out, unfinished=True)
+        _detail(database, found.id, batch_id, out, limit=1)
+        count = flow.reset_batch(database, batch_id, actor=actor_name(actor))
     out.print(
-        f"Bunt {batch}: {count} posteringer prøves igjen ved neste eksport.\n"
-        f"Batch {batch}: {count} postings will be tried again on the next export."
+        out.t(
+            f"Bunt {batch_id}: {count} posteringer prøves igjen ved neste eksport "
+            f"(`txbridge batch export {batch_id}`).",
+            f"Batch {batch_id}: {count} postings will be tried again on the next export "
+            f"(`txbridge batch export {batch_id}`).",
+        )
     )
 
 
-@invoice_app.command("clear-reference")
+@invoice_app.command(
+    "clear-reference",
+    help=h(
+        "Fjern Tripletex-referansen så fakturaen kan eksporteres på nytt (administrator, logges).",
+        "Clear the Tripletex reference so the invoice can be exported again (administrator, logged).",
+    ),
+)
 def clear_reference(
-    number: Annotated[str, typer.Argument(help="Fakturanummer / invoice number.")],
+    number: Annotated[str, typer.Argument(help=h("Fakturanummer.", "Invoice number."))],
     connection: ConnectionOption = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Ikke spør / do not ask.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=h("Ikke spør.", "Do not ask."))] = False,
     reset: Annotated[
-        bool, typer.Option(help="Tilbakestill bunten også / also reset the invoice's batch.")
+        bool, typer.Option(help=h("Tilbakestill fakturaens bunt også.", "Also reset the invoice's batch."))
     ] = True,
     actor: Annotated[
-        str | None, typer.Option(help="Hvem som gjør det (logges) / who does it (logged).")
+        str | None, typer.Option(help=h("Hvem som gjør det (logges).", "Who does it (logged)."))
     ] = None,
 ) -> None:
-    """Fjern Tripletex-referansen så fakturaen kan eksporteres på nytt (administrator, logges).
-    Clear the Tripletex reference so the invoice can be exported again (administrator, logged)."""
     out = console()
     cfg = settings()
     if not yes:
         typer.confirm(
-            f"Faktura {number} kan da bli eksportert en gang til; er den kreditert i Tripletex?\n"
-            f"Invoice {number} may then be exported again; is it credited in Tripletex?",
+            out.t(
+                f"Faktura {number} kan da bli eksportert en gang til; er den kreditert i Tripletex?",
+                f"Invoice {number} may then be exported again; is it credited in Tripletex?",
+            ),
             abort=True,
         )
     who = actor_name(actor)
@@ -412,24 +431,24 @@ def clear_reference(
         except flow.InvoiceNotFoundError as exc:
             fail(out, exc.message, EXIT_USAGE)
         if not cleared:
-            out.print(f"Faktura {number} hadde ingen referanse. / Invoice {number} had no reference.")
+            out.print(
+                out.t(f"Faktura {number} hadde ingen referanse.", f"Invoice {number} had no reference.")
+            )
             raise typer.Exit(EXIT_OK)
-        batch_id = _batch_of_invoice(database, found.id, number) if reset else None
+        batch_id = find_invoice(database, found.id, number).batch_id if reset else None
         if batch_id is not None:
             flow.reset_batch(database, batch_id, actor=who)
     out.print(
-        f"Referansen til faktura {number} er fjernet av {who}.\n"
-        f"The reference of invoice {number} was cleared by {who}."
+        out.t(
+            f"Referansen til faktura {escape(number)} er fjernet av {escape(who)}.",
+            f"The reference of invoice {escape(number)} was cleared by {escape(who)}.",
+        )
     )
     if batch_id is not None:
         out.print(
-            f"Bunt {batch_id} er tilbakestilt: `txbridge batch export {batch_id}` sender fakturaen på nytt.\n"
-            f"Batch {batch_id} was reset: `txbridge batch export {batch_id}` sends the invoice again."
+            out.t(
+                f"Bunt {batch_id} er tilbakestilt: `txbridge batch export {batch_id}` sender fakturaen "
+                "på nytt.",
+                f"Batch {batch_id} was reset: `txbridge batch export {batch_id}` sends the invoice again.",
+            )
         )
-
-
-def _batch_of_invoice(database: Database, connection_id: int, number: str) -> int | None:
-    with database.transaction() as session:
-        invoice = queries.invoice_by_number(session, connection_id, number)
-        posting = queries.open_posting_of_invoice(session, invoice.id) if invoice is not None else None
-        return posting.batch_id if posting is not None else None

@@ -9,7 +9,6 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from txbridge.cli import app
@@ -25,59 +24,66 @@ from txbridge.cli.connection import (
     resolve_connection,
     settings,
 )
+from txbridge.cli.ui import Out, escape, h
 from txbridge.flows.diagnose import Check, CheckStatus, DiagnoseError, Diagnosis, Outcome, diagnose_invoice
+from txbridge.flows.views.invoices import find_invoice
 
 diagnose_app = typer.Typer(
-    help="Feilsøking: hvorfor ble dette ikke eksportert? Troubleshooter: why was this not exported?",
+    help=h("Feilsøking: hvorfor ble dette ikke eksportert?", "Troubleshooter: why was this not exported?"),
     no_args_is_help=True,
 )
 app.add_typer(diagnose_app, name="diagnose")
 
 _MARK = {
-    CheckStatus.PASSED: "[green]✔ OK / Passed[/]",
-    CheckStatus.FAILED: "[bold red]✘ Feilet / Failed[/]",
-    CheckStatus.NOT_RUN: "[dim]– Ikke kjørt / Not run[/]",
+    CheckStatus.PASSED: ("green", "✔"),
+    CheckStatus.FAILED: ("bold red", "✘"),
+    CheckStatus.NOT_RUN: ("dim", "–"),
 }
 
 
-def diagnosis_table(diagnosis: Diagnosis) -> Table:
-    table = Table(title=f"Faktura / Invoice {diagnosis.invoice_number}", show_lines=True)
+def diagnosis_table(out: Out, diagnosis: Diagnosis) -> Table:
+    table = Table(
+        title=out.t(f"Faktura {diagnosis.invoice_number}", f"Invoice {diagnosis.invoice_number}"),
+        show_lines=True,
+    )
     table.add_column("#", justify="right")
-    table.add_column("Kontroll / Check")
-    table.add_column("Resultat / Result", no_wrap=True)
-    table.add_column("Funn og løsning / Finding and fix")
+    table.add_column(out.t("Kontroll", "Check"), ratio=2)
+    table.add_column(out.t("Resultat", "Result"), no_wrap=True)
+    table.add_column(out.t("Funn og løsning", "Finding and fix"), ratio=3)
     for result in diagnosis.checks:
         if result.message is not None:
-            message = result.message
-            text = f"{message.nb}\n[dim]{message.en}[/]"
+            text = escape(out.text(result.message))
             if result.status is CheckStatus.FAILED:
-                text += f"\n→ {message.fix_nb}\n[dim]→ {message.fix_en}[/]"
+                text += f"\n→ {escape(out.fix(result.message))}"
         elif result.note is not None:
-            text = f"{result.note.nb}\n[dim]{result.note.en}[/]"
+            text = escape(out.t(result.note.nb, result.note.en))
         else:
             text = ""
+        style, mark = _MARK[result.status]
+        label = out.t(result.status.label_nb, result.status.label_en)
         table.add_row(
             str(int(result.check)),
-            f"{result.check.title_nb}\n[dim]{result.check.title_en}[/]",
-            _MARK[result.status],
+            out.t(result.check.title_nb, result.check.title_en),
+            f"[{style}]{mark} {label}[/]",
             text,
         )
     return table
 
 
-def print_answer(out: Console, diagnosis: Diagnosis) -> None:
+def print_answer(out: Out, diagnosis: Diagnosis) -> None:
     answer = diagnosis.answer
     if diagnosis.outcome is Outcome.EXPORTED:
         out.print(
-            "[bold green]Allerede eksportert — ingen handling trengs.[/] Already exported — no action needed."
+            "[bold green]"
+            + out.t("Allerede eksportert — ingen handling trengs.", "Already exported — no action needed.")
+            + "[/]"
         )
     elif diagnosis.outcome is Outcome.NO_FAULT_FOUND:
-        out.print("[yellow]Ingen feil funnet nå.[/] No fault found now.")
+        out.print("[yellow]" + out.t("Ingen feil funnet nå.", "No fault found now.") + "[/]")
     if answer is not None and diagnosis.outcome is not Outcome.EXPORTED:
-        style = "bold red" if diagnosis.outcome is Outcome.FAILED else "yellow"
-        out.print(f"[{style}]{answer.nb}[/]\n{answer.en}\n[dim]→ {answer.fix_nb}\n→ {answer.fix_en}[/]")
+        out.message(answer, style="bold red" if diagnosis.outcome is Outcome.FAILED else "yellow")
     if diagnosis.next_step is not None:
-        out.print(f"[bold yellow]→ {diagnosis.next_step.nb}[/]\n→ {diagnosis.next_step.en}")
+        out.print(f"[bold yellow]→ {escape(out.t(diagnosis.next_step.nb, diagnosis.next_step.en))}[/]")
 
 
 def exit_code(diagnosis: Diagnosis) -> int:
@@ -87,17 +93,20 @@ def exit_code(diagnosis: Diagnosis) -> int:
     return EXIT_INTEGRATION if failed.check is Check.INTEGRATION_STATE else EXIT_ITEMS_FAILED
 
 
-@diagnose_app.command("invoice")
+@diagnose_app.command(
+    "invoice", help=h("Kjør de sju kontrollene for en faktura.", "Run the seven checks for one invoice.")
+)
 def invoice(
-    number: Annotated[str, typer.Argument(help="Fakturanummer / invoice number.")],
+    number: Annotated[str, typer.Argument(help=h("Fakturanummer.", "Invoice number."))],
     connection: ConnectionOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Svar som JSON / answer as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=h("Svar som JSON.", "Answer as JSON."))] = False,
 ) -> None:
-    """Kjør de sju kontrollene for en faktura. Run the seven checks for one invoice."""
     out = console()
     cfg = settings()
     with open_store(cfg) as database:
         found = resolve_connection(database, cfg, connection, out)
+        # The invoice's batch: the fixes name it (`txbridge batch reset 3`).
+        out.batch = find_invoice(database, found.id, number).batch_id
         try:
             diagnosis = diagnose_invoice(database, cfg, found.id, number)
         except DiagnoseError as exc:
@@ -105,6 +114,6 @@ def invoice(
     if as_json:
         typer.echo(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=1))
     else:
-        out.print(diagnosis_table(diagnosis))
+        out.print(diagnosis_table(out, diagnosis))
         print_answer(out, diagnosis)
     raise typer.Exit(exit_code(diagnosis))

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
@@ -23,6 +22,8 @@ from txbridge.cli.connection import (
     resolve_connection,
     settings,
 )
+from txbridge.cli.ui import Out, escape, h
+from txbridge.cli.ui import console as console_
 from txbridge.flows.intake import KINDS, ImportReport, IntakeFileError, import_data, kind_name, load_file
 
 EXIT_OK = 0
@@ -30,28 +31,33 @@ EXIT_REJECTED = 1
 EXIT_NOTHING_IMPORTED = EXIT_USAGE
 
 _KIND_LABELS = {
-    "productClasses": "Varegrupper / Product classes",
-    "customers": "Kunder / Customers",
-    "products": "Varer / Products",
-    "invoices": "Fakturaer / Invoices",
+    "productClasses": ("Varegrupper", "Product classes"),
+    "customers": ("Kunder", "Customers"),
+    "products": ("Varer", "Products"),
+    "invoices": ("Fakturaer", "Invoices"),
 }
 
 
-def _fail(out: Console, message: Message) -> typer.Exit:
+def _fail(out: Out, message: Message) -> typer.Exit:
     print_message(out, message)
     return typer.Exit(EXIT_NOTHING_IMPORTED)
 
 
-def _print_report(console: Console, report: ImportReport) -> None:
+def _print_report(console: Out, report: ImportReport) -> None:
     summary = Table(title="Import", show_lines=False)
-    summary.add_column("Type")
-    for header in ("Nye / Created", "Endret / Updated", "Uendret / Unchanged", "Avvist / Rejected"):
+    summary.add_column(console.t("Type", "Kind"))
+    for header in (
+        console.t("Nye", "Created"),
+        console.t("Endret", "Updated"),
+        console.t("Uendret", "Unchanged"),
+        console.t("Avvist", "Rejected"),
+    ):
         summary.add_column(header, justify="right")
     for kind in KINDS:
         counts = report.counts[kind]
         style = "red" if counts.rejected else None
         summary.add_row(
-            _KIND_LABELS[kind],
+            console.t(*_KIND_LABELS[kind]),
             str(counts.created),
             str(counts.updated),
             str(counts.unchanged),
@@ -61,35 +67,42 @@ def _print_report(console: Console, report: ImportReport) -> None:
     console.print(summary)
     if not report.rejections:
         return
-    rejected = Table(title="Avviste elementer / Rejected items", show_lines=True)
-    rejected.add_column("Element / Item", no_wrap=True)
-    rejected.add_column("Felt / Field")
-    rejected.add_column("Årsak / Reason")
-    rejected.add_column("Løsning / Fix")
+    rejected = Table(title=console.t("Avviste elementer", "Rejected items"), show_lines=True)
+    rejected.add_column(console.t("Element", "Item"), overflow="fold")
+    rejected.add_column(console.t("Felt", "Field"), overflow="fold")
+    rejected.add_column(console.t("Årsak", "Reason"), ratio=1)
+    rejected.add_column(console.t("Løsning", "Fix"), ratio=1)
     for rejection in report.rejections:
         message = rejection.message
         rejected.add_row(
-            rejection.item,
-            rejection.field or "",
-            f"{message.nb}\n[dim]{message.en}[/]",
-            f"{message.fix_nb}\n[dim]{message.fix_en}[/]",
+            escape(rejection.item),
+            escape(rejection.field or ""),
+            escape(console.text(message)),
+            escape(console.fix(message)),
         )
     console.print(rejected)
 
 
-@app.command("import")
+@app.command(
+    "import",
+    help=h(
+        "Importer kunder, varer og fakturaer fra fil.", "Import customers, products and invoices from a file."
+    ),
+)
 def import_command(
-    file: Annotated[Path, typer.Argument(help="JSON- eller CSV-fil / JSON or CSV file.")],
+    file: Annotated[Path, typer.Argument(help=h("JSON- eller CSV-fil.", "JSON or CSV file."))],
     kind: Annotated[
         str | None,
         typer.Option(
-            help="CSV: customers, productClasses, products eller/or invoices (ellers fra overskriften)."
+            help=h(
+                "CSV: customers, productClasses, products eller invoices (ellers fra overskriften).",
+                "CSV: customers, productClasses, products or invoices (else from the header).",
+            )
         ),
     ] = None,
     connection: ConnectionOption = None,
 ) -> None:
-    """Importer kunder, varer og fakturaer fra fil. Import customers, products and invoices from a file."""
-    console = Console()
+    console = console_()
     try:
         canonical_kind = kind_name(kind) if kind else None
         items = load_file(file, canonical_kind)
@@ -114,7 +127,7 @@ def import_command(
 
             def on_progress(name: str, done: int, of: int) -> None:
                 if name not in tasks:
-                    tasks[name] = progress.add_task(_KIND_LABELS[name], total=of)
+                    tasks[name] = progress.add_task(console.t(*_KIND_LABELS[name]), total=of)
                 progress.update(tasks[name], completed=done)
 
             report = import_data(database, connection_id, items, on_progress=on_progress)

@@ -1,7 +1,7 @@
 """What the CLI tells a user while the API client waits, and the operators' log.
 
 The client (``txbridge.tripletex``) logs its retries and rate-limit waits in English for operators.
-A user of ``txbridge batch export`` should instead read, bokmål first, that the export is pausing and
+A user of ``txbridge batch export`` should instead read, in their language, that the export is pausing and
 will go on: :class:`WaitNotices` is the sleep function the export and its client get, and says why
 it waits from the client's counters. :func:`configure_logging` keeps the operators' log off the
 user's screen unless asked for (``--verbose`` or ``TXBRIDGE_LOG_LEVEL``), as JSON lines on stderr."""
@@ -56,7 +56,8 @@ class WaitNotices:
         if retried or seconds >= MIN_NOTICE_SECONDS:
             message = render("tripletex_retry" if retried else "rate_limit_pause", seconds=_seconds(seconds))
             self.shown.append(message)
-            self.out.print(f"[yellow]{message.nb}[/]\n[dim]{message.en}[/]")
+            language = getattr(self.out, "language", "nb")
+            self.out.print(f"[yellow]{message.text(language)}[/]", highlight=False)
         self._sleep(seconds)
 
 

@@ -89,3 +89,12 @@ def connection_detail(db: Database, connection_id: int, *, today: date | None = 
     if not rows:
         raise flow.ConnectionFlowError(render("connection_not_found", connection=connection_id))
     return rows[0]
+
+
+def stored_connection(db: Database, connection_id: int) -> Connection:
+    """The stored connection itself, for the flows that take one (``connections.client_for``)."""
+    with db.transaction() as session:
+        connection = session.get(Connection, connection_id)
+        if connection is None:
+            raise flow.ConnectionFlowError(render("connection_not_found", connection=connection_id))
+        return connection
