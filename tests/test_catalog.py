@@ -4,9 +4,11 @@ import re
 from pathlib import Path
 
 import pytest
+from typer.main import get_command
 
 import txbridge
-from txbridge.catalog import CATALOG, CatalogError, placeholders_in, render
+from txbridge.catalog import AGAIN, CATALOG, Bilingual, CatalogError, placeholders_in, render
+from txbridge.cli import _register, app
 
 SEED_IDS = {
     "account_not_found",
@@ -143,3 +145,169 @@ def test_a_stopped_export_fix_names_the_export_command(message_id: str) -> None:
     found = CATALOG[message_id]
     for fix in (found.fix_nb, found.fix_en):
         assert "`txbridge batch export " in fix, fix
+
+
+# ---- Every message as users read it: both languages, no placeholder, commands that exist and fit ----
+
+
+#: Values like the ones the engine fills in (a batch number where a fix names one).
+_SAMPLE = {
+    "account": 3099,
+    "invoice": "100018",
+    "batch": 7,
+    "period": "2026-10",
+    "connection": "acme",
+    "detail": Bilingual("tidsavbrudd mot tripletex.no", "timeout talking to tripletex.no"),
+}
+_COMMAND = re.compile(r"`txbridge ([^`]*)`")
+
+#: The commands whose failures have a next step of their own; any other command's failures are the
+#: export side's (batch close/export/show/reset, diagnose, log, invoice clear-reference, import).
+RAISED_BY = {
+    "connect": {
+        "authentication_unsuccessful",
+        "api_unreachable",
+        "tripletex_server_error",
+        "too_many_requests",
+        "connection_settings_invalid",
+        "client_company_not_accessible",
+        "permission_denied",
+        "connection_pending_approval",
+        "token_expired",
+        "token_expires_soon",
+        "token_on_command_line",
+        "invalid_date",
+        "sandbox_needs_base_url",
+    },
+    "connection reactivate": {
+        "authentication_unsuccessful",
+        "api_unreachable",
+        "tripletex_server_error",
+        "too_many_requests",
+        "token_expired",
+        "connection_not_found",
+    },
+    "payments refresh": {
+        "authentication_unsuccessful",
+        "api_unreachable",
+        "tripletex_server_error",
+        "too_many_requests",
+        "integration_error_state",
+        "token_expired",
+        "connection_pending_approval",
+    },
+}
+#: What a fix may send the user to after each of those commands failed.
+NEXT_STEPS = {
+    "connect": {"connect", "connection approve", "connection show", "sandbox"},
+    "connection reactivate": {"connect", "connection reactivate", "connection show"},
+    "payments refresh": {"connect", "connection approve", "connection reactivate", "payments refresh", "log"},
+}
+#: Failures any command can meet (the store, files, settings, a fault in txbridge): no command.
+EVERYWHERE = {
+    "database_unreachable",
+    "database_locked",
+    "disk_full",
+    "file_permission_denied",
+    "file_not_found",
+    "setting_invalid",
+    "unexpected_error",
+    "no_connections",
+    "several_connections",
+    "connection_not_found",
+}
+
+
+def _commands() -> dict[str, object]:
+    _register()
+    found: dict[str, object] = {}
+
+    def walk(command: object, path: str) -> None:
+        subs = getattr(command, "commands", {})
+        if path and not subs:
+            found[path] = command
+        for name, sub in subs.items():
+            walk(sub, f"{path} {name}".strip())
+
+    walk(get_command(app), "")
+    return found
+
+
+COMMANDS = _commands()
+
+
+def _named(text: str) -> list[str]:
+    """The txbridge commands a text names; each must exist and take what the text gives it."""
+    named = []
+    for written in _COMMAND.findall(text):
+        words = written.split()
+        path = next((" ".join(words[:n]) for n in (2, 1) if " ".join(words[:n]) in COMMANDS), None)
+        assert path is not None, f"no command `txbridge {written}`"
+        command = COMMANDS[path]
+        rest = words[len(path.split()) :]
+        options = {o for p in command.params for o in getattr(p, "opts", [])}  # type: ignore[attr-defined]
+        arguments = [p for p in command.params if not getattr(p, "opts", [""])[0].startswith("-")]  # type: ignore[attr-defined]
+        positional = []
+        skip = False
+        for word in rest:
+            if skip:
+                skip = False
+            elif word.startswith("-"):
+                assert word in options, f"`txbridge {written}`: no option {word}"
+                skip = True
+            else:
+                positional.append(word)
+        assert len(positional) <= len(arguments), f"`txbridge {written}`: too many arguments"
+        named.append(path)
+    return named
+
+
+def _message(message_id: str) -> object:
+    found = CATALOG[message_id]
+    return render(
+        message_id,
+        **{name: _SAMPLE.get(name, f"x-{name}") for name in found.required},
+    )
+
+
+@pytest.mark.parametrize("message_id", sorted(CATALOG))
+def test_every_message_reads_whole_in_each_language_and_names_real_commands(message_id: str) -> None:
+    message = _message(message_id)
+    commands = [None, *CATALOG[message_id].fix_for]
+    for language in ("nb", "en"):
+        texts = [message.text(language), message.cause(language)]  # type: ignore[attr-defined]
+        for command in commands:
+            for batch in (None, 7):
+                texts.append(message.fix(language, batch=batch, command=command))  # type: ignore[attr-defined]
+        for text in texts:
+            assert text.strip() and not placeholders_in(text), text
+            assert not re.search(r"\b(BUNT|BATCH|NUMMER|NUMBER)\b", text), text
+            _named(text)
+
+
+@pytest.mark.parametrize(
+    ("command", "message_id"),
+    sorted((command, message_id) for command, ids in RAISED_BY.items() for message_id in ids),
+)
+def test_the_fix_fits_the_command_that_failed(command: str, message_id: str) -> None:
+    assert command in COMMANDS
+    message = _message(message_id)
+    for language in ("nb", "en"):
+        fix = message.fix(language, command=command)  # type: ignore[attr-defined]
+        named = set(_named(fix))
+        assert named <= NEXT_STEPS[command], (command, message_id, fix)
+
+
+@pytest.mark.parametrize("message_id", sorted(EVERYWHERE))
+def test_failures_of_any_command_send_nowhere_in_particular(message_id: str) -> None:
+    message = _message(message_id)
+    for language in ("nb", "en"):
+        assert set(_named(message.fix(language))) <= {"connect", "connection show"}  # type: ignore[attr-defined]
+
+
+def test_a_fix_without_the_batch_still_reads_right() -> None:
+    message = render("account_not_found", account=3099)
+    assert "`txbridge batch reset` og deretter `txbridge batch export`." in message.fix("nb")
+    assert "`txbridge batch reset 12` and then `txbridge batch export 12`." in message.fix("en", batch=12)
+    # Every retry command tail has a fix per command.
+    assert set(AGAIN) <= set(CATALOG["api_unreachable"].fix_for)

@@ -118,33 +118,45 @@ def _detail(
         fail(out, exc.message, EXIT_USAGE)
 
 
+#: Narrower than this, the batch table leaves out the percentage and the skipped count (the batch's
+#: own view shows both): its seven columns then read at 80 columns without a word cut.
+WIDE_TABLE = 100
+
+
 def batches_table(out: Out, rows: list[BatchRow]) -> Table:
-    """Batches with their counts; eight narrow columns, so it reads at 80 columns."""
+    """Batches with their counts, in as many columns as the screen has room for."""
+    wide = out.width >= WIDE_TABLE
     table = Table(title=out.t("Eksportbunter", "Export batches"))
-    for header, justify in (
+    columns: list[tuple[str, str]] = [
         (out.t("Bunt", "Batch"), "right"),
         (out.t("Periode", "Period"), "left"),
         ("Status", "left"),
-        ("%", "right"),
-        (out.t("Eksportert", "Exported"), "right"),
-        (out.t("Hoppet over", "Skipped"), "right"),
+    ]
+    if wide:
+        columns.append(("%", "right"))
+    columns.append((out.t("Eksportert", "Exported"), "right"))
+    if wide:
+        columns.append((out.t("Hoppet over", "Skipped"), "right"))
+    columns += [
         (out.t("Feilet", "Failed"), "right"),
         (out.t("Ventende", "Pending"), "right"),
         (out.t("Lukket", "Closed"), "left"),
-    ):
-        table.add_column(header, justify=justify, no_wrap=header in {"%", out.t("Periode", "Period")})  # type: ignore[arg-type]
+    ]
+    for header, justify in columns:
+        table.add_column(header, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for row in rows:
-        table.add_row(
-            str(row.id),
-            row.period,
-            batch_status_text(out, row.status),
-            f"{row.percent}",
-            str(row.exported),
-            str(row.skipped),
+        cells = [str(row.id), row.period, batch_status_text(out, row.status)]
+        if wide:
+            cells.append(str(row.percent))
+        cells.append(str(row.exported))
+        if wide:
+            cells.append(str(row.skipped))
+        cells += [
             str(row.failed),
             str(row.waiting),
-            row.closed_at.strftime("%Y-%m-%d %H:%M") if row.closed_at else "-",
-        )
+            row.closed_at.strftime("%Y-%m-%d %H:%M" if wide else "%Y-%m-%d") if row.closed_at else "-",
+        ]
+        table.add_row(*cells)
     return table
 
 

@@ -5,8 +5,9 @@ Nothing here runs at import: build a :class:`Database` from settings or a URL an
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,16 @@ def _prepare_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def private_file(path: Path) -> None:
+    """Make the SQLite file (and its folder, if missing) readable by its owner only, like the key
+    file: it holds the encrypted tokens and the business data. SQLite gives its -wal and -shm files
+    the mode of the database file. An existing file or folder keeps the mode its owner gave it."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 class Database:
     """One database: ``engine``, a ``sessions`` factory, :meth:`transaction` and :meth:`migrate`."""
 
@@ -76,8 +87,8 @@ class Database:
     def _create_engine(self, *, echo: bool) -> Engine:
         if self.url.get_backend_name() == "sqlite":
             database = self.url.database
-            if database and database != ":memory:":
-                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            if database and database != ":memory:" and not database.startswith("file:"):
+                private_file(Path(database).expanduser())
             engine = create_engine(self.url, echo=echo)
             _prepare_sqlite(engine)
             return engine
