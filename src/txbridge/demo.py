@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from txbridge.cli.ui import Out, configured_language
 from txbridge.flows import connections
 from txbridge.flows.diagnose import Diagnosis, Outcome, diagnose_invoice
 from txbridge.flows.export import (
@@ -86,22 +87,24 @@ def _orders_per_invoice(client: Tripletex, period_start: date, period_end: date)
     return dict(counts)
 
 
-def _summary(out: Console, result: ExportResult, closed: BatchCloseResult) -> None:
-    table = Table(title=f"Bunt {result.batch_id} ({DEMO_PERIOD}) / Batch {result.batch_id}")
+def _summary(out: Out, result: ExportResult, closed: BatchCloseResult) -> None:
+    table = Table(
+        title=out.t(f"Bunt {result.batch_id} ({DEMO_PERIOD})", f"Batch {result.batch_id} ({DEMO_PERIOD})")
+    )
     for header in (
         "Status",
         "%",
-        "I bunten / In batch",
-        "Eksportert / Exported",
-        "Hoppet over / Skipped",
-        "Feilet / Failed",
-        "Utenfor / Left out",
-        "API-kall / API calls",
-        "Kall per faktura / Calls per invoice",
+        out.t("I bunten", "In batch"),
+        out.t("Eksportert", "Exported"),
+        out.t("Hoppet over", "Skipped"),
+        out.t("Feilet", "Failed"),
+        out.t("Utenfor", "Left out"),
+        out.t("API-kall", "API calls"),
+        out.t("Kall per faktura", "Calls per invoice"),
     ):
         table.add_column(header, justify="right")
     table.add_row(
-        f"{result.status.label_nb} / {result.status.label_en}",
+        out.t(result.status.label_nb, result.status.label_en),
         f"{result.progress_percent} %",
         str(result.total),
         str(result.exported),
@@ -114,37 +117,49 @@ def _summary(out: Console, result: ExportResult, closed: BatchCloseResult) -> No
     out.print(table)
 
 
-def _answers(out: Console, diagnoses: dict[str, Diagnosis]) -> None:
-    table = Table(title="Feilsøking / Troubleshooter", show_lines=True)
-    table.add_column("Faktura / Invoice", no_wrap=True)
-    table.add_column("Kontroll / Check")
-    table.add_column("Svar / Answer")
-    table.add_column("Løsning / Fix")
+def _answers(out: Out, diagnoses: dict[str, Diagnosis], batch_id: int) -> None:
+    table = Table(title=out.t("Feilsøking", "Troubleshooter"), show_lines=True)
+    table.add_column(out.t("Faktura", "Invoice"), no_wrap=True)
+    table.add_column(out.t("Kontroll", "Check"))
+    table.add_column(out.t("Svar", "Answer"))
+    table.add_column(out.t("Løsning", "Fix"))
     for number, diagnosis in diagnoses.items():
         failed = diagnosis.failed_check
         answer = diagnosis.answer
         check = (
-            f"{int(failed.check)}. {failed.check.title_nb}\n[dim]{failed.check.title_en}[/]"
+            f"{int(failed.check)}. {out.t(failed.check.title_nb, failed.check.title_en)}"
             if failed is not None
-            else "3. Allerede eksportert\n[dim]Already exported[/]"
+            else out.t("3. Allerede eksportert", "3. Already exported")
             if diagnosis.outcome is Outcome.EXPORTED
             else "OK"
         )
         table.add_row(
             number,
             check,
-            f"{answer.nb}\n[dim]{answer.en}[/]" if answer else "-",
-            f"{answer.fix_nb}\n[dim]{answer.fix_en}[/]" if answer else "-",
+            out.text(answer) if answer else "-",
+            out.fix(answer, batch_id) if answer else "-",
         )
     out.print(table)
 
 
 def run_demo(
-    *, out: Console | None = None, workdir: Path | None = None, started: float | None = None
+    *,
+    out: Console | None = None,
+    workdir: Path | None = None,
+    started: float | None = None,
+    language: str | None = None,
 ) -> DemoResult:
     """The whole demo in ``workdir`` (a fresh temporary directory when None); the elapsed time counts
-    from ``started`` (a ``time.perf_counter()`` value) when given."""
-    out = out or Console()
+    from ``started`` (a ``time.perf_counter()`` value) when given. It speaks ``language`` (else
+    ``TXBRIDGE_LANGUAGE``, else bokmål)."""
+    language = language or configured_language()
+    if isinstance(out, Out):
+        out.language = language
+    elif out is None:
+        out = Out(language)
+    else:
+        # A plain console (a test's): write to the same file, at the same width.
+        out = Out(language, file=out.file, width=out.width)
     started = time.perf_counter() if started is None else started
     with tempfile.TemporaryDirectory(prefix="txbridge-demo-") as scratch:
         folder = workdir or Path(scratch)
@@ -158,9 +173,9 @@ def run_demo(
             return _run(out, settings, server, started)
 
 
-def _run(out: Console, settings: Settings, server: SandboxServer, started: float) -> DemoResult:
+def _run(out: Out, settings: Settings, server: SandboxServer, started: float) -> DemoResult:
     out.rule("[bold]Tripletex Bridge — demo")
-    out.print(f"Sandkasse / sandbox: {server.base_url}")
+    out.print(f"{out.t('Sandkasse', 'Sandbox')}: {server.base_url}")
     company = _create_company(server)
     database = Database.open(settings)
     try:
@@ -175,24 +190,30 @@ def _run(out: Console, settings: Settings, server: SandboxServer, started: float
         )
         connection = connections.approve(database, connection.id)
         out.print(
-            f"Tilkoblet / connected: [bold]{connection.company_name}[/] "
-            f"(ansattnøkkel / employee token {connection.employee_token_hint})"
+            f"{out.t('Tilkoblet', 'Connected')}: [bold]{connection.company_name}[/] "
+            f"({out.t('ansattnøkkel', 'employee token')} {connection.employee_token_hint})"
         )
 
         imported = import_file(database, connection.id, demo_path())
         counts = imported.counts
         out.print(
-            f"Importert / imported: {counts['invoices'].created} fakturaer / invoices, "
-            f"{counts['customers'].created} kunder / customers, "
-            f"{counts['products'].created} varer / products, "
-            f"{counts['productClasses'].created} varegrupper / product classes"
+            out.t(
+                f"Importert: {counts['invoices'].created} fakturaer, {counts['customers'].created} kunder, "
+                f"{counts['products'].created} varer, {counts['productClasses'].created} varegrupper",
+                f"Imported: {counts['invoices'].created} invoices, {counts['customers'].created} customers, "
+                f"{counts['products'].created} products, {counts['productClasses'].created} product classes",
+            )
         )
 
         closed = close_batch(database, connection.id, DEMO_PERIOD)
         assert closed.batch_id is not None, "the demo sample always has invoices ready"
         out.print(
-            f"Buntavslutning / batch close {DEMO_PERIOD}: bunt / batch {closed.batch_id}, "
-            f"{closed.invoice_count} fakturaer / invoices, {len(closed.left_out)} utenfor / left out"
+            out.t(
+                f"Buntavslutning {DEMO_PERIOD}: bunt {closed.batch_id}, {closed.invoice_count} fakturaer, "
+                f"{len(closed.left_out)} utenfor",
+                f"Batch close {DEMO_PERIOD}: batch {closed.batch_id}, {closed.invoice_count} invoices, "
+                f"{len(closed.left_out)} left out",
+            )
         )
 
         with Progress(
@@ -203,17 +224,16 @@ def _run(out: Console, settings: Settings, server: SandboxServer, started: float
             console=out,
             transient=False,
         ) as bar:
-            task = bar.add_task("Eksport / export", total=closed.invoice_count)
+            label = out.t("Eksport", "Export")
+            task = bar.add_task(label, total=closed.invoice_count)
 
             def on_progress(step: ExportProgress) -> None:
-                bar.update(
-                    task, completed=step.done, total=step.total, description=f"Eksport / export: {step.phase}"
-                )
+                bar.update(task, completed=step.done, total=step.total, description=f"{label}: {step.phase}")
 
             exported = export_batch(database, settings, closed.batch_id, progress=on_progress)
         _summary(out, exported, closed)
         if exported.stopped is not None:
-            out.print(f"[bold red]{exported.stopped.nb}[/]\n{exported.stopped.en}")
+            out.message(exported.stopped, batch=closed.batch_id)
 
         # Failed, left out, and skipped (already exported): the troubleshooter explains each.
         asked = [f.invoice_number for f in exported.failures]
@@ -223,34 +243,43 @@ def _run(out: Console, settings: Settings, server: SandboxServer, started: float
             number: diagnose_invoice(database, settings, connection.id, number)
             for number in dict.fromkeys(asked)
         }
-        _answers(out, diagnoses)
+        _answers(out, diagnoses, closed.batch_id)
 
         with connections.client_for(connection, settings) as client:
             paid_in_tripletex = _customers_pay(client, database, connection.id, PAID_IN_DEMO)
         out.print(
-            f"I Tripletex betaler kundene {len(paid_in_tripletex)} fakturaer / "
-            f"in Tripletex, customers pay {len(paid_in_tripletex)} invoices: {', '.join(paid_in_tripletex)}"
+            out.t(
+                f"I Tripletex betaler kundene {len(paid_in_tripletex)} fakturaer",
+                f"In Tripletex, customers pay {len(paid_in_tripletex)} invoices",
+            )
+            + f": {', '.join(paid_in_tripletex)}"
         )
         payments = refresh_payments(database, settings, connection.id)
         out.print(
-            f"Betalinger / payments: {payments.checked} sjekket / checked, "
-            f"{payments.outstanding} utestående / outstanding, {payments.paid} betalt / paid "
-            f"({payments.api_calls} API-kall / calls)"
+            out.t(
+                f"Betalinger: {payments.checked} sjekket, {payments.outstanding} utestående, "
+                f"{payments.paid} betalt ({payments.api_calls} API-kall)",
+                f"Payments: {payments.checked} checked, {payments.outstanding} outstanding, "
+                f"{payments.paid} paid ({payments.api_calls} API calls)",
+            )
         )
         with connections.client_for(connection, settings) as client:
             orders = _orders_per_invoice(client, date(2026, 9, 1), date(2026, 12, 1))
         twice = sorted(n for n, c in orders.items() if c > 1)
         out.print(
-            f"I Tripletex / in Tripletex: {len(orders)} fakturaer / invoices, "
+            out.t(f"I Tripletex: {len(orders)} fakturaer, ", f"In Tripletex: {len(orders)} invoices, ")
             + (
-                "[green]hver nøyaktig én gang / each exactly once[/]"
+                f"[green]{out.t('hver nøyaktig én gang', 'each exactly once')}[/]"
                 if not twice
-                else f"[red]dobbelt / twice: {twice}[/]"
+                else f"[red]{out.t('dobbelt', 'twice')}: {twice}[/]"
             )
         )
         elapsed = time.perf_counter() - started
         style = "green" if elapsed < TIME_BUDGET_SECONDS else "red"
-        out.print(f"[{style}]Tid / elapsed: {elapsed:.1f} s[/] (mål / budget < {TIME_BUDGET_SECONDS:.0f} s)")
+        out.print(
+            f"[{style}]{out.t('Tid', 'Elapsed')}: {elapsed:.1f} s[/] "
+            f"({out.t('mål', 'budget')} < {TIME_BUDGET_SECONDS:.0f} s)"
+        )
         return DemoResult(imported, closed, exported, diagnoses, payments, orders, elapsed)
     finally:
         database.dispose()
@@ -311,8 +340,11 @@ def main(argv: list[str] | None = None, *, started: float | None = None) -> int:
     parser.add_argument(
         "--keep", type=Path, help="keep the demo database in this folder (e.g. .txbridge/demo)"
     )
+    parser.add_argument(
+        "--lang", choices=("nb", "en"), help="nb (bokmål, the default) or en; TXBRIDGE_LANGUAGE"
+    )
     args = parser.parse_args(argv)
-    result = run_demo(workdir=args.keep, started=started)
+    result = run_demo(workdir=args.keep, started=started, language=args.lang)
     return 0 if result.exported_once and result.exported.stopped is None else 1
 
 
