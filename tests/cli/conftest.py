@@ -13,6 +13,9 @@ from tests.flows.diagnose.world import payload
 from txbridge.cli import _register, app
 from txbridge.store import TokenCipher
 
+#: For tests of what the screen shows: the store behind it does not change it, so SQLite alone.
+sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
 
 @dataclass
 class Cli:

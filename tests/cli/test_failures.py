@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from tests.cli.conftest import Cli
+from tests.cli.conftest import Cli, sqlite_only
 from txbridge.cli import failures
 
 
@@ -18,6 +18,7 @@ def _one_message(output: str) -> None:
     assert len(output.strip().splitlines()) <= 4, output
 
 
+@sqlite_only
 def test_an_unreachable_database_is_one_message_and_exit_3(cli: Cli) -> None:
     cli.env["TXBRIDGE_DATABASE_URL"] = "postgresql+psycopg://txbridge@127.0.0.1:1/nowhere"
     result = cli("batch", "show")
@@ -27,6 +28,7 @@ def test_an_unreachable_database_is_one_message_and_exit_3(cli: Cli) -> None:
     assert "TXBRIDGE_DATABASE_URL" in result.output
 
 
+@sqlite_only
 def test_a_database_path_that_cannot_be_made_is_one_message_and_exit_2(cli: Cli, tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
@@ -37,6 +39,7 @@ def test_a_database_path_that_cannot_be_made_is_one_message_and_exit_2(cli: Cli,
     assert f"Cannot find {blocker}" in result.output
 
 
+@sqlite_only
 def test_a_broken_setting_is_named(cli: Cli) -> None:
     cli.env["TXBRIDGE_LANGUAGE"] = "de"
     result = cli("batch", "show")
@@ -45,6 +48,7 @@ def test_a_broken_setting_is_named(cli: Cli) -> None:
     assert "Innstillingen TXBRIDGE_LANGUAGE har en ugyldig verdi: de" in result.output
 
 
+@sqlite_only
 def test_an_unreadable_import_file_is_one_message(cli: Cli, tmp_path: Path) -> None:
     cli.connected()
     result = cli("import", str(tmp_path / "missing.json"))
@@ -52,6 +56,7 @@ def test_an_unreadable_import_file_is_one_message(cli: Cli, tmp_path: Path) -> N
     assert "Traceback" not in result.output and "missing.json" in result.output
 
 
+@sqlite_only
 def test_anything_unexpected_is_one_line_and_a_report_file(
     cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
