@@ -3,7 +3,9 @@ columns, progress lines when piped, and a warning for tokens typed on the comman
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +111,15 @@ def test_tokens_typed_on_the_command_line_get_a_warning(cli: Cli) -> None:
         input=f"{company.consumer_token}\n{company.employee_token}\n",
     )
     assert prompted.exit_code == 0 and "prosesslisten" not in prompted.output
+
+
+@sqlite_only
+def test_piped_import_of_a_large_file_shows_progress_lines(cli: Cli, tmp_path: Path) -> None:
+    cli.connected()
+    many = tmp_path / "many.json"
+    customers = [{"number": 50000 + i, "name": f"Kunde {i} AS"} for i in range(1000)]
+    many.write_text(json.dumps({"customers": customers}), encoding="utf-8")
+    result = cli("import", str(many))
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("Import: Kunder ")]
+    assert lines and lines[-1] == "Import: Kunder 1000/1000", result.output

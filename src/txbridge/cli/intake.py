@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
 from txbridge.catalog import Message, render
@@ -22,7 +21,7 @@ from txbridge.cli.connection import (
     resolve_connection,
     settings,
 )
-from txbridge.cli.ui import Out, escape, h
+from txbridge.cli.ui import Out, escape, h, progress
 from txbridge.cli.ui import console as console_
 from txbridge.flows.intake import KINDS, ImportReport, IntakeFileError, import_data, kind_name, load_file
 
@@ -115,20 +114,11 @@ def import_command(
     with open_store(cfg) as database:
         connection_id = resolve_connection(database, cfg, connection, console).id
         total = sum(len(items.get(name, [])) for name in KINDS)
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=console,
-            transient=True,
-            disable=total < 1000,
-        ) as progress:
-            tasks: dict[str, TaskID] = {}
+        # A bar on a terminal, plain lines when piped; small files go too fast to need either.
+        with progress(console, "Import", shown=total >= 1000) as update:
 
             def on_progress(name: str, done: int, of: int) -> None:
-                if name not in tasks:
-                    tasks[name] = progress.add_task(console.t(*_KIND_LABELS[name]), total=of)
-                progress.update(tasks[name], completed=done)
+                update(console.t(*_KIND_LABELS[name]), done, of)
 
             report = import_data(database, connection_id, items, on_progress=on_progress)
     _print_report(console, report)

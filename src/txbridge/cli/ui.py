@@ -147,9 +147,13 @@ def console() -> Out:
 
 
 @contextmanager
-def progress(out: Out, label: str) -> Iterator[Callable[[str, int, int | None], None]]:
+def progress(out: Out, label: str, *, shown: bool = True) -> Iterator[Callable[[str, int, int | None], None]]:
     """``update(phase, done, total)``: a bar on a terminal; piped, plain lines (``label: phase
-    done/total``) on each phase, at the end, and at most every PLAIN_PROGRESS_SECONDS between."""
+    done/total``) on each phase, at the end, and at most every PLAIN_PROGRESS_SECONDS between.
+    Nothing at all when not ``shown``."""
+    if not shown:
+        yield lambda _phase, _done, _total: None
+        return
     if out.is_terminal:
         with Progress(
             TextColumn("{task.description}"),
