@@ -21,10 +21,9 @@ from pathlib import Path
 
 import httpx
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from txbridge.cli.ui import Out, configured_language
+from txbridge.cli.ui import Out, configured_language, export_phase, progress
 from txbridge.flows import connections
 from txbridge.flows.diagnose import Diagnosis, Outcome, diagnose_invoice
 from txbridge.flows.export import (
@@ -216,19 +215,10 @@ def _run(out: Out, settings: Settings, server: SandboxServer, started: float) ->
             )
         )
 
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=out,
-            transient=False,
-        ) as bar:
-            label = out.t("Eksport", "Export")
-            task = bar.add_task(label, total=closed.invoice_count)
+        with progress(out, out.t("Eksport", "Export")) as update:
 
             def on_progress(step: ExportProgress) -> None:
-                bar.update(task, completed=step.done, total=step.total, description=f"{label}: {step.phase}")
+                update(export_phase(out, step.phase), step.done, step.total)
 
             exported = export_batch(database, settings, closed.batch_id, progress=on_progress)
         _summary(out, exported, closed)

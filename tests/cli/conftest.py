@@ -26,22 +26,22 @@ class Cli:
     def __call__(self, *args: str, input: str | None = None) -> Result:
         return CliRunner().invoke(app, list(args), env=self.env, input=input)
 
-    def connected(self, name: str = "demo") -> None:
-        """connect --approve + import of the small world; asserts both worked."""
-        result = self(
+    def connect_typed(self, *extra: str) -> Result:
+        """``connect`` to the sandbox company with both tokens typed on the command line."""
+        return self(
             "connect",
-            "--environment",
-            "sandbox",
             "--base-url",
             self.company.base_url,
             "--consumer-token",
             self.company.consumer_token,
             "--employee-token",
             self.company.employee_token,
-            "--name",
-            name,
-            "--approve",
+            *extra,
         )
+
+    def connected(self, name: str = "demo") -> None:
+        """connect --approve + import of the small world; asserts both worked."""
+        result = self.connect_typed("--environment", "sandbox", "--name", name, "--approve")
         assert result.exit_code == 0, result.output
         imported = self("import", str(self.data_file), "--connection", name)
         assert imported.exit_code == 0, imported.output

@@ -201,16 +201,7 @@ def test_global_database_url_option_wins_over_the_environment(cli: Cli, database
 
 
 def test_export_stopped_before_it_began_lists_no_pending_postings(cli: Cli) -> None:
-    company = cli.company
-    connected = cli(
-        "connect",
-        "--base-url",
-        company.base_url,
-        "--consumer-token",
-        company.consumer_token,
-        "--employee-token",
-        company.employee_token,
-    )
+    connected = cli.connect_typed()
     assert connected.exit_code == 0, connected.output
     assert cli("import", str(cli.data_file)).exit_code == 0
     assert cli("batch", "close", "--period", "2026-10").exit_code == 0

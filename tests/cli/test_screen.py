@@ -84,15 +84,7 @@ def test_piped_export_shows_progress_lines(cli: Cli) -> None:
 @sqlite_only
 def test_tokens_typed_on_the_command_line_get_a_warning(cli: Cli) -> None:
     company = cli.company
-    typed = cli(
-        "connect",
-        "--base-url",
-        company.base_url,
-        "--consumer-token",
-        company.consumer_token,
-        "--employee-token",
-        company.employee_token,
-    )
+    typed = cli.connect_typed()
     assert typed.exit_code == 0, typed.output
     assert "kan ses av andre i prosesslisten" in typed.output
     cli.env["TXBRIDGE_CONSUMER_TOKEN"] = company.consumer_token

@@ -29,7 +29,7 @@ from txbridge.cli.connection import (
     resolve_connection,
     settings,
 )
-from txbridge.cli.ui import Out, escape, h, progress
+from txbridge.cli.ui import Out, escape, export_phase, h, progress
 from txbridge.cli.waits import WaitNotices
 from txbridge.flows import connections
 from txbridge.flows import export as flow
@@ -71,15 +71,6 @@ _POSTING_LABELS = {
     PostingStatus.FAILED: ("Feilet", "Failed"),
     PostingStatus.REMOVED: ("Fjernet", "Removed"),
 }
-#: The export's phases as the progress line names them.
-_PHASES = {
-    "preflight": ("kontoplan og oppsett", "chart of accounts and setup"),
-    "customers": ("kunder", "customers"),
-    "products": ("varer", "products"),
-    "invoices": ("fakturaer", "invoices"),
-    "done": ("ferdig", "done"),
-}
-
 BatchArgument = Annotated[
     int | None,
     typer.Argument(
@@ -297,9 +288,7 @@ def export(
         with client, progress(out, out.t(f"Bunt {batch_id}", f"Batch {batch_id}")) as update:
 
             def on_progress(step: flow.ExportProgress) -> None:
-                update(
-                    out.t(*_PHASES.get(step.phase, (step.phase, step.phase))), step.done, step.total or None
-                )
+                update(export_phase(out, step.phase), step.done, step.total or None)
 
             result = flow.export_batch(
                 database, cfg, batch_id, client=client, progress=on_progress, sleep=notices

@@ -146,6 +146,20 @@ def console() -> Out:
     return Out(configured_language(), current_command())
 
 
+#: The export's phases as a progress line names them.
+_EXPORT_PHASES = {
+    "preflight": ("kontoplan og oppsett", "chart of accounts and setup"),
+    "customers": ("kunder", "customers"),
+    "products": ("varer", "products"),
+    "invoices": ("fakturaer", "invoices"),
+    "done": ("ferdig", "done"),
+}
+
+
+def export_phase(out: Out, phase: str) -> str:
+    return out.t(*_EXPORT_PHASES.get(phase, (phase, phase)))
+
+
 @contextmanager
 def progress(out: Out, label: str, *, shown: bool = True) -> Iterator[Callable[[str, int, int | None], None]]:
     """``update(phase, done, total)``: a bar on a terminal; piped, plain lines (``label: phase
