@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     error_state_threshold: int = Field(default=5, ge=1)
     #: Connection (by name) that commands use when there are several and none is named.
     connection: str | None = None
+    #: How long a SQLite command waits for another process's write to finish before it gives up
+    #: («the database is held by another process»).
+    sqlite_busy_seconds: float = Field(default=30.0, gt=0)
     #: The one language users read messages, tables and help in: bokmål (``nb``) or English (``en``).
     language: Literal["nb", "en"] = "nb"
 

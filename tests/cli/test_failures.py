@@ -4,6 +4,7 @@ else is one line naming a report file that holds the traceback."""
 from __future__ import annotations
 
 import errno
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,22 @@ def test_an_unreachable_database_is_one_message_and_exit_3(cli: Cli) -> None:
     _one_message(result.output)
     assert "Får ikke åpnet databasen postgresql+psycopg://txbridge@127.0.0.1:1/nowhere" in result.output
     assert "TXBRIDGE_DATABASE_URL" in result.output
+
+
+@sqlite_only
+def test_a_database_held_by_another_process_is_one_message_and_exit_3(cli: Cli, database_url: str) -> None:
+    cli.connected()
+    holder = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process writing, for longer than we wait
+    try:
+        cli.env["TXBRIDGE_SQLITE_BUSY_SECONDS"] = "0.2"
+        result = cli("batch", "show")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 3, result.output
+    _one_message(result.output)
+    assert "er opptatt av en annen prosess" in result.output and "kjør kommandoen igjen" in result.output
 
 
 @sqlite_only

@@ -20,11 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from txbridge.settings import Settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-SQLITE_BUSY_TIMEOUT_MS = 30_000
 _READ_ONLY = "txbridge_read_only"
 
 
-def _prepare_sqlite(engine: Engine) -> None:
+def _prepare_sqlite(engine: Engine, busy_seconds: float) -> None:
     # pysqlite's own transaction handling starts transactions late and commits DDL on its own;
     # take control so that every unit of work (and every migration) is one real transaction.
     @event.listens_for(engine, "connect")
@@ -32,7 +31,7 @@ def _prepare_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={round(busy_seconds * 1000)}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
             # FULL: a committed intent survives even a power cut, which "never twice" relies on.
@@ -65,6 +64,7 @@ class Database:
 
     def __init__(self, settings: Settings, *, echo: bool = False) -> None:
         self.url = make_url(settings.database_url)
+        self.busy_seconds = settings.sqlite_busy_seconds
         self.engine = self._create_engine(echo=echo)
         self.sessions: sessionmaker[Session] = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -90,7 +90,7 @@ class Database:
             if database and database != ":memory:" and not database.startswith("file:"):
                 private_file(Path(database).expanduser())
             engine = create_engine(self.url, echo=echo)
-            _prepare_sqlite(engine)
+            _prepare_sqlite(engine, self.busy_seconds)
             return engine
         return create_engine(self.url, echo=echo, pool_pre_ping=True)
 
