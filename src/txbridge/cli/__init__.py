@@ -135,15 +135,29 @@ def _register() -> None:
                 raise
 
 
+#: Typer's own words around the help texts and errors (panel titles, defaults, «Aborted.»).
+_BUILTINS = {
+    "OPTIONS_PANEL_TITLE": ("Valg", "Options"),
+    "ARGUMENTS_PANEL_TITLE": ("Argumenter", "Arguments"),
+    "COMMANDS_PANEL_TITLE": ("Kommandoer", "Commands"),
+    "ERRORS_PANEL_TITLE": ("Feil", "Error"),
+    "DEFAULT_STRING": ("[standard: {}]", "[default: {}]"),
+    "ENVVAR_STRING": ("[miljøvariabel: {}]", "[env var: {}]"),
+    "REQUIRED_LONG_STRING": ("[påkrevd]", "[required]"),
+    "DEPRECATED_STRING": ("(utgått) ", "(deprecated) "),
+    "ABORTED_TEXT": ("Avbrutt.", "Aborted."),
+    "RICH_HELP": (
+        "Se [blue]'{command_path} {help_option}'[/] for hjelp.",
+        "Try [blue]'{command_path} {help_option}'[/] for help.",
+    ),
+}
+
+
 def _localize_builtins(language: str) -> None:
-    # The panel titles Typer draws around options, arguments and commands.
     from typer import rich_utils
 
-    titles = {
-        "nb": ("Valg", "Argumenter", "Kommandoer"),
-        "en": ("Options", "Arguments", "Commands"),
-    }[language]
-    rich_utils.OPTIONS_PANEL_TITLE, rich_utils.ARGUMENTS_PANEL_TITLE, rich_utils.COMMANDS_PANEL_TITLE = titles
+    for name, (nb, en) in _BUILTINS.items():
+        setattr(rich_utils, name, en if language == "en" else nb)
 
 
 def main() -> None:
