@@ -57,6 +57,15 @@ def test_a_database_path_that_cannot_be_made_is_one_message_and_exit_2(cli: Cli,
 
 
 @sqlite_only
+def test_a_database_url_that_is_no_url_is_named_without_its_password(cli: Cli) -> None:
+    result = cli("--database-url", "postgres//ola:hemmelig@db/x", "batch", "show")
+    assert result.exit_code == 2, result.output
+    _one_message(result.output)
+    assert "TXBRIDGE_DATABASE_URL" in result.output and "postgres//***@db/x" in result.output
+    assert "hemmelig" not in result.output
+
+
+@sqlite_only
 def test_a_broken_setting_is_named(cli: Cli) -> None:
     cli.env["TXBRIDGE_LANGUAGE"] = "de"
     result = cli("batch", "show")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import tempfile
 import traceback
 from datetime import UTC, datetime
@@ -32,7 +33,8 @@ def _database() -> str:
     try:
         return make_url(str(url)).render_as_string(hide_password=True)
     except ArgumentError:
-        return "?"
+        # Not a URL at all: show it, but never what could be a password before an «@».
+        return re.sub(r"//[^/@]*@", "//***@", str(url))
 
 
 def _os_error(exc: OSError) -> tuple[Message, int] | None:
