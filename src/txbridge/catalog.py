@@ -10,6 +10,7 @@ what the export, the intake and the troubleshooter need."""
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections.abc import Mapping
@@ -90,8 +91,9 @@ class Entry:
     @property
     def required(self) -> frozenset[str]:
         """Names :func:`render` must be given: all but a batch named only in a fix."""
-        stated = {name for text in self.texts[:4] for name in placeholders_in(text)}
-        return frozenset(name for name in self.placeholders if name not in OPTIONAL_IN_FIX or name in stated)
+        if CATALOG.get(self.id) is self:
+            return _required(self.id)
+        return _required_of(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,16 @@ def _entries(*entries: Entry) -> Mapping[str, Entry]:
             raise CatalogError(f"duplicate catalog id {entry.id!r}")
         by_id[entry.id] = entry
     return MappingProxyType(by_id)
+
+
+@functools.lru_cache(maxsize=1024)
+def _required(message_id: str) -> frozenset[str]:
+    return _required_of(CATALOG[message_id])
+
+
+def _required_of(entry: Entry) -> frozenset[str]:
+    stated = {name for text in entry.texts[:4] for name in placeholders_in(text)}
+    return frozenset(name for name in entry.placeholders if name not in OPTIONAL_IN_FIX or name in stated)
 
 
 class _Values(dict[str, str]):
@@ -896,23 +908,31 @@ def recover(message_id: str | None, stored: str, layouts: tuple[str, ...]) -> Me
     found = CATALOG.get(message_id or "")
     if found is None:
         return None
-    templates = {"nb": found.nb, "en": found.en, "cause_nb": found.cause_nb, "cause_en": found.cause_en}
     for layout in layouts:
-        seen: set[str] = set()
-        pattern = "".join(
-            re.escape(literal)
-            + ("" if not name else ".*?" if name == "rest" else _pattern(templates[name], name, seen))
-            for literal, name, _, _ in string.Formatter().parse(layout)
-        )
-        match = re.fullmatch(pattern, stored, re.DOTALL)
+        match = _layout_pattern(found.id, layout).fullmatch(stored)
         if match is None:
             continue
+        groups = match.groupdict()
         params: dict[str, object] = {}
         for name in found.required:
-            nb = match.groupdict().get(f"{name}__nb") or match.groupdict().get(f"{name}__cause_nb")
-            en = match.groupdict().get(f"{name}__en") or match.groupdict().get(f"{name}__cause_en")
+            nb = groups.get(f"{name}__nb") or groups.get(f"{name}__cause_nb")
+            en = groups.get(f"{name}__en") or groups.get(f"{name}__cause_en")
             if nb is None and en is None:
                 continue
             params[name] = nb if en is None or nb == en else en if nb is None else Bilingual(nb, en)
         return _message(found, params)
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _layout_pattern(message_id: str, layout: str) -> re.Pattern[str]:
+    """The entry's texts joined as ``layout`` says, each placeholder a named group (built once)."""
+    found = CATALOG[message_id]
+    templates = {"nb": found.nb, "en": found.en, "cause_nb": found.cause_nb, "cause_en": found.cause_en}
+    seen: set[str] = set()
+    pattern = "".join(
+        re.escape(literal)
+        + ("" if not name else ".*?" if name == "rest" else _pattern(templates[name], name, seen))
+        for literal, name, _, _ in string.Formatter().parse(layout)
+    )
+    return re.compile(pattern, re.DOTALL)
