@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pickle
 import re
 from pathlib import Path
 
@@ -311,3 +312,12 @@ def test_a_fix_without_the_batch_still_reads_right() -> None:
     assert "`txbridge batch reset 12` and then `txbridge batch export 12`." in message.fix("en", batch=12)
     # Every retry command tail has a fix per command.
     assert set(AGAIN) <= set(CATALOG["api_unreachable"].fix_for)
+
+
+def test_a_message_keeps_its_parameters_and_survives_pickling() -> None:
+    # Jobs and the web may store or send a message: it must travel whole.
+    message = render("api_unreachable", detail=Bilingual("tidsavbrudd", "timeout"))
+    again = pickle.loads(pickle.dumps(message))  # noqa: S301 - our own bytes
+    assert again == message and hash(again) == hash(message)
+    assert again.fix("en", command="connect") == message.fix("en", command="connect")
+    assert again.params == {"detail": Bilingual("tidsavbrudd", "timeout")}

@@ -882,7 +882,7 @@ def _message(found: Entry, params: Mapping[str, object]) -> Message:
     nb, en, cause_nb, cause_en, fix_nb, fix_en = (
         _fill(text, params, "en" if i % 2 else "nb") for i, text in enumerate(found.texts)
     )
-    return Message(found.id, nb, en, cause_nb, cause_en, fix_nb, fix_en, MappingProxyType(dict(params)))
+    return Message(found.id, nb, en, cause_nb, cause_en, fix_nb, fix_en, dict(params))
 
 
 def _pattern(template: str, tag: str, seen: set[str]) -> str:
