@@ -62,7 +62,7 @@ def test_bad_file_exit_2(tmp_path: Path, database_url: str, connection_id: int) 
     path.write_text("{oops", encoding="utf-8")
     code, output = _invoke(database_url, str(path))
     assert code == 2
-    assert "kan ikke leses" in output and "cannot be read" in output
+    assert "er ikke gyldig JSON (linje 1, tegn 2)" in output and "is not valid JSON" in output
 
 
 def test_no_connection_exit_2(tmp_path: Path) -> None:
