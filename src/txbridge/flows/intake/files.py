@@ -131,7 +131,7 @@ def decode(data: bytes, source: str = "<file>") -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         # UTF-16 with an odd byte, or one of the five bytes Windows-1252 leaves undefined.
         raise IntakeFileError(
-            "intake_file_not_text", path=source, encoding=ENCODING_NAMES[encoding], offset=exc.start
+            "intake_file_not_text", path=source, encoding=ENCODING_NAMES[encoding], offset=exc.start + 1
         ) from None
 
 
@@ -139,7 +139,7 @@ def _text_only(text: str, source: str) -> str:
     nul = text.find("\x00")
     if nul >= 0:
         # A text file never holds NUL: this is a binary file (or UTF-16 without its mark).
-        raise IntakeFileError("intake_file_binary", path=source, offset=nul)
+        raise IntakeFileError("intake_file_binary", path=source, offset=nul + 1)
     return text
 
 
