@@ -117,7 +117,9 @@ def test_import_says_which_encoding_it_read(
         assert session.query(Customer).filter_by(number=30001).one().name == "Bjørnø Blåbær AS"
 
 
-def test_hostile_file_is_one_message_and_exit_2(tmp_path: Path, database_url: str, connection_id: int) -> None:
+def test_hostile_file_is_one_message_and_exit_2(
+    tmp_path: Path, database_url: str, connection_id: int
+) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * 100_000, encoding="utf-8")
     code, output = _invoke(database_url, str(path))
