@@ -1083,10 +1083,10 @@ CATALOG: Mapping[str, Entry] = _entries(
         "intake_limit_exceeded",
         "{item}: {field} {value} er over grensen {limit}",
         "{item}: {field} {value} is above the limit {limit}",
-        "Grensene for antall og enhetspris fanger tastefeil før noe når Tripletex (standard: antall "
-        "1 million, enhetspris 10 millioner).",
+        "Grensene for antall og enhetspris fanger tastefeil før noe når Tripletex (standard: 100 "
+        "millioner for hver).",
         "The limits on quantity and unit price catch typing errors before anything reaches Tripletex "
-        "(defaults: quantity 1 million, unit price 10 million).",
+        "(default: 100 million each).",
         "Rett {field} på {item}; er verdien riktig, hev grensen med `txbridge import-limits` og "
         "importer på nytt.",
         "Correct {field} on {item}; if the value is right, raise the limit with `txbridge "

@@ -133,9 +133,9 @@ def test_default_limits_reject_what_no_real_invoice_has(database: Database, conn
     base = payload["invoices"][1]
     payload["invoices"][1:] = [
         dict(base, number="BIG-TOTAL", lines=[_line("20", "6000000")]),  # 120 million
-        dict(base, number="BIG-QTY", lines=[_line("2000000", "1")]),
-        dict(base, number="BIG-PRICE", lines=[_line("1", "-20000000"), _line("1", "20000001")]),
-        dict(base, number="JUST-UNDER", lines=[_line("10", "9999999.99")]),
+        dict(base, number="BIG-QTY", lines=[_line("200000000", "0.01")]),
+        dict(base, number="BIG-PRICE", lines=[_line("-1", "200000000"), _line("1", "200000001")]),
+        dict(base, number="JUST-UNDER", lines=[_line("1", "100000000")]),
     ]
     report = _run(database, connection_id, payload)
     assert _ids(report) == [

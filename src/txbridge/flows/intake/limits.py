@@ -28,10 +28,10 @@ class IntakeLimits:
 
     #: The sum of an invoice's lines (100 million).
     max_invoice_total: Decimal = Decimal("100000000")
-    #: One line's quantity (1 million).
-    max_quantity: Decimal = Decimal("1000000")
-    #: One line's unit price (10 million).
-    max_unit_price: Decimal = Decimal("10000000")
+    #: One line's quantity (100 million: a month of an industrial customer's kWh is well below).
+    max_quantity: Decimal = Decimal("100000000")
+    #: One line's unit price (100 million).
+    max_unit_price: Decimal = Decimal("100000000")
 
     @classmethod
     def from_stored(cls, stored: dict[str, str] | None) -> IntakeLimits:

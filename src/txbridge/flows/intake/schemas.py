@@ -41,9 +41,9 @@ _NOT_MONEY = frozenset(
 CURRENCY_CODES: frozenset[str] = frozenset(currency.alpha_3 for currency in pycountry.currencies) - _NOT_MONEY
 COUNTRY_CODES: frozenset[str] = frozenset(country.alpha_2 for country in pycountry.countries)
 
-#: Brønnøysundregistrene: «Organisasjonsnummeret består av ni siffer og starter på tallet 8 eller 9»
-#: (https://www.brreg.no/samordning/organisasjonsnummeret.html). The mod-11 check alone lets
-#: 000000000 through.
+#: Brønnøysundregistrene assign organisation numbers of nine digits starting with 8 or 9
+#: (https://www.brreg.no/samordning/organisasjonsnummeret.html); the mod-11 check alone (python-stdnum's
+#: too) lets 000000000 through.
 ORGANIZATION_NUMBER_FIRST_DIGITS = frozenset("89")
 
 Amount = Annotated[
@@ -85,6 +85,13 @@ def _optional_email(value: str | None) -> str | None:
     return value
 
 
+def _code_in(value: str, codes: frozenset[str], message_id: str) -> str:
+    """An ISO code in any case (``nok``) as the standard writes it, or the catalog's refusal."""
+    if value.upper() not in codes:
+        raise FieldProblem(message_id)
+    return value.upper()
+
+
 def _check_vat_code(value: int) -> int:
     if value not in OUTPUT_VAT_CODES:
         allowed = ", ".join(str(code) for code in sorted(OUTPUT_VAT_CODES))
@@ -123,10 +130,7 @@ class CustomerIn(_Item):
     @field_validator("country_code")
     @classmethod
     def _country(cls, value: str) -> str:
-        value = value.upper()
-        if value not in COUNTRY_CODES:
-            raise FieldProblem("intake_country_unknown")
-        return value
+        return _code_in(value, COUNTRY_CODES, "intake_country_unknown")
 
     @field_validator("email", "invoice_email")
     @classmethod
@@ -202,10 +206,7 @@ class InvoiceIn(_Item):
     @field_validator("currency")
     @classmethod
     def _currency(cls, value: str) -> str:
-        value = value.upper()
-        if value not in CURRENCY_CODES:
-            raise FieldProblem("intake_currency_unknown")
-        return value
+        return _code_in(value, CURRENCY_CODES, "intake_currency_unknown")
 
     @field_validator("due_date")
     @classmethod
