@@ -97,6 +97,10 @@ _FIELDS = st.sampled_from(
         "accountNumber",
         "discount",
         "lineNo",
+        # The keys the CSV reader notes rows and problems under: from a JSON file they are just fields.
+        "__rows__",
+        "__problems__",
+        "__invalid__",
     ]
 )
 
@@ -115,3 +119,18 @@ def test_any_items_are_imported_or_rejected_never_a_traceback(
     for rejection in report.rejections:
         assert rejection.message.id.startswith("intake_")
         assert "Input should" not in rejection.message.en
+
+
+def test_reader_notes_cannot_be_forged_from_json(database: Database, connection_id: int) -> None:
+    items = [
+        {"number": 1, "name": "A", "__rows__": "2"},
+        {"number": 2, "name": "B", "__problems__": [{"field": "x"}]},
+        {"number": "x" * 10_000, "name": "C"},
+    ]
+    report = import_data(database, connection_id, {"customers": items})
+    assert [(r.item[:16], r.field, r.message.id) for r in report.rejections] == [
+        ("customers[0] 1", "__rows__", "intake_field_unknown"),
+        ("customers[1] 2", "__problems__", "intake_field_unknown"),
+        ("customers[2] xxx", "number", "intake_whole_number_invalid"),
+    ]
+    assert all(len(r.message.en) < 300 for r in report.rejections)  # a long value is cut short

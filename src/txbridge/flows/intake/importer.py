@@ -20,11 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
-from txbridge.catalog import Message, render
+from txbridge.catalog import Bilingual, Message, render
 from txbridge.flows.intake.errors import ConnectionNotFoundError
 from txbridge.flows.intake.files import INVALID_KEY, KINDS, PROBLEMS_KEY, ROWS_KEY, Problem, read_file
 from txbridge.flows.intake.limits import IntakeLimits, invoice_problems
-from txbridge.flows.intake.reasons import field_label, field_path, problem_message, validation_messages
+from txbridge.flows.intake.reasons import field_label, field_path, problem_message, shown, validation_messages
 from txbridge.flows.intake.schemas import CustomerIn, InvoiceIn, ProductClassIn, ProductIn
 from txbridge.store import (
     Connection,
@@ -109,7 +109,25 @@ class _Rejected(Exception):
 
 def _label(kind: str, index: int, raw: Mapping[str, Any]) -> str:
     key = raw.get("code" if kind == "productClasses" else "number")
-    return f"{kind}[{index}] {key}" if key not in (None, "") else f"{kind}[{index}]"
+    return f"{kind}[{index}] {shown(key)}" if key not in (None, "") else f"{kind}[{index}]"
+
+
+def _reader_notes(raw: Mapping[str, Any]) -> tuple[tuple[int, ...], list[Problem], dict[str, Any]]:
+    """The rows and problems the file reader noted on an item, and the item's own fields. Notes of
+    the wrong type did not come from the reader (a JSON item may hold any key): they stay fields, so
+    validation rejects them as unknown."""
+    fields = dict(raw)
+    rows: tuple[int, ...] = ()
+    noted_rows = raw.get(ROWS_KEY)
+    if isinstance(noted_rows, list) and all(type(row) is int for row in noted_rows):
+        rows = tuple(noted_rows)
+        del fields[ROWS_KEY]
+    problems: list[Problem] = []
+    noted_problems = raw.get(PROBLEMS_KEY)
+    if isinstance(noted_problems, list) and all(isinstance(problem, Problem) for problem in noted_problems):
+        problems = noted_problems
+        del fields[PROBLEMS_KEY]
+    return rows, problems, fields
 
 
 def _changes(target: object, values: Mapping[str, Any]) -> bool:
@@ -202,15 +220,15 @@ class Intake:
 
     def _validate(self, kind: str, item: str, raw: Mapping[str, Any]) -> Any:
         """The item's model, or the rejections that keep it out."""
-        rows = tuple(raw.get(ROWS_KEY, ()))
+        rows, problems, fields = _reader_notes(raw)
         self._rows[item] = rows
 
         def rejected(found: Sequence[tuple[str | None, Message]]) -> list[Rejection]:
             return [Rejection(kind, item, path, message, rows) for path, message in found]
 
         if INVALID_KEY in raw:
-            return rejected([(None, problem_message("intake_not_an_object", item=item, field="-"))])
-        problems: Sequence[Problem] = raw.get(PROBLEMS_KEY, ())
+            whole = Bilingual("elementet", "the item")
+            return rejected([(None, problem_message("intake_not_an_object", item=item, field=whole))])
         if problems:
             # Found while reading (CSV rows that disagree or do not fit the header): the item is not
             # what its writer meant, so nothing else about it is worth checking.
@@ -220,7 +238,6 @@ class Intake:
                     for problem in problems
                 ]
             )
-        fields = {key: value for key, value in raw.items() if key != ROWS_KEY}
         try:
             model = _SCHEMAS[kind].model_validate(fields)
         except ValidationError as error:
