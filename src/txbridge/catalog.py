@@ -674,8 +674,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The kind «{value}» is unknown ({path})",
         "--kind sier hva filen inneholder, og må være en av {allowed}.",
         "--kind says what the file holds, and must be one of {allowed}.",
-        "Kjør `txbridge import` på nytt med --kind satt til en av {allowed}.",
-        "Run `txbridge import` again with --kind set to one of {allowed}.",
+        "Kjør `txbridge import {path} --kind invoices` (eller en annen av {allowed}).",
+        "Run `txbridge import {path} --kind invoices` (or another of {allowed}).",
     ),
     E(
         "intake_csv_empty",
