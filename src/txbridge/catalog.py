@@ -509,8 +509,7 @@ CATALOG: Mapping[str, Entry] = _entries(
     # ---- One export at a time, and waits inside one export run --------------------------------------
     E(
         "export_already_running",
-        "En annen eksport av bunt {batch} kjører allerede ({holder}, prosess {pid} på {host}, "
-        "siden {since})",
+        "En annen eksport av bunt {batch} kjører allerede ({holder}, prosess {pid} på {host}, siden {since})",
         "Another export of batch {batch} is already running ({holder}, process {pid} on {host}, "
         "since {since})",
         "To eksporter av samme bunt samtidig kunne sende samme faktura to ganger, så denne startet ikke og "

@@ -325,7 +325,10 @@ def export(
     if result.stopped is not None:
         # Whatever stopped an export run is the integration (Tripletex out of reach, 5xx beyond the
         # retries, authentication, error state), except a connection set up wrongly.
-        code = EXIT_USAGE if result.stopped.id == "connection_settings_invalid" else EXIT_INTEGRATION
+        code = {
+            "connection_settings_invalid": EXIT_USAGE,
+            "export_already_running": EXIT_ALREADY_RUNNING,  # the lease was taken over mid-run
+        }.get(result.stopped.id, EXIT_INTEGRATION)
         fail(out, result.stopped, code)
     raise typer.Exit(EXIT_OK if result.ok else EXIT_ITEMS_FAILED)
 
