@@ -160,13 +160,10 @@ def test_tripletex_out_of_reach_longer_than_the_bound_stops_the_export_naming_th
     assert result.status is BatchStatus.PENDING and env.markers() == []
 
 
-class SandboxTime:
-    """Time that moves only when the export sleeps. Sleeping out the sandbox's long rate-limit period
-    is simulated by starting a new period (setting the limit again clears the used window)."""
+class SimulatedTime:
+    """Time that moves only when the export (or its client) sleeps."""
 
-    def __init__(self, env: Env, limit: dict[str, object]) -> None:
-        self.env = env
-        self.limit = limit
+    def __init__(self) -> None:
         self.offset = 0.0
         self.slept: list[float] = []
 
@@ -179,6 +176,19 @@ class SandboxTime:
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
         self.offset += seconds
+
+
+class SandboxTime(SimulatedTime):
+    """Simulated time, and sleeping out the sandbox's long rate-limit period is simulated by starting a
+    new period (setting the limit again clears the used window)."""
+
+    def __init__(self, env: Env, limit: dict[str, object]) -> None:
+        super().__init__()
+        self.env = env
+        self.limit = limit
+
+    def sleep(self, seconds: float) -> None:
+        super().sleep(seconds)
         with httpx.Client(base_url=self.env.company.control_url) as control:
             control.put("/rate-limit", json=self.limit).raise_for_status()
 
@@ -202,24 +212,6 @@ def test_short_429_storm_is_waited_out_by_the_client(env: Env) -> None:
     assert result.rate_limit_pauses == seen.ids().count("rate_limit_pause")
     assert result.rate_limit_seconds == pytest.approx(sum(time.slept))
     assert_exactly_once(env, 4)
-
-
-class SimulatedTime:
-    """Time that moves only when the export (or its client) sleeps."""
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-        self.slept: list[float] = []
-
-    def monotonic(self) -> float:
-        return 1000.0 + self.offset
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + timedelta(seconds=self.offset)
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.offset += seconds
 
 
 def test_429s_without_a_reset_header_are_counted_as_the_pauses_made(env: Env) -> None:
@@ -292,16 +284,21 @@ class ShiftedClock:
         return datetime.now(UTC) + timedelta(seconds=self.offset)
 
 
-def test_a_write_that_may_still_land_is_not_resent_before_the_60_second_grace(env: Env) -> None:
-    batch_id = closed_batch(env, invoices=6, chunk=3)
+def left_in_flight(env: Env, batch_id: int) -> ShiftedClock:
+    """As a run leaves it when its request never reached Tripletex and it could not tell: three
+    postings in flight with their markers, sent "now" as far as the returned clock knows."""
     clock = ShiftedClock()
-    # As a run leaves it when its request never reached Tripletex and it could not tell: three
-    # postings in flight with their markers, sent "now" as far as the export's clock knows.
     with env.db.transaction() as session:
         for posting in q.postings_of_batch(session, batch_id)[:3]:
             q.record_intent(
                 session, posting, make_marker(posting.invoice_number, posting.id, 1), now=clock.now()
             )
+    return clock
+
+
+def test_a_write_that_may_still_land_is_not_resent_before_the_60_second_grace(env: Env) -> None:
+    batch_id = closed_batch(env, invoices=6, chunk=3)
+    clock = left_in_flight(env, batch_id)
     clock.offset = 59
     seen = Recorder(env)
 
@@ -319,12 +316,7 @@ def test_a_write_that_may_still_land_is_not_resent_before_the_60_second_grace(en
 
 def test_a_write_sent_longer_ago_than_the_grace_is_looked_up_once_and_sent(env: Env) -> None:
     batch_id = closed_batch(env, invoices=6, chunk=3)
-    clock = ShiftedClock()
-    with env.db.transaction() as session:
-        for posting in q.postings_of_batch(session, batch_id)[:3]:
-            q.record_intent(
-                session, posting, make_marker(posting.invoice_number, posting.id, 1), now=clock.now()
-            )
+    clock = left_in_flight(env, batch_id)
     clock.offset = 61
     seen = Recorder(env)
     result = export_batch(
