@@ -506,6 +506,45 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Ingenting å gjøre; bunten feiler ikke av dette.",
         "Nothing to do; the batch does not fail because of this.",
     ),
+    # ---- One export at a time, and waits inside one export run --------------------------------------
+    E(
+        "export_already_running",
+        "En annen eksport av bunt {batch} kjører allerede ({holder}, prosess {pid} på {host}, siden {since})",
+        "Another export of batch {batch} is already running ({holder}, process {pid} on {host}, "
+        "since {since})",
+        "To eksporter av samme bunt samtidig kunne sende samme faktura to ganger, så denne startet ikke og "
+        "endret ingenting.",
+        "Two exports of one batch at once could send an invoice twice, so this one did not start and "
+        "changed nothing.",
+        "Vent til den andre eksporten er ferdig; `txbridge batch show {batch}` viser framdriften. Er den "
+        "andre prosessen stoppet, kan `txbridge batch export {batch}` overta bunten etter "
+        "{stale_after} sekunder.",
+        "Wait for the other export to finish; `txbridge batch show {batch}` shows its progress. If the other "
+        "process has stopped, `txbridge batch export {batch}` can take the batch over after "
+        "{stale_after} seconds.",
+    ),
+    E(
+        "export_waiting_for_grace",
+        "Venter {seconds} sekunder på {count} fakturaer som kanskje fortsatt er på vei til Tripletex",
+        "Waiting {seconds} seconds for {count} invoices that may still be on their way to Tripletex",
+        "Svaret på en sending uteble; før noe sendes på nytt må det være sikkert at den første sendingen "
+        "ikke kom fram. De andre fakturaene sendes i mellomtiden.",
+        "The answer to a send did not come; before anything is sent again it must be certain that the "
+        "first send did not arrive. The other invoices go meanwhile.",
+        "Ingenting å gjøre; eksporten slår dem opp i Tripletex og sender bare det som mangler.",
+        "Nothing to do; the export looks them up in Tripletex and sends only what is missing.",
+    ),
+    E(
+        "tripletex_outage_wait",
+        "Tripletex kan ikke nås nå ({detail}); eksporten prøver igjen om {seconds} sekunder",
+        "Tripletex cannot be reached now ({detail}); the export tries again in {seconds} seconds",
+        "Et brudd i nettet eller en forbigående feil hos Tripletex.",
+        "A network break or a passing fault at Tripletex.",
+        "Ingenting å gjøre ennå; varer bruddet mer enn {bound} sekunder, stopper eksporten, og "
+        "`txbridge batch export {batch}` fortsetter der den slapp.",
+        "Nothing to do yet; if the break lasts more than {bound} seconds the export stops, and "
+        "`txbridge batch export {batch}` continues where it stopped.",
+    ),
     # ---- Intake -----------------------------------------------------------------------------------------
     E(
         "intake_invalid_field",

@@ -506,3 +506,29 @@ class LogEntry(Base):
 
     def __repr__(self) -> str:
         return f"LogEntry(at={self.at!r}, level={self.level!r}, message_id={self.message_id!r})"
+
+
+class ExportLease(Base):
+    """Who is exporting a batch right now: one row per batch while an export runs.
+
+    Taken before an export touches anything and deleted when it ends. A holder that dies without
+    deleting it (SIGKILL, power cut) stops refreshing ``heartbeat_at``, so its lease goes stale after a
+    bounded time and the next export takes it over (``txbridge.flows.export.lease``)."""
+
+    __tablename__ = "export_lease"
+
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"), primary_key=True)
+    #: Unique per run: only the run that took the lease refreshes or releases it.
+    token: Mapped[str] = mapped_column(String(32))
+    #: Who asked for the export (a user's login name, ``job 12``, a web user).
+    holder: Mapped[str] = mapped_column(String(200))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    since: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return (
+            f"ExportLease(batch_id={self.batch_id!r}, holder={self.holder!r}, host={self.host!r}, "
+            f"pid={self.pid!r}, since={self.since!r})"
+        )
