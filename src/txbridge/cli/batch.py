@@ -2,7 +2,8 @@
 
 Exit codes: 0 everything went (or nothing to do), 1 some postings failed or invoices were left out,
 2 usage error (no such batch/invoice/connection), 3 the export stopped because the integration cannot
-work now (error state, authentication, Tripletex unreachable).
+work now (error state, authentication, Tripletex unreachable or answering 5xx beyond the retries),
+4 another export of the batch is running (nothing was touched).
 
 Tables are read from the shared read models (:mod:`txbridge.flows.views`), never from the store."""
 
@@ -16,13 +17,13 @@ from rich.table import Table
 from txbridge.catalog import render
 from txbridge.cli import app
 from txbridge.cli.connection import (
+    EXIT_INTEGRATION,
     EXIT_ITEMS_FAILED,
     EXIT_OK,
     EXIT_USAGE,
     ConnectionOption,
     actor_name,
     console,
-    exit_code_for,
     fail,
     open_store,
     print_message,
@@ -30,15 +31,11 @@ from txbridge.cli.connection import (
     settings,
 )
 from txbridge.cli.ui import Out, escape, export_phase, h, progress
-from txbridge.cli.waits import WaitNotices
-from txbridge.flows import connections
 from txbridge.flows import export as flow
 from txbridge.flows.views import batches as views
-from txbridge.flows.views import connections as connection_views
 from txbridge.flows.views.batches import BatchDetail, BatchRow, PostingRow
 from txbridge.flows.views.invoices import find_invoice
-from txbridge.store import BatchStatus, Database, PostingStatus, TokenKeyError
-from txbridge.tripletex import TripletexError
+from txbridge.store import BatchStatus, Database, PostingStatus
 
 batch_app = typer.Typer(
     help=h(
@@ -53,6 +50,9 @@ invoice_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(invoice_app, name="invoice")
+
+#: Another export of the batch is running: this one touched nothing.
+EXIT_ALREADY_RUNNING = 4
 
 _BATCH_STYLE = {BatchStatus.PENDING: "yellow", BatchStatus.EXPORTED: "green", BatchStatus.FAILED: "bold red"}
 _POSTING_STYLE = {
@@ -273,26 +273,19 @@ def export(
         batch_id = batch if batch is not None else _latest_batch(database, found.id, out, unfinished=True)
         _detail(database, found.id, batch_id, out, limit=1)
         out.batch = batch_id
-        # Rate-limit pauses and retries are told to the user here; the client's own English log
-        # lines are for operators (--verbose, TXBRIDGE_LOG_LEVEL).
-        notices = WaitNotices(out)
-        try:
-            client = connections.client_for(
-                connection_views.stored_connection(database, found.id), cfg, sleep=notices
-            )
-        except TokenKeyError:
-            fail(out, render("authentication_unsuccessful"))
-        except TripletexError as exc:
-            fail(out, connections.message_for_error(exc, found.base_url))
-        notices.watch(client)
-        with client, progress(out, out.t(f"Bunt {batch_id}", f"Batch {batch_id}")) as update:
+        with progress(out, out.t(f"Bunt {batch_id}", f"Batch {batch_id}")) as update:
 
             def on_progress(step: flow.ExportProgress) -> None:
+                # Waits (rate limit, retries, writes that may still land) are told as they happen; the
+                # client's own English log lines are for operators (--verbose, TXBRIDGE_LOG_LEVEL).
+                if step.notice is not None:
+                    out.print(f"[yellow]{escape(out.text(step.notice))}[/]")
                 update(export_phase(out, step.phase), step.done, step.total or None)
 
-            result = flow.export_batch(
-                database, cfg, batch_id, client=client, progress=on_progress, sleep=notices
-            )
+            try:
+                result = flow.export_batch(database, cfg, batch_id, progress=on_progress)
+            except flow.ExportAlreadyRunningError as exc:
+                fail(out, exc.message, EXIT_ALREADY_RUNNING)
         summary = _detail(database, found.id, batch_id, out, limit=1).batch
         out.print(batches_table(out, [summary]))
         if any(summary.counts[status] for status in _NEEDS_A_LOOK):
@@ -320,7 +313,13 @@ def export(
         )
     )
     if result.stopped is not None:
-        fail(out, result.stopped, exit_code_for(result.stopped))
+        # Whatever stopped an export run is the integration (Tripletex out of reach, 5xx beyond the
+        # retries, authentication, error state), except a connection set up wrongly.
+        code = {
+            "connection_settings_invalid": EXIT_USAGE,
+            "export_already_running": EXIT_ALREADY_RUNNING,  # the lease was taken over mid-run
+        }.get(result.stopped.id, EXIT_INTEGRATION)
+        fail(out, result.stopped, code)
     raise typer.Exit(EXIT_OK if result.ok else EXIT_ITEMS_FAILED)
 
 

@@ -152,6 +152,7 @@ _EXPORT_PHASES = {
     "customers": ("kunder", "customers"),
     "products": ("varer", "products"),
     "invoices": ("fakturaer", "invoices"),
+    "waiting": ("venter", "waiting"),
     "done": ("ferdig", "done"),
 }
 
