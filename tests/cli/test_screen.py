@@ -115,3 +115,13 @@ def test_piped_import_of_a_large_file_shows_progress_lines(cli: Cli, tmp_path: P
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if line.startswith("Import: Kunder ")]
     assert lines and lines[-1] == "Import: Kunder 1000/1000", result.output
+
+
+@sqlite_only
+def test_usage_errors_in_the_users_language(cli: Cli) -> None:
+    norsk = cli("batch", "close")
+    assert norsk.exit_code == 2 and "Mangler valget '--period'" in norsk.output, norsk.output
+    assert "Feil" in norsk.output and "Missing option" not in norsk.output
+    assert "Ugyldig verdi for 'batch': skriv et heltall." in cli("batch", "show", "xx").output
+    english = cli("--lang", "en", "batch", "close")
+    assert english.exit_code == 2 and "Missing option '--period'" in english.output, english.output

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -153,11 +154,47 @@ _BUILTINS = {
 }
 
 
+#: Click's own usage errors, worded in bokmål (the rest of a message, e.g. a type's complaint, stays).
+_USAGE_ERRORS_NB = (
+    (re.compile(r"No such option: (.+)"), r"Ukjent valg: \1"),
+    (re.compile(r"No such command '(.+)'\."), r"Ukjent kommando: \1"),
+    (re.compile(r"Missing argument (.+)\."), r"Mangler argumentet \1."),
+    (re.compile(r"Missing option (.+)\."), r"Mangler valget \1."),
+    (
+        re.compile(r"Invalid value for (.+?): Input should be a valid integer.*", re.DOTALL),
+        r"Ugyldig verdi for \1: skriv et heltall.",
+    ),
+    (re.compile(r"Invalid value for (.+?): (.+)", re.DOTALL), r"Ugyldig verdi for \1: \2"),
+    (re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)"), r"Uventet argument: \1"),
+)
+_RICH_FORMAT_ERROR: list[Any] = []
+
+
+def _usage_error_nb(text: str) -> str:
+    for pattern, wording in _USAGE_ERRORS_NB:
+        if pattern.fullmatch(text):
+            return pattern.sub(wording, text)
+    return text
+
+
 def _localize_builtins(language: str) -> None:
     from typer import rich_utils
 
     for name, (nb, en) in _BUILTINS.items():
         setattr(rich_utils, name, en if language == "en" else nb)
+    if not _RICH_FORMAT_ERROR:
+        _RICH_FORMAT_ERROR.append(rich_utils.rich_format_error)
+    original = _RICH_FORMAT_ERROR[0]
+    if language == "en":
+        rich_utils.rich_format_error = original
+        return
+
+    def in_bokmal(self: ClickException) -> None:
+        wording = _usage_error_nb(self.format_message())
+        self.format_message = lambda: wording  # type: ignore[method-assign]
+        original(self)
+
+    rich_utils.rich_format_error = in_bokmal
 
 
 def main() -> None:
