@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from txbridge.sandbox.companies import create_company
+from txbridge.sandbox.invoicing import ROUNDING_SETTING
 from txbridge.sandbox.rates import Observation, RateFormatError, parse_exr_csv, sandbox_rates, set_rates
 from txbridge.sandbox.state import Fault, SandboxState
 
@@ -240,3 +241,23 @@ async def get_rates(
         table = rates.table(companyId) if companyId is not None else rates.common
         rows = [o.to_json() for o in table.observations() if currency is None or o.code == currency.upper()]
     return {"values": rows}
+
+
+class CompanySettingsBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    invoice_rounding: bool = Field(
+        alias="invoiceRounding",
+        description="Tripletex's «Avrunding»: invoice totals to whole units of the invoice currency",
+    )
+
+
+@router.put("/companies/{company_id}/settings")
+async def company_settings(request: Request, company_id: int, body: CompanySettingsBody) -> dict[str, Any]:
+    state = _state(request)
+    with state.lock:
+        company = state.companies.get(company_id)
+        if company is None:
+            raise HTTPException(404, f"no company {company_id}")
+        company.extra[ROUNDING_SETTING] = body.invoice_rounding
+    return {"companyId": company_id, "invoiceRounding": body.invoice_rounding}
