@@ -392,3 +392,32 @@ def test_rounding_to_whole_units_when_the_company_rounds(
     assert -_d(rounding[0]["amount"]) == _d(invoice["amountRoundoff"])
     if code == "NOK":
         assert _d(invoice["amount"]) == rounded
+
+
+def test_prepayment_at_invoicing_is_in_the_invoice_currency(sandbox_client: httpx.Client) -> None:
+    """The spec: ``paidAmount`` of ``POST /invoice`` is «in invoice currency»."""
+    customer = sandbox_client.post("/customer", json={"name": "Forskudd GmbH"}).json()["value"]["id"]
+    day = INVOICE_DAY.isoformat()
+    order = {
+        "customer": {"id": customer},
+        "orderDate": day,
+        "deliveryDate": day,
+        "currency": {"id": _currency_id(sandbox_client, "EUR")},
+        "orderLines": [{"description": "Forskudd", "unitPriceExcludingVatCurrency": 80}],
+    }
+    created = sandbox_client.post(
+        "/invoice",
+        params={"sendToCustomer": False, "paymentTypeId": _payment_type(sandbox_client), "paidAmount": "100"},
+        json={"invoiceDate": day, "invoiceDueDate": day, "orders": [order]},
+    )
+    assert created.status_code == 201, created.text
+    invoice = created.json()["value"]
+    assert (
+        invoice["amountCurrency"],
+        invoice["amountCurrencyOutstanding"],
+        invoice["amountOutstanding"],
+    ) == (
+        100,
+        0,
+        0,
+    )

@@ -374,7 +374,10 @@ def write_invoice(ctx: Ctx, planned: InvoicePlan) -> Row:
         order["isClosed"] = True
         ctx.touch(order)
     if planned.payment is not None:
-        register_payment(ctx, row, planned.payment[0], planned.payment[1], invoice_date)
+        # A prepayment's paidAmount is in the invoice currency (the spec); NOK at the invoice's rate.
+        payment_type, paid = planned.payment
+        paid_nok = paid if planned.currency["id"] == NOK else money(paid * planned.rate)
+        register_payment(ctx, row, payment_type, paid_nok, invoice_date, paid)
     return row
 
 

@@ -22,10 +22,6 @@ def company_currencies(run: RunContext, codes: Iterable[str]) -> dict[str, int |
         page = run.api(
             functools.partial(run.client.currencies.list, code=code, fields=CURRENCY_FIELDS, count=10)
         )
-        usable = [
-            c.id
-            for c in page.values
-            if c.code == code and c.id is not None and not c.isDisabled
-        ]
+        usable = [c.id for c in page.values if c.code == code and c.id is not None and not c.isDisabled]
         found[code] = usable[0] if usable else None
     return found
