@@ -421,3 +421,32 @@ def test_prepayment_at_invoicing_is_in_the_invoice_currency(sandbox_client: http
         0,
         0,
     )
+
+
+def test_nok_invoice_paid_with_paid_amount_currency_settles_that(sandbox_client: httpx.Client) -> None:
+    """[FX] the same public trace: a NOK invoice of 14575 paid with ``paidAmount=169798.75`` and
+    ``paidAmountCurrency=14575`` answered ``amountOutstanding`` 0 and ``amountCurrencyOutstanding`` 0:
+    the invoice-currency amount is what is settled; the rest of what reached the bank is a gain."""
+    invoice = _invoice(sandbox_client, "NOK", [("11660", "1")])
+    assert invoice["amount"] == 14575
+    paid = sandbox_client.put(
+        f"/invoice/{invoice['id']}/:payment",
+        params={
+            "paymentDate": PAY_DAY.isoformat(),
+            "paymentTypeId": _payment_type(sandbox_client),
+            "paidAmount": "169798.75",
+            "paidAmountCurrency": "14575",
+        },
+    ).json()["value"]
+    assert (paid["amountOutstanding"], paid["amountCurrencyOutstanding"]) == (0, 0)
+    gain = sandbox_client.get(
+        "/ledger/posting",
+        params={
+            "dateFrom": PAY_DAY.isoformat(),
+            "dateTo": (PAY_DAY + timedelta(days=1)).isoformat(),
+            "accountNumberFrom": 8060,
+            "accountNumberTo": 8060,
+            "fields": "amount",
+        },
+    ).json()["values"]
+    assert [_d(p["amount"]) for p in gain] == [Decimal("-155223.75")]

@@ -479,7 +479,8 @@ def register_payment(
 
     An invoice in a foreign currency is paid with ``amount_currency`` (``paidAmountCurrency``) too: the
     customer's posting is credited that in the currency and its share of the booked NOK, and the
-    difference to the NOK that reached the bank is an exchange gain (8060) or loss (8160)."""
+    difference to the NOK that reached the bank is an exchange gain (8060) or loss (8160). Sent for a
+    NOK invoice, ``paidAmountCurrency`` is what is settled as well (as Tripletex does)."""
     customer = ctx.company.table("Customer").get(invoice["customer"]["id"]) or invoice["customer"]
     debit_id = ref_id(payment_type.get("debitAccount"))
     debit = ctx.company.table("Account").get(debit_id or 0) or account_by_number(ctx.company, 1920)
@@ -487,18 +488,23 @@ def register_payment(
     currency_id = ref_id(invoice.get("currency")) or NOK
     outstanding = money(invoice["amountOutstanding"])
     outstanding_currency = money(invoice["amountCurrencyOutstanding"])
-    if currency_id == NOK:
-        settled, settled_currency = amount, amount
-    else:
-        if amount_currency is None:
+    if amount_currency is None:
+        if currency_id == NOK:
+            settled, settled_currency = amount, amount
+        else:
             raise errors.validation(
                 "paidAmountCurrency",
                 "Betalt beløp i fakturaens valuta må oppgis for en faktura i utenlandsk valuta. "
                 "paidAmountCurrency is required for an invoice in a foreign currency.",
                 errors.VALUE_VALIDATION,
             )
+    else:
+        # What is settled is the amount in the invoice currency (also on a NOK invoice), at its share
+        # of the booked NOK; paidAmount is what reached the bank.
         settled_currency = amount_currency
-        if outstanding_currency == 0:
+        if currency_id == NOK:
+            settled = amount_currency
+        elif outstanding_currency == 0:
             rate = money(invoice["amount"]) / money(invoice["amountCurrency"])
             settled = money(amount_currency * rate)
         else:
