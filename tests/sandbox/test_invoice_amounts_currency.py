@@ -144,7 +144,11 @@ def test_foreign_invoice_balances_in_both_currencies(
     day = {"dateFrom": TODAY.isoformat(), "dateTo": (TODAY + timedelta(days=1)).isoformat()}
     mine = client.get(
         "/ledger/posting",
-        params={**day, "customerId": customer["id"], "fields": "amount,amountCurrency,account(number),closeGroup,voucher"},
+        params={
+            **day,
+            "customerId": customer["id"],
+            "fields": "amount,amountCurrency,account(number),closeGroup,voucher",
+        },
     ).json()["values"]
     receivables = [p for p in mine if p["account"]["number"] == 1500]
     assert len(receivables) == 2 and all(p.get("closeGroup") for p in receivables)
