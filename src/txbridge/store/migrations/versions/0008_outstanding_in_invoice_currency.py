@@ -1,7 +1,7 @@
 """payment status in the invoice currency as well as NOK
 
 Revision ID: 0008
-Revises: 0001
+Revises: 0003
 Create Date: 2026-11-30
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from txbridge.store.types import ExactDecimal
 
 revision: str = "0008"
-down_revision: str | None = "0001"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
