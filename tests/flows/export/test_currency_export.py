@@ -152,3 +152,18 @@ def test_foreign_invoices_exported_and_paid_in_both_currencies(env: Env) -> None
     nok = remote["500005"]
     assert status["500005"][1] == status["500005"][2] == Decimal(str(nok["amount"]))
     assert status["500005"][3] == "NOK"
+
+
+def test_a_currency_the_company_does_not_know_fails_only_its_invoice(env: Env) -> None:
+    """CHF passes the intake (an ISO 4217 code) but the sandbox company has no CHF: the export's
+    currency check fails that invoice alone, before anything of it is sent."""
+    data = payload(invoices=3, customers=2)
+    data["invoices"][0]["currency"] = "CHF"
+    data["invoices"][1]["currency"] = "EUR"
+    load(env, data)
+    closed = close_batch(env.db, env.connection_id, "2026-10")
+    assert closed.batch_id is not None
+    result = export_batch(env.db, env.settings, closed.batch_id)
+    assert {f.invoice_number: f.error_id for f in result.failures} == {"500000": "currency_not_supported"}
+    assert result.exported == 2
+    assert set(_remote(env)) == {"500001", "500002"}
