@@ -1,0 +1,133 @@
+"""The budget's decisions (:class:`BudgetState`) and what a 429 without X-Rate-Limit-Reset costs: the end
+of the period earlier answers described, then only short, bounded blind waits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from txbridge.tripletex import BudgetState, RateLimitError, Tripletex
+from txbridge.tripletex import _retry as policy
+
+from .conftest import FakeApi, FakeClock, ok
+
+
+def headers(remaining: int, reset: int | None = None, limit: int = 100) -> dict[str, str]:
+    found = {"x-rate-limit-limit": str(limit), "x-rate-limit-remaining": str(remaining)}
+    if reset is not None:
+        found["x-rate-limit-reset"] = str(reset)
+    return found
+
+
+def test_an_answer_from_the_same_period_never_gives_back_reserved_calls() -> None:
+    state = BudgetState()
+    state.observe(headers(50, 30), now=0.0)
+    for _ in range(5):
+        state.reserve(1.0)  # five calls on their way, not yet counted by the server
+    state.observe(headers(49, 29), now=1.0)  # an answer that left before them
+    assert state.remaining == 45
+    assert state.reset_at == pytest.approx(30.0)
+
+
+def test_an_answer_from_a_new_period_is_taken_as_it_is() -> None:
+    state = BudgetState()
+    state.observe(headers(2, 3), now=0.0)
+    state.reserve(0.5)
+    # The period ended early by our estimate's rounding; the server starts a new one of 60 s.
+    state.observe(headers(99, 60), now=2.5)
+    assert state.remaining == 99 and state.reset_at == pytest.approx(62.5)
+
+
+def test_a_lease_is_granted_only_far_from_the_limit() -> None:
+    state = BudgetState()
+    state.observe(headers(60, 30), now=0.0)
+    assert state.reserve(0.0, want=8) == (8, 0.0)
+    assert state.remaining == 52
+    state.observe(headers(22, 30), now=0.0)
+    granted, delay = state.reserve(0.0, want=8)
+    assert (granted, delay) == (2, 0.0)  # only what keeps two low-water marks in hand
+    granted, delay = state.reserve(0.0, want=8)
+    assert granted == 1  # closer to it: one call at a time
+
+
+def test_a_blind_pause_claims_nothing_about_the_period() -> None:
+    state = BudgetState()
+    state.block(2.0, now=10.0, period_end=False)
+    assert state.period_left(10.0) is None
+    assert state.reserve(10.5) == (1, pytest.approx(1.5))
+    state.block(4.0, now=20.0)
+    assert state.period_left(21.0) == pytest.approx(3.0)
+
+
+def test_429_without_reset_waits_for_the_end_of_the_known_period(
+    make_client: Callable[..., Tripletex], api: FakeApi, clock: FakeClock
+) -> None:
+    api.on(
+        "GET",
+        "/customer/1",
+        ok(
+            {"id": 1},
+            **{"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": "40", "X-Rate-Limit-Reset": "20"},
+        ),
+        # As Tripletex sometimes does (and the sandbox's injected 429s): no X-Rate-Limit-Reset.
+        httpx.Response(429, headers={"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": "0"}),
+        ok({"id": 1}),
+    )
+    client = make_client()
+    client.customers.get(1)
+    clock.advance(6.0)
+    assert client.customers.get(1).id == 1
+    # 14 s were left of the period the first answer described: that, not a guess.
+    assert clock.sleeps == [pytest.approx(14.0 + policy.RESET_MARGIN)]
+
+
+def test_a_storm_after_the_known_period_falls_back_to_short_bounded_waits(
+    make_client: Callable[..., Tripletex], api: FakeApi, clock: FakeClock
+) -> None:
+    bare = httpx.Response(429, headers={"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": "0"})
+    api.on(
+        "GET",
+        "/customer/1",
+        ok(
+            {"id": 1},
+            **{"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": "40", "X-Rate-Limit-Reset": "10"},
+        ),
+        bare,
+        bare,
+        bare,
+        ok({"id": 1}),
+    )
+    client = make_client()
+    client.customers.get(1)
+    assert client.customers.get(1).id == 1
+    first, *blind = clock.sleeps
+    assert first == pytest.approx(10.0 + policy.RESET_MARGIN)
+    # The period it knew is over: nothing is known any more, so short doubling waits, never minutes.
+    assert blind == [policy.FALLBACK_RATE_LIMIT_WAIT, 2 * policy.FALLBACK_RATE_LIMIT_WAIT]
+    assert max(blind) <= policy.FALLBACK_RATE_LIMIT_CAP <= 5.0
+    assert client.stats.rate_limited == 3
+
+
+def test_a_call_that_gives_up_names_the_known_end_of_the_period(
+    make_client: Callable[..., Tripletex], api: FakeApi, clock: FakeClock
+) -> None:
+    # A known period longer than the client waits inside one call: the caller (the export) pauses
+    # for what is left of it, not a fixed guess.
+    api.on(
+        "GET",
+        "/customer/1",
+        ok(
+            {"id": 1},
+            **{"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": "40", "X-Rate-Limit-Reset": "300"},
+        ),
+        httpx.Response(429, headers={"X-Rate-Limit-Remaining": "0"}),
+    )
+    client = make_client()
+    client.customers.get(1)
+    clock.advance(100.0)
+    with pytest.raises(RateLimitError) as info:
+        client.customers.get(1)
+    assert info.value.retry_after == pytest.approx(200.0)
+    assert clock.sleeps == []
