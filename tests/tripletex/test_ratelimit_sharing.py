@@ -49,7 +49,7 @@ def test_threads_share_one_limiter(
     for client in clients:
         client.who_am_i()  # session and period known before the race starts
     expected = reference_waits(clock)
-    assert expected and expected[-1] == pytest.approx(60)  # the scenario really paces and waits
+    assert expected and expected[-1] >= 60  # the scenario really paces and waits for the next period
     barrier = threading.Barrier(8)
     errors: list[BaseException] = []
 

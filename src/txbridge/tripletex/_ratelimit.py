@@ -59,6 +59,10 @@ class RateBudget(Protocol):
     def snapshot(self, now: float) -> RateLimitSnapshot: ...
 
 
+#: Calls into a period not known yet (a new one, or after a 429) go this many seconds apart, so the
+#: first answer arrives before the rest are sent: a fleet starts a period as one process does.
+PROBE_SPACING = 0.2
+
 #: Two estimates of one period's end differ by the rounding of X-Rate-Limit-Reset (whole seconds).
 SAME_PERIOD_SLACK = 1.0
 
@@ -74,6 +78,9 @@ class BudgetState:
     reset_at: float | None = None  # when the period ends
     blocked_until: float = 0.0
     next_slot: float = 0.0
+    #: Calls let go (or waiting to go) into a period we know nothing of yet, not answered yet: the
+    #: first answer from that period has not counted the others, so they come off what it says is left.
+    early: int = 0
 
     def reserve(self, now: float, want: int = 1) -> tuple[int, float]:
         """Reserve up to ``want`` calls: (calls granted, seconds to wait before the first).
@@ -81,17 +88,21 @@ class BudgetState:
         More than one is granted only far from the limit (a lease a process spends without asking
         again); near it, one at a time on evenly spread slots."""
         if self.blocked_until > now:
-            return 1, self.blocked_until - now
-        if self.remaining is None or self.reset_at is None:
-            return 1, 0.0
-        if now >= self.reset_at:
+            return 1, self._into_next_period(self.blocked_until, now)
+        if self.reset_at is not None and now >= self.reset_at:
             # The period we know about has ended: the next answer tells us about the new one.
             self.remaining = None
             self.reset_at = None
-            return 1, 0.0
+        if self.remaining is None or self.reset_at is None:
+            if self.limit is None:
+                # No limit seen yet (or none there): nothing to pace against, but counted.
+                self.early += 1
+                return 1, 0.0
+            # A limit exists but nothing is known of this period (it may be spent already).
+            return 1, self._into_next_period(now, now)
         low_water = max(_MIN_LOW_WATER, int((self.limit or 0) * LOW_WATER_SHARE))
         if self.remaining <= 0:
-            return 1, self.reset_at - now
+            return 1, self._into_next_period(self.reset_at, now)
         if self.remaining > low_water:
             granted = max(1, min(want, self.remaining - 2 * low_water))
             self.remaining -= granted
@@ -104,9 +115,18 @@ class BudgetState:
         self.remaining -= 1
         return 1, slot - now
 
+    def _into_next_period(self, start: float, now: float) -> float:
+        """A call for a period not known yet: one goes first to find out, the others follow a little
+        apart (not all at once into what may be spent already), and all are counted as early."""
+        slot = max(start, self.next_slot)
+        self.next_slot = slot + PROBE_SPACING
+        self.early += 1
+        return slot - now
+
     def observe(self, headers: Mapping[str, str], now: float) -> None:
         remaining = _int_header(headers, "x-rate-limit-remaining")
         if remaining is None:
+            self.early = max(0, self.early - 1)  # an answer that says nothing (a gateway's 503)
             return
         reset = _int_header(headers, "x-rate-limit-reset")
         limit = _int_header(headers, "x-rate-limit-limit")
@@ -124,7 +144,10 @@ class BudgetState:
             if new_reset is not None:
                 self.reset_at = min(self.reset_at, new_reset)
             return
-        self.remaining = remaining
+        # A new period: its first answer is (most likely) one of the early calls; the rest of them
+        # may not have reached the server yet.
+        self.remaining = max(0, remaining - max(0, self.early - 1))
+        self.early = 0
         if new_reset is not None:
             self.reset_at = new_reset
         elif not ongoing:
