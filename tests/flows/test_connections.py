@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -14,7 +15,7 @@ from tests.fixtures.sandbox import SandboxCompany, new_sandbox_company
 from txbridge.flows import connections
 from txbridge.sandbox.server import SandboxServer
 from txbridge.settings import Settings
-from txbridge.store import Connection, ConnectionState, Database, TokenCipher
+from txbridge.store import Connection, ConnectionState, Database, LogEntry, TokenCipher
 from txbridge.tripletex import (
     APIConnectionError,
     APITimeoutError,
@@ -173,6 +174,38 @@ def test_an_authentication_failure_counts_double(db: Database, settings: Setting
     assert _state(db, connection_id) == (ConnectionState.ACTIVE, 2)
     connections.record_failure(db, settings, connection_id, auth)
     assert _state(db, connection_id) == (ConnectionState.ERROR, 4)
+
+
+def test_workers_failing_at_once_lose_no_failure_and_enter_the_error_state_once(
+    db: Database, settings: Settings
+) -> None:
+    connection_id = _stored_connection(db, settings)
+    server_error = InternalServerError(status=503, code=None, message="down")
+    workers, each = 6, 5
+    start = threading.Barrier(workers)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            start.wait()
+            for _ in range(each):
+                connections.record_failure(db, settings, connection_id, server_error)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert _state(db, connection_id) == (ConnectionState.ERROR, workers * each)
+    with db.transaction() as session:
+        ids = session.scalars(
+            select(LogEntry.message_id).where(LogEntry.connection_id == connection_id)
+        ).all()
+    assert ids.count("integration_error_state") == 1
+    assert ids.count("tripletex_server_error") == workers * each
 
 
 def test_reactivate_fails_while_the_api_does_not_answer(db: Database, settings: Settings) -> None:
