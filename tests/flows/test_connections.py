@@ -9,13 +9,14 @@ from datetime import date, timedelta
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import select, text
 
 from tests.fixtures.sandbox import SandboxCompany, new_sandbox_company
 from txbridge.flows import connections
 from txbridge.sandbox.server import SandboxServer
 from txbridge.settings import Settings
-from txbridge.store import Connection, ConnectionState, Database, LogEntry, TokenCipher
+from txbridge.store import Connection, ConnectionState, Database, LogEntry, TokenCipher, TokenKeyError
 from txbridge.tripletex import (
     APIConnectionError,
     APITimeoutError,
@@ -321,3 +322,38 @@ def test_a_badly_pasted_token_keeps_the_clients_reason(
     assert nb in message.nb and en not in message.nb
     assert en in message.en and nb not in message.en
     assert employee_token not in str(message)
+
+
+def test_rotating_the_key_writes_every_token_again_and_names_what_no_key_reads(
+    db: Database, settings: Settings
+) -> None:
+    connection_id = _stored_connection(db, settings)  # under the key that is now the old one
+    with db.transaction() as session:
+        lost = Connection(name="lost", environment="sandbox", base_url="http://127.0.0.1:9/v2")
+        lost.set_tokens(
+            TokenCipher(TokenCipher.generate_key()),
+            consumer_token="c-0123456789",
+            employee_token="e-0123456789",
+        )
+        session.add(lost)
+    assert settings.secret_key is not None
+    new_key = TokenCipher.generate_key().decode()
+    rotated_settings = settings.model_copy(
+        update={"secret_key": SecretStr(new_key), "old_secret_keys": settings.secret_key}
+    )
+
+    result = connections.rotate_token_key(db, rotated_settings)
+
+    assert result.rotated == 1
+    assert [m.id for m in result.refused] == ["secret_key_does_not_fit"]
+    assert "lost" in result.refused[0].en and "acme" not in result.refused[0].en
+    assert result.message().id == "secrets_rotated" and "1" in result.message().en
+    # The new key alone now reads the tokens; the old one no longer does.
+    with db.transaction() as session:
+        stored = session.get(Connection, connection_id)
+        assert stored is not None
+        assert stored.employee_token(TokenCipher(new_key)) == "employee-0123456789"
+        with pytest.raises(TokenKeyError):
+            stored.employee_token(TokenCipher(settings.secret_key.get_secret_value()))
+    # Safe to run again (tokens already under the new key are written again under it).
+    assert connections.rotate_token_key(db, rotated_settings).rotated == 1

@@ -29,6 +29,7 @@ from txbridge.store import (
     Environment,
     LogLevel,
     TokenCipher,
+    TokenKeyError,
 )
 from txbridge.store import queries as q
 from txbridge.store.models import utcnow
@@ -397,6 +398,41 @@ def record_failure(db: Database, settings: Settings, connection_id: int, error: 
         if entered:
             _log_error(session, connection, error_state_message(connection))
         return connection
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRotation:
+    """What ``txbridge secrets rotate`` did: connections whose tokens were written again with the
+    current key, and one message per connection whose tokens no key could read (left as they were)."""
+
+    rotated: int
+    refused: tuple[Message, ...]
+
+    def message(self) -> Message:
+        return render("secrets_rotated", count=self.rotated)
+
+
+def rotate_token_key(db: Database, settings: Settings) -> KeyRotation:
+    """Encrypt every stored token again with ``settings.secret_key``, reading with it and the old keys
+    (``settings.old_secret_keys``). Safe to run again; a connection no key reads is named and skipped."""
+    cipher = TokenCipher.from_settings(settings)
+    rotated = 0
+    refused: list[Message] = []
+    with db.transaction() as session:
+        for connection in q.connections(session):
+            try:
+                consumer = cipher.rotate(connection.consumer_token_encrypted)
+                employee = cipher.rotate(connection.employee_token_encrypted)
+            except TokenKeyError:
+                refused.append(render("secret_key_does_not_fit", connection=connection.name))
+                continue
+            connection.consumer_token_encrypted = consumer
+            connection.employee_token_encrypted = employee
+            rotated += 1
+        result = KeyRotation(rotated, tuple(refused))
+        done = result.message()
+        q.add_log(session, None, done.nb, message_id=done.id, object_type="secrets", detail=done.en)
+    return result
 
 
 def mark_token_expired(db: Database, connection_id: int) -> None:
