@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import text
 
@@ -34,54 +35,69 @@ def accountant(sandbox_server: SandboxServer) -> SandboxCompany:
     return new_sandbox_company(sandbox_server, name="Fjelltopp Regnskap AS", accountantClients=PROCESSES)
 
 
-@pytest.fixture
-def fleet_env(postgres_server: PostgresServer, accountant: SandboxCompany) -> Iterator[dict[str, str]]:
-    """A PostgreSQL database holding one connection per client company, all on the accountant's tokens."""
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    postgres_server.execute_autocommit(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}")
+def store_fleet(
+    database_url: str, base_url: str, consumer_token: str, employee_token: str, company_ids: list[int]
+) -> dict[str, str]:
+    """One connection per client company, all on the accountant's tokens, in a migrated database;
+    the environment the processes run with. Also used by ``bench/shared_budget.py``."""
     key = TokenCipher.generate_key().decode()
-    settings = Settings(database_url=postgres_server.url(name), secret_key=key)
+    settings = Settings(database_url=database_url, secret_key=key)
     db = Database(settings)
     cipher = TokenCipher.from_settings(settings)
     with db.transaction() as session:
-        for n, company_id in enumerate(accountant.client_company_ids):
+        for n, company_id in enumerate(company_ids):
             connection = Connection(
                 name=f"client-{n}",
                 environment=Environment.SANDBOX,
-                base_url=accountant.base_url,
+                base_url=base_url,
                 tripletex_company_id=company_id,
                 state=ConnectionState.ACTIVE,
             )
-            connection.set_tokens(
-                cipher, consumer_token=accountant.consumer_token, employee_token=accountant.employee_token
-            )
+            connection.set_tokens(cipher, consumer_token=consumer_token, employee_token=employee_token)
             session.add(connection)
     db.dispose()
-    yield {
+    return {
         **os.environ,
-        "TXBRIDGE_DATABASE_URL": settings.database_url,
+        "TXBRIDGE_DATABASE_URL": database_url,
         "TXBRIDGE_SECRET_KEY": key,
         "PYTHONPATH": str(ROOT),
     }
+
+
+@pytest.fixture
+def fleet_env(postgres_server: PostgresServer, accountant: SandboxCompany) -> Iterator[dict[str, str]]:
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    postgres_server.execute_autocommit(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}")
+    yield store_fleet(
+        postgres_server.url(name),
+        accountant.base_url,
+        accountant.consumer_token,
+        accountant.employee_token,
+        accountant.client_company_ids,
+    )
     postgres_server.execute_autocommit(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def run_fleet(
-    env: dict[str, str], accountant: SandboxCompany, jobs: list[tuple[str, int]]
+    env: dict[str, str],
+    control_url: str,
+    company_id: int,
+    jobs: list[tuple[str, int]],
+    *options: str,
 ) -> list[dict[str, float]]:
-    """Start one process per (connection, calls), let them go at once, collect their counters."""
+    """Start one process per (connection, calls), let them go at once, collect their counters.
+    Also run by ``bench/shared_budget.py``."""
     # A fresh period on the sandbox and no budget left over from an earlier run.
-    with accountant.control() as control:
-        control.put(
-            "/rate-limit", json={"limit": LIMIT, "period": PERIOD, "companyId": accountant.company_id}
-        ).raise_for_status()
+    httpx.put(
+        f"{control_url}/rate-limit", json={"limit": LIMIT, "period": PERIOD, "companyId": company_id}
+    ).raise_for_status()
     db = Database.from_url(env["TXBRIDGE_DATABASE_URL"])
     with db.transaction() as session:
         session.execute(text("DELETE FROM rate_limit_budget"))
     db.dispose()
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.store.budget_fleet_driver", name, str(calls)],
+            [sys.executable, "-m", "tests.store.budget_fleet_driver", name, str(calls), *options],
             cwd=ROOT,
             env=env,
             stdin=subprocess.PIPE,
@@ -112,8 +128,9 @@ def run_fleet(
 def test_four_processes_on_one_token_pair_meet_no_more_429s_than_one(
     fleet_env: dict[str, str], accountant: SandboxCompany
 ) -> None:
-    one = run_fleet(fleet_env, accountant, [("client-0", PROCESSES * CALLS_EACH)])
-    four = run_fleet(fleet_env, accountant, [(f"client-{n}", CALLS_EACH) for n in range(PROCESSES)])
+    place = (accountant.control_url, accountant.company_id)
+    one = run_fleet(fleet_env, *place, [("client-0", PROCESSES * CALLS_EACH)])
+    four = run_fleet(fleet_env, *place, [(f"client-{n}", CALLS_EACH) for n in range(PROCESSES)])
 
     limited_one = sum(r["rateLimited"] for r in one)
     limited_four = sum(r["rateLimited"] for r in four)

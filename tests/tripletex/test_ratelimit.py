@@ -10,6 +10,7 @@ import pytest
 
 from txbridge.tripletex import BudgetState, RateLimitError, Tripletex
 from txbridge.tripletex import _retry as policy
+from txbridge.tripletex._ratelimit import PROBE_SPACING
 
 from .conftest import FakeApi, FakeClock, ok
 
@@ -50,6 +51,26 @@ def test_a_lease_is_granted_only_far_from_the_limit() -> None:
     assert (granted, delay) == (2, 0.0)  # only what keeps two low-water marks in hand
     granted, delay = state.reserve(0.0, want=8)
     assert granted == 1  # closer to it: one call at a time
+
+
+def test_calls_waiting_for_the_next_period_go_apart_and_come_off_its_first_answer() -> None:
+    state = BudgetState()
+    state.observe(headers(0, 10, limit=8), now=0.0)
+    waits = [state.reserve(1.0)[1] for _ in range(3)]
+    # The first goes when the period ends, the others a little after it, not all at once.
+    assert waits == pytest.approx([9.0, 9.0 + PROBE_SPACING, 9.0 + 2 * PROBE_SPACING])
+    # The first answer of the new period (from the first of them) has not counted the other two.
+    state.observe(headers(7, 10, limit=8), now=10.05)
+    assert state.remaining == 5 and state.early == 0
+
+
+def test_a_fleet_starting_blind_counts_every_call_it_let_go() -> None:
+    state = BudgetState()
+    for _ in range(4):
+        assert state.reserve(0.0) == (1, 0.0)  # no limit known yet: nobody waits
+    state.observe({}, now=0.01)  # one answered without rate-limit headers (a gateway's 503)
+    state.observe(headers(7, 1, limit=8), now=0.02)
+    assert state.remaining == 5  # two more of the four are still on their way
 
 
 def test_a_blind_pause_claims_nothing_about_the_period() -> None:
