@@ -6,32 +6,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 
 import pytest
 from cryptography.fernet import Fernet
 from typer.testing import CliRunner
 
-from tests.fixtures.postgres import PostgresServer
 from txbridge.cli import _register, app
 from txbridge.store import Connection, Database, Environment, TokenCipher
 
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def empty_pg_url(postgres_server: PostgresServer) -> Iterator[str]:
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    postgres_server.execute_autocommit(f"CREATE DATABASE {name}")
-    yield postgres_server.url(name)
-    postgres_server.execute_autocommit(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def test_commands_stop_until_db_upgrade_has_run_then_work(empty_pg_url: str) -> None:
+def test_commands_stop_until_db_upgrade_has_run_then_work(empty_postgres_url: str) -> None:
     _register()
     key = TokenCipher.generate_key().decode()
-    env = {"TXBRIDGE_DATABASE_URL": empty_pg_url, "TXBRIDGE_SECRET_KEY": key, "COLUMNS": "200"}
+    env = {"TXBRIDGE_DATABASE_URL": empty_postgres_url, "TXBRIDGE_SECRET_KEY": key, "COLUMNS": "200"}
     # Through the installed entry point: one catalog message and its fix, no traceback, exit 2.
     refused = subprocess.run(
         [sys.executable, "-m", "txbridge", "log"],

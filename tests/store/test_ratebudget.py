@@ -4,13 +4,11 @@ stands for a process; the test with real processes against the sandbox is in tes
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, create_engine, event, select, text
 
-from tests.fixtures.postgres import TEMPLATE_DB, PostgresServer
 from txbridge.store import Database
 from txbridge.store.models import RateLimitBudget
 from txbridge.store.ratebudget import LEASE_CALLS, SharedRateBudget, budget_for
@@ -32,17 +30,9 @@ def period(remaining: int, reset: int, limit: int = 100) -> dict[str, str]:
 
 
 @pytest.fixture
-def pg_url(postgres_server: PostgresServer) -> Iterator[str]:
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    postgres_server.execute_autocommit(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}")
-    yield postgres_server.url(name)
-    postgres_server.execute_autocommit(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-@pytest.fixture
-def engines(pg_url: str) -> Iterator[list[Engine]]:
+def engines(postgres_url: str) -> Iterator[list[Engine]]:
     """One engine per simulated process."""
-    made = [create_engine(pg_url) for _ in range(3)]
+    made = [create_engine(postgres_url) for _ in range(3)]
     yield made
     for engine in made:
         engine.dispose()
@@ -126,13 +116,13 @@ def test_threads_of_many_processes_never_overspend_the_period(engines: list[Engi
     assert len(waits) == 90
 
 
-def test_the_row_holds_a_digest_and_no_token(pg_url: str) -> None:
-    budget = budget_for(pg_url, CONSUMER, EMPLOYEE)
+def test_the_row_holds_a_digest_and_no_token(postgres_url: str) -> None:
+    budget = budget_for(postgres_url, CONSUMER, EMPLOYEE)
     assert isinstance(budget, SharedRateBudget)
-    assert budget_for(pg_url, CONSUMER, EMPLOYEE) is budget  # one per token pair and process
-    assert budget_for(pg_url, CONSUMER, "another-employee-token") is not budget
+    assert budget_for(postgres_url, CONSUMER, EMPLOYEE) is budget  # one per token pair and process
+    assert budget_for(postgres_url, CONSUMER, "another-employee-token") is not budget
     budget.update(period(remaining=10, reset=30), 0.0)
-    database = Database.from_url(pg_url)
+    database = Database.from_url(postgres_url)
     with database.engine.connect() as conn:
         dump = str(conn.execute(text("SELECT * FROM rate_limit_budget")).all())
     database.dispose()

@@ -7,15 +7,12 @@ import json
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import text
 
-from tests.fixtures.postgres import TEMPLATE_DB, PostgresServer
 from tests.fixtures.sandbox import SandboxCompany, new_sandbox_company
 from txbridge.sandbox.server import SandboxServer
 from txbridge.settings import Settings
@@ -65,17 +62,14 @@ def store_fleet(
 
 
 @pytest.fixture
-def fleet_env(postgres_server: PostgresServer, accountant: SandboxCompany) -> Iterator[dict[str, str]]:
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    postgres_server.execute_autocommit(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}")
-    yield store_fleet(
-        postgres_server.url(name),
+def fleet_env(postgres_url: str, accountant: SandboxCompany) -> dict[str, str]:
+    return store_fleet(
+        postgres_url,
         accountant.base_url,
         accountant.consumer_token,
         accountant.employee_token,
         accountant.client_company_ids,
     )
-    postgres_server.execute_autocommit(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def run_fleet(

@@ -5,27 +5,16 @@ processes opening a new file together take turns."""
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
 
-from tests.fixtures.postgres import PostgresServer
 from txbridge.settings import Settings
 from txbridge.store import Database, SchemaNotCurrentError
 from txbridge.store import database as store_database
 from txbridge.store.database import head_revision, register_schema_step
-
-
-@pytest.fixture
-def empty_pg_url(postgres_server: PostgresServer) -> Iterator[str]:
-    """A PostgreSQL database with no schema at all (as an operator creates it)."""
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    postgres_server.execute_autocommit(f"CREATE DATABASE {name}")
-    yield postgres_server.url(name)
-    postgres_server.execute_autocommit(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture
@@ -56,8 +45,8 @@ def run_together(count: int, work: Callable[[], object]) -> list[BaseException]:
 
 
 @pytest.mark.postgres
-def test_opening_postgresql_checks_and_never_migrates(empty_pg_url: str) -> None:
-    settings = Settings(database_url=empty_pg_url)
+def test_opening_postgresql_checks_and_never_migrates(empty_postgres_url: str) -> None:
+    settings = Settings(database_url=empty_postgres_url)
     with pytest.raises(SchemaNotCurrentError) as refused:
         Database.open(settings)
     message = refused.value.message
@@ -75,9 +64,9 @@ def test_opening_postgresql_checks_and_never_migrates(empty_pg_url: str) -> None
 
 @pytest.mark.postgres
 def test_a_database_behind_names_its_revision_and_one_ahead_asks_for_a_newer_program(
-    empty_pg_url: str,
+    empty_postgres_url: str,
 ) -> None:
-    database = Database.from_url(empty_pg_url)
+    database = Database.from_url(empty_postgres_url)
     database.migrate("0001")
     with pytest.raises(SchemaNotCurrentError) as behind:
         database.require_current()
@@ -93,21 +82,21 @@ def test_a_database_behind_names_its_revision_and_one_ahead_asks_for_a_newer_pro
 
 
 @pytest.mark.postgres
-def test_upgrades_started_together_run_one_after_the_other(empty_pg_url: str) -> None:
-    databases = [Database.from_url(empty_pg_url) for _ in range(3)]
+def test_upgrades_started_together_run_one_after_the_other(empty_postgres_url: str) -> None:
+    databases = [Database.from_url(empty_postgres_url) for _ in range(3)]
     previous: list[str | None] = []
     errors = run_together(3, lambda: previous.append(databases.pop().upgrade()))
     assert errors == []
     # Exactly one found the database empty; the others found it done.
     assert sorted(previous, key=str) == sorted([None, head_revision(), head_revision()], key=str)
-    check = Database.from_url(empty_pg_url)
+    check = Database.from_url(empty_postgres_url)
     check.require_current()
     check.dispose()
 
 
 @pytest.mark.postgres
 @pytest.mark.usefixtures("schema_steps")
-def test_a_registered_schema_step_is_applied_by_upgrade_and_checked_on_open(empty_pg_url: str) -> None:
+def test_a_registered_schema_step_is_applied_by_upgrade_and_checked_on_open(empty_postgres_url: str) -> None:
     def apply(database: Database) -> None:
         with database.engine.begin() as conn:
             conn.execute(text("CREATE TABLE IF NOT EXISTS queue_of_another_part (id int)"))
@@ -116,7 +105,7 @@ def test_a_registered_schema_step_is_applied_by_upgrade_and_checked_on_open(empt
         return "queue_of_another_part" in inspect(database.engine).get_table_names()
 
     register_schema_step("queue", apply, is_current=is_current)
-    database = Database.from_url(empty_pg_url)
+    database = Database.from_url(empty_postgres_url)
     database.migrate()  # our migrations only, as an older `db upgrade` would have left it
     with pytest.raises(SchemaNotCurrentError) as missing:
         database.require_current()

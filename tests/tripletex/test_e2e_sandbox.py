@@ -23,6 +23,12 @@ from txbridge.tripletex import (
 from txbridge.tripletex._retry import FALLBACK_RATE_LIMIT_WAIT, RESET_MARGIN
 
 
+def fail_customer_reads(control: httpx.Client, company: SandboxCompany, *, status: int, count: int) -> None:
+    """The next ``count`` reads of /customer by this company are answered ``status`` (injected)."""
+    fault = {"method": "GET", "path": "/v2/customer", "kind": "status", "status": status, "count": count}
+    control.post("/faults", json={**fault, "companyId": company.company_id}).raise_for_status()
+
+
 @pytest.fixture
 def company(sandbox_server: SandboxServer) -> SandboxCompany:
     return new_sandbox_company(sandbox_server, name="Fjelltopp Regnskap AS", accountantClients=2)
@@ -155,17 +161,7 @@ def test_lost_answer_after_commit_is_an_unknown_outcome(tx: Tripletex, company: 
 def test_503_on_a_read_is_retried(tx: Tripletex, company: SandboxCompany) -> None:
     tx.who_am_i()
     with company.control() as control:
-        control.post(
-            "/faults",
-            json={
-                "method": "GET",
-                "path": "/v2/customer",
-                "kind": "status",
-                "status": 503,
-                "count": 2,
-                "companyId": company.company_id,
-            },
-        ).raise_for_status()
+        fail_customer_reads(control, company, status=503, count=2)
         try:
             page = tx.customers.list()
         finally:
@@ -194,17 +190,7 @@ def test_429s_without_reset_wait_for_the_period_earlier_answers_gave(company: Sa
         ) as client:
             client.who_am_i()  # its answer tells the period: 2 s
             # Tripletex's 429s sometimes lack X-Rate-Limit-Reset; the sandbox's injected ones always do.
-            control.post(
-                "/faults",
-                json={
-                    "method": "GET",
-                    "path": "/v2/customer",
-                    "kind": "status",
-                    "status": 429,
-                    "count": 2,
-                    "companyId": company.company_id,
-                },
-            ).raise_for_status()
+            fail_customer_reads(control, company, status=429, count=2)
             try:
                 page = client.customers.list()
             finally:

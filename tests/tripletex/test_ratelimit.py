@@ -82,18 +82,24 @@ def test_a_blind_pause_claims_nothing_about_the_period() -> None:
     assert state.period_left(21.0) == pytest.approx(3.0)
 
 
+#: As Tripletex sometimes answers (and the sandbox's injected 429s): no X-Rate-Limit-Reset.
+BARE_429 = httpx.Response(429, headers={"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": "0"})
+
+
+def known_period(reset: int) -> httpx.Response:
+    """An answer that tells the client the period: 40 of 100 calls left, ``reset`` seconds to go."""
+    period = {"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": "40", "X-Rate-Limit-Reset": str(reset)}
+    return ok({"id": 1}, **period)
+
+
 def test_429_without_reset_waits_for_the_end_of_the_known_period(
     make_client: Callable[..., Tripletex], api: FakeApi, clock: FakeClock
 ) -> None:
     api.on(
         "GET",
         "/customer/1",
-        ok(
-            {"id": 1},
-            **{"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": "40", "X-Rate-Limit-Reset": "20"},
-        ),
-        # As Tripletex sometimes does (and the sandbox's injected 429s): no X-Rate-Limit-Reset.
-        httpx.Response(429, headers={"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": "0"}),
+        known_period(reset=20),
+        BARE_429,
         ok({"id": 1}),
     )
     client = make_client()
@@ -107,17 +113,13 @@ def test_429_without_reset_waits_for_the_end_of_the_known_period(
 def test_a_storm_after_the_known_period_falls_back_to_short_bounded_waits(
     make_client: Callable[..., Tripletex], api: FakeApi, clock: FakeClock
 ) -> None:
-    bare = httpx.Response(429, headers={"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": "0"})
     api.on(
         "GET",
         "/customer/1",
-        ok(
-            {"id": 1},
-            **{"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": "40", "X-Rate-Limit-Reset": "10"},
-        ),
-        bare,
-        bare,
-        bare,
+        known_period(reset=10),
+        BARE_429,
+        BARE_429,
+        BARE_429,
         ok({"id": 1}),
     )
     client = make_client()
@@ -139,11 +141,8 @@ def test_a_call_that_gives_up_names_the_known_end_of_the_period(
     api.on(
         "GET",
         "/customer/1",
-        ok(
-            {"id": 1},
-            **{"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": "40", "X-Rate-Limit-Reset": "300"},
-        ),
-        httpx.Response(429, headers={"X-Rate-Limit-Remaining": "0"}),
+        known_period(reset=300),
+        BARE_429,
     )
     client = make_client()
     client.customers.get(1)
