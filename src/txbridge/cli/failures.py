@@ -61,6 +61,13 @@ def _database_error(exc: DBAPIError) -> tuple[Message, int]:
 
 def expected(exc: BaseException) -> tuple[Message, int] | None:
     """The catalog message and exit code for a failure a user can cause or fix, else None."""
+    carried = getattr(exc, "message", None)
+    if isinstance(carried, Message):
+        # A flows or store error that already says it in the catalog's words (the store not set up,
+        # a connection that cannot be used): shown as it is.
+        from txbridge.cli.connection import exit_code_for
+
+        return carried, exit_code_for(carried)
     if isinstance(exc, ValidationError):
         errors = exc.errors()
         where = errors[0]["loc"] if errors else ("?",)
