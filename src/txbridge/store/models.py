@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -197,6 +198,9 @@ class Connection(Base):
     prices_include_vat: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Invoices per ``POST /invoice/list`` call (Tripletex accepts at most 100).
     batch_size: Mapped[int] = mapped_column(Integer, default=100)
+    #: Intake's sanity limits that differ from the defaults (see txbridge.flows.intake.limits), as
+    #: ``{"maxInvoiceTotal": "250000000"}``; None when all are the defaults.
+    intake_limits: Mapped[dict[str, str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
