@@ -8,6 +8,7 @@ It knows the caller's company, reads and checks JSON bodies against the spec's s
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
@@ -117,12 +118,14 @@ class Ctx:
             prop = props.get(key)
             field_name = prefix + key
             if prop is None:
+                # As Tripletex: the bare name in `field`, path null (public logs, 2026-03:
+                # {"field":"isDayTrip","message":"Feltet eksisterer ikke i objektet.","path":null}).
                 raise errors.TripletexError(
                     422,
                     16000,
-                    "Feil i forespørselen: ukjent felt. Request mapping failed: unknown field.",
-                    f'Unrecognized field "{key}" in {schema}',
-                    [errors.ValidationMessage(field_name, f"Feltet finnes ikke / unknown field: {key}")],
+                    "Request mapping failed",
+                    f'Unrecognized field "{field_name}" in {schema}',
+                    [errors.ValidationMessage(key, "Feltet eksisterer ikke i objektet.")],
                 )
             if prop.read_only or value is None:
                 continue
@@ -138,16 +141,7 @@ class Ctx:
             return value
         if prop.ref is not None:
             return self._check_nested(prop.ref, value, field_name)
-        expected = _JSON_TYPES.get(prop.type or "")
-        if expected is not None:
-            wrong = not isinstance(value, expected) or (
-                prop.type in ("integer", "number") and isinstance(value, bool)
-            )
-            if prop.type == "integer" and isinstance(value, float) and value.is_integer():
-                return int(value)
-            if wrong:
-                raise _mapping(field_name, prop.type or "value")
-        return value
+        return coerce(prop.type, value, field_name)
 
     def _check_nested(self, schema: str, value: Any, field_name: str) -> Any:
         if not isinstance(value, dict):
@@ -253,19 +247,69 @@ class Ctx:
         )
 
 
+_NUMBER_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_INTEGER_TEXT = re.compile(r"[+-]?\d+")
+
+
+def coerce(kind: str | None, value: Any, field_name: str) -> Any:
+    """A JSON value for a scalar property, read as Tripletex's parser (Jackson, default settings)
+    reads it: a number may come as text (``"100.50"``), an integer as text (``"14"``) or with a
+    fraction (truncated, Jackson's ACCEPT_FLOAT_AS_INT), a text field may get a number or a boolean
+    (``organizationNumber: 123456789``), a flag may come as ``"true"``/``"false"`` or 0/1; anything
+    else (an object or list for a scalar, text that is not a number) is a mapping error, 422/16000.
+    """
+    if kind == "string":
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int | float):
+            return str(value)
+        raise _mapping(field_name, kind)
+    if kind in ("integer", "number"):
+        if isinstance(value, bool) or isinstance(value, dict | list):
+            raise _mapping(field_name, kind)
+        if isinstance(value, str):
+            text = value.strip()
+            pattern = _INTEGER_TEXT if kind == "integer" else _NUMBER_TEXT
+            if not pattern.fullmatch(text):
+                raise _mapping(field_name, kind)
+            value = int(text) if kind == "integer" else float(text)
+        if kind == "integer" and isinstance(value, float):
+            return int(value)
+        return value
+    if kind == "boolean":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value != 0
+        raise _mapping(field_name, kind)
+    expected = _JSON_TYPES.get(kind or "")
+    if expected is not None and not isinstance(value, expected):
+        raise _mapping(field_name, kind or "value")
+    return value
+
+
 def get_ctx(request: Request) -> Ctx:
     return Ctx(request)
 
 
 def _mapping(field_name: str, expected: str) -> errors.TripletexError:
+    # Tripletex: 422/16000 «Request mapping failed», the field named in both `field` and `path`,
+    # «Verdien er ikke av korrekt type for dette feltet.» (public logs of POST /employee/employment/
+    # details with a text for an enum-typed field, 2026-03).
     return errors.TripletexError(
         422,
         16000,
-        "Feil i forespørselen: feil type. Request mapping failed: wrong type.",
+        "Request mapping failed",
         f"Field {field_name} must be {expected}",
         [
             errors.ValidationMessage(
-                field_name, f"Feil type, forventet {expected}. Wrong type, expected {expected}."
+                field_name,
+                "Verdien er ikke av korrekt type for dette feltet.",
+                field_name,
             )
         ],
     )

@@ -82,7 +82,7 @@ def error_body(
         "code": code,
         "message": message,
         "link": DOC_LINK,
-        "developerMessage": developer_message or message,
+        "developerMessage": developer_message,
     }
     body["validationMessages"] = (
         [
