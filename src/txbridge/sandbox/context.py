@@ -267,7 +267,7 @@ def coerce(kind: str | None, value: Any, field_name: str) -> Any:
             return str(value)
         raise _mapping(field_name, kind)
     if kind in ("integer", "number"):
-        if isinstance(value, bool) or isinstance(value, dict | list):
+        if isinstance(value, bool | dict | list):
             raise _mapping(field_name, kind)
         if isinstance(value, str):
             text = value.strip()
