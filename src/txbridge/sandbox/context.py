@@ -156,7 +156,25 @@ class Ctx:
         new.update(row)
         new["_changed"] = _naive_utc(self.now())
         self.company.table(schema)[new["id"]] = new
+        self.adopt_children(schema, new)
         return new
+
+    def adopt_children(self, schema: str, row: Row) -> None:
+        """Create the inline children sent without an id (``POST /employee`` with
+        ``employments: [{startDate}]``) and keep references to them, as Tripletex does; items with
+        an id stay references. Generic over the spec, so every emulated parent gets it."""
+        for name, child, back in self.index.schemas[schema].children:
+            items = row.get(name)
+            if not isinstance(items, list):
+                continue
+            refs: list[Row] = []
+            for item in items:
+                if isinstance(item, dict) and isinstance(item.get("id"), int):
+                    refs.append({"id": item["id"]})
+                elif isinstance(item, dict):
+                    stored = self.insert(child, {**item, back: {"id": row["id"]}})
+                    refs.append({"id": stored["id"]})
+            row[name] = refs
 
     def get(self, schema: str, object_id: int, what: str | None = None) -> Row:
         row = self.company.table(schema).get(object_id)
@@ -183,6 +201,7 @@ class Ctx:
         if sent is not None and sent != row["version"]:
             raise errors.stale_version(schema, row["id"], sent, row["version"])
         row.update(changes)
+        self.adopt_children(schema, row)
         self.touch(row)
         return row
 

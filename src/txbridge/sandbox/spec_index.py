@@ -40,6 +40,10 @@ class Schema:
     # (name, referenced schema or None, default) for every property in the spec's order: the plan of
     # a default answer, walked once per rendered object.
     plan: tuple[tuple[str, str | None, Any], ...] = ()
+    # Inline child lists (list property, child schema, the child's reference back to its parent):
+    # ``Employee.employments`` → ``Employment.employee``. Tripletex creates children sent without an
+    # id with the parent and answers references to them.
+    children: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +150,21 @@ def _url_path(template: str, op: dict[str, Any]) -> tuple[str, str] | None:
     return name.removeprefix("ResponseWrapper"), template[1:].removesuffix("/{id}")
 
 
+def _children(schemas: dict[str, Schema], parent: Schema) -> tuple[tuple[str, str, str], ...]:
+    """The writable lists of ``parent`` whose item schema points back at it by the parent's own
+    name (``Order.orderLines`` → ``OrderLine.order``); other lists are values or references."""
+    back = parent.name[0].lower() + parent.name[1:]
+    found = []
+    for prop in parent.props.values():
+        child = schemas.get(prop.ref or "")
+        if not prop.is_array or prop.read_only or child is None:
+            continue
+        back_prop = child.props.get(back)
+        if back_prop is not None and back_prop.ref == parent.name and not back_prop.is_array:
+            found.append((prop.name, child.name, back))
+    return tuple(found)
+
+
 def build_index(spec: dict[str, Any]) -> SpecIndex:
     schemas: dict[str, Schema] = {}
     for name, raw in spec["components"]["schemas"].items():
@@ -155,6 +174,8 @@ def build_index(spec: dict[str, Any]) -> SpecIndex:
         refs = {k: p.ref for k, p in props.items() if p.ref is not None}
         plan = tuple((k, p.ref, p.default) for k, p in props.items())
         schemas[name] = Schema(name, props, refs, plan)
+    for name, schema in list(schemas.items()):
+        schemas[name] = replace(schema, children=_children(schemas, schema))
     operations: list[SpecOperation] = []
     url_paths: dict[str, str] = {}
     for template, ops in spec["paths"].items():

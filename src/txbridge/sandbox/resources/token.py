@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-import secrets
+import base64
+import json
+import uuid
 
 from fastapi import APIRouter, Request, Response
 
@@ -41,9 +43,10 @@ async def create_session(request: Request) -> Response:
                 "Utløpsdato må være i fremtiden. The expiration date must be in the future.",
                 errors.VALUE_VALIDATION,
             )
+        session_id = state.new_id()
         session = Session(
-            id=state.new_id(),
-            token=_session_token(),
+            id=session_id,
+            token=session_token(session_id),
             consumer_token=consumer,
             employee_token=employee,
             company_id=token.company_id,
@@ -64,9 +67,18 @@ async def create_session(request: Request) -> Response:
     return TxJSONResponse({"value": value})
 
 
-def _session_token() -> str:
-    # Real session tokens are opaque base64-like strings.
-    return secrets.token_urlsafe(32)
+TOKEN_ID_BASE = 2_147_000_000  # real token ids are ten digits (e.g. 2147628461)
+
+
+def session_token(session_id: int) -> str:
+    """A session token shaped as the test environment's: ``test-`` (Tripletex's changelog,
+    2020-03-17: tokens made on the test environment are prefixed ``test-``) and the base64 of
+    ``{"tokenId":<ten digits>,"token":"<uuid>"}`` (the shape of real tokens in public code, e.g.
+    ``eyJ0b2tlbklkIjoyMTQ3NjI4NDYxLCJ0b2tlbiI6IjU2NDRj…``). The prefix is also what the dash check of
+    Tripletex's bash example (examples/bash/authentication/example.sh) looks for."""
+    payload = {"tokenId": TOKEN_ID_BASE + session_id, "token": str(uuid.uuid4())}
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    return "test-" + base64.b64encode(raw).decode()
 
 
 @router.get("/token/session/>whoAmI")
