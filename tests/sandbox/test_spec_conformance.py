@@ -595,7 +595,9 @@ def _unauthenticated_everywhere(company: SandboxCompany, recorder: Recorder) -> 
     ) as client:
         for operation in EMULATED:
             path = re.sub(r"\{[^}]+\}", "1", operation.template)
-            params = {"consumerToken": "x", "employeeToken": "y", "expirationDate": LATER}
+            # A known consumer token with a wrong employee token: 401 (an unknown consumer token is
+            # a 422 on the argument, as Tripletex answers; see tests/sandbox/test_fidelity.py).
+            params = {"consumerToken": company.consumer_token, "employeeToken": "y", "expirationDate": LATER}
             response = client.request(
                 operation.method, path, params=params if "token/session" in path else None
             )

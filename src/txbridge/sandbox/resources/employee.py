@@ -16,6 +16,7 @@ from txbridge.sandbox.state import Row
 router = APIRouter()
 SCHEMA = "Employee"
 LOGIN_USER_TYPES = ("STANDARD", "EXTENDED")
+FILL_IN = "Feltet må fylles ut."
 
 
 def _contains(needle: str | None, value: object) -> bool:
@@ -23,36 +24,55 @@ def _contains(needle: str | None, value: object) -> bool:
 
 
 def _check(ctx: Ctx, row: Row, own_id: int | None) -> None:
-    """The rules for a complete employee (after defaults and changes are applied)."""
-    for name in ("firstName", "lastName"):
-        if not row.get(name):
-            raise errors.validation(name, crud.REQUIRED, errors.VALUE_VALIDATION)
-    if row.get("department") is None:
-        raise errors.validation("department.id", crud.REQUIRED, errors.VALUE_VALIDATION)
-    ctx.ref("Department", row.get("department"), "department.id")
+    """The rules for a complete employee (after defaults and changes are applied); every failing
+    field is named in one 422/18000, as Tripletex reports them (public logs of real answers, 2026-03:
+    POST /employee without a department → «Validering feilet.», developerMessage VALIDATION_ERROR,
+    ``department.id`` «Feltet må fylles ut.»)."""
+    failed: list[errors.ValidationMessage] = [
+        errors.ValidationMessage(name, FILL_IN)
+        for name in ("firstName", "lastName")
+        if not str(row.get(name) or "").strip()
+    ]
+    department = row.get("department")
+    if department is None:
+        failed.append(errors.ValidationMessage("department.id", FILL_IN))
+    elif ctx.company.table("Department").get(department.get("id")) is None:
+        failed.append(
+            errors.ValidationMessage(
+                "department.id", f"Objektet finnes ikke / not found: Department {department.get('id')}."
+            )
+        )
     email = str(row.get("email") or "")
     if row.get("userType") in LOGIN_USER_TYPES and not email:
-        raise errors.validation(
-            "email",
-            "E-post må fylles ut for brukere med tilgang til Tripletex. "
-            "An e-mail address is required for users with access to Tripletex.",
+        failed.append(
+            errors.ValidationMessage(
+                "email",
+                "E-post må fylles ut for brukere med tilgang til Tripletex. "
+                "An e-mail address is required for users with access to Tripletex.",
+            )
         )
+    number = row.get("employeeNumber")
     for other in ctx.company.table(SCHEMA).values():
         if other["id"] == own_id:
             continue
         if email and str(other.get("email") or "").lower() == email.lower():
-            raise errors.validation(
-                "email",
-                f"Det finnes allerede en ansatt med e-post {email}. "
-                "An employee with this e-mail already exists.",
+            failed.append(
+                errors.ValidationMessage(
+                    "email",
+                    f"Det finnes allerede en ansatt med e-post {email}. "
+                    "An employee with this e-mail already exists.",
+                )
             )
-        number = row.get("employeeNumber")
         if number and other.get("employeeNumber") == number:
-            raise errors.validation(
-                "employeeNumber",
-                f"Ansattnummeret {number} er allerede i bruk. "
-                f"The employee number {number} is already in use.",
+            failed.append(
+                errors.ValidationMessage(
+                    "employeeNumber",
+                    f"Ansattnummeret {number} er allerede i bruk. "
+                    f"The employee number {number} is already in use.",
+                )
             )
+    if failed:
+        raise errors.TripletexError(422, 18000, "Validering feilet.", "VALIDATION_ERROR", failed)
 
 
 def _display_name(row: Row) -> None:

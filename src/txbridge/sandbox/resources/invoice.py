@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response
 
 from txbridge.sandbox import errors
 from txbridge.sandbox.accounting import ref_id
-from txbridge.sandbox.context import Ctx, CtxDep, id_list, in_range, parse_date_param
+from txbridge.sandbox.context import Ctx, CtxDep, id_list, in_range, parse_date_param, parse_date_range
 from txbridge.sandbox.invoicing import (
     INVOICE,
     ORDER,
@@ -136,8 +136,7 @@ async def search(
     voucherId: str | None = None,
     customerId: str | None = None,
 ) -> Response:
-    start = parse_date_param(invoiceDateFrom, "invoiceDateFrom", required=True)
-    end = parse_date_param(invoiceDateTo, "invoiceDateTo", required=True)
+    start, end = parse_date_range(invoiceDateFrom, invoiceDateTo, "invoiceDateFrom", "invoiceDateTo")
     ids = id_list(id)
     numbers = {n.strip() for n in invoiceNumber.split(",")} if invoiceNumber else None
     vouchers = id_list(voucherId)

@@ -18,7 +18,15 @@ from datetime import date
 from fastapi import APIRouter, Query, Response
 
 from txbridge.sandbox import crud, errors
-from txbridge.sandbox.context import Ctx, CtxDep, TxJSONResponse, id_list, in_range, parse_date_param
+from txbridge.sandbox.context import (
+    Ctx,
+    CtxDep,
+    TxJSONResponse,
+    id_list,
+    in_range,
+    parse_date_param,
+    parse_date_range,
+)
 from txbridge.sandbox.state import Row
 
 router = APIRouter()
@@ -147,8 +155,7 @@ async def search(
     activityId: str | None = None,
     comment: str | None = None,
 ) -> Response:
-    start = parse_date_param(dateFrom, "dateFrom", required=True)
-    end = parse_date_param(dateTo, "dateTo", required=True)
+    start, end = parse_date_range(dateFrom, dateTo, "dateFrom", "dateTo")
     ids, employees, projects, activities = (
         id_list(id),
         id_list(employeeId),

@@ -23,14 +23,36 @@ async def create_session(request: Request) -> Response:
     params = request.query_params
     consumer = params.get("consumerToken") or ""
     employee = params.get("employeeToken") or ""
-    for name, given in (("consumerToken", consumer), ("employeeToken", employee)):
-        if not given:
-            raise errors.validation(name, "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION)
+    missing = [
+        errors.ValidationMessage(name, "Kan ikke være null.")
+        for name in ("consumerToken", "employeeToken", "expirationDate")
+        if not params.get(name)
+    ]
+    if missing:
+        raise errors.TripletexError(422, 15000, "Validation failed", None, missing)
     expiration = parse_date_param(params.get("expirationDate"), "expirationDate", required=True)
     assert expiration is not None
     with state.lock:
+        if consumer not in state.consumer_tokens:
+            # An unknown consumer token — typically one from the other environment — is a validation
+            # error on the argument, not 401 (Tripletex/tripletex-api2 issue #53: a production
+            # consumer token on the test environment → 422/18000, field and path
+            # "arg:consumerToken", «The consumer token is invalid or does not exist.»).
+            raise errors.TripletexError(
+                422,
+                18000,
+                "Validering feilet.",
+                None,
+                [
+                    errors.ValidationMessage(
+                        "arg:consumerToken",
+                        "The consumer token is invalid or does not exist.",
+                        "arg:consumerToken",
+                    )
+                ],
+            )
         token = state.employee_tokens.get(employee)
-        if consumer not in state.consumer_tokens or token is None or token.consumer_token != consumer:
+        if token is None or token.consumer_token != consumer:
             raise errors.authentication(
                 "Invalid consumer token or employee token, or they do not belong together."
             )
