@@ -471,3 +471,32 @@ def test_an_employee_without_name_and_department_is_refused_naming_each(sandbox_
         ("lastName", "Feltet må fylles ut."),
         ("department.id", "Feltet må fylles ut."),
     ]
+
+
+def test_a_webhook_subscription_names_both_missing_fields(sandbox_client: httpx.Client) -> None:
+    # event and targetUrl are what a subscription needs (Tripletex/tripletex-api2 docs/webhooks);
+    # the nulls of a body are reported together, 18000 «Kan ikke være null.» (public logs of real
+    # answers, 2026-03: POST /ledger/voucher without postings).
+    error = error_of(sandbox_client.post("/event/subscription", json={"fields": "id"}), 422, 18000)
+    assert [(m["field"], m["message"]) for m in error["validationMessages"]] == [
+        ("event", "Kan ikke være null."),
+        ("targetUrl", "Kan ikke være null."),
+    ]
+
+
+def test_a_payment_without_its_parameters_names_each(sandbox_client: httpx.Client) -> None:
+    # Query parameters as Tripletex checks them (the date-range evidence above): one 15000 naming all.
+    error = error_of(sandbox_client.put("/invoice/1/:payment"), 422, 15000)
+    assert [m["field"] for m in error["validationMessages"]] == ["paymentDate", "paymentTypeId", "paidAmount"]
+
+
+def test_bank_account_numbers_need_their_check_digit(sandbox_client: httpx.Client) -> None:
+    # Norwegian account numbers carry a MOD11 check digit (python-stdnum no.kontonr); Tripletex
+    # refuses one that fails it (issue 8's observation of the real API; the message is the sandbox's).
+    bank = sandbox_client.get("/ledger/account", params={"number": "1920"}).json()["values"][0]
+    refused = sandbox_client.put(f"/ledger/account/{bank['id']}", json={"bankAccountNumber": "1503.56.12341"})
+    assert error_of(refused, 422, 18000)["validationMessages"][0]["field"] == "bankAccountNumber"
+    accepted = sandbox_client.put(
+        f"/ledger/account/{bank['id']}", json={"bankAccountNumber": "1503.56.12340"}
+    )
+    assert accepted.status_code == 200 and accepted.json()["value"]["bankAccountNumber"] == "15035612340"

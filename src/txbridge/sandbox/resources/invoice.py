@@ -187,14 +187,21 @@ async def pay(
     paidAmount: str | None = None,
     paidAmountCurrency: str | None = None,
 ) -> Response:
-    day = parse_date_param(paymentDate, "paymentDate", required=True)
-    assert day is not None
-    if paymentTypeId is None:
-        raise errors.validation(
-            "paymentTypeId", "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION
+    # Every missing parameter named at once (422/15000 «Kan ikke være null.» each), as Tripletex
+    # answers a search without its dates (public logs of real answers, 2026-03).
+    missing = [
+        errors.ValidationMessage(name, "Kan ikke være null.")
+        for name, given in (
+            ("paymentDate", paymentDate),
+            ("paymentTypeId", paymentTypeId),
+            ("paidAmount", paidAmount),
         )
-    if paidAmount is None:
-        raise errors.validation("paidAmount", "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION)
+        if given is None or given == ""
+    ]
+    if missing:
+        raise errors.TripletexError(422, 15000, "Validation failed", None, missing)
+    day = parse_date_param(paymentDate, "paymentDate", required=True)
+    assert day is not None and paidAmount is not None
     amount = as_decimal(paidAmount, "paidAmount")
     with ctx.state.lock:
         invoice = ctx.get(INVOICE, id)
