@@ -223,6 +223,8 @@ def test_every_emulated_get_answers_every_property_of_the_spec(
             for value in objects:
                 missing = declared - set(value)
                 assert not missing, f"{operation}: {schema} answered without {sorted(missing)}"
+                if schema in index.url_paths and value.get("id") is not None:
+                    assert value["url"].endswith(f"/{index.url_paths[schema]}/{value['id']}"), operation
             checked += 1
     assert checked >= 40
 

@@ -169,15 +169,16 @@ class Renderer:
     def _render_all(self, row: Row, schema: str) -> Row:
         """The default (``*``): every property the spec declares, in its order — stored values,
         references as ``{id, url}``, the default where unset (the hot path of lists)."""
-        out: Row = {}
-        for key, ref, default in self.index.schemas[schema].plan:
-            value = row.get(key)
-            if value is None:
-                if key == "url" and "id" in row:
-                    out[key] = self.url(schema, row["id"])
-                else:
-                    out[key] = [] if default == () else default
-            elif ref is None:
+        spec = self.index.schemas[schema]
+        out = spec.blank.copy()
+        for key in spec.lists:
+            out[key] = []
+        refs = spec.refs
+        for key, value in row.items():
+            if value is None or key not in out:
+                continue  # unset, private (``_x``) or not a property of the spec
+            ref = refs.get(key)
+            if ref is None:
                 out[key] = value
             elif isinstance(value, dict):
                 out[key] = self.stub(ref, value)
@@ -185,6 +186,8 @@ class Renderer:
                 out[key] = [self.stub(ref, v) if isinstance(v, dict) else v for v in value]
             else:
                 out[key] = value
+        if "url" in out and "id" in row and not row.get("url"):
+            out["url"] = self.url(schema, row["id"]) or out["url"]
         return out
 
     def _nested(self, schema: str, value: Any, sub: FieldTree | None) -> Any:

@@ -37,9 +37,11 @@ class Schema:
     props: dict[str, Prop]
     # property name -> referenced schema, for the properties that are objects or arrays of objects
     refs: dict[str, str] = field(default_factory=dict)
-    # (name, referenced schema or None, default) for every property in the spec's order: the plan of
-    # a default answer, walked once per rendered object.
-    plan: tuple[tuple[str, str | None, Any], ...] = ()
+    # The default answer of an object with nothing stored: every property with its default, in the
+    # spec's order (copied, then overwritten by what is stored), and the list properties (their
+    # default is a fresh [] per answer).
+    blank: dict[str, Any] = field(default_factory=dict)
+    lists: tuple[str, ...] = ()
     # Inline child lists (list property, child schema, the child's reference back to its parent):
     # ``Employee.employments`` → ``Employment.employee``. Tripletex creates children sent without an
     # id with the parent and answers references to them.
@@ -172,8 +174,9 @@ def build_index(spec: dict[str, Any]) -> SpecIndex:
         for secret in WRITE_ONLY.get(name, ()):
             props[secret] = replace(props[secret], default=None)
         refs = {k: p.ref for k, p in props.items() if p.ref is not None}
-        plan = tuple((k, p.ref, p.default) for k, p in props.items())
-        schemas[name] = Schema(name, props, refs, plan)
+        blank = {k: p.default for k, p in props.items()}
+        lists = tuple(k for k, p in props.items() if p.is_array)
+        schemas[name] = Schema(name, props, refs, blank=blank, lists=lists)
     for name, schema in list(schemas.items()):
         schemas[name] = replace(schema, children=_children(schemas, schema))
     operations: list[SpecOperation] = []
