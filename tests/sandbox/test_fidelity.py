@@ -319,6 +319,12 @@ def test_tripletex_python3_example_creates_employees(sandbox_client: httpx.Clien
     assert set(employment) == {"id", "url"} and employment["url"].endswith(
         f"/employee/employment/{employment['id']}"
     )
+    # The child exists: read back with its own details created too, pointing at its employee.
+    stored = sandbox_client.get(
+        f"/employee/employment/{employment['id']}", params={"fields": "*,employmentDetails(*)"}
+    ).json()["value"]
+    assert stored["employee"]["id"] == employee["id"] and stored["startDate"] == "2020-01-01"
+    assert stored["employmentDetails"][0]["percentageOfFullTimeEquivalent"] == 100
 
 
 # --- inline children ----------------------------------------------------------------------------
@@ -357,7 +363,7 @@ def test_inline_children_are_created_and_answered_as_references(sandbox_client: 
     [
         ("GET", "/customer/category", "CustomerCategory_search"),
         ("GET", "/product/unit", "ProductUnit_search"),
-        ("GET", "/employee/employment", "EmployeeEmployment_search"),
+        ("GET", "/employee/employment/details", "EmployeeEmploymentDetails_search"),
         ("GET", "/invoice/details", "InvoiceDetails_search"),
         ("GET", "/order/orderGroup", "OrderOrderGroup_search"),
         ("GET", "/project/category", "ProjectCategory_search"),

@@ -362,6 +362,19 @@ def _people_and_hours(api: Api) -> None:
         json={"firstName": "Kari", "lastName": "Konform", "department": {"id": department}},
     )
     api.call("POST", "/employee", 422, json={"firstName": "Uten", "department": {"id": department}})
+    hired = api.value(
+        "POST",
+        "/employee",
+        201,
+        json={
+            "firstName": "Ansatt",
+            "lastName": "Konform",
+            "department": {"id": department},
+            "employments": [{"startDate": D, "employmentDetails": [{"percentageOfFullTimeEquivalent": 80}]}],
+        },
+    )
+    api.values("/employee/employment", employeeId=hired["id"])
+    api.value("GET", f"/employee/employment/{hired['employments'][0]['id']}")
     api.call(
         "POST",
         "/employee/list",
@@ -508,6 +521,8 @@ ROUTE_ERRORS: list[tuple[str, str, int, dict[str, Any]]] = [
     ("GET", "/employee", 400, {"params": BAD_FIELDS}),
     ("POST", "/employee/list", 422, {"json": UNKNOWN_FIELD}),
     ("GET", f"/employee/{MISSING_ID}", 404, {}),
+    ("GET", "/employee/employment", 400, {"params": BAD_FIELDS}),
+    ("GET", f"/employee/employment/{MISSING_ID}", 404, {}),
     ("GET", "/event/subscription", 400, {"params": BAD_FIELDS}),
     ("DELETE", "/event/subscription/list", 404, {"params": {"ids": str(MISSING_ID)}}),
     ("POST", "/event/subscription/list", 422, {"json": UNKNOWN_FIELD}),

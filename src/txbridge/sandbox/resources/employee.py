@@ -1,4 +1,5 @@
-"""Employee: search, get, create (one and `/list`) and update. Tripletex has no DELETE for employees.
+"""Employee: search, get, create (one and `/list`) and update (Tripletex has no DELETE for employees);
+the employments created inline with them: search and get.
 
 The rules Tripletex applies on create: first and last name, a department (companies have department
 accounting), a user type, an e-mail address for users who log in (STANDARD/EXTENDED), and e-mail and
@@ -15,6 +16,7 @@ from txbridge.sandbox.state import Row
 
 router = APIRouter()
 SCHEMA = "Employee"
+EMPLOYMENT = "Employment"
 LOGIN_USER_TYPES = ("STANDARD", "EXTENDED")
 FILL_IN = "Feltet må fylles ut."
 
@@ -146,6 +148,23 @@ async def create(ctx: CtxDep) -> Response:
 @router.post("/employee/list")
 async def create_list(ctx: CtxDep) -> Response:
     return await EMPLOYEES.create_list(ctx)
+
+
+@router.get("/employee/employment")
+async def search_employments(ctx: CtxDep, employeeId: str | None = None) -> Response:
+    """Employments are created inline with their employee (``employments: [{startDate}]``) and read
+    here; the references in an employee's answer point at ``/employee/employment/{id}``."""
+    employees = id_list(employeeId)
+    rows = ctx.company.table(EMPLOYMENT).values()
+    return ctx.listing(
+        (r for r in rows if employees is None or (r.get("employee") or {}).get("id") in employees),
+        EMPLOYMENT,
+    )
+
+
+@router.get("/employee/employment/{id}")
+async def get_employment(id: int, ctx: CtxDep) -> Response:
+    return ctx.single(ctx.get(EMPLOYMENT, id), EMPLOYMENT)
 
 
 @router.get("/employee/{id}")
