@@ -508,3 +508,14 @@ def test_bank_account_numbers_need_their_check_digit(sandbox_client: httpx.Clien
         f"/ledger/account/{bank['id']}", json={"bankAccountNumber": "1503.56.12340"}
     )
     assert accepted.status_code == 200 and accepted.json()["value"]["bankAccountNumber"] == "15035612340"
+
+
+def test_a_timesheet_entry_without_its_fields_names_each(sandbox_client: httpx.Client) -> None:
+    # Every missing required field together (the same public evidence as the date ranges above).
+    error = error_of(sandbox_client.post("/timesheet/entry", json={"comment": "x"}), 422, 15000)
+    assert [m["field"] for m in error["validationMessages"]] == [
+        "employee.id",
+        "activity.id",
+        "date",
+        "hours",
+    ]

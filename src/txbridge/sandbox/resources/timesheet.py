@@ -49,12 +49,7 @@ def _ref_id(row: Row, key: str) -> int | None:
 
 
 def _check(ctx: Ctx, row: Row, own_id: int | None) -> None:
-    for key in ("employee", "activity"):
-        if row.get(key) is None:
-            raise errors.validation(f"{key}.id", crud.REQUIRED, errors.VALUE_VALIDATION)
-    for key in ("date", "hours"):
-        if row.get(key) is None:
-            raise errors.validation(key, crud.REQUIRED, errors.VALUE_VALIDATION)
+    crud.require(row, ("employee.id", "activity.id", "date", "hours"))
     ctx.ref("Employee", row.get("employee"), "employee.id")
     activity = ctx.ref("Activity", row.get("activity"), "activity.id")
     project = ctx.ref("Project", row.get("project"), "project.id")
