@@ -381,6 +381,15 @@ def test_a_literal_spec_path_is_not_emulated_not_a_bad_id(
     assert "not emulated" in error["developerMessage"]
 
 
+def test_a_known_path_with_another_method_is_400_4000_as_tripletex_answers(
+    sandbox_client: httpx.Client,
+) -> None:
+    # Public logs of real answers (2026-03): GET /order/orderline → 400/4000 «HTTP 405 Method Not
+    # Allowed», validationMessages null.
+    error = error_of(sandbox_client.get("/order/orderline"), 400, 4000)
+    assert error["message"] == "HTTP 405 Method Not Allowed" and error["validationMessages"] is None
+
+
 # --- session tokens and session errors ----------------------------------------------------------
 
 

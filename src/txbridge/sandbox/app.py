@@ -73,7 +73,7 @@ def create_app(
 
 def _not_emulated(index: SpecIndex, method: str, path: str) -> errors.TripletexError:
     """The answer for a path no emulated route serves: the spec's operation named as not emulated
-    (404/6000), a known path with another method (405/4000), or no such endpoint (404/6000)."""
+    (404/6000), a known path with another method (400/4000), or no such endpoint (404/6000)."""
     known_path, operation = index.find_operation(method, path)
     if operation is not None:
         return errors.TripletexError(
@@ -85,7 +85,12 @@ def _not_emulated(index: SpecIndex, method: str, path: str) -> errors.TripletexE
         )
     if known_path:
         return errors.TripletexError(
-            405, 4000, "Metoden er ikke tillatt. Method not allowed.", f"{method} not allowed on {path}"
+            # As Tripletex answers it: 400/4000 «HTTP 405 Method Not Allowed» (public logs of real
+            # answers, 2026-03: GET /order/orderline).
+            400,
+            4000,
+            "HTTP 405 Method Not Allowed",
+            f"{method} not allowed on {path}",
         )
     return errors.TripletexError(
         404, 6000, "Fant ikke endepunktet. No such endpoint.", f"No endpoint {method} /v2{path}"
