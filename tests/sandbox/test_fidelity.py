@@ -95,6 +95,31 @@ def _world(client: httpx.Client) -> dict[str, int | str]:
         params={"paymentDate": TODAY, "paymentTypeId": payment_type, "paidAmount": invoice["amount"]},
     )
     assert paid.status_code == 200, paid.text
+    unpaid = client.post(
+        "/invoice",
+        json={
+            "invoiceDate": TODAY,
+            "invoiceDueDate": TODAY,
+            "customer": {"id": customer["id"]},
+            "orders": [
+                {
+                    "customer": {"id": customer["id"]},
+                    "orderDate": TODAY,
+                    "deliveryDate": TODAY,
+                    "orderLines": [{"product": {"id": product["id"]}, "count": 3}],
+                }
+            ],
+        },
+    )
+    assert unpaid.status_code == 201, unpaid.text  # an open customer posting
+    for path, body in (
+        ("/contact", {"firstName": "Kontakt", "customer": {"id": customer["id"]}}),
+        ("/supplier", {"name": "Leverandør AS"}),
+    ):
+        # Resources emulated by another part of the work: created where they exist (404/6000 «not
+        # emulated» otherwise, and then no GET of theirs is served to check either).
+        made = client.post(path, json=body)
+        assert made.status_code in (201, 404), made.text
     activity = client.get("/activity", params={"count": 1}).json()["values"][0]
     created(
         client.post(
@@ -179,7 +204,7 @@ def _fill(index: SpecIndex, template: str, server: SandboxServer, company_id: in
     return re.sub(r"\{([^}]+)\}", one, template)
 
 
-def _query(template: str, world: dict[str, int | str]) -> dict[str, str | int]:
+def _query(template: str, world: dict[str, int | str], tables: dict[str, Any]) -> dict[str, str | int]:
     """The operation's required query parameters (date ranges wide open), and the one a summary
     path is named after (``/ledger/voucher/>externalVoucherNumber``)."""
     params: dict[str, str | int] = {}
@@ -189,6 +214,11 @@ def _query(template: str, world: dict[str, int | str]) -> dict[str, str | int]:
             continue
         if name in world:
             params[name] = world[name]
+        elif name.endswith(("Id", "Ids")):
+            kind = name.removesuffix("s").removesuffix("Id")
+            params[name] = next(iter(tables[kind[0].upper() + kind[1:]]))
+        elif name.startswith("monthYear"):
+            params[name] = TODAY[:7]
         elif name.endswith("From"):
             params[name] = WIDE["from"]
         elif name.endswith("To"):
@@ -214,7 +244,8 @@ def test_every_emulated_get_answers_every_property_of_the_spec(
             if schema is None or not index.schemas[schema].props:
                 continue  # a number or a map: no properties to have
             path = _fill(index, operation.template, sandbox_server, sandbox_company.company_id)
-            response = client.get(path, params=_query(operation.template, world))
+            tables = sandbox_server.state.companies[sandbox_company.company_id].tables
+            response = client.get(path, params=_query(operation.template, world, tables))
             assert response.status_code == 200, f"{operation}: {response.text[:300]}"
             body = response.json()
             objects = body["values"] if is_list else [body["value"]]
