@@ -26,6 +26,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    Double,
     Enum,
     ForeignKey,
     Index,
@@ -476,6 +477,9 @@ class IntegrationReference(Base):
     voucher_number: Mapped[str | None] = mapped_column(String(50))
     payment_status: Mapped[PaymentStatus | None] = mapped_column(_enum(PaymentStatus, "payment_status"))
     amount_outstanding: Mapped[Decimal | None] = mapped_column(ExactDecimal(2))
+    #: The invoice currency's code and what is outstanding in it (NOK invoices: the same as above).
+    outstanding_currency: Mapped[str | None] = mapped_column(String(3))
+    amount_outstanding_currency: Mapped[Decimal | None] = mapped_column(ExactDecimal(2))
     payment_checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
@@ -532,3 +536,24 @@ class ExportLease(Base):
             f"ExportLease(batch_id={self.batch_id!r}, holder={self.holder!r}, host={self.host!r}, "
             f"pid={self.pid!r}, since={self.since!r})"
         )
+
+
+# --------------------------------------------------------------------------------------------------
+# Rate-limit budget shared by processes
+# --------------------------------------------------------------------------------------------------
+
+
+class RateLimitBudget(Base):
+    """What the last answers said of one token pair's rate-limit period, for every process using this
+    database (see :mod:`txbridge.store.ratebudget`). Keyed by a digest of the tokens, never the tokens.
+    Times are the database server's clock in epoch seconds: the one clock all machines share."""
+
+    __tablename__ = "rate_limit_budget"
+
+    token_pair: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period_limit: Mapped[int | None] = mapped_column(Integer)
+    remaining: Mapped[int | None] = mapped_column(Integer)
+    reset_at: Mapped[float | None] = mapped_column(Double)
+    blocked_until: Mapped[float] = mapped_column(Double, default=0.0)
+    next_slot: Mapped[float] = mapped_column(Double, default=0.0)
+    early_calls: Mapped[int] = mapped_column(Integer, default=0)

@@ -203,9 +203,11 @@ async def pay(
     day = parse_date_param(paymentDate, "paymentDate", required=True)
     assert day is not None and paidAmount is not None
     amount = as_decimal(paidAmount, "paidAmount")
+    amount_currency = as_decimal(paidAmountCurrency, "paidAmountCurrency") if paidAmountCurrency else None
     with ctx.state.lock:
         invoice = ctx.get(INVOICE, id)
-        register_payment(ctx, invoice, find_payment_type(ctx, paymentTypeId), amount, day)
+        payment_type = find_payment_type(ctx, paymentTypeId)
+        register_payment(ctx, invoice, payment_type, amount, day, amount_currency)
     return ctx.single(invoice, INVOICE)
 
 
