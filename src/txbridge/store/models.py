@@ -502,3 +502,71 @@ class LogEntry(Base):
 
     def __repr__(self) -> str:
         return f"LogEntry(at={self.at!r}, level={self.level!r}, message_id={self.message_id!r})"
+
+
+# --------------------------------------------------------------------------------------------------
+# Admin web app: users, their sign-in sessions, sign-in throttling
+# --------------------------------------------------------------------------------------------------
+
+
+class UserRole(enum.StrEnum):
+    #: Approves connections, rotates tokens, resets batches, clears references, manages users.
+    ADMIN = "admin"
+    #: Sees everything, runs diagnose, starts exports.
+    SUPPORT = "support"
+
+
+class UserAccount(Base):
+    """A person who signs in to the admin web app. Only an argon2 hash of the password is kept."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[UserRole] = mapped_column(_enum(UserRole, "user_role"), default=UserRole.SUPPORT)
+    #: ``nb`` (bokmål, the default) or ``en``: the language the web app speaks to this user.
+    language: Mapped[str] = mapped_column(String(2), default="nb")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        # No password hash, not even in a traceback.
+        return f"UserAccount(id={self.id!r}, username={self.username!r}, role={self.role!r})"
+
+
+class WebSession(Base):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored, so a copy of
+    the database signs nobody in. ``csrf_token`` is what every form of the session must send back."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    user: Mapped[UserAccount] = relationship()
+
+    def __repr__(self) -> str:
+        return f"WebSession(id={self.id!r}, user_id={self.user_id!r}, expires_at={self.expires_at!r})"
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins per key (``user:<name>`` or ``ip:<address>``), so guessing gets slower and
+    slower whatever process answers (one row per key; a success deletes the user's row)."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    blocked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    def __repr__(self) -> str:
+        return f"SignInThrottle(key={self.key!r}, failures={self.failures!r})"
