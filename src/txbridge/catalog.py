@@ -580,6 +580,76 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Se eksempelfilen src/txbridge/samples/demo.json og formatet i README.",
         "See the sample file src/txbridge/samples/demo.json and the format in the README.",
     ),
+    # ---- The admin web app: users and sign-in ----------------------------------------------------
+    E(
+        "sign_in_failed",
+        "Feil brukernavn eller passord",
+        "Wrong username or password",
+        "Brukernavnet finnes ikke, brukeren er deaktivert, eller passordet er feil.",
+        "The username does not exist, the user is deactivated, or the password is wrong.",
+        "Sjekk brukernavn og passord. En administrator kan sette nytt passord med "
+        "`txbridge user add BRUKER --password-reset`.",
+        "Check the username and password. An administrator can set a new password with "
+        "`txbridge user add USER --password-reset`.",
+    ),
+    E(
+        "sign_in_throttled",
+        "For mange mislykkede innlogginger; prøv igjen om {seconds} sekunder",
+        "Too many failed sign-ins; try again in {seconds} seconds",
+        "Innlogging er bremset etter flere feil passord på rad for denne brukeren eller adressen.",
+        "Sign-in is slowed down after several wrong passwords in a row for this user or address.",
+        "Vent til tiden har gått, og logg inn med riktig passord.",
+        "Wait until the time has passed, and sign in with the right password.",
+    ),
+    E(
+        "user_exists",
+        "Brukeren {username} finnes allerede",
+        "The user {username} already exists",
+        "Brukernavn er unike.",
+        "Usernames are unique.",
+        "Velg et annet brukernavn, eller sett nytt passord med `txbridge user add {username} --password-reset`.",
+        "Pick another username, or set a new password with `txbridge user add {username} --password-reset`.",
+    ),
+    E(
+        "user_not_found",
+        "Brukeren {username} finnes ikke",
+        "The user {username} does not exist",
+        "Det er ingen bruker med dette navnet.",
+        "There is no user with this name.",
+        "Lag brukeren med `txbridge user add {username}`.",
+        "Make the user with `txbridge user add {username}`.",
+    ),
+    E(
+        "user_invalid",
+        "Brukeren kan ikke lagres: {reason}",
+        "The user cannot be saved: {reason}",
+        "Brukernavn eller passord oppfyller ikke kravene.",
+        "The username or password does not meet the requirements.",
+        "Brukernavn: 1–100 tegn uten mellomrom. Passord: minst {min_length} tegn.",
+        "Username: 1–100 characters without spaces. Password: at least {min_length} characters.",
+    ),
+    E(
+        "form_expired",
+        "Skjemaet ble avvist fordi sikkerhetsnøkkelen mangler eller er utløpt",
+        "The form was refused because its security token is missing or has expired",
+        "Hvert skjema bærer en nøkkel som hører til innloggingen (vern mot forfalskede forespørsler); "
+        "den manglet eller passet ikke.",
+        "Every form carries a token that belongs to the sign-in (protection against forged requests); "
+        "it was missing or did not match.",
+        "Last siden på nytt og send skjemaet igjen; logg inn på nytt om det ikke hjelper.",
+        "Reload the page and send the form again; sign in again if that does not help.",
+    ),
+    E(
+        "admin_only",
+        "Bare en administrator kan gjøre dette",
+        "Only an administrator can do this",
+        "Handlingen (godkjenne, rotere nøkler, tilbakestille bunter, fjerne referanser, styre brukere) "
+        "er forbeholdt rollen admin.",
+        "The action (approve, rotate tokens, reset batches, clear references, manage users) is kept for "
+        "the admin role.",
+        "Be en administrator om å gjøre det, eller om å gi deg rollen admin.",
+        "Ask an administrator to do it, or to give you the admin role.",
+    ),
 )
 
 

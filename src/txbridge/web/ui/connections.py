@@ -1,0 +1,358 @@
+"""Connections: the list, the connect wizard («Test connection» → save → In review), approval, token
+rotation, reactivation and the export settings. Calls ``flows.connections`` and the read models."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from txbridge.catalog import Bilingual, Message
+from txbridge.catalog import render as render_message
+from txbridge.flows import accounts
+from txbridge.flows import connections as flow
+from txbridge.flows.views import connections as views
+from txbridge.store import Environment
+from txbridge.web.deps import Admin, Config, Db, User
+from txbridge.web.rendering import render
+from txbridge.web.ui.common import message_of, see_other
+
+router = APIRouter()
+
+
+def _bad_date(value: str) -> Message:
+    return render_message(
+        "connection_settings_invalid",
+        reason=Bilingual(
+            f"ugyldig utløpsdato {value!r} (ÅÅÅÅ-MM-DD)", f"invalid expiry date {value!r} (YYYY-MM-DD)"
+        ),
+    )
+
+
+class _Wizard:
+    """The wizard's form, as posted by «Test connection» and by «Save» (the same fields)."""
+
+    def __init__(
+        self,
+        request: Request,
+        environment: str,
+        base_url: str,
+        consumer_token: str,
+        employee_token: str,
+        expires: str,
+    ) -> None:
+        configured = request.app.state.web.consumer_token
+        self.environment = environment
+        self.base_url = base_url.strip() or None
+        # The application's consumer token comes from the server's settings when it has one.
+        self.consumer_token = consumer_token.strip() or (configured.get_secret_value() if configured else "")
+        self.employee_token = employee_token.strip()
+        self.expires_text = expires.strip()
+
+    def expires(self) -> date | None:
+        if not self.expires_text:
+            return None
+        try:
+            return date.fromisoformat(self.expires_text)
+        except ValueError:
+            raise flow.ConnectionFlowError(_bad_date(self.expires_text)) from None
+
+    def environment_value(self) -> Environment:
+        try:
+            return Environment(self.environment)
+        except ValueError:
+            raise flow.ConnectionFlowError(
+                render_message(
+                    "connection_settings_invalid",
+                    reason=Bilingual(
+                        f"ukjent miljø {self.environment!r}", f"unknown environment {self.environment!r}"
+                    ),
+                )
+            ) from None
+
+    def check(self, transport: object = None) -> tuple[flow.TokenCheck, date | None]:
+        expires = self.expires()
+        result = flow.check_tokens(
+            environment=self.environment_value(),
+            consumer_token=self.consumer_token,
+            employee_token=self.employee_token,
+            base_url=self.base_url,
+        )
+        return result, expires
+
+
+WizardForm = tuple[str, str, str, str, str]
+
+
+def _expiry_days(expires: date | None) -> int | None:
+    return None if expires is None else (expires - date.today()).days
+
+
+@router.get("/connections")
+def list_connections(request: Request, db: Db, _user: User, done: str | None = None) -> Response:
+    return render(request, "connections/list.html", rows=views.list_connections(db), done=done)
+
+
+@router.get("/connections/new")
+def wizard(request: Request, _user: User) -> Response:
+    return render(
+        request,
+        "connections/wizard.html",
+        consumer_configured=request.app.state.web.consumer_token is not None,
+        environments=list(Environment),
+        values={"name": "", "environment": "test", "base_url": "", "expires": ""},
+        error=None,
+    )
+
+
+@router.post("/connections/test")
+def test_connection(
+    request: Request,
+    _user: User,
+    environment: Annotated[str, Form()] = "test",
+    base_url: Annotated[str, Form()] = "",
+    consumer_token: Annotated[str, Form()] = "",
+    employee_token: Annotated[str, Form()] = "",
+    expires: Annotated[str, Form()] = "",
+) -> Response:
+    """«Test connection»: the company name and the token's expiry (an htmx fragment); stores nothing."""
+    form = _Wizard(request, environment, base_url, consumer_token, employee_token, expires)
+    try:
+        result, expiry = form.check()
+    except flow.ConnectionFlowError as exc:
+        return render(request, "connections/_test_result.html", result=None, error=exc.message)
+    return render(
+        request,
+        "connections/_test_result.html",
+        result=result,
+        error=None,
+        expires=expiry,
+        days_left=_expiry_days(expiry),
+    )
+
+
+@router.post("/connections")
+async def save_connection(
+    request: Request,
+    db: Db,
+    settings: Config,
+    user: User,
+    name: Annotated[str, Form()] = "",
+    environment: Annotated[str, Form()] = "test",
+    base_url: Annotated[str, Form()] = "",
+    consumer_token: Annotated[str, Form()] = "",
+    employee_token: Annotated[str, Form()] = "",
+    expires: Annotated[str, Form()] = "",
+) -> Response:
+    """Save: tests again, stores the connection (tokens encrypted) «In review»; with client companies
+    picked, one connection per client company."""
+    form = _Wizard(request, environment, base_url, consumer_token, employee_token, expires)
+    picked = [
+        int(v) for v in (await request.form()).getlist("client_company") if isinstance(v, str) and v.isdigit()
+    ]
+    name = name.strip() or "default"
+    try:
+        expiry = form.expires()
+        targets = [(name, 0)] if not picked else [(f"{name}-{company}", company) for company in picked]
+        saved = [
+            flow.connect(
+                db,
+                settings,
+                name=target_name,
+                environment=form.environment_value(),
+                consumer_token=form.consumer_token,
+                employee_token=form.employee_token,
+                base_url=form.base_url,
+                company_id=company,
+                token_expires_on=expiry,
+            )
+            for target_name, company in targets
+        ]
+    except flow.ConnectionFlowError as exc:
+        return render(
+            request,
+            "connections/wizard.html",
+            status_code=422,
+            consumer_configured=request.app.state.web.consumer_token is not None,
+            environments=list(Environment),
+            # The tokens are never sent back to the browser: they are pasted again.
+            values={"name": name, "environment": environment, "base_url": base_url, "expires": expires},
+            error=exc.message,
+        )
+    for connection in saved:
+        accounts.log_action(
+            db,
+            user,
+            nb=f"Tilkobling {connection.name} lagret",
+            en=f"Connection {connection.name} saved",
+            connection_id=connection.id,
+            object_type="connection",
+            object_key=connection.name,
+        )
+    return see_other(f"/connections/{saved[0].id}?done=saved")
+
+
+def _detail(request: Request, db: Db, connection_id: int, **context: object) -> Response:
+    try:
+        row = views.connection_detail(db, connection_id)
+        export = flow.export_settings(db, connection_id)
+    except flow.ConnectionFlowError as exc:
+        return render(request, "error.html", status_code=404, message=exc.message)
+    except LookupError as exc:
+        message = message_of(exc)
+        if message is None:
+            raise
+        return render(request, "error.html", status_code=404, message=message)
+    context.setdefault("error", None)
+    context.setdefault("done", None)
+    return render(request, "connections/detail.html", row=row, export=export, **context)
+
+
+@router.get("/connections/{connection_id}")
+def connection_page(
+    request: Request, db: Db, _user: User, connection_id: int, done: str | None = None
+) -> Response:
+    return _detail(request, db, connection_id, done=done)
+
+
+def _admin_action(
+    request: Request, db: Db, user: accounts.UserInfo, connection_id: int, done: str, nb: str, en: str
+) -> Response:
+    accounts.log_action(
+        db,
+        user,
+        nb=nb,
+        en=en,
+        connection_id=connection_id,
+        object_type="connection",
+        object_key=str(connection_id),
+    )
+    return see_other(f"/connections/{connection_id}?done={done}")
+
+
+@router.post("/connections/{connection_id}/approve")
+def approve(request: Request, db: Db, user: Admin, connection_id: int) -> Response:
+    try:
+        flow.approve(db, connection_id)
+    except flow.ConnectionFlowError as exc:
+        return _detail(request, db, connection_id, error=exc.message)
+    return _admin_action(
+        request, db, user, connection_id, "approved", "Tilkobling godkjent", "Connection approved"
+    )
+
+
+@router.post("/connections/{connection_id}/reactivate")
+def reactivate(request: Request, db: Db, settings: Config, user: Admin, connection_id: int) -> Response:
+    try:
+        flow.reactivate(db, settings, connection_id)
+    except flow.ConnectionFlowError as exc:
+        return _detail(request, db, connection_id, error=exc.message)
+    return _admin_action(
+        request, db, user, connection_id, "reactivated", "Tilkobling aktivert igjen", "Connection reactivated"
+    )
+
+
+@router.post("/connections/{connection_id}/settings")
+def save_settings(
+    request: Request,
+    db: Db,
+    user: Admin,
+    connection_id: int,
+    batch_size: Annotated[int, Form()],
+    send_to_customer: Annotated[bool, Form()] = False,
+    prices_include_vat: Annotated[bool, Form()] = False,
+) -> Response:
+    try:
+        flow.update_settings(
+            db,
+            connection_id,
+            send_to_customer=send_to_customer,
+            prices_include_vat=prices_include_vat,
+            batch_size=batch_size,
+        )
+    except flow.ConnectionFlowError as exc:
+        return _detail(request, db, connection_id, error=exc.message)
+    return _admin_action(
+        request, db, user, connection_id, "settings", "Innstillinger endret", "Settings changed"
+    )
+
+
+@router.get("/connections/{connection_id}/rotate")
+def rotate_form(request: Request, db: Db, _user: Admin, connection_id: int) -> Response:
+    row = views.connection_detail(db, connection_id)
+    return render(
+        request,
+        "connections/rotate.html",
+        row=row,
+        consumer_configured=request.app.state.web.consumer_token is not None,
+        error=None,
+    )
+
+
+@router.post("/connections/{connection_id}/rotate/test")
+def rotate_test(
+    request: Request,
+    db: Db,
+    _user: Admin,
+    connection_id: int,
+    consumer_token: Annotated[str, Form()] = "",
+    employee_token: Annotated[str, Form()] = "",
+    expires: Annotated[str, Form()] = "",
+) -> Response:
+    row = views.connection_detail(db, connection_id)
+    form = _Wizard(request, row.environment.value, row.base_url, consumer_token, employee_token, expires)
+    try:
+        result, expiry = form.check()
+    except flow.ConnectionFlowError as exc:
+        return render(request, "connections/_test_result.html", result=None, error=exc.message)
+    return render(
+        request,
+        "connections/_test_result.html",
+        result=result,
+        error=None,
+        expires=expiry,
+        days_left=_expiry_days(expiry),
+        rotating=True,
+    )
+
+
+@router.post("/connections/{connection_id}/rotate")
+def rotate(
+    request: Request,
+    db: Db,
+    settings: Config,
+    user: Admin,
+    connection_id: int,
+    consumer_token: Annotated[str, Form()] = "",
+    employee_token: Annotated[str, Form()] = "",
+    expires: Annotated[str, Form()] = "",
+) -> Response:
+    """Paste the new token → test → save: the same connection keeps its name, company and state."""
+    row = views.connection_detail(db, connection_id)
+    form = _Wizard(request, row.environment.value, row.base_url, consumer_token, employee_token, expires)
+    try:
+        flow.connect(
+            db,
+            settings,
+            name=row.name,
+            environment=row.environment,
+            consumer_token=form.consumer_token,
+            employee_token=form.employee_token,
+            base_url=row.base_url,
+            company_id=row.tripletex_company_id,
+            token_expires_on=form.expires(),
+        )
+    except flow.ConnectionFlowError as exc:
+        return render(
+            request,
+            "connections/rotate.html",
+            status_code=422,
+            row=row,
+            consumer_configured=request.app.state.web.consumer_token is not None,
+            error=exc.message,
+        )
+    return _admin_action(
+        request, db, user, connection_id, "rotated", "Ansattnøkkel byttet", "Employee token rotated"
+    )
