@@ -607,7 +607,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The user {username} already exists",
         "Brukernavn er unike.",
         "Usernames are unique.",
-        "Velg et annet brukernavn, eller sett nytt passord med `txbridge user add {username} --password-reset`.",
+        "Velg et annet brukernavn, eller sett nytt passord med "
+        "`txbridge user add {username} --password-reset`.",
         "Pick another username, or set a new password with `txbridge user add {username} --password-reset`.",
     ),
     E(
