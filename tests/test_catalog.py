@@ -56,7 +56,8 @@ def test_every_message_renders_in_both_languages(message_id: str) -> None:
         assert "{" not in text and "}" not in text, text
     for name in found.placeholders:
         assert any(f"<{name}>" in text for text in texts)
-    assert message.nb != message.en
+    if found.nb != found.en:  # log_note carries text worded elsewhere: "{text}" in both
+        assert message.nb != message.en
     assert message.fix_nb != message.fix_en
     assert str(message) == f"{message.nb} / {message.en}"
 

@@ -10,15 +10,24 @@ what the export, the intake and the troubleshooter need."""
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
+
+#: Placeholders that only a fix may use and that a caller may leave out: the batch a command acts
+#: on. Left out, the command's argument goes with it (``txbridge batch reset`` without a number acts
+#: on the latest unfinished batch), so the sentence still reads right.
+OPTIONAL_IN_FIX = frozenset({"batch"})
+#: Shown for a parameter a stored message no longer carries (see :func:`recover`).
+UNKNOWN_VALUE = "?"
 
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """One rendered catalog message."""
+    """One rendered catalog message. ``params`` are the values it was rendered with, so a command
+    can re-render its fix for itself (:meth:`fix` with ``batch``/``command``)."""
 
     id: str
     nb: str
@@ -27,6 +36,7 @@ class Message:
     cause_en: str
     fix_nb: str
     fix_en: str
+    params: Mapping[str, object] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.nb} / {self.en}"
@@ -34,13 +44,26 @@ class Message:
     def text(self, language: str = "nb") -> str:
         return self.en if language == "en" else self.nb
 
-    def fix(self, language: str = "nb") -> str:
-        return self.fix_en if language == "en" else self.fix_nb
+    def cause(self, language: str = "nb") -> str:
+        return self.cause_en if language == "en" else self.cause_nb
+
+    def fix(self, language: str = "nb", *, batch: int | None = None, command: str | None = None) -> str:
+        """The fix in one language; with the batch the user is working on, its commands name that
+        batch, and with the command that failed (``"connect"``), the fix says what to do for it."""
+        found = CATALOG.get(self.id)
+        if found is None or (batch is None and (command is None or command not in found.fix_for)):
+            return self.fix_en if language == "en" else self.fix_nb
+        pair = found.fix_for.get(command or "", (found.fix_nb, found.fix_en))
+        params = dict(self.params)
+        if batch is not None:
+            params.setdefault("batch", batch)
+        return _fill(pair[1] if language == "en" else pair[0], params, language)
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A catalog entry before its placeholders are filled in."""
+    """A catalog entry before its placeholders are filled in. ``fix_for`` holds the fix for a command
+    whose next step differs from the usual one (a failed ``connect`` is not retried by an export)."""
 
     id: str
     nb: str
@@ -49,15 +72,26 @@ class Entry:
     cause_en: str
     fix_nb: str
     fix_en: str
+    fix_for: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def texts(self) -> tuple[str, ...]:
         return (self.nb, self.en, self.cause_nb, self.cause_en, self.fix_nb, self.fix_en)
 
     @property
+    def all_texts(self) -> tuple[str, ...]:
+        return self.texts + tuple(text for pair in self.fix_for.values() for text in pair)
+
+    @property
     def placeholders(self) -> frozenset[str]:
         """Names used anywhere in the entry."""
-        return frozenset(name for text in self.texts for name in placeholders_in(text))
+        return frozenset(name for text in self.all_texts for name in placeholders_in(text))
+
+    @property
+    def required(self) -> frozenset[str]:
+        """Names :func:`render` must be given: all but a batch named only in a fix."""
+        stated = {name for text in self.texts[:4] for name in placeholders_in(text)}
+        return frozenset(name for name in self.placeholders if name not in OPTIONAL_IN_FIX or name in stated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +120,47 @@ def _entries(*entries: Entry) -> Mapping[str, Entry]:
     return MappingProxyType(by_id)
 
 
+class _Values(dict[str, str]):
+    """Parameter values for one language; one a stored message lost reads as ``?``."""
+
+    def __missing__(self, key: str) -> str:
+        return UNKNOWN_VALUE
+
+
+def _fill(template: str, params: Mapping[str, object], language: str) -> str:
+    for name in OPTIONAL_IN_FIX - set(params):
+        template = template.replace(" {" + name + "}", "")
+    values = _Values(
+        {
+            name: (value.en if language == "en" else value.nb) if isinstance(value, Bilingual) else str(value)
+            for name, value in params.items()
+        }
+    )
+    return template.format_map(values)
+
+
 E = Entry
 
 #: A failed posting is only sent again after a reset: an export sends pending postings only.
-RETRY_NB = "kjør så `txbridge batch reset BUNT` og deretter `txbridge batch export BUNT`."
-RETRY_EN = "then run `txbridge batch reset BATCH` and then `txbridge batch export BATCH`."
+RETRY_NB = "kjør så `txbridge batch reset {batch}` og deretter `txbridge batch export {batch}`."
+RETRY_EN = "then run `txbridge batch reset {batch}` and then `txbridge batch export {batch}`."
+
+#: How the commands other than an export are tried again (bokmål, English): the tail of the fixes in
+#: ``fix_for`` of the failures they share with an export.
+AGAIN = {
+    "connect": ("kjør `txbridge connect` på nytt", "run `txbridge connect` again"),
+    "connection reactivate": (
+        "kjør `txbridge connection reactivate` på nytt",
+        "run `txbridge connection reactivate` again",
+    ),
+    "payments refresh": ("kjør `txbridge payments refresh` på nytt", "run `txbridge payments refresh` again"),
+}
+
+
+def _again(nb: str, en: str, commands: tuple[str, ...] = tuple(AGAIN)) -> dict[str, tuple[str, str]]:
+    """A fix per command: ``nb``/``en`` with ``{again}`` standing for how that command is retried."""
+    return {c: (nb.replace("{again}", AGAIN[c][0]), en.replace("{again}", AGAIN[c][1])) for c in commands}
+
 
 CATALOG: Mapping[str, Entry] = _entries(
     # ---- The seed's list -----------------------------------------------------------------------
@@ -120,10 +190,10 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The invoice already has an integration reference to Tripletex, so it is not sent again.",
         "Ingen handling trengs hvis fakturaen er i Tripletex. Skal den eksporteres på nytt, krediter den i "
         "Tripletex; en administrator kjører så `txbridge invoice clear-reference {invoice}` (tilbakestiller "
-        "bunten) og `txbridge batch export BUNT`.",
+        "bunten) og `txbridge batch export {batch}`.",
         "No action is needed if the invoice is in Tripletex. To export it again, credit it in Tripletex; "
         "an administrator then runs `txbridge invoice clear-reference {invoice}` (resets the batch) and "
-        "`txbridge batch export BATCH`.",
+        "`txbridge batch export {batch}`.",
     ),
     E(
         "authentication_unsuccessful",
@@ -134,9 +204,24 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The employee token or consumer token is wrong or expired, or belongs to another environment "
         "(test/production).",
         "Sjekk nøklene under API-tilgang i Tripletex; lim inn en ny ansattnøkkel med `txbridge connect`, "
-        "kjør `txbridge connection reactivate` og så `txbridge batch export BUNT`.",
+        "kjør `txbridge connection reactivate` og så `txbridge batch export {batch}`.",
         "Check the tokens under API access in Tripletex; paste a new employee token with `txbridge connect`, "
-        "run `txbridge connection reactivate`, then `txbridge batch export BATCH`.",
+        "run `txbridge connection reactivate`, then `txbridge batch export {batch}`.",
+        fix_for={
+            "connect": (
+                "Sjekk nøklene under API-tilgang i Tripletex, og at de hører til miljøet du valgte (-e test "
+                "eller production); kjør `txbridge connect` på nytt.",
+                "Check the tokens under API access in Tripletex, and that they belong to the environment "
+                "you chose (-e test or production); run `txbridge connect` again.",
+            ),
+            **_again(
+                "Sjekk nøklene under API-tilgang i Tripletex; lim inn en ny ansattnøkkel med "
+                "`txbridge connect`, og {again}.",
+                "Check the tokens under API access in Tripletex; paste a new employee token with "
+                "`txbridge connect`, and {again}.",
+                ("connection reactivate", "payments refresh"),
+            ),
+        },
     ),
     E(
         "integration_error_state",
@@ -145,9 +230,16 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Integrasjonen ble stoppet etter {failures} feil på rad (siste: {last_error}).",
         "The integration was stopped after {failures} errors in a row (last: {last_error}).",
         "Se loggen (`txbridge log`), rett feilen, kjør `txbridge connection reactivate` og så "
-        "`txbridge batch export BUNT`.",
+        "`txbridge batch export {batch}`.",
         "Check the log (`txbridge log`), fix the error, run `txbridge connection reactivate`, then "
-        "`txbridge batch export BATCH`.",
+        "`txbridge batch export {batch}`.",
+        fix_for=_again(
+            "Se loggen (`txbridge log`), rett feilen, kjør `txbridge connection reactivate` og så "
+            "`txbridge payments refresh`.",
+            "Check the log (`txbridge log`), fix the error, run `txbridge connection reactivate`, then "
+            "`txbridge payments refresh`.",
+            ("payments refresh",),
+        ),
     ),
     E(
         "too_many_requests",
@@ -155,10 +247,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Integration returned with too many requests",
         "API-grensen i Tripletex er nådd for denne ansattnøkkelen.",
         "The Tripletex API limit is reached for this employee token.",
-        "Vent til grensen nullstilles og kjør `txbridge batch export BUNT`; bunten feiler ikke av dette, "
+        "Vent til grensen nullstilles og kjør `txbridge batch export {batch}`; bunten feiler ikke av dette, "
         "eksporten fortsetter der den slapp.",
-        "Wait until the limit resets and run `txbridge batch export BATCH`; the batch does not fail because "
-        "of this, the export continues where it stopped.",
+        "Wait until the limit resets and run `txbridge batch export {batch}`; the batch does not fail "
+        "because of this, the export continues where it stopped.",
+        fix_for=_again(
+            "Vent til grensen nullstilles og {again}.", "Wait until the limit resets and {again}."
+        ),
     ),
     E(
         "customer_number_in_use",
@@ -338,8 +433,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "No ready invoices in period {period} that are not already in a batch",
         "Alle fakturaene i perioden er utkast, ligger i en bunt fra før, eller har dato i en annen periode.",
         "Every invoice in the period is a draft, is already in a batch, or is dated in another period.",
-        "Sjekk fakturaene med `txbridge diagnose invoice NUMMER`.",
-        "Check the invoices with `txbridge diagnose invoice NUMBER`.",
+        "Sjekk hver faktura med `txbridge diagnose invoice` og fakturanummeret.",
+        "Check each invoice with `txbridge diagnose invoice` and its number.",
     ),
     E(
         "batch_not_found",
@@ -426,10 +521,14 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Cannot reach Tripletex: {detail}",
         "Nettverket eller Tripletex svarer ikke.",
         "The network or Tripletex does not answer.",
-        "Sjekk nettverket og kjør `txbridge batch export BUNT` igjen senere; ingenting sendes dobbelt, "
+        "Sjekk nettverket og kjør `txbridge batch export {batch}` igjen senere; ingenting sendes dobbelt, "
         "eksporten fortsetter der den slapp.",
-        "Check the network and run `txbridge batch export BATCH` again later; nothing is sent twice, the "
+        "Check the network and run `txbridge batch export {batch}` again later; nothing is sent twice, the "
         "export continues where it stopped.",
+        fix_for=_again(
+            "Sjekk nettverket og adressen (--base-url), og {again}.",
+            "Check the network and the address (--base-url), and {again}.",
+        ),
     ),
     E(
         "connection_settings_invalid",
@@ -450,10 +549,15 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Tripletex answered with an internal error ({status})",
         "Feil hos Tripletex, ikke i dataene.",
         "An error at Tripletex, not in the data.",
-        "Kjør `txbridge batch export BUNT` igjen senere; gjentar det seg, kontakt Tripletex med "
+        "Kjør `txbridge batch export {batch}` igjen senere; gjentar det seg, kontakt Tripletex med "
         "forespørsels-id {request_id}.",
-        "Run `txbridge batch export BATCH` again later; if it keeps happening, contact Tripletex with "
+        "Run `txbridge batch export {batch}` again later; if it keeps happening, contact Tripletex with "
         "request id {request_id}.",
+        fix_for=_again(
+            "Vent litt og {again}; gjentar det seg, kontakt Tripletex med forespørsels-id {request_id}.",
+            "Wait a moment and {again}; if it keeps happening, contact Tripletex with request id "
+            "{request_id}.",
+        ),
     ),
     E(
         "outcome_unknown",
@@ -461,9 +565,9 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Unsure whether invoice {invoice} reached Tripletex; reconciling",
         "Forbindelsen ble brutt eller prosessen stoppet etter at fakturaen ble sendt, før svaret kom.",
         "The connection broke or the process stopped after the invoice was sent, before the answer came.",
-        "Kjør `txbridge batch export BUNT` igjen om litt: den søker etter fakturaen i Tripletex før den "
+        "Kjør `txbridge batch export {batch}` igjen om litt: den søker etter fakturaen i Tripletex før den "
         "sender noe på nytt.",
-        "Run `txbridge batch export BATCH` again in a moment: it looks for the invoice in Tripletex before "
+        "Run `txbridge batch export {batch}` again in a moment: it looks for the invoice in Tripletex before "
         "it sends anything again.",
     ),
     E(
@@ -481,10 +585,10 @@ CATALOG: Mapping[str, Entry] = _entries(
         "{object} was changed in Tripletex at the same time",
         "Versjonen i Tripletex er nyere enn den integrasjonen kjente.",
         "The version in Tripletex is newer than the one the integration knew.",
-        "Ingenting å rette: kjør `txbridge batch reset BUNT` og deretter `txbridge batch export BUNT`; "
+        "Ingenting å rette: kjør `txbridge batch reset {batch}` og deretter `txbridge batch export {batch}`; "
         "integrasjonen henter siste versjon først.",
-        "Nothing to correct: run `txbridge batch reset BATCH` and then `txbridge batch export BATCH`; the "
-        "integration fetches the latest version first.",
+        "Nothing to correct: run `txbridge batch reset {batch}` and then `txbridge batch export {batch}`; "
+        "the integration fetches the latest version first.",
     ),
     E(
         "tripletex_retry",
@@ -580,6 +684,16 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Se eksempelfilen src/txbridge/samples/demo.json og formatet i README.",
         "See the sample file src/txbridge/samples/demo.json and the format in the README.",
     ),
+    # ---- Read models and the CLI ---------------------------------------------------------------------
+    E(
+        "log_note",
+        "{text}",
+        "{text}",
+        "En hendelse i integrasjonen, logget uten egen katalogmelding.",
+        "An event in the integration, logged without a catalog message of its own.",
+        "Ingenting å gjøre.",
+        "Nothing to do.",
+    ),
     # ---- The admin web app: users and sign-in ----------------------------------------------------
     E(
         "sign_in_failed",
@@ -662,21 +776,65 @@ def entry(message_id: str) -> Entry:
 
 
 def render(message_id: str, /, **params: object) -> Message:
-    """Fill in a catalog message. Every placeholder must be given, and nothing else."""
+    """Fill in a catalog message. Every placeholder must be given, and nothing else (a batch that
+    only the fix names may be left out: see :data:`OPTIONAL_IN_FIX`)."""
     found = entry(message_id)
     given = set(params)
-    missing = found.placeholders - given
+    missing = found.required - given
     extra = given - found.placeholders
     if missing or extra:
         raise CatalogError(f"message {message_id!r}: missing {sorted(missing)}, unexpected {sorted(extra)}")
-    values_nb = {
-        name: value.nb if isinstance(value, Bilingual) else str(value) for name, value in params.items()
-    }
-    values_en = {
-        name: value.en if isinstance(value, Bilingual) else str(value) for name, value in params.items()
-    }
+    return _message(found, params)
+
+
+def _message(found: Entry, params: Mapping[str, object]) -> Message:
     # ``texts`` alternates bokmål and English.
-    return Message(
-        message_id,
-        *(text.format_map(values_en if i % 2 else values_nb) for i, text in enumerate(found.texts)),
+    nb, en, cause_nb, cause_en, fix_nb, fix_en = (
+        _fill(text, params, "en" if i % 2 else "nb") for i, text in enumerate(found.texts)
     )
+    return Message(found.id, nb, en, cause_nb, cause_en, fix_nb, fix_en, MappingProxyType(dict(params)))
+
+
+def _pattern(template: str, tag: str, seen: set[str]) -> str:
+    parts: list[str] = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if name:
+            group = f"{name}__{tag}"
+            parts.append(f"(?P={group})" if group in seen else f"(?P<{group}>.+?)")
+            seen.add(group)
+    return "".join(parts)
+
+
+def recover(message_id: str | None, stored: str, layouts: tuple[str, ...]) -> Message | None:
+    """The catalog message a stored text was rendered from, or None.
+
+    The store keeps rendered text (a posting's ``"bokmål / English"``, a log entry's bokmål and its
+    English detail), not parameters. Each layout says how the texts were joined (``"{nb} / {en}"``);
+    ``{rest}`` stands for anything (a time, a summary). The entry's own templates are matched
+    against the text to get the parameters back, and the
+    message is rendered again, so a command can show one language and a fix naming its batch.
+    Parameters the stored texts did not contain read as ``?``."""
+    found = CATALOG.get(message_id or "")
+    if found is None:
+        return None
+    templates = {"nb": found.nb, "en": found.en, "cause_nb": found.cause_nb, "cause_en": found.cause_en}
+    for layout in layouts:
+        seen: set[str] = set()
+        pattern = "".join(
+            re.escape(literal)
+            + ("" if not name else ".*?" if name == "rest" else _pattern(templates[name], name, seen))
+            for literal, name, _, _ in string.Formatter().parse(layout)
+        )
+        match = re.fullmatch(pattern, stored, re.DOTALL)
+        if match is None:
+            continue
+        params: dict[str, object] = {}
+        for name in found.required:
+            nb = match.groupdict().get(f"{name}__nb") or match.groupdict().get(f"{name}__cause_nb")
+            en = match.groupdict().get(f"{name}__en") or match.groupdict().get(f"{name}__cause_en")
+            if nb is None and en is None:
+                continue
+            params[name] = nb if en is None or nb == en else en if nb is None else Bilingual(nb, en)
+        return _message(found, params)
+    return None
