@@ -85,10 +85,12 @@ class SessionPolicy:
     lifetime: timedelta = timedelta(hours=12)
 
 
-@lru_cache(maxsize=1)
+#: argon2id with the library's defaults (RFC 9106's low-memory profile). Tests swap in a cheap one.
+PASSWORD_HASHER = PasswordHasher()
+
+
 def _hasher() -> PasswordHasher:
-    # argon2id with the library's defaults (RFC 9106's low-memory profile).
-    return PasswordHasher()
+    return PASSWORD_HASHER
 
 
 @lru_cache(maxsize=1)

@@ -194,7 +194,15 @@ async def save_connection(
     return see_other(f"/connections/{saved[0].id}?done=saved")
 
 
-def _detail(request: Request, db: Db, connection_id: int, **context: object) -> Response:
+def _detail(
+    request: Request,
+    db: Db,
+    connection_id: int,
+    *,
+    error: Message | None = None,
+    done: str | None = None,
+    status_code: int = 200,
+) -> Response:
     try:
         row = views.connection_detail(db, connection_id)
         export = flow.export_settings(db, connection_id)
@@ -205,9 +213,15 @@ def _detail(request: Request, db: Db, connection_id: int, **context: object) -> 
         if message is None:
             raise
         return render(request, "error.html", status_code=404, message=message)
-    context.setdefault("error", None)
-    context.setdefault("done", None)
-    return render(request, "connections/detail.html", row=row, export=export, **context)
+    return render(
+        request,
+        "connections/detail.html",
+        status_code=status_code,
+        row=row,
+        export=export,
+        error=error,
+        done=done,
+    )
 
 
 @router.get("/connections/{connection_id}")
@@ -237,7 +251,7 @@ def approve(request: Request, db: Db, user: Admin, connection_id: int) -> Respon
     try:
         flow.approve(db, connection_id)
     except flow.ConnectionFlowError as exc:
-        return _detail(request, db, connection_id, error=exc.message)
+        return _detail(request, db, connection_id, error=exc.message, status_code=422)
     return _admin_action(
         request, db, user, connection_id, "approved", "Tilkobling godkjent", "Connection approved"
     )
@@ -248,7 +262,7 @@ def reactivate(request: Request, db: Db, settings: Config, user: Admin, connecti
     try:
         flow.reactivate(db, settings, connection_id)
     except flow.ConnectionFlowError as exc:
-        return _detail(request, db, connection_id, error=exc.message)
+        return _detail(request, db, connection_id, error=exc.message, status_code=422)
     return _admin_action(
         request, db, user, connection_id, "reactivated", "Tilkobling aktivert igjen", "Connection reactivated"
     )
@@ -273,7 +287,7 @@ def save_settings(
             batch_size=batch_size,
         )
     except flow.ConnectionFlowError as exc:
-        return _detail(request, db, connection_id, error=exc.message)
+        return _detail(request, db, connection_id, error=exc.message, status_code=422)
     return _admin_action(
         request, db, user, connection_id, "settings", "Innstillinger endret", "Settings changed"
     )
