@@ -22,6 +22,7 @@ from txbridge.store import Database
 from txbridge.web.config import WebSettings
 from txbridge.web.deps import Refused, SignInRequired
 from txbridge.web.rendering import render
+from txbridge.web.ui.common import message_of
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,19 @@ def create_app(
             request.state.language = "nb"
         return render(request, "refused.html", status_code=403, message=exc.message)
 
+    async def flows_error(request: Request, exc: Exception) -> Response:
+        # Every flows error carries its catalog message: show it, never a traceback.
+        message = message_of(exc)
+        if message is None:
+            raise exc
+        if not hasattr(request.state, "language"):
+            request.state.language = "nb"
+        status = 404 if message.id.endswith("_not_found") else 422
+        return render(request, "error.html", status_code=status, message=message)
+
+    for error in _flows_errors():
+        app.add_exception_handler(error, flows_error)
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     from txbridge.web.ui import router as ui_router
 
@@ -83,6 +97,15 @@ def create_app(
     mount_api(app)
     mount_metrics(app)
     return app
+
+
+def _flows_errors() -> list[type[Exception]]:
+    from txbridge.flows.accounts import AccountError
+    from txbridge.flows.connections import ConnectionFlowError
+    from txbridge.flows.diagnose.checks import DiagnoseError
+    from txbridge.flows.export.batches import BatchNotFoundError, InvoiceNotFoundError
+
+    return [AccountError, ConnectionFlowError, DiagnoseError, BatchNotFoundError, InvoiceNotFoundError]
 
 
 def _optional(module: str) -> object | None:
