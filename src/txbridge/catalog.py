@@ -765,6 +765,73 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Be en administrator om å gjøre det, eller om å gi deg rollen admin.",
         "Ask an administrator to do it, or to give you the admin role.",
     ),
+    # ---- Jobs (txbridge.jobs) ---------------------------------------------------------------------
+    E(
+        "job_not_found",
+        "Jobb {job} finnes ikke",
+        "Job {job} does not exist",
+        "Det finnes ingen jobb med dette nummeret.",
+        "There is no job with this number.",
+        "Se `txbridge jobs list` for jobbene som finnes.",
+        "See `txbridge jobs list` for the jobs there are.",
+    ),
+    E(
+        "job_not_cancellable",
+        "Jobb {job} kan ikke avbrytes: den er {state}",
+        "Job {job} cannot be cancelled: it is {state}",
+        "Bare en jobb som venter i køen kan avbrytes; en jobb som kjører, gjør ferdig det den holder på med "
+        "(en eksport kan trygt kjøres på nytt).",
+        "Only a job waiting in the queue can be cancelled; a running job finishes what it is doing (an "
+        "export is safe to run again).",
+        "Vent til jobben er ferdig (`txbridge jobs show {job}`).",
+        "Wait for the job to finish (`txbridge jobs show {job}`).",
+    ),
+    E(
+        "job_not_retryable",
+        "Jobb {job} kan ikke kjøres på nytt: den er {state}",
+        "Job {job} cannot be retried: it is {state}",
+        "Bare en jobb som har feilet eller er avbrutt, kan startes på nytt.",
+        "Only a job that failed or was cancelled can be started again.",
+        "Vent til jobben er ferdig; se `txbridge jobs show {job}`.",
+        "Wait for the job to finish; see `txbridge jobs show {job}`.",
+    ),
+    E(
+        "job_task_not_available",
+        "Oppgaven {task} finnes ikke i denne versjonen",
+        "The task {task} is not available in this version",
+        "Jobben ber om en oppgave denne versjonen av Tripletex Bridge ikke kan utføre ennå.",
+        "The job asks for a task this version of Tripletex Bridge cannot carry out yet.",
+        "Oppgrader Tripletex Bridge på alle maskiner som kjører `txbridge worker`.",
+        "Upgrade Tripletex Bridge on every machine that runs `txbridge worker`.",
+    ),
+    E(
+        "job_crashed",
+        "Jobb {job} stoppet på grunn av en intern feil ({error})",
+        "Job {job} stopped because of an internal error ({error})",
+        "En feil i programmet, ikke i dataene eller hos Tripletex; driftsloggen har detaljene.",
+        "A fault in the program, not in the data or at Tripletex; the operators' log has the details.",
+        "Meld feilen med driftsloggen; kjør så `txbridge jobs retry {job}`.",
+        "Report the fault with the operators' log; then run `txbridge jobs retry {job}`.",
+    ),
+    E(
+        "job_still_running",
+        "Jobb {job} kjøres allerede av {worker}",
+        "Job {job} is already being run by {worker}",
+        "En annen prosess kjører jobben og har gitt livstegn nylig.",
+        "Another process runs the job and has shown signs of life recently.",
+        "Ingen handling trengs; jobben prøves igjen om den prosessen stopper.",
+        "No action is needed; the job is tried again if that process stops.",
+    ),
+    E(
+        "jobs_schema_missing",
+        "Jobbtabellene til procrastinate mangler i databasen",
+        "procrastinate's job tables are missing from the database",
+        "Databasen er PostgreSQL, men procrastinates skjema er ikke lagt inn.",
+        "The database is PostgreSQL, but procrastinate's schema has not been applied.",
+        "Kjør `txbridge worker --apply-schema` én gang (eller `txbridge db upgrade`), og start så "
+        "arbeiderne.",
+        "Run `txbridge worker --apply-schema` once (or `txbridge db upgrade`), then start the workers.",
+    ),
 )
 
 

@@ -1,7 +1,7 @@
 """web users and sessions
 
 Revision ID: 0007
-Revises: 0001
+Revises: 0005
 Create Date: 2026-11-30
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from txbridge.store.types import UtcDateTime
 
 revision: str = "0007"
-down_revision: str | None = "0001"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
