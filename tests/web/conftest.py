@@ -20,7 +20,11 @@ from argon2 import PasswordHasher, profiles
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from tests.fixtures.sandbox import SandboxCompany
 from txbridge.flows import accounts
+from txbridge.flows import connections as flow_connections
+from txbridge.flows.intake import import_data
+from txbridge.jobs.api import embedded_worker
 from txbridge.settings import Settings
 from txbridge.store import Database, TokenCipher, UserRole
 from txbridge.web import create_app
@@ -132,3 +136,75 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2 at full cost takes most of a second on a loaded test machine; the web tests test the
     web, and tests/flows/test_accounts.py the real hasher."""
     monkeypatch.setattr(accounts, "PASSWORD_HASHER", PasswordHasher.from_parameters(profiles.CHEAPEST))
+
+
+@dataclass
+class World:
+    """A connected, approved sandbox company with invoices imported: October's all go through,
+    November's one invoice (``FAILING``) fails on a product class whose account 3099 is missing."""
+
+    connection_id: int
+    company: SandboxCompany
+
+
+FAILING = "200001"
+OCTOBER = [f"1000{n:02d}" for n in range(1, 13)]
+
+
+def world_items() -> dict[str, list[dict[str, object]]]:
+    line = {"productNumber": "ARB-001", "quantity": 2, "unitPrice": 895.0}
+    invoices: list[dict[str, object]] = [
+        {
+            "number": number,
+            "invoiceDate": "2026-10-05",
+            "dueDate": "2026-10-19",
+            "customerNumber": 10001,
+            "lines": [line],
+        }
+        for number in OCTOBER
+    ]
+    invoices.append(
+        {
+            "number": FAILING,
+            "invoiceDate": "2026-11-03",
+            "dueDate": "2026-11-17",
+            "customerNumber": 10001,
+            "lines": [{"productNumber": "FEIL-001", "quantity": 1, "unitPrice": 100.0}],
+        }
+    )
+    return {
+        "productClasses": [
+            {"code": "ARBEID", "name": "Arbeid", "accountNumber": 3000},
+            {"code": "FEIL", "name": "Feil konto", "accountNumber": 3099},
+        ],
+        "customers": [{"number": 10001, "name": "Fjordkraft Service AS", "organizationNumber": "974760673"}],
+        "products": [
+            {"number": "ARB-001", "name": "Montørtime", "productClassCode": "ARBEID", "vatCode": 3},
+            {"number": "FEIL-001", "name": "Feilført", "productClassCode": "FEIL", "vatCode": 3},
+        ],
+        "invoices": invoices,
+    }
+
+
+@pytest.fixture
+def world(db: Database, settings: Settings, sandbox_company: SandboxCompany) -> World:
+    connection = flow_connections.connect(
+        db,
+        settings,
+        name="acme",
+        environment="sandbox",
+        consumer_token=sandbox_company.consumer_token,
+        employee_token=sandbox_company.employee_token,
+        base_url=sandbox_company.base_url,
+    )
+    flow_connections.approve(db, connection.id)
+    report = import_data(db, connection.id, world_items())
+    assert not report.rejections, report.rejections
+    return World(connection.id, sandbox_company)
+
+
+@pytest.fixture
+def worker(db: Database, settings: Settings) -> Iterator[None]:
+    """The jobs' embedded runner, as ``txbridge serve`` runs it on SQLite."""
+    with embedded_worker(db, settings):
+        yield

@@ -104,8 +104,16 @@ def _flows_errors() -> list[type[Exception]]:
     from txbridge.flows.connections import ConnectionFlowError
     from txbridge.flows.diagnose.checks import DiagnoseError
     from txbridge.flows.export.batches import BatchNotFoundError, InvoiceNotFoundError
+    from txbridge.jobs.api import JobError
 
-    return [AccountError, ConnectionFlowError, DiagnoseError, BatchNotFoundError, InvoiceNotFoundError]
+    return [
+        AccountError,
+        ConnectionFlowError,
+        DiagnoseError,
+        BatchNotFoundError,
+        InvoiceNotFoundError,
+        JobError,
+    ]
 
 
 def _optional(module: str) -> object | None:
@@ -127,8 +135,8 @@ def mount_api(app: FastAPI) -> None:
 
 
 def mount_metrics(app: FastAPI) -> None:
-    """``/metrics`` from the jobs' Prometheus ASGI app (``txbridge.jobs.api.metrics_app()``)."""
+    """``/metrics``: the jobs' Prometheus ASGI app (``txbridge.jobs.api.metrics_app(db)``)."""
     jobs = _optional("txbridge.jobs.api")
     factory = getattr(jobs, "metrics_app", None)
     if callable(factory):
-        app.mount("/metrics", factory())
+        app.mount("/metrics", factory(app.state.db))

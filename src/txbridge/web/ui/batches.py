@@ -5,7 +5,7 @@ each behind a confirmation page."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -15,14 +15,12 @@ from txbridge.flows.diagnose import diagnose_invoice
 from txbridge.flows.export import batches as batch_flow
 from txbridge.flows.views import batches as views
 from txbridge.flows.views import connections as connection_views
+from txbridge.jobs import api as jobs
 from txbridge.settings import Settings
 from txbridge.store import Database, PostingStatus
 from txbridge.web.deps import Admin, Config, Db, User
 from txbridge.web.rendering import render
 from txbridge.web.ui.common import message_of, see_other
-
-if TYPE_CHECKING:
-    from txbridge.jobs.api import JobInfo
 
 router = APIRouter()
 
@@ -88,10 +86,7 @@ def close_batch(
     )
 
 
-def _latest_job(db: Database, settings: Settings, connection_id: int, batch_id: int) -> JobInfo | None:
-    # Imported here: the web app serves every other page even where the jobs are not installed.
-    from txbridge.jobs import api as jobs
-
+def _latest_job(db: Database, settings: Settings, connection_id: int, batch_id: int) -> jobs.JobInfo | None:
     for job in jobs.list_jobs(db, settings, connection_id=connection_id, limit=50):
         if job.batch_id == batch_id:
             return job
@@ -158,8 +153,6 @@ def export(request: Request, db: Db, settings: Config, user: User, batch_id: int
     """Start the export as a job (a second press while one runs returns the same job)."""
     try:
         views.batch_detail(db, batch_id, limit=1)
-        from txbridge.jobs import api as jobs
-
         jobs.start_export(db, settings, batch_id, requested_by=user.username)
     except LookupError as exc:
         return _not_found(request, exc)
