@@ -16,6 +16,8 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from txbridge.settings import Settings, load_settings
 from txbridge.store import Database
@@ -139,4 +141,15 @@ def mount_metrics(app: FastAPI) -> None:
     jobs = _optional("txbridge.jobs.api")
     factory = getattr(jobs, "metrics_app", None)
     if callable(factory):
-        app.mount("/metrics", factory(app.state.db))
+        # A route rather than a mount: /metrics answers itself, without a redirect to /metrics/.
+        app.router.routes.append(Route("/metrics", _AsgiEndpoint(factory(app.state.db))))
+
+
+class _AsgiEndpoint:
+    """Starlette treats a plain function as a request handler; an object is called as an ASGI app."""
+
+    def __init__(self, asgi: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
+        self.asgi = asgi
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.asgi(scope, receive, send)
