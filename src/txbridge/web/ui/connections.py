@@ -72,7 +72,7 @@ class _Wizard:
                 )
             ) from None
 
-    def check(self, transport: object = None) -> tuple[flow.TokenCheck, date | None]:
+    def check(self) -> tuple[flow.TokenCheck, date | None]:
         expires = self.expires()
         result = flow.check_tokens(
             environment=self.environment_value(),
@@ -81,9 +81,6 @@ class _Wizard:
             base_url=self.base_url,
         )
         return result, expires
-
-
-WizardForm = tuple[str, str, str, str, str]
 
 
 def _expiry_days(expires: date | None) -> int | None:
