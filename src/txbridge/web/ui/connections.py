@@ -83,10 +83,6 @@ class _Wizard:
         return result, expires
 
 
-def _expiry_days(expires: date | None) -> int | None:
-    return None if expires is None else (expires - date.today()).days
-
-
 @router.get("/connections")
 def list_connections(request: Request, db: Db, _user: User, done: str | None = None) -> Response:
     return render(request, "connections/list.html", rows=views.list_connections(db), done=done)
@@ -115,7 +111,13 @@ def test_connection(
     expires: Annotated[str, Form()] = "",
 ) -> Response:
     """«Test connection»: the company name and the token's expiry (an htmx fragment); stores nothing."""
-    form = _Wizard(request, environment, base_url, consumer_token, employee_token, expires)
+    return _test_result(
+        request, _Wizard(request, environment, base_url, consumer_token, employee_token, expires)
+    )
+
+
+def _test_result(request: Request, form: _Wizard, *, rotating: bool = False) -> Response:
+    """The «Test connection» fragment: the company and the expiry, or the catalog message why not."""
     try:
         result, expiry = form.check()
     except flow.ConnectionFlowError as exc:
@@ -126,7 +128,8 @@ def test_connection(
         result=result,
         error=None,
         expires=expiry,
-        days_left=_expiry_days(expiry),
+        days_left=None if expiry is None else (expiry - date.today()).days,
+        rotating=rotating,
     )
 
 
@@ -314,19 +317,7 @@ def rotate_test(
 ) -> Response:
     row = views.connection_detail(db, connection_id)
     form = _Wizard(request, row.environment.value, row.base_url, consumer_token, employee_token, expires)
-    try:
-        result, expiry = form.check()
-    except flow.ConnectionFlowError as exc:
-        return render(request, "connections/_test_result.html", result=None, error=exc.message)
-    return render(
-        request,
-        "connections/_test_result.html",
-        result=result,
-        error=None,
-        expires=expiry,
-        days_left=_expiry_days(expiry),
-        rotating=True,
-    )
+    return _test_result(request, form, rotating=True)
 
 
 @router.post("/connections/{connection_id}/rotate")
