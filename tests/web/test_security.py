@@ -187,3 +187,14 @@ def test_admin_can_add_users_and_it_is_logged(admin_client: TestClient, db: obje
     assert "Bruker nina (support) lagt til (av ada)" in log
     admin_client.cookies.clear()
     sign_in(admin_client, "nina", "a long enough one")
+
+
+def test_htmx_requests_carry_the_token_in_a_header(admin_client: TestClient) -> None:
+    page = admin_client.get("/connections")
+    assert f'hx-headers=\'{{"X-CSRF-Token": "{csrf_of(page.text)}"}}\'' in page.text
+    switched = admin_client.post(
+        "/language", data={"language": "en", "next": "/help"}, headers={"X-CSRF-Token": csrf_of(page.text)}
+    )
+    assert switched.status_code == 200 and "Help: every message" in switched.text
+    forged = admin_client.post("/language", data={"language": "nb"}, headers={"X-CSRF-Token": "forged"})
+    assert forged.status_code == 403

@@ -4,7 +4,8 @@ throttling, the sessions of signed-in browsers, and the log line every administr
 Sign-in throttling: every failed sign-in counts against the username *and* the client address. The
 first :data:`FREE_FAILURES` failures cost nothing; after that each key is blocked for a time that
 doubles with every further failure (30 s, 60 s, …, at most 15 minutes). The counters live in the store,
-so every web process sees the same ones. A successful sign-in clears the username's counter.
+so every web process sees the same ones. A successful sign-in clears the counters of its username
+and address.
 
 Sessions: the browser's cookie holds a random token; the store keeps only its SHA-256, so a copy of
 the database signs nobody in. A session ends after :attr:`SessionPolicy.idle` without a request or

@@ -86,8 +86,19 @@ def close_batch(
     )
 
 
-def _latest_job(db: Database, settings: Settings, connection_id: int, batch_id: int) -> jobs.JobInfo | None:
-    for job in jobs.list_jobs(db, settings, connection_id=connection_id, limit=50):
+def _export_job(
+    db: Database, settings: Settings, connection_id: int, batch_id: int, job_id: int | None
+) -> jobs.JobInfo | None:
+    """The export job the page follows: the one named in the URL (after «Export»), else the batch's
+    newest among the connection's recent jobs (a page reopened later)."""
+    if job_id is not None:
+        try:
+            job = jobs.get_job(db, settings, job_id)
+        except jobs.JobError:
+            job = None
+        if job is not None and job.batch_id == batch_id:
+            return job
+    for job in jobs.list_jobs(db, settings, connection_id=connection_id, limit=200):
         if job.batch_id == batch_id:
             return job
     return None
@@ -109,6 +120,7 @@ def batch_page(
     batch_id: int,
     status: str | None = None,
     offset: int = 0,
+    job: int | None = None,
 ) -> Response:
     limit = request.app.state.web.postings_per_page
     wanted = _status_filter(status)
@@ -117,34 +129,36 @@ def batch_page(
     except LookupError as exc:
         return _not_found(request, exc)
     connection = connection_views.connection_detail(db, detail.batch.connection_id)
-    job = _latest_job(db, settings, connection.id, batch_id)
+    found = _export_job(db, settings, connection.id, batch_id, job)
     return render(
         request,
         "batches/detail.html",
         connection=connection,
         detail=detail,
         batch=detail.batch,
-        job=job,
-        active=job is not None and job.state in _ACTIVE,
+        job=found,
+        active=found is not None and found.state in _ACTIVE,
         status=wanted,
         statuses=[s for s in PostingStatus if s is not PostingStatus.REMOVED],
     )
 
 
 @router.get("/batches/{batch_id}/progress")
-def progress(request: Request, db: Db, settings: Config, _user: User, batch_id: int) -> Response:
+def progress(
+    request: Request, db: Db, settings: Config, _user: User, batch_id: int, job: int | None = None
+) -> Response:
     """The progress bar and the job's state (polled by htmx while the export job is queued or running)."""
     try:
         detail = views.batch_detail(db, batch_id, limit=1)
     except LookupError as exc:
         return _not_found(request, exc)
-    job = _latest_job(db, settings, detail.batch.connection_id, batch_id)
+    found = _export_job(db, settings, detail.batch.connection_id, batch_id, job)
     return render(
         request,
         "batches/_progress.html",
         batch=detail.batch,
-        job=job,
-        active=job is not None and job.state in _ACTIVE,
+        job=found,
+        active=found is not None and found.state in _ACTIVE,
     )
 
 
@@ -153,10 +167,10 @@ def export(request: Request, db: Db, settings: Config, user: User, batch_id: int
     """Start the export as a job (a second press while one runs returns the same job)."""
     try:
         views.batch_detail(db, batch_id, limit=1)
-        jobs.start_export(db, settings, batch_id, requested_by=user.username)
+        started = jobs.start_export(db, settings, batch_id, requested_by=user.username)
     except LookupError as exc:
         return _not_found(request, exc)
-    return see_other(f"/batches/{batch_id}")
+    return see_other(f"/batches/{batch_id}?job={started.id}")
 
 
 @router.get("/batches/{batch_id}/why/{invoice_number}")
