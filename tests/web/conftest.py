@@ -74,7 +74,7 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> TestClient:
+def sign_in(client: TestClient, username: str = "ada", password: str = PASSWORD) -> TestClient:
     page = client.get("/sign-in")
     response = client.post(
         "/sign-in",
