@@ -68,7 +68,8 @@ def test_export_runs_as_a_job_and_the_progress_reaches_100(
     assert "12 posteringer" in page
     detail = views.batch_detail(db, batch_id)
     for posting in detail.postings.items:
-        assert posting.tripletex_invoice_number and f"<td>{posting.tripletex_invoice_number}</td>" in page
+        assert posting.tripletex_invoice_number
+        assert f'<td data-label="Tripletex-faktura">{posting.tripletex_invoice_number}</td>' in page
 
 
 def test_a_second_press_while_it_runs_starts_no_second_job(

@@ -1,8 +1,9 @@
 """The last step of ``make demo``: a sign-in on the demo's database and the one command that opens
 the admin web app on it (``python -m txbridge.web.demo .txbridge/demo/demo.db``).
 
-The demo's sandbox stops with the demo, so on these pages the batches, postings, log, invoice search
-and help work; what asks Tripletex (export, «Why?» checks 4–7, test connection) says it cannot reach it."""
+The demo's sandbox (and its token key) stop with the demo, so on these pages the batches, postings,
+log, invoice search and help work; what asks Tripletex (export, test connection, «Why?» beyond the
+store's own checks) explains that it cannot work."""
 
 from __future__ import annotations
 
