@@ -804,6 +804,24 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Be en administrator om å gjøre det, eller om å gi deg rollen admin.",
         "Ask an administrator to do it, or to give you the admin role.",
     ),
+    E(
+        "web_action",
+        "{action} (av {administrator})",
+        "{action} (by {administrator})",
+        "En handling gjort i admin-nettappen, logget med hvem som gjorde den.",
+        "An action done in the admin web app, logged with who did it.",
+        "Ingenting å gjøre.",
+        "Nothing to do.",
+    ),
+    E(
+        "connection_name_taken",
+        "Det finnes allerede en tilkobling som heter {connection}",
+        "There is already a connection named {connection}",
+        "Veiviseren lager nye tilkoblinger; nøklene til en som finnes byttes på dens egen side.",
+        "The wizard makes new connections; the tokens of an existing one are replaced on its own page.",
+        "Velg et annet navn, eller la en administrator bytte nøkkel på tilkoblingens side.",
+        "Pick another name, or let an administrator rotate the token on the connection's page.",
+    ),
     # ---- Jobs (txbridge.jobs) ---------------------------------------------------------------------
     E(
         "job_not_found",

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from txbridge.flows import accounts
+from txbridge.flows.views.log import list_log
 from txbridge.store import Database, LogEntry, SignInThrottle, UserAccount, UserRole, WebSession
 from txbridge.store.models import utcnow
 
@@ -145,5 +146,11 @@ def test_log_action_names_the_actor(database: Database) -> None:
     )
     with database.transaction() as session:
         entry = session.scalars(select(LogEntry)).one()
-        assert entry.message == "Bunt 3 tilbakestilt (av ola) / Batch 3 reset (by ola)"
-        assert entry.detail == "actor=ola role=admin"
+        assert (entry.message_id, entry.message, entry.detail) == (
+            "web_action",
+            "Bunt 3 tilbakestilt (av ola)",
+            "Batch 3 reset (by ola)",
+        )
+    (row,) = list_log(database).items
+    assert row.actor == "ola"
+    assert row.message.text("en") == "Batch 3 reset (by ola)"

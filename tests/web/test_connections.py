@@ -196,3 +196,16 @@ def test_unknown_connection_is_a_plain_not_found(admin_client: TestClient) -> No
         answer = admin_client.get(path)
         assert answer.status_code == 404, path
         assert "Tilkoblingen 999 finnes ikke" in answer.text
+
+
+def test_the_wizard_never_replaces_the_tokens_of_an_existing_connection(
+    admin_client: TestClient, support_client: TestClient, sandbox_server: SandboxServer, db: Database
+) -> None:
+    first = new_sandbox_company(sandbox_server)
+    assert _connect(admin_client, first).status_code == 200
+    other = new_sandbox_company(sandbox_server, name="Annet AS")
+    refused = _connect(support_client, other)
+    assert refused.status_code == 422
+    assert "Det finnes allerede en tilkobling som heter acme" in refused.text
+    (row,) = views.list_connections(db)
+    assert row.company_name != "Annet AS"

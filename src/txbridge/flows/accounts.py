@@ -311,14 +311,18 @@ def log_action(
     object_type: str | None = None,
     object_key: str | None = None,
 ) -> None:
-    """One line in the integration log naming who did an administrator action (never a secret)."""
+    """One line in the integration log naming who did an action in the web app (never a secret):
+    the catalog's ``web_action``, bokmål as the message and English as the detail, so the log's read
+    model gives the actor back."""
+    message = render("web_action", action=Bilingual(nb, en), administrator=actor.username)
     with db.transaction() as session:
         q.add_log(
             session,
             connection_id,
-            f"{nb} (av {actor.username}) / {en} (by {actor.username})",
+            message.nb,
             level=LogLevel.INFO,
+            message_id=message.id,
             object_type=object_type,
             object_key=object_key,
-            detail=f"actor={actor.username} role={actor.role.value}",
+            detail=message.en,
         )

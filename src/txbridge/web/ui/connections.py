@@ -156,6 +156,12 @@ async def save_connection(
     try:
         expiry = form.expires()
         targets = [(name, 0)] if not picked else [(f"{name}-{company}", company) for company in picked]
+        # Connecting under an existing name would replace its tokens: that is token rotation, an
+        # administrator's action on the connection's own page.
+        taken = {row.name for row in views.list_connections(db)}
+        clash = next((target for target, _ in targets if target in taken), None)
+        if clash is not None:
+            raise flow.ConnectionFlowError(render_message("connection_name_taken", connection=clash))
         saved = [
             flow.connect(
                 db,
