@@ -209,3 +209,13 @@ def test_the_wizard_never_replaces_the_tokens_of_an_existing_connection(
     assert "Det finnes allerede en tilkobling som heter acme" in refused.text
     (row,) = views.list_connections(db)
     assert row.company_name != "Annet AS"
+
+
+def test_test_connection_without_javascript_answers_the_whole_page(
+    support_client: TestClient, sandbox_company: SandboxCompany
+) -> None:
+    token = csrf_of(support_client.get("/connections/new").text)
+    page = support_client.post("/connections/test", data={**_wizard(sandbox_company), "csrf_token": token})
+    assert "<html" in page.text and "Tilkoblet" in page.text and 'value="acme"' in page.text
+    assert "Lim inn nøklene på nytt for å lagre" in page.text
+    assert sandbox_company.employee_token not in page.text and sandbox_company.consumer_token not in page.text

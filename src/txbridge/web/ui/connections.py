@@ -4,7 +4,7 @@ rotation, reactivation and the export settings. Calls ``flows.connections`` and 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -17,7 +17,7 @@ from txbridge.flows.views import connections as views
 from txbridge.store import Environment
 from txbridge.web.deps import Admin, Config, Db, User
 from txbridge.web.rendering import render
-from txbridge.web.ui.common import message_of, see_other
+from txbridge.web.ui.common import is_htmx, message_of, see_other
 
 router = APIRouter()
 
@@ -104,6 +104,7 @@ def wizard(request: Request, _user: User) -> Response:
 def test_connection(
     request: Request,
     _user: User,
+    name: Annotated[str, Form()] = "",
     environment: Annotated[str, Form()] = "test",
     base_url: Annotated[str, Form()] = "",
     consumer_token: Annotated[str, Form()] = "",
@@ -111,26 +112,38 @@ def test_connection(
     expires: Annotated[str, Form()] = "",
 ) -> Response:
     """«Test connection»: the company name and the token's expiry (an htmx fragment); stores nothing."""
+    form = _Wizard(request, environment, base_url, consumer_token, employee_token, expires)
     return _test_result(
-        request, _Wizard(request, environment, base_url, consumer_token, employee_token, expires)
+        request,
+        form,
+        page="connections/wizard.html",
+        consumer_configured=request.app.state.web.consumer_token is not None,
+        environments=list(Environment),
+        values={"name": name, "environment": environment, "base_url": base_url, "expires": expires},
+        error=None,
     )
 
 
-def _test_result(request: Request, form: _Wizard, *, rotating: bool = False) -> Response:
-    """The «Test connection» fragment: the company and the expiry, or the catalog message why not."""
+def _test_result(
+    request: Request, form: _Wizard, *, page: str, rotating: bool = False, **page_context: Any
+) -> Response:
+    """«Test connection»: the company and the expiry, or the catalog message why not. htmx gets the
+    fragment; a browser without JavaScript gets the whole ``page`` with it (the tokens are pasted
+    again to save: they are never sent back)."""
     try:
         result, expiry = form.check()
+        error = None
     except flow.ConnectionFlowError as exc:
-        return render(request, "connections/_test_result.html", result=None, error=exc.message)
-    return render(
-        request,
-        "connections/_test_result.html",
-        result=result,
-        error=None,
-        expires=expiry,
-        days_left=None if expiry is None else (expiry - date.today()).days,
-        rotating=rotating,
-    )
+        result, expiry, error = None, None, exc.message
+    outcome: dict[str, Any] = {
+        "result": result,
+        "expires": expiry,
+        "days_left": None if expiry is None else (expiry - date.today()).days,
+        "rotating": rotating,
+    }
+    if is_htmx(request):
+        return render(request, "connections/_test_result.html", error=error, **outcome)
+    return render(request, page, tested=True, test_error=error, **outcome, **page_context)
 
 
 @router.post("/connections")
@@ -323,7 +336,15 @@ def rotate_test(
 ) -> Response:
     row = views.connection_detail(db, connection_id)
     form = _Wizard(request, row.environment.value, row.base_url, consumer_token, employee_token, expires)
-    return _test_result(request, form, rotating=True)
+    return _test_result(
+        request,
+        form,
+        page="connections/rotate.html",
+        rotating=True,
+        row=row,
+        consumer_configured=request.app.state.web.consumer_token is not None,
+        error=None,
+    )
 
 
 @router.post("/connections/{connection_id}/rotate")
