@@ -29,6 +29,7 @@ from txbridge.web.ui.common import message_of
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
+API_PREFIX = "/api/v1"
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
@@ -51,6 +52,8 @@ def create_app(
     app.state.settings = settings
     app.state.web = web or WebSettings()
     app.state.db = db or Database.open(settings)
+    #: Set by the REST API's ``install(app)``: how a flows error under /api/ is answered.
+    app.state.api_error_answer = None
 
     @app.middleware("http")
     async def security_headers(
@@ -84,6 +87,11 @@ def create_app(
         message = message_of(exc)
         if message is None:
             raise exc
+        api_answer = request.app.state.api_error_answer
+        if api_answer is not None and request.url.path.startswith(API_PREFIX + "/"):
+            # The REST API answers in its own shape (problem details), not with a page.
+            answer: Response = await api_answer(request, exc)
+            return answer
         if not hasattr(request.state, "language"):
             request.state.language = "nb"
         status = 404 if message.id.endswith("_not_found") else 422
@@ -129,11 +137,17 @@ def _optional(module: str) -> object | None:
 
 
 def mount_api(app: FastAPI) -> None:
-    """Where the REST API goes: ``txbridge.web.api.v1.router`` (an APIRouter) under ``/api/v1``."""
+    """Where the REST API goes: ``txbridge.web.api.v1.router`` (an APIRouter) under ``/api/v1``.
+    If the module also has ``install(app)``, it is called: the place to add the API's own exception
+    handlers and to set ``app.state.api_error_answer`` (an async ``(request, exc) -> Response``), which
+    answers the flows errors raised under ``/api/`` instead of the UI's error page."""
     api = _optional("txbridge.web.api.v1")
     router = getattr(api, "router", None)
     if router is not None:
-        app.include_router(router, prefix="/api/v1")
+        app.include_router(router, prefix=API_PREFIX)
+    install = getattr(api, "install", None)
+    if callable(install):
+        install(app)
 
 
 def mount_metrics(app: FastAPI) -> None:
