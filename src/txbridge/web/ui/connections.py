@@ -3,10 +3,11 @@ rotation, reactivation and the export settings. Calls ``flows.connections`` and 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from txbridge.catalog import Bilingual, Message
@@ -312,55 +313,60 @@ def save_settings(
     )
 
 
-@router.get("/connections/{connection_id}/rotate")
-def rotate_form(request: Request, db: Db, _user: Admin, connection_id: int) -> Response:
-    row = views.connection_detail(db, connection_id)
-    return render(
-        request,
-        "connections/rotate.html",
-        row=row,
-        consumer_configured=request.app.state.web.consumer_token is not None,
-        error=None,
-    )
+def _rotation_page(request: Request, row: views.ConnectionRow) -> dict[str, Any]:
+    return {
+        "row": row,
+        "consumer_configured": request.app.state.web.consumer_token is not None,
+        "error": None,
+    }
 
 
-@router.post("/connections/{connection_id}/rotate/test")
-def rotate_test(
+@dataclass(frozen=True)
+class _Rotation:
+    """The rotation form of one connection: the pasted tokens are tested against its own address."""
+
+    row: views.ConnectionRow
+    form: _Wizard
+
+
+def _rotation(
     request: Request,
     db: Db,
-    _user: Admin,
     connection_id: int,
     consumer_token: Annotated[str, Form()] = "",
     employee_token: Annotated[str, Form()] = "",
     expires: Annotated[str, Form()] = "",
-) -> Response:
+) -> _Rotation:
     row = views.connection_detail(db, connection_id)
-    form = _Wizard(request, row.environment.value, row.base_url, consumer_token, employee_token, expires)
+    return _Rotation(
+        row, _Wizard(request, row.environment.value, row.base_url, consumer_token, employee_token, expires)
+    )
+
+
+Rotation = Annotated[_Rotation, Depends(_rotation)]
+
+
+@router.get("/connections/{connection_id}/rotate")
+def rotate_form(request: Request, db: Db, _user: Admin, connection_id: int) -> Response:
+    row = views.connection_detail(db, connection_id)
+    return render(request, "connections/rotate.html", **_rotation_page(request, row))
+
+
+@router.post("/connections/{connection_id}/rotate/test")
+def rotate_test(request: Request, _user: Admin, rotation: Rotation) -> Response:
     return _test_result(
         request,
-        form,
+        rotation.form,
         page="connections/rotate.html",
         rotating=True,
-        row=row,
-        consumer_configured=request.app.state.web.consumer_token is not None,
-        error=None,
+        **_rotation_page(request, rotation.row),
     )
 
 
 @router.post("/connections/{connection_id}/rotate")
-def rotate(
-    request: Request,
-    db: Db,
-    settings: Config,
-    user: Admin,
-    connection_id: int,
-    consumer_token: Annotated[str, Form()] = "",
-    employee_token: Annotated[str, Form()] = "",
-    expires: Annotated[str, Form()] = "",
-) -> Response:
+def rotate(request: Request, db: Db, settings: Config, user: Admin, rotation: Rotation) -> Response:
     """Paste the new token → test → save: the same connection keeps its name, company and state."""
-    row = views.connection_detail(db, connection_id)
-    form = _Wizard(request, row.environment.value, row.base_url, consumer_token, employee_token, expires)
+    row, form = rotation.row, rotation.form
     try:
         flow.connect(
             db,
@@ -374,14 +380,8 @@ def rotate(
             token_expires_on=form.expires(),
         )
     except flow.ConnectionFlowError as exc:
-        return render(
-            request,
-            "connections/rotate.html",
-            status_code=422,
-            row=row,
-            consumer_configured=request.app.state.web.consumer_token is not None,
-            error=exc.message,
-        )
+        page = {**_rotation_page(request, row), "error": exc.message}
+        return render(request, "connections/rotate.html", status_code=422, **page)
     return _admin_action(
-        request, db, user, connection_id, "rotated", "Ansattnøkkel byttet", "Employee token rotated"
+        request, db, user, row.id, "rotated", "Ansattnøkkel byttet", "Employee token rotated"
     )
