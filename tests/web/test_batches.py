@@ -63,6 +63,7 @@ def test_export_runs_as_a_job_and_the_progress_reaches_100(
     done = _export_and_wait(support_client, batch_id)
     assert 'value="100"' in done and "Eksportert" in done and "Ferdig" in done
     assert "startet av sam" in done
+    assert f"Eksport av bunt {batch_id} startet (jobb 1) (av sam)" in support_client.get("/log").text
     # Reopened later, the page shows the finished job and every posting with its Tripletex number.
     page = support_client.get(f"/batches/{batch_id}").text
     assert "12 posteringer" in page

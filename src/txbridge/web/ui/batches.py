@@ -170,6 +170,15 @@ def export(request: Request, db: Db, settings: Config, user: User, batch_id: int
         started = jobs.start_export(db, settings, batch_id, requested_by=user.username)
     except LookupError as exc:
         return _not_found(request, exc)
+    accounts.log_action(
+        db,
+        user,
+        nb=f"Eksport av bunt {batch_id} startet (jobb {started.id})",
+        en=f"Export of batch {batch_id} started (job {started.id})",
+        connection_id=started.connection_id,
+        object_type="batch",
+        object_key=str(batch_id),
+    )
     return see_other(f"/batches/{batch_id}?job={started.id}")
 
 
