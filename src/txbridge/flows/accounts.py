@@ -32,6 +32,8 @@ PASSWORD_MIN_LENGTH = 10
 FREE_FAILURES = 5
 FIRST_BLOCK_SECONDS = 30
 MAX_BLOCK_SECONDS = 15 * 60
+#: Failures older than this are forgotten (the counter starts again).
+FORGET_FAILURES = timedelta(days=1)
 LANGUAGES = ("nb", "en")
 #: How often a session's ``last_seen_at`` is written (not on every request).
 _SEEN_RESOLUTION = timedelta(seconds=60)
@@ -225,8 +227,12 @@ def sign_in(
         if _hasher().check_needs_rehash(stored.password_hash):
             stored.password_hash = _hasher().hash(password)
         stored.last_sign_in_at = moment
-        # Sessions that ran out are cleaned up here rather than by a timer.
+        # Sessions that ran out, and failures nobody followed up for a day, are cleaned up here rather
+        # than by a timer.
         session.execute(delete(WebSession).where(WebSession.expires_at < moment))
+        session.execute(
+            delete(SignInThrottle).where(SignInThrottle.last_failure_at < moment - FORGET_FAILURES)
+        )
         session.add(
             WebSession(
                 token_hash=_token_hash(token),
