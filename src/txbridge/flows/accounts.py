@@ -173,6 +173,21 @@ def set_language(db: Database, user_id: int, language: str) -> None:
         user.language = language
 
 
+def set_active(db: Database, user_id: int, active: bool, *, by: UserInfo) -> UserInfo:
+    """Let a user sign in again, or not any more (their open sessions end at once). Nobody switches
+    themselves off, so there is always an administrator left who can switch others back on."""
+    if user_id == by.id and not active:
+        raise _invalid("du kan ikke deaktivere deg selv", "you cannot deactivate yourself")
+    with db.transaction() as session:
+        user = session.get(UserAccount, user_id)
+        if user is None:
+            raise AccountError(render("user_not_found", username=user_id))
+        user.active = active
+        if not active:
+            session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+        return _info(user)
+
+
 # --------------------------------------------------------------------------------------------------
 # Sign-in
 # --------------------------------------------------------------------------------------------------

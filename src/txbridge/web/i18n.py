@@ -99,7 +99,7 @@ def update(language: str = "nb") -> Path:
     po = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     with po.open("rb") as handle:
         existing = read_po(handle, locale=language, domain=DOMAIN)
-    existing.update(extract(), update_header_comment=False)
+    existing.update(extract(), no_fuzzy_matching=True, update_header_comment=False)
     with po.open("wb") as handle:
         write_po(handle, existing, width=110, omit_header=False, ignore_obsolete=True, include_lineno=False)
     return po
