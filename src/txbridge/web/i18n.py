@@ -72,7 +72,7 @@ def negotiate(accept_language: str | None) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# Maintaining the catalog: ``python -m txbridge.web.i18n`` extracts the UI strings and updates nb.po
+# Maintaining the catalog: ``python -m txbridge.web.update_messages`` extracts the UI strings and updates nb.po
 # (new strings get an empty translation, which the test suite then reports).
 # --------------------------------------------------------------------------------------------------
 
@@ -103,7 +103,3 @@ def update(language: str = "nb") -> Path:
     with po.open("wb") as handle:
         write_po(handle, existing, width=110, omit_header=False, ignore_obsolete=True, include_lineno=False)
     return po
-
-
-if __name__ == "__main__":
-    print(update())
