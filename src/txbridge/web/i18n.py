@@ -72,8 +72,8 @@ def negotiate(accept_language: str | None) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# Maintaining the catalog: ``python -m txbridge.web.update_messages`` extracts the UI strings and updates nb.po
-# (new strings get an empty translation, which the test suite then reports).
+# Maintaining the catalog: ``python -m txbridge.web.update_messages`` extracts the UI strings and
+# updates nb.po (new strings get an empty translation, which the test suite then reports).
 # --------------------------------------------------------------------------------------------------
 
 PACKAGE_DIR = Path(__file__).parent
