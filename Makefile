@@ -16,7 +16,9 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m txbridge.demo
+	rm -rf .txbridge/demo
+	$(BIN)/python -m txbridge.demo --keep .txbridge/demo
+	$(BIN)/python -m txbridge.web.demo .txbridge/demo/demo.db
 
 test-deps:
 	bash scripts/install-test-deps.sh

@@ -128,7 +128,19 @@ def _register() -> None:
     # group never hides the others.
     import importlib
 
-    for name in ("sandbox", "intake", "connection", "batch", "diagnose", "log", "payments", "db", "secrets"):
+    for name in (
+        "sandbox",
+        "intake",
+        "connection",
+        "batch",
+        "diagnose",
+        "log",
+        "payments",
+        "db",
+        "secrets",
+        "user",
+        "serve",
+    ):
         try:
             importlib.import_module(f"txbridge.cli.{name}")
         except ModuleNotFoundError as exc:

@@ -471,3 +471,111 @@ def blocking_message(connection: Connection, today: date | None = None) -> Messa
     if connection.state is ConnectionState.PENDING_APPROVAL:
         return render("connection_pending_approval", connection=connection.name)
     return None
+
+
+# --------------------------------------------------------------------------------------------------
+# The connect wizard's «Test connection» (nothing stored) and the connection's settings
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClientCompany:
+    """A client company an accountant's token may act for (``GET /company/>withLoginAccess``)."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenCheck:
+    company_id: int
+    company_name: str | None
+    #: Empty unless the token is an accountant's with access to client companies.
+    client_companies: tuple[ClientCompany, ...]
+
+
+def check_tokens(
+    settings: Settings,
+    *,
+    environment: Environment | str,
+    consumer_token: str,
+    employee_token: str,
+    base_url: str | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> TokenCheck:
+    """«Test connection» without storing anything: the company the tokens reach and, for an
+    accountant's token, its client companies. Tokens are trimmed; a malformed one is refused with its
+    reason before any call (``connection_settings_invalid``)."""
+    env = Environment(environment)
+    url = base_url_of(env, base_url)
+    try:
+        with _new_client(
+            settings,
+            base_url=url,
+            consumer_token=consumer_token,
+            employee_token=employee_token,
+            company_id=0,
+            transport=transport,
+        ) as client:
+            info = client.test_connection()
+            try:
+                found = client.companies.with_login_access(fields="id,name")
+            except PermissionDeniedError:
+                found = []  # not an accountant's token
+    except (TripletexError, httpx.HTTPError) as exc:
+        raise ConnectionFlowError(message_for_error(exc, url)) from None
+    clients = tuple(
+        ClientCompany(c.id, c.name or str(c.id)) for c in found if c.id and c.id != info.company_id
+    )
+    return TokenCheck(info.company_id, info.company_name, clients)
+
+
+def update_settings(
+    db: Database,
+    connection_id: int,
+    *,
+    send_to_customer: bool,
+    prices_include_vat: bool,
+    batch_size: int,
+) -> Connection:
+    """Change how exports behave for a connection (logged)."""
+    if not 1 <= batch_size <= 100:
+        raise ConnectionFlowError(
+            render(
+                "connection_settings_invalid",
+                reason=Bilingual(
+                    f"buntstørrelsen må være 1–100, ikke {batch_size}",
+                    f"the batch size must be 1–100, not {batch_size}",
+                ),
+            )
+        )
+    with db.transaction() as session:
+        connection = _load(session, connection_id)
+        connection.send_to_customer = send_to_customer
+        connection.prices_include_vat = prices_include_vat
+        connection.batch_size = batch_size
+        q.add_log(
+            session,
+            connection_id,
+            f"Innstillinger endret: send til kunde {send_to_customer}, priser inkl. mva "
+            f"{prices_include_vat}, buntstørrelse {batch_size} / Settings changed: send to customer "
+            f"{send_to_customer}, prices incl. VAT {prices_include_vat}, batch size {batch_size}",
+            object_type="connection",
+            object_key=connection.name,
+        )
+        return connection
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSettings:
+    send_to_customer: bool
+    prices_include_vat: bool
+    batch_size: int
+
+
+def export_settings(db: Database, connection_id: int) -> ExportSettings:
+    with db.reading() as session:
+        connection = _load(session, connection_id)
+        return ExportSettings(
+            connection.send_to_customer, connection.prices_include_vat, connection.batch_size
+        )

@@ -512,6 +512,169 @@ class LogEntry(Base):
         return f"LogEntry(at={self.at!r}, level={self.level!r}, message_id={self.message_id!r})"
 
 
+# --------------------------------------------------------------------------------------------------
+# Admin web app: users, their sign-in sessions, sign-in throttling
+# --------------------------------------------------------------------------------------------------
+
+
+class UserRole(enum.StrEnum):
+    #: Approves connections, rotates tokens, resets batches, clears references, manages users.
+    ADMIN = "admin"
+    #: Sees everything, runs diagnose, starts exports.
+    SUPPORT = "support"
+
+
+class UserAccount(Base):
+    """A person who signs in to the admin web app. Only an argon2 hash of the password is kept."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[UserRole] = mapped_column(_enum(UserRole, "user_role"), default=UserRole.SUPPORT)
+    #: ``nb`` (bokmål, the default) or ``en``: the language the web app speaks to this user.
+    language: Mapped[str] = mapped_column(String(2), default="nb")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        # No password hash, not even in a traceback.
+        return f"UserAccount(id={self.id!r}, username={self.username!r}, role={self.role!r})"
+
+
+class WebSession(Base):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored, so a copy of
+    the database signs nobody in. ``csrf_token`` is what every form of the session must send back."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    user: Mapped[UserAccount] = relationship()
+
+    def __repr__(self) -> str:
+        return f"WebSession(id={self.id!r}, user_id={self.user_id!r}, expires_at={self.expires_at!r})"
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins per key (``user:<name>`` or ``ip:<address>``), so guessing gets slower and
+    slower whatever process answers (one row per key; a success deletes the user's row)."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    blocked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    def __repr__(self) -> str:
+        return f"SignInThrottle(key={self.key!r}, failures={self.failures!r})"
+
+
+# --------------------------------------------------------------------------------------------------
+# Jobs (the work ``txbridge.jobs`` runs: bookkeeping on every database, the queue itself on SQLite)
+# --------------------------------------------------------------------------------------------------
+
+
+class JobState(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Job(Base):
+    """One piece of work asked for (an export of a batch, a payments refresh, …) and how it went.
+
+    On PostgreSQL procrastinate queues and locks it (``engine_job_id``); on SQLite the in-process runner
+    claims rows here directly. ``active_key`` is set while the job is queued or running and unique, so
+    the database itself refuses a second export of one batch however it is started."""
+
+    __tablename__ = "job"
+    __table_args__ = (
+        Index("ix_job_state_not_before", "state", "not_before"),
+        Index("ix_job_connection_id_state", "connection_id", "state"),
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task: Mapped[str] = mapped_column(String(60))
+    connection_id: Mapped[int | None] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"), index=True)
+    state: Mapped[JobState] = mapped_column(_enum(JobState, "job_state"), default=JobState.QUEUED)
+    requested_by: Mapped[str | None] = mapped_column(String(100))
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: Not to be started before this time (a retry's backoff); the in-process runner honours it.
+    not_before: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    active_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    #: Who runs it now (``host:pid``) and when that runner last said it is alive.
+    worker: Mapped[str | None] = mapped_column(String(120))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: The last catalog message (JSON of the rendered message), e.g. why it failed or is retried.
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    message: Mapped[str | None] = mapped_column(Text)
+    engine_job_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+    def __repr__(self) -> str:
+        return f"Job(id={self.id!r}, task={self.task!r}, state={self.state!r}, attempts={self.attempts!r})"
+
+
+class JobAttempt(Base):
+    """One run of a job by one worker process, written by the task itself: when it began and ended
+    (no end: the process died). What the chaos tests read to prove no two runs of one connection
+    overlapped."""
+
+    __tablename__ = "job_attempt"
+    __table_args__ = (Index("ix_job_attempt_connection_id_started_at", "connection_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("job.id", ondelete="CASCADE"), index=True)
+    connection_id: Mapped[int | None] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    host: Mapped[str] = mapped_column(String(100))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: ``succeeded``, ``failed``, ``retry`` or ``cancelled``; null while running or when the run died.
+    outcome: Mapped[str | None] = mapped_column(String(24))
+
+
+class ScheduleTick(Base):
+    """A schedule's run at one due time, fired once: two embedded runners never both fire it."""
+
+    __tablename__ = "schedule_tick"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
+    fired_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class TokenExpiryWarning(Base):
+    """A token-expiry warning given (14, 7 or 1 days before): each is given once per expiry date."""
+
+    __tablename__ = "token_expiry_warning"
+
+    connection_id: Mapped[int] = mapped_column(
+        ForeignKey("connection.id", ondelete="CASCADE"), primary_key=True
+    )
+    expires_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    days_before: Mapped[int] = mapped_column(Integer, primary_key=True)
+    warned_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class ExportLease(Base):
     """Who is exporting a batch right now: one row per batch while an export runs.
 

@@ -1,0 +1,163 @@
+"""Many connected sandbox companies with closed batches, for the jobs tests and benchmarks.
+
+Each connection gets its own sandbox company (or all share one accountant's token), host data from
+``bench._export_data`` and ``batches`` closed batches of the same period (the invoices split evenly)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from bench._export_data import PERIOD, generate
+
+from txbridge.flows import connections
+from txbridge.flows.export import close_batch
+from txbridge.flows.intake import import_data
+from txbridge.settings import Settings
+from txbridge.store import Database
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class World:
+    db: Database
+    settings: Settings
+    control_url: str
+    base_url: str
+    #: Per connection: (connection id, sandbox company id, local invoice numbers)
+    connections: list[tuple[int, int, list[str]]] = field(default_factory=list)
+    batch_ids: list[int] = field(default_factory=list)
+
+    @property
+    def invoice_count(self) -> int:
+        return sum(len(numbers) for _, _, numbers in self.connections)
+
+
+def new_company(control_url: str) -> dict[str, Any]:
+    response = httpx.post(f"{control_url}/companies", json={}, timeout=30)
+    response.raise_for_status()
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def build_world(
+    settings: Settings,
+    *,
+    control_url: str,
+    base_url: str,
+    connections_count: int,
+    invoices: int,
+    batches: int = 1,
+    customers: int = 20,
+    products: int = 10,
+) -> World:
+    """Connect ``connections_count`` fresh companies, import ``invoices`` invoices into each and
+    close them into ``batches`` batches per connection."""
+    db = Database(settings)
+    world = World(db, settings, control_url, base_url)
+    for index in range(connections_count):
+        company = new_company(control_url)
+        connection = connections.connect(
+            db,
+            settings,
+            name=f"firma-{index:04d}",
+            environment="sandbox",
+            consumer_token=company["consumerToken"],
+            employee_token=company["employeeToken"],
+            base_url=base_url,
+            token_expires_on=date.today() + timedelta(days=300),
+        )
+        connections.approve(db, connection.id)
+        data = generate(invoices, customers=customers, products=products, seed=index + 1)
+        rows = data["invoices"]
+        share = -(-len(rows) // batches)
+        for part in range(batches):
+            chunk = rows[part * share : (part + 1) * share]
+            if not chunk:
+                continue
+            report = import_data(
+                db, connection.id, {**data, "invoices": chunk} if part == 0 else {"invoices": chunk}
+            )
+            assert report.all_accepted, report.rejections
+            world.batch_ids.append(close_batch(db, connection.id, PERIOD).batch_id)
+        world.connections.append((connection.id, int(company["companyId"]), [r["number"] for r in rows]))
+    return world
+
+
+def invoices_in_tripletex(world: World) -> Counter[str]:
+    """How many times each local invoice number is in Tripletex (by the order marker ``TXB-<no>-…``),
+    read over the API for every company."""
+    found: Counter[str] = Counter()
+    for connection_id, _company_id, _numbers in world.connections:
+        with world.db.reading() as session:
+            from txbridge.store import Connection
+
+            connection = session.get(Connection, connection_id)
+            assert connection is not None
+        with connections.client_for(connection, world.settings) as client:
+            response = client.request(
+                "GET",
+                "/invoice",
+                params={
+                    "invoiceDateFrom": "2026-01-01",
+                    "invoiceDateTo": "2027-12-31",
+                    "fields": "id,orders(number)",
+                    "count": 10000,
+                },
+            )
+        for invoice in response["values"]:
+            for order in invoice["orders"]:
+                number = str(order["number"])
+                if number.startswith("TXB-"):
+                    found[f"{connection_id}:{number[4:].rsplit('-', 1)[0]}"] += 1
+    return found
+
+
+def worker_env(settings: Settings, **extra: str) -> dict[str, str]:
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else ""
+    return {
+        **os.environ,
+        "TXBRIDGE_DATABASE_URL": settings.database_url,
+        "TXBRIDGE_SECRET_KEY": secret,
+        "TXBRIDGE_ERROR_STATE_THRESHOLD": str(settings.error_state_threshold),
+        "PYTHONPATH": str(ROOT / "src"),
+        **extra,
+    }
+
+
+def start_worker(settings: Settings, *args: str, log: Path | None = None) -> subprocess.Popen[bytes]:
+    """A real ``txbridge worker`` process (its operators' log to ``log``, if given)."""
+    out = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115 - the child keeps it
+    return subprocess.Popen(
+        [sys.executable, "-m", "txbridge", "worker", *args],
+        env=worker_env(settings),
+        stdout=out,
+        stderr=out,
+    )
+
+
+def kill(process: subprocess.Popen[bytes]) -> float:
+    """SIGKILL and wait; returns the moment (``time.time()``) it was dead."""
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    return time.time()
+
+
+def stop(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

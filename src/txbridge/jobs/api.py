@@ -1,0 +1,215 @@
+"""The jobs API: the only module the CLI and the web import from :mod:`txbridge.jobs`.
+
+Start work as jobs, look at them, retry or cancel them, and run the embedded runner::
+
+    info = start_export(db, settings, batch_id, requested_by="ola")   # or the batch's queued/running one
+    get_job(db, settings, info.id).state                              # queued → running → succeeded
+    with embedded_worker(db, settings):                               # SQLite: runs jobs in this process
+        ...
+
+On PostgreSQL a started job goes to procrastinate and ``txbridge worker`` processes run it;
+``embedded_worker`` then does nothing. Failures are :class:`JobError` with a catalog message."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from txbridge.catalog import render
+from txbridge.jobs import records
+from txbridge.jobs.model import JobError, JobInfo, TaskName
+from txbridge.jobs.runner import WAKE_UP, EmbeddedRunner
+from txbridge.jobs.tasks import RunOptions
+from txbridge.settings import Settings
+from txbridge.store import Batch, Connection, Database
+from txbridge.store.models import Job, JobState
+
+__all__ = [
+    "AttemptInfo",
+    "JobError",
+    "JobInfo",
+    "cancel_job",
+    "embedded_worker",
+    "get_job",
+    "job_attempts",
+    "list_jobs",
+    "metrics_app",
+    "retry_job",
+    "start_export",
+    "start_payments_refresh",
+    "start_token_expiry_check",
+    "uses_procrastinate",
+]
+
+
+@dataclass(frozen=True)
+class AttemptInfo:
+    """One run of a job: by which process, when, and how it ended (``None``: it died, or runs now)."""
+
+    number: int
+    host: str
+    pid: int
+    started_at: datetime
+    finished_at: datetime | None
+    outcome: str | None
+
+
+def uses_procrastinate(db: Database) -> bool:
+    """PostgreSQL: procrastinate and ``txbridge worker`` processes. SQLite: the embedded runner."""
+    return db.backend == "postgresql"
+
+
+def _start(
+    db: Database,
+    settings: Settings,
+    task: TaskName,
+    *,
+    connection_id: int | None,
+    batch_id: int | None,
+    requested_by: str | None,
+) -> JobInfo:
+    job, created = records.enqueue(
+        db, task, connection_id=connection_id, batch_id=batch_id, requested_by=requested_by
+    )
+    if created:
+        _dispatch(db, settings, job)
+    return JobInfo.of(job)
+
+
+def _dispatch(db: Database, settings: Settings, job: Job) -> None:
+    if uses_procrastinate(db):
+        import txbridge.jobs.engine as engine
+
+        engine.defer(db, settings, job.id, job.task, job.connection_id)
+    else:
+        WAKE_UP.set()
+
+
+def start_export(db: Database, settings: Settings, batch_id: int, *, requested_by: str) -> JobInfo:
+    """Queue the export of a batch; the batch's queued or running export if it has one."""
+    with db.reading() as session:
+        batch = session.get(Batch, batch_id)
+        if batch is None:
+            raise JobError(render("batch_not_found", batch=batch_id))
+        connection_id = batch.connection_id
+    return _start(
+        db,
+        settings,
+        TaskName.EXPORT_BATCH,
+        connection_id=connection_id,
+        batch_id=batch_id,
+        requested_by=requested_by,
+    )
+
+
+def start_payments_refresh(
+    db: Database, settings: Settings, connection_id: int, *, requested_by: str
+) -> JobInfo:
+    """Queue a payments refresh of one connection (its queued or running one if it has one)."""
+    with db.reading() as session:
+        if session.get(Connection, connection_id) is None:
+            raise JobError(render("connection_not_found", connection=connection_id))
+    return _start(
+        db,
+        settings,
+        TaskName.REFRESH_PAYMENTS,
+        connection_id=connection_id,
+        batch_id=None,
+        requested_by=requested_by,
+    )
+
+
+def start_token_expiry_check(db: Database, settings: Settings, *, requested_by: str) -> JobInfo:
+    """Queue the token-expiry check over every connection."""
+    return _start(
+        db,
+        settings,
+        TaskName.CHECK_TOKEN_EXPIRY,
+        connection_id=None,
+        batch_id=None,
+        requested_by=requested_by,
+    )
+
+
+def get_job(db: Database, settings: Settings, job_id: int) -> JobInfo:
+    """One job; ``JobError`` (``job_not_found``) for an unknown id."""
+    with db.reading() as session:
+        return JobInfo.of(records.get(session, job_id))
+
+
+def list_jobs(
+    db: Database,
+    settings: Settings,
+    *,
+    connection_id: int | None = None,
+    state: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> list[JobInfo]:
+    """Newest first, filtered by connection and state."""
+    with db.reading() as session:
+        return [
+            JobInfo.of(job)
+            for job in records.list_jobs(
+                session, connection_id=connection_id, state=state, offset=offset, limit=limit
+            )
+        ]
+
+
+def job_attempts(db: Database, settings: Settings, job_id: int) -> list[AttemptInfo]:
+    with db.reading() as session:
+        records.get(session, job_id)
+        return [
+            AttemptInfo(a.number, a.host, a.pid, a.started_at, a.finished_at, a.outcome)
+            for a in records.attempts_of(session, job_id)
+        ]
+
+
+def retry_job(db: Database, settings: Settings, job_id: int, *, requested_by: str) -> JobInfo:
+    """Start a failed or cancelled job's work again, as a new job (the same work already queued or
+    running is returned instead)."""
+    with db.reading() as session:
+        job = records.get(session, job_id)
+        if job.state not in (JobState.FAILED, JobState.CANCELLED):
+            raise JobError(render("job_not_retryable", job=job_id, state=job.state.value))
+        task, connection_id, batch_id = job.task, job.connection_id, job.batch_id
+    name = TaskName.named(task)
+    if name is None:
+        raise JobError(render("job_task_not_available", task=task))
+    return _start(
+        db, settings, name, connection_id=connection_id, batch_id=batch_id, requested_by=requested_by
+    )
+
+
+def cancel_job(db: Database, settings: Settings, job_id: int) -> JobInfo:
+    """A queued job will not run; a running or finished one cannot be cancelled (``JobError``)."""
+    job = records.cancel(db, job_id)
+    if uses_procrastinate(db) and job.engine_job_id is not None:
+        import txbridge.jobs.engine as engine
+
+        engine.cancel(settings, job.engine_job_id)
+    return JobInfo.of(job)
+
+
+@contextlib.contextmanager
+def embedded_worker(
+    db: Database, settings: Settings, *, concurrency: int = 2, options: RunOptions | None = None
+) -> Iterator[None]:
+    """Run the embedded runner in background threads while the block runs (``txbridge serve`` on
+    SQLite). On PostgreSQL it does nothing: ``txbridge worker`` processes run the jobs."""
+    if uses_procrastinate(db):
+        yield
+        return
+    runner = EmbeddedRunner(db, settings, concurrency=concurrency, options=options)
+    with runner:
+        yield
+
+
+def metrics_app(db: Database) -> Any:
+    """The ``/metrics`` ASGI app (Prometheus text) for a web app to mount."""
+    from txbridge.jobs import metrics
+
+    return metrics.asgi_app(db)

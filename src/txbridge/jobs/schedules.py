@@ -1,0 +1,77 @@
+"""What runs on a schedule, with times in Europe/Oslo (cron expressions, read by croniter).
+
+Both engines use this table: procrastinate registers each as a periodic task (PostgreSQL), the
+embedded runner fires them itself (SQLite). A run that was due more than ``MAX_DELAY`` ago when no
+runner was up is skipped, not caught up (as procrastinate does). Later work adds its hooks here with
+its task: the nightly reconcile (``0 2 * * *``) and the monthly statistics (``0 5 1 * *``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from croniter import croniter
+
+from txbridge.settings import Settings
+from txbridge.store import Connection, ConnectionState, Database
+
+OSLO = ZoneInfo("Europe/Oslo")
+#: Older due times are skipped when a runner comes up (procrastinate's own bound).
+MAX_DELAY = timedelta(minutes=10)
+#: Who queued a scheduled job, as shown by ``txbridge jobs list``.
+REQUESTED_BY = "schedule"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    #: Cron expression in Oslo time.
+    cron: str
+    description: str
+
+    def oslo_croniter(self, at: datetime) -> croniter:
+        return croniter(self.cron, at.astimezone(OSLO))
+
+    def last_due(self, now: datetime) -> datetime:
+        """The latest due time at or before ``now`` (UTC-aware)."""
+        found: datetime = self.oslo_croniter(now + timedelta(microseconds=1)).get_prev(datetime)
+        return found
+
+    def next_due(self, now: datetime) -> datetime:
+        found: datetime = self.oslo_croniter(now).get_next(datetime)
+        return found
+
+
+PAYMENTS_REFRESH = Schedule(
+    "payments_refresh", "0 6 * * *", "every morning at 06:00: payment status of every active connection"
+)
+TOKEN_EXPIRY_CHECK = Schedule(
+    "token_expiry_check", "0 7 * * *", "every morning at 07:00: token-expiry warnings (14, 7, 1 days before)"
+)
+SCHEDULES: tuple[Schedule, ...] = (PAYMENTS_REFRESH, TOKEN_EXPIRY_CHECK)
+
+
+def by_name(name: str) -> Schedule:
+    for schedule in SCHEDULES:
+        if schedule.name == name:
+            return schedule
+    raise KeyError(name)
+
+
+def fire(db: Database, settings: Settings, schedule: Schedule) -> list[int]:
+    """Queue the jobs of one scheduled run; returns their ids (an already queued one is reused)."""
+    from txbridge.jobs import api  # the api dispatches to the engine, which imports this module
+
+    if schedule is PAYMENTS_REFRESH:
+        with db.reading() as session:
+            active = [
+                c.id for c in session.query(Connection).filter(Connection.state == ConnectionState.ACTIVE)
+            ]
+        return [
+            api.start_payments_refresh(db, settings, connection_id, requested_by=REQUESTED_BY).id
+            for connection_id in active
+        ]
+    if schedule is TOKEN_EXPIRY_CHECK:
+        return [api.start_token_expiry_check(db, settings, requested_by=REQUESTED_BY).id]
+    raise KeyError(schedule.name)

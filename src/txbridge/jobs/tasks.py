@@ -1,0 +1,296 @@
+"""The tasks, defined once and run by either engine: ids in, the flow called, a result out.
+
+A task loads its state from the store and is safe to run twice (the flows' never-twice machinery
+does the real work). :func:`execute` wraps every run the same way on both engines: begin an attempt
+(recorded by the task itself), heartbeat while it runs, then finish, retry later or fail, with the
+catalog message that says why."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from txbridge.catalog import Message, render
+from txbridge.flows import connections
+from txbridge.flows.export import BatchNotFoundError, export_batch, refresh_payments
+from txbridge.flows.export.engine import DEFAULT_IN_FLIGHT_GRACE
+from txbridge.jobs import logs, metrics, records
+from txbridge.jobs.model import JobError, TaskName
+from txbridge.jobs.retry import RetryPolicy
+from txbridge.settings import Settings
+from txbridge.store import Connection, ConnectionState, Database, LogLevel
+from txbridge.store import queries as q
+from txbridge.store.models import JobState, TokenExpiryWarning, utcnow
+from txbridge.tripletex import TripletexError
+
+logger = logging.getLogger("txbridge.jobs")
+
+OSLO = ZoneInfo("Europe/Oslo")
+#: Token-expiry warnings, in days before the expiry date; each is given once.
+TOKEN_WARNING_DAYS = (14, 7, 1)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How a runner runs tasks: the same for both engines."""
+
+    heartbeat_seconds: float = 5.0
+    #: A running job whose heartbeat is older than this belongs to a dead runner.
+    stale_after: float = 30.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    in_flight_grace: float = DEFAULT_IN_FLIGHT_GRACE
+    #: Tests only: the HTTP transport every Tripletex client of a task uses.
+    transport: httpx.BaseTransport | None = None
+
+
+@dataclass(frozen=True)
+class TaskContext:
+    db: Database
+    settings: Settings
+    job_id: int
+    connection_id: int | None
+    batch_id: int | None
+    options: RunOptions
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    api_calls: int = 0
+    rate_limited: int = 0
+    #: Postings by status after an export (metrics).
+    items: dict[str, int] = field(default_factory=dict)
+
+
+class TaskFailure(Exception):
+    """The task could not do its work; ``message`` says why (and whether a retry may help)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def _connection(ctx: TaskContext) -> Connection:
+    # Loaded in a transaction so it stays readable after (a read-only session expires on rollback).
+    with ctx.db.transaction() as session:
+        connection = session.get(Connection, ctx.connection_id)
+    if connection is None:
+        raise TaskFailure(render("connection_not_found", connection=ctx.connection_id))
+    return connection
+
+
+def export_batch_task(ctx: TaskContext) -> TaskResult:
+    """Export (or go on exporting) one batch."""
+    assert ctx.batch_id is not None
+    try:
+        result = export_batch(
+            ctx.db,
+            ctx.settings,
+            ctx.batch_id,
+            transport=ctx.options.transport,
+            in_flight_grace=ctx.options.in_flight_grace,
+        )
+    except BatchNotFoundError as exc:
+        raise TaskFailure(exc.message) from None
+    metrics.count_api(ctx.connection_id, result.api_calls, int(result.stats.get("rate_limited", 0)))
+    if result.stopped is not None:
+        raise TaskFailure(result.stopped)
+    return TaskResult(
+        api_calls=result.api_calls,
+        rate_limited=int(result.stats.get("rate_limited", 0)),
+        items={"exported": result.exported, "failed": result.failed, "skipped": result.skipped},
+    )
+
+
+def refresh_payments_task(ctx: TaskContext) -> TaskResult:
+    """Paid / credited / outstanding for the connection's exported invoices."""
+    connection = _connection(ctx)
+    blocked = connections.blocking_message(connection)
+    if blocked is not None:
+        raise TaskFailure(blocked)
+    try:
+        result = refresh_payments(ctx.db, ctx.settings, connection.id, transport=ctx.options.transport)
+    except connections.ConnectionFlowError as exc:
+        raise TaskFailure(exc.message) from None
+    except (TripletexError, httpx.HTTPError) as exc:
+        raise TaskFailure(connections.message_for_error(exc, connection.base_url)) from None
+    metrics.count_api(connection.id, result.api_calls, 0)
+    return TaskResult(api_calls=result.api_calls)
+
+
+def today_in_oslo(now: datetime | None = None) -> date:
+    return (now or utcnow()).astimezone(OSLO).date()
+
+
+def check_token_expiry_task(ctx: TaskContext, *, today: date | None = None) -> TaskResult:
+    """Warn in the integration log 14, 7 and 1 days before an employee token expires, once each
+    (a missed day gives the nearest warning, not all of them); an expired token stops the connection."""
+    day = today or today_in_oslo()
+    with ctx.db.reading() as session:
+        candidates = [
+            (c.id, c.name, c.token_expires_on, c.state)
+            for c in session.scalars(select(Connection).where(Connection.token_expires_on.is_not(None)))
+        ]
+    for connection_id, name, expires_on, state in candidates:
+        assert expires_on is not None
+        days_left = (expires_on - day).days
+        if days_left < 0:
+            if state is ConnectionState.ACTIVE:
+                connections.mark_token_expired(ctx.db, connection_id)
+            continue
+        due = [d for d in TOKEN_WARNING_DAYS if days_left <= d]
+        if due:
+            _warn_once(ctx.db, connection_id, name, expires_on, days_left, due)
+    return TaskResult()
+
+
+def _warn_once(
+    db: Database, connection_id: int, name: str, expires_on: date, days_left: int, due: list[int]
+) -> None:
+    try:
+        with db.transaction() as session:
+            given = set(
+                session.scalars(
+                    select(TokenExpiryWarning.days_before).where(
+                        TokenExpiryWarning.connection_id == connection_id,
+                        TokenExpiryWarning.expires_on == expires_on,
+                    )
+                )
+            )
+            if min(due) in given:
+                return
+            for days in due:
+                if days not in given:
+                    session.add(
+                        TokenExpiryWarning(
+                            connection_id=connection_id, expires_on=expires_on, days_before=days
+                        )
+                    )
+            message = render("token_expires_soon", expires_on=expires_on.isoformat(), days_left=days_left)
+            q.add_log(
+                session,
+                connection_id,
+                message.nb,
+                level=LogLevel.WARNING,
+                message_id=message.id,
+                object_type="connection",
+                object_key=name,
+                detail=message.en,
+            )
+    except IntegrityError:
+        return  # another runner gave this warning at the same moment
+
+
+#: The tasks there are. The slots (webhook event, reconcile, statistics import) are filled by the work
+#: that needs them; until then a job for them fails with ``job_task_not_available``.
+TASKS: dict[TaskName, Callable[[TaskContext], TaskResult]] = {
+    TaskName.EXPORT_BATCH: export_batch_task,
+    TaskName.REFRESH_PAYMENTS: refresh_payments_task,
+    TaskName.CHECK_TOKEN_EXPIRY: check_token_expiry_task,
+}
+
+
+Verdict = Literal["succeeded", "failed", "retry", "skipped", "busy"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    verdict: Verdict
+    message: Message | None = None
+    #: Seconds until the next try (``retry`` and ``busy``).
+    delay: float = 0.0
+
+
+class _Heartbeat:
+    """Says every few seconds, in the job's row, that this runner is still alive and running it."""
+
+    def __init__(self, db: Database, job_id: int, worker: str, interval: float) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(db, job_id, worker, interval), name=f"job-{job_id}-heartbeat", daemon=True
+        )
+
+    def _run(self, db: Database, job_id: int, worker: str, interval: float) -> None:
+        while not self._stop.wait(interval):
+            try:
+                records.heartbeat(db, job_id, worker)
+            except Exception:  # a missed beat is not fatal; the next one may get through
+                logger.warning("heartbeat of job %s failed", job_id, exc_info=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def execute(
+    db: Database,
+    settings: Settings,
+    job_id: int,
+    options: RunOptions,
+    *,
+    attempt: records.Attempt | None = None,
+) -> Outcome:
+    """Run one job once (``attempt`` when the runner has already begun it). Never raises for what the
+    job meets: the outcome says whether it succeeded, failed for good, or is to be tried later."""
+    if attempt is None:
+        try:
+            attempt = records.begin_by_id(
+                db, job_id, worker=records.worker_identity(), stale_after=options.stale_after
+            )
+        except JobError as exc:
+            if exc.message.id == "job_still_running":
+                return Outcome("busy", exc.message, delay=options.heartbeat_seconds * 2)
+            raise
+        if attempt is None:
+            return Outcome("skipped")
+    task_name = attempt.task
+    started = time.perf_counter()
+    metrics.observe_wait(task_name, (utcnow() - attempt.queued_at).total_seconds())
+    with (
+        logs.job_context(attempt.job_id, attempt.connection_id),
+        _Heartbeat(db, attempt.job_id, attempt.worker, options.heartbeat_seconds),
+    ):
+        logger.info("job %s (%s) attempt %s begins", attempt.job_id, task_name, attempt.number)
+        outcome = _run(db, settings, attempt, options)
+        logger.info("job %s (%s) ends: %s", attempt.job_id, task_name, outcome.verdict)
+    metrics.observe_job(task_name, outcome.verdict, time.perf_counter() - started)
+    return outcome
+
+
+def _run(db: Database, settings: Settings, attempt: records.Attempt, options: RunOptions) -> Outcome:
+    ctx = TaskContext(db, settings, attempt.job_id, attempt.connection_id, attempt.batch_id, options)
+    try:
+        name = TaskName.named(attempt.task)
+        task = TASKS.get(name) if name is not None else None
+        if task is None:
+            raise TaskFailure(render("job_task_not_available", task=attempt.task))
+        result = task(ctx)
+    except (TaskFailure, JobError) as failure:
+        message = failure.message
+    except Exception as exc:  # a fault in the program: say so, log it, do not loop on it
+        logger.exception("job %s crashed", attempt.job_id)
+        message = render("job_crashed", job=attempt.job_id, error=type(exc).__name__)
+    else:
+        for status, count in result.items.items():
+            metrics.count_items(status, count)
+        records.finish(db, attempt, JobState.SUCCEEDED, None)
+        return Outcome("succeeded")
+    if not options.retry.should_retry(message, attempt.number):
+        records.finish(db, attempt, JobState.FAILED, message)
+        return Outcome("failed", message)
+    delay = options.retry.delay(attempt.number)
+    records.retry_later(db, attempt, message, utcnow() + timedelta(seconds=delay))
+    return Outcome("retry", message, delay=delay)
