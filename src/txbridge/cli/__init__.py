@@ -61,7 +61,18 @@ def _register() -> None:
     # group never hides the others.
     import importlib
 
-    for name in ("sandbox", "intake", "connection", "batch", "diagnose", "log", "payments", "user", "serve"):
+    for name in (
+        "sandbox",
+        "intake",
+        "connection",
+        "batch",
+        "diagnose",
+        "log",
+        "payments",
+        "user",
+        "serve",
+        "apikey",
+    ):
         try:
             importlib.import_module(f"txbridge.cli.{name}")
         except ModuleNotFoundError as exc:

@@ -22,6 +22,8 @@ Tripletex for the marker) before anything is sent again. Many references at once
 from txbridge.store.crypto import TokenCipher, TokenKeyError, mask_token
 from txbridge.store.database import Database
 from txbridge.store.models import (
+    ApiKey,
+    ApiKeyConnection,
     Base,
     Batch,
     BatchStatus,
@@ -30,6 +32,7 @@ from txbridge.store.models import (
     Customer,
     Environment,
     ExportLease,
+    IdempotentRequest,
     IntegrationReference,
     Invoice,
     InvoiceLine,
@@ -51,6 +54,8 @@ from txbridge.store.models import (
 )
 
 __all__ = [
+    "ApiKey",
+    "ApiKeyConnection",
     "Base",
     "Batch",
     "BatchStatus",
@@ -60,6 +65,7 @@ __all__ = [
     "Database",
     "Environment",
     "ExportLease",
+    "IdempotentRequest",
     "IntegrationReference",
     "Invoice",
     "InvoiceLine",
