@@ -18,7 +18,11 @@ from txbridge.store import Database
 
 def make_key(db: Database, connection_ids: list[int], scopes: set[str], name: str | None = None) -> str:
     made = apikeys.create_key(
-        db, name or f"vendor-{uuid.uuid4().hex[:8]}", connection_ids=connection_ids, scopes=scopes, created_by="ada"
+        db,
+        name or f"vendor-{uuid.uuid4().hex[:8]}",
+        connection_ids=connection_ids,
+        scopes=scopes,
+        created_by="ada",
     )
     return made.secret
 
@@ -31,17 +35,25 @@ def secret(db: Database, world: World) -> str:
 
 @pytest.fixture
 async def api(app: FastAPI, secret: str) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://bridge.test", headers={"Authorization": f"Bearer {secret}"}
-    ) as client:
+    async with key_client(app, secret) as client:
         yield client
 
 
 @pytest.fixture
 async def anonymous_api(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bridge.test") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://bridge.test"
+    ) as client:
         yield client
+
+
+def key_client(app: FastAPI, secret: str) -> httpx.AsyncClient:
+    """A client of the app through the ASGI transport, sending ``secret`` as its Bearer key."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://bridge.test",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
 
 
 def once() -> dict[str, str]:

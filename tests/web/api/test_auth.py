@@ -12,14 +12,16 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from tests.web.api.conftest import assert_problem, make_key, once
+from tests.web.api.conftest import assert_problem, key_client, make_key, once
 from tests.web.conftest import World
 from tests.web.test_security import ADMIN_ROUTES
 from txbridge.flows import apikeys
 from txbridge.store import ApiKey, Database
 
 
-async def test_no_key_is_refused_with_a_problem_in_bokmal_or_english(anonymous_api: httpx.AsyncClient) -> None:
+async def test_no_key_is_refused_with_a_problem_in_bokmal_or_english(
+    anonymous_api: httpx.AsyncClient,
+) -> None:
     answer = await anonymous_api.get("/api/v1/connections")
     body = assert_problem(answer, 401, "api_key_missing")
     assert body["title"] == "Forespørselen mangler API-nøkkel"
@@ -81,10 +83,7 @@ async def test_keys_reach_only_their_connections(
 
 async def test_actions_need_their_scope(db: Database, world: World, app: FastAPI) -> None:
     reader = make_key(db, [world.connection_id], {"read"})
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://t", headers={"Authorization": f"Bearer {reader}"}
-    ) as client:
+    async with key_client(app, reader) as client:
         base = f"/api/v1/connections/{world.connection_id}"
         assert (await client.get(f"{base}/batches")).status_code == 200
         for path, body in [
@@ -99,7 +98,9 @@ async def test_actions_need_their_scope(db: Database, world: World, app: FastAPI
             assert answer.json()["id"] == "api_key_scope_missing"
 
 
-async def test_reset_is_for_admin_keys_only(db: Database, world: World, app: FastAPI, api: httpx.AsyncClient) -> None:
+async def test_reset_is_for_admin_keys_only(
+    db: Database, world: World, app: FastAPI, api: httpx.AsyncClient
+) -> None:
     base = f"/api/v1/connections/{world.connection_id}"
     closed = await api.post(f"{base}/batches", json={"period": "2026-11"}, headers=once())
     batch_id = closed.json()["batchId"]
@@ -107,9 +108,7 @@ async def test_reset_is_for_admin_keys_only(db: Database, world: World, app: Fas
     body = assert_problem(refused, 403, "api_key_scope_missing")
     assert "admin" in body["title"]
     admin = make_key(db, [world.connection_id], {"read", "admin"})
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t", headers={"Authorization": f"Bearer {admin}"}
-    ) as client:
+    async with key_client(app, admin) as client:
         done = await client.post(f"{base}/batches/{batch_id}/reset", headers=once())
     assert done.status_code == 200, done.text
     assert done.json() == {"batchId": batch_id, "reset": 0}

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.web.api.conftest import assert_problem, make_key, once
+from tests.web.api.conftest import assert_problem, key_client, make_key, once
 from tests.web.conftest import World
 from txbridge.flows import idempotency
 from txbridge.flows.apikeys import authenticate
@@ -27,7 +27,9 @@ def _customers(*numbers: int) -> list[dict[str, object]]:
 async def test_every_post_needs_a_key(world: World, api: httpx.AsyncClient) -> None:
     base = f"/api/v1/connections/{world.connection_id}"
     assert_problem(await api.post(f"{base}/customers", json=[]), 400, "idempotency_key_missing")
-    assert_problem(await api.post(f"{base}/batches", json={"period": "2026-10"}), 400, "idempotency_key_missing")
+    assert_problem(
+        await api.post(f"{base}/batches", json={"period": "2026-10"}), 400, "idempotency_key_missing"
+    )
     bad = await api.post(f"{base}/customers", json=[], headers={"Idempotency-Key": "x" * 256})
     assert_problem(bad, 400, "idempotency_key_invalid")
 
@@ -56,14 +58,14 @@ async def test_another_body_or_address_with_the_key_is_refused(world: World, api
     assert_problem(other_path, 409, "idempotency_key_reused")
 
 
-async def test_keys_belong_to_one_api_key(db: Database, world: World, app: FastAPI, api: httpx.AsyncClient) -> None:
+async def test_keys_belong_to_one_api_key(
+    db: Database, world: World, app: FastAPI, api: httpx.AsyncClient
+) -> None:
     url = f"/api/v1/connections/{world.connection_id}/customers"
     headers = once()
     await api.post(url, json=_customers(30005), headers=headers)
     other = make_key(db, [world.connection_id], {"intake"})
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t", headers={"Authorization": f"Bearer {other}"}
-    ) as client:
+    async with key_client(app, other) as client:
         answer = await client.post(url, json=_customers(30006), headers=headers)
     assert answer.status_code == 200 and answer.headers["idempotent-replayed"] == "false"
 

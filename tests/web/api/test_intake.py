@@ -56,20 +56,26 @@ async def test_each_item_is_accepted_or_rejected_with_its_reason(
     assert invoice_views.find_invoice(db, world.connection_id, "300002").where == "unknown"
 
 
-async def test_the_same_validation_as_the_file_import(db: Database, world: World, api: httpx.AsyncClient) -> None:
+async def test_the_same_validation_as_the_file_import(
+    db: Database, world: World, api: httpx.AsyncClient
+) -> None:
     customers = [
         {"number": 20001, "name": "Bad Org AS", "organizationNumber": "123456789"},
         {"number": 20002, "name": "", "email": "not-an-email"},
         {"number": 20003, "name": "Good AS", "unknownField": 1},
     ]
-    answer = await api.post(f"/api/v1/connections/{world.connection_id}/customers", json=customers, headers=once())
+    answer = await api.post(
+        f"/api/v1/connections/{world.connection_id}/customers", json=customers, headers=once()
+    )
     by_api = [(p["field"], p["message"]["id"]) for r in answer.json()["items"] for p in r["problems"]]
     report = import_data(db, world.connection_id, {"customers": customers})
     by_file = [(r.field, r.message.id) for r in report.rejections]
     assert by_api == by_file and len(by_api) >= 3
 
 
-async def test_english_on_request_and_exact_amounts(db: Database, world: World, api: httpx.AsyncClient) -> None:
+async def test_english_on_request_and_exact_amounts(
+    db: Database, world: World, api: httpx.AsyncClient
+) -> None:
     answer = await api.post(
         f"/api/v1/connections/{world.connection_id}/invoices",
         content=json.dumps([_invoice("300010", customerNumber=4242)]),
@@ -81,17 +87,17 @@ async def test_english_on_request_and_exact_amounts(db: Database, world: World, 
     stored = await api.post(
         f"/api/v1/connections/{world.connection_id}/invoices",
         content=b'[{"number": "300011", "invoiceDate": "2026-10-07", "dueDate": "2026-10-21", '
-        b'"customerNumber": 10001, "lines": [{"productNumber": "ARB-001", "quantity": 3, "unitPrice": 0.1}]}]',
+        b'"customerNumber": 10001, '
+        b'"lines": [{"productNumber": "ARB-001", "quantity": 3, "unitPrice": 0.1}]}]',
         headers={**once(), "Content-Type": "application/json"},
     )
     assert stored.json()["accepted"] == 1
     with db.reading() as session:
-        from txbridge.store import Invoice, InvoiceLine
         from sqlalchemy import select
 
-        price = session.scalar(
-            select(InvoiceLine.unit_price).join(Invoice).where(Invoice.number == "300011")
-        )
+        from txbridge.store import Invoice, InvoiceLine
+
+        price = session.scalar(select(InvoiceLine.unit_price).join(Invoice).where(Invoice.number == "300011"))
     assert str(price) in ("0.1", "0.10")
 
 
@@ -105,17 +111,25 @@ async def test_at_most_1000_items_per_call(db: Database, world: World, api: http
 
 async def test_a_body_that_is_no_json_array_is_refused_whole(world: World, api: httpx.AsyncClient) -> None:
     base = f"/api/v1/connections/{world.connection_id}"
-    assert_problem(await api.post(f"{base}/products", content=b"[{", headers=once()), 400, "intake_json_invalid")
+    assert_problem(
+        await api.post(f"{base}/products", content=b"[{", headers=once()), 400, "intake_json_invalid"
+    )
     refused = await api.post(f"{base}/products", json={"products": []}, headers=once())
     assert_problem(refused, 400, "api_request_invalid")
     deep = b"[" * 40 + b"]" * 40
-    assert_problem(await api.post(f"{base}/products", content=deep, headers=once()), 400, "intake_file_too_deep")
+    assert_problem(
+        await api.post(f"{base}/products", content=deep, headers=once()), 400, "intake_file_too_deep"
+    )
 
 
-async def test_product_classes_and_products_in_order(db: Database, world: World, api: httpx.AsyncClient) -> None:
+async def test_product_classes_and_products_in_order(
+    db: Database, world: World, api: httpx.AsyncClient
+) -> None:
     base = f"/api/v1/connections/{world.connection_id}"
     classes = await api.post(
-        f"{base}/product-classes", json=[{"code": "VARE", "name": "Varer", "accountNumber": 3000}], headers=once()
+        f"{base}/product-classes",
+        json=[{"code": "VARE", "name": "Varer", "accountNumber": 3000}],
+        headers=once(),
     )
     assert classes.json()["items"] == [{"index": 0, "key": "VARE", "status": "accepted", "problems": []}]
     products = await api.post(

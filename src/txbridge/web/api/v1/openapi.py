@@ -68,3 +68,11 @@ def docs_page(doc: dict[str, Any]) -> str:
         + "".join(rows)
         + "</tbody></table></main></body></html>"
     )
+
+
+def main() -> None:
+    """Print the document (``python -m txbridge.web.api.v1 > docs/openapi-v1.json``)."""
+    import json
+    import sys
+
+    sys.stdout.write(json.dumps(document(), indent=2, ensure_ascii=False) + "\n")
