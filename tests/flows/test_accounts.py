@@ -154,3 +154,13 @@ def test_log_action_names_the_actor(database: Database) -> None:
     (row,) = list_log(database).items
     assert row.actor == "ola"
     assert row.message.text("en") == "Batch 3 reset (by ola)"
+
+
+def test_old_failures_are_forgotten(database: Database) -> None:
+    accounts.add_user(database, "ola", PASSWORD)
+    long_ago = utcnow() - timedelta(days=2)
+    with pytest.raises(accounts.AccountError):
+        accounts.sign_in(database, "nobody", "wrong password!", address="10.0.0.5", now=long_ago)
+    accounts.sign_in(database, "ola", PASSWORD, address="10.0.0.6")
+    with database.transaction() as session:
+        assert session.scalars(select(SignInThrottle)).all() == []

@@ -34,7 +34,9 @@ def untranslated(extracted: Catalog, translated: Catalog) -> list[object]:
 
 def test_every_ui_string_has_a_bokmal_translation() -> None:
     missing = untranslated(extract(), _nb_catalog())
-    assert not missing, f"UI strings without a bokmål translation (python -m txbridge.web.i18n): {missing}"
+    assert not missing, (
+        f"UI strings without a bokmål translation (python -m txbridge.web.update_messages): {missing}"
+    )
 
 
 def test_the_check_catches_a_new_string_and_an_empty_plural() -> None:

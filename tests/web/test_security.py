@@ -27,6 +27,7 @@ ADMIN_ROUTES = [
     ("POST", "/connections/1/clear-reference"),
     ("GET", "/users"),
     ("POST", "/users"),
+    ("POST", "/users/1/active"),
 ]
 
 
@@ -198,3 +199,29 @@ def test_htmx_requests_carry_the_token_in_a_header(admin_client: TestClient) -> 
     assert switched.status_code == 200 and "Help: every message" in switched.text
     forged = admin_client.post("/language", data={"language": "nb"}, headers={"X-CSRF-Token": "forged"})
     assert forged.status_code == 403
+
+
+def test_admin_deactivates_a_user_whose_session_ends_at_once(
+    app: FastAPI, admin_client: TestClient, support: accounts.UserInfo, admin: accounts.UserInfo
+) -> None:
+    with TestClient(app) as sam:
+        sign_in(sam, "sam")
+        assert sam.get("/connections", follow_redirects=False).status_code == 200
+        page = admin_client.get("/users")
+        assert f'action="/users/{admin.id}/active"' not in page.text  # nobody switches themselves off
+        stopped = admin_client.post(
+            f"/users/{support.id}/active", data={"active": "false", "csrf_token": csrf_of(page.text)}
+        )
+        assert "Brukeren kan ikke lenger logge inn." in stopped.text
+        assert sam.get("/connections", follow_redirects=False).status_code == 303
+        sam.cookies.clear()
+        login = sam.get("/sign-in")
+        refused = sam.post(
+            "/sign-in", data={"username": "sam", "password": PASSWORD, "csrf_token": csrf_of(login.text)}
+        )
+        assert refused.status_code == 401
+        self_off = admin_client.post(
+            f"/users/{admin.id}/active", data={"active": "false", "csrf_token": csrf_of(page.text)}
+        )
+        assert self_off.status_code == 422 and "du kan ikke deaktivere deg selv" in self_off.text
+        assert "Bruker sam deaktivert (av ada)" in admin_client.get("/log").text

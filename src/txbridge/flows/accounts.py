@@ -32,6 +32,8 @@ PASSWORD_MIN_LENGTH = 10
 FREE_FAILURES = 5
 FIRST_BLOCK_SECONDS = 30
 MAX_BLOCK_SECONDS = 15 * 60
+#: Failures older than this are forgotten (the counter starts again).
+FORGET_FAILURES = timedelta(days=1)
 LANGUAGES = ("nb", "en")
 #: How often a session's ``last_seen_at`` is written (not on every request).
 _SEEN_RESOLUTION = timedelta(seconds=60)
@@ -171,6 +173,21 @@ def set_language(db: Database, user_id: int, language: str) -> None:
         user.language = language
 
 
+def set_active(db: Database, user_id: int, active: bool, *, by: UserInfo) -> UserInfo:
+    """Let a user sign in again, or not any more (their open sessions end at once). Nobody switches
+    themselves off, so there is always an administrator left who can switch others back on."""
+    if user_id == by.id and not active:
+        raise _invalid("du kan ikke deaktivere deg selv", "you cannot deactivate yourself")
+    with db.transaction() as session:
+        user = session.get(UserAccount, user_id)
+        if user is None:
+            raise AccountError(render("user_not_found", username=user_id))
+        user.active = active
+        if not active:
+            session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+        return _info(user)
+
+
 # --------------------------------------------------------------------------------------------------
 # Sign-in
 # --------------------------------------------------------------------------------------------------
@@ -225,8 +242,12 @@ def sign_in(
         if _hasher().check_needs_rehash(stored.password_hash):
             stored.password_hash = _hasher().hash(password)
         stored.last_sign_in_at = moment
-        # Sessions that ran out are cleaned up here rather than by a timer.
+        # Sessions that ran out, and failures nobody followed up for a day, are cleaned up here rather
+        # than by a timer.
         session.execute(delete(WebSession).where(WebSession.expires_at < moment))
+        session.execute(
+            delete(SignInThrottle).where(SignInThrottle.last_failure_at < moment - FORGET_FAILURES)
+        )
         session.add(
             WebSession(
                 token_hash=_token_hash(token),

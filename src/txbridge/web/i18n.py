@@ -72,8 +72,8 @@ def negotiate(accept_language: str | None) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# Maintaining the catalog: ``python -m txbridge.web.i18n`` extracts the UI strings and updates nb.po
-# (new strings get an empty translation, which the test suite then reports).
+# Maintaining the catalog: ``python -m txbridge.web.update_messages`` extracts the UI strings and
+# updates nb.po (new strings get an empty translation, which the test suite then reports).
 # --------------------------------------------------------------------------------------------------
 
 PACKAGE_DIR = Path(__file__).parent
@@ -99,11 +99,7 @@ def update(language: str = "nb") -> Path:
     po = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     with po.open("rb") as handle:
         existing = read_po(handle, locale=language, domain=DOMAIN)
-    existing.update(extract(), update_header_comment=False)
+    existing.update(extract(), no_fuzzy_matching=True, update_header_comment=False)
     with po.open("wb") as handle:
         write_po(handle, existing, width=110, omit_header=False, ignore_obsolete=True, include_lineno=False)
     return po
-
-
-if __name__ == "__main__":
-    print(update())

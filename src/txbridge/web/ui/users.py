@@ -57,3 +57,29 @@ def add_user(
         object_key=added.username,
     )
     return see_other("/users?done=added")
+
+
+@router.post("/users/{user_id}/active")
+def set_active(
+    request: Request, db: Db, user: Admin, user_id: int, active: Annotated[bool, Form()] = False
+) -> Response:
+    try:
+        changed = accounts.set_active(db, user_id, active, by=user)
+    except accounts.AccountError as exc:
+        return render(
+            request,
+            "users.html",
+            status_code=422,
+            users=accounts.list_users(db),
+            error=exc.message,
+            done=None,
+        )
+    accounts.log_action(
+        db,
+        user,
+        nb=f"Bruker {changed.username} {'aktivert' if active else 'deaktivert'}",
+        en=f"User {changed.username} {'activated' if active else 'deactivated'}",
+        object_type="user",
+        object_key=changed.username,
+    )
+    return see_other("/users?done=" + ("activated" if active else "deactivated"))
