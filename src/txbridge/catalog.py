@@ -1548,10 +1548,10 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The request stopped on an internal error",
         "Noe uventet skjedde i Tripletex Bridge; ingenting halvveis er lagret for denne forespørselen.",
         "Something unexpected happened in Tripletex Bridge; nothing half-done is stored for this request.",
-        "Prøv igjen med samme Idempotency-Key; hjelper det ikke, send tidspunktet til den som drifter "
-        "broen (driftsloggen har detaljene).",
-        "Try again with the same Idempotency-Key; if that does not help, send the time to whoever runs "
-        "the bridge (the operators' log has the details).",
+        "Send samme forespørsel med samme Idempotency-Key; hjelper det ikke, send tidspunktet til den "
+        "som drifter broen (driftsloggen har detaljene).",
+        "Send the same request with the same Idempotency-Key; if that does not help, send the time to "
+        "whoever runs the bridge (the operators' log has the details).",
     ),
 )
 
