@@ -116,6 +116,10 @@ async def test_a_body_that_is_no_json_array_is_refused_whole(world: World, api: 
     )
     refused = await api.post(f"{base}/products", json={"products": []}, headers=once())
     assert_problem(refused, 400, "api_request_invalid")
+    huge = await api.post(
+        f"{base}/products", content=b"[]", headers={**once(), "Content-Length": str(64 * 1024 * 1024)}
+    )
+    assert_problem(huge, 413, "api_request_invalid")
     deep = b"[" * 40 + b"]" * 40
     assert_problem(
         await api.post(f"{base}/products", content=deep, headers=once()), 400, "intake_file_too_deep"

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from txbridge.catalog import Bilingual, render
+from txbridge.catalog import Bilingual, Message, render
 from txbridge.flows.intake import CustomerIn, ImportReport, InvoiceIn, ProductClassIn, ProductIn, import_data
 from txbridge.flows.intake.files import IntakeFileError, decode, parse_json
 from txbridge.web.api.v1.deps import ConnectionId, IntakeKey, Language
@@ -38,6 +38,11 @@ RESOURCES: dict[str, tuple[str, type[BaseModel], str]] = {
 }
 
 
+def _too_big() -> Message:
+    reason = Bilingual(f"er over {MAX_BODY_BYTES} byte", f"is over {MAX_BODY_BYTES} bytes")
+    return render("api_request_invalid", field="body", reason=reason)
+
+
 def _source(language: str) -> str:
     return "request body" if language == "en" else "forespørselen"
 
@@ -47,8 +52,7 @@ def read_items(body: bytes, kind: str, language: str) -> list[dict[str, Any]]:
     non-objects kept for a per-item rejection). The body must be a JSON array."""
     source = _source(language)
     if len(body) > MAX_BODY_BYTES:
-        reason = Bilingual(f"mer enn {MAX_BODY_BYTES} byte", f"more than {MAX_BODY_BYTES} bytes")
-        raise ApiProblem(render("api_request_invalid", field="body", reason=reason), 413)
+        raise ApiProblem(_too_big(), 413)
     try:
         text, _encoding = decode(body, source)
         if not text.lstrip().startswith("["):
@@ -105,6 +109,10 @@ def _route(segment: str, kind: str, schema: type[BaseModel], key_field: str) -> 
     async def post_items(
         request: Request, db: Db, key: IntakeKey, connection_id: ConnectionId, language: Language
     ) -> Response:
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            # Refused before reading: a huge body must not fill the memory first.
+            raise ApiProblem(_too_big(), 413)
         body = await request.body()
 
         def handle() -> Answer:
