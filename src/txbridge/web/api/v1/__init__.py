@@ -22,11 +22,14 @@ _PROBLEM = {
     "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemPublic"}}}
 }
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "No or a malformed Idempotency-Key (POST); a body that cannot be read.", **_PROBLEM},
     401: {"description": "No API key, or an unknown or revoked one.", **_PROBLEM},
     403: {"description": "The key lacks the scope or the connection.", **_PROBLEM},
     404: {"description": "Not found.", **_PROBLEM},
     409: {"description": "Idempotency-Key reused or in use; an export already running.", **_PROBLEM},
+    413: {"description": "More than 1,000 items, or a body over 32 MiB.", **_PROBLEM},
     422: {"description": "Invalid parameters.", **_PROBLEM},
+    500: {"description": "An internal error (nothing kept for the Idempotency-Key).", **_PROBLEM},
 }
 
 router = APIRouter()
