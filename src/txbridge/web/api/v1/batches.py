@@ -14,7 +14,7 @@ from txbridge.jobs import api as jobs
 from txbridge.store import PostingStatus
 from txbridge.web.api.v1 import convert
 from txbridge.web.api.v1.deps import AdminKey, ConnectionId, ExportKey, Language, ReadKey
-from txbridge.web.api.v1.idempotent import Answer, run_once
+from txbridge.web.api.v1.idempotent import IDEMPOTENT, Answer, run_once
 from txbridge.web.api.v1.schemas import (
     BatchClosePublic,
     BatchCreate,
@@ -66,6 +66,7 @@ def get_batch(
 
 @router.post(
     "/connections/{connection_id}/batches",
+    openapi_extra=IDEMPOTENT,
     response_model=BatchClosePublic,
     status_code=201,
     responses={200: {"model": BatchClosePublic, "description": "No invoice was ready: no batch made."}},
@@ -93,7 +94,10 @@ async def post_batch(
 
 
 @router.post(
-    "/connections/{connection_id}/batches/{batch_id}/export", response_model=JobPublic, status_code=202
+    "/connections/{connection_id}/batches/{batch_id}/export",
+    openapi_extra=IDEMPOTENT,
+    response_model=JobPublic,
+    status_code=202,
 )
 async def export_batch(
     request: Request,
@@ -118,7 +122,11 @@ async def export_batch(
     return await run_once(request, db, key, await request.body(), handle, headers=location)
 
 
-@router.post("/connections/{connection_id}/batches/{batch_id}/reset", response_model=BatchResetPublic)
+@router.post(
+    "/connections/{connection_id}/batches/{batch_id}/reset",
+    openapi_extra=IDEMPOTENT,
+    response_model=BatchResetPublic,
+)
 async def reset(
     request: Request, db: Db, key: AdminKey, connection_id: ConnectionId, batch_id: int
 ) -> Response:

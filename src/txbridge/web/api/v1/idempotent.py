@@ -25,6 +25,19 @@ log = logging.getLogger(__name__)
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 
+#: ``openapi_extra`` of every POST: the header it needs, in the OpenAPI document.
+IDEMPOTENT: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": IDEMPOTENCY_HEADER,
+            "in": "header",
+            "required": True,
+            "description": "A unique value per action (e.g. a UUID); the same value when retrying it.",
+            "schema": {"type": "string", "maxLength": idempotency.MAX_KEY_LENGTH},
+        }
+    ]
+}
+
 #: What a handler gives back: the status and the body (a schema or anything JSON-encodable).
 Answer = tuple[int, Any]
 

@@ -16,7 +16,7 @@ from txbridge.catalog import Bilingual, Message, render
 from txbridge.flows.intake import CustomerIn, ImportReport, InvoiceIn, ProductClassIn, ProductIn, import_data
 from txbridge.flows.intake.files import IntakeFileError, decode, parse_json
 from txbridge.web.api.v1.deps import ConnectionId, IntakeKey, Language
-from txbridge.web.api.v1.idempotent import IDEMPOTENCY_HEADER, Answer, run_once
+from txbridge.web.api.v1.idempotent import IDEMPOTENT, Answer, run_once
 from txbridge.web.api.v1.problems import ApiProblem
 from txbridge.web.api.v1.schemas import IntakeResultPublic, ItemProblemPublic, ItemResultPublic, MessagePublic
 from txbridge.web.deps import Db
@@ -136,7 +136,7 @@ def _route(segment: str, kind: str, schema: type[BaseModel], key_field: str) -> 
         response_model=IntakeResultPublic,
         operation_id=f"post_{kind}",
         openapi_extra={
-            "parameters": [_idempotency_parameter()],
+            **IDEMPOTENT,
             "requestBody": {
                 "required": True,
                 "content": {
@@ -152,16 +152,6 @@ def _route(segment: str, kind: str, schema: type[BaseModel], key_field: str) -> 
 
 def _ref(schema: type[BaseModel]) -> str:
     return f"#/components/schemas/{schema.__name__}"
-
-
-def _idempotency_parameter() -> dict[str, Any]:
-    return {
-        "name": IDEMPOTENCY_HEADER,
-        "in": "header",
-        "required": True,
-        "description": "A unique value per action (e.g. a UUID); the same value when retrying it.",
-        "schema": {"type": "string", "maxLength": 255},
-    }
 
 
 for _segment, (_kind, _schema, _key_field) in RESOURCES.items():

@@ -15,7 +15,7 @@ from txbridge.jobs import api as jobs
 from txbridge.store import LogLevel
 from txbridge.web.api.v1 import convert
 from txbridge.web.api.v1.deps import ConnectionId, ExportKey, Language, ReadKey
-from txbridge.web.api.v1.idempotent import Answer, run_once
+from txbridge.web.api.v1.idempotent import IDEMPOTENT, Answer, run_once
 from txbridge.web.api.v1.problems import ApiProblem
 from txbridge.web.api.v1.schemas import ConnectionPublic, JobPublic, LogEntryPublic, PagePublic
 from txbridge.web.deps import Config, Db
@@ -69,6 +69,7 @@ def get_log(
 
 @router.post(
     "/connections/{connection_id}/payments/refresh",
+    openapi_extra=IDEMPOTENT,
     response_model=JobPublic,
     status_code=202,
     tags=["payments"],
