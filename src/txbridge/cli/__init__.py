@@ -69,6 +69,8 @@ def _register() -> None:
         "diagnose",
         "log",
         "payments",
+        "db",
+        "secrets",
         "user",
         "serve",
         "apikey",
@@ -82,4 +84,14 @@ def _register() -> None:
 
 def main() -> None:
     _register()
-    app()
+    from txbridge.store import StoreSetupError
+
+    try:
+        app()
+    except StoreSetupError as exc:
+        # The store cannot start as configured (schema not upgraded, token key missing): the catalog
+        # message and its fix, not a traceback.
+        from txbridge.cli.connection import EXIT_USAGE, console, print_message
+
+        print_message(console(), exc.message)
+        raise SystemExit(EXIT_USAGE) from None

@@ -19,8 +19,9 @@ Tripletex for the marker) before anything is sent again. Many references at once
 ``upsert_references`` (one ``INSERT … ON CONFLICT`` statement, safe when two writers meet).
 """
 
-from txbridge.store.crypto import TokenCipher, TokenKeyError, mask_token
-from txbridge.store.database import Database
+from txbridge.store.crypto import SecretKeyRequiredError, TokenCipher, TokenKeyError, mask_token
+from txbridge.store.database import Database, register_schema_step
+from txbridge.store.errors import SchemaNotCurrentError, StoreSetupError
 from txbridge.store.models import (
     ApiKey,
     ApiKeyConnection,
@@ -78,7 +79,10 @@ __all__ = [
     "Product",
     "ProductClass",
     "ReferenceKind",
+    "SchemaNotCurrentError",
+    "SecretKeyRequiredError",
     "SignInThrottle",
+    "StoreSetupError",
     "TokenCipher",
     "TokenKeyError",
     "UserAccount",
@@ -87,4 +91,5 @@ __all__ = [
     "mask_token",
     "period_bounds",
     "period_of",
+    "register_schema_step",
 ]
