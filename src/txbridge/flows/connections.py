@@ -495,6 +495,7 @@ class TokenCheck:
 
 
 def check_tokens(
+    settings: Settings,
     *,
     environment: Environment | str,
     consumer_token: str,
@@ -509,6 +510,7 @@ def check_tokens(
     url = base_url_of(env, base_url)
     try:
         with _new_client(
+            settings,
             base_url=url,
             consumer_token=consumer_token,
             employee_token=employee_token,

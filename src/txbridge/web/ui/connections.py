@@ -15,6 +15,7 @@ from txbridge.catalog import render as render_message
 from txbridge.flows import accounts
 from txbridge.flows import connections as flow
 from txbridge.flows.views import connections as views
+from txbridge.settings import Settings
 from txbridge.store import Environment
 from txbridge.web.deps import Admin, Config, Db, User
 from txbridge.web.rendering import render
@@ -45,6 +46,7 @@ class _Wizard:
         expires: str,
     ) -> None:
         configured = request.app.state.web.consumer_token
+        self.settings: Settings = request.app.state.settings
         self.environment = environment
         self.base_url = base_url.strip() or None
         # The application's consumer token comes from the server's settings when it has one.
@@ -76,6 +78,7 @@ class _Wizard:
     def check(self) -> tuple[flow.TokenCheck, date | None]:
         expires = self.expires()
         result = flow.check_tokens(
+            self.settings,
             environment=self.environment_value(),
             consumer_token=self.consumer_token,
             employee_token=self.employee_token,
