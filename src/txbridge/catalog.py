@@ -1636,6 +1636,149 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Hele rapporten er skrevet til {report}; send den til den som drifter txbridge.",
         "The full report is written to {report}; send it to whoever runs txbridge.",
     ),
+    # ---- REST API: keys, idempotency, requests -----------------------------------------------------
+    E(
+        "api_key_missing",
+        "Forespørselen mangler API-nøkkel",
+        "The request has no API key",
+        "REST-API-et svarer bare forespørsler med en API-nøkkel i «Authorization: Bearer …»; "
+        "innlogging i nettappen gjelder ikke for API-et.",
+        "The REST API answers only requests with an API key in «Authorization: Bearer …»; a sign-in to "
+        "the web app does not count for the API.",
+        "Send nøkkelen som «Authorization: Bearer txb_…»; en administrator lager den med "
+        "`txbridge apikey add`.",
+        "Send the key as «Authorization: Bearer txb_…»; an administrator makes one with "
+        "`txbridge apikey add`.",
+    ),
+    E(
+        "api_key_invalid",
+        "API-nøkkelen er ukjent eller trukket tilbake",
+        "The API key is unknown or revoked",
+        "Nøkkelen finnes ikke, er skrevet feil, eller en administrator har trukket den tilbake.",
+        "The key does not exist, is mistyped, or an administrator has revoked it.",
+        "Sjekk at hele nøkkelen sendes; be ellers en administrator om en ny (`txbridge apikey add`).",
+        "Check that the whole key is sent; otherwise ask an administrator for a new one "
+        "(`txbridge apikey add`).",
+    ),
+    E(
+        "api_key_scope_missing",
+        "API-nøkkelen har ikke tillatelsen {scope}",
+        "The API key lacks the scope {scope}",
+        "Hver nøkkel har bare tillatelsene en administrator ga den (read, intake, export, admin).",
+        "Each key has only the scopes an administrator gave it (read, intake, export, admin).",
+        "Be en administrator om en nøkkel med tillatelsen {scope} (`txbridge apikey add --scope {scope}`).",
+        "Ask an administrator for a key with the scope {scope} (`txbridge apikey add --scope {scope}`).",
+    ),
+    E(
+        "api_key_connection_refused",
+        "API-nøkkelen gjelder ikke tilkobling {connection}",
+        "The API key does not cover connection {connection}",
+        "En nøkkel gjelder bare tilkoblingene en administrator knyttet den til.",
+        "A key covers only the connections an administrator tied it to.",
+        "Bruk en tilkobling nøkkelen gjelder (GET /api/v1/connections viser dem), eller be en "
+        "administrator om en nøkkel for {connection}.",
+        "Use a connection the key covers (GET /api/v1/connections lists them), or ask an administrator "
+        "for a key for {connection}.",
+    ),
+    E(
+        "apikey_not_found",
+        "Det finnes ingen API-nøkkel {key}",
+        "There is no API key {key}",
+        "Nøkler finnes ved navn eller prefiks; denne fantes ikke.",
+        "Keys are found by name or prefix; this one was not found.",
+        "Se nøklene med `txbridge apikey list`.",
+        "See the keys with `txbridge apikey list`.",
+    ),
+    E(
+        "apikey_invalid",
+        "API-nøkkelen kan ikke lages: {reason}",
+        "The API key cannot be made: {reason}",
+        "Navnet, tillatelsene eller tilkoblingene oppfyller ikke kravene.",
+        "The name, scopes or connections do not meet the requirements.",
+        "Navn: 1–100 tegn, ikke brukt før. Tillatelser: read, intake, export, admin. Minst én tilkobling.",
+        "Name: 1–100 characters, not used before. Scopes: read, intake, export, admin. At least one "
+        "connection.",
+    ),
+    E(
+        "idempotency_key_missing",
+        "Forespørselen mangler Idempotency-Key",
+        "The request has no Idempotency-Key",
+        "Hver POST til API-et må ha en Idempotency-Key, så et nytt forsøk etter et brudd aldri gjør noe "
+        "to ganger.",
+        "Every POST to the API must carry an Idempotency-Key, so a retry after a break never does "
+        "anything twice.",
+        "Send en ny, unik verdi (f.eks. en UUID) i overskriften Idempotency-Key for hver ny handling, og "
+        "den samme når du prøver den samme handlingen igjen.",
+        "Send a new unique value (e.g. a UUID) in the Idempotency-Key header for each new action, and the "
+        "same one when you retry the same action.",
+    ),
+    E(
+        "idempotency_key_invalid",
+        "Idempotency-Key er ugyldig: {reason}",
+        "The Idempotency-Key is invalid: {reason}",
+        "En nøkkel er 1–255 synlige ASCII-tegn.",
+        "A key is 1–255 visible ASCII characters.",
+        "Bruk for eksempel en UUID som Idempotency-Key.",
+        "Use, for example, a UUID as the Idempotency-Key.",
+    ),
+    E(
+        "idempotency_key_reused",
+        "Idempotency-Key {key} ble brukt før med en annen forespørsel",
+        "The Idempotency-Key {key} was used before with another request",
+        "Samme nøkkel med samme innhold gir det første svaret på nytt; med annet innhold eller en annen "
+        "adresse er det trolig en ny handling som har fått en gammel nøkkel.",
+        "The same key with the same body replays the first answer; with another body or another address "
+        "it is most likely a new action given an old key.",
+        "Send den nye handlingen med en ny Idempotency-Key.",
+        "Send the new action with a new Idempotency-Key.",
+    ),
+    E(
+        "idempotency_key_in_use",
+        "En forespørsel med Idempotency-Key {key} kjøres allerede",
+        "A request with the Idempotency-Key {key} is already running",
+        "Den første forespørselen med nøkkelen er ikke ferdig ennå; den andre kjøres ikke i tillegg.",
+        "The first request with the key has not finished yet; the second is not run as well.",
+        "Vent litt og send den samme forespørselen igjen: da kommer svaret på den første.",
+        "Wait a moment and send the same request again: it then gets the first one's answer.",
+    ),
+    E(
+        "api_too_many_items",
+        "Forespørselen har {count} elementer; høyst {limit} per kall",
+        "The request has {count} items; at most {limit} per call",
+        "Et kall tar høyst {limit} elementer, så ett svar holder seg lite og raskt.",
+        "One call takes at most {limit} items, so one answer stays small and quick.",
+        "Del elementene i kall på høyst {limit}.",
+        "Split the items into calls of at most {limit}.",
+    ),
+    E(
+        "api_request_invalid",
+        "Forespørselen er ugyldig: {field} {reason}",
+        "The request is invalid: {field} {reason}",
+        "En parameter i adressen, spørringen eller innholdet passer ikke med API-beskrivelsen.",
+        "A parameter in the path, query or body does not fit the API description.",
+        "Rett {field} etter API-beskrivelsen (/api/v1/openapi.json).",
+        "Correct {field} as the API description says (/api/v1/openapi.json).",
+    ),
+    E(
+        "api_not_found",
+        "Adressen {path} finnes ikke i API-et",
+        "The address {path} does not exist in the API",
+        "Det finnes ingen ressurs eller metode på denne adressen.",
+        "There is no resource or method at this address.",
+        "Se adressene i API-beskrivelsen (/api/v1/docs).",
+        "See the addresses in the API description (/api/v1/docs).",
+    ),
+    E(
+        "api_internal_error",
+        "Forespørselen stoppet på en intern feil",
+        "The request stopped on an internal error",
+        "Noe uventet skjedde i Tripletex Bridge; ingenting halvveis er lagret for denne forespørselen.",
+        "Something unexpected happened in Tripletex Bridge; nothing half-done is stored for this request.",
+        "Send samme forespørsel med samme Idempotency-Key; hjelper det ikke, send tidspunktet til den "
+        "som drifter broen (driftsloggen har detaljene).",
+        "Send the same request with the same Idempotency-Key; if that does not help, send the time to "
+        "whoever runs the bridge (the operators' log has the details).",
+    ),
 )
 
 

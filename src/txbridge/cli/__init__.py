@@ -140,6 +140,7 @@ def _register() -> None:
         "secrets",
         "user",
         "serve",
+        "apikey",
     ):
         try:
             importlib.import_module(f"txbridge.cli.{name}")

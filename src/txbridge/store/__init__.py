@@ -23,6 +23,8 @@ from txbridge.store.crypto import SecretKeyRequiredError, TokenCipher, TokenKeyE
 from txbridge.store.database import Database, register_schema_step
 from txbridge.store.errors import SchemaNotCurrentError, StoreSetupError
 from txbridge.store.models import (
+    ApiKey,
+    ApiKeyConnection,
     Base,
     Batch,
     BatchStatus,
@@ -31,6 +33,7 @@ from txbridge.store.models import (
     Customer,
     Environment,
     ExportLease,
+    IdempotentRequest,
     IntegrationReference,
     Invoice,
     InvoiceLine,
@@ -52,6 +55,8 @@ from txbridge.store.models import (
 )
 
 __all__ = [
+    "ApiKey",
+    "ApiKeyConnection",
     "Base",
     "Batch",
     "BatchStatus",
@@ -61,6 +66,7 @@ __all__ = [
     "Database",
     "Environment",
     "ExportLease",
+    "IdempotentRequest",
     "IntegrationReference",
     "Invoice",
     "InvoiceLine",

@@ -720,3 +720,63 @@ class RateLimitBudget(Base):
     blocked_until: Mapped[float] = mapped_column(Double, default=0.0)
     next_slot: Mapped[float] = mapped_column(Double, default=0.0)
     early_calls: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --------------------------------------------------------------------------------------------------
+# REST API: API keys of vendor systems and the answers kept for their Idempotency-Keys
+# --------------------------------------------------------------------------------------------------
+
+
+class ApiKey(Base):
+    """A vendor system's key to the REST API. The key is shown once; only ``prefix`` (to find the row)
+    and a SHA-256 of the whole key are kept. The key holds 256 random bits, so a fast hash suffices
+    (nobody can guess through the hash), as for web sessions. ``scopes``: space-separated
+    (``read intake export admin``)."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    connections: Mapped[list[ApiKeyConnection]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    def __repr__(self) -> str:
+        # Neither the hash nor anything of the secret, not even in a traceback.
+        return f"ApiKey(id={self.id!r}, name={self.name!r}, prefix={self.prefix!r})"
+
+
+class ApiKeyConnection(Base):
+    """A connection an API key may act on (its scope over data)."""
+
+    __tablename__ = "api_key_connection"
+
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_key.id", ondelete="CASCADE"), primary_key=True)
+    connection_id: Mapped[int] = mapped_column(
+        ForeignKey("connection.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class IdempotentRequest(Base):
+    """One ``Idempotency-Key`` of one API key: the request it was first used with (a SHA-256 of method,
+    path and body) and, once answered, the answer to replay. The unique key makes a second request
+    with the same key wait for, or replay, the first instead of running again."""
+
+    __tablename__ = "idempotent_request"
+    __table_args__ = (UniqueConstraint("api_key_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_key.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    #: None while the first request runs.
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    body: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)

@@ -1,0 +1,118 @@
+"""``txbridge apikey add|list|revoke``: the REST API's keys, one per vendor system."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from txbridge.cli import app
+from txbridge.cli.connection import EXIT_USAGE, console, fail, open_store, resolve_connection, settings
+from txbridge.flows import apikeys
+from txbridge.flows.views import connections as connection_views
+
+apikey_app = typer.Typer(
+    help="API-nøkler til REST-API-et. Keys to the REST API (one per vendor system).",
+    no_args_is_help=True,
+)
+app.add_typer(apikey_app, name="apikey")
+
+
+@apikey_app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="Navn på leverandørsystemet / the vendor system's name.")],
+    connection: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--connection",
+            "-c",
+            help="Tilkobling nøkkelen gjelder (kan gjentas) / a connection it covers (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scope",
+            help="read, intake, export, admin (kan gjentas; standard: read intake export) / repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    created_by: Annotated[
+        str | None, typer.Option("--by", help="Hvem som lager den / who makes it (for the record).")
+    ] = None,
+) -> None:
+    """Lag en API-nøkkel; den vises én gang. Make an API key; it is shown once."""
+    out = console()
+    cfg = settings()
+    with open_store(cfg) as database:
+        # No --connection: the default one (settings), else the only one there is.
+        wanted: list[str | None] = list(connection) if connection else [None]
+        ids = [resolve_connection(database, cfg, name_, out).id for name_ in wanted]
+        try:
+            made = apikeys.create_key(
+                database,
+                name,
+                connection_ids=ids,
+                scopes=scope or apikeys.DEFAULT_SCOPES,
+                created_by=created_by,
+            )
+        except apikeys.ApiKeyError as exc:
+            fail(out, exc.message, EXIT_USAGE)
+    scopes = " ".join(s for s in apikeys.SCOPES if s in made.info.scopes)
+    out.print(
+        f"[bold green]API-nøkkel {made.info.name} er laget[/] ({scopes}) / "
+        f"API key {made.info.name} is made ({scopes})"
+    )
+    out.print(
+        "Nøkkelen vises bare nå; lagre den i leverandørsystemet. / "
+        "The key is shown only now; store it in the vendor system."
+    )
+    # Plain print: no markup, no wrapping, so the key can be copied or piped whole.
+    typer.echo(made.secret)
+
+
+@apikey_app.command("list")
+def list_() -> None:
+    """Vis nøklene (aldri selve nøkkelen). List the keys (never the key itself)."""
+    out = console()
+    with open_store(settings()) as database:
+        keys = apikeys.list_keys(database)
+        names = {row.id: row.name for row in connection_views.list_connections(database)}
+    table = Table(title="API-nøkler / API keys")
+    for header in (
+        "Navn / Name",
+        "Prefiks / Prefix",
+        "Tillatelser / Scopes",
+        "Tilkoblinger / Connections",
+        "Sist brukt / Last used",
+        "Status",
+    ):
+        table.add_column(header)
+    for key in keys:
+        used = key.last_used_at.strftime("%Y-%m-%d %H:%M") if key.last_used_at else "-"
+        state = "aktiv / active" if key.active else "trukket / revoked"
+        table.add_row(
+            key.name,
+            f"txb_{key.prefix}_…",
+            " ".join(s for s in apikeys.SCOPES if s in key.scopes),
+            ", ".join(names.get(c, str(c)) for c in key.connection_ids),
+            used,
+            state,
+        )
+    out.print(table)
+
+
+@apikey_app.command("revoke")
+def revoke(
+    key: Annotated[str, typer.Argument(help="Navn eller prefiks / name or prefix.")],
+) -> None:
+    """Trekk tilbake en nøkkel; den virker ikke lenger. Revoke a key; it stops working at once."""
+    out = console()
+    with open_store(settings()) as database:
+        try:
+            info = apikeys.revoke_key(database, key)
+        except apikeys.ApiKeyError as exc:
+            fail(out, exc.message, EXIT_USAGE)
+    out.print(f"[bold]API-nøkkel {info.name} er trukket tilbake[/] / API key {info.name} is revoked")
