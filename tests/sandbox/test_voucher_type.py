@@ -22,5 +22,7 @@ def test_voucher_types_search_and_get(sandbox_client: httpx.Client) -> None:
 
 def test_read_only_and_missing(sandbox_client: httpx.Client) -> None:
     assert sandbox_client.get("/ledger/voucherType/999999").status_code == 404
-    # Tripletex has no POST here: the sandbox answers 405 like any method the path does not take.
-    assert sandbox_client.post("/ledger/voucherType", json={"name": "Egen"}).status_code in (404, 405)
+    # Tripletex has no POST here: answered as any method the path does not take, 400/4000 «HTTP 405
+    # Method Not Allowed» as Tripletex does (see tests/sandbox/test_fidelity.py).
+    refused = sandbox_client.post("/ledger/voucherType", json={"name": "Egen"})
+    assert (refused.status_code, refused.json()["code"]) == (400, 4000)

@@ -56,26 +56,7 @@ def create_app(
     app.include_router(control_router)
 
     async def not_emulated(request: Request) -> Response:
-        path = request.url.path.removeprefix("/v2")
-        known_path, operation = index.find_operation(request.method, path)
-        if operation is not None:
-            raise errors.TripletexError(
-                404,
-                6000,
-                "Sandkassen emulerer ikke dette endepunktet. The sandbox does not emulate this endpoint.",
-                f"{request.method} /v2{operation.template} ({operation.operation_id}) exists in the "
-                "Tripletex API but is not emulated by the sandbox; see the README for what is.",
-            )
-        if known_path:
-            raise errors.TripletexError(
-                405,
-                4000,
-                "Metoden er ikke tillatt. Method not allowed.",
-                f"{request.method} not allowed on {path}",
-            )
-        raise errors.TripletexError(
-            404, 6000, "Fant ikke endepunktet. No such endpoint.", f"No endpoint {request.method} /v2{path}"
-        )
+        raise _not_emulated(index, request.method, request.url.path.removeprefix("/v2"))
 
     app.add_api_route("/v2/{rest:path}", not_emulated, methods=ALL_METHODS, include_in_schema=False)
 
@@ -90,6 +71,45 @@ def create_app(
     return app
 
 
+def _not_emulated(index: SpecIndex, method: str, path: str) -> errors.TripletexError:
+    """The answer for a path no emulated route serves: the spec's operation named as not emulated
+    (404/6000), a known path with another method (400/4000), or no such endpoint (404/6000)."""
+    known_path, operation = index.find_operation(method, path)
+    if operation is not None:
+        return errors.TripletexError(
+            404,
+            6000,
+            "Sandkassen emulerer ikke dette endepunktet. The sandbox does not emulate this endpoint.",
+            f"{method} /v2{operation.template} ({operation.operation_id}) exists in the "
+            "Tripletex API but is not emulated by the sandbox; see the README for what is.",
+        )
+    if known_path:
+        return errors.TripletexError(
+            # As Tripletex answers it: 400/4000 «HTTP 405 Method Not Allowed» (public logs of real
+            # answers, 2026-03: GET /order/orderline).
+            400,
+            4000,
+            "HTTP 405 Method Not Allowed",
+            f"{method} not allowed on {path}",
+        )
+    return errors.TripletexError(
+        404, 6000, "Fant ikke endepunktet. No such endpoint.", f"No endpoint {method} /v2{path}"
+    )
+
+
+def _other_spec_path(request: Request) -> errors.TripletexError | None:
+    """A path that only looks like an emulated ``/x/{id}`` route: the spec has a more literal path for
+    it (``/customer/category``, ``/ledger/voucher/>nonPosted``), which is answered as that path."""
+    index: SpecIndex = request.app.state.spec_index
+    path = request.url.path.removeprefix("/v2")
+    template = index.template_for(path)
+    route = request.scope.get("route")
+    route_template = getattr(route, "path", "").removeprefix("/v2")
+    if template is None or template == route_template:
+        return None
+    return _not_emulated(index, request.method, path)
+
+
 def _connections(app: FastAPI) -> ConnectionRegistry | None:
     registry: ConnectionRegistry | None = app.state.connections
     return registry
@@ -101,16 +121,24 @@ def _request_id(request: Request) -> str:
 
 
 async def _validation_handler(request: Request, exc: Exception) -> Response:
-    """FastAPI's parameter errors in Tripletex's words: path → 400/12000, query → 422/21000."""
+    """FastAPI's parameter errors in Tripletex's words: query → 422/21000 naming each; a path id that
+    is not a number → 422/21000 «Wrong data format! Expected number. For input string: "x"» with no
+    validation messages (a real answer, public logs 2026-03: GET /company/whoAmI)."""
     assert isinstance(exc, RequestValidationError)
+    bad_path = [err for err in exc.errors() if err.get("loc", ("",))[0] == "path"]
+    if bad_path:
+        error = _other_spec_path(request) or errors.TripletexError(
+            422,
+            21000,
+            f'Wrong data format! Expected number. For input string: "{bad_path[0].get("input")}"',
+        )
+        return JSONResponse(error.body(_request_id(request)), status_code=error.status)
     messages: list[errors.ValidationMessage] = []
     kind = errors.PARAM
     for err in exc.errors():
         loc: list[Any] = list(err.get("loc", ()))
         where = loc[0] if loc else ""
         name = ".".join(str(p) for p in loc[1:]) or str(where)
-        if where == "path":
-            kind = errors.PATH_PARAM
         missing = err.get("type") == "missing"
         if missing:
             kind = errors.VALUE_VALIDATION

@@ -8,6 +8,7 @@ It knows the caller's company, reads and checks JSON bodies against the spec's s
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
@@ -117,12 +118,14 @@ class Ctx:
             prop = props.get(key)
             field_name = prefix + key
             if prop is None:
+                # As Tripletex: the bare name in `field`, path null (public logs, 2026-03:
+                # {"field":"isDayTrip","message":"Feltet eksisterer ikke i objektet.","path":null}).
                 raise errors.TripletexError(
                     422,
                     16000,
-                    "Feil i forespørselen: ukjent felt. Request mapping failed: unknown field.",
-                    f'Unrecognized field "{key}" in {schema}',
-                    [errors.ValidationMessage(field_name, f"Feltet finnes ikke / unknown field: {key}")],
+                    "Request mapping failed",
+                    f'Unrecognized field "{field_name}" in {schema}',
+                    [errors.ValidationMessage(key, "Feltet eksisterer ikke i objektet.")],
                 )
             if prop.read_only or value is None:
                 continue
@@ -138,16 +141,7 @@ class Ctx:
             return value
         if prop.ref is not None:
             return self._check_nested(prop.ref, value, field_name)
-        expected = _JSON_TYPES.get(prop.type or "")
-        if expected is not None:
-            wrong = not isinstance(value, expected) or (
-                prop.type in ("integer", "number") and isinstance(value, bool)
-            )
-            if prop.type == "integer" and isinstance(value, float) and value.is_integer():
-                return int(value)
-            if wrong:
-                raise _mapping(field_name, prop.type or "value")
-        return value
+        return coerce(prop.type, value, field_name)
 
     def _check_nested(self, schema: str, value: Any, field_name: str) -> Any:
         if not isinstance(value, dict):
@@ -162,7 +156,25 @@ class Ctx:
         new.update(row)
         new["_changed"] = _naive_utc(self.now())
         self.company.table(schema)[new["id"]] = new
+        self.adopt_children(schema, new)
         return new
+
+    def adopt_children(self, schema: str, row: Row) -> None:
+        """Create the inline children sent without an id (``POST /employee`` with
+        ``employments: [{startDate}]``) and keep references to them, as Tripletex does; items with
+        an id stay references. Generic over the spec, so every emulated parent gets it."""
+        for name, child, back in self.index.schemas[schema].children:
+            items = row.get(name)
+            if not isinstance(items, list):
+                continue
+            refs: list[Row] = []
+            for item in items:
+                if isinstance(item, dict) and isinstance(item.get("id"), int):
+                    refs.append({"id": item["id"]})
+                elif isinstance(item, dict):
+                    stored = self.insert(child, {**item, back: {"id": row["id"]}})
+                    refs.append({"id": stored["id"]})
+            row[name] = refs
 
     def get(self, schema: str, object_id: int, what: str | None = None) -> Row:
         row = self.company.table(schema).get(object_id)
@@ -189,6 +201,7 @@ class Ctx:
         if sent is not None and sent != row["version"]:
             raise errors.stale_version(schema, row["id"], sent, row["version"])
         row.update(changes)
+        self.adopt_children(schema, row)
         self.touch(row)
         return row
 
@@ -238,9 +251,8 @@ class Ctx:
             "fullResultSize": len(selected),
             "from": start,
             "count": len(page),
+            "versionDigest": digest if selected else None,  # the spec: «null if no result»
         }
-        if selected:
-            body["versionDigest"] = digest
         body["values"] = [self.renderer.render(r, schema, tree) for r in page]
         return TxJSONResponse(body)
 
@@ -248,9 +260,60 @@ class Ctx:
         tree = parse_fields(self.request.query_params.get("fields"))
         values = [self.renderer.render(r, schema, tree) for r in rows]
         return TxJSONResponse(
-            {"fullResultSize": len(values), "from": 0, "count": len(values), "values": values},
+            {
+                "fullResultSize": len(values),
+                "from": 0,
+                "count": len(values),
+                "versionDigest": None,
+                "values": values,
+            },
             status_code=status,
         )
+
+
+_NUMBER_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_INTEGER_TEXT = re.compile(r"[+-]?\d+")
+
+
+def coerce(kind: str | None, value: Any, field_name: str) -> Any:
+    """A JSON value for a scalar property, read as Tripletex's parser (Jackson, default settings)
+    reads it: a number may come as text (``"100.50"``), an integer as text (``"14"``) or with a
+    fraction (truncated, Jackson's ACCEPT_FLOAT_AS_INT), a text field may get a number or a boolean
+    (``organizationNumber: 123456789``), a flag may come as ``"true"``/``"false"`` or 0/1; anything
+    else (an object or list for a scalar, text that is not a number) is a mapping error, 422/16000.
+    """
+    if kind == "string":
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int | float):
+            return str(value)
+        raise _mapping(field_name, kind)
+    if kind in ("integer", "number"):
+        if isinstance(value, bool | dict | list):
+            raise _mapping(field_name, kind)
+        if isinstance(value, str):
+            text = value.strip()
+            pattern = _INTEGER_TEXT if kind == "integer" else _NUMBER_TEXT
+            if not pattern.fullmatch(text):
+                raise _mapping(field_name, kind)
+            value = int(text) if kind == "integer" else float(text)
+        if kind == "integer" and isinstance(value, float):
+            return int(value)
+        return value
+    if kind == "boolean":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value != 0
+        raise _mapping(field_name, kind)
+    expected = _JSON_TYPES.get(kind or "")
+    if expected is not None and not isinstance(value, expected):
+        raise _mapping(field_name, kind or "value")
+    return value
 
 
 def get_ctx(request: Request) -> Ctx:
@@ -258,14 +321,19 @@ def get_ctx(request: Request) -> Ctx:
 
 
 def _mapping(field_name: str, expected: str) -> errors.TripletexError:
+    # Tripletex: 422/16000 «Request mapping failed», the field named in both `field` and `path`,
+    # «Verdien er ikke av korrekt type for dette feltet.» (public logs of POST /employee/employment/
+    # details with a text for an enum-typed field, 2026-03).
     return errors.TripletexError(
         422,
         16000,
-        "Feil i forespørselen: feil type. Request mapping failed: wrong type.",
+        "Request mapping failed",
         f"Field {field_name} must be {expected}",
         [
             errors.ValidationMessage(
-                field_name, f"Feil type, forventet {expected}. Wrong type, expected {expected}."
+                field_name,
+                "Verdien er ikke av korrekt type for dette feltet.",
+                field_name,
             )
         ],
     )
@@ -297,6 +365,26 @@ def parse_date_param(text: str | None, name: str, *, required: bool = False) -> 
         return date.fromisoformat(text[:10])
     except ValueError:
         raise errors.validation(name, "Ugyldig dato (YYYY-MM-DD). Invalid date.", errors.PARAM) from None
+
+
+def parse_date_range(start: str | None, end: str | None, start_name: str, end_name: str) -> tuple[date, date]:
+    """A required from/to pair of a search, both checked before answering: each missing one is named
+    in one 422/15000 «Validation failed» with «Kan ikke være null.» per field, as Tripletex answers
+    (public logs of real answers, 2026-03: GET /order without orderDateFrom and orderDateTo names
+    both)."""
+    missing = [name for name, text in ((start_name, start), (end_name, end)) if not text]
+    if missing:
+        raise errors.TripletexError(
+            422,
+            15000,
+            "Validation failed",
+            None,
+            [errors.ValidationMessage(name, "Kan ikke være null.") for name in missing],
+        )
+    first = parse_date_param(start, start_name)
+    last = parse_date_param(end, end_name)
+    assert first is not None and last is not None
+    return first, last
 
 
 def in_range(value: str | None, start: date | None, end: date | None) -> bool:

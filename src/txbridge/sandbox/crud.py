@@ -60,6 +60,17 @@ def checked_update(schema: str, check: RowCheck, derive: Callable[[Row], None]) 
     return update
 
 
+def require(row: Row, names: Iterable[str]) -> None:
+    """Every missing required field named in one 422/15000 (a name ``x.id`` asks for the reference
+    ``x``), not the first only — Tripletex reports a request's failing fields together (public logs
+    of real answers, 2026-03)."""
+    missing = [name for name in names if row.get(name.removesuffix(".id")) in (None, "")]
+    if missing:
+        raise errors.validations(
+            [errors.ValidationMessage(name, REQUIRED) for name in missing], errors.VALUE_VALIDATION
+        )
+
+
 def check_unique_in_list(bodies: list[Row], field: str, message: str) -> None:
     """A value (e.g. a number) given twice in one `/list` body is refused before anything is created."""
     values = [b[field] for b in bodies if b.get(field)]

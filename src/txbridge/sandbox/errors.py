@@ -1,7 +1,11 @@
 """Tripletex's error envelope and the error codes from the spec's description.
 
 Every failure inside the sandbox is a :class:`TripletexError`; one function turns it into the
-envelope ``{status, code, message, link, developerMessage, validationMessages, requestId}``.
+envelope ``{status, code, message, link, developerMessage, validationMessages, requestId}``: every field
+of Tripletex's ``ApiError`` is always present, ``validationMessages`` null when there are none, and each
+validation message carries all four of its fields (``field``, ``message``, ``path``, ``rootId``), null
+where empty — as real answers do (public logs of api-test/production answers, e.g.
+``{"field":"department.id","message":"Feltet må fylles ut.","path":null,"rootId":null}``).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ INTERNAL = (500, 1000)
 class ValidationMessage:
     field: str | None
     message: str
+    path: str | None = None
 
 
 @dataclass(slots=True)
@@ -77,14 +82,17 @@ def error_body(
         "code": code,
         "message": message,
         "link": DOC_LINK,
-        "developerMessage": developer_message or message,
-        "requestId": request_id,
+        "developerMessage": developer_message,
     }
-    if validation_messages:
-        body["validationMessages"] = [
-            {"field": m.field, "message": m.message} if m.field else {"message": m.message}
+    body["validationMessages"] = (
+        [
+            {"field": m.field or None, "message": m.message, "path": m.path, "rootId": None}
             for m in validation_messages
         ]
+        if validation_messages
+        else None
+    )
+    body["requestId"] = request_id
     return body
 
 

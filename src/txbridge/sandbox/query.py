@@ -108,14 +108,16 @@ class Renderer:
         table = self.company.tables.get(schema)
         return table.get(object_id) if table else None
 
+    def url(self, schema: str, object_id: Any) -> str | None:
+        path = URL_PATHS.get(schema) or self.index.url_paths.get(schema)
+        return None if path is None else f"{self.url_base}/{path}/{object_id}"
+
     def stub(self, schema: str, value: Row) -> Row:
         object_id = value.get("id")
         if object_id is None:
             return self.render(value, schema, ALL)
-        path = URL_PATHS.get(schema)
-        if path is None:
-            return {"id": object_id}
-        return {"id": object_id, "url": f"{self.url_base}/{path}/{object_id}"}
+        url = self.url(schema, object_id)
+        return {"id": object_id} if url is None else {"id": object_id, "url": url}
 
     def check(self, schema: str, tree: FieldTree) -> None:
         """Refuse names the schema does not have (Tripletex answers 400/11000)."""
@@ -134,22 +136,28 @@ class Renderer:
                 self.check(prop.ref, sub)
 
     def render(self, row: Row, schema: str, tree: FieldTree) -> Row:
+        """The object as `fields` selects it: ``*`` is every property of the spec, named ones are
+        shown even when unset (with the default), and a sub-selection expands a reference."""
         if len(tree) == 1 and "*" in tree:
             return self._render_all(row, schema)
         props = self.index.schemas[schema].props
-        out: Row = {}
         if "*" in tree:
-            keys: Iterable[str] = [k for k in row if k[0] != "_"]
-            if len(tree) > 1:
-                keys = list(keys) + [k for k in tree if k != "*" and k not in row]
+            out = self._render_all(row, schema)
+            keys: Iterable[str] = [k for k, sub in tree.items() if k != "*" and sub is not None]
         else:
+            out = {}
             keys = tree.keys()
         for key in keys:
-            value = row.get(key)
-            if value is None:
-                continue
             prop = props.get(key)
-            ref = prop.ref if prop is not None else None
+            if prop is None:
+                continue
+            value = row.get(key)
+            if key == "url" and value is None:
+                value = self.url(schema, row.get("id"))
+            if value is None:
+                out[key] = [] if prop.is_array else prop.default
+                continue
+            ref = prop.ref
             if ref is None:
                 out[key] = value
                 continue
@@ -160,19 +168,19 @@ class Renderer:
                 out[key] = self._nested(ref, value, sub)
             else:
                 out[key] = value
-        if "url" in props and "id" in out and ("*" in tree or "url" in tree):
-            path = URL_PATHS.get(schema)
-            if path is not None:
-                out["url"] = f"{self.url_base}/{path}/{out['id']}"
         return out
 
     def _render_all(self, row: Row, schema: str) -> Row:
-        """The default (``*``): every stored field, refs as ``{id, url}`` (the hot path of lists)."""
-        refs = self.index.schemas[schema].refs
-        out: Row = {}
+        """The default (``*``): every property the spec declares, in its order — stored values,
+        references as ``{id, url}``, the default where unset (the hot path of lists)."""
+        spec = self.index.schemas[schema]
+        out = spec.blank.copy()
+        for key in spec.lists:
+            out[key] = []
+        refs = spec.refs
         for key, value in row.items():
-            if value is None or key[0] == "_":
-                continue
+            if value is None or key not in out:
+                continue  # unset, private (``_x``) or not a property of the spec
             ref = refs.get(key)
             if ref is None:
                 out[key] = value
@@ -182,9 +190,8 @@ class Renderer:
                 out[key] = [self.stub(ref, v) if isinstance(v, dict) else v for v in value]
             else:
                 out[key] = value
-        path = URL_PATHS.get(schema)
-        if path is not None and "id" in out and "url" in self.index.schemas[schema].props:
-            out["url"] = f"{self.url_base}/{path}/{out['id']}"
+        if "url" in out and "id" in row and not row.get("url"):
+            out["url"] = self.url(schema, row["id"]) or out["url"]
         return out
 
     def _nested(self, schema: str, value: Any, sub: FieldTree | None) -> Any:

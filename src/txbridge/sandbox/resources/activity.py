@@ -19,11 +19,8 @@ CREATABLE_TYPES = ("GENERAL_ACTIVITY", "PROJECT_GENERAL_ACTIVITY", "TASK")
 
 
 def _create(ctx: Ctx, body: Row) -> Row:
-    if not body.get("name"):
-        raise errors.validation("name", crud.REQUIRED, errors.VALUE_VALIDATION)
+    crud.require(body, ("name", "activityType"))
     kind = body.get("activityType")
-    if not kind:
-        raise errors.validation("activityType", crud.REQUIRED, errors.VALUE_VALIDATION)
     if kind not in CREATABLE_TYPES:
         raise errors.validation(
             "activityType",

@@ -1,4 +1,5 @@
-"""Employee: search, get, create (one and `/list`) and update. Tripletex has no DELETE for employees.
+"""Employee: search, get, create (one and `/list`) and update (Tripletex has no DELETE for employees);
+the employments created inline with them: search and get.
 
 The rules Tripletex applies on create: first and last name, a department (companies have department
 accounting), a user type, an e-mail address for users who log in (STANDARD/EXTENDED), and e-mail and
@@ -15,7 +16,9 @@ from txbridge.sandbox.state import Row
 
 router = APIRouter()
 SCHEMA = "Employee"
+EMPLOYMENT = "Employment"
 LOGIN_USER_TYPES = ("STANDARD", "EXTENDED")
+FILL_IN = "Feltet må fylles ut."
 
 
 def _contains(needle: str | None, value: object) -> bool:
@@ -23,36 +26,55 @@ def _contains(needle: str | None, value: object) -> bool:
 
 
 def _check(ctx: Ctx, row: Row, own_id: int | None) -> None:
-    """The rules for a complete employee (after defaults and changes are applied)."""
-    for name in ("firstName", "lastName"):
-        if not row.get(name):
-            raise errors.validation(name, crud.REQUIRED, errors.VALUE_VALIDATION)
-    if row.get("department") is None:
-        raise errors.validation("department.id", crud.REQUIRED, errors.VALUE_VALIDATION)
-    ctx.ref("Department", row.get("department"), "department.id")
+    """The rules for a complete employee (after defaults and changes are applied); every failing
+    field is named in one 422/18000, as Tripletex reports them (public logs of real answers, 2026-03:
+    POST /employee without a department → «Validering feilet.», developerMessage VALIDATION_ERROR,
+    ``department.id`` «Feltet må fylles ut.»)."""
+    failed: list[errors.ValidationMessage] = [
+        errors.ValidationMessage(name, FILL_IN)
+        for name in ("firstName", "lastName")
+        if not str(row.get(name) or "").strip()
+    ]
+    department = row.get("department")
+    if department is None:
+        failed.append(errors.ValidationMessage("department.id", FILL_IN))
+    elif ctx.company.table("Department").get(department.get("id")) is None:
+        failed.append(
+            errors.ValidationMessage(
+                "department.id", f"Objektet finnes ikke / not found: Department {department.get('id')}."
+            )
+        )
     email = str(row.get("email") or "")
     if row.get("userType") in LOGIN_USER_TYPES and not email:
-        raise errors.validation(
-            "email",
-            "E-post må fylles ut for brukere med tilgang til Tripletex. "
-            "An e-mail address is required for users with access to Tripletex.",
+        failed.append(
+            errors.ValidationMessage(
+                "email",
+                "E-post må fylles ut for brukere med tilgang til Tripletex. "
+                "An e-mail address is required for users with access to Tripletex.",
+            )
         )
+    number = row.get("employeeNumber")
     for other in ctx.company.table(SCHEMA).values():
         if other["id"] == own_id:
             continue
         if email and str(other.get("email") or "").lower() == email.lower():
-            raise errors.validation(
-                "email",
-                f"Det finnes allerede en ansatt med e-post {email}. "
-                "An employee with this e-mail already exists.",
+            failed.append(
+                errors.ValidationMessage(
+                    "email",
+                    f"Det finnes allerede en ansatt med e-post {email}. "
+                    "An employee with this e-mail already exists.",
+                )
             )
-        number = row.get("employeeNumber")
         if number and other.get("employeeNumber") == number:
-            raise errors.validation(
-                "employeeNumber",
-                f"Ansattnummeret {number} er allerede i bruk. "
-                f"The employee number {number} is already in use.",
+            failed.append(
+                errors.ValidationMessage(
+                    "employeeNumber",
+                    f"Ansattnummeret {number} er allerede i bruk. "
+                    f"The employee number {number} is already in use.",
+                )
             )
+    if failed:
+        raise errors.TripletexError(422, 18000, "Validering feilet.", "VALIDATION_ERROR", failed)
 
 
 def _display_name(row: Row) -> None:
@@ -126,6 +148,23 @@ async def create(ctx: CtxDep) -> Response:
 @router.post("/employee/list")
 async def create_list(ctx: CtxDep) -> Response:
     return await EMPLOYEES.create_list(ctx)
+
+
+@router.get("/employee/employment")
+async def search_employments(ctx: CtxDep, employeeId: str | None = None) -> Response:
+    """Employments are created inline with their employee (``employments: [{startDate}]``) and read
+    here; the references in an employee's answer point at ``/employee/employment/{id}``."""
+    employees = id_list(employeeId)
+    rows = ctx.company.table(EMPLOYMENT).values()
+    return ctx.listing(
+        (r for r in rows if employees is None or (r.get("employee") or {}).get("id") in employees),
+        EMPLOYMENT,
+    )
+
+
+@router.get("/employee/employment/{id}")
+async def get_employment(id: int, ctx: CtxDep) -> Response:
+    return ctx.single(ctx.get(EMPLOYMENT, id), EMPLOYMENT)
 
 
 @router.get("/employee/{id}")

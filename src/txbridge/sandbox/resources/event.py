@@ -38,10 +38,17 @@ def _check_target(url: object) -> None:
 def _apply(ctx: Ctx, row: Row, body: Row) -> Row:
     """Validate a (partial) subscription body and move write-only fields to private keys."""
     changes = dict(body)
+    # Both required fields are named at once, as Tripletex reports a request's nulls (public logs of
+    # real answers, 2026-03: POST /ledger/voucher without postings → 18000, «Kan ikke være null.»).
+    missing = [
+        errors.ValidationMessage(name, "Kan ikke være null.")
+        for name in ("event", "targetUrl")
+        if (name in changes or name not in row) and not changes.get(name)
+    ]
+    if missing:
+        raise errors.TripletexError(422, 18000, "Validering feilet.", "VALIDATION_ERROR", missing)
     if "event" in changes or "event" not in row:
         event = changes.get("event")
-        if not event:
-            raise errors.validation("event", crud.REQUIRED, errors.VALUE_VALIDATION)
         if event not in _EVENTS:
             raise errors.validation("event", f"Ukjent hendelse / unknown event: {event}. See GET /event.")
     if "targetUrl" in changes or "targetUrl" not in row:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response
 
 from txbridge.sandbox import errors
 from txbridge.sandbox.accounting import ref_id
-from txbridge.sandbox.context import Ctx, CtxDep, id_list, in_range, parse_date_param
+from txbridge.sandbox.context import Ctx, CtxDep, id_list, in_range, parse_date_param, parse_date_range
 from txbridge.sandbox.invoicing import (
     INVOICE,
     ORDER,
@@ -136,8 +136,7 @@ async def search(
     voucherId: str | None = None,
     customerId: str | None = None,
 ) -> Response:
-    start = parse_date_param(invoiceDateFrom, "invoiceDateFrom", required=True)
-    end = parse_date_param(invoiceDateTo, "invoiceDateTo", required=True)
+    start, end = parse_date_range(invoiceDateFrom, invoiceDateTo, "invoiceDateFrom", "invoiceDateTo")
     ids = id_list(id)
     numbers = {n.strip() for n in invoiceNumber.split(",")} if invoiceNumber else None
     vouchers = id_list(voucherId)
@@ -188,14 +187,21 @@ async def pay(
     paidAmount: str | None = None,
     paidAmountCurrency: str | None = None,
 ) -> Response:
-    day = parse_date_param(paymentDate, "paymentDate", required=True)
-    assert day is not None
-    if paymentTypeId is None:
-        raise errors.validation(
-            "paymentTypeId", "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION
+    # Every missing parameter named at once (422/15000 «Kan ikke være null.» each), as Tripletex
+    # answers a search without its dates (public logs of real answers, 2026-03).
+    missing = [
+        errors.ValidationMessage(name, "Kan ikke være null.")
+        for name, given in (
+            ("paymentDate", paymentDate),
+            ("paymentTypeId", paymentTypeId),
+            ("paidAmount", paidAmount),
         )
-    if paidAmount is None:
-        raise errors.validation("paidAmount", "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION)
+        if given is None or given == ""
+    ]
+    if missing:
+        raise errors.TripletexError(422, 15000, "Validation failed", None, missing)
+    day = parse_date_param(paymentDate, "paymentDate", required=True)
+    assert day is not None and paidAmount is not None
     amount = as_decimal(paidAmount, "paidAmount")
     amount_currency = as_decimal(paidAmountCurrency, "paidAmountCurrency") if paidAmountCurrency else None
     with ctx.state.lock:

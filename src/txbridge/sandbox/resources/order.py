@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response
 
 from txbridge.sandbox import errors
 from txbridge.sandbox.accounting import ref_id
-from txbridge.sandbox.context import Ctx, CtxDep, id_list, in_range, parse_date_param
+from txbridge.sandbox.context import Ctx, CtxDep, id_list, in_range, parse_date_param, parse_date_range
 from txbridge.sandbox.invoicing import (
     INVOICE,
     LINE,
@@ -40,8 +40,7 @@ async def search(
     isClosed: bool | None = None,
     isSubscription: bool | None = None,
 ) -> Response:
-    start = parse_date_param(orderDateFrom, "orderDateFrom", required=True)
-    end = parse_date_param(orderDateTo, "orderDateTo", required=True)
+    start, end = parse_date_range(orderDateFrom, orderDateTo, "orderDateFrom", "orderDateTo")
     ids = id_list(id)
     customers = id_list(customerId)
 

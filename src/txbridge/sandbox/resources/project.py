@@ -33,10 +33,7 @@ def _date(row: Row, name: str) -> date | None:
 
 
 def _check(ctx: Ctx, row: Row, own_id: int | None) -> None:
-    if not row.get("name"):
-        raise errors.validation("name", crud.REQUIRED, errors.VALUE_VALIDATION)
-    if row.get("projectManager") is None:
-        raise errors.validation("projectManager.id", crud.REQUIRED, errors.VALUE_VALIDATION)
+    crud.require(row, ("name", "projectManager.id"))
     ctx.ref("Employee", row.get("projectManager"), "projectManager.id")
     ctx.ref("Customer", row.get("customer"), "customer.id")
     ctx.ref("Department", row.get("department"), "department.id")

@@ -18,7 +18,15 @@ from datetime import date
 from fastapi import APIRouter, Query, Response
 
 from txbridge.sandbox import crud, errors
-from txbridge.sandbox.context import Ctx, CtxDep, TxJSONResponse, id_list, in_range, parse_date_param
+from txbridge.sandbox.context import (
+    Ctx,
+    CtxDep,
+    TxJSONResponse,
+    id_list,
+    in_range,
+    parse_date_param,
+    parse_date_range,
+)
 from txbridge.sandbox.resources.timesheet_month import check_entry_unlocked
 from txbridge.sandbox.state import Row
 
@@ -42,12 +50,7 @@ def _ref_id(row: Row, key: str) -> int | None:
 
 
 def _check(ctx: Ctx, row: Row, own_id: int | None) -> None:
-    for key in ("employee", "activity"):
-        if row.get(key) is None:
-            raise errors.validation(f"{key}.id", crud.REQUIRED, errors.VALUE_VALIDATION)
-    for key in ("date", "hours"):
-        if row.get(key) is None:
-            raise errors.validation(key, crud.REQUIRED, errors.VALUE_VALIDATION)
+    crud.require(row, ("employee.id", "activity.id", "date", "hours"))
     ctx.ref("Employee", row.get("employee"), "employee.id")
     activity = ctx.ref("Activity", row.get("activity"), "activity.id")
     project = ctx.ref("Project", row.get("project"), "project.id")
@@ -150,8 +153,7 @@ async def search(
     activityId: str | None = None,
     comment: str | None = None,
 ) -> Response:
-    start = parse_date_param(dateFrom, "dateFrom", required=True)
-    end = parse_date_param(dateTo, "dateTo", required=True)
+    start, end = parse_date_range(dateFrom, dateTo, "dateFrom", "dateTo")
     ids, employees, projects, activities = (
         id_list(id),
         id_list(employeeId),

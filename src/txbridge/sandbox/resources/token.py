@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-import secrets
+import base64
+import json
+import uuid
 
 from fastapi import APIRouter, Request, Response
 
@@ -21,14 +23,36 @@ async def create_session(request: Request) -> Response:
     params = request.query_params
     consumer = params.get("consumerToken") or ""
     employee = params.get("employeeToken") or ""
-    for name, given in (("consumerToken", consumer), ("employeeToken", employee)):
-        if not given:
-            raise errors.validation(name, "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION)
+    missing = [
+        errors.ValidationMessage(name, "Kan ikke være null.")
+        for name in ("consumerToken", "employeeToken", "expirationDate")
+        if not params.get(name)
+    ]
+    if missing:
+        raise errors.TripletexError(422, 15000, "Validation failed", None, missing)
     expiration = parse_date_param(params.get("expirationDate"), "expirationDate", required=True)
     assert expiration is not None
     with state.lock:
+        if consumer not in state.consumer_tokens:
+            # An unknown consumer token — typically one from the other environment — is a validation
+            # error on the argument, not 401 (Tripletex/tripletex-api2 issue #53: a production
+            # consumer token on the test environment → 422/18000, field and path
+            # "arg:consumerToken", «The consumer token is invalid or does not exist.»).
+            raise errors.TripletexError(
+                422,
+                18000,
+                "Validering feilet.",
+                None,
+                [
+                    errors.ValidationMessage(
+                        "arg:consumerToken",
+                        "The consumer token is invalid or does not exist.",
+                        "arg:consumerToken",
+                    )
+                ],
+            )
         token = state.employee_tokens.get(employee)
-        if consumer not in state.consumer_tokens or token is None or token.consumer_token != consumer:
+        if token is None or token.consumer_token != consumer:
             raise errors.authentication(
                 "Invalid consumer token or employee token, or they do not belong together."
             )
@@ -41,9 +65,10 @@ async def create_session(request: Request) -> Response:
                 "Utløpsdato må være i fremtiden. The expiration date must be in the future.",
                 errors.VALUE_VALIDATION,
             )
+        session_id = state.new_id()
         session = Session(
-            id=state.new_id(),
-            token=_session_token(),
+            id=session_id,
+            token=session_token(session_id),
             consumer_token=consumer,
             employee_token=employee,
             company_id=token.company_id,
@@ -64,9 +89,18 @@ async def create_session(request: Request) -> Response:
     return TxJSONResponse({"value": value})
 
 
-def _session_token() -> str:
-    # Real session tokens are opaque base64-like strings.
-    return secrets.token_urlsafe(32)
+TOKEN_ID_BASE = 2_147_000_000  # real token ids are ten digits (e.g. 2147628461)
+
+
+def session_token(session_id: int) -> str:
+    """A session token shaped as the test environment's: ``test-`` (Tripletex's changelog,
+    2020-03-17: tokens made on the test environment are prefixed ``test-``) and the base64 of
+    ``{"tokenId":<ten digits>,"token":"<uuid>"}`` (the shape of real tokens in public code, e.g.
+    ``eyJ0b2tlbklkIjoyMTQ3NjI4NDYxLCJ0b2tlbiI6IjU2NDRj…``). The prefix is also what the dash check of
+    Tripletex's bash example (examples/bash/authentication/example.sh) looks for."""
+    payload = {"tokenId": TOKEN_ID_BASE + session_id, "token": str(uuid.uuid4())}
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    return "test-" + base64.b64encode(raw).decode()
 
 
 @router.get("/token/session/>whoAmI")

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Response
 
 from txbridge.sandbox import errors
 from txbridge.sandbox.accounting import CUSTOMER_ACCOUNT, money, out, ref_id, vat_account, vat_rate
-from txbridge.sandbox.context import Ctx, CtxDep, id_list, in_range, parse_date_param
+from txbridge.sandbox.context import Ctx, CtxDep, id_list, in_range, parse_date_param, parse_date_range
 from txbridge.sandbox.state import Row
 
 router = APIRouter()
@@ -254,8 +254,7 @@ async def search(
     numberFrom: int | None = None,
     numberTo: int | None = None,
 ) -> Response:
-    start = parse_date_param(dateFrom, "dateFrom", required=True)
-    end = parse_date_param(dateTo, "dateTo", required=True)
+    start, end = parse_date_range(dateFrom, dateTo, "dateFrom", "dateTo")
     ids = id_list(id)
     numbers = id_list(number)
 
@@ -419,8 +418,7 @@ async def search_postings(
     accountNumberTo: int | None = None,
     type: str | None = None,
 ) -> Response:
-    start = parse_date_param(dateFrom, "dateFrom", required=True)
-    end = parse_date_param(dateTo, "dateTo", required=True)
+    start, end = parse_date_range(dateFrom, dateTo, "dateFrom", "dateTo")
     only_open = (openPostings or "").lower() in ("true", "1")
     filters = [
         ("account", id_list(accountId)),
