@@ -79,6 +79,21 @@ def test_wrong_tokens_are_an_authentication_error(company: SandboxCompany) -> No
         client.who_am_i()
 
 
+def test_a_consumer_token_tripletex_does_not_know_is_an_authentication_error(company: SandboxCompany) -> None:
+    # Tripletex answers it 422 on arg:consumerToken (a production token on the test environment);
+    # to the caller it is a token that does not work, like a 401.
+    with (
+        Tripletex(
+            consumer_token="test-not-a-consumer-token",
+            employee_token=company.employee_token,
+            base_url=company.base_url,
+        ) as client,
+        pytest.raises(AuthenticationError) as raised,
+    ):
+        client.who_am_i()
+    assert raised.value.status == 422
+
+
 def test_accountant_clients(tx: Tripletex, company: SandboxCompany) -> None:
     clients = tx.companies.with_login_access()
     assert {c.id for c in clients} >= set(company.client_company_ids)

@@ -71,6 +71,16 @@ def test_a_code_never_overrides_its_status() -> None:
     assert type(make_status_error(503, None)) is InternalServerError
 
 
+def test_only_a_refused_token_on_session_create_reads_as_authentication() -> None:
+    body = {"code": 18000, "validationMessages": [{"field": "arg:consumerToken", "message": "invalid"}]}
+    refused = make_status_error(422, body, method="PUT", path="/token/session/:create")
+    assert isinstance(refused, AuthenticationError) and refused.status == 422
+    elsewhere = make_status_error(422, body, method="PUT", path="/customer/1")
+    assert not isinstance(elsewhere, AuthenticationError)
+    date = {"code": 15000, "validationMessages": [{"field": "expirationDate", "message": "past"}]}
+    assert not isinstance(make_status_error(422, date, path="/token/session/:create"), AuthenticationError)
+
+
 def test_error_carries_every_field_and_reads_as_one_line() -> None:
     err = make_status_error(
         422,

@@ -265,6 +265,16 @@ def _as_int(value: Any) -> int | None:
         return None
 
 
+def _refuses_session_tokens(status: int, path: str, validation: list[ValidationMessage]) -> bool:
+    # Tripletex answers an unknown consumer token (a production token on the test environment, say)
+    # with 422 naming the argument, not 401: to a caller both are tokens that do not work.
+    return (
+        status in (400, 422)
+        and path.endswith("/token/session/:create")
+        and any("token" in (m.field or "").lower() for m in validation)
+    )
+
+
 def make_status_error(
     status: int,
     body: Any,
@@ -286,6 +296,8 @@ def make_status_error(
     ]
     request_id = envelope.get("requestId") or request_id_header
     cls = error_class(status, code)
+    if _refuses_session_tokens(status, path, validation):
+        cls = AuthenticationError
     return cls(
         status=status,
         code=code,
