@@ -4,6 +4,7 @@ it again until it finishes. Every invoice must exist in the sandbox exactly once
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -18,7 +19,7 @@ import pytest
 
 from tests.fixtures.sandbox import new_sandbox_company
 from tests.flows.export.conftest import Env, connect_env, load, make_settings, payload
-from txbridge.flows.export import close_batch
+from txbridge.flows.export import close_batch, lease_holder
 from txbridge.sandbox.server import SandboxServer
 from txbridge.store import Database, PostingStatus, ReferenceKind
 from txbridge.store import queries as q
@@ -203,4 +204,45 @@ def test_killed_while_a_write_is_delayed_before_tripletex_handles_it(
     assert kill_when(process, lambda: posted(sandbox_server, env, "POST", "/v2/invoice/list") > 0)
     run_to_end(env, closed.batch_id, grace=2)
     assert_exactly_once(env, closed.batch_id)
+    env.db.dispose()
+
+
+def test_a_second_export_process_exits_4_and_a_killed_holder_blocks_nobody(
+    database_url: str, tmp_path: Path, sandbox_server: SandboxServer
+) -> None:
+    env = make_env(database_url, tmp_path, sandbox_server)
+    closed = close_batch(env.db, env.connection_id, "2026-10")
+    assert closed.batch_id is not None
+    # Slow invoice writes (all six chunks) keep the first process exporting for a while.
+    env.add_fault(
+        method="POST", path="/v2/invoice/list", kind="delay", delaySeconds=3, count=INVOICES // CHUNK
+    )
+    first = start(env, closed.batch_id, grace=0)
+    deadline = time.monotonic() + 30
+    while lease_holder(env.db, closed.batch_id) is None:
+        assert first.poll() is None and time.monotonic() < deadline, "the first export never got going"
+        time.sleep(0.01)
+    holder = lease_holder(env.db, closed.batch_id)
+    assert holder is not None and holder.pid == first.pid
+
+    second = start(env, closed.batch_id, grace=0)
+    out, _ = second.communicate(timeout=60)
+    assert second.returncode == 4, out  # told at once, while the first one still runs
+    assert first.poll() is None
+    assert json.loads(out) == {
+        "batch": closed.batch_id,
+        "stopped": "export_already_running",
+        "holder": holder.holder,
+    }
+
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    with env.control() as control:
+        control.delete("/faults")
+    assert lease_holder(env.db, closed.batch_id) is not None  # left behind by the killed process
+    # Its process is gone: the next export takes the batch over at once, not after the stale time.
+    output = run_to_end(env, closed.batch_id)
+    assert '"stopped": null' in output
+    assert_exactly_once(env, closed.batch_id)
+    assert lease_holder(env.db, closed.batch_id) is None
     env.db.dispose()

@@ -61,11 +61,10 @@ def test_a_second_export_of_a_running_batch_names_the_holder_and_touches_nothing
     thread = threading.Thread(target=run_first)
     thread.start()
     assert sending.wait(30)
-    before, calls_before = store_snapshot(env), env.stats_total()
-    started = time.monotonic()
+    before = store_snapshot(env)
     with pytest.raises(ExportAlreadyRunningError) as refused:
         export_batch(env.db, env.settings, batch_id, sleep=no_sleep, requested_by="kari")
-    at_once = time.monotonic() - started
+    still_running = thread.is_alive()
     snapshot_after = store_snapshot(env)
     thread.join(60)
 
@@ -75,10 +74,9 @@ def test_a_second_export_of_a_running_batch_names_the_holder_and_touches_nothing
     assert f"ola, prosess {pid} på {host}" in message.nb
     assert f"ola, process {pid} on {host}" in message.en
     assert f"`txbridge batch show {batch_id}`" in message.fix_en
-    assert at_once < 5  # said at once, not after waiting for the first run
-    # The refused export made no API call and changed nothing (the first one goes on meanwhile, so
-    # compare against what it could have done: nothing of the second run's is in the store).
-    assert env.stats_total() >= calls_before
+    assert still_running  # said at once, not after waiting for the first run to end
+    # The first export goes on meanwhile (postings and log move); the refused one counted no failure
+    # on the connection. That it touches nothing at all: test_a_refused_export_changes_nothing_at_all.
     assert snapshot_after[2:] == before[2:]
     assert len(first) == 1 and first[0].status is BatchStatus.EXPORTED  # type: ignore[attr-defined]
     assert_exactly_once(env, 30)
