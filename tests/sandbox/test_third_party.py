@@ -173,3 +173,46 @@ def test_what_the_client_reads_is_what_the_sandbox_answered(
     typed = api.ledger.vat_type.find_by_number_or_404("3")
     assert (typed.id, typed.name, typed.percentage) == (raw["id"], raw["name"], raw["percentage"])
     assert typed.url.endswith(f"/ledger/vatType/{raw['id']}")
+
+
+def test_voucher_types_and_a_voucher_made_through_the_client(api: TripletexAPI) -> None:
+    voucher_type = api.ledger.voucher_type.list().values[0]
+    bank = api.ledger.account.get_by_number_or_404("1920")
+    cash = api.ledger.account.get_by_number_or_404("1900")
+    made = api.ledger.voucher.create(
+        {
+            "date": date.today().isoformat(),
+            "description": "Kontantinnskudd",
+            "voucherType": {"id": voucher_type.id},
+            "postings": [
+                {
+                    "description": "Inn",
+                    "account": {"id": bank.id},
+                    "amount": 100,
+                    "amountGross": 100,
+                    "row": 1,
+                },
+                {
+                    "description": "Ut",
+                    "account": {"id": cash.id},
+                    "amount": -100,
+                    "amountGross": -100,
+                    "row": 2,
+                },
+            ],
+        }
+    )
+    assert made.id and made.description == "Kontantinnskudd"
+    assert made.id in {v.id for v in api.ledger.voucher.list(params=WIDE).values}
+    postings = api.ledger.posting.list(params=WIDE).values
+    assert sorted(
+        (p.account.id, p.amount) for p in postings if p.voucher and p.voucher.id == made.id
+    ) == sorted([(bank.id, 100), (cash.id, -100)])
+
+
+def test_countries_and_suppliers(api: TripletexAPI) -> None:
+    countries = api.country.list().values
+    assert any(c.name for c in countries)
+    supplier = api.suppliers.create({"name": "Leverandør AS"})
+    assert supplier.id and supplier.name == "Leverandør AS"
+    assert supplier.id in {s.id for s in api.suppliers.list().values}
