@@ -23,7 +23,7 @@ from txbridge.flows import connections
 from txbridge.flows.export import close_batch
 from txbridge.flows.intake import import_data
 from txbridge.settings import Settings
-from txbridge.store import Database
+from txbridge.store import Connection, Database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,9 +99,7 @@ def invoices_in_tripletex(world: World) -> Counter[str]:
     read over the API for every company."""
     found: Counter[str] = Counter()
     for connection_id, _company_id, _numbers in world.connections:
-        with world.db.reading() as session:
-            from txbridge.store import Connection
-
+        with world.db.transaction() as session:
             connection = session.get(Connection, connection_id)
             assert connection is not None
         with connections.client_for(connection, world.settings) as client:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.fixtures.postgres import TEMPLATE_DB, PostgresServer
 from tests.fixtures.sandbox import new_sandbox_company
 from tests.flows.export.conftest import Env, connect_env, load, make_settings, payload
 from txbridge.flows.export import close_batch
@@ -60,3 +62,12 @@ def shop(sqlite_url: str, tmp_path: Path, sandbox_server: SandboxServer) -> Iter
     found = make_shop(sqlite_url, tmp_path, sandbox_server, 2)
     yield found
     found.db.dispose()
+
+
+@pytest.fixture
+def pg_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database (copy of the session's template)."""
+    name = f"j_{uuid.uuid4().hex[:16]}"
+    postgres_server.execute_autocommit(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}")
+    yield postgres_server.url(name)
+    postgres_server.execute_autocommit(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -61,7 +61,7 @@ def _register() -> None:
     # group never hides the others.
     import importlib
 
-    for name in ("sandbox", "intake", "connection", "batch", "diagnose", "log", "payments"):
+    for name in ("sandbox", "intake", "connection", "batch", "diagnose", "log", "payments", "jobs", "worker"):
         try:
             importlib.import_module(f"txbridge.cli.{name}")
         except ModuleNotFoundError as exc:

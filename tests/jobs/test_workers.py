@@ -1,0 +1,79 @@
+"""procrastinate on real PostgreSQL with real ``txbridge worker`` processes and the sandbox over HTTP."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from bench._jobs_world import start_worker, stop, worker_env
+
+from tests.jobs.conftest import make_shop
+from txbridge.jobs import api, engine
+from txbridge.sandbox.server import SandboxServer
+
+pytestmark = pytest.mark.postgres
+
+FAST = ("--heartbeat", "0.5", "--stalled-after", "4", "--retry-base", "1")
+
+
+def wait_for(predicate: object, timeout: float = 60, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_a_worker_needs_procrastinates_schema_and_says_how(pg_url: str, tmp_path: Path) -> None:
+    from tests.flows.export.conftest import make_settings
+
+    settings = make_settings(pg_url, tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "txbridge", "worker"],
+        env=worker_env(settings),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "--apply-schema" in result.stdout and "procrastinate" in result.stdout
+
+
+def test_workers_run_exports_with_one_job_per_connection(
+    pg_url: str, tmp_path: Path, sandbox_server: SandboxServer
+) -> None:
+    shop = make_shop(pg_url, tmp_path, sandbox_server, 3, invoices=8)
+    assert engine.apply_schema(shop.db, shop.settings) is True
+    assert engine.apply_schema(shop.db, shop.settings) is False  # once
+    ids = [api.start_export(shop.db, shop.settings, b, requested_by="ola").id for b in shop.batch_ids]
+    ids += [
+        api.start_payments_refresh(shop.db, shop.settings, e.connection_id, requested_by="ola").id
+        for e in shop.envs
+    ]
+    # A second start of the same export is the same job, and procrastinate has one job for it.
+    assert api.start_export(shop.db, shop.settings, shop.batch_ids[0], requested_by="kari").id == ids[0]
+    locks = Counter(j["lock"] for j in engine.engine_jobs(shop.settings))
+    assert locks == Counter({f"connection:{e.connection_id}": 2 for e in shop.envs})
+
+    workers = [
+        start_worker(shop.settings, *FAST, "--concurrency", "2", log=tmp_path / f"w{i}.log") for i in range(2)
+    ]
+    try:
+        wait_for(
+            lambda: {api.get_job(shop.db, shop.settings, i).state for i in ids} <= {"succeeded", "failed"},
+            what="the jobs",
+        )
+    finally:
+        for worker in workers:
+            stop(worker)
+    assert {api.get_job(shop.db, shop.settings, i).state for i in ids} == {"succeeded"}
+    assert {j["status"] for j in engine.engine_jobs(shop.settings)} == {"succeeded"}
+    for env in shop.envs:
+        assert sorted(Counter(m.split("-")[1] for m in env.markers()).values()) == [1] * 8
+    shop.db.dispose()
