@@ -6,15 +6,19 @@ Each connection gets its own sandbox company (or all share one accountant's toke
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from bench._export_data import PERIOD, generate
@@ -24,6 +28,9 @@ from txbridge.flows.export import close_batch
 from txbridge.flows.intake import import_data
 from txbridge.settings import Settings
 from txbridge.store import Connection, Database
+
+if TYPE_CHECKING:
+    from tests.fixtures.postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -159,3 +166,63 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def postgres_server() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL server for a benchmark (the test suite's own start-up steps)."""
+    from tests.fixtures import postgres as pg
+
+    bin_dir = pg._pg_bin_dir()
+    root = Path(tempfile.mkdtemp(prefix=pg.ROOT_PREFIX))
+    (root / pg.OWNER_FILE).write_text(str(os.getpid()))
+    data_dir, socket_dir, log = root / "data", root / "sock", root / "server.log"
+    socket_dir.mkdir()
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres")
+        shutil.chown(socket_dir, "postgres")
+    try:
+        pg._run(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data_dir),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--locale=C",
+            ],
+            "initdb",
+        )
+        port = pg._start(bin_dir, data_dir, socket_dir, log)
+        yield pg.PostgresServer(host="127.0.0.1", port=port, user="postgres", data_dir=data_dir)
+    finally:
+        pg._stop(bin_dir, data_dir)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def fresh_database(server: PostgresServer, name: str) -> str:
+    """A new, migrated database with procrastinate's schema; returns its URL."""
+    server.execute_autocommit(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    server.execute_autocommit(f"CREATE DATABASE {name}")
+    url = server.url(name)
+    db = Database.from_url(url)
+    db.migrate()
+    db.dispose()
+    return url
+
+
+def scrape(port: int) -> dict[str, float]:
+    """Sums of a worker's counters by metric name (``txbridge_api_calls_total`` …)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    totals: Counter[str] = Counter()
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=30).text
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            totals[sample.name] += sample.value
+    return dict(totals)

@@ -8,9 +8,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import httpx
 import pytest
 from bench._jobs_world import start_worker, stop, worker_env
 
+from tests.fixtures.postgres import _free_port as free_port
 from tests.jobs.conftest import make_shop
 from txbridge.jobs import api, engine
 from txbridge.sandbox.server import SandboxServer
@@ -61,19 +63,42 @@ def test_workers_run_exports_with_one_job_per_connection(
     locks = Counter(j["lock"] for j in engine.engine_jobs(shop.settings))
     assert locks == Counter({f"connection:{e.connection_id}": 2 for e in shop.envs})
 
+    port = free_port()
     workers = [
-        start_worker(shop.settings, *FAST, "--concurrency", "2", log=tmp_path / f"w{i}.log") for i in range(2)
+        start_worker(
+            shop.settings, *FAST, "--concurrency", "2", "--metrics-port", str(port), log=tmp_path / "w0.log"
+        ),
+        start_worker(shop.settings, *FAST, log=tmp_path / "w1.log"),
     ]
     try:
         wait_for(
             lambda: {api.get_job(shop.db, shop.settings, i).state for i in ids} <= {"succeeded", "failed"},
             what="the jobs",
         )
+        scraped = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
     finally:
         for worker in workers:
             stop(worker)
+    assert 'txbridge_jobs{state="succeeded",task="export_batch"} 3.0' in scraped
+    assert 'txbridge_jobs{state="succeeded",task="refresh_payments"} 3.0' in scraped
+    assert "txbridge_job_duration_seconds_bucket" in scraped
     assert {api.get_job(shop.db, shop.settings, i).state for i in ids} == {"succeeded"}
     assert {j["status"] for j in engine.engine_jobs(shop.settings)} == {"succeeded"}
     for env in shop.envs:
         assert sorted(Counter(m.split("-")[1] for m in env.markers()).values()) == [1] * 8
     shop.db.dispose()
+
+
+def test_schedules_are_procrastinate_periodic_tasks_in_oslo_time(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from tests.flows.export.conftest import make_settings
+
+    app = engine.make_app(make_settings("postgresql+psycopg://u@127.0.0.1:1/x", tmp_path))
+    periodic = {p.periodic_id: p for p in app.periodic_registry.periodic_tasks.values()}
+    assert set(periodic) == {"payments_refresh", "token_expiry_check"}
+    winter = datetime(2026, 12, 1, 12, 0, tzinfo=UTC).timestamp()
+    summer = datetime(2026, 7, 1, 12, 0, tzinfo=UTC).timestamp()
+    refresh = periodic["payments_refresh"].croniter
+    assert datetime.fromtimestamp(refresh.get_next(float, start_time=winter), UTC).hour == 5  # 06:00 CET
+    assert datetime.fromtimestamp(refresh.get_next(float, start_time=summer), UTC).hour == 4  # 06:00 CEST

@@ -1,0 +1,154 @@
+"""Scale-out: the same exports with 1, 2 and 4 ``txbridge worker`` processes on PostgreSQL.
+
+200 connections × 100 invoices (one batch each, its own sandbox company each); every sandbox call
+waits 50 ms (a control-API delay fault), so the work waits on the network as against Tripletex. For
+each number of workers, in a fresh database with fresh companies: wall time from queueing the 200
+export jobs until the last one finished (workers started and ready before), the speed-up over one
+worker, API calls (the sandbox's count), 429s (the workers' ``/metrics``) and duplicates in
+Tripletex (each local invoice counted by its order marker). Target: ≥ 3× from 1 to 4 workers, 0
+duplicates. Figures only, no assertion on time.
+
+Run: ``.venv/bin/python bench/jobs_scaling.py [--connections 200] [--invoices 100] [--workers 1,2,4]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._jobs_world import (  # noqa: E402
+    build_world,
+    fresh_database,
+    invoices_in_tripletex,
+    postgres_server,
+    scrape,
+    start_worker,
+    stop,
+)
+from bench.export_throughput import _free_port, start_sandbox  # noqa: E402
+
+from txbridge.jobs import api, engine  # noqa: E402
+from txbridge.settings import Settings  # noqa: E402
+from txbridge.store import TokenCipher  # noqa: E402
+
+LATENCY = 0.05
+
+
+def _wait_ready(ports: list[int], timeout: float = 120) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    for port in ports:
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"worker on port {port} did not come up") from None
+                time.sleep(0.2)
+    time.sleep(2)  # the procrastinate worker starts just after its metrics server
+
+
+def run_once(
+    server: Any, sandbox: Any, workers: int, connections: int, invoices: int, logs: Path
+) -> dict[str, Any]:
+    url = fresh_database(server, f"scaling_{workers}")
+    settings = Settings(
+        database_url=url, secret_key=TokenCipher.generate_key().decode(), key_file=logs / "unused.key"
+    )
+    world = build_world(
+        settings,
+        control_url=f"{sandbox.root}/_sandbox",
+        base_url=sandbox.base_url,
+        connections_count=connections,
+        invoices=invoices,
+    )
+    engine.apply_schema(world.db, settings)
+    ports = [_free_port() for _ in range(workers)]
+    pool = [
+        start_worker(settings, "--metrics-port", str(port), log=logs / f"w{workers}-{i}.log")
+        for i, port in enumerate(ports)
+    ]
+    try:
+        _wait_ready(ports)
+        sandbox.control("DELETE", "/stats")
+        sandbox.control(
+            "POST",
+            "/faults",
+            json={"method": "*", "path": "/v2/*", "kind": "delay", "delaySeconds": LATENCY, "count": 10**9},
+        )
+        started = time.monotonic()
+        ids = [api.start_export(world.db, settings, b, requested_by="bench").id for b in world.batch_ids]
+        while True:
+            states = {j.state for j in api.list_jobs(world.db, settings, limit=len(ids) + 10)}
+            if states <= {"succeeded", "failed", "cancelled"}:
+                break
+            time.sleep(0.2)
+        wall = time.monotonic() - started
+        sandbox.control("DELETE", "/faults")
+        calls = int(sandbox.control("GET", "/stats")["total"])
+        counted = [scrape(port) for port in ports]
+    finally:
+        for worker in pool:
+            stop(worker)
+    found = invoices_in_tripletex(world)
+    expected = {f"{cid}:{n}" for cid, _, numbers in world.connections for n in numbers}
+    jobs = [api.get_job(world.db, settings, i) for i in ids]
+    world.db.dispose()
+    return {
+        "workers": workers,
+        "wall": wall,
+        "calls": calls,
+        "rate_limited": int(sum(c.get("txbridge_api_rate_limited_total", 0) for c in counted)),
+        "duplicates": sum(n - 1 for n in found.values() if n > 1),
+        "missing": len(expected - set(found)),
+        "failed_jobs": sum(1 for j in jobs if j.state != "succeeded"),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--connections", type=int, default=200)
+    parser.add_argument("--invoices", type=int, default=100)
+    parser.add_argument("--workers", default="1,2,4")
+    args = parser.parse_args()
+    counts = [int(n) for n in args.workers.split(",")]
+    print(
+        f"{args.connections} connections × {args.invoices} invoices, "
+        f"{LATENCY * 1000:.0f} ms per sandbox call, workers {counts} (PostgreSQL, procrastinate, one job per connection at a time)",
+        flush=True,
+    )
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="txb-jobs-scaling-") as tmp, postgres_server() as server:
+        logs = Path(tmp)
+        sandbox = start_sandbox(logs / "sandbox.log")
+        try:
+            for workers in counts:
+                row = run_once(server, sandbox, workers, args.connections, args.invoices, logs)
+                rows.append(row)
+                print(
+                    f"  {workers} worker(s): {row['wall']:7.1f} s   API calls {row['calls']:6d}   "
+                    f"429s {row['rate_limited']:4d}   duplicates {row['duplicates']}   "
+                    f"missing {row['missing']}   failed jobs {row['failed_jobs']}",
+                    flush=True,
+                )
+        finally:
+            sandbox.process.terminate()
+            sandbox.process.wait()
+    base = rows[0]["wall"]
+    for row in rows[1:]:
+        print(f"  speed-up {rows[0]['workers']} → {row['workers']} workers: {base / row['wall']:.2f}×")
+    print("  target: ≥ 3× from 1 to 4 workers; 0 duplicates")
+    return 0 if all(r["duplicates"] == 0 and r["missing"] == 0 for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
