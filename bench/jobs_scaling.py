@@ -123,7 +123,8 @@ def main() -> int:
     counts = [int(n) for n in args.workers.split(",")]
     print(
         f"{args.connections} connections × {args.invoices} invoices, "
-        f"{LATENCY * 1000:.0f} ms per sandbox call, workers {counts} (PostgreSQL, procrastinate, one job per connection at a time)",
+        f"{LATENCY * 1000:.0f} ms per sandbox call, workers {counts} "
+        "(PostgreSQL, procrastinate, one job per connection at a time)",
         flush=True,
     )
     rows = []
