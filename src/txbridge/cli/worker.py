@@ -7,6 +7,7 @@ with the job and connection of each line; ``--metrics-port`` serves ``/metrics``
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from typing import Annotated
@@ -27,6 +28,8 @@ from txbridge.store import Database
 
 def _log_at_least_info() -> None:
     # A worker is for operators: its log says what it does unless a level was chosen.
+    if os.environ.get("TXBRIDGE_LOG_LEVEL"):
+        return
     for handler in logging.getLogger("txbridge").handlers:
         if getattr(handler, "txbridge_cli", False) and handler.level > logging.INFO:
             handler.setLevel(logging.INFO)
