@@ -255,3 +255,16 @@ def test_connection_state_error_is_told_by_the_catalog(shop: Shop) -> None:
     info = api.start_payments_refresh(shop.db, shop.settings, connection_id, requested_by="ola")
     assert runner(shop).run_until_idle() == 1
     assert api.get_job(shop.db, shop.settings, info.id).state == "succeeded"
+
+
+def test_a_job_a_live_runner_holds_is_not_run_twice(shop: Shop) -> None:
+    from txbridge.jobs.tasks import execute
+
+    info = api.start_export(shop.db, shop.settings, shop.batch_ids[0], requested_by="ola")
+    assert records.claim_next(shop.db, worker="elsewhere:7", stale_after=30) is not None
+    # Another engine hands the same job to this process while the first runner still heartbeats.
+    outcome = execute(shop.db, shop.settings, info.id, QUICK)
+    assert outcome.verdict == "busy" and outcome.message is not None
+    assert outcome.message.id == "job_still_running" and "elsewhere:7" in outcome.message.en
+    assert api.get_job(shop.db, shop.settings, info.id).attempts == 1
+    assert shop.envs[0].markers() == []

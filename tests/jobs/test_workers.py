@@ -102,3 +102,36 @@ def test_schedules_are_procrastinate_periodic_tasks_in_oslo_time(tmp_path: Path)
     refresh = periodic["payments_refresh"].croniter
     assert datetime.fromtimestamp(refresh.get_next(float, start_time=winter), UTC).hour == 5  # 06:00 CET
     assert datetime.fromtimestamp(refresh.get_next(float, start_time=summer), UTC).hour == 4  # 06:00 CEST
+
+
+def test_cancel_reaches_procrastinate_and_orphans_are_deferred(pg_url: str, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from tests.flows.export.conftest import make_settings
+    from txbridge.jobs import records
+    from txbridge.jobs.model import TaskName
+    from txbridge.store import Database
+    from txbridge.store.models import Job, utcnow
+
+    settings = make_settings(pg_url, tmp_path)
+    db = Database(settings)
+    engine.apply_schema(db, settings)
+    queued = api.start_token_expiry_check(db, settings, requested_by="ola")
+    assert api.cancel_job(db, settings, queued.id).state == "cancelled"
+    assert [j["status"] for j in engine.engine_jobs(settings)] == ["cancelled"]
+
+    # A starter that died between its two steps left a job row procrastinate never heard of.
+    orphan, _ = records.enqueue(
+        db, TaskName.CHECK_TOKEN_EXPIRY, connection_id=None, batch_id=None, requested_by="x"
+    )
+    assert engine.requeue_orphans(db, settings) == []  # too young: its starter may still be deferring it
+    with db.transaction() as session:
+        session.execute(
+            update(Job).where(Job.id == orphan.id).values(queued_at=utcnow() - timedelta(minutes=5))
+        )
+    assert engine.requeue_orphans(db, settings) == [orphan.id]
+    assert sorted(j["status"] for j in engine.engine_jobs(settings)) == ["cancelled", "todo"]
+    assert engine.requeue_orphans(db, settings) == []
+    db.dispose()
