@@ -6,15 +6,12 @@ Each connection gets its own sandbox company (or all share one accountant's toke
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -168,41 +165,11 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
             process.wait()
 
 
-@contextmanager
-def postgres_server() -> Iterator[PostgresServer]:
-    """A throwaway PostgreSQL server for a benchmark (the test suite's own start-up steps)."""
-    from tests.fixtures import postgres as pg
+def postgres_server() -> AbstractContextManager[PostgresServer]:
+    """A throwaway PostgreSQL server for a benchmark (the test suite's own)."""
+    from tests.fixtures.postgres import running_server
 
-    bin_dir = pg._pg_bin_dir()
-    root = Path(tempfile.mkdtemp(prefix=pg.ROOT_PREFIX))
-    (root / pg.OWNER_FILE).write_text(str(os.getpid()))
-    data_dir, socket_dir, log = root / "data", root / "sock", root / "server.log"
-    socket_dir.mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres")
-        shutil.chown(socket_dir, "postgres")
-    try:
-        pg._run(
-            [
-                str(bin_dir / "initdb"),
-                "-D",
-                str(data_dir),
-                "-U",
-                "postgres",
-                "-A",
-                "trust",
-                "-E",
-                "UTF8",
-                "--no-sync",
-                "--locale=C",
-            ],
-            "initdb",
-        )
-        port = pg._start(bin_dir, data_dir, socket_dir, log)
-        yield pg.PostgresServer(host="127.0.0.1", port=port, user="postgres", data_dir=data_dir)
-    finally:
-        pg._stop(bin_dir, data_dir)
-        shutil.rmtree(root, ignore_errors=True)
+    return running_server()
 
 
 def fresh_database(server: PostgresServer, name: str) -> str:
