@@ -102,3 +102,9 @@ def test_a_killed_sqlite_worker_s_job_is_taken_up_at_the_next_start(shop: Shop, 
     runs = api.job_attempts(shop.db, shop.settings, info.id)
     assert [r.outcome for r in runs] == [None, "succeeded"] and runs[0].pid == worker.pid
     assert sorted(Counter(m.split("-")[1] for m in env.markers()).values()) == [1] * 6
+    # The worker's log: JSON lines, those of the job tagged with it and its connection, no token.
+    text = (tmp_path / "first.log").read_text() + (tmp_path / "second.log").read_text()
+    lines = [json.loads(line) for line in text.splitlines() if line.strip()]
+    tagged = [line for line in lines if line.get("tx_job_id") == info.id]
+    assert tagged and {line["tx_connection_id"] for line in tagged} == {env.connection_id}
+    assert env.company.employee_token not in text and env.company.consumer_token not in text

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from txbridge.jobs import records, schedules
+from txbridge.jobs import logs, records, schedules
 from txbridge.jobs.tasks import Outcome, RunOptions, execute
 from txbridge.settings import Settings
 from txbridge.store import Database
@@ -121,6 +121,7 @@ class EmbeddedRunner:
     # ---- threads ------------------------------------------------------------------------------------
 
     def start(self) -> None:
+        logs.install()
         self.recover()
         self._stop.clear()
         for number in range(self.concurrency):
