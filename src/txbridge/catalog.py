@@ -506,6 +506,45 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Ingenting å gjøre; bunten feiler ikke av dette.",
         "Nothing to do; the batch does not fail because of this.",
     ),
+    # ---- One export at a time, and waits inside one export run --------------------------------------
+    E(
+        "export_already_running",
+        "En annen eksport av bunt {batch} kjører allerede ({holder}, prosess {pid} på {host}, siden {since})",
+        "Another export of batch {batch} is already running ({holder}, process {pid} on {host}, "
+        "since {since})",
+        "To eksporter av samme bunt samtidig kunne sende samme faktura to ganger, så denne startet ikke og "
+        "endret ingenting.",
+        "Two exports of one batch at once could send an invoice twice, so this one did not start and "
+        "changed nothing.",
+        "Vent til den andre eksporten er ferdig; `txbridge batch show {batch}` viser framdriften. Er den "
+        "andre prosessen stoppet, kan `txbridge batch export {batch}` overta bunten etter "
+        "{stale_after} sekunder.",
+        "Wait for the other export to finish; `txbridge batch show {batch}` shows its progress. If the other "
+        "process has stopped, `txbridge batch export {batch}` can take the batch over after "
+        "{stale_after} seconds.",
+    ),
+    E(
+        "export_waiting_for_grace",
+        "Venter {seconds} sekunder på {count} fakturaer som kanskje fortsatt er på vei til Tripletex",
+        "Waiting {seconds} seconds for {count} invoices that may still be on their way to Tripletex",
+        "Svaret på en sending uteble; før noe sendes på nytt må det være sikkert at den første sendingen "
+        "ikke kom fram. De andre fakturaene sendes i mellomtiden.",
+        "The answer to a send did not come; before anything is sent again it must be certain that the "
+        "first send did not arrive. The other invoices go meanwhile.",
+        "Ingenting å gjøre; eksporten slår dem opp i Tripletex og sender bare det som mangler.",
+        "Nothing to do; the export looks them up in Tripletex and sends only what is missing.",
+    ),
+    E(
+        "tripletex_outage_wait",
+        "Tripletex kan ikke nås nå ({detail}); eksporten prøver igjen om {seconds} sekunder",
+        "Tripletex cannot be reached now ({detail}); the export tries again in {seconds} seconds",
+        "Et brudd i nettet eller en forbigående feil hos Tripletex.",
+        "A network break or a passing fault at Tripletex.",
+        "Ingenting å gjøre ennå; varer bruddet mer enn {bound} sekunder, stopper eksporten, og "
+        "`txbridge batch export {batch}` fortsetter der den slapp.",
+        "Nothing to do yet; if the break lasts more than {bound} seconds the export stops, and "
+        "`txbridge batch export {batch}` continues where it stopped.",
+    ),
     # ---- Intake -----------------------------------------------------------------------------------------
     E(
         "intake_invalid_field",
@@ -520,8 +559,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "intake_invalid_organization_number",
         "{item}: organisasjonsnummer {value} er ikke gyldig",
         "{item}: organisation number {value} is not valid",
-        "Et norsk organisasjonsnummer har ni sifre med kontrollsiffer (mod 11).",
-        "A Norwegian organisation number has nine digits with a check digit (mod 11).",
+        "Et norsk organisasjonsnummer har ni sifre, begynner på 8 eller 9 og har kontrollsiffer (mod 11).",
+        "A Norwegian organisation number has nine digits, starts with 8 or 9 and has a check digit (mod 11).",
         "Slå opp riktig nummer i Enhetsregisteret (brreg.no), eller la feltet stå tomt for privatpersoner.",
         "Look up the right number in the Central Coordinating Register (brreg.no), or leave it empty for "
         "private persons.",
@@ -579,6 +618,527 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The file is not valid JSON or CSV in the format the import expects.",
         "Se eksempelfilen src/txbridge/samples/demo.json og formatet i README.",
         "See the sample file src/txbridge/samples/demo.json and the format in the README.",
+    ),
+    # ---- Intake: reading the file (the whole file is refused; nothing is imported) ----------------
+    E(
+        "intake_file_unreadable",
+        "Filen {path} kan ikke åpnes: {reason}",
+        "The file {path} cannot be opened: {reason}",
+        "Filen finnes ikke der, er en mappe, eller brukeren som kjører txbridge har ikke lesetilgang.",
+        "The file is not there, is a folder, or the user running txbridge may not read it.",
+        "Sjekk stien og tilgangen til {path}, og kjør `txbridge import` på nytt.",
+        "Check the path of {path} and the permission to read it, and run `txbridge import` again.",
+    ),
+    E(
+        "intake_file_too_large",
+        "Filen {path} er for stor ({size}; grensen er {limit})",
+        "The file {path} is too large ({size}; the limit is {limit})",
+        "Hele filen leses inn i minnet, så en fil over grensen avvises før den leses.",
+        "The whole file is read into memory, so a file beyond the limit is refused before it is read.",
+        "Del filen i flere mindre filer (for eksempel én per måned) og importer dem hver for seg.",
+        "Split the file into smaller files (for example one per month) and import each of them.",
+    ),
+    E(
+        "intake_file_not_text",
+        "Filen {path} er ikke tekst i {encoding} (byte {offset} kan ikke leses)",
+        "The file {path} is not text in {encoding} (byte {offset} cannot be read)",
+        "Importen leser UTF-8 (med eller uten BOM) og UTF-16 med BOM; annen tekst leses som "
+        "Windows-1252, og noen byte finnes ikke der. Filen er trolig ikke en tekstfil.",
+        "The import reads UTF-8 (with or without BOM) and UTF-16 with BOM; other text is read as "
+        "Windows-1252, where some bytes do not exist. The file is probably not a text file.",
+        "Lagre filen som «CSV UTF-8» eller JSON fra programmet som laget den, og importer på nytt.",
+        "Save the file as «CSV UTF-8» or JSON from the program that made it, and import again.",
+    ),
+    E(
+        "intake_file_binary",
+        "Filen {path} er ikke en tekstfil (NUL-tegn ved tegn {offset})",
+        "The file {path} is not a text file (a NUL character at character {offset})",
+        "En tekstfil inneholder aldri NUL-tegn; dette er trolig et regneark (.xlsx), et bilde eller "
+        "UTF-16 uten BOM.",
+        "A text file never holds NUL characters; this is probably a workbook (.xlsx), a picture or "
+        "UTF-16 without a BOM.",
+        "Lagre regnearket som CSV (helst «CSV UTF-8») og importer CSV-filen.",
+        "Save the spreadsheet as CSV (preferably «CSV UTF-8») and import the CSV file.",
+    ),
+    E(
+        "intake_file_too_deep",
+        "Filen {path} har JSON nøstet dypere enn {limit} nivåer",
+        "The file {path} has JSON nested deeper than {limit} levels",
+        "Importformatet trenger bare noen få nivåer; så dyp nøsting er en feil eller en fiendtlig fil.",
+        "The import format needs only a few levels; nesting this deep is a mistake or a hostile file.",
+        "Lag filen i formatet som er beskrevet i README (importformat), og importer på nytt.",
+        "Make the file in the format the README describes (import format), and import again.",
+    ),
+    E(
+        "intake_json_invalid",
+        "Filen {path} er ikke gyldig JSON (linje {line}, tegn {column})",
+        "The file {path} is not valid JSON (line {line}, character {column})",
+        "JSON-teksten stopper eller har et tegn som ikke hører hjemme der (ofte komma eller anførselstegn).",
+        "The JSON text ends early or has a character that does not belong there (often a comma or quote).",
+        "Rett linje {line} i {path} og importer på nytt.",
+        "Correct line {line} of {path} and import again.",
+    ),
+    E(
+        "intake_json_shape",
+        "Filen {path} har ikke formen importen forventer",
+        "The file {path} does not have the shape the import expects",
+        "En JSON-fil er ett objekt med listene productClasses, customers, products og invoices "
+        "(eller én liste med --kind).",
+        "A JSON file is one object with the lists productClasses, customers, products and invoices "
+        "(or one list with --kind).",
+        "Se formatet i README (importformat) og eksempelfilen src/txbridge/samples/demo.json.",
+        "See the format in the README (import format) and the sample src/txbridge/samples/demo.json.",
+    ),
+    E(
+        "intake_json_list_needs_kind",
+        "Filen {path} er én liste, og da må typen oppgis",
+        "The file {path} is a single list, so its kind must be given",
+        "En liste alene sier ikke om den inneholder kunder, varer, varegrupper eller fakturaer.",
+        "A list alone does not say whether it holds customers, products, product classes or invoices.",
+        "Kjør `txbridge import {path} --kind customers` (eller products, productClasses, invoices).",
+        "Run `txbridge import {path} --kind customers` (or products, productClasses, invoices).",
+    ),
+    E(
+        "intake_json_unknown_kinds",
+        "Filen {path} har ukjente lister: {keys}",
+        "The file {path} has unknown lists: {keys}",
+        "Importen kjenner bare listene {allowed} (navnene skilles på store og små bokstaver).",
+        "The import knows only the lists {allowed} (the names are case-sensitive).",
+        "Gi listene navnene {allowed}, eller fjern {keys}.",
+        "Name the lists {allowed}, or remove {keys}.",
+    ),
+    E(
+        "intake_kind_unknown",
+        "Typen «{value}» er ukjent ({path})",
+        "The kind «{value}» is unknown ({path})",
+        "--kind sier hva filen inneholder, og må være en av {allowed}.",
+        "--kind says what the file holds, and must be one of {allowed}.",
+        "Kjør `txbridge import {path} --kind invoices` (eller en annen av {allowed}).",
+        "Run `txbridge import {path} --kind invoices` (or another of {allowed}).",
+    ),
+    E(
+        "intake_csv_empty",
+        "Filen {path} er tom",
+        "The file {path} is empty",
+        "Filen har verken overskrift eller rader.",
+        "The file has neither a header nor rows.",
+        "Lagre regnearket på nytt med overskriftsraden og radene, og importer på nytt.",
+        "Save the spreadsheet again with its header row and rows, and import again.",
+    ),
+    E(
+        "intake_csv_header_invalid",
+        "Overskriften i {path} har tomme eller gjentatte kolonnenavn: {columns}",
+        "The header of {path} has empty or repeated column names: {columns}",
+        "Hver kolonne må ha et eget navn fra importformatet, ellers er det uklart hva en celle betyr.",
+        "Each column needs its own name from the import format, or it is unclear what a cell means.",
+        "Rett overskriftsraden (rad 1) i {path} og importer på nytt.",
+        "Correct the header row (row 1) of {path} and import again.",
+    ),
+    E(
+        "intake_csv_kind_unclear",
+        "Det går ikke fram av overskriften i {path} hva filen inneholder ({columns})",
+        "The header of {path} does not tell what the file holds ({columns})",
+        "Typen leses av kolonnenavnene (invoiceDate: fakturaer, vatCode: varer, accountNumber: "
+        "varegrupper, organizationNumber eller email: kunder).",
+        "The kind is read from the column names (invoiceDate: invoices, vatCode: products, "
+        "accountNumber: product classes, organizationNumber or email: customers).",
+        "Kjør `txbridge import {path} --kind customers` (eller products, productClasses, invoices).",
+        "Run `txbridge import {path} --kind customers` (or products, productClasses, invoices).",
+    ),
+    E(
+        "intake_csv_invalid",
+        "Filen {path} kan ikke leses som CSV (ved rad {row})",
+        "The file {path} cannot be read as CSV (at row {row})",
+        "Et anførselstegn som aldri lukkes, eller en celle over 128 kB, gjør resten av filen uleselig.",
+        "A quote that is never closed, or a cell over 128 kB, makes the rest of the file unreadable.",
+        "Rett rad {row} i {path} (lukk anførselstegnet) og importer på nytt.",
+        "Correct row {row} of {path} (close the quote) and import again.",
+    ),
+    E(
+        "intake_encoding_used",
+        "Filen ble lest som {encoding}",
+        "The file was read as {encoding}",
+        "Importen leser UTF-8 (med eller uten BOM) og UTF-16 med BOM; annen tekst leses som "
+        "Windows-1252, slik norsk Excel lagrer CSV.",
+        "The import reads UTF-8 (with or without BOM) and UTF-16 with BOM; other text is read as "
+        "Windows-1252, as Norwegian Excel saves CSV.",
+        "Ser æ, ø eller å feil ut, lagre filen som «CSV UTF-8» i Excel og importer på nytt.",
+        "If æ, ø or å look wrong, save the file as «CSV UTF-8» in Excel and import again.",
+    ),
+    # ---- Intake: one CSV item (rejected alone; the rest of the file goes in) --------------------
+    E(
+        "intake_csv_cell_count",
+        "{item}: rad {row} har {cells} celler, men overskriften har {columns}",
+        "{item}: row {row} has {cells} cells, but the header has {columns}",
+        "En celle for mye eller for lite flytter verdier til feil kolonne; ofte står skilletegnet i en "
+        "verdi uten anførselstegn rundt.",
+        "A cell too many or too few moves values into the wrong column; often the separator is inside "
+        "a value without quotes around it.",
+        "Rett rad {row}: sett anførselstegn rundt verdier med skilletegn, eller fjern de ekstra cellene.",
+        "Correct row {row}: put quotes around values with the separator in them, or remove the extra cells.",
+    ),
+    E(
+        "intake_csv_rows_disagree",
+        "{item}: radene {rows} er samme faktura, men {column} er ulik ({values})",
+        "{item}: rows {rows} are one invoice, but {column} differs ({values})",
+        "Rader med samme fakturanummer er linjer i én faktura og må ha like fakturakolonner; importen "
+        "slår aldri sammen ulike verdier.",
+        "Rows with the same invoice number are lines of one invoice and must have the same invoice "
+        "columns; the import never merges different values.",
+        "Gi radene {rows} samme {column}, eller gi fakturaene hvert sitt nummer.",
+        "Give rows {rows} the same {column}, or give the invoices a number each.",
+    ),
+    E(
+        "intake_csv_invoice_split",
+        "{item}: fakturanummeret står på rader som ikke henger sammen ({rows})",
+        "{item}: the invoice number is on rows that are not together ({rows})",
+        "Linjene i en faktura må stå rett etter hverandre; ellers er det uklart om det er én faktura "
+        "eller to med samme nummer.",
+        "An invoice's lines must follow each other; otherwise it is unclear whether this is one invoice "
+        "or two with the same number.",
+        "Flytt radene {rows} sammen hvis de er én faktura, eller gi den ene fakturaen et nytt nummer.",
+        "Move rows {rows} together if they are one invoice, or give one of the invoices a new number.",
+    ),
+    # ---- Intake: one field of one item -----------------------------------------------------------
+    E(
+        "intake_field_missing",
+        "{item}: {field} mangler",
+        "{item}: {field} is missing",
+        "Feltet må være med for denne typen element.",
+        "The field is required for this kind of item.",
+        "Fyll inn {field} på {item} og importer på nytt.",
+        "Fill in {field} on {item} and import again.",
+    ),
+    E(
+        "intake_field_unknown",
+        "{item}: ukjent felt {field}",
+        "{item}: unknown field {field}",
+        "Importformatet har ikke dette feltet (navnene skilles på store og små bokstaver).",
+        "The import format has no such field (names are case-sensitive).",
+        "Fjern {field} eller bruk feltnavnet fra importformatet i README.",
+        "Remove {field} or use the field name from the import format in the README.",
+    ),
+    E(
+        "intake_not_an_object",
+        "{item}: {field} er ikke et JSON-objekt",
+        "{item}: {field} is not a JSON object",
+        "Hvert element (og hver fakturalinje) er et objekt med feltnavn og verdier.",
+        "Each item (and each invoice line) is an object of field names and values.",
+        "Skriv {field} på {item} som et objekt, som i eksempelet i README.",
+        "Write {field} of {item} as an object, as in the example in the README.",
+    ),
+    E(
+        "intake_number_invalid",
+        "{item}: {field} «{value}» er ikke et tall",
+        "{item}: {field} «{value}» is not a number",
+        "Et tall skrives med sifre, eventuelt minus foran, desimalkomma eller -punktum og mellomrom "
+        "eller punktum mellom tusener; valutanavn eller andre tegn kan ikke stå i cellen.",
+        "A number is written in digits, with a minus in front if needed, a decimal comma or point, and "
+        "a space or point between thousands; no currency names or other signs in the cell.",
+        "Skriv {field} som et tall, f.eks. 1234,50, 1 234,50 eller 1234.50.",
+        "Write {field} as a number, e.g. 1234,50, 1 234,50 or 1234.50.",
+    ),
+    E(
+        "intake_number_ambiguous",
+        "{item}: {field} «{value}» kan leses på to måter",
+        "{item}: {field} «{value}» can be read two ways",
+        "Ett skilletegn fulgt av nøyaktig tre sifre kan være både tusenskille og desimaltegn "
+        "(1,234 kan være 1234 eller 1,234); importen gjetter ikke.",
+        "One separator followed by exactly three digits can be a thousands separator or a decimal sign "
+        "(1,234 can be 1234 or 1.234); the import does not guess.",
+        "Skriv {field} uten tusenskille (1234) eller med en annen desimalsats (1,2340 eller 1,23).",
+        "Write {field} without a thousands separator (1234) or with other decimals (1,2340 or 1,23).",
+    ),
+    E(
+        "intake_whole_number_invalid",
+        "{item}: {field} «{value}» er ikke et heltall",
+        "{item}: {field} «{value}» is not a whole number",
+        "Feltet er et nummer eller en kode uten desimaler, mellomrom eller bokstaver.",
+        "The field is a number or code without decimals, spaces or letters.",
+        "Skriv {field} som et heltall med bare sifre, f.eks. 10001.",
+        "Write {field} as a whole number in digits only, e.g. 10001.",
+    ),
+    E(
+        "intake_number_too_many_digits",
+        "{item}: {field} {value} har flere enn {digits} sifre",
+        "{item}: {field} {value} has more than {digits} digits",
+        "Beløp og antall lagres med høyst {digits} sifre; et så langt tall er nesten alltid en tastefeil.",
+        "Amounts and quantities are stored with at most {digits} digits; a number this long is almost "
+        "always a typing error.",
+        "Rett {field} på {item} og importer på nytt.",
+        "Correct {field} on {item} and import again.",
+    ),
+    E(
+        "intake_too_many_decimals",
+        "{item}: {field} {value} har flere enn {places} desimaler",
+        "{item}: {field} {value} has more than {places} decimals",
+        "Tripletex regner beløp i øre (to desimaler) og antall med høyst fire desimaler; importen "
+        "runder ikke av på egen hånd.",
+        "Tripletex counts amounts in øre (two decimals) and quantities with at most four decimals; the "
+        "import does not round on its own.",
+        "Rund av {field} til høyst {places} desimaler og importer på nytt.",
+        "Round {field} to at most {places} decimals and import again.",
+    ),
+    E(
+        "intake_value_too_small",
+        "{item}: {field} {value} er mindre enn {limit}",
+        "{item}: {field} {value} is less than {limit}",
+        "Feltet har en nedre grense i importformatet.",
+        "The field has a lower bound in the import format.",
+        "Rett {field} på {item} til minst {limit}.",
+        "Correct {field} on {item} to at least {limit}.",
+    ),
+    E(
+        "intake_value_too_large",
+        "{item}: {field} {value} er større enn {limit}",
+        "{item}: {field} {value} is greater than {limit}",
+        "Feltet har en øvre grense i importformatet.",
+        "The field has an upper bound in the import format.",
+        "Rett {field} på {item} til høyst {limit}.",
+        "Correct {field} on {item} to at most {limit}.",
+    ),
+    E(
+        "intake_text_empty",
+        "{item}: {field} er tom",
+        "{item}: {field} is empty",
+        "Feltet må ha en verdi.",
+        "The field needs a value.",
+        "Fyll inn {field} på {item}.",
+        "Fill in {field} on {item}.",
+    ),
+    E(
+        "intake_text_too_long",
+        "{item}: {field} er lengre enn {limit} tegn",
+        "{item}: {field} is longer than {limit} characters",
+        "Tripletex tar ikke imot lengre tekst i dette feltet.",
+        "Tripletex does not accept a longer text in this field.",
+        "Kort ned {field} på {item} til {limit} tegn.",
+        "Shorten {field} on {item} to {limit} characters.",
+    ),
+    E(
+        "intake_text_expected",
+        "{item}: {field} {value} må være tekst",
+        "{item}: {field} {value} must be text",
+        "Fakturanumre, varenumre og koder er tekst i importformatet, også når de bare har sifre.",
+        "Invoice numbers, product numbers and codes are text in the import format, even when all digits.",
+        'Sett {field} i anførselstegn i JSON-filen: "{value}".',
+        'Put {field} in quotes in the JSON file: "{value}".',
+    ),
+    E(
+        "intake_text_has_nul",
+        "{item}: {field} inneholder et NUL-tegn",
+        "{item}: {field} contains a NUL character",
+        "Et NUL-tegn kan ikke lagres i tekst og kommer som regel fra en feil i systemet som laget filen.",
+        "A NUL character cannot be stored in text and usually comes from a fault in the system that "
+        "made the file.",
+        "Fjern tegnet fra {field} på {item}, eller lag filen på nytt.",
+        "Remove the character from {field} on {item}, or make the file again.",
+    ),
+    E(
+        "intake_date_invalid",
+        "{item}: {field} «{value}» er ikke en dato",
+        "{item}: {field} «{value}» is not a date",
+        "En dato skrives 05.10.2026 eller 2026-10-05, og må finnes i kalenderen; tall (som Excels "
+        "dagnummer) leses ikke som datoer.",
+        "A date is written 05.10.2026 or 2026-10-05 and must exist in the calendar; numbers (like "
+        "Excel's day count) are not read as dates.",
+        "Skriv {field} som 05.10.2026 eller 2026-10-05 (formater cellen som tekst eller dato i Excel).",
+        "Write {field} as 05.10.2026 or 2026-10-05 (format the cell as text or date in Excel).",
+    ),
+    E(
+        "intake_date_ambiguous",
+        "{item}: {field} «{value}» kan leses som mer enn én dato",
+        "{item}: {field} «{value}» can be read as more than one date",
+        "Med / eller - mellom dag og måned kan rekkefølgen være begge veier (amerikansk eller norsk), "
+        "og et tosifret år kan høre til to århundrer; importen gjetter ikke.",
+        "With / or - between day and month the order can be either way (American or Norwegian), and a "
+        "two-digit year can belong to two centuries; the import does not guess.",
+        "Skriv {field} som 05.10.2026 (dag.måned.år) eller 2026-10-05 (år-måned-dag).",
+        "Write {field} as 05.10.2026 (day.month.year) or 2026-10-05 (year-month-day).",
+    ),
+    E(
+        "intake_due_before_invoice_date",
+        "{item}: forfallsdato {value} er før fakturadato {invoice_date}",
+        "{item}: due date {value} is before invoice date {invoice_date}",
+        "En faktura kan ikke forfalle før den er skrevet.",
+        "An invoice cannot fall due before it is written.",
+        "Rett dueDate eller invoiceDate på {item}.",
+        "Correct dueDate or invoiceDate on {item}.",
+    ),
+    E(
+        "intake_boolean_invalid",
+        "{item}: {field} «{value}» er verken ja eller nei",
+        "{item}: {field} «{value}» is neither yes nor no",
+        "Feltet er ja/nei og leser true/false, ja/nei, yes/no og 1/0.",
+        "The field is yes/no and reads true/false, ja/nei, yes/no and 1/0.",
+        "Skriv true eller false i {field} på {item}.",
+        "Write true or false in {field} on {item}.",
+    ),
+    E(
+        "intake_choice_invalid",
+        "{item}: {field} «{value}» er ikke et av valgene",
+        "{item}: {field} «{value}» is not one of the choices",
+        "Feltet har faste verdier: {allowed}.",
+        "The field has fixed values: {allowed}.",
+        "Bruk en av {allowed} i {field} på {item}.",
+        "Use one of {allowed} in {field} on {item}.",
+    ),
+    E(
+        "intake_email_invalid",
+        "{item}: {field} «{value}» er ikke en e-postadresse",
+        "{item}: {field} «{value}» is not an e-mail address",
+        "En e-postadresse har formen navn@domene.no.",
+        "An e-mail address has the form name@domain.com.",
+        "Rett {field} på {item}, eller la feltet stå tomt.",
+        "Correct {field} on {item}, or leave the field empty.",
+    ),
+    E(
+        "intake_country_unknown",
+        "{item}: {field} «{value}» er ikke en landkode",
+        "{item}: {field} «{value}» is not a country code",
+        "Land oppgis med to bokstaver etter ISO 3166 (NO for Norge, SE for Sverige).",
+        "Countries are given as two letters by ISO 3166 (NO for Norway, SE for Sweden).",
+        "Skriv landkoden med to bokstaver i {field} på {item}.",
+        "Write the two-letter country code in {field} on {item}.",
+    ),
+    E(
+        "intake_currency_unknown",
+        "{item}: {field} «{value}» er ikke en valutakode",
+        "{item}: {field} «{value}» is not a currency code",
+        "Valuta oppgis med koden på tre bokstaver etter ISO 4217 (NOK, EUR, SEK, USD …); den sjekkes "
+        "ved import, ikke først ved eksport.",
+        "Currency is given as the three-letter ISO 4217 code (NOK, EUR, SEK, USD …); it is checked at "
+        "import, not only at export.",
+        "Skriv valutakoden i {field} på {item}, f.eks. NOK eller EUR.",
+        "Write the currency code in {field} on {item}, e.g. NOK or EUR.",
+    ),
+    E(
+        "intake_quantity_zero",
+        "{item}: {field} er 0",
+        "{item}: {field} is 0",
+        "En linje med antall 0 fakturerer ingenting.",
+        "A line with quantity 0 bills nothing.",
+        "Fjern linjen fra {item}, eller skriv riktig antall i {field}.",
+        "Remove the line from {item}, or write the right quantity in {field}.",
+    ),
+    E(
+        "intake_line_needs_product_or_description",
+        "{item}: {field} har verken productNumber eller description",
+        "{item}: {field} has neither productNumber nor description",
+        "Tripletex trenger en vare eller en tekst på hver ordrelinje.",
+        "Tripletex needs a product or a text on each order line.",
+        "Fyll inn productNumber eller description på {field} i {item}.",
+        "Fill in productNumber or description on {field} of {item}.",
+    ),
+    E(
+        "intake_line_vat_code_missing",
+        "{item}: {field} mangler fordi linjen ikke har vare",
+        "{item}: {field} is missing because the line has no product",
+        "En linje uten vare får ikke mva-koden fra varen, så den må oppgis på linjen.",
+        "A line without a product does not get the VAT code from the product, so the line must give it.",
+        "Fyll inn {field} (f.eks. 3 for 25 %) eller productNumber på {item}.",
+        "Fill in {field} (e.g. 3 for 25 %) or productNumber on {item}.",
+    ),
+    E(
+        "intake_line_number_repeats",
+        "{item}: linjenummer {line_no} brukes mer enn én gang",
+        "{item}: line number {line_no} is used more than once",
+        "Linjer uten lineNo får plassen sin som nummer (1, 2, …), og sammen må numrene være ulike.",
+        "Lines without lineNo get their position as number (1, 2, …), and together the numbers must differ.",
+        "Gi linjene i {item} ulike lineNo, eller fjern lineNo fra alle linjene.",
+        "Give the lines of {item} different lineNo, or remove lineNo from all of them.",
+    ),
+    E(
+        "intake_lines_missing",
+        "{item}: fakturaen har ingen linjer",
+        "{item}: the invoice has no lines",
+        "En faktura uten linjer fakturerer ingenting.",
+        "An invoice without lines bills nothing.",
+        "Legg til minst én linje i {item}, eller ta fakturaen ut av filen.",
+        "Add at least one line to {item}, or take the invoice out of the file.",
+    ),
+    E(
+        "intake_too_many_lines",
+        "{item}: fakturaen har flere enn {limit} linjer",
+        "{item}: the invoice has more than {limit} lines",
+        "En faktura med så mange linjer er nesten alltid flere fakturaer slått sammen ved en feil.",
+        "An invoice with this many lines is almost always several invoices merged by mistake.",
+        "Del {item} i flere fakturaer med høyst {limit} linjer hver.",
+        "Split {item} into several invoices of at most {limit} lines each.",
+    ),
+    E(
+        "intake_list_expected",
+        "{item}: {field} er ikke en liste",
+        "{item}: {field} is not a list",
+        "Fakturalinjene står i en liste, også når det bare er én.",
+        "Invoice lines are given as a list, even when there is only one.",
+        "Skriv {field} på {item} som en liste av linjer, som i eksempelet i README.",
+        "Write {field} of {item} as a list of lines, as in the example in the README.",
+    ),
+    E(
+        "intake_refused_by_store",
+        "{item}: kan ikke lagres fordi det strider mot data som allerede er lagret",
+        "{item}: cannot be stored because it conflicts with data already stored",
+        "Databasen avviste elementet, for eksempel fordi et nummer som må være unikt allerede er brukt.",
+        "The database refused the item, for example because a number that must be unique is taken.",
+        "Sjekk numrene på {item} mot det som er importert før, og importer på nytt.",
+        "Check the numbers of {item} against what was imported before, and import again.",
+    ),
+    # ---- Intake: sanity, before anything can reach Tripletex -------------------------------------
+    E(
+        "intake_invoice_total_negative",
+        "{item}: summen {total} {currency} er negativ",
+        "{item}: the total {total} {currency} is negative",
+        "En faktura med negativ sum er en kreditnota; den krediterer en faktura som allerede er sendt.",
+        "An invoice with a negative total is a credit note; it credits an invoice already sent.",
+        "Lag en kreditnota for den opprinnelige fakturaen i Tripletex, og ta {item} ut av filen (eller "
+        "rett linjene hvis fortegnet er feil).",
+        "Make a credit note for the original invoice in Tripletex and take {item} out of the file (or "
+        "correct the lines if the sign is wrong).",
+    ),
+    E(
+        "intake_invoice_total_zero",
+        "{item}: summen er 0 {currency}",
+        "{item}: the total is 0 {currency}",
+        "En faktura på 0 fakturerer ingenting, men får et fakturanummer og kan sendes til kunden.",
+        "An invoice of 0 bills nothing, yet gets an invoice number and may be sent to the customer.",
+        "Rett linjene i {item}, eller ta fakturaen ut av filen.",
+        "Correct the lines of {item}, or take the invoice out of the file.",
+    ),
+    E(
+        "intake_invoice_total_too_large",
+        "{item}: summen {total} {currency} er over grensen {limit}",
+        "{item}: the total {total} {currency} is above the limit {limit}",
+        "Grensen for én faktura fanger tastefeil og feil i systemet som laget filen før noe når "
+        "Tripletex; standard er 100 millioner.",
+        "The limit for one invoice catches typing errors and faults in the system that made the file "
+        "before anything reaches Tripletex; the default is 100 million.",
+        "Rett beløpene i {item}; er summen riktig, hev grensen med `txbridge import-limits "
+        "--max-invoice-total` og importer på nytt.",
+        "Correct the amounts of {item}; if the total is right, raise the limit with `txbridge "
+        "import-limits --max-invoice-total` and import again.",
+    ),
+    E(
+        "intake_limit_exceeded",
+        "{item}: {field} {value} er over grensen {limit}",
+        "{item}: {field} {value} is above the limit {limit}",
+        "Grensene for antall og enhetspris fanger tastefeil før noe når Tripletex (standard: 100 "
+        "millioner for hver).",
+        "The limits on quantity and unit price catch typing errors before anything reaches Tripletex "
+        "(default: 100 million each).",
+        "Rett {field} på {item}; er verdien riktig, hev grensen med `txbridge import-limits` og "
+        "importer på nytt.",
+        "Correct {field} on {item}; if the value is right, raise the limit with `txbridge "
+        "import-limits` and import again.",
+    ),
+    E(
+        "intake_limit_invalid",
+        "Grensen {name} kan ikke være {value}",
+        "The limit {name} cannot be {value}",
+        "En grense er et positivt tall.",
+        "A limit is a positive number.",
+        "Kjør `txbridge import-limits` på nytt med et tall over 0.",
+        "Run `txbridge import-limits` again with a number above 0.",
     ),
     # ---- Jobs (txbridge.jobs) ---------------------------------------------------------------------
     E(

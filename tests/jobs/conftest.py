@@ -13,14 +13,25 @@ from tests.fixtures.postgres import TEMPLATE_DB, PostgresServer
 from tests.fixtures.sandbox import new_sandbox_company
 from tests.flows.export.conftest import Env, connect_env, load, make_settings, payload
 from txbridge.flows.export import close_batch
+from txbridge.flows.export.context import OUTAGE_BOUND, OUTAGE_WAITS
 from txbridge.jobs.retry import RetryPolicy
 from txbridge.jobs.tasks import RunOptions
 from txbridge.sandbox.server import SandboxServer
 from txbridge.settings import Settings
 from txbridge.store import Database
+from txbridge.tripletex._retry import MAX_RETRIES
 
-#: Retries due at once, so a test can run them without waiting out a backoff.
-QUICK = RunOptions(heartbeat_seconds=0.2, stale_after=5, retry=RetryPolicy(max_attempts=3, base_seconds=0))
+#: Retries due at once, so a test can run them without waiting out a backoff (nor the client its own).
+QUICK = RunOptions(
+    heartbeat_seconds=0.2,
+    stale_after=5,
+    retry=RetryPolicy(max_attempts=3, base_seconds=0),
+    sleep=lambda _seconds: None,
+)
+#: Answers to fail for one export run to stop on a read: each try is the client's call and its
+#: retries; the export waits the outage out (in steps summing to its bound) before it gives up.
+ONE_RUN = (len(OUTAGE_WAITS) + 1) * (MAX_RETRIES + 1)
+assert sum(OUTAGE_WAITS) == OUTAGE_BOUND  # else ONE_RUN needs another count
 
 
 @dataclass

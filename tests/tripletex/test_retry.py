@@ -103,6 +103,37 @@ def test_connection_errors_and_timeouts_are_retried_for_get(
     assert len(api.calls("GET", "/customer/1")) == 4
 
 
+def test_a_read_answered_500_is_retried(
+    make_client: Callable[..., Tripletex], api: FakeApi, clock: FakeClock
+) -> None:
+    failed = httpx.Response(500, json={"status": 500, "code": 1000, "message": "Ukjent feil"})
+    api.on("GET", "/customer/1", failed, failed, ok({"id": 1}))
+    client = make_client()
+    assert client.customers.get(1).id == 1
+    assert len(api.calls("GET", "/customer/1")) == 3
+    assert client.stats.retries == 2 and len(clock.sleeps) == 2
+
+
+def test_an_update_answered_500_is_not_sent_again(
+    make_client: Callable[..., Tripletex], api: FakeApi, clock: FakeClock
+) -> None:
+    # Safe to repeat as far as the network goes, but Tripletex may have done it before failing.
+    api.on("PUT", "/customer/3", httpx.Response(500), ok({"id": 3, "version": 2}))
+    with pytest.raises(InternalServerError):
+        make_client().customers.update(models.Customer(id=3, version=1, name="B"))
+    assert len(api.calls("PUT", "/customer/3")) == 1 and clock.sleeps == []
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "expected"),
+    [("GET", 500, True), ("get", 503, True), ("PUT", 500, False), ("DELETE", 500, False), ("PUT", 502, True)],
+)
+def test_which_answers_a_request_safe_to_repeat_is_sent_again_on(
+    method: str, status: int, expected: bool
+) -> None:
+    assert policy.retries_status(method, status) is expected
+
+
 def test_persistent_timeout_becomes_api_timeout_error(
     make_client: Callable[..., Tripletex], api: FakeApi
 ) -> None:

@@ -2,7 +2,8 @@
 
 Exit codes: 0 everything went (or nothing to do), 1 some postings failed or invoices were left out,
 2 usage error (no such batch/invoice/connection), 3 the export stopped because the integration cannot
-work now (error state, authentication, Tripletex unreachable)."""
+work now (error state, authentication, Tripletex unreachable or answering 5xx beyond the retries),
+4 another export of the batch is running (nothing was touched)."""
 
 from __future__ import annotations
 
@@ -21,16 +22,15 @@ from rich.progress import (
 from rich.table import Table
 from sqlalchemy import func, select
 
-from txbridge.catalog import render
 from txbridge.cli import app
 from txbridge.cli.connection import (
+    EXIT_INTEGRATION,
     EXIT_ITEMS_FAILED,
     EXIT_OK,
     EXIT_USAGE,
     ConnectionOption,
     actor_name,
     console,
-    exit_code_for,
     fail,
     open_store,
     print_message,
@@ -38,8 +38,6 @@ from txbridge.cli.connection import (
     settings,
     usage_error,
 )
-from txbridge.cli.waits import WaitNotices
-from txbridge.flows import connections
 from txbridge.flows import export as flow
 from txbridge.flows.export.batches import batch_of_connection
 from txbridge.store import (
@@ -49,10 +47,8 @@ from txbridge.store import (
     Posting,
     PostingStatus,
     ReferenceKind,
-    TokenKeyError,
     queries,
 )
-from txbridge.tripletex import TripletexError
 
 batch_app = typer.Typer(
     help="Eksportbunter: avslutt, eksporter, vis, tilbakestill. Export batches: close, export, show, reset.",
@@ -64,6 +60,9 @@ invoice_app = typer.Typer(
     help="Administratorhandlinger på fakturaer. Administrator actions on invoices.", no_args_is_help=True
 )
 app.add_typer(invoice_app, name="invoice")
+
+#: Another export of the batch is running: this one touched nothing.
+EXIT_ALREADY_RUNNING = 4
 
 _BATCH_STYLE = {BatchStatus.PENDING: "yellow", BatchStatus.EXPORTED: "green", BatchStatus.FAILED: "bold red"}
 _POSTING_STYLE = {
@@ -271,31 +270,22 @@ def export(
         found = resolve_connection(database, cfg, connection, out)
         batch_id = batch if batch is not None else _latest_batch(database, found.id, out, unfinished=True)
         _own_batch(database, found.id, batch_id, out)
-        # Rate-limit pauses and retries are told to the user here, bokmål first; the client's own
-        # English log lines are for operators (--verbose, TXBRIDGE_LOG_LEVEL).
-        notices = WaitNotices(out)
-        try:
-            client = connections.client_for(found, cfg, sleep=notices)
-        except TokenKeyError:
-            fail(out, render("authentication_unsuccessful"))
-        except TripletexError as exc:
-            fail(out, connections.message_for_error(exc, found.base_url))
-        notices.watch(client)
-        with (
-            client,
-            Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TaskProgressColumn(),
-                TimeElapsedColumn(),
-                console=out,
-                transient=True,
-            ) as bar,
-        ):
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TaskProgressColumn(),
+            TimeElapsedColumn(),
+            console=out,
+            transient=True,
+        ) as bar:
             task = bar.add_task(f"Bunt {batch_id} / batch {batch_id}", total=None)
 
             def on_progress(step: flow.ExportProgress) -> None:
+                # Waits (rate limit, retries, writes that may still land) are told as they happen; the
+                # client's own English log lines are for operators (--verbose, TXBRIDGE_LOG_LEVEL).
+                if step.notice is not None:
+                    out.print(f"[yellow]{step.notice.nb}[/]\n[dim]{step.notice.en}[/]")
                 bar.update(
                     task,
                     total=step.total or None,
@@ -303,9 +293,10 @@ def export(
                     description=f"Bunt {batch_id} / batch {batch_id}: {step.phase}",
                 )
 
-            result = flow.export_batch(
-                database, cfg, batch_id, client=client, progress=on_progress, sleep=notices
-            )
+            try:
+                result = flow.export_batch(database, cfg, batch_id, progress=on_progress)
+            except flow.ExportAlreadyRunningError as exc:
+                fail(out, exc.message, EXIT_ALREADY_RUNNING)
         with database.transaction() as session:
             batches = [b for b in queries.batches(session, found.id) if b.id == batch_id]
         out.print(batches_table(database, batches))
@@ -332,7 +323,13 @@ def export(
         )
     )
     if result.stopped is not None:
-        fail(out, result.stopped, exit_code_for(result.stopped))
+        # Whatever stopped an export run is the integration (Tripletex out of reach, 5xx beyond the
+        # retries, authentication, error state), except a connection set up wrongly.
+        code = {
+            "connection_settings_invalid": EXIT_USAGE,
+            "export_already_running": EXIT_ALREADY_RUNNING,  # the lease was taken over mid-run
+        }.get(result.stopped.id, EXIT_INTEGRATION)
+        fail(out, result.stopped, code)
     raise typer.Exit(EXIT_OK if result.ok else EXIT_ITEMS_FAILED)
 
 

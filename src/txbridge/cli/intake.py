@@ -5,6 +5,7 @@ imported (unreadable file, no such connection)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -23,7 +24,19 @@ from txbridge.cli.connection import (
     resolve_connection,
     settings,
 )
-from txbridge.flows.intake import KINDS, ImportReport, IntakeFileError, import_data, kind_name, load_file
+from txbridge.flows.intake import (
+    KINDS,
+    ImportReport,
+    IntakeFileError,
+    IntakeLimitError,
+    IntakeLimits,
+    import_data,
+    kind_name,
+    read_file,
+    set_intake_limits,
+)
+from txbridge.flows.intake.reasons import shown
+from txbridge.flows.intake.values import FieldProblem, read_decimal
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
@@ -92,11 +105,18 @@ def import_command(
     console = Console()
     try:
         canonical_kind = kind_name(kind) if kind else None
-        items = load_file(file, canonical_kind)
-    except ValueError as exc:
-        raise _fail(console, render("intake_bad_file", path=file, reason=str(exc))) from None
+    except ValueError:
+        allowed = ", ".join(KINDS)
+        raise _fail(console, render("intake_kind_unknown", path=file, value=kind, allowed=allowed)) from None
+    try:
+        loaded = read_file(file, canonical_kind)
     except IntakeFileError as exc:
         raise _fail(console, exc.message) from None
+    items = loaded.items
+    # Which encoding was used, so wrong æøå can be traced to the file and not the import.
+    print_message(
+        console, render("intake_encoding_used", encoding=loaded.encoding_name), style="dim", fix=False
+    )
 
     cfg = settings()
     with open_store(cfg) as database:
@@ -120,3 +140,55 @@ def import_command(
             report = import_data(database, connection_id, items, on_progress=on_progress)
     _print_report(console, report)
     raise typer.Exit(EXIT_OK if report.all_accepted else EXIT_REJECTED)
+
+
+_LIMIT_LABELS = {
+    "max_invoice_total": "--max-invoice-total (sum per faktura / total per invoice)",
+    "max_quantity": "--max-quantity (antall per linje / quantity per line)",
+    "max_unit_price": "--max-unit-price (enhetspris / unit price)",
+}
+
+
+def _limit_option(out: Console, name: str, value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return read_decimal(value)
+    except FieldProblem:
+        raise _fail(out, render("intake_limit_invalid", name=name, value=shown(value))) from None
+
+
+@app.command("import-limits")
+def import_limits_command(
+    max_invoice_total: Annotated[str | None, typer.Option(help="F.eks./e.g. 250000000.")] = None,
+    max_quantity: Annotated[str | None, typer.Option()] = None,
+    max_unit_price: Annotated[str | None, typer.Option()] = None,
+    reset: Annotated[bool, typer.Option(help="Tilbake til standard / back to the defaults.")] = False,
+    connection: ConnectionOption = None,
+) -> None:
+    """Vis eller endre importens grenser. Show or change the import's sanity limits."""
+    console = Console()
+    given = {
+        "max_invoice_total": _limit_option(console, "--max-invoice-total", max_invoice_total),
+        "max_quantity": _limit_option(console, "--max-quantity", max_quantity),
+        "max_unit_price": _limit_option(console, "--max-unit-price", max_unit_price),
+    }
+    cfg = settings()
+    with open_store(cfg) as database:
+        connection_id = resolve_connection(database, cfg, connection, console).id
+        try:
+            limits = set_intake_limits(database, connection_id, reset=reset, **given)
+        except IntakeLimitError as exc:
+            raise _fail(console, exc.message) from None
+    table = Table(title="Importgrenser / Import limits")
+    table.add_column("Grense / Limit")
+    table.add_column("Verdi / Value", justify="right")
+    table.add_column("Standard / Default", justify="right")
+    default = IntakeLimits()
+    for name, label in _LIMIT_LABELS.items():
+        table.add_row(
+            label,
+            f"{getattr(limits, name):,}".replace(",", " "),
+            f"{getattr(default, name):,}".replace(",", " "),
+        )
+    console.print(table)

@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -197,6 +198,9 @@ class Connection(Base):
     prices_include_vat: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Invoices per ``POST /invoice/list`` call (Tripletex accepts at most 100).
     batch_size: Mapped[int] = mapped_column(Integer, default=100)
+    #: Intake's sanity limits that differ from the defaults (see txbridge.flows.intake.limits), as
+    #: ``{"maxInvoiceTotal": "250000000"}``; None when all are the defaults.
+    intake_limits: Mapped[dict[str, str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
@@ -502,6 +506,32 @@ class LogEntry(Base):
 
     def __repr__(self) -> str:
         return f"LogEntry(at={self.at!r}, level={self.level!r}, message_id={self.message_id!r})"
+
+
+class ExportLease(Base):
+    """Who is exporting a batch right now: one row per batch while an export runs.
+
+    Taken before an export touches anything and deleted when it ends. A holder that dies without
+    deleting it (SIGKILL, power cut) stops refreshing ``heartbeat_at``, so its lease goes stale after a
+    bounded time and the next export takes it over (``txbridge.flows.export.lease``)."""
+
+    __tablename__ = "export_lease"
+
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"), primary_key=True)
+    #: Unique per run: only the run that took the lease refreshes or releases it.
+    token: Mapped[str] = mapped_column(String(32))
+    #: Who asked for the export (a user's login name, ``job 12``, a web user).
+    holder: Mapped[str] = mapped_column(String(200))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    since: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return (
+            f"ExportLease(batch_id={self.batch_id!r}, holder={self.holder!r}, host={self.host!r}, "
+            f"pid={self.pid!r}, since={self.since!r})"
+        )
 
 
 # --------------------------------------------------------------------------------------------------

@@ -322,7 +322,7 @@ class BaseClient:
                     raise _outcome_unknown(
                         call, f"HTTP {status} after sending", status, problem=TransportProblem.SERVER_ERROR
                     )
-                if status in _retry.RETRY_STATUSES:
+                if _retry.retries_status(call.method, status):
                     wait = self._backoff(call, retries, elapsed, f"answered {status}")
                     if wait is not None:
                         retries += 1

@@ -23,6 +23,10 @@ MAX_RATE_LIMIT_WAIT = 90.0
 RESET_MARGIN = 0.25
 
 RETRY_STATUSES = frozenset({502, 503, 504})
+#: A read answered 500 is retried as well: reading again cannot do anything twice. Other requests
+#: safe to repeat (PUT updates, DELETE) are not: Tripletex may have done them before it failed.
+READ_RETRY_STATUSES = RETRY_STATUSES | {500}
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 #: PUTs that create or act (``/:invoice``, ``/ledger/voucher/list``) are writes with side effects.
 _ACTION_SEGMENT = re.compile(r"/:[A-Za-z]")
@@ -40,6 +44,11 @@ def is_idempotent(method: str, path: str) -> bool:
             return True
         return not (_ACTION_SEGMENT.search(path) or path in _CREATING_PUTS)
     return False
+
+
+def retries_status(method: str, status: int) -> bool:
+    """Whether an answer with ``status`` to a request safe to repeat is worth sending again."""
+    return status in (READ_RETRY_STATUSES if method.upper() in _READS else RETRY_STATUSES)
 
 
 def was_not_sent(exc: httpx.TransportError) -> bool:

@@ -142,12 +142,18 @@ def test_a_second_close_names_the_tripletex_invoice_of_an_exported_one(env: Env)
         assert message.en == f"Invoice {number} is already exported (Tripletex invoice {numbers[number]})"
 
 
-def test_missing_account_fails_only_its_invoices_with_the_seed_message(env: Env) -> None:
-    data = payload(invoices=6, customers=2)
+def load_with_a_missing_account(env: Env, invoices: int) -> None:
+    """The host data, with invoice 500002 using a product whose class books to account 3099, which
+    the Tripletex company does not have."""
+    data = payload(invoices=invoices, customers=2)
     data["productClasses"].append({"code": "KURS", "name": "Kurs", "accountNumber": 3099})
     data["products"].append({"number": "KRS-1", "name": "Kurs", "productClassCode": "KURS", "vatCode": 3})
     data["invoices"][2]["lines"].append({"productNumber": "KRS-1", "quantity": 1, "unitPrice": "500"})
     load(env, data)
+
+
+def test_missing_account_fails_only_its_invoices_with_the_seed_message(env: Env) -> None:
+    load_with_a_missing_account(env, invoices=6)
     closed = close_batch(env.db, env.connection_id, "2026-10")
     assert closed.batch_id is not None
     result = export_batch(env.db, env.settings, closed.batch_id)
@@ -156,6 +162,23 @@ def test_missing_account_fails_only_its_invoices_with_the_seed_message(env: Env)
     assert failed.error_id == "account_not_found"
     assert "Account 3099 was not found in Tripletex" in (failed.message or "")
     assert len(env.invoices()) == 5
+
+
+def test_every_try_of_a_posting_counts_as_an_attempt_also_when_it_fails_before_sending(env: Env) -> None:
+    load_with_a_missing_account(env, invoices=3)
+    closed = close_batch(env.db, env.connection_id, "2026-10")
+    assert closed.batch_id is not None
+    export_batch(env.db, env.settings, closed.batch_id)
+    first = postings(env, closed.batch_id)
+    assert {n: (p.status, p.attempts) for n, p in first.items()} == {
+        "500000": (PostingStatus.EXPORTED, 1),
+        "500001": (PostingStatus.EXPORTED, 1),
+        "500002": (PostingStatus.FAILED, 1),  # checked and failed: tried once, though never sent
+    }
+    assert reset_batch(env.db, closed.batch_id, actor="ola") == 1
+    export_batch(env.db, env.settings, closed.batch_id)
+    again = postings(env, closed.batch_id)["500002"]
+    assert (again.status, again.attempts) == (PostingStatus.FAILED, 2)
 
 
 def test_customers_sharing_an_organisation_number_fail_both(env: Env) -> None:

@@ -3,16 +3,18 @@ commit, a dropped connection before it, 503 on reads, 429 storms short and long.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 
 from tests.flows.export.conftest import Env, load, payload
-from txbridge.flows.export import close_batch, export_batch, make_marker
-from txbridge.store import BatchStatus, PostingStatus, ReferenceKind
+from txbridge.catalog import Message
+from txbridge.flows.export import ExportProgress, close_batch, export_batch, make_marker
+from txbridge.flows.export.context import OUTAGE_BOUND, OUTAGE_WAITS
+from txbridge.store import BatchStatus, ReferenceKind
 from txbridge.store import queries as q
 
 
@@ -53,56 +55,115 @@ def test_answer_lost_after_commit_is_reconciled_not_sent_again(env: Env) -> None
     assert len(refs) == 12 and all(r.tripletex_number and r.voucher_id for r in refs.values())
 
 
-def test_connection_dropped_before_commit_waits_for_the_grace_then_resends(env: Env) -> None:
-    batch_id = closed_batch(env, invoices=6, chunk=3)
+class Recorder:
+    """The export's sleep and progress callback: what it waited for, and what was in Tripletex then."""
+
+    def __init__(self, env: Env) -> None:
+        self.env = env
+        self.slept: list[float] = []
+        self.notices: list[Message] = []
+        #: Per wait for a write that may still land: (invoice writes sent, invoices in Tripletex).
+        self.at_grace: list[tuple[int, int]] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+
+    def progress(self, step: ExportProgress) -> None:
+        if step.notice is None:
+            return
+        self.notices.append(step.notice)
+        if step.notice.id == "export_waiting_for_grace":
+            self.at_grace.append((self.posts("/v2/invoice/list"), len(self.env.markers())))
+
+    def posts(self, path: str) -> int:
+        with self.env.control() as control:
+            rows = control.get("/stats", params={"companyId": self.env.company.company_id}).json()["values"]
+        return sum(r["count"] for r in rows if r["method"] == "POST" and r["path"] == path)
+
+    def ids(self) -> list[str]:
+        return [n.id for n in self.notices]
+
+
+def test_connection_dropped_before_commit_waits_out_the_grace_in_the_same_run(env: Env) -> None:
+    batch_id = closed_batch(env, invoices=9, chunk=3)
     env.add_fault(method="POST", path="/v2/invoice/list", kind="drop", count=1)
+    seen = Recorder(env)
 
-    first = export_batch(env.db, env.settings, batch_id, sleep=no_sleep)
-    # Not found yet, but the write may still be under way: stop rather than risk a duplicate.
-    assert first.stopped is not None and first.stopped.id == "outcome_unknown"
-    assert first.status is BatchStatus.PENDING
-    with env.db.transaction() as session:
-        statuses = Counter(p.status for p in q.postings_of_batch(session, batch_id))
-    assert statuses[PostingStatus.IN_FLIGHT] == 3
+    result = export_batch(env.db, env.settings, batch_id, sleep=seen.sleep, progress=seen.progress)
 
-    second = export_batch(env.db, env.settings, batch_id, sleep=no_sleep, in_flight_grace=0)
-    assert second.stopped is None and second.status is BatchStatus.EXPORTED
-    assert_exactly_once(env, 6)
+    # One run: the lost chunk was not found, the other two chunks went on, then the run waited out
+    # the grace of the lost one (told as a notice), looked again and only then sent it again.
+    assert result.stopped is None and result.status is BatchStatus.EXPORTED and result.exported == 9
+    assert "outcome_unknown" in seen.ids() and "export_waiting_for_grace" in seen.ids()
+    # (The sandbox counts the writes it handled: the dropped one never reached it.)
+    assert seen.at_grace == [(2, 6)]
+    assert 55 < result.grace_seconds <= 60 and any(55 < s <= 60 for s in seen.slept)
+    assert seen.posts("/v2/invoice/list") == 3
+    assert result.stats["by_endpoint"]["GET /invoice"] == 2  # once at the loss, once after the grace
+    assert_exactly_once(env, 9)
 
 
-def test_503_on_reads_is_retried(env: Env) -> None:
+def test_a_500_on_an_invoice_write_is_looked_up_and_sent_again_in_the_same_run(env: Env) -> None:
+    batch_id = closed_batch(env, invoices=9, chunk=3)
+    env.add_fault(method="POST", path="/v2/invoice/list", kind="status", status=500, count=3)
+    seen = Recorder(env)
+
+    result = export_batch(env.db, env.settings, batch_id, sleep=seen.sleep, progress=seen.progress)
+
+    # Tripletex answered: nothing of the write can still land, so no grace to wait out.
+    assert result.stopped is None and result.status is BatchStatus.EXPORTED and result.exported == 9
+    assert result.grace_seconds == 0 and "export_waiting_for_grace" not in seen.ids()
+    assert seen.posts("/v2/invoice/list") == 3 + 3
+    assert result.stats["by_endpoint"]["GET /invoice"] == 3  # each 500 looked up before the resend
+    assert_exactly_once(env, 9)
+
+
+def test_transient_5xx_on_reads_is_retried(env: Env) -> None:
     batch_id = closed_batch(env, invoices=4)
     env.add_fault(method="GET", path="/v2/customer", kind="status", status=503, count=2)
     env.add_fault(method="GET", path="/v2/ledger/account", kind="status", status=502, count=1)
+    env.add_fault(method="GET", path="/v2/product", kind="status", status=500, count=2)
 
     result = export_batch(env.db, env.settings, batch_id, sleep=no_sleep)
 
     assert result.status is BatchStatus.EXPORTED
-    assert result.stats["retries"] == 3
+    assert result.stats["retries"] == 5
     assert_exactly_once(env, 4)
 
 
-def test_tripletex_out_of_reach_stops_the_export_naming_the_host_and_what_failed(env: Env) -> None:
-    batch_id = closed_batch(env, invoices=2)
-    # More dropped connections than the client's retries: the read gives up.
-    env.add_fault(method="GET", path="/v2/ledger/account", kind="drop", count=20)
+def test_a_short_outage_is_waited_out_and_the_export_finishes(env: Env) -> None:
+    batch_id = closed_batch(env, invoices=4)
+    # More dropped connections than one call's retries (1 + 4), fewer than the export's bound.
+    env.add_fault(method="GET", path="/v2/ledger/account", kind="drop", count=8)
+    seen = Recorder(env)
 
-    result = export_batch(env.db, env.settings, batch_id, sleep=no_sleep)
+    result = export_batch(env.db, env.settings, batch_id, sleep=seen.sleep, progress=seen.progress)
+
+    assert result.stopped is None and result.status is BatchStatus.EXPORTED
+    assert seen.ids().count("tripletex_outage_wait") == 1 and result.outage_seconds == 5
+    assert_exactly_once(env, 4)
+
+
+def test_tripletex_out_of_reach_longer_than_the_bound_stops_the_export_naming_the_host(env: Env) -> None:
+    batch_id = closed_batch(env, invoices=2)
+    env.add_fault(method="GET", path="/v2/ledger/account", kind="drop", count=500)
+    seen = Recorder(env)
+
+    result = export_batch(env.db, env.settings, batch_id, sleep=seen.sleep, progress=seen.progress)
 
     host = env.company.base_url.removeprefix("http://").removesuffix("/v2")
     assert result.stopped is not None and result.stopped.id == "api_unreachable"
     assert result.stopped.en.endswith(f"the connection to {host} was dropped")
     assert result.stopped.nb.endswith(f"forbindelsen til {host} ble brutt")
+    assert result.outage_seconds == OUTAGE_BOUND
+    assert seen.ids().count("tripletex_outage_wait") == len(OUTAGE_WAITS)
     assert result.status is BatchStatus.PENDING and env.markers() == []
 
 
-class SandboxTime:
-    """Time that moves only when the export sleeps. Sleeping out the sandbox's long rate-limit period
-    is simulated by starting a new period (setting the limit again clears the used window)."""
+class SimulatedTime:
+    """Time that moves only when the export (or its client) sleeps."""
 
-    def __init__(self, env: Env, limit: dict[str, object]) -> None:
-        self.env = env
-        self.limit = limit
+    def __init__(self) -> None:
         self.offset = 0.0
         self.slept: list[float] = []
 
@@ -115,6 +176,19 @@ class SandboxTime:
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
         self.offset += seconds
+
+
+class SandboxTime(SimulatedTime):
+    """Simulated time, and sleeping out the sandbox's long rate-limit period is simulated by starting a
+    new period (setting the limit again clears the used window)."""
+
+    def __init__(self, env: Env, limit: dict[str, object]) -> None:
+        super().__init__()
+        self.env = env
+        self.limit = limit
+
+    def sleep(self, seconds: float) -> None:
+        super().sleep(seconds)
         with httpx.Client(base_url=self.env.company.control_url) as control:
             control.put("/rate-limit", json=self.limit).raise_for_status()
 
@@ -127,11 +201,37 @@ def test_short_429_storm_is_waited_out_by_the_client(env: Env) -> None:
     with env.control() as control:
         control.put("/rate-limit", json=limit).raise_for_status()
     time = SandboxTime(env, limit)
-    result = export_batch(env.db, env.settings, batch_id, sleep=time.sleep, clock=time)
+    seen = Recorder(env)
+    result = export_batch(
+        env.db, env.settings, batch_id, sleep=time.sleep, clock=time, progress=seen.progress
+    )
     assert result.status is BatchStatus.EXPORTED and result.stopped is None
     assert result.stats["rate_limited"] + result.stats["throttle_waits"] >= 1 and time.slept
-    assert result.rate_limit_pauses == 0  # the client's own wait; the export never had to pause
+    # The client's own waits: counted and told like the export's pauses, one notice per pause.
+    assert result.rate_limit_pauses >= 1
+    assert result.rate_limit_pauses == seen.ids().count("rate_limit_pause")
+    assert result.rate_limit_seconds == pytest.approx(sum(time.slept))
     assert_exactly_once(env, 4)
+
+
+def test_429s_without_a_reset_header_are_counted_as_the_pauses_made(env: Env) -> None:
+    batch_id = closed_batch(env, invoices=6, chunk=2)
+    env.add_fault(method="POST", path="/v2/invoice/list", kind="status", status=429, count=4)
+    env.add_fault(method="GET", path="/v2/customer", kind="status", status=429, count=1)
+    time = SimulatedTime()
+    seen = Recorder(env)
+
+    result = export_batch(
+        env.db, env.settings, batch_id, sleep=time.sleep, clock=time, progress=seen.progress
+    )
+
+    assert result.stopped is None and result.status is BatchStatus.EXPORTED
+    assert result.stats["rate_limited"] == 5
+    # Every pause made is told once and counted once (not 5 notices and then «1 pause»).
+    notices = seen.ids().count("rate_limit_pause")
+    assert notices >= 5 and result.rate_limit_pauses == notices
+    assert result.rate_limit_seconds == pytest.approx(sum(s for s in time.slept))
+    assert_exactly_once(env, 6)
 
 
 def test_long_429_storm_pauses_the_export_and_it_finishes(env: Env) -> None:
@@ -144,7 +244,7 @@ def test_long_429_storm_pauses_the_export_and_it_finishes(env: Env) -> None:
     result = export_batch(env.db, env.settings, batch_id, sleep=time.sleep, clock=time)
     assert result.stopped is None and result.status is BatchStatus.EXPORTED
     assert result.rate_limit_pauses >= 1
-    assert sum(time.slept) >= 300
+    assert sum(time.slept) >= 300 and result.rate_limit_seconds == pytest.approx(sum(time.slept))
     assert_exactly_once(env, 8)
     with env.db.transaction() as session:
         logged = q.log_entries(session, env.connection_id, object_type="batch")
@@ -171,26 +271,6 @@ def test_lost_answer_of_a_bulk_customer_create_is_matched_not_created_twice(env:
     assert len(products) == len({p["number"] for p in products}) == 5
 
 
-def test_two_exports_of_one_batch_at_once_send_each_invoice_once(env: Env) -> None:
-    batch_id = closed_batch(env, invoices=40, customers=4, chunk=5)
-    # Slow the invoice writes so the two runs overlap on every chunk.
-    env.add_fault(method="POST", path="/v2/invoice/list", kind="delay", delaySeconds=0.05, count=20)
-    results: list[object] = []
-
-    def run() -> None:
-        results.append(export_batch(env.db, env.settings, batch_id, sleep=no_sleep))
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert len(results) == 2
-    final = export_batch(env.db, env.settings, batch_id, sleep=no_sleep, in_flight_grace=0)
-    assert final.status is BatchStatus.EXPORTED and final.exported == 40
-    assert_exactly_once(env, 40)
-
-
 class ShiftedClock:
     """Real time shifted by ``offset`` seconds: the export's view of how long ago it sent a write."""
 
@@ -204,24 +284,44 @@ class ShiftedClock:
         return datetime.now(UTC) + timedelta(seconds=self.offset)
 
 
-def test_a_write_that_may_still_land_is_not_resent_before_the_60_second_grace(env: Env) -> None:
-    batch_id = closed_batch(env, invoices=6, chunk=3)
+def left_in_flight(env: Env, batch_id: int) -> ShiftedClock:
+    """As a run leaves it when its request never reached Tripletex and it could not tell: three
+    postings in flight with their markers, sent "now" as far as the returned clock knows."""
     clock = ShiftedClock()
-    # As a run leaves it when its request never reached Tripletex and it could not tell: three
-    # postings in flight with their markers, sent "now" as far as the export's clock knows.
     with env.db.transaction() as session:
         for posting in q.postings_of_batch(session, batch_id)[:3]:
             q.record_intent(
                 session, posting, make_marker(posting.invoice_number, posting.id, 1), now=clock.now()
             )
+    return clock
 
+
+def test_a_write_that_may_still_land_is_not_resent_before_the_60_second_grace(env: Env) -> None:
+    batch_id = closed_batch(env, invoices=6, chunk=3)
+    clock = left_in_flight(env, batch_id)
     clock.offset = 59
-    early = export_batch(env.db, env.settings, batch_id, sleep=no_sleep, clock=clock)
-    assert early.stopped is not None and early.stopped.id == "outcome_unknown"
-    assert early.exported == 3 and early.open == 3  # the other three went; the uncertain ones wait
-    assert len(env.markers()) == 3
+    seen = Recorder(env)
 
+    result = export_batch(
+        env.db, env.settings, batch_id, sleep=seen.sleep, progress=seen.progress, clock=clock
+    )
+
+    # The other three went first; the three that may still land waited out the last second of their
+    # grace inside this run, were not found, and only then were sent.
+    assert seen.at_grace == [(1, 3)]
+    assert 0 < result.grace_seconds <= 1
+    assert result.stopped is None and result.status is BatchStatus.EXPORTED
+    assert_exactly_once(env, 6)
+
+
+def test_a_write_sent_longer_ago_than_the_grace_is_looked_up_once_and_sent(env: Env) -> None:
+    batch_id = closed_batch(env, invoices=6, chunk=3)
+    clock = left_in_flight(env, batch_id)
     clock.offset = 61
-    late = export_batch(env.db, env.settings, batch_id, sleep=no_sleep, clock=clock)
-    assert late.stopped is None and late.status is BatchStatus.EXPORTED
+    seen = Recorder(env)
+    result = export_batch(
+        env.db, env.settings, batch_id, sleep=seen.sleep, progress=seen.progress, clock=clock
+    )
+    assert result.stopped is None and result.status is BatchStatus.EXPORTED
+    assert seen.at_grace == [] and result.grace_seconds == 0
     assert_exactly_once(env, 6)

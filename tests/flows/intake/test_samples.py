@@ -94,7 +94,8 @@ def test_invalid_sample_rejects_exactly_the_documented_items(database: Database,
     assert rejected == [
         ("customers[0] 19001", "intake_invalid_organization_number"),
         ("invoices[0] 199001", "intake_unknown_reference"),
-        ("invoices[1] 199002", "intake_invalid_field"),
+        ("invoices[1] 199002", "intake_due_before_invoice_date"),
+        ("invoices[1] 199002", "intake_too_many_decimals"),
         ("products[0] FEIL-001", "intake_vat_code_unknown"),
         ("products[1] FEIL-002", "intake_unknown_reference"),
     ]

@@ -1,5 +1,6 @@
 """Invoice export in batches: batch close, export (few calls, never twice, never lost), the
-administrator's reset and clear-reference actions, and payment status read back.
+administrator's reset and clear-reference actions, and payment status read back. One export of a
+batch at a time (its export lease; a second one raises ExportAlreadyRunningError).
 
     result = close_batch(db, connection_id, "2026-10")
     outcome = export_batch(db, settings, result.batch_id, progress=print)
@@ -21,15 +22,24 @@ from txbridge.flows.export.engine import (
     export_batch,
     export_stats,
 )
+from txbridge.flows.export.lease import (
+    BatchLease,
+    ExportAlreadyRunningError,
+    LeaseHolder,
+    lease_holder,
+)
 from txbridge.flows.export.mapping import make_marker
 from txbridge.flows.export.payments import PaymentsResult, refresh_payments
 
 __all__ = [
     "BatchCloseResult",
+    "BatchLease",
     "BatchNotFoundError",
+    "ExportAlreadyRunningError",
     "ExportProgress",
     "ExportResult",
     "InvoiceNotFoundError",
+    "LeaseHolder",
     "LeftOut",
     "PaymentsResult",
     "PostingFailure",
@@ -37,6 +47,7 @@ __all__ = [
     "close_batch",
     "export_batch",
     "export_stats",
+    "lease_holder",
     "make_marker",
     "refresh_payments",
     "reset_batch",

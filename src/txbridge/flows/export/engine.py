@@ -26,6 +26,7 @@ from txbridge.flows import connections
 from txbridge.flows.export.batches import BatchNotFoundError
 from txbridge.flows.export.context import ExportProgress, RunContext, Stop
 from txbridge.flows.export.invoices import InvoiceSender
+from txbridge.flows.export.lease import STALE_AFTER, BatchLease
 from txbridge.flows.export.mapping import Chart
 from txbridge.flows.export.masterdata import MasterData
 from txbridge.flows.export.reconcile import DEFAULT_IN_FLIGHT_GRACE, Reconciler
@@ -39,6 +40,7 @@ from txbridge.store import (
     Posting,
     PostingStatus,
     ReferenceKind,
+    TokenKeyError,
 )
 from txbridge.store import queries as q
 from txbridge.tripletex import Clock, SystemClock, Tripletex, TripletexError
@@ -78,7 +80,13 @@ class ExportResult:
     stopped: Message | None = None
     failures: list[PostingFailure] = field(default_factory=list)
     api_calls: int = 0
+    #: Rate-limit waits of a second or more (the client's and the export's own), as told to the user.
     rate_limit_pauses: int = 0
+    #: Seconds waited for the rate limit in all (including the client's short spacing waits).
+    rate_limit_seconds: float = 0.0
+    #: Seconds waited for Tripletex to be reachable again, and for writes that might still land.
+    outage_seconds: float = 0.0
+    grace_seconds: float = 0.0
     reconciled: int = 0
     seconds: float = 0.0
     stats: dict[str, Any] = field(default_factory=dict)
@@ -104,35 +112,58 @@ def export_batch(
     sleep: Callable[[float], None] | None = None,
     clock: Clock | None = None,
     in_flight_grace: float = DEFAULT_IN_FLIGHT_GRACE,
+    requested_by: str | None = None,
+    lease_stale_after: float = STALE_AFTER,
 ) -> ExportResult:
     """Export (or continue exporting) a batch. Builds its client from the stored connection unless
-    one is given (then the caller closes it). Never raises for data or API trouble: the result says
-    what went, what failed and, in ``stopped``, why the run stopped early."""
+    one is given (then the caller closes it, and the waits of that client are neither counted nor
+    told). Never raises for data or API trouble: the result says what went, what failed and, in
+    ``stopped``, why the run stopped early.
+
+    First takes the batch's export lease: if another export of the batch is running, raises
+    :class:`ExportAlreadyRunningError` (catalog ``export_already_running``, naming the holder) and
+    touches nothing. ``requested_by`` names who asked (default: the login name)."""
     with db.transaction() as session:
         batch = session.get(Batch, batch_id)
         if batch is None:
             raise BatchNotFoundError(batch_id)
         connection = session.get(Connection, batch.connection_id)
         assert connection is not None
-    exporter = _Exporter(
-        RunContext(
+    with BatchLease(db, batch_id, holder=requested_by, stale_after=lease_stale_after) as lease:
+        run = RunContext(
             db, settings, batch_id, connection.id, progress, sleep or time.sleep, (clock or SystemClock()).now
-        ),
-        connection,
-        in_flight_grace,
-    )
-    blocked = connections.blocking_message(connection)
-    if blocked is not None:
-        if blocked.id == "token_expired":
-            connections.mark_token_expired(db, connection.id)
-        return exporter.finish(blocked, started=time.perf_counter(), calls_before=0, client=None)
-    own = client is None
-    tx = client or connections.client_for(connection, settings, transport=transport, clock=clock, sleep=sleep)
-    try:
-        return exporter.export(tx)
-    finally:
-        if own:
-            tx.close()
+        )
+        run.lease = lease
+        exporter = _Exporter(run, connection, in_flight_grace)
+        started = time.perf_counter()
+        blocked = connections.blocking_message(connection)
+        if blocked is not None:
+            if blocked.id == "token_expired":
+                connections.mark_token_expired(db, connection.id)
+            return exporter.finish(blocked, started=started, calls_before=0, client=None)
+        if client is not None:
+            return exporter.export(client)
+        try:
+            tx = connections.client_for(
+                connection, settings, transport=transport, clock=clock, sleep=run.client_sleep
+            )
+        except TokenKeyError:
+            # The key that encrypted the tokens is not the one configured: as good as a wrong token.
+            return exporter.finish(
+                render("authentication_unsuccessful"), started=started, calls_before=0, client=None
+            )
+        except TripletexError as exc:
+            return exporter.finish(
+                connections.message_for_error(exc, connection.base_url),
+                started=started,
+                calls_before=0,
+                client=None,
+            )
+        with tx:
+            result = exporter.export(tx)
+        # Ending the session is an API call too, and may wait for the rate limit: count that wait.
+        result.rate_limit_pauses, result.rate_limit_seconds = run.pauses, run.paused
+        return result
 
 
 class _Exporter:
@@ -147,16 +178,16 @@ class _Exporter:
 
     def export(self, tx: Tripletex) -> ExportResult:
         self.run.tx = tx
+        self.run.watch_retries()
         started = time.perf_counter()
         calls_before = tx.stats.calls
         stopped: Message | None = None
-        uncertain: list[int] = []
         try:
-            _, uncertain = self.reconciler.reconcile(None)
+            self.reconciler.reconcile(None)
             self._skip_done_and_missing()
-            if self.run.open_ids():
+            if self.run.open_ids() or self.reconciler.waiting:
                 chart = self._preflight()
-                if self.run.open_ids():
+                if self.run.open_ids() or self.reconciler.waiting:
                     master = MasterData(self.run, chart)
                     master.find_or_create_customers()
                     master.find_or_create_products()
@@ -177,9 +208,9 @@ class _Exporter:
             connections.record_failure(self.run.db, self.run.settings, self.run.connection_id, exc)
         else:
             connections.record_success(self.run.db, self.run.connection_id)
-            if uncertain:
-                # Sent by an earlier run moments ago and not visible yet: looked for again next run.
-                stopped = render("outcome_unknown", invoice=self.run.numbers(uncertain))
+            if self.reconciler.waiting:
+                # Only when nothing could be sent at all (no bank account): looked for again next run.
+                stopped = render("outcome_unknown", invoice=self.run.numbers(list(self.reconciler.waiting)))
         return self.finish(stopped, started=started, calls_before=calls_before, client=tx)
 
     def finish(
@@ -210,6 +241,9 @@ class _Exporter:
                 stopped=stopped,
                 failures=failures,
                 rate_limit_pauses=self.run.pauses,
+                rate_limit_seconds=self.run.paused,
+                outage_seconds=self.run.outage_waited,
+                grace_seconds=self.run.grace_waited,
                 reconciled=self.reconciler.reconciled,
             )
             if client is not None:
@@ -283,6 +317,7 @@ class _Exporter:
                     Posting.batch_id == self.run.batch_id, Posting.status == PostingStatus.PENDING
                 )
             ):
+                posting.attempts += 1
                 q.record_outcome(
                     session, posting, PostingStatus.FAILED, error_id=message.id, message=str(message)
                 )

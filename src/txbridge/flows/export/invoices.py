@@ -5,6 +5,7 @@ chunk is bisected so every good invoice still goes; a lost answer is reconciled 
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -14,9 +15,9 @@ from sqlalchemy.orm import selectinload
 from txbridge.catalog import Message, render
 from txbridge.flows.export.context import RunContext, Stop, chunks, detail
 from txbridge.flows.export.mapping import Chart, invoice_body, line_problem, make_marker
-from txbridge.flows.export.masterdata import DATA_ERRORS, MasterData
+from txbridge.flows.export.masterdata import DATA_ERRORS, TO_SEND, MasterData
 from txbridge.flows.export.reconcile import INVOICE_FIELDS, Outgoing, Reconciler
-from txbridge.store import Batch, Invoice, Posting, PostingStatus
+from txbridge.store import Batch, Invoice, LogLevel, Posting, PostingStatus
 from txbridge.store import queries as q
 from txbridge.store.models import utcnow
 from txbridge.tripletex import OutcomeUnknownError, TripletexError
@@ -24,6 +25,10 @@ from txbridge.tripletex import models as m
 
 #: Re-sends of one chunk after a lost answer in one run (each preceded by a reconciliation).
 MAX_RESENDS = 3
+#: Rounds of "wait out the grace of uncertain writes, look them up, send the rest again" in one run.
+MAX_ROUNDS = 3
+#: Statuses a gateway in front of Tripletex answers with while the write may still be under way.
+GATEWAY_STATUSES = frozenset({502, 503, 504})
 
 
 class InvoiceSender:
@@ -46,15 +51,30 @@ class InvoiceSender:
         self.currency_ids: dict[str, int | None] = {}
 
     def send_all(self) -> None:
+        """Send every pending invoice; then settle the ones whose write may still land (wait out
+        their grace, look them up, send again only what is surely not there), in this same run."""
+        self._look_up_currencies()
+        rounds = 0
+        while True:
+            self._send_pending()
+            if not self.reconciler.waiting:
+                return
+            rounds += 1
+            if rounds > MAX_ROUNDS:
+                waiting = list(self.reconciler.waiting)
+                raise Stop(render("outcome_unknown", invoice=self.run.numbers(waiting)), counts=False)
+            self._settle_waiting()
+
+    def _send_pending(self) -> None:
         """Chunk by chunk, streamed from the store: check, record the intent (committed), send.
 
         The next chunk is read and checked while the previous one is on its way, so the store's work
         hides behind Tripletex's. Its intent is committed just before it is sent (by the sender), so a
         crash leaves in flight only what may really have been sent."""
-        self._look_up_currencies()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="txbridge-export") as sender:
             on_the_way: Future[None] | None = None
             for chunk_ids in chunks(self.run.open_ids(), self.chunk_size):
+                self.run.check_lease()
                 prepared = self._prepare(chunk_ids)
                 if on_the_way is not None:
                     on_the_way.result()
@@ -67,6 +87,20 @@ class InvoiceSender:
             if on_the_way is not None:
                 on_the_way.result()
                 self._progress_step()
+
+    def _settle_waiting(self) -> None:
+        """Wait until the grace of every uncertain write is over (with a notice), then look them up
+        once: found ones are exported, the rest go back to pending for the next round."""
+        waiting = dict(self.reconciler.waiting)
+        remaining = (max(waiting.values()) - self.run.now()).total_seconds()
+        if remaining > 0:
+            self.run.grace_waited += remaining
+            message = render("export_waiting_for_grace", seconds=math.ceil(remaining), count=len(waiting))
+            self.run.log(message, LogLevel.INFO)
+            self.run.wait(remaining, message)
+        self.reconciler.reconcile(list(waiting), answered=True)
+        for posting_id in waiting:
+            self.reconciler.waiting.pop(posting_id, None)
 
     def _progress_step(self) -> None:
         """Progress % after a chunk from one grouped count (the full status refresh is at the end)."""
@@ -92,7 +126,7 @@ class InvoiceSender:
                     .join(Posting, Posting.invoice_id == Invoice.id)
                     .where(
                         Posting.batch_id == self.run.batch_id,
-                        Posting.status == PostingStatus.PENDING,
+                        Posting.status.in_(TO_SEND),
                         Invoice.currency != "NOK",
                     )
                 )
@@ -266,9 +300,17 @@ class InvoiceSender:
                         stack.append(rest[:mid])
                 continue
             except OutcomeUnknownError as exc:
-                reset, uncertain = self.reconciler.reconcile([item.posting_id for item in part])
+                # An answer from Tripletex itself (a 500, an unreadable body) ends the write: what is
+                # not found now never will be. No answer, or a gateway's, may leave it still under way.
+                answered = exc.status is not None and exc.status not in GATEWAY_STATUSES
+                reset, uncertain = self.reconciler.reconcile(
+                    [item.posting_id for item in part], answered=answered
+                )
                 if uncertain:
-                    raise Stop(render("outcome_unknown", invoice=self.run.numbers(uncertain)), exc) from None
+                    # Looked for again once the grace is over (send_all); the other chunks go on.
+                    message = render("outcome_unknown", invoice=self.run.numbers(uncertain))
+                    self.run.log(message, LogLevel.WARNING)
+                    self.run.report("invoices", notice=message)
                 if reset:
                     resends += 1
                     if resends > MAX_RESENDS:

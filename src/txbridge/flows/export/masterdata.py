@@ -58,6 +58,10 @@ MASTER_DATA_CHUNK = 500
 #: Rounds of "read, match, create" for master data when a bulk create's answer is lost.
 MASTER_DATA_ROUNDS = 3
 
+#: Postings whose customers and products must exist: pending ones, and those in flight that may be
+#: sent again in this run once their grace is over.
+TO_SEND = (PostingStatus.PENDING, PostingStatus.IN_FLIGHT)
+
 #: Answers that mean "this data was refused, nothing was written": isolate the culprit.
 DATA_ERRORS = (BadRequestError, NotFoundError, ConflictError, UnprocessableEntityError)
 
@@ -149,7 +153,7 @@ class MasterData:
                 select(InvoiceLine.product_id)
                 .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
                 .join(Posting, Posting.invoice_id == Invoice.id)
-                .where(Posting.batch_id == self.run.batch_id, Posting.status == PostingStatus.PENDING)
+                .where(Posting.batch_id == self.run.batch_id, Posting.status.in_(TO_SEND))
             )
             products = list(
                 session.scalars(
@@ -240,7 +244,7 @@ class MasterData:
         ids = (
             select(Invoice.customer_id)
             .join(Posting, Posting.invoice_id == Invoice.id)
-            .where(Posting.batch_id == self.run.batch_id, Posting.status == PostingStatus.PENDING)
+            .where(Posting.batch_id == self.run.batch_id, Posting.status.in_(TO_SEND))
         )
         return list(session.scalars(select(Customer).where(Customer.id.in_(ids)).order_by(Customer.number)))
 

@@ -2,13 +2,14 @@
 answer, a refused chunk): one listing of their date window, matched by the marker on each order.
 
 A posting whose write was sent less than the grace ago and is not found may still be committed by
-Tripletex: it stays in flight (uncertain) and is looked for again later, never sent again meanwhile."""
+Tripletex: it stays in flight (uncertain, in ``Reconciler.waiting`` with the moment its grace ends)
+and is looked for again once the grace is over, later in the same run; never sent again meanwhile."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -46,14 +47,17 @@ class Reconciler:
         self.grace = grace
         #: Postings found in Tripletex by their marker during this run.
         self.reconciled = 0
+        #: Uncertain postings (posting id → when their grace ends): not found yet, but their write may
+        #: still land. Looked for again once the grace is over; never sent again before.
+        self.waiting: dict[int, datetime] = {}
 
     def reconcile(
         self, posting_ids: Sequence[int] | None, *, answered: bool = False
     ) -> tuple[list[int], list[int]]:
         """Look in Tripletex for the in-flight postings (all of the batch's, or ``posting_ids``):
         record what was created; put back to pending what is surely not there. Returns (reset to
-        pending, still uncertain). ``answered``: Tripletex has answered the write (a refusal), so
-        nothing of it can still be in progress."""
+        pending, still uncertain). ``answered``: nothing of these writes can still be in progress
+        (Tripletex answered them, or their grace has been waited out)."""
         with self.run.db.transaction() as session:
             query = (
                 select(
@@ -97,6 +101,11 @@ class Reconciler:
                 reset.append(row.id)
             else:
                 uncertain.append(row.id)
+                self.waiting[row.id] = row.intent_at + timedelta(seconds=self.grace)
+        still = set(uncertain)
+        for row in rows:
+            if row.id not in still:
+                self.waiting.pop(row.id, None)
         with self.run.db.transaction() as session:
             self.record_exported(session, exported)
             set_status(session, reset, PostingStatus.PENDING)

@@ -2,7 +2,8 @@
 
 Settings come from the environment (``TXBRIDGE_DATABASE_URL``, ``TXBRIDGE_SECRET_KEY`` …), never from
 the command line, so no secret shows in a process list. Prints the result as one JSON line. Exit
-codes: 0 exported, 1 finished with failed postings, 3 stopped early (run again later), 2 usage.
+codes: 0 exported, 1 finished with failed postings, 3 stopped early (run again later), 2 usage,
+4 another export of the batch is running (nothing was touched).
 The crash tests kill this process at arbitrary points and run it again."""
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import json
 import sys
 
 from txbridge.flows.export.engine import DEFAULT_IN_FLIGHT_GRACE, export_batch
+from txbridge.flows.export.lease import ExportAlreadyRunningError
 from txbridge.settings import load_settings
 from txbridge.store import BatchStatus, Database
 
 EXIT_EXPORTED = 0
 EXIT_FAILED = 1
 EXIT_STOPPED = 3
+EXIT_ALREADY_RUNNING = 4
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     db = Database(settings)
     try:
         result = export_batch(db, settings, args.batch_id, in_flight_grace=args.in_flight_grace)
+    except ExportAlreadyRunningError as exc:
+        print(json.dumps({"batch": args.batch_id, "stopped": exc.message.id, "holder": exc.holder.holder}))
+        return EXIT_ALREADY_RUNNING
     finally:
         db.dispose()
     print(

@@ -5,11 +5,21 @@
 
 JSON: ``{"productClasses": [...], "customers": [...], "products": [...], "invoices": [...]}`` with
 camelCase keys (see :mod:`txbridge.flows.intake.schemas`); CSV: one kind per file, invoices one row
-per line with the invoice columns repeated."""
+per line with the invoice columns repeated (and agreeing). Files in UTF-8 (with or without BOM),
+UTF-16 with BOM or Windows-1252; see :func:`~txbridge.flows.intake.files.decode`."""
 
-from txbridge.flows.intake.files import KINDS, IntakeFileError, detect_kind, kind_name, load_file
+from txbridge.flows.intake.errors import ConnectionNotFoundError
+from txbridge.flows.intake.files import (
+    ENCODING_NAMES,
+    KINDS,
+    IntakeFile,
+    IntakeFileError,
+    detect_kind,
+    kind_name,
+    load_file,
+    read_file,
+)
 from txbridge.flows.intake.importer import (
-    ConnectionNotFoundError,
     ImportReport,
     Intake,
     KindCounts,
@@ -17,6 +27,7 @@ from txbridge.flows.intake.importer import (
     import_data,
     import_file,
 )
+from txbridge.flows.intake.limits import IntakeLimitError, IntakeLimits, intake_limits, set_intake_limits
 from txbridge.flows.intake.schemas import (
     OUTPUT_VAT_CODES,
     CustomerIn,
@@ -27,13 +38,17 @@ from txbridge.flows.intake.schemas import (
 )
 
 __all__ = [
+    "ENCODING_NAMES",
     "KINDS",
     "OUTPUT_VAT_CODES",
     "ConnectionNotFoundError",
     "CustomerIn",
     "ImportReport",
     "Intake",
+    "IntakeFile",
     "IntakeFileError",
+    "IntakeLimitError",
+    "IntakeLimits",
     "InvoiceIn",
     "InvoiceLineIn",
     "KindCounts",
@@ -43,6 +58,9 @@ __all__ = [
     "detect_kind",
     "import_data",
     "import_file",
+    "intake_limits",
     "kind_name",
     "load_file",
+    "read_file",
+    "set_intake_limits",
 ]

@@ -1,16 +1,24 @@
-"""Reading import files: JSON (all kinds in one object) and CSV (one flat list per file)."""
+"""Reading import files: JSON (all kinds in one object) and CSV (one flat list per file).
+
+A file is refused as a whole only when it cannot be read at all (not text, not JSON, no header, too
+big, nested too deep); everything else is a problem of one item, carried to the importer with the
+item (see :data:`PROBLEMS_KEY`) so the rest of the file goes on."""
 
 from __future__ import annotations
 
+import codecs
 import csv
+import errno
 import io
 import json
-import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from txbridge.catalog import Message, render
+from txbridge.catalog import Bilingual, Message, render
 
 #: The kinds of items, in the order they are imported (references point backwards in this list).
 KINDS: tuple[str, ...] = ("productClasses", "customers", "products", "invoices")
@@ -29,33 +37,71 @@ _KIND_NAMES = {
 }
 
 #: CSV invoice columns that belong to the invoice; the others describe one line each.
-INVOICE_COLUMNS = frozenset(
-    {
-        "number",
-        "invoiceDate",
-        "dueDate",
-        "customerNumber",
-        "currency",
-        "pricesIncludeVat",
-        "status",
-        "comment",
-        "tripletexInvoiceNumber",
-    }
+INVOICE_COLUMNS = (
+    "number",
+    "invoiceDate",
+    "dueDate",
+    "customerNumber",
+    "currency",
+    "pricesIncludeVat",
+    "status",
+    "comment",
+    "tripletexInvoiceNumber",
 )
 
-#: CSV columns holding decimals, where Norwegian spreadsheets write ``1 234,50`` (see
-#: :func:`plain_decimal`); JSON carries numbers and needs none of this.
-DECIMAL_COLUMNS = frozenset({"quantity", "unitPrice", "discount"})
-_PLAIN_DECIMAL = re.compile(r"^[+-]?\d+(\.\d+)?$")
+#: A file bigger than this is refused before it is read (the whole file is held in memory).
+MAX_FILE_BYTES = 64 * 1024 * 1024
+#: JSON nesting deeper than this is refused: the format needs 4 (object, list, invoice, lines, line).
+MAX_JSON_DEPTH = 16
+
+#: Keys the reader adds to a raw item (never in the import format; the importer takes them out).
+#: ``__rows__``: the CSV row of the item, or of each invoice line. ``__problems__``: what is wrong
+#: with the item as a whole (:class:`Problem`), found while reading.
+ROWS_KEY = "__rows__"
+PROBLEMS_KEY = "__problems__"
+#: A list element that is not an object (JSON): the importer rejects it with its position.
+INVALID_KEY = "__invalid__"
 
 RawItems = dict[str, list[dict[str, Any]]]
 
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+#: Shown to the user, in the order the rule tries them.
+ENCODING_NAMES = {
+    "utf-8-sig": "UTF-8 (BOM)",
+    "utf-16": "UTF-16 (BOM)",
+    "utf-8": "UTF-8",
+    "cp1252": "Windows-1252",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with one item found while reading the file: a catalog id and its parameters
+    (without ``item``, which the importer fills in)."""
+
+    field: str | None
+    message_id: str
+    params: Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeFile:
+    """What :func:`read_file` found: the items by kind and the encoding the text was read in."""
+
+    items: RawItems
+    #: A key of :data:`ENCODING_NAMES`.
+    encoding: str
+
+    @property
+    def encoding_name(self) -> str:
+        return ENCODING_NAMES[self.encoding]
+
 
 class IntakeFileError(Exception):
-    """The file cannot be read as an import file (bad JSON/CSV, wrong shape, unknown kind)."""
+    """The file cannot be read as an import file (not text, bad JSON/CSV, wrong shape, unknown kind)."""
 
-    def __init__(self, path: str, reason: str) -> None:
-        self.message: Message = render("intake_bad_file", path=path, reason=reason)
+    def __init__(self, message_id: str, /, **params: object) -> None:
+        self.message: Message = render(message_id, **params)
         super().__init__(str(self.message))
 
 
@@ -67,15 +113,94 @@ def kind_name(value: str) -> str:
         raise ValueError(f"unknown kind {value!r}; use one of {', '.join(KINDS)}") from None
 
 
-def load_file(path: Path, kind: str | None = None) -> RawItems:
-    """Items by kind from a ``.json`` or ``.csv`` file (by extension; CSV also for ``.txt``)."""
+def decode(data: bytes, source: str = "<file>") -> tuple[str, str]:
+    """The text and the encoding, by a fixed rule: a UTF-8 or UTF-16 byte-order mark says which; else
+    UTF-8 if the bytes are valid UTF-8; else Windows-1252 (Norwegian Excel's «CSV»). No guessing from
+    statistics, so the same bytes always read the same way."""
+    if data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif data.startswith(_UTF16_BOMS):
+        encoding = "utf-16"
+    else:
+        try:
+            return _text_only(data.decode("utf-8"), source), "utf-8"
+        except UnicodeDecodeError:
+            encoding = "cp1252"
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IntakeFileError(str(path), exc.__class__.__name__ + ": " + str(exc)) from None
-    if path.suffix.lower() == ".json":
-        return parse_json(text, str(path), kind)
-    return parse_csv(text, str(path), kind)
+        return _text_only(data.decode(encoding), source), encoding
+    except UnicodeDecodeError as exc:
+        # UTF-16 with an odd byte, or one of the five bytes Windows-1252 leaves undefined.
+        raise IntakeFileError(
+            "intake_file_not_text", path=source, encoding=ENCODING_NAMES[encoding], offset=exc.start + 1
+        ) from None
+
+
+def _text_only(text: str, source: str) -> str:
+    nul = text.find("\x00")
+    if nul >= 0:
+        # A text file never holds NUL: this is a binary file (or UTF-16 without its mark).
+        raise IntakeFileError("intake_file_binary", path=source, offset=nul + 1)
+    return text
+
+
+def read_file(path: Path, kind: str | None = None, *, max_bytes: int = MAX_FILE_BYTES) -> IntakeFile:
+    """Items by kind from a ``.json`` or ``.csv`` file (by extension; CSV also for ``.txt``)."""
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise IntakeFileError(
+                "intake_file_too_large", path=source, size=_megabytes(size), limit=_megabytes(max_bytes)
+            )
+        with path.open("rb") as stream:
+            # Read at most one byte past the limit: the file may have grown since stat().
+            data = stream.read(max_bytes + 1)
+    except OSError as exc:
+        raise IntakeFileError("intake_file_unreadable", path=source, reason=_os_reason(exc)) from None
+    if len(data) > max_bytes:
+        raise IntakeFileError(
+            "intake_file_too_large", path=source, size=_megabytes(len(data)), limit=_megabytes(max_bytes)
+        )
+    text, encoding = decode(data, source)
+    del data
+    try:
+        if path.suffix.lower() == ".json":
+            return IntakeFile(parse_json(text, source, kind), encoding)
+        return IntakeFile(parse_csv(text, source, kind), encoding)
+    except MemoryError:
+        # Below the size limit but still too much for this machine: refuse, do not crash.
+        reason = Bilingual("for lite minne til å lese den", "not enough memory to read it")
+        raise IntakeFileError("intake_bad_file", path=source, reason=reason) from None
+
+
+def load_file(path: Path, kind: str | None = None) -> RawItems:
+    """The items of :func:`read_file`, without the encoding."""
+    return read_file(path, kind).items
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+_OS_REASONS = {
+    errno.ENOENT: Bilingual("filen finnes ikke", "the file does not exist"),
+    errno.EACCES: Bilingual("ingen lesetilgang", "permission denied"),
+    errno.EPERM: Bilingual("ingen lesetilgang", "permission denied"),
+    errno.EISDIR: Bilingual("det er en mappe", "it is a folder"),
+}
+
+
+def _os_reason(exc: OSError) -> Bilingual:
+    if isinstance(exc, IsADirectoryError):
+        return _OS_REASONS[errno.EISDIR]
+    found = _OS_REASONS.get(exc.errno or 0)
+    if found is not None:
+        return found
+    name = errno.errorcode.get(exc.errno or 0, exc.__class__.__name__)
+    return Bilingual(f"feil fra operativsystemet ({name})", f"error from the operating system ({name})")
+
+
+# ---- JSON ---------------------------------------------------------------------------------------------
 
 
 def parse_json(text: str, source: str = "<json>", kind: str | None = None) -> RawItems:
@@ -83,33 +208,62 @@ def parse_json(text: str, source: str = "<json>", kind: str | None = None) -> Ra
         # Decimal keeps amounts exact: 0.1 stays 0.1, never 0.1000000000000000055.
         document = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
-        raise IntakeFileError(source, f"invalid JSON: {exc}") from None
+        raise IntakeFileError("intake_json_invalid", path=source, line=exc.lineno, column=exc.colno) from None
+    except RecursionError:
+        # The parser gives up long before memory does; say so instead of a traceback.
+        raise IntakeFileError("intake_file_too_deep", path=source, limit=MAX_JSON_DEPTH) from None
+    except ValueError:
+        # Python refuses integers of more than 4,300 digits (a guard against slow conversion).
+        reason = Bilingual("et tall har for mange sifre", "a number has too many digits")
+        raise IntakeFileError("intake_bad_file", path=source, reason=reason) from None
+    if _depth(document) > MAX_JSON_DEPTH:
+        raise IntakeFileError("intake_file_too_deep", path=source, limit=MAX_JSON_DEPTH)
     if isinstance(document, list):
         if kind is None:
-            raise IntakeFileError(source, "a JSON list needs --kind")
+            raise IntakeFileError("intake_json_list_needs_kind", path=source)
         return {_kind_or_error(kind, source): _objects(document, source)}
     if not isinstance(document, dict):
-        raise IntakeFileError(
-            source, "expected a JSON object with customers/productClasses/products/invoices"
-        )
+        raise IntakeFileError("intake_json_shape", path=source)
     unknown = set(document) - set(KINDS)
     if unknown:
-        raise IntakeFileError(source, f"unknown keys {sorted(unknown)}; expected {list(KINDS)}")
+        raise IntakeFileError(
+            "intake_json_unknown_kinds",
+            path=source,
+            keys=", ".join(sorted(str(key) for key in unknown)),
+            allowed=", ".join(KINDS),
+        )
     return {name: _objects(document.get(name, []), source) for name in KINDS if name in document}
+
+
+def _depth(document: Any) -> int:
+    """How deeply lists and objects nest (iteratively: a deep document must not exhaust the stack)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_JSON_DEPTH:
+                stack.extend((child, depth + 1) for child in value if isinstance(child, (dict, list)))
+    return deepest
 
 
 def _objects(value: Any, source: str) -> list[dict[str, Any]]:
     if not isinstance(value, list):
-        raise IntakeFileError(source, "each kind must be a list of objects")
+        raise IntakeFileError("intake_json_shape", path=source)
     # Non-objects are kept: the importer rejects them one by one with their position.
-    return [item if isinstance(item, dict) else {"__invalid__": item} for item in value]
+    return [item if isinstance(item, dict) else {INVALID_KEY: item} for item in value]
 
 
 def _kind_or_error(kind: str, source: str) -> str:
     try:
         return kind_name(kind)
-    except ValueError as exc:
-        raise IntakeFileError(source, str(exc)) from None
+    except ValueError:
+        raise IntakeFileError(
+            "intake_kind_unknown", path=source, value=kind, allowed=", ".join(KINDS)
+        ) from None
 
 
 def detect_kind(header: list[str]) -> str | None:
@@ -129,60 +283,110 @@ def detect_kind(header: list[str]) -> str | None:
     return None
 
 
+# ---- CSV ----------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Row:
+    """One data row: its number as a spreadsheet shows it (the header is row 1) and its cells."""
+
+    number: int
+    cells: dict[str, str]
+    problems: list[Problem] = field(default_factory=list)
+
+
 def parse_csv(text: str, source: str = "<csv>", kind: str | None = None) -> RawItems:
     """A flat list: one row per item (invoices: one row per line, invoice columns repeated)."""
     if not text.strip():
-        raise IntakeFileError(source, "the file is empty")
+        raise IntakeFileError("intake_csv_empty", path=source)
     try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
+        dialect: Any = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [name.strip() for name in (reader.fieldnames or [])]
-    if not header or len(set(header)) != len(header):
-        raise IntakeFileError(source, "missing or repeated column names in the header")
-    found = _kind_or_error(kind, source) if kind else detect_kind(header)
-    if found is None:
-        raise IntakeFileError(source, "cannot tell the kind from the header; give --kind")
-    rows: list[dict[str, Any]] = []
+    reader = csv.reader(io.StringIO(text), dialect=dialect)
+    rows: list[_Row] = []
     try:
-        for raw in reader:
-            if None in raw:
-                raise IntakeFileError(source, f"row {reader.line_num} has more cells than the header")
-            # Empty cells mean "not given", so defaults apply.
-            row = {key.strip(): value.strip() for key, value in raw.items() if value and value.strip()}
-            for column in DECIMAL_COLUMNS & row.keys():
-                row[column] = plain_decimal(row[column])
-            if row:
-                rows.append(row)
-    except csv.Error as exc:
-        raise IntakeFileError(source, f"invalid CSV: {exc}") from None
+        header = [name.strip() for name in next(reader)]
+        if not all(header) or len(set(header)) != len(header):
+            raise IntakeFileError("intake_csv_header_invalid", path=source, columns=", ".join(header))
+        found = _kind_or_error(kind, source) if kind else detect_kind(header)
+        if found is None:
+            raise IntakeFileError("intake_csv_kind_unclear", path=source, columns=", ".join(header))
+        for number, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue  # a blank row separates nothing and is no item
+            rows.append(_row(number, header, cells))
+    except csv.Error:
+        raise IntakeFileError("intake_csv_invalid", path=source, row=reader.line_num) from None
     if found == "invoices":
         return {found: _group_invoice_rows(rows)}
-    return {found: rows}
+    return {found: [_item(row.cells, [row.number], row.problems) for row in rows]}
 
 
-def plain_decimal(text: str) -> str:
-    """``1 234,50`` (Norwegian: space or no-break space between thousands, decimal comma) and
-    ``1,234.50`` both become ``1234.50``; a lone comma is the decimal sign. Anything that does not
-    then read as a plain number comes back unchanged, so the rejection quotes what the user wrote."""
-    compact = "".join(text.split())  # split() also takes the no-break spaces spreadsheets write
-    comma, dot = compact.rfind(","), compact.rfind(".")
-    if comma > dot:
-        compact = (
-            compact.replace(".", "").replace(",", ".") if dot >= 0 or compact.count(",") == 1 else compact
-        )
-    elif comma >= 0:
-        compact = compact.replace(",", "")
-    return compact if _PLAIN_DECIMAL.match(compact) else text
+def _row(number: int, header: list[str], cells: list[str]) -> _Row:
+    # Empty cells mean "not given", so defaults apply.
+    row = _Row(
+        number, {name: cell.strip() for name, cell in zip(header, cells, strict=False) if cell.strip()}
+    )
+    if len(cells) != len(header):
+        # A cell too many or too few shifts values into the wrong columns: never guess which.
+        params = {"row": number, "cells": len(cells), "columns": len(header)}
+        row.problems.append(Problem(None, "intake_csv_cell_count", params))
+    return row
 
 
-def _group_invoice_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    invoices: dict[str, dict[str, Any]] = {}
-    for position, row in enumerate(rows):
-        number = row.get("number", f"<row {position + 2}>")
-        header = {key: value for key, value in row.items() if key in INVOICE_COLUMNS}
-        line = {key: value for key, value in row.items() if key not in INVOICE_COLUMNS}
-        invoice = invoices.setdefault(number, {**header, "lines": []})
-        invoice["lines"].append(line)
-    return list(invoices.values())
+def _item(cells: Mapping[str, Any], rows: list[int], problems: list[Problem]) -> dict[str, Any]:
+    item: dict[str, Any] = {**cells, ROWS_KEY: rows}
+    if problems:
+        item[PROBLEMS_KEY] = problems
+    return item
+
+
+def _group_invoice_rows(rows: list[_Row]) -> list[dict[str, Any]]:
+    """One invoice per run of adjacent rows with the same number. Rows of one invoice must agree on
+    every invoice column; a number in two runs is two invoices with one number. Either way the
+    invoice is rejected naming the rows: merging would write an invoice nobody wrote."""
+    runs: list[list[_Row]] = []
+    for row in rows:
+        number = row.cells.get("number")
+        if runs and number is not None and runs[-1][0].cells.get("number") == number:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    runs_of_number: dict[str, list[list[_Row]]] = defaultdict(list)
+    for run in runs:
+        number = run[0].cells.get("number")
+        if number is not None:
+            runs_of_number[number].append(run)
+    invoices = []
+    for run in runs:
+        problems = [problem for row in run for problem in row.problems]
+        problems.extend(_disagreements(run))
+        number = run[0].cells.get("number")
+        if number is not None and len(runs_of_number[number]) > 1:
+            all_rows = [row.number for other in runs_of_number[number] for row in other]
+            problems.append(Problem("number", "intake_csv_invoice_split", {"rows": _row_list(all_rows)}))
+        header = {key: value for key, value in run[0].cells.items() if key in INVOICE_COLUMNS}
+        lines = [
+            {key: value for key, value in row.cells.items() if key not in INVOICE_COLUMNS} for row in run
+        ]
+        item = _item(header, [row.number for row in run], problems)
+        item["lines"] = lines
+        invoices.append(item)
+    return invoices
+
+
+def _disagreements(run: list[_Row]) -> list[Problem]:
+    problems = []
+    for column in INVOICE_COLUMNS:
+        values = [row.cells.get(column, "") for row in run]
+        if len(set(values)) > 1:
+            distinct = list(dict.fromkeys(values))
+            shown = " / ".join(f"«{value}»" for value in distinct)
+            params = {"rows": _row_list([row.number for row in run]), "column": column, "values": shown}
+            problems.append(Problem(column, "intake_csv_rows_disagree", params))
+    return problems
+
+
+def _row_list(numbers: list[int]) -> str:
+    return ", ".join(str(number) for number in numbers)

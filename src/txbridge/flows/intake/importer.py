@@ -20,17 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
-from txbridge.catalog import Message, render
-from txbridge.flows.intake.files import KINDS, load_file
-from txbridge.flows.intake.schemas import (
-    OUTPUT_VAT_CODES,
-    CustomerIn,
-    InvoiceIn,
-    OrganizationNumberError,
-    ProductClassIn,
-    ProductIn,
-    VatCodeError,
-)
+from txbridge.catalog import Bilingual, Message, render
+from txbridge.flows.intake.errors import ConnectionNotFoundError
+from txbridge.flows.intake.files import INVALID_KEY, KINDS, PROBLEMS_KEY, ROWS_KEY, Problem, read_file
+from txbridge.flows.intake.limits import IntakeLimits, invoice_problems
+from txbridge.flows.intake.reasons import field_label, field_path, problem_message, shown, validation_messages
+from txbridge.flows.intake.schemas import CustomerIn, InvoiceIn, ProductClassIn, ProductIn
 from txbridge.store import (
     Connection,
     Customer,
@@ -68,6 +63,8 @@ class Rejection:
     #: The field at fault (``lines[2].unitPrice``), or None when it is the whole item.
     field: str | None
     message: Message
+    #: CSV: the rows of the item (an invoice has one per line); empty for JSON.
+    rows: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)
@@ -101,12 +98,6 @@ class _ChunkDone:
     rejections: list[Rejection] = field(default_factory=list)
 
 
-class ConnectionNotFoundError(LookupError):
-    def __init__(self, connection: object) -> None:
-        self.message = render("connection_not_found", connection=connection)
-        super().__init__(str(self.message))
-
-
 class _Rejected(Exception):
     """Raised inside an item's savepoint: roll the item back and record why."""
 
@@ -116,37 +107,27 @@ class _Rejected(Exception):
         self.message = message
 
 
-def _field_path(loc: Sequence[int | str]) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
 def _label(kind: str, index: int, raw: Mapping[str, Any]) -> str:
     key = raw.get("code" if kind == "productClasses" else "number")
-    return f"{kind}[{index}] {key}" if key not in (None, "") else f"{kind}[{index}]"
+    return f"{kind}[{index}] {shown(key)}" if key not in (None, "") else f"{kind}[{index}]"
 
 
-def _validation_rejections(kind: str, item: str, error: ValidationError) -> list[Rejection]:
-    rejections = []
-    for problem in error.errors():
-        path = _field_path(problem["loc"]) or None
-        cause = problem.get("ctx", {}).get("error")
-        if isinstance(cause, OrganizationNumberError):
-            message = render("intake_invalid_organization_number", item=item, value=cause.args[0])
-        elif isinstance(cause, VatCodeError):
-            message = render(
-                "intake_vat_code_unknown",
-                item=item,
-                vat_code=cause.args[0],
-                allowed=", ".join(str(code) for code in sorted(OUTPUT_VAT_CODES)),
-            )
-        else:
-            reason = problem["msg"].removeprefix("Value error, ")
-            message = render("intake_invalid_field", item=item, field=path or "-", reason=reason)
-        rejections.append(Rejection(kind, item, path, message))
-    return rejections
+def _reader_notes(raw: Mapping[str, Any]) -> tuple[tuple[int, ...], list[Problem], dict[str, Any]]:
+    """The rows and problems the file reader noted on an item, and the item's own fields. Notes of
+    the wrong type did not come from the reader (a JSON item may hold any key): they stay fields, so
+    validation rejects them as unknown."""
+    fields = dict(raw)
+    rows: tuple[int, ...] = ()
+    noted_rows = raw.get(ROWS_KEY)
+    if isinstance(noted_rows, list) and all(type(row) is int for row in noted_rows):
+        rows = tuple(noted_rows)
+        del fields[ROWS_KEY]
+    problems: list[Problem] = []
+    noted_problems = raw.get(PROBLEMS_KEY)
+    if isinstance(noted_problems, list) and all(isinstance(problem, Problem) for problem in noted_problems):
+        problems = noted_problems
+        del fields[PROBLEMS_KEY]
+    return rows, problems, fields
 
 
 def _changes(target: object, values: Mapping[str, Any]) -> bool:
@@ -170,6 +151,7 @@ class Intake:
         clock: Callable[[], datetime] = utcnow,
         chunk_size: int = CHUNK_SIZE,
         on_progress: Callable[[str, int, int], None] | None = None,
+        limits: IntakeLimits | None = None,
     ) -> None:
         self.database = database
         self.connection_id = connection_id
@@ -182,6 +164,10 @@ class Intake:
             if connection is None:
                 raise ConnectionNotFoundError(connection_id)
             self.prices_include_vat_default = connection.prices_include_vat
+            #: The connection's sanity limits, unless the caller gives its own.
+            self.limits = limits or IntakeLimits.from_stored(connection.intake_limits)
+        #: CSV rows of each item being imported, by its label (see :meth:`_field`).
+        self._rows: dict[str, tuple[int, ...]] = {}
 
     def run(self, items: Mapping[str, Sequence[Mapping[str, Any]]]) -> ImportReport:
         unknown = set(items) - set(KINDS)
@@ -198,19 +184,15 @@ class Intake:
     def _import_kind(self, kind: str, raw_items: Sequence[Mapping[str, Any]], report: ImportReport) -> None:
         counts = report.counts[kind]
         valid: list[tuple[str, Any]] = []
+        self._rows = {}
         for index, raw in enumerate(raw_items):
             item = _label(kind, index, raw)
-            if "__invalid__" in raw:
-                reason = "not an object / ikke et objekt"
-                message = render("intake_invalid_field", item=item, field="-", reason=reason)
-                report.rejections.append(Rejection(kind, item, None, message))
+            found = self._validate(kind, item, raw)
+            if isinstance(found, list):
+                report.rejections.extend(found)
                 counts.rejected += 1
-                continue
-            try:
-                valid.append((item, _SCHEMAS[kind].model_validate(raw)))
-            except ValidationError as error:
-                report.rejections.extend(_validation_rejections(kind, item, error))
-                counts.rejected += 1
+            else:
+                valid.append((item, found))
         valid = self._reject_duplicates(kind, valid, report)
         appliers: dict[str, Callable[[Session, _ChunkContext, str, Any], str]] = {
             "productClasses": self._apply_product_class,
@@ -236,6 +218,40 @@ class Intake:
                     kind, counts.created + counts.updated + counts.unchanged + counts.rejected, len(raw_items)
                 )
 
+    def _validate(self, kind: str, item: str, raw: Mapping[str, Any]) -> Any:
+        """The item's model, or the rejections that keep it out."""
+        rows, problems, fields = _reader_notes(raw)
+        self._rows[item] = rows
+
+        def rejected(found: Sequence[tuple[str | None, Message]]) -> list[Rejection]:
+            return [Rejection(kind, item, path, message, rows) for path, message in found]
+
+        if INVALID_KEY in raw:
+            whole = Bilingual("elementet", "the item")
+            return rejected([(None, problem_message("intake_not_an_object", item=item, field=whole))])
+        if problems:
+            # Found while reading (CSV rows that disagree or do not fit the header): the item is not
+            # what its writer meant, so nothing else about it is worth checking.
+            return rejected(
+                [
+                    (problem.field, problem_message(problem.message_id, item=item, **problem.params))
+                    for problem in problems
+                ]
+            )
+        try:
+            model = _SCHEMAS[kind].model_validate(fields)
+        except ValidationError as error:
+            return rejected(validation_messages(item, error, rows or None))
+        if isinstance(model, InvoiceIn):
+            insane = invoice_problems(item, model, self.limits, rows or None)
+            if insane:
+                return rejected(insane)
+        return model
+
+    def _field(self, item: str, loc: Sequence[int | str]) -> tuple[str, Any]:
+        """A field's path and its label for the user (for CSV: column and row)."""
+        return field_path(loc), field_label(loc, self._rows.get(item) or None)
+
     def _run_chunk(
         self,
         kind: str,
@@ -258,15 +274,15 @@ class Intake:
                         # rejection here leaves nothing of the item behind.
                         outcome = apply(session, ctx, item, model)
                 except _Rejected as rejected:
-                    done.rejections.append(Rejection(kind, item, rejected.field, rejected.message))
+                    rows = self._rows.get(item, ())
+                    done.rejections.append(Rejection(kind, item, rejected.field, rejected.message, rows))
                     continue
                 except DBAPIError:
                     if not item_by_item:
                         raise
                     ctx.earlier_exports.clear()
-                    reason = "conflicts with stored data / i strid med lagrede data"
-                    message = render("intake_invalid_field", item=item, field="-", reason=reason)
-                    done.rejections.append(Rejection(kind, item, None, message))
+                    message = render("intake_refused_by_store", item=item)
+                    done.rejections.append(Rejection(kind, item, None, message, self._rows.get(item, ())))
                     continue
                 done.outcomes.append(outcome)
             if not item_by_item:
@@ -304,9 +320,8 @@ class Intake:
         kept = []
         for item, model in valid:
             if seen[key(model)] > 1:
-                report.rejections.append(
-                    Rejection(kind, item, None, render("intake_duplicate_in_file", item=item))
-                )
+                message = render("intake_duplicate_in_file", item=item)
+                report.rejections.append(Rejection(kind, item, None, message, self._rows.get(item, ())))
                 report.counts[kind].rejected += 1
             else:
                 kept.append((item, model))
@@ -329,12 +344,13 @@ class Intake:
         if model.product_class_code is not None:
             class_id = ctx.product_class_ids.get(model.product_class_code)
             if class_id is None:
+                path, label = self._field(item, ("productClassCode",))
                 raise _Rejected(
-                    "productClassCode",
+                    path,
                     render(
                         "intake_unknown_reference",
                         item=item,
-                        field="productClassCode",
+                        field=label,
                         reference=model.product_class_code,
                     ),
                 )
@@ -374,12 +390,13 @@ class Intake:
     def _apply_invoice(self, session: Session, ctx: _ChunkContext, item: str, model: InvoiceIn) -> str:
         customer_id = ctx.customer_ids.get(model.customer_number)
         if customer_id is None:
+            path, label = self._field(item, ("customerNumber",))
             raise _Rejected(
-                "customerNumber",
+                path,
                 render(
                     "intake_unknown_reference",
                     item=item,
-                    field="customerNumber",
+                    field=label,
                     reference=model.customer_number,
                 ),
             )
@@ -450,17 +467,16 @@ class Intake:
         if line.product_number is not None:
             product = ctx.product_ids.get(line.product_number)
             if product is None:
-                path = f"lines[{position}].productNumber"
+                path, label = self._field(item, ("lines", position, "productNumber"))
                 raise _Rejected(
                     path,
-                    render("intake_unknown_reference", item=item, field=path, reference=line.product_number),
+                    render("intake_unknown_reference", item=item, field=label, reference=line.product_number),
                 )
             product_id, product_vat = product
             vat_code = product_vat if vat_code is None else vat_code
         if vat_code is None:
-            path = f"lines[{position}].vatCode"
-            reason = "needed when the line has no product / må oppgis når linjen ikke har vare"
-            raise _Rejected(path, render("intake_invalid_field", item=item, field=path, reason=reason))
+            path, label = self._field(item, ("lines", position, "vatCode"))
+            raise _Rejected(path, render("intake_line_vat_code_missing", item=item, field=label))
         return {
             "line_no": line.line_no if line.line_no is not None else position + 1,
             "product_id": product_id,
@@ -644,4 +660,5 @@ def import_file(
 ) -> ImportReport:
     """Import a JSON or CSV file; raises :class:`~txbridge.flows.intake.files.IntakeFileError` when the
     file itself cannot be read (nothing is imported then)."""
-    return import_data(database, connection_id, load_file(path, kind), clock=clock, on_progress=on_progress)
+    items = read_file(path, kind).items
+    return import_data(database, connection_id, items, clock=clock, on_progress=on_progress)

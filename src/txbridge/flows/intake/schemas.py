@@ -10,10 +10,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+import pycountry
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.no import orgnr
+
+from txbridge.flows.intake.values import FieldProblem, read_bool, read_date, read_decimal
 
 #: Output (sales) VAT numbers in Tripletex: 3 = 25 %, 31 = 15 % (food), 32 = 11.11 % (raw fish),
 #: 33 = 12 % (low rate), 5 = exempt inside the VAT act, 51 = domestic reverse charge,
@@ -21,19 +32,30 @@ from stdnum.no import orgnr
 OUTPUT_VAT_CODES: frozenset[int] = frozenset({3, 31, 32, 33, 5, 51, 52, 6})
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 
-Amount = Annotated[Decimal, Field(max_digits=14, decimal_places=2, ge=Decimal("-1e12"), le=Decimal("1e12"))]
-Quantity = Annotated[Decimal, Field(max_digits=14, decimal_places=4)]
+#: ISO 4217 codes (from pycountry, which follows the ISO list) less those that are no money an invoice
+#: is written in: precious metals, bond-market units, SDR, the testing and «no currency» codes.
+_NOT_MONEY = frozenset(
+    {"XAD", "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"}
+)
+CURRENCY_CODES: frozenset[str] = frozenset(currency.alpha_3 for currency in pycountry.currencies) - _NOT_MONEY
+COUNTRY_CODES: frozenset[str] = frozenset(country.alpha_2 for country in pycountry.countries)
+
+#: Brønnøysundregistrene assign organisation numbers of nine digits starting with 8 or 9
+#: (https://www.brreg.no/samordning/organisasjonsnummeret.html); the mod-11 check alone (python-stdnum's
+#: too) lets 000000000 through.
+ORGANIZATION_NUMBER_FIRST_DIGITS = frozenset("89")
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(read_decimal),
+    Field(max_digits=14, decimal_places=2, ge=Decimal("-1e12"), le=Decimal("1e12")),
+]
+Quantity = Annotated[Decimal, BeforeValidator(read_decimal), Field(max_digits=14, decimal_places=4)]
+Percent = Annotated[Decimal, BeforeValidator(read_decimal), Field(ge=0, le=100, decimal_places=2)]
+Day = Annotated[date, BeforeValidator(read_date)]
+YesNo = Annotated[bool, BeforeValidator(read_bool)]
 Text255 = Annotated[str, Field(min_length=1, max_length=255)]
-
-
-class OrganizationNumberError(ValueError):
-    """Raised for an organisation number that fails python-stdnum's check (its own catalog message)."""
-
-
-class VatCodeError(ValueError):
-    """Raised for a VAT code that is not an output VAT number (its own catalog message)."""
 
 
 class _Item(BaseModel):
@@ -50,7 +72,7 @@ class _Item(BaseModel):
     def _no_nul(cls, value: object) -> object:
         # PostgreSQL cannot store NUL in text; refuse it here for both databases alike.
         if isinstance(value, str) and "\x00" in value:
-            raise ValueError("contains a NUL character / inneholder et NUL-tegn")
+            raise FieldProblem("intake_text_has_nul")
         return value
 
 
@@ -59,13 +81,21 @@ def _optional_email(value: str | None) -> str | None:
         return None
     assert value is not None
     if not _EMAIL.match(value):
-        raise ValueError("not an e-mail address / ikke en e-postadresse")
+        raise FieldProblem("intake_email_invalid")
     return value
+
+
+def _code_in(value: str, codes: frozenset[str], message_id: str) -> str:
+    """An ISO code in any case (``nok``) as the standard writes it, or the catalog's refusal."""
+    if value.upper() not in codes:
+        raise FieldProblem(message_id)
+    return value.upper()
 
 
 def _check_vat_code(value: int) -> int:
     if value not in OUTPUT_VAT_CODES:
-        raise VatCodeError(value)
+        allowed = ", ".join(str(code) for code in sorted(OUTPUT_VAT_CODES))
+        raise FieldProblem("intake_vat_code_unknown", vat_code=value, allowed=allowed)
     return value
 
 
@@ -80,8 +110,8 @@ class CustomerIn(_Item):
     address_line2: str | None = Field(default=None, max_length=255)
     postal_code: str | None = Field(default=None, max_length=20)
     city: str | None = Field(default=None, max_length=100)
-    country_code: str = Field(default="NO", pattern=r"^[A-Z]{2}$")
-    is_private_person: bool = False
+    country_code: str = "NO"
+    is_private_person: YesNo = False
 
     @field_validator("organization_number")
     @classmethod
@@ -90,9 +120,17 @@ class CustomerIn(_Item):
             return None
         assert value is not None
         try:
-            return str(orgnr.validate(value))
+            number = str(orgnr.validate(value))
         except StdnumValidationError:
-            raise OrganizationNumberError(value) from None
+            number = ""
+        if number[:1] not in ORGANIZATION_NUMBER_FIRST_DIGITS:
+            raise FieldProblem("intake_invalid_organization_number")
+        return number
+
+    @field_validator("country_code")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        return _code_in(value, COUNTRY_CODES, "intake_country_unknown")
 
     @field_validator("email", "invoice_email")
     @classmethod
@@ -128,7 +166,7 @@ class InvoiceLineIn(_Item):
     unit_price: Amount
     #: Defaults to the product's VAT code.
     vat_code: int | None = None
-    discount: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] = Decimal("0")
+    discount: Percent = Decimal("0")
 
     @field_validator("vat_code")
     @classmethod
@@ -139,25 +177,25 @@ class InvoiceLineIn(_Item):
     @classmethod
     def _quantity(cls, value: Decimal) -> Decimal:
         if value == 0:
-            raise ValueError("must not be 0 / kan ikke være 0")
+            raise FieldProblem("intake_quantity_zero")
         return value
 
     @model_validator(mode="after")
     def _product_or_description(self) -> InvoiceLineIn:
         # Tripletex needs one of them on an order line.
         if not self.product_number and not self.description:
-            raise ValueError("needs productNumber or description / trenger productNumber eller description")
+            raise FieldProblem("intake_line_needs_product_or_description")
         return self
 
 
 class InvoiceIn(_Item):
     number: Annotated[str, Field(min_length=1, max_length=50)]
-    invoice_date: date
-    due_date: date
+    invoice_date: Day
+    due_date: Day
     customer_number: int = Field(ge=1)
     currency: str = "NOK"
     #: Unit prices include VAT; defaults to the connection's setting.
-    prices_include_vat: bool | None = None
+    prices_include_vat: YesNo | None = None
     status: Literal["ready", "draft"] = "ready"
     comment: str | None = Field(default=None, max_length=2000)
     #: Set when an earlier integration already exported this invoice: it becomes the integration
@@ -168,23 +206,21 @@ class InvoiceIn(_Item):
     @field_validator("currency")
     @classmethod
     def _currency(cls, value: str) -> str:
-        value = value.upper()
-        if not _CURRENCY.match(value):
-            raise ValueError("must be a three-letter ISO code / må være en ISO-kode med tre bokstaver")
-        return value
+        return _code_in(value, CURRENCY_CODES, "intake_currency_unknown")
 
     @field_validator("due_date")
     @classmethod
     def _due_date(cls, value: date, info: ValidationInfo) -> date:
         invoice_date = info.data.get("invoice_date")
         if invoice_date is not None and value < invoice_date:
-            raise ValueError("before invoiceDate / før fakturadato")
+            raise FieldProblem("intake_due_before_invoice_date", invoice_date=invoice_date.isoformat())
         return value
 
     @model_validator(mode="after")
     def _line_numbers(self) -> InvoiceIn:
         # Lines without lineNo get their position (from 1); together they must not repeat.
         numbers = [line.line_no or position for position, line in enumerate(self.lines, start=1)]
-        if len(numbers) != len(set(numbers)):
-            raise ValueError("lineNo repeats / linjenummer gjentas")
+        repeated = sorted({number for number in numbers if numbers.count(number) > 1})
+        if repeated:
+            raise FieldProblem("intake_line_number_repeats", line_no=", ".join(map(str, repeated)))
         return self
