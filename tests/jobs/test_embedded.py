@@ -215,6 +215,11 @@ def test_cancel_and_retry(shop: Shop) -> None:
     runner(shop).run_until_idle()
     assert api.get_job(shop.db, shop.settings, again.id).state == "succeeded"
     assert [j.id for j in api.list_jobs(shop.db, shop.settings, state="succeeded")] == [again.id]
+    assert [j.id for j in api.list_jobs(shop.db, shop.settings, batch_id=shop.batch_ids[0])] == [
+        again.id,
+        info.id,
+    ]
+    assert api.list_jobs(shop.db, shop.settings, batch_id=shop.batch_ids[1]) == []
     assert [
         j.id for j in api.list_jobs(shop.db, shop.settings, connection_id=shop.envs[1].connection_id)
     ] == []

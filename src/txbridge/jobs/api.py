@@ -146,15 +146,21 @@ def list_jobs(
     *,
     connection_id: int | None = None,
     state: str | None = None,
+    batch_id: int | None = None,
     offset: int = 0,
     limit: int = 50,
 ) -> list[JobInfo]:
-    """Newest first, filtered by connection and state."""
+    """Newest first, filtered by connection, state and batch."""
     with db.reading() as session:
         return [
             JobInfo.of(job)
             for job in records.list_jobs(
-                session, connection_id=connection_id, state=state, offset=offset, limit=limit
+                session,
+                connection_id=connection_id,
+                state=state,
+                batch_id=batch_id,
+                offset=offset,
+                limit=limit,
             )
         ]
 

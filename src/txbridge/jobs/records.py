@@ -214,12 +214,15 @@ def list_jobs(
     *,
     connection_id: int | None = None,
     state: str | None = None,
+    batch_id: int | None = None,
     offset: int = 0,
     limit: int = 50,
 ) -> list[Job]:
     query = select(Job)
     if connection_id is not None:
         query = query.where(Job.connection_id == connection_id)
+    if batch_id is not None:
+        query = query.where(Job.batch_id == batch_id)
     if state is not None:
         query = query.where(Job.state == JobState(state))
     return list(session.scalars(query.order_by(Job.id.desc()).offset(offset).limit(limit)))
