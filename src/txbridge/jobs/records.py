@@ -240,19 +240,24 @@ def claim_next(db: Database, *, worker: str, stale_after: float) -> Attempt | No
     across threads and processes)."""
     now = utcnow()
     busy = select(Job.connection_id).where(Job.state == JobState.RUNNING, Job.connection_id.is_not(None))
-    with db.transaction() as session:
-        job = session.scalar(
-            select(Job)
-            .where(
-                Job.state == JobState.QUEUED,
-                Job.not_before <= now,
-                (Job.connection_id.is_(None)) | (Job.connection_id.not_in(busy)),
-            )
-            .order_by(Job.not_before, Job.id)
-            .limit(1)
+    due = (
+        select(Job)
+        .where(
+            Job.state == JobState.QUEUED,
+            Job.not_before <= now,
+            (Job.connection_id.is_(None)) | (Job.connection_id.not_in(busy)),
         )
-        if job is None:
+        .order_by(Job.not_before, Job.id)
+        .limit(1)
+    )
+    # Look without the write lock first: an idle runner polling must not hold up exports' writes.
+    with db.reading() as session:
+        if session.scalar(due) is None:
             return None
+    with db.transaction() as session:
+        job = session.scalar(due)
+        if job is None:
+            return None  # another runner claimed it in between
         return begin(session, job, worker=worker, stale_after=stale_after, now=now)
 
 
