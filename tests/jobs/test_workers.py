@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -82,6 +83,11 @@ def test_workers_run_exports_with_one_job_per_connection(
     assert 'txbridge_jobs{state="succeeded",task="export_batch"} 3.0' in scraped
     assert 'txbridge_jobs{state="succeeded",task="refresh_payments"} 3.0' in scraped
     assert "txbridge_job_duration_seconds_bucket" in scraped
+    # The operators' log: JSON lines only (procrastinate's own warnings too), jobs tagged.
+    lines = [
+        json.loads(x) for w in ("w0", "w1") for x in (tmp_path / f"{w}.log").read_text().splitlines() if x
+    ]
+    assert {line["tx_job_id"] for line in lines if "tx_job_id" in line} == set(ids)
     assert {api.get_job(shop.db, shop.settings, i).state for i in ids} == {"succeeded"}
     assert {j["status"] for j in engine.engine_jobs(shop.settings)} == {"succeeded"}
     for env in shop.envs:

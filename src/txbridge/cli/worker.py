@@ -26,15 +26,22 @@ from txbridge.settings import Settings
 from txbridge.store import Database
 
 
-def _log_at_least_info() -> None:
-    # A worker is for operators: its log says what it does unless a level was chosen.
-    if os.environ.get("TXBRIDGE_LOG_LEVEL"):
-        return
-    for handler in logging.getLogger("txbridge").handlers:
-        if getattr(handler, "txbridge_cli", False) and handler.level > logging.INFO:
-            handler.setLevel(logging.INFO)
-    if logging.getLogger("txbridge").getEffectiveLevel() > logging.INFO:
-        logging.getLogger("txbridge").setLevel(logging.INFO)
+def _operators_log() -> None:
+    """A worker is for operators: its log says what it does (INFO unless a level was chosen), and
+    procrastinate's own warnings and errors come as the same JSON lines rather than bare text."""
+    ours = logging.getLogger("txbridge")
+    handlers = [h for h in ours.handlers if getattr(h, "txbridge_cli", False)]
+    if not os.environ.get("TXBRIDGE_LOG_LEVEL"):
+        for handler in handlers:
+            handler.setLevel(min(handler.level, logging.INFO))
+        if ours.getEffectiveLevel() > logging.INFO:
+            ours.setLevel(logging.INFO)
+    engine_log = logging.getLogger("procrastinate")
+    engine_log.setLevel(logging.WARNING)
+    for handler in handlers:
+        if handler not in engine_log.handlers:
+            engine_log.addHandler(handler)
+    engine_log.propagate = False
 
 
 @app.command()
@@ -58,7 +65,7 @@ def worker(
     """Kjør jobber til den stoppes. Run jobs until stopped (PostgreSQL: procrastinate; SQLite: in-process)."""
     out = console()
     cfg = settings()
-    _log_at_least_info()
+    _operators_log()
     run_options = RunOptions(
         heartbeat_seconds=heartbeat,
         stale_after=stalled_after,
