@@ -47,8 +47,8 @@ class World:
         return sum(len(numbers) for _, _, numbers in self.connections)
 
 
-def new_company(control_url: str) -> dict[str, Any]:
-    response = httpx.post(f"{control_url}/companies", json={}, timeout=30)
+def new_company(control_url: str, **body: Any) -> dict[str, Any]:
+    response = httpx.post(f"{control_url}/companies", json=body, timeout=30)
     response.raise_for_status()
     body: dict[str, Any] = response.json()
     return body
@@ -64,13 +64,17 @@ def build_world(
     batches: int = 1,
     customers: int = 20,
     products: int = 10,
+    accountant: bool = False,
 ) -> World:
     """Connect ``connections_count`` fresh companies, import ``invoices`` invoices into each and
-    close them into ``batches`` batches per connection."""
+    close them into ``batches`` batches per connection. ``accountant``: the companies are the clients
+    of one accountant, every connection on the accountant's one token pair (at most 50)."""
     db = Database(settings)
     world = World(db, settings, control_url, base_url)
+    firm = new_company(control_url, accountantClients=connections_count) if accountant else None
     for index in range(connections_count):
-        company = new_company(control_url)
+        company = firm or new_company(control_url)
+        client_id = firm["clientCompanyIds"][index] if firm else 0
         connection = connections.connect(
             db,
             settings,
@@ -79,6 +83,7 @@ def build_world(
             consumer_token=company["consumerToken"],
             employee_token=company["employeeToken"],
             base_url=base_url,
+            company_id=client_id,
             token_expires_on=date.today() + timedelta(days=300),
         )
         connections.approve(db, connection.id)
@@ -94,7 +99,8 @@ def build_world(
             )
             assert report.all_accepted, report.rejections
             world.batch_ids.append(close_batch(db, connection.id, PERIOD).batch_id)
-        world.connections.append((connection.id, int(company["companyId"]), [r["number"] for r in rows]))
+        company_id = client_id or int(company["companyId"])
+        world.connections.append((connection.id, company_id, [r["number"] for r in rows]))
     return world
 
 

@@ -8,7 +8,13 @@ worker, API calls (the sandbox's count), 429s (the workers' ``/metrics``) and du
 Tripletex (each local invoice counted by its order marker). Target: ≥ 3× from 1 to 4 workers, 0
 duplicates. Figures only, no assertion on time.
 
-Run: ``.venv/bin/python bench/jobs_scaling.py [--connections 200] [--invoices 100] [--workers 1,2,4]``.
+``--accountant``: all connections are the clients of one accountant, on its one token pair, under a
+sandbox rate limit of ``RATE_LIMIT`` calls per ``RATE_PERIOD`` s for that pair (the sandbox has at most
+50 clients per accountant): the 429s the whole fleet meets with 1 and 4 workers (target: equal, which
+needs the rate-limit budget shared across processes).
+
+Run: ``.venv/bin/python bench/jobs_scaling.py [--connections 200] [--invoices 100] [--workers 1,2,4]``
+or ``… --accountant --connections 50 --workers 1,4``.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from txbridge.settings import Settings  # noqa: E402
 from txbridge.store import TokenCipher  # noqa: E402
 
 LATENCY = 0.05
+RATE_LIMIT, RATE_PERIOD = 40, 5.0
 
 
 def _wait_ready(ports: list[int], timeout: float = 120) -> None:
@@ -58,9 +65,9 @@ def _wait_ready(ports: list[int], timeout: float = 120) -> None:
 
 
 def run_once(
-    server: Any, sandbox: Any, workers: int, connections: int, invoices: int, logs: Path
+    server: Any, sandbox: Any, workers: int, connections: int, invoices: int, logs: Path, accountant: bool
 ) -> dict[str, Any]:
-    url = fresh_database(server, f"scaling_{workers}")
+    url = fresh_database(server, f"scaling_{workers}_{int(accountant)}")
     settings = Settings(
         database_url=url, secret_key=TokenCipher.generate_key().decode(), key_file=logs / "unused.key"
     )
@@ -70,6 +77,7 @@ def run_once(
         base_url=sandbox.base_url,
         connections_count=connections,
         invoices=invoices,
+        accountant=accountant,
     )
     engine.apply_schema(world.db, settings)
     ports = [_free_port() for _ in range(workers)]
@@ -80,6 +88,8 @@ def run_once(
     try:
         _wait_ready(ports)
         sandbox.control("DELETE", "/stats")
+        if accountant:
+            sandbox.control("PUT", "/rate-limit", json={"limit": RATE_LIMIT, "period": RATE_PERIOD})
         sandbox.control(
             "POST",
             "/faults",
@@ -94,6 +104,7 @@ def run_once(
             time.sleep(0.2)
         wall = time.monotonic() - started
         sandbox.control("DELETE", "/faults")
+        sandbox.control("PUT", "/rate-limit", json={"limit": 10**6, "period": 1})
         calls = int(sandbox.control("GET", "/stats")["total"])
         counted = [scrape(port) for port in ports]
     finally:
@@ -119,12 +130,14 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=200)
     parser.add_argument("--invoices", type=int, default=100)
     parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--accountant", action="store_true", help="all connections on one accountant token")
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",")]
     print(
         f"{args.connections} connections × {args.invoices} invoices, "
         f"{LATENCY * 1000:.0f} ms per sandbox call, workers {counts} "
-        "(PostgreSQL, procrastinate, one job per connection at a time)",
+        "(PostgreSQL, procrastinate, one job per connection at a time)"
+        + (f"; one accountant token, {RATE_LIMIT} calls per {RATE_PERIOD:.0f} s" if args.accountant else ""),
         flush=True,
     )
     rows = []
@@ -133,7 +146,9 @@ def main() -> int:
         sandbox = start_sandbox(logs / "sandbox.log")
         try:
             for workers in counts:
-                row = run_once(server, sandbox, workers, args.connections, args.invoices, logs)
+                row = run_once(
+                    server, sandbox, workers, args.connections, args.invoices, logs, args.accountant
+                )
                 rows.append(row)
                 print(
                     f"  {workers} worker(s): {row['wall']:7.1f} s   API calls {row['calls']:6d}   "
