@@ -2,7 +2,8 @@
 
 200 connections × 100 invoices (one batch each, its own sandbox company each); every sandbox call
 waits 50 ms (a control-API delay fault), so the work waits on the network as against Tripletex. For
-each number of workers, in a fresh database with fresh companies: wall time from queueing the 200
+each number of workers, in a fresh database with fresh companies (all built first, then the timed
+runs back to back): wall time from queueing the 200
 export jobs until the last one finished (workers started and ready before), the speed-up over one
 worker, API calls (the sandbox's count), 429s (the workers' ``/metrics``) and duplicates in
 Tripletex (each local invoice counted by its order marker). Target: ≥ 3× from 1 to 4 workers, 0
@@ -30,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._jobs_world import (  # noqa: E402
+    World,
     build_world,
     fresh_database,
     invoices_in_tripletex,
@@ -64,14 +66,16 @@ def _wait_ready(ports: list[int], timeout: float = 120) -> None:
     time.sleep(2)  # the procrastinate worker starts just after its metrics server
 
 
-def run_once(
+def prepare(
     server: Any, sandbox: Any, workers: int, connections: int, invoices: int, logs: Path, accountant: bool
-) -> dict[str, Any]:
+) -> World:
+    """A fresh database and fresh companies for one run (all are built before any run is timed, so
+    the timed runs follow each other under the same conditions)."""
     url = fresh_database(server, f"scaling_{workers}_{int(accountant)}")
     settings = Settings(
         database_url=url, secret_key=TokenCipher.generate_key().decode(), key_file=logs / "unused.key"
     )
-    world = build_world(
+    return build_world(
         settings,
         control_url=f"{sandbox.root}/_sandbox",
         base_url=sandbox.base_url,
@@ -79,6 +83,10 @@ def run_once(
         invoices=invoices,
         accountant=accountant,
     )
+
+
+def run_once(world: World, sandbox: Any, workers: int, logs: Path, accountant: bool) -> dict[str, Any]:
+    settings = world.settings
     engine.apply_schema(world.db, settings)
     ports = [_free_port() for _ in range(workers)]
     pool = [
