@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -40,9 +42,10 @@ from bench._jobs_world import (  # noqa: E402
     start_worker,
     stop,
 )
-from bench.export_throughput import _free_port, start_sandbox  # noqa: E402
+from bench.export_throughput import _free_port  # noqa: E402
 
 from txbridge.jobs import api, engine  # noqa: E402
+from txbridge.sandbox.server import SandboxServer  # noqa: E402
 from txbridge.settings import Settings  # noqa: E402
 from txbridge.store import TokenCipher  # noqa: E402
 
@@ -77,7 +80,7 @@ def prepare(
     )
     return build_world(
         settings,
-        control_url=f"{sandbox.root}/_sandbox",
+        control_url=sandbox.control_url,
         base_url=sandbox.base_url,
         connections_count=connections,
         invoices=invoices,
@@ -85,8 +88,14 @@ def prepare(
     )
 
 
-def run_once(world: World, sandbox: Any, workers: int, logs: Path, accountant: bool) -> dict[str, Any]:
+def run_once(world: World, workers: int, logs: Path, accountant: bool) -> dict[str, Any]:
     settings = world.settings
+
+    def control(method: str, path: str, **kw: Any) -> Any:
+        response = httpx.request(method, f"{world.control_url}{path}", timeout=60, **kw)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
     engine.apply_schema(world.db, settings)
     ports = [_free_port() for _ in range(workers)]
     pool = [
@@ -95,10 +104,10 @@ def run_once(world: World, sandbox: Any, workers: int, logs: Path, accountant: b
     ]
     try:
         _wait_ready(ports)
-        sandbox.control("DELETE", "/stats")
+        control("DELETE", "/stats")
         if accountant:
-            sandbox.control("PUT", "/rate-limit", json={"limit": RATE_LIMIT, "period": RATE_PERIOD})
-        sandbox.control(
+            control("PUT", "/rate-limit", json={"limit": RATE_LIMIT, "period": RATE_PERIOD})
+        control(
             "POST",
             "/faults",
             json={"method": "*", "path": "/v2/*", "kind": "delay", "delaySeconds": LATENCY, "count": 10**9},
@@ -111,9 +120,9 @@ def run_once(world: World, sandbox: Any, workers: int, logs: Path, accountant: b
                 break
             time.sleep(0.2)
         wall = time.monotonic() - started
-        sandbox.control("DELETE", "/faults")
-        sandbox.control("PUT", "/rate-limit", json={"limit": 10**6, "period": 1})
-        calls = int(sandbox.control("GET", "/stats")["total"])
+        control("DELETE", "/faults")
+        control("PUT", "/rate-limit", json={"limit": 10**6, "period": 1})
+        calls = int(control("GET", "/stats")["total"])
         counted = [scrape(port) for port in ports]
     finally:
         for worker in pool:
@@ -151,12 +160,14 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory(prefix="txb-jobs-scaling-") as tmp, postgres_server() as server:
         logs = Path(tmp)
-        sandbox = start_sandbox(logs / "sandbox.log")
-        try:
-            for workers in counts:
-                row = run_once(
-                    server, sandbox, workers, args.connections, args.invoices, logs, args.accountant
-                )
+        # In a thread of this process, which otherwise only waits: ready at once, no start-up race.
+        with SandboxServer() as sandbox:
+            worlds = [
+                prepare(server, sandbox, n, args.connections, args.invoices, logs, args.accountant)
+                for n in counts
+            ]
+            for workers, world in zip(counts, worlds, strict=True):
+                row = run_once(world, workers, logs, args.accountant)
                 rows.append(row)
                 print(
                     f"  {workers} worker(s): {row['wall']:7.1f} s   API calls {row['calls']:6d}   "
@@ -164,9 +175,6 @@ def main() -> int:
                     f"missing {row['missing']}   failed jobs {row['failed_jobs']}",
                     flush=True,
                 )
-        finally:
-            sandbox.process.terminate()
-            sandbox.process.wait()
     base = rows[0]["wall"]
     for row in rows[1:]:
         print(f"  speed-up {rows[0]['workers']} → {row['workers']} workers: {base / row['wall']:.2f}×")

@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench._jobs_chaos import run_chaos  # noqa: E402
 from bench._jobs_world import fresh_database, postgres_server  # noqa: E402
-from bench.export_throughput import start_sandbox  # noqa: E402
 
+from txbridge.sandbox.server import SandboxServer  # noqa: E402
 from txbridge.settings import Settings  # noqa: E402
 from txbridge.store import TokenCipher  # noqa: E402
 
@@ -35,8 +35,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="txb-jobs-soak-") as tmp, postgres_server() as server:
         logs = Path(tmp)
-        sandbox = start_sandbox(logs / "sandbox.log")
-        try:
+        with SandboxServer() as sandbox:
             settings = Settings(
                 database_url=fresh_database(server, "soak"),
                 secret_key=TokenCipher.generate_key().decode(),
@@ -46,7 +45,7 @@ def main() -> int:
             )
             report = run_chaos(
                 settings,
-                control_url=f"{sandbox.root}/_sandbox",
+                control_url=sandbox.control_url,
                 base_url=sandbox.base_url,
                 logs=logs,
                 connections=args.connections,
@@ -55,9 +54,6 @@ def main() -> int:
                 timeout=1800,
                 progress=True,
             )
-        finally:
-            sandbox.process.terminate()
-            sandbox.process.wait()
     print(
         f"{args.connections} connections × {args.invoices} invoices, 3 workers: {report.seconds:.0f} s, "
         f"{report.kills} workers killed, {report.runs} runs "
