@@ -479,11 +479,112 @@ def _events_and_currency(api: Api) -> None:
     api.call("GET", "/currency/999999999", 404)
 
 
+def _foreign_currency(api: Api) -> None:
+    eur = api.values("/currency", code="EUR")[0]["id"]
+    api.call("GET", f"/currency/{eur}/exchangeRate", 200, params={"amount": "100", "date": D})
+    api.call("GET", f"/currency/{eur}/exchangeRate", 422, params={"date": D})
+    api.call("GET", f"/currency/{eur}/1/exchangeRate", 200, params={"amount": "100", "date": D})
+    api.call("GET", f"/currency/{eur}/{MISSING_ID}/exchangeRate", 404, params={"amount": "1", "date": D})
+    customer = api.value("POST", "/customer", 201, json={"name": "Euro GmbH"})
+    order = {
+        "customer": {"id": customer["id"]},
+        "orderDate": D,
+        "deliveryDate": D,
+        "currency": {"id": eur},
+        "orderLines": [{"description": "Beratung", "count": 3, "unitPriceExcludingVatCurrency": 99.5}],
+    }
+    invoice = api.value(
+        "POST",
+        "/invoice",
+        201,
+        json={"invoiceDate": D, "invoiceDueDate": LATER, "orders": [order]},
+        params={"sendToCustomer": False, "fields": "*,postings(*)"},
+    )
+    pay_type = api.values("/invoice/paymentType")[0]["id"]
+    pay = {"paymentDate": D, "paymentTypeId": pay_type, "paidAmount": invoice["amount"]}
+    api.call("PUT", f"/invoice/{invoice['id']}/:payment", 422, params=pay)
+    api.value(
+        "PUT",
+        f"/invoice/{invoice['id']}/:payment",
+        params={**pay, "paidAmountCurrency": invoice["amountCurrency"]},
+    )
+
+
+def _reference_data_contacts_suppliers(api: Api) -> None:
+    api.values("/country", code="NO")
+    api.call("GET", "/country", 400, params=BAD_FIELDS)
+    api.value("GET", "/country/161")
+    api.call("GET", f"/country/{MISSING_ID}", 404)
+    voucher_types = api.values("/ledger/voucherType", name="faktura")
+    api.call("GET", "/ledger/voucherType", 400, params=BAD_FIELDS)
+    api.value("GET", f"/ledger/voucherType/{voucher_types[0]['id']}")
+    api.call("GET", f"/ledger/voucherType/{MISSING_ID}", 404)
+
+    contact = api.value(
+        "POST", "/contact", 201, json={"firstName": "Kari", "phoneNumberMobileCountry": {"id": 161}}
+    )
+    api.call("POST", "/contact", 422, json={"lastName": "Uten fornavn"})
+    more = api.call("POST", "/contact/list", 201, json=[{"firstName": "A"}, {"firstName": "B"}]).json()[
+        "values"
+    ]
+    api.call("POST", "/contact/list", 422, json=[{"firstName": "A"}, {}])
+    api.values("/contact", firstName="kar")
+    api.call("GET", "/contact", 400, params=BAD_FIELDS)
+    api.value("GET", f"/contact/{contact['id']}")
+    api.call("GET", f"/contact/{MISSING_ID}", 404)
+    api.value("PUT", f"/contact/{contact['id']}", json={"lastName": "Nordmann", "version": 0})
+    api.call("PUT", f"/contact/{contact['id']}", 409, json={"lastName": "X", "version": 0})
+    api.call("DELETE", "/contact/list", 204, params={"ids": ",".join(str(c["id"]) for c in more)})
+    api.call("DELETE", "/contact/list", 404, params={"ids": str(MISSING_ID)})
+
+    supplier = api.value("POST", "/supplier", 201, json={"name": "Konform Leverandør AS"})
+    api.call("POST", "/supplier", 422, json={"email": "x@example.no"})
+    listed = api.call("POST", "/supplier/list", 201, json=[{"name": "S1"}, {"name": "S2"}]).json()["values"]
+    api.call("POST", "/supplier/list", 422, json=[{"name": "S3"}, {}])
+    api.call("PUT", "/supplier/list", 200, json=[{"id": listed[0]["id"], "email": "s1@example.no"}])
+    api.call("PUT", "/supplier/list", 404, json=[{"id": MISSING_ID, "name": "x"}])
+    api.values("/supplier", changedSince=D)
+    api.call("GET", "/supplier", 400, params=BAD_FIELDS)
+    api.value("GET", f"/supplier/{supplier['id']}")
+    api.call("GET", f"/supplier/{MISSING_ID}", 404)
+    api.value("PUT", f"/supplier/{supplier['id']}", json={"phoneNumber": "22334455", "version": 0})
+    api.call("PUT", f"/supplier/{supplier['id']}", 409, json={"phoneNumber": "1", "version": 0})
+    api.call("DELETE", f"/supplier/{listed[1]['id']}", 204)
+    api.call("DELETE", f"/supplier/{listed[1]['id']}", 404)
+
+    api.values("/ledger/posting/openPost", date=D, fields="*,customer(name)")
+    api.call("GET", "/ledger/posting/openPost", 422)
+
+
+def _timesheet_months(api: Api) -> None:
+    employee = api.values("/employee")[0]["id"]
+    month = {"employeeIds": employee, "monthYear": "2026-01"}
+    status = api.values("/timesheet/month/byMonthNumber", **month)[0]
+    api.call("GET", "/timesheet/month/byMonthNumber", 422, params={"employeeIds": employee})
+    api.values("/timesheet/month/byMonthNumberList", employeeIds=employee, monthYearList="2026-01,2026-02")
+    api.call("GET", "/timesheet/month/byMonthNumberList", 422, params={"employeeIds": employee})
+    api.value("GET", f"/timesheet/month/{status['id']}", params={"fields": "*,timesheetEntries(*)"})
+    api.call("GET", f"/timesheet/month/{MISSING_ID}", 404)
+    api.call("PUT", "/timesheet/month/:complete", 200, params=month)
+    api.call("PUT", "/timesheet/month/:complete", 422, params={"employeeIds": employee})
+    api.call("PUT", "/timesheet/month/:approve", 200, params={"id": status["id"]})
+    api.call("PUT", "/timesheet/month/:approve", 422, params={**month, "approvedUntilDate": "2026-05-01"})
+    activity = next(a["id"] for a in api.values("/activity") if a["name"] == "Administrasjon")
+    entry = {"employee": {"id": employee}, "activity": {"id": activity}, "date": "2026-01-05", "hours": 1}
+    api.call("POST", "/timesheet/entry", 400, json=entry)  # the approved month is locked
+    api.call("PUT", "/timesheet/month/:reopen", 422, params=month)
+    api.call("PUT", "/timesheet/month/:unapprove", 200, params=month)
+    api.call("PUT", "/timesheet/month/:unapprove", 422, params=month)
+    api.call("PUT", "/timesheet/month/:reopen", 200, params={"id": status["id"]})
+
+
 def _checksum_and_not_emulated(api: Api) -> None:
     first = api.call("GET", "/currency", 200)
     digest = first.json()["versionDigest"]
     api.call("GET", "/currency", 304, headers={"If-None-Match": digest})
-    api.call("GET", "/supplier", 404, params={"count": 1})  # in the spec, not emulated: a proper envelope
+    api.call(
+        "GET", "/travelExpense", 404, params={"count": 1}
+    )  # in the spec, not emulated: a proper envelope
 
 
 MISSING_ID = 999999999
@@ -623,6 +724,9 @@ def run(sandbox_server: SandboxServer) -> Iterator[Run]:
             lambda: _vouchers_and_postings(api, _ledger(api)),
             lambda: _people_and_hours(api),
             lambda: _events_and_currency(api),
+            lambda: _foreign_currency(api),
+            lambda: _reference_data_contacts_suppliers(api),
+            lambda: _timesheet_months(api),
             lambda: _checksum_and_not_emulated(api),
             lambda: _injected_faults(api, company),
             lambda: _route_errors(api),

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from txbridge.sandbox.companies import create_company
+from txbridge.sandbox.invoicing import ROUNDING_SETTING
+from txbridge.sandbox.rates import Observation, RateFormatError, parse_exr_csv, sandbox_rates, set_rates
 from txbridge.sandbox.state import Fault, SandboxState
 
 router = APIRouter(prefix="/_sandbox")
@@ -190,3 +193,71 @@ async def clear_stats(request: Request) -> None:
     state = _state(request)
     with state.lock:
         state.stats.clear()
+
+
+class RateItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    currency: str = Field(min_length=3, max_length=3)
+    date: str
+    rate: float = Field(gt=0, description="NOK per `unit` units")
+    unit: Literal[1, 100] = 1
+
+
+class RateBody(BaseModel):
+    """Exchange rates to NOK: Norges Bank EXR CSV text and/or single observations."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    csv: str | None = Field(None, description="Norges Bank's EXR CSV export (semicolon separated)")
+    rates: list[RateItem] = Field(default_factory=list)
+    replace: bool = Field(False, description="drop the current table first (else add and overwrite)")
+    company_id: int | None = Field(None, alias="companyId", description="only this company's rates")
+
+
+@router.put("/rates")
+async def put_rates(request: Request, body: RateBody) -> dict[str, Any]:
+    try:
+        observations = parse_exr_csv(body.csv) if body.csv else []
+        observations += [
+            Observation(
+                r.currency.upper(), datetime.fromisoformat(r.date).date(), Decimal(str(r.rate)), r.unit
+            )
+            for r in body.rates
+        ]
+    except (RateFormatError, ValueError) as exc:
+        raise HTTPException(422, str(exc)) from None
+    table = set_rates(_state(request), observations, company_id=body.company_id, replace=body.replace)
+    return {"companyId": body.company_id, "added": len(observations), "total": len(table.observations())}
+
+
+@router.get("/rates")
+async def get_rates(
+    request: Request, companyId: int | None = None, currency: str | None = None
+) -> dict[str, Any]:
+    state = _state(request)
+    rates = sandbox_rates(state)
+    with state.lock:
+        table = rates.table(companyId) if companyId is not None else rates.common
+        rows = [o.to_json() for o in table.observations() if currency is None or o.code == currency.upper()]
+    return {"values": rows}
+
+
+class CompanySettingsBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    invoice_rounding: bool = Field(
+        alias="invoiceRounding",
+        description="Tripletex's «Avrunding»: invoice totals to whole units of the invoice currency",
+    )
+
+
+@router.put("/companies/{company_id}/settings")
+async def company_settings(request: Request, company_id: int, body: CompanySettingsBody) -> dict[str, Any]:
+    state = _state(request)
+    with state.lock:
+        company = state.companies.get(company_id)
+        if company is None:
+            raise HTTPException(404, f"no company {company_id}")
+        company.extra[ROUNDING_SETTING] = body.invoice_rounding
+    return {"companyId": company_id, "invoiceRounding": body.invoice_rounding}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from txbridge.sandbox import errors
@@ -32,12 +32,18 @@ from txbridge.sandbox.accounting import (
     vat_type_by_number,
 )
 from txbridge.sandbox.context import Ctx
+from txbridge.sandbox.resources.currency import rate_of
 from txbridge.sandbox.resources.voucher import book, close_group, customer_postings
 from txbridge.sandbox.state import Row
 
 ORDER = "Order"
 LINE = "OrderLine"
 INVOICE = "Invoice"
+NOK = 1
+#: Tripletex's «Avrunding» company setting (off in a new company; the control API switches it).
+ROUNDING_SETTING = "invoice_rounding"
+FX_GAIN_ACCOUNT = 8060  # Valutagevinst (agio)
+FX_LOSS_ACCOUNT = 8160  # Valutatap (disagio)
 REQUIRED = "Kan ikke være null. Cannot be null."
 # Vouchers written by invoicing are changed only through the invoice (payments, credit notes).
 LOCKED: Row = {"_locked": True}
@@ -92,7 +98,7 @@ def prepare_line(ctx: Ctx, body: Row, including: bool, where: str) -> Row:
     if product is not None and not line.get("description"):
         line["description"] = product.get("name", "")
     line["vatType"] = {"id": vat["id"]}
-    line["currency"] = {"id": 1}
+    line.pop("currency", None)  # always the order's (set when the line is stored)
     net, gross = line_amounts(
         {**line, "unitPriceIncludingVatCurrency": gross_unit, "unitPriceExcludingVatCurrency": net_unit},
         vat,
@@ -143,6 +149,7 @@ def plan_order(ctx: Ctx, body: Row, where: str = "") -> OrderPlan:
         ("ourContactEmployee", "Employee"),
     ):
         ctx.ref(schema, body.get(key), f"{where}{key}")
+    currency = ctx.ref("Currency", body.get("currency"), f"{where}currency")
     including = bool(body.get("isPrioritizeAmountsIncludingVat", False))
     lines = [
         prepare_line(ctx, line, including, f"{where}orderLines[{i}]")
@@ -150,6 +157,8 @@ def plan_order(ctx: Ctx, body: Row, where: str = "") -> OrderPlan:
     ]
     fields = {k: v for k, v in body.items() if k not in ("orderLines", "id", "version")}
     fields.setdefault("isPrioritizeAmountsIncludingVat", including)
+    # An order without a currency is in the customer's (NOK unless the customer says otherwise).
+    fields["currency"] = {"id": currency["id"] if currency else ref_id(customer.get("currency")) or NOK}
     return OrderPlan(fields, lines, customer)
 
 
@@ -177,7 +186,8 @@ def store_order(ctx: Ctx, plan: OrderPlan) -> Row:
 
 
 def add_line(ctx: Ctx, order: Row, line: Row, sort_index: int | None = None) -> Row:
-    stored = ctx.insert(LINE, {**line, "order": {"id": order["id"]}})
+    currency = {"id": ref_id(order.get("currency")) or NOK}
+    stored = ctx.insert(LINE, {**line, "order": {"id": order["id"]}, "currency": currency})
     stored.setdefault("sortIndex", sort_index if sort_index is not None else len(order["orderLines"]))
     order["orderLines"].append({"id": stored["id"]})
     return stored
@@ -227,6 +237,9 @@ class InvoicePlan:
     comment: str
     kid: str | None
     payment: tuple[Row, Decimal] | None
+    currency: Row
+    #: NOK per one unit of ``currency`` on the invoice date (1 for NOK).
+    rate: Decimal = Decimal(1)
 
 
 def plan_invoice(
@@ -256,6 +269,11 @@ def plan_invoice(
             )
         if plan.row is not None:
             check_not_invoiced(plan.row, f"{where}orders[{i}]")
+        if ref_id(plan.fields.get("currency")) != ref_id(plans[0].fields.get("currency")):
+            raise errors.validation(
+                f"{where}orders[{i}].currency",
+                "Alle ordrene må ha samme valuta. All orders must have the same currency.",
+            )
     bookings: list[LineBooking] = []
     for plan in plans:
         including = bool(plan.fields.get("isPrioritizeAmountsIncludingVat"))
@@ -275,8 +293,22 @@ def plan_invoice(
             f"{where}invoiceDueDate", "Forfallsdato før fakturadato. Due date before invoice date."
         )
 
+    currency = ctx.company.table("Currency")[ref_id(plans[0].fields.get("currency")) or NOK]
+    rate = Decimal(1)
+    if currency["id"] != NOK:
+        rate = rate_of(ctx, currency, invoice_date, f"{where}invoiceDate").per_unit
     return InvoicePlan(
-        plans, customer, bookings, invoice_date, due_date, send_to_customer, comment, kid, payment
+        plans,
+        customer,
+        bookings,
+        invoice_date,
+        due_date,
+        send_to_customer,
+        comment,
+        kid,
+        payment,
+        currency,
+        rate,
     )
 
 
@@ -293,11 +325,19 @@ def write_invoice(ctx: Ctx, planned: InvoicePlan) -> Row:
     number = ctx.company.next_number("invoice")
     total_net = sum((b.net for b in bookings), Decimal(0))
     total_gross = sum((b.gross for b in bookings), Decimal(0))
+    roundoff = Decimal(0)
+    if ctx.company.extra.get(ROUNDING_SETTING):
+        roundoff = total_gross.quantize(Decimal(1), rounding=ROUND_HALF_UP) - total_gross
     day = invoice_date.isoformat()
     description = f"Faktura nummer {number} til {customer.get('name', '')}"
-    postings = _invoice_postings(ctx, customer, number, bookings, total_gross, due_date, sign=1)
+    postings = _invoice_postings(ctx, customer, number, bookings, roundoff, due_date, sign=1)
+    in_nok(postings, planned.currency, planned.rate)
     voucher = book(ctx, day=day, description=description, postings=postings, extra=LOCKED)
     line_refs = [ref for order in orders for ref in order["orderLines"]]
+    receivable, *rest = postings
+    amount, amount_currency = receivable["amount"], receivable["amountCurrency"]
+    net_nok = -sum((p["amount"] for p in rest if not p.get("_vatOrRounding")), Decimal(0))
+    roundoff_nok = -sum((p["amount"] for p in rest if p.get("_rounding")), Decimal(0))
     invoice: Row = {
         "invoiceNumber": number,
         "invoiceDate": day,
@@ -310,18 +350,14 @@ def write_invoice(ctx: Ctx, planned: InvoicePlan) -> Row:
         "orderLines": line_refs,
         "voucher": {"id": voucher["id"]},
         "deliveryDate": orders[0].get("deliveryDate", day),
-        "amount": out(total_gross),
-        "amountCurrency": out(total_gross),
-        "amountExcludingVat": out(total_net),
+        "amount": out(amount),
+        "amountCurrency": out(amount_currency),
+        "amountExcludingVat": out(net_nok),
         "amountExcludingVatCurrency": out(total_net),
-        "amountRoundoff": 0.0,
-        "amountRoundoffCurrency": 0.0,
-        "amountOutstanding": out(total_gross),
-        "amountCurrencyOutstanding": out(total_gross),
-        "amountOutstandingTotal": out(total_gross),
-        "amountCurrencyOutstandingTotal": out(total_gross),
+        "amountRoundoff": out(roundoff_nok),
+        "amountRoundoffCurrency": out(roundoff),
         "sumRemits": 0.0,
-        "currency": {"id": 1},
+        "currency": {"id": planned.currency["id"]},
         "isCreditNote": False,
         "isCredited": False,
         "isCharged": True,
@@ -331,13 +367,17 @@ def write_invoice(ctx: Ctx, planned: InvoicePlan) -> Row:
         "_sentToCustomer": planned.send_to_customer,
         "_sendMethod": customer.get("invoiceSendMethod", "EMAIL") if planned.send_to_customer else None,
     }
+    _set_outstanding(invoice, amount, amount_currency)
     row = ctx.insert(INVOICE, invoice)
     for order in orders:
         order["_invoiceId"] = row["id"]
         order["isClosed"] = True
         ctx.touch(order)
     if planned.payment is not None:
-        register_payment(ctx, row, planned.payment[0], planned.payment[1], invoice_date)
+        # A prepayment's paidAmount is in the invoice currency (the spec); NOK at the invoice's rate.
+        payment_type, paid = planned.payment
+        paid_nok = paid if planned.currency["id"] == NOK else money(paid * planned.rate)
+        register_payment(ctx, row, payment_type, paid_nok, invoice_date, paid)
     return row
 
 
@@ -346,16 +386,19 @@ def _invoice_postings(
     customer: Row,
     number: int,
     bookings: list[LineBooking],
-    total_gross: Decimal,
+    roundoff: Decimal,
     due_date: date,
     sign: int,
 ) -> list[Row]:
+    """The invoice's voucher rows in the invoice currency (``amountCurrency``); the customer's
+    receivable first. :func:`in_nok` adds the NOK amounts."""
     receivable = account_by_number(ctx.company, CUSTOMER_ACCOUNT)
+    total_gross = sum((b.gross for b in bookings), Decimal(0)) + roundoff
     postings: list[Row] = [
         {
             "account": receivable,
-            "amount": sign * total_gross,
-            "amountGross": sign * total_gross,
+            "amountCurrency": sign * total_gross,
+            "amountGrossCurrency": sign * total_gross,
             "customer": customer,
             "invoiceNumber": number,
             "termOfPayment": due_date.isoformat(),
@@ -375,8 +418,8 @@ def _invoice_postings(
         postings.append(
             {
                 "account": ctx.company.table("Account")[account_id],
-                "amount": -sign * net,
-                "amountGross": -sign * gross,
+                "amountCurrency": -sign * net,
+                "amountGrossCurrency": -sign * gross,
                 "vatType": vat,
                 "customer": customer,
                 "row": row,
@@ -387,57 +430,131 @@ def _invoice_postings(
             vat_rows.append(
                 {
                     "account": vat_acc,
-                    "amount": -sign * (gross - net),
-                    "amountGross": -sign * (gross - net),
+                    "amountCurrency": -sign * (gross - net),
+                    "amountGrossCurrency": -sign * (gross - net),
                     "vatType": vat,
                     "row": row,
                     "systemGenerated": True,
+                    "_vatOrRounding": True,
                 }
             )
         row += 1
+    if roundoff:
+        rules = ctx.company.extra["posting_rules"]
+        vat_rows.append(
+            {
+                "account": account_by_number(ctx.company, rules.rounding_account),
+                "amountCurrency": -sign * roundoff,
+                "amountGrossCurrency": -sign * roundoff,
+                "row": row,
+                "systemGenerated": True,
+                "_vatOrRounding": True,
+                "_rounding": True,
+            }
+        )
     return postings + vat_rows
 
 
-def register_payment(ctx: Ctx, invoice: Row, payment_type: Row, amount: Decimal, day: date) -> None:
-    """A payment voucher (bank debit, 1500 credit); closes the postings when nothing is left."""
+def in_nok(postings: list[Row], currency: Row, rate: Decimal) -> None:
+    """Each row's NOK ``amount`` at ``rate``; the first row (the customer's) takes what balances the
+    others, so the voucher balances to the øre in NOK as well as in the currency."""
+    for p in postings[1:]:
+        p["amount"] = money(p["amountCurrency"] * rate)
+        p["amountGross"] = money(p["amountGrossCurrency"] * rate)
+        p["currency"] = currency
+    first = postings[0]
+    first["amount"] = first["amountGross"] = -sum((p["amount"] for p in postings[1:]), Decimal(0))
+    first["currency"] = currency
+
+
+def register_payment(
+    ctx: Ctx,
+    invoice: Row,
+    payment_type: Row,
+    amount: Decimal,
+    day: date,
+    amount_currency: Decimal | None = None,
+) -> None:
+    """A payment voucher (bank debit in NOK, 1500 credit); closes the postings when nothing is left.
+
+    An invoice in a foreign currency is paid with ``amount_currency`` (``paidAmountCurrency``) too: the
+    customer's posting is credited that in the currency and its share of the booked NOK, and the
+    difference to the NOK that reached the bank is an exchange gain (8060) or loss (8160). Sent for a
+    NOK invoice, ``paidAmountCurrency`` is what is settled as well (as Tripletex does)."""
     customer = ctx.company.table("Customer").get(invoice["customer"]["id"]) or invoice["customer"]
     debit_id = ref_id(payment_type.get("debitAccount"))
     debit = ctx.company.table("Account").get(debit_id or 0) or account_by_number(ctx.company, 1920)
     receivable = account_by_number(ctx.company, CUSTOMER_ACCOUNT)
+    currency_id = ref_id(invoice.get("currency")) or NOK
+    outstanding = money(invoice["amountOutstanding"])
+    outstanding_currency = money(invoice["amountCurrencyOutstanding"])
+    if amount_currency is None:
+        if currency_id == NOK:
+            settled, settled_currency = amount, amount
+        else:
+            raise errors.validation(
+                "paidAmountCurrency",
+                "Betalt beløp i fakturaens valuta må oppgis for en faktura i utenlandsk valuta. "
+                "paidAmountCurrency is required for an invoice in a foreign currency.",
+                errors.VALUE_VALIDATION,
+            )
+    else:
+        # What is settled is the amount in the invoice currency (also on a NOK invoice), at its share
+        # of the booked NOK; paidAmount is what reached the bank.
+        settled_currency = amount_currency
+        if currency_id == NOK:
+            settled = amount_currency
+        elif outstanding_currency == 0:
+            rate = money(invoice["amount"]) / money(invoice["amountCurrency"])
+            settled = money(amount_currency * rate)
+        else:
+            settled = money(outstanding * amount_currency / outstanding_currency)
+    postings: list[Row] = [
+        {"account": debit, "amount": amount, "amountGross": amount, "row": 1, "type": "INCOMING_PAYMENT"},
+        {
+            "account": receivable,
+            "amount": -settled,
+            "amountGross": -settled,
+            "amountCurrency": -settled_currency,
+            "amountGrossCurrency": -settled_currency,
+            "currency": {"id": currency_id},
+            "customer": customer,
+            "invoiceNumber": invoice["invoiceNumber"],
+            "row": 2,
+            "type": "INCOMING_PAYMENT_OPPOSITE",
+        },
+    ]
+    difference = amount - settled
+    if difference:
+        account = FX_GAIN_ACCOUNT if difference > 0 else FX_LOSS_ACCOUNT
+        postings.append(
+            {
+                "account": account_by_number(ctx.company, account),
+                "amount": -difference,
+                "amountGross": -difference,
+                "row": 3,
+                "systemGenerated": True,
+            }
+        )
     book(
         ctx,
         day=day.isoformat(),
         description=f"Innbetaling faktura {invoice['invoiceNumber']}",
         extra=LOCKED,
-        postings=[
-            {"account": debit, "amount": amount, "amountGross": amount, "row": 1, "type": "INCOMING_PAYMENT"},
-            {
-                "account": receivable,
-                "amount": -amount,
-                "amountGross": -amount,
-                "customer": customer,
-                "invoiceNumber": invoice["invoiceNumber"],
-                "row": 2,
-                "type": "INCOMING_PAYMENT_OPPOSITE",
-            },
-        ],
+        postings=postings,
     )
-    outstanding = money(invoice["amountOutstanding"]) - amount
-    _set_outstanding(invoice, outstanding)
+    _set_outstanding(invoice, outstanding - settled, outstanding_currency - settled_currency)
     invoice["sumRemits"] = out(money(invoice.get("sumRemits", 0)) + amount)
     ctx.touch(invoice)
-    if outstanding == 0:
+    if outstanding_currency - settled_currency == 0:
         _close(ctx, invoice, day)
 
 
-def _set_outstanding(invoice: Row, outstanding: Decimal) -> None:
-    for key in (
-        "amountOutstanding",
-        "amountCurrencyOutstanding",
-        "amountOutstandingTotal",
-        "amountCurrencyOutstandingTotal",
-    ):
-        invoice[key] = out(outstanding)
+def _set_outstanding(invoice: Row, outstanding: Decimal, outstanding_currency: Decimal) -> None:
+    invoice["amountOutstanding"] = invoice["amountOutstandingTotal"] = out(outstanding)
+    invoice["amountCurrencyOutstanding"] = invoice["amountCurrencyOutstandingTotal"] = out(
+        outstanding_currency
+    )
 
 
 def _close(ctx: Ctx, invoice: Row, day: date) -> None:
@@ -473,6 +590,9 @@ def credit_note(ctx: Ctx, invoice: Row, day: date, comment: str, send_to_custome
             "account": ctx.company.table("Account")[p["account"]["id"]],
             "amount": -money(p["amount"]),
             "amountGross": -money(p["amountGross"]),
+            "amountCurrency": -money(p["amountCurrency"]),
+            "amountGrossCurrency": -money(p["amountGrossCurrency"]),
+            "currency": p.get("currency") or {"id": NOK},
             "row": p["row"],
             "systemGenerated": p.get("systemGenerated", False),
         }
@@ -490,8 +610,9 @@ def credit_note(ctx: Ctx, invoice: Row, day: date, comment: str, send_to_custome
         postings=postings,
         extra=LOCKED,
     )
-    amount = money(invoice["amount"])
+    amount, amount_currency = money(invoice["amount"]), money(invoice["amountCurrency"])
     outstanding = money(invoice["amountOutstanding"])
+    outstanding_currency = money(invoice["amountCurrencyOutstanding"])
     note: Row = {
         "invoiceNumber": number,
         "invoiceDate": day.isoformat(),
@@ -506,13 +627,13 @@ def credit_note(ctx: Ctx, invoice: Row, day: date, comment: str, send_to_custome
         "voucher": {"id": voucher["id"]},
         "deliveryDate": day.isoformat(),
         "amount": out(-amount),
-        "amountCurrency": out(-amount),
+        "amountCurrency": out(-amount_currency),
         "amountExcludingVat": out(-money(invoice["amountExcludingVat"])),
-        "amountExcludingVatCurrency": out(-money(invoice["amountExcludingVat"])),
-        "amountRoundoff": 0.0,
-        "amountRoundoffCurrency": 0.0,
+        "amountExcludingVatCurrency": out(-money(invoice["amountExcludingVatCurrency"])),
+        "amountRoundoff": out(-money(invoice["amountRoundoff"])),
+        "amountRoundoffCurrency": out(-money(invoice["amountRoundoffCurrency"])),
         "sumRemits": 0.0,
-        "currency": {"id": 1},
+        "currency": dict(invoice["currency"]),
         "isCreditNote": True,
         "isCredited": False,
         "isCharged": True,
@@ -524,11 +645,11 @@ def credit_note(ctx: Ctx, invoice: Row, day: date, comment: str, send_to_custome
         "_sendMethod": customer.get("invoiceSendMethod", "EMAIL") if send_to_customer else None,
     }
     # What was already paid stays as a credit in the customer's favour on the credit note.
-    _set_outstanding(note, outstanding - amount)
+    _set_outstanding(note, outstanding - amount, outstanding_currency - amount_currency)
     row = ctx.insert(INVOICE, note)
     invoice["isCredited"] = True
     invoice["_creditNoteNumber"] = number
-    _set_outstanding(invoice, Decimal(0))
+    _set_outstanding(invoice, Decimal(0), Decimal(0))
     ctx.touch(invoice)
     _close(ctx, invoice, day)
     return row

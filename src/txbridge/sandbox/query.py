@@ -41,6 +41,10 @@ URL_PATHS: dict[str, str] = {
     "Currency": "currency",
     "Address": "address",
     "SessionToken": "token/session",
+    "Country": "country",
+    "Contact": "contact",
+    "Supplier": "supplier",
+    "MonthlyStatus": "timesheet/month",
 }
 
 

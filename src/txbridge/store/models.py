@@ -476,6 +476,9 @@ class IntegrationReference(Base):
     voucher_number: Mapped[str | None] = mapped_column(String(50))
     payment_status: Mapped[PaymentStatus | None] = mapped_column(_enum(PaymentStatus, "payment_status"))
     amount_outstanding: Mapped[Decimal | None] = mapped_column(ExactDecimal(2))
+    #: The invoice currency's code and what is outstanding in it (NOK invoices: the same as above).
+    outstanding_currency: Mapped[str | None] = mapped_column(String(3))
+    amount_outstanding_currency: Mapped[Decimal | None] = mapped_column(ExactDecimal(2))
     payment_checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)

@@ -58,8 +58,8 @@ def test_answer_lost_after_commit_is_reconciled_not_sent_again(env: Env) -> None
 class Recorder:
     """The export's sleep and progress callback: what it waited for, and what was in Tripletex then."""
 
-    def __init__(self, env: Env) -> None:
-        self.env = env
+    def __init__(self, env: Env, clock: ShiftedClock | None = None) -> None:
+        self.env, self.clock = env, clock
         self.slept: list[float] = []
         self.notices: list[Message] = []
         #: Per wait for a write that may still land: (invoice writes sent, invoices in Tripletex).
@@ -67,6 +67,8 @@ class Recorder:
 
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
+        if self.clock is not None:
+            self.clock.sleep(seconds)
 
     def progress(self, step: ExportProgress) -> None:
         if step.notice is None:
@@ -272,16 +274,22 @@ def test_lost_answer_of_a_bulk_customer_create_is_matched_not_created_twice(env:
 
 
 class ShiftedClock:
-    """Real time shifted by ``offset`` seconds: the export's view of how long ago it sent a write."""
+    """The export's view of how long ago it sent a write: the moment the writes were left in flight,
+    plus ``offset`` seconds, moved on only by the export's own sleeps (a loaded machine must not eat
+    the last second of the grace before the run looks)."""
 
     def __init__(self) -> None:
+        self.start = datetime.now(UTC)
         self.offset = 0.0
 
     def monotonic(self) -> float:
         return time.monotonic()
 
     def now(self) -> datetime:
-        return datetime.now(UTC) + timedelta(seconds=self.offset)
+        return self.start + timedelta(seconds=self.offset)
+
+    def sleep(self, seconds: float) -> None:
+        self.offset += seconds
 
 
 def left_in_flight(env: Env, batch_id: int) -> ShiftedClock:
@@ -300,7 +308,7 @@ def test_a_write_that_may_still_land_is_not_resent_before_the_60_second_grace(en
     batch_id = closed_batch(env, invoices=6, chunk=3)
     clock = left_in_flight(env, batch_id)
     clock.offset = 59
-    seen = Recorder(env)
+    seen = Recorder(env, clock)
 
     result = export_batch(
         env.db, env.settings, batch_id, sleep=seen.sleep, progress=seen.progress, clock=clock
@@ -318,7 +326,7 @@ def test_a_write_sent_longer_ago_than_the_grace_is_looked_up_once_and_sent(env: 
     batch_id = closed_batch(env, invoices=6, chunk=3)
     clock = left_in_flight(env, batch_id)
     clock.offset = 61
-    seen = Recorder(env)
+    seen = Recorder(env, clock)
     result = export_batch(
         env.db, env.settings, batch_id, sleep=seen.sleep, progress=seen.progress, clock=clock
     )

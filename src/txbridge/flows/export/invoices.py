@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from txbridge.catalog import Message, render
 from txbridge.flows.export.context import RunContext, Stop, chunks, detail
+from txbridge.flows.export.currencies import company_currencies
 from txbridge.flows.export.mapping import Chart, invoice_body, line_problem, make_marker
 from txbridge.flows.export.masterdata import DATA_ERRORS, TO_SEND, MasterData
 from txbridge.flows.export.reconcile import INVOICE_FIELDS, Outgoing, Reconciler
@@ -131,12 +132,7 @@ class InvoiceSender:
                     )
                 )
             )
-        for code in codes:
-            page = self.run.api(
-                functools.partial(self.run.client.currencies.list, code=code, fields="id,code", count=10)
-            )
-            match = [c.id for c in page.values if c.code == code and c.id is not None]
-            self.currency_ids[code] = match[0] if match else None
+        self.currency_ids.update(company_currencies(self.run, codes))
 
     def _problem(self, invoice: Invoice) -> Message | None:
         failure = self.master.customer_failures.get(invoice.customer_id)

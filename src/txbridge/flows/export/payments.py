@@ -2,7 +2,10 @@
 
 Few calls: one windowed invoice listing over the exported invoices' dates (fields limited to what the
 status needs), not one call per invoice. Outstanding 0 means paid, or credited when Tripletex says the
-invoice is credited (a credit note leaves nothing outstanding either)."""
+invoice is credited (a credit note leaves nothing outstanding either). An invoice in a foreign currency
+is read back in both currencies: ``amountOutstanding`` in NOK and ``amountCurrencyOutstanding`` in its
+own; the status follows the invoice currency (a payment at another rate settles it in full although its
+NOK differs — Tripletex books that difference as an exchange gain or loss)."""
 
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ from txbridge.store import queries as q
 from txbridge.store.models import utcnow
 from txbridge.tripletex import Tripletex, TripletexError
 
-PAYMENT_FIELDS = "id,invoiceNumber,amountOutstanding,isCredited"
+PAYMENT_FIELDS = "id,invoiceNumber,amountOutstanding,amountCurrencyOutstanding,currency(code),isCredited"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +98,10 @@ def refresh_payments(
                 not_found += 1
                 continue
             outstanding = invoice.amountOutstanding if invoice.amountOutstanding is not None else Decimal(0)
-            if outstanding != 0:
+            in_currency = invoice.amountCurrencyOutstanding
+            if in_currency is None:
+                in_currency = outstanding
+            if in_currency != 0:
                 status = PaymentStatus.OUTSTANDING
             elif invoice.isCredited:
                 status = PaymentStatus.CREDITED
@@ -106,6 +112,8 @@ def refresh_payments(
             assert reference is not None
             reference.payment_status = status
             reference.amount_outstanding = outstanding
+            reference.amount_outstanding_currency = in_currency
+            reference.outstanding_currency = invoice.currency.code if invoice.currency else None
             reference.payment_checked_at = moment
         q.add_log(
             session,

@@ -32,6 +32,7 @@ ROUTER_MODULES: list[str] = [
     "ledger",
     "order",
     "invoice",
+    "open_post",  # before "voucher": /ledger/posting/openPost is not /ledger/posting/{id}
     "voucher",
     "employee",
     "department",
@@ -40,4 +41,9 @@ ROUTER_MODULES: list[str] = [
     "timesheet",
     "event",
     "currency",
+    "country",
+    "voucher_type",
+    "contact",
+    "supplier",
+    "timesheet_month",
 ]

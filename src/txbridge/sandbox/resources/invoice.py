@@ -197,9 +197,11 @@ async def pay(
     if paidAmount is None:
         raise errors.validation("paidAmount", "Kan ikke være null. Cannot be null.", errors.VALUE_VALIDATION)
     amount = as_decimal(paidAmount, "paidAmount")
+    amount_currency = as_decimal(paidAmountCurrency, "paidAmountCurrency") if paidAmountCurrency else None
     with ctx.state.lock:
         invoice = ctx.get(INVOICE, id)
-        register_payment(ctx, invoice, find_payment_type(ctx, paymentTypeId), amount, day)
+        payment_type = find_payment_type(ctx, paymentTypeId)
+        register_payment(ctx, invoice, payment_type, amount, day, amount_currency)
     return ctx.single(invoice, INVOICE)
 
 

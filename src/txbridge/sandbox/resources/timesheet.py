@@ -19,6 +19,7 @@ from fastapi import APIRouter, Query, Response
 
 from txbridge.sandbox import crud, errors
 from txbridge.sandbox.context import Ctx, CtxDep, TxJSONResponse, id_list, in_range, parse_date_param
+from txbridge.sandbox.resources.timesheet_month import check_entry_unlocked
 from txbridge.sandbox.state import Row
 
 router = APIRouter()
@@ -102,6 +103,7 @@ def _check(ctx: Ctx, row: Row, own_id: int | None) -> None:
             f"Summen av timer på {day.isoformat()} overstiger 24. The hours on {day.isoformat()} exceed 24.",
         )
     row["date"] = day.isoformat()
+    check_entry_unlocked(ctx, row)  # an approved month locks its entries
 
 
 def _derive(ctx: Ctx, row: Row) -> None:
@@ -124,6 +126,7 @@ def _create(ctx: Ctx, body: Row) -> Row:
 
 def _update(ctx: Ctx, object_id: int, body: Row) -> Row:
     row = ctx.get(SCHEMA, object_id)
+    check_entry_unlocked(ctx, row)
     merged = {**row, **body}
     _check(ctx, merged, object_id)
     body["date"] = merged["date"]
@@ -214,6 +217,7 @@ async def update(id: int, ctx: CtxDep) -> Response:
 async def delete(id: int, ctx: CtxDep, version: int | None = Query(None)) -> Response:
     with ctx.state.lock:
         row = ctx.get(SCHEMA, id)
+        check_entry_unlocked(ctx, row)
         if version is not None and version != row["version"]:
             raise errors.stale_version(SCHEMA, id, version, row["version"])
         del ctx.company.table(SCHEMA)[id]

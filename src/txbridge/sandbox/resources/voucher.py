@@ -82,10 +82,12 @@ def _write_postings(ctx: Ctx, voucher: Row, postings: list[Row], day: str, descr
             "description": p.get("description", description),
             "account": {"id": account["id"]},
             "amount": out(p["amount"]),
-            "amountCurrency": out(p["amount"]),
+            "amountCurrency": out(p["amountCurrency"] if "amountCurrency" in p else p["amount"]),
             "amountGross": out(p["amountGross"]),
-            "amountGrossCurrency": out(p["amountGross"]),
-            "currency": {"id": 1},
+            "amountGrossCurrency": out(
+                p["amountGrossCurrency"] if "amountGrossCurrency" in p else p["amountGross"]
+            ),
+            "currency": {"id": p["currency"]["id"]} if p.get("currency") else {"id": 1},
             "row": p["row"],
             "systemGenerated": bool(p.get("systemGenerated", False)),
             "_accountNumber": account["number"],
