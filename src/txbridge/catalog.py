@@ -610,6 +610,71 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Fjern duplikatet og importer på nytt.",
         "Remove the duplicate and import again.",
     ),
+    # ---- Running many workers: the token key and the database schema -----------------------------
+    E(
+        "secret_key_required",
+        "Nøkkelen for tokens må settes i TXBRIDGE_SECRET_KEY ({reason})",
+        "The token key must be set in TXBRIDGE_SECRET_KEY ({reason})",
+        "Flere prosesser, kanskje på flere maskiner, deler databasen; en nøkkelfil laget på den maskinen "
+        "som startet først ville ikke passe for de andre.",
+        "Several processes, perhaps on several machines, share the database; a key file made on whichever "
+        "machine started first would not fit the others.",
+        "Lag en nøkkel med `txbridge secrets new-key`, og sett den som TXBRIDGE_SECRET_KEY for alle "
+        "prosessene (flytter du fra SQLite, bruk innholdet i .txbridge/secret.key).",
+        "Make a key with `txbridge secrets new-key` and set it as TXBRIDGE_SECRET_KEY for every process "
+        "(moving from SQLite, use the contents of .txbridge/secret.key).",
+    ),
+    E(
+        "secret_key_does_not_fit",
+        "Tokenene til tilkoblingen {connection} kan ikke dekrypteres med noen av nøklene",
+        "The tokens of connection {connection} cannot be decrypted with any of the keys",
+        "Tokenene ble kryptert med en nøkkel som verken er TXBRIDGE_SECRET_KEY eller i "
+        "TXBRIDGE_OLD_SECRET_KEYS.",
+        "The tokens were encrypted with a key that is neither TXBRIDGE_SECRET_KEY nor in "
+        "TXBRIDGE_OLD_SECRET_KEYS.",
+        "Legg den gamle nøkkelen til i TXBRIDGE_OLD_SECRET_KEYS og kjør `txbridge secrets rotate` igjen, "
+        "eller lim inn tokenene på nytt med `txbridge connect`.",
+        "Add the old key to TXBRIDGE_OLD_SECRET_KEYS and run `txbridge secrets rotate` again, or paste "
+        "the tokens again with `txbridge connect`.",
+    ),
+    E(
+        "secrets_rotated",
+        "Tokenene til {count} tilkoblinger er kryptert på nytt med den nye nøkkelen",
+        "The tokens of {count} connections are encrypted again with the new key",
+        "`txbridge secrets rotate` leser med alle nøklene og skriver med TXBRIDGE_SECRET_KEY.",
+        "`txbridge secrets rotate` reads with every key and writes with TXBRIDGE_SECRET_KEY.",
+        "Når alle prosessene bruker den nye nøkkelen, kan TXBRIDGE_OLD_SECRET_KEYS fjernes.",
+        "Once every process uses the new key, TXBRIDGE_OLD_SECRET_KEYS can be removed.",
+    ),
+    E(
+        "database_not_upgraded",
+        "Databasen har ikke skjemaet denne versjonen trenger (den er på {current}, trenger {head})",
+        "The database does not have the schema this version needs (it is at {current}, needs {head})",
+        "På PostgreSQL oppgraderes databasen bare med en egen kommando, så ikke mange prosesser gjør det "
+        "samtidig.",
+        "On PostgreSQL the database is upgraded only by a command of its own, so that many processes do "
+        "not do it at once.",
+        "Kjør `txbridge db upgrade` én gang (fra én maskin), og start så kommandoen eller arbeiderne igjen.",
+        "Run `txbridge db upgrade` once (from one machine), then start the command or the workers again.",
+    ),
+    E(
+        "database_schema_unknown",
+        "Databasen er på en skjemaversjon ({current}) som denne versjonen ikke kjenner",
+        "The database is at a schema version ({current}) this version does not know",
+        "En nyere versjon av Tripletex Bridge har oppgradert databasen.",
+        "A newer version of Tripletex Bridge has upgraded the database.",
+        "Oppgrader Tripletex Bridge på denne maskinen til samme versjon som de andre.",
+        "Upgrade Tripletex Bridge on this machine to the same version as the others.",
+    ),
+    E(
+        "database_upgraded",
+        "Databasen er oppgradert til {head} (var {previous})",
+        "The database is upgraded to {head} (was {previous})",
+        "`txbridge db upgrade` har kjørt migreringene som manglet.",
+        "`txbridge db upgrade` ran the migrations that were missing.",
+        "Start kommandoene og arbeiderne.",
+        "Start the commands and the workers.",
+    ),
     E(
         "intake_bad_file",
         "Filen {path} kan ikke leses: {reason}",
@@ -1203,9 +1268,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "procrastinate's job tables are missing from the database",
         "Databasen er PostgreSQL, men procrastinates skjema er ikke lagt inn.",
         "The database is PostgreSQL, but procrastinate's schema has not been applied.",
-        "Kjør `txbridge worker --apply-schema` én gang (eller `txbridge db upgrade`), og start så "
-        "arbeiderne.",
-        "Run `txbridge worker --apply-schema` once (or `txbridge db upgrade`), then start the workers.",
+        "Kjør `txbridge db upgrade` én gang (fra én maskin), og start så arbeiderne.",
+        "Run `txbridge db upgrade` once (from one machine), then start the workers.",
     ),
 )
 

@@ -22,6 +22,12 @@ class Settings(BaseSettings):
     error_state_threshold: int = Field(default=5, ge=1)
     #: Connection (by name) that commands use when there are several and none is named.
     connection: str | None = None
+    #: Keys tokens were encrypted with before ``secret_key`` (comma-separated, newest first): still
+    #: read, never written; ``txbridge secrets rotate`` re-encrypts everything with ``secret_key``.
+    old_secret_keys: SecretStr | None = None
+    #: Set by ``txbridge worker`` (or ``TXBRIDGE_WORKER_MODE=1``): one of many processes, so the token
+    #: key must come from ``secret_key`` (as on PostgreSQL), never from a key file made locally.
+    worker_mode: bool = False
 
 
 def load_settings(**overrides: object) -> Settings:

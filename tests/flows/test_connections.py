@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import select, text
 
 from tests.fixtures.sandbox import SandboxCompany, new_sandbox_company
 from txbridge.flows import connections
 from txbridge.sandbox.server import SandboxServer
 from txbridge.settings import Settings
-from txbridge.store import Connection, ConnectionState, Database, TokenCipher
+from txbridge.store import Connection, ConnectionState, Database, LogEntry, TokenCipher, TokenKeyError
 from txbridge.tripletex import (
     APIConnectionError,
     APITimeoutError,
@@ -175,6 +177,38 @@ def test_an_authentication_failure_counts_double(db: Database, settings: Setting
     assert _state(db, connection_id) == (ConnectionState.ERROR, 4)
 
 
+def test_workers_failing_at_once_lose_no_failure_and_enter_the_error_state_once(
+    db: Database, settings: Settings
+) -> None:
+    connection_id = _stored_connection(db, settings)
+    server_error = InternalServerError(status=503, code=None, message="down")
+    workers, each = 6, 5
+    start = threading.Barrier(workers)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            start.wait()
+            for _ in range(each):
+                connections.record_failure(db, settings, connection_id, server_error)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert _state(db, connection_id) == (ConnectionState.ERROR, workers * each)
+    with db.transaction() as session:
+        ids = session.scalars(
+            select(LogEntry.message_id).where(LogEntry.connection_id == connection_id)
+        ).all()
+    assert ids.count("integration_error_state") == 1
+    assert ids.count("tripletex_server_error") == workers * each
+
+
 def test_reactivate_fails_while_the_api_does_not_answer(db: Database, settings: Settings) -> None:
     connection_id = _stored_connection(db, settings)
 
@@ -288,3 +322,38 @@ def test_a_badly_pasted_token_keeps_the_clients_reason(
     assert nb in message.nb and en not in message.nb
     assert en in message.en and nb not in message.en
     assert employee_token not in str(message)
+
+
+def test_rotating_the_key_writes_every_token_again_and_names_what_no_key_reads(
+    db: Database, settings: Settings
+) -> None:
+    connection_id = _stored_connection(db, settings)  # under the key that is now the old one
+    with db.transaction() as session:
+        lost = Connection(name="lost", environment="sandbox", base_url="http://127.0.0.1:9/v2")
+        lost.set_tokens(
+            TokenCipher(TokenCipher.generate_key()),
+            consumer_token="c-0123456789",
+            employee_token="e-0123456789",
+        )
+        session.add(lost)
+    assert settings.secret_key is not None
+    new_key = TokenCipher.generate_key().decode()
+    rotated_settings = settings.model_copy(
+        update={"secret_key": SecretStr(new_key), "old_secret_keys": settings.secret_key}
+    )
+
+    result = connections.rotate_token_key(db, rotated_settings)
+
+    assert result.rotated == 1
+    assert [m.id for m in result.refused] == ["secret_key_does_not_fit"]
+    assert "lost" in result.refused[0].en and "acme" not in result.refused[0].en
+    assert result.message().id == "secrets_rotated" and "1" in result.message().en
+    # The new key alone now reads the tokens; the old one no longer does.
+    with db.transaction() as session:
+        stored = session.get(Connection, connection_id)
+        assert stored is not None
+        assert stored.employee_token(TokenCipher(new_key)) == "employee-0123456789"
+        with pytest.raises(TokenKeyError):
+            stored.employee_token(TokenCipher(settings.secret_key.get_secret_value()))
+    # Safe to run again (tokens already under the new key are written again under it).
+    assert connections.rotate_token_key(db, rotated_settings).rotated == 1

@@ -32,20 +32,34 @@ def wait_for(predicate: object, timeout: float = 60, what: str = "") -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_a_worker_needs_procrastinates_schema_and_says_how(pg_url: str, tmp_path: Path) -> None:
+def test_a_worker_needs_db_upgrade_and_says_so_which_applies_procrastinates_schema(
+    pg_url: str, tmp_path: Path
+) -> None:
     from tests.flows.export.conftest import make_settings
+    from txbridge.store import Database
 
     settings = make_settings(pg_url, tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-m", "txbridge", "worker"],
-        env=worker_env(settings),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 2, result.stderr
-    assert "--apply-schema" in result.stdout and "procrastinate" in result.stdout
+
+    def txbridge(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "txbridge", *args],
+            env={**worker_env(settings), "COLUMNS": "200"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    refused = txbridge("worker")
+    assert refused.returncode == 2, refused.stderr
+    assert "txbridge db upgrade" in refused.stdout and "Traceback" not in refused.stdout + refused.stderr
+    db = Database(settings)
+    assert not engine.schema_applied(db)
+    upgraded = txbridge("db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stdout + upgraded.stderr
+    assert engine.schema_applied(db)
+    assert txbridge("db", "status").returncode == 0
+    db.dispose()
 
 
 def test_workers_run_exports_with_one_job_per_connection(

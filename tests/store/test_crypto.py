@@ -7,7 +7,7 @@ import pytest
 from pydantic import SecretStr
 
 from txbridge.settings import Settings
-from txbridge.store import TokenCipher, TokenKeyError, mask_token
+from txbridge.store import SecretKeyRequiredError, TokenCipher, TokenKeyError, mask_token
 
 
 def test_encrypts_trimmed_token_and_decrypts_it() -> None:
@@ -59,3 +59,37 @@ def test_key_file_made_once_owner_only(tmp_path: Path) -> None:
     assert mode == 0o600
     # A second start reads the same key back and can decrypt what the first one stored.
     assert TokenCipher.from_settings(settings).decrypt(encrypted) == "employee-token-xyz"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"database_url": "postgresql+psycopg://txbridge@db.example/txbridge"}, "PostgreSQL"),
+        ({"worker_mode": True}, "worker process"),
+    ],
+)
+def test_many_processes_need_the_key_in_settings_never_a_key_file(
+    tmp_path: Path, overrides: dict[str, object], reason: str
+) -> None:
+    settings = Settings(key_file=tmp_path / "secret.key", **overrides)  # type: ignore[arg-type]
+    with pytest.raises(SecretKeyRequiredError) as refused:
+        TokenCipher.from_settings(settings)
+    message = refused.value.message
+    assert message.id == "secret_key_required" and reason in message.en
+    assert "TXBRIDGE_SECRET_KEY" in message.fix_en and "`txbridge secrets new-key`" in message.fix_nb
+    assert not (tmp_path / "secret.key").exists()  # no key made on whichever machine started first
+    assert isinstance(refused.value, TokenKeyError)
+
+
+def test_old_keys_still_read_and_rotate_writes_with_the_new_one(tmp_path: Path) -> None:
+    old, older, new = (TokenCipher.generate_key().decode() for _ in range(3))
+    stored = [TokenCipher(old).encrypt("token-under-old"), TokenCipher(older).encrypt("token-under-older")]
+    settings = Settings(
+        secret_key=SecretStr(new), old_secret_keys=SecretStr(f" {old}, {older} "), key_file=tmp_path / "k"
+    )
+    cipher = TokenCipher.from_settings(settings)
+    assert [cipher.decrypt(s) for s in stored] == ["token-under-old", "token-under-older"]
+    rotated = [cipher.rotate(s) for s in stored]
+    assert [TokenCipher(new).decrypt(r) for r in rotated] == ["token-under-old", "token-under-older"]
+    with pytest.raises(TokenKeyError):
+        cipher.rotate(TokenCipher(TokenCipher.generate_key()).encrypt("under-a-key-nobody-has"))

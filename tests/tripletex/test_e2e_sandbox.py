@@ -1,8 +1,9 @@
 """The client against the sandbox over real HTTP on loopback (session, whoAmI, paging, fields,
-checksum/304, 429)."""
+checksum/304, 429 with and without X-Rate-Limit-Reset)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -19,6 +20,13 @@ from txbridge.tripletex import (
     Tripletex,
     models,
 )
+from txbridge.tripletex._retry import FALLBACK_RATE_LIMIT_WAIT, RESET_MARGIN
+
+
+def fail_customer_reads(control: httpx.Client, company: SandboxCompany, *, status: int, count: int) -> None:
+    """The next ``count`` reads of /customer by this company are answered ``status`` (injected)."""
+    fault = {"method": "GET", "path": "/v2/customer", "kind": "status", "status": status, "count": count}
+    control.post("/faults", json={**fault, "companyId": company.company_id}).raise_for_status()
 
 
 @pytest.fixture
@@ -153,20 +161,46 @@ def test_lost_answer_after_commit_is_an_unknown_outcome(tx: Tripletex, company: 
 def test_503_on_a_read_is_retried(tx: Tripletex, company: SandboxCompany) -> None:
     tx.who_am_i()
     with company.control() as control:
-        control.post(
-            "/faults",
-            json={
-                "method": "GET",
-                "path": "/v2/customer",
-                "kind": "status",
-                "status": 503,
-                "count": 2,
-                "companyId": company.company_id,
-            },
-        ).raise_for_status()
+        fail_customer_reads(control, company, status=503, count=2)
         try:
             page = tx.customers.list()
         finally:
             control.delete("/faults")
     assert isinstance(page, Page)
     assert tx.stats.retries == 2
+
+
+def test_429s_without_reset_wait_for_the_period_earlier_answers_gave(company: SandboxCompany) -> None:
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        time.sleep(seconds)
+
+    with company.control() as control:
+        control.put(
+            "/rate-limit", json={"limit": 1000, "period": 2.0, "companyId": company.company_id}
+        ).raise_for_status()
+        with Tripletex(
+            consumer_token=company.consumer_token,
+            employee_token=company.employee_token,
+            base_url=company.base_url,
+            rate_limiters=RateLimiterRegistry(),
+            sleep=sleep,
+        ) as client:
+            client.who_am_i()  # its answer tells the period: 2 s
+            # Tripletex's 429s sometimes lack X-Rate-Limit-Reset; the sandbox's injected ones always do.
+            fail_customer_reads(control, company, status=429, count=2)
+            try:
+                page = client.customers.list()
+            finally:
+                control.delete("/faults")
+        rows = control.get("/stats", params={"companyId": company.company_id}).json()["values"]
+    assert isinstance(page, Page)
+    assert client.stats.rate_limited == 2
+    assert {(r["method"], r["path"]): r["count"] for r in rows}[("GET", "/v2/customer")] == 3
+    known, blind = slept
+    # The rest of the period the whoAmI answer described (under 2 s), not a blind 5 s or more ...
+    assert 1.0 < known <= 2.0 + RESET_MARGIN
+    # ... and once that period is over and nothing is known, a short fallback.
+    assert blind == FALLBACK_RATE_LIMIT_WAIT

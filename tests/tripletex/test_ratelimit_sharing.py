@@ -17,22 +17,25 @@ from txbridge.tripletex import AsyncTripletex, RateLimiter, RateLimiterRegistry,
 
 from .conftest import FakeApi, FakeClock, ok
 
-#: The period as the first answers describe it: 30 calls left of 100, 60 s to go.
+#: The period as the first answers describe it: 30 calls left of 100, 60 s to go; then 28 (the server
+#: has counted the second client's session and whoAmI calls).
 PERIOD = {"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": "30", "X-Rate-Limit-Reset": "60"}
+AFTER_TWO = {**PERIOD, "X-Rate-Limit-Remaining": "28"}
 CALLS = 40  # more than the period has left: some are paced, the last ones wait for the reset
 
 
 def reference_waits(clock: FakeClock) -> list[float]:
     """The waits of CALLS calls made one by one on a limiter in the same state (no threads)."""
     limiter = RateLimiter()
-    limiter.update({k.lower(): v for k, v in PERIOD.items()}, clock.monotonic())
+    limiter.update({k.lower(): v for k, v in AFTER_TWO.items()}, clock.monotonic())
     waits = [limiter.acquire(clock.monotonic()) for _ in range(CALLS)]
     return sorted(w for w in waits if w > 0)
 
 
 def script(api: FakeApi) -> None:
     # whoAmI teaches the limiter the period; customer answers carry no rate-limit headers.
-    api.on("GET", "/token/session/>whoAmI", ok({"employeeId": 1, "companyId": 1}, **PERIOD))
+    who = {"employeeId": 1, "companyId": 1}
+    api.on("GET", "/token/session/>whoAmI", ok(who, **PERIOD), ok(who, **AFTER_TWO))
     api.on("GET", "/customer/1", ok({"id": 1}))
 
 
@@ -46,7 +49,7 @@ def test_threads_share_one_limiter(
     for client in clients:
         client.who_am_i()  # session and period known before the race starts
     expected = reference_waits(clock)
-    assert expected and expected[-1] == pytest.approx(60)  # the scenario really paces and waits
+    assert expected and expected[-1] >= 60  # the scenario really paces and waits for the next period
     barrier = threading.Barrier(8)
     errors: list[BaseException] = []
 

@@ -61,7 +61,8 @@ def _register() -> None:
     # group never hides the others.
     import importlib
 
-    for name in ("sandbox", "intake", "connection", "batch", "diagnose", "log", "payments", "jobs", "worker"):
+    names = ("sandbox", "intake", "connection", "batch", "diagnose", "log", "payments", "db", "secrets")
+    for name in (*names, "jobs", "worker"):
         try:
             importlib.import_module(f"txbridge.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -71,4 +72,14 @@ def _register() -> None:
 
 def main() -> None:
     _register()
-    app()
+    from txbridge.store import StoreSetupError
+
+    try:
+        app()
+    except StoreSetupError as exc:
+        # The store cannot start as configured (schema not upgraded, token key missing): the catalog
+        # message and its fix, not a traceback.
+        from txbridge.cli.connection import EXIT_USAGE, console, print_message
+
+        print_message(console(), exc.message)
+        raise SystemExit(EXIT_USAGE) from None

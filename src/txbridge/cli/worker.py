@@ -49,9 +49,6 @@ def worker(
     concurrency: Annotated[int, typer.Option(min=1, max=64, help="Jobber samtidig / jobs at once.")] = 1,
     metrics_port: Annotated[int | None, typer.Option(help="Port for /metrics (Prometheus).")] = None,
     metrics_host: Annotated[str, typer.Option(help="Adresse / address for /metrics.")] = "127.0.0.1",
-    apply_schema_first: Annotated[
-        bool, typer.Option("--apply-schema", help="Legg inn / apply procrastinate's schema (PostgreSQL).")
-    ] = False,
     heartbeat: Annotated[float, typer.Option(min=0.1, help="Sekunder mellom livstegn / heartbeat.")] = 5.0,
     stalled_after: Annotated[
         float, typer.Option(min=1, help="Så lenge stille = død, jobben tas opp / silent = dead after.")
@@ -65,6 +62,8 @@ def worker(
     """Kjør jobber til den stoppes. Run jobs until stopped (PostgreSQL: procrastinate; SQLite: in-process)."""
     out = console()
     cfg = settings()
+    # One of many processes: the token key must come from settings (never a key file made here).
+    cfg = cfg.model_copy(update={"worker_mode": True}) if cfg.database_url.startswith("postgresql") else cfg
     _operators_log()
     run_options = RunOptions(
         heartbeat_seconds=heartbeat,
@@ -81,11 +80,9 @@ def worker(
             _run_embedded(database, cfg, concurrency, run_options)
             return
         # procrastinate is imported only here, so other commands start without it.
-        from txbridge.jobs.engine import WorkerOptions, apply_schema, run_worker
+        from txbridge.jobs.engine import WorkerOptions, run_worker
 
         try:
-            if apply_schema_first and apply_schema(database, cfg):
-                out.print("procrastinates skjema er lagt inn. / procrastinate's schema is applied.")
             run_worker(
                 database,
                 cfg,

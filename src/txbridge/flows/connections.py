@@ -29,9 +29,11 @@ from txbridge.store import (
     Environment,
     LogLevel,
     TokenCipher,
+    TokenKeyError,
 )
 from txbridge.store import queries as q
 from txbridge.store.models import utcnow
+from txbridge.store.ratebudget import budget_for
 from txbridge.tripletex import (
     PRODUCTION_URL,
     TEST_URL,
@@ -179,6 +181,7 @@ def message_for_error(error: BaseException, base_url: str | None = None) -> Mess
 
 
 def _new_client(
+    settings: Settings,
     *,
     base_url: str,
     consumer_token: str,
@@ -188,6 +191,8 @@ def _new_client(
     clock: Clock | None = None,
     sleep: Callable[[float], None] | None = None,
 ) -> Tripletex:
+    """A client whose rate-limit budget is the token pair's: in this process on SQLite, shared with
+    every process through the database on PostgreSQL (many workers, one Tripletex limit)."""
     return Tripletex(
         consumer_token=consumer_token,
         employee_token=employee_token,
@@ -196,6 +201,11 @@ def _new_client(
         transport=transport,
         clock=clock,
         sleep=sleep,
+        # The shared budget keeps the database server's time: a client on simulated time (an injected
+        # clock) keeps the in-process one, which follows its clock.
+        rate_budget=None
+        if clock is not None
+        else budget_for(settings.database_url, consumer_token.strip(), employee_token.strip()),
     )
 
 
@@ -210,6 +220,7 @@ def client_for(
     """The API client of a stored connection (tokens decrypted here, never stored elsewhere)."""
     cipher = TokenCipher.from_settings(settings)
     return _new_client(
+        settings,
         base_url=connection.base_url,
         consumer_token=connection.consumer_token(cipher),
         employee_token=connection.employee_token(cipher),
@@ -242,6 +253,7 @@ def connect(
     url = base_url_of(env, base_url)
     try:
         with _new_client(
+            settings,
             base_url=url,
             consumer_token=consumer_token,
             employee_token=employee_token,
@@ -311,8 +323,10 @@ def approve(db: Database, connection_id: int) -> Connection:
     """Let a tested connection start exporting (``pending_approval`` → ``active``)."""
     with db.transaction() as session:
         connection = _load(session, connection_id)
-        if connection.state is ConnectionState.PENDING_APPROVAL:
-            connection.state = ConnectionState.ACTIVE
+        if q.move_connection_state(
+            session, connection_id, ConnectionState.ACTIVE, only_from=ConnectionState.PENDING_APPROVAL
+        ):
+            session.refresh(connection)
             q.add_log(
                 session,
                 connection_id,
@@ -363,38 +377,76 @@ def reactivate(
 def record_success(db: Database, connection_id: int) -> None:
     """An API exchange worked: the failure streak is over."""
     with db.transaction() as session:
-        connection = _load(session, connection_id)
-        if connection.consecutive_failures:
-            connection.consecutive_failures = 0
+        q.clear_connection_failures(session, connection_id)
 
 
 def record_failure(db: Database, settings: Settings, connection_id: int, error: BaseException) -> Connection:
-    """Count an integration failure; at the threshold the connection enters the error state (logged)."""
+    """Count an integration failure; at the threshold the connection enters the error state (logged).
+
+    The count and the state change are single UPDATEs, so many workers failing at once lose no
+    failure and log the error state once."""
     weight = AUTH_FAILURE_WEIGHT if isinstance(error, AuthenticationError) else 1
     with db.transaction() as session:
         connection = _load(session, connection_id)
         message = message_for_error(error, connection.base_url)
-        connection.consecutive_failures += weight
-        connection.last_error_id = message.id
-        connection.last_error_detail = message.en
-        connection.last_error_at = utcnow()
+        q.add_connection_failures(session, connection_id, weight, error_id=message.id, detail=message.en)
+        entered = q.move_connection_state(
+            session,
+            connection_id,
+            ConnectionState.ERROR,
+            only_from=ConnectionState.ACTIVE,
+            min_failures=settings.error_state_threshold,
+        )
+        session.refresh(connection)
         _log_error(session, connection, message)
-        if (
-            connection.state is ConnectionState.ACTIVE
-            and connection.consecutive_failures >= settings.error_state_threshold
-        ):
-            connection.state = ConnectionState.ERROR
-            entered = error_state_message(connection)
-            _log_error(session, connection, entered)
+        if entered:
+            _log_error(session, connection, error_state_message(connection))
         return connection
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRotation:
+    """What ``txbridge secrets rotate`` did: connections whose tokens were written again with the
+    current key, and one message per connection whose tokens no key could read (left as they were)."""
+
+    rotated: int
+    refused: tuple[Message, ...]
+
+    def message(self) -> Message:
+        return render("secrets_rotated", count=self.rotated)
+
+
+def rotate_token_key(db: Database, settings: Settings) -> KeyRotation:
+    """Encrypt every stored token again with ``settings.secret_key``, reading with it and the old keys
+    (``settings.old_secret_keys``). Safe to run again; a connection no key reads is named and skipped."""
+    cipher = TokenCipher.from_settings(settings)
+    rotated = 0
+    refused: list[Message] = []
+    with db.transaction() as session:
+        for connection in q.connections(session):
+            try:
+                consumer = cipher.rotate(connection.consumer_token_encrypted)
+                employee = cipher.rotate(connection.employee_token_encrypted)
+            except TokenKeyError:
+                refused.append(render("secret_key_does_not_fit", connection=connection.name))
+                continue
+            connection.consumer_token_encrypted = consumer
+            connection.employee_token_encrypted = employee
+            rotated += 1
+        result = KeyRotation(rotated, tuple(refused))
+        done = result.message()
+        q.add_log(session, None, done.nb, message_id=done.id, object_type="secrets", detail=done.en)
+    return result
 
 
 def mark_token_expired(db: Database, connection_id: int) -> None:
     """The employee token's date has passed: say so on the connection (until a new token is pasted)."""
     with db.transaction() as session:
         connection = _load(session, connection_id)
-        if connection.state is ConnectionState.ACTIVE:
-            connection.state = ConnectionState.TOKEN_EXPIRED
+        if q.move_connection_state(
+            session, connection_id, ConnectionState.TOKEN_EXPIRED, only_from=ConnectionState.ACTIVE
+        ):
+            session.refresh(connection)
             expires = connection.token_expires_on.isoformat() if connection.token_expires_on else "?"
             message = render("token_expired", expires_on=expires)
             _log_error(session, connection, message)

@@ -19,8 +19,9 @@ Tripletex for the marker) before anything is sent again. Many references at once
 ``upsert_references`` (one ``INSERT … ON CONFLICT`` statement, safe when two writers meet).
 """
 
-from txbridge.store.crypto import TokenCipher, TokenKeyError, mask_token
-from txbridge.store.database import Database
+from txbridge.store.crypto import SecretKeyRequiredError, TokenCipher, TokenKeyError, mask_token
+from txbridge.store.database import Database, register_schema_step
+from txbridge.store.errors import SchemaNotCurrentError, StoreSetupError
 from txbridge.store.models import (
     Base,
     Batch,
@@ -68,9 +69,13 @@ __all__ = [
     "Product",
     "ProductClass",
     "ReferenceKind",
+    "SchemaNotCurrentError",
+    "SecretKeyRequiredError",
+    "StoreSetupError",
     "TokenCipher",
     "TokenKeyError",
     "mask_token",
     "period_bounds",
     "period_of",
+    "register_schema_step",
 ]

@@ -1,26 +1,68 @@
 """The store's entry point: an engine and a session factory for one database URL, and migrations.
 
 SQLite (a file, WAL, foreign keys on) by default; PostgreSQL by URL (``postgresql+psycopg://…``).
-Nothing here runs at import: build a :class:`Database` from settings or a URL and pass it down."""
+Nothing here runs at import: build a :class:`Database` from settings or a URL and pass it down.
+
+Schema changes: on SQLite (one machine) :meth:`Database.open` migrates, each migration one
+``BEGIN IMMEDIATE`` transaction, so processes starting together take turns and the later ones find
+nothing to do. On PostgreSQL many workers open the database: only :meth:`Database.upgrade`
+(``txbridge db upgrade``) changes the schema, under an advisory lock; everything else checks the
+revision (:meth:`Database.require_current`) and stops with a catalog message when it is behind.
+
+Other parts with a schema of their own (the job queue's procrastinate tables) register a step with
+:func:`register_schema_step`; ``db upgrade`` applies it after the migrations and ``require_current``
+asks it whether it is applied."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from txbridge.catalog import Bilingual, render
 from txbridge.settings import Settings
+from txbridge.store.errors import SchemaNotCurrentError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _READ_ONLY = "txbridge_read_only"
+#: PostgreSQL advisory lock key held while the schema is upgraded ("txbridge" in ASCII, as an int).
+UPGRADE_LOCK_KEY = 0x7478627269646765
+
+
+@dataclass(frozen=True)
+class SchemaStep:
+    """A schema that is not one of our Alembic migrations (procrastinate's tables), applied by
+    ``txbridge db upgrade`` after them. ``apply`` must be safe to run again; ``is_current`` (if
+    given) tells whether it has been applied."""
+
+    name: str
+    apply: Callable[[Database], None]
+    is_current: Callable[[Database], bool] | None = None
+
+
+_schema_steps: dict[str, SchemaStep] = {}
+
+
+def register_schema_step(
+    name: str, apply: Callable[[Database], None], *, is_current: Callable[[Database], bool] | None = None
+) -> None:
+    """Have ``txbridge db upgrade`` apply ``apply`` (once per upgrade, after the migrations, in the
+    order of registration); registering a name again replaces its step."""
+    _schema_steps[name] = SchemaStep(name, apply, is_current)
+
+
+def schema_steps() -> list[SchemaStep]:
+    return list(_schema_steps.values())
 
 
 def _prepare_sqlite(engine: Engine) -> None:
@@ -63,9 +105,18 @@ class Database:
 
     @classmethod
     def open(cls, settings: Settings) -> Database:
-        """The database of ``settings``, migrated to the newest schema: what commands call at start-up."""
+        """The database of ``settings`` with the schema this version needs: what commands call at
+        start-up. SQLite is migrated here; PostgreSQL only checked (:meth:`require_current` raises
+        :class:`SchemaNotCurrentError` until ``txbridge db upgrade`` has run)."""
         database = cls(settings)
-        database.migrate()
+        try:
+            if database.backend == "sqlite":
+                database.migrate()
+            else:
+                database.require_current()
+        except BaseException:
+            database.dispose()
+            raise
         return database
 
     @property
@@ -118,11 +169,64 @@ class Database:
         with self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
 
+    def require_current(self) -> None:
+        """Raise :class:`SchemaNotCurrentError` (with its catalog message) unless the schema is the one
+        this version needs, registered steps included. Workers call this at start."""
+        head = head_revision()
+        current = self.current_revision()
+        if current != head:
+            if current is not None and not _known_revision(current):
+                raise SchemaNotCurrentError(render("database_schema_unknown", current=current))
+            shown = current if current is not None else Bilingual("tom", "empty")
+            raise SchemaNotCurrentError(render("database_not_upgraded", current=shown, head=head))
+        for step in schema_steps():
+            if step.is_current is not None and not step.is_current(self):
+                raise SchemaNotCurrentError(
+                    render("database_not_upgraded", current=f"{head}, {step.name} mangler/missing", head=head)
+                )
+
+    def upgrade(self) -> str | None:
+        """Migrate to the newest schema and apply the registered steps, once: on PostgreSQL under an
+        advisory lock, so two upgrades started together run one after the other (the second finds
+        nothing to do). Returns the revision before."""
+        with self._upgrade_lock():
+            previous = self.current_revision()
+            self.migrate()
+            for step in schema_steps():
+                step.apply(self)
+        return previous
+
+    @contextmanager
+    def _upgrade_lock(self) -> Iterator[None]:
+        if self.backend != "postgresql":
+            yield  # SQLite: each migration's BEGIN IMMEDIATE already makes writers take turns
+            return
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": UPGRADE_LOCK_KEY})
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": UPGRADE_LOCK_KEY})
+                connection.commit()
+
     def dispose(self) -> None:
         self.engine.dispose()
 
     def __repr__(self) -> str:
         return f"Database({self.url.render_as_string(hide_password=True)!r})"
+
+
+def head_revision() -> str | None:
+    """The newest revision this version's migrations know."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def _known_revision(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except Exception:  # alembic raises its own errors for revisions it never heard of
+        return False
 
 
 def alembic_config(connection: Any = None) -> Config:

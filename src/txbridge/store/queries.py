@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -17,6 +17,7 @@ from txbridge.store.models import (
     Batch,
     BatchStatus,
     Connection,
+    ConnectionState,
     Customer,
     IntegrationReference,
     Invoice,
@@ -44,6 +45,66 @@ def connection_by_name(session: Session, name: str) -> Connection | None:
 
 def connections(session: Session) -> list[Connection]:
     return list(session.scalars(select(Connection).order_by(Connection.name)))
+
+
+def add_connection_failures(
+    session: Session,
+    connection_id: int,
+    weight: int,
+    *,
+    error_id: str,
+    detail: str,
+    now: datetime | None = None,
+) -> int | None:
+    """Add ``weight`` to the connection's failure count in one UPDATE (workers failing at once never
+    lose an increment; on PostgreSQL the row stays locked until the caller commits). The new count,
+    or None when there is no such connection."""
+    return session.execute(
+        update(Connection)
+        .where(Connection.id == connection_id)
+        .values(
+            consecutive_failures=Connection.consecutive_failures + weight,
+            last_error_id=error_id,
+            last_error_detail=detail,
+            last_error_at=now or utcnow(),
+        )
+        .returning(Connection.consecutive_failures)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+
+
+def clear_connection_failures(session: Session, connection_id: int) -> None:
+    """The failure streak is over (one UPDATE, and none when there was no streak)."""
+    session.execute(
+        update(Connection)
+        .where(Connection.id == connection_id, Connection.consecutive_failures != 0)
+        .values(consecutive_failures=0)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def move_connection_state(
+    session: Session,
+    connection_id: int,
+    to: ConnectionState,
+    *,
+    only_from: ConnectionState,
+    min_failures: int = 0,
+) -> bool:
+    """Change the state only if it still is ``only_from`` (and the failures reach ``min_failures``),
+    in one UPDATE: of two workers making the same change, exactly one gets True (and logs it)."""
+    moved = session.execute(
+        update(Connection)
+        .where(
+            Connection.id == connection_id,
+            Connection.state == only_from,
+            Connection.consecutive_failures >= min_failures,
+        )
+        .values(state=to)
+        .returning(Connection.id)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    return moved is not None
 
 
 def customer_by_number(session: Session, connection_id: int, number: int) -> Customer | None:

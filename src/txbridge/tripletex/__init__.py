@@ -34,7 +34,14 @@ from ._exceptions import (
     make_status_error,
 )
 from ._observe import RequestStats
-from ._ratelimit import RateLimiter, RateLimiterRegistry
+from ._ratelimit import (
+    BudgetState,
+    RateBudget,
+    RateLimiter,
+    RateLimiterRegistry,
+    RateLimitSnapshot,
+    token_pair_key,
+)
 from .resources._ops import UnsupportedOperationError
 from .webhooks import (
     WebhookEvent,
@@ -56,6 +63,7 @@ __all__ = [
     "AsyncTripletex",
     "AuthenticationError",
     "BadRequestError",
+    "BudgetState",
     "ClientConfig",
     "Clock",
     "ConfigurationError",
@@ -72,7 +80,9 @@ __all__ = [
     "OutcomeUnknownError",
     "Page",
     "PermissionDeniedError",
+    "RateBudget",
     "RateLimitError",
+    "RateLimitSnapshot",
     "RateLimiter",
     "RateLimiterRegistry",
     "RequestStats",
@@ -93,5 +103,6 @@ __all__ = [
     "make_status_error",
     "models",
     "parse_event",
+    "token_pair_key",
     "verify_signature",
 ]

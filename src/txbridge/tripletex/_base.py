@@ -37,7 +37,7 @@ from ._exceptions import (
     make_status_error,
 )
 from ._observe import RequestStats, install_httpx_redaction, log_response, logger, path_template, redact
-from ._ratelimit import RateLimiter, RateLimiterRegistry, process_registry
+from ._ratelimit import RateBudget, RateLimiterRegistry, process_registry
 from ._session import CREATE_PATH, DELETE_PATH, SessionManager
 
 R = TypeVar("R")
@@ -147,7 +147,7 @@ class BaseClient:
         clock: Clock | None,
         rate_limiters: RateLimiterRegistry | None,
         session: SessionManager | None = None,
-        limiter: RateLimiter | None = None,
+        limiter: RateBudget | None = None,
         stats: RequestStats | None = None,
         jitter: Callable[[], float] | None = None,
     ) -> None:
@@ -160,7 +160,7 @@ class BaseClient:
             limiter = registry.get(
                 config.consumer_token.get_secret_value(), config.employee_token.get_secret_value()
             )
-        self._limiter = limiter
+        self._limiter: RateBudget = limiter
         self.stats = stats or RequestStats()
         self._jitter = jitter or random.random
         self._timeout = httpx.Timeout(config.timeout).as_dict()
@@ -251,6 +251,7 @@ class BaseClient:
         started = clock.monotonic()
         retries = 0
         rate_limit_waits = 0
+        blind_waits = 0
         renewed = False
         template = path_template(call.path)
         while True:
@@ -303,16 +304,20 @@ class BaseClient:
                 continue
             if status == 429:
                 reset = _retry.parse_reset(headers.get("x-rate-limit-reset"))
-                wait = _retry.rate_limit_wait(reset, rate_limit_waits)
+                # Without the header, what earlier answers said of this period beats guessing.
+                known = None if reset is not None else self._limiter.period_left(now)
+                wait = _retry.rate_limit_wait(reset, blind_waits, known)
                 if _retry.may_wait_for_rate_limit(rate_limit_waits, wait, elapsed):
                     rate_limit_waits += 1
-                    self._limiter.block(wait, now)
+                    blind = reset is None and known is None
+                    blind_waits += blind
+                    self._limiter.block(wait, now, period_end=not blind)
                     logger.warning(
                         "%s %s hit the rate limit; waiting %.1f s (%s)",
                         call.method,
                         redact(call.path),
                         wait,
-                        "period reset from header" if reset is not None else "no reset header, fallback wait",
+                        _WAIT_REASONS[0 if reset is not None else 1 if known is not None else 2],
                     )
                     yield Sleep(wait)
                     continue
@@ -382,11 +387,20 @@ class BaseClient:
         )
         if isinstance(error, RateLimitError):
             error.retry_after = _retry.parse_reset(response.headers.get("x-rate-limit-reset"))
+            if error.retry_after is None:
+                error.retry_after = self._limiter.period_left(self._clock.monotonic())
         return error
 
     def rate_limit(self) -> Any:
         """What we know of the rate limit period right now (limit, remaining, seconds to reset)."""
         return self._limiter.snapshot(self._clock.monotonic())
+
+
+_WAIT_REASONS = (
+    "period reset from header",
+    "no reset header; the end of the period earlier answers gave",
+    "no reset header and no period known; short fallback wait",
+)
 
 
 def _tripletex_headers(response: httpx.Response) -> dict[str, str]:

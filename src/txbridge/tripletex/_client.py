@@ -19,7 +19,7 @@ from ._config import ClientConfig, Environment, clean_token, resolve_base_url
 from ._envelope import ConnectionInfo, NotModified, parse_value
 from ._exceptions import TripletexError
 from ._observe import logger
-from ._ratelimit import RateLimiterRegistry
+from ._ratelimit import RateBudget, RateLimiterRegistry
 from .resources import _async as ar
 from .resources import _specs as specs
 from .resources import _sync as sr
@@ -69,7 +69,10 @@ class Tripletex(BaseClient):
     """Synchronous Tripletex API v2 client.
 
     ``Tripletex(consumer_token=…, employee_token=…, environment="test")`` — or ``base_url=`` for the
-    sandbox. Safe to share between threads. Use as a context manager or call :meth:`close`."""
+    sandbox. Safe to share between threads. Use as a context manager or call :meth:`close`.
+
+    The rate limit is paced by the token pair's limiter in ``rate_limiters`` (the process's by
+    default), or by ``rate_budget`` when given: any :class:`RateBudget`, e.g. one shared by a fleet."""
 
     def __init__(
         self,
@@ -87,6 +90,7 @@ class Tripletex(BaseClient):
         timeout: float = 30.0,
         rate_limiters: RateLimiterRegistry | None = None,
         jitter: Callable[[], float] | None = None,
+        rate_budget: RateBudget | None = None,
     ) -> None:
         config = _config(
             consumer_token,
@@ -98,7 +102,7 @@ class Tripletex(BaseClient):
             expiration_days,
             timeout,
         )
-        super().__init__(config, clock=clock, rate_limiters=rate_limiters, jitter=jitter)
+        super().__init__(config, clock=clock, rate_limiters=rate_limiters, limiter=rate_budget, jitter=jitter)
         # No client-level headers: every request is built whole by BaseClient._build_request.
         self._http = httpx.Client(transport=transport, timeout=timeout)
         self._sleep = sleep or time.sleep
@@ -302,6 +306,7 @@ class AsyncTripletex(BaseClient):
         timeout: float = 30.0,
         rate_limiters: RateLimiterRegistry | None = None,
         jitter: Callable[[], float] | None = None,
+        rate_budget: RateBudget | None = None,
     ) -> None:
         config = _config(
             consumer_token,
@@ -313,7 +318,7 @@ class AsyncTripletex(BaseClient):
             expiration_days,
             timeout,
         )
-        super().__init__(config, clock=clock, rate_limiters=rate_limiters, jitter=jitter)
+        super().__init__(config, clock=clock, rate_limiters=rate_limiters, limiter=rate_budget, jitter=jitter)
         self._http = httpx.AsyncClient(transport=transport, timeout=timeout)
         self._sleep = sleep or asyncio.sleep
         self._owner = True

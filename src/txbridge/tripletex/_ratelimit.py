@@ -1,9 +1,11 @@
 """Client-side view of Tripletex' rate limit, shared by all clients using one token pair.
 
 Tripletex limits calls per employee per consumer; once the limit is hit, *every* call is 429 until the
-period ends. So we keep one :class:`RateLimiter` per (consumer token, employee token) and pace calls
-ahead of the limit. A threading lock guards the state and is never held while waiting, so the same
-limiter serves threads and asyncio tasks alike: callers get a delay back and sleep their own way."""
+period ends. So the client asks a :class:`RateBudget` per (consumer token, employee token) before each
+call and tells it every answer's headers. The default is :class:`RateLimiter`, in this process's
+memory; a fleet of processes passes one kept in the database (``txbridge.store.ratebudget``), which
+makes the same decisions (:class:`BudgetState`) on a shared row. Callers get a delay back and sleep
+their own way, so one budget serves threads and asyncio tasks alike."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import hashlib
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 #: Start pacing when this share of the period's calls is left (and at least ``_MIN_LOW_WATER`` calls).
 LOW_WATER_SHARE = 0.1
@@ -34,68 +37,170 @@ class RateLimitSnapshot:
     resets_in: float | None
 
 
-class RateLimiter:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._limit: int | None = None
-        self._remaining: int | None = None
-        self._reset_at: float | None = None  # monotonic time the period ends
-        self._blocked_until = 0.0
-        self._next_slot = 0.0
+class RateBudget(Protocol):
+    """What the client needs from whoever keeps the budget of one token pair.
+
+    ``now`` is the client's monotonic clock. An implementation shared between processes cannot compare
+    monotonic clocks across machines and keeps its own time (the database's), turning it into waits."""
 
     def acquire(self, now: float) -> float:
-        """Reserve one call; returns the seconds to wait before sending it (0 when free to go)."""
-        with self._lock:
-            if self._blocked_until > now:
-                return self._blocked_until - now
-            if self._remaining is None or self._reset_at is None:
-                return 0.0
-            if now >= self._reset_at:
-                # The period we know about has ended: the next answer tells us about the new one.
-                self._remaining = None
-                self._reset_at = None
-                return 0.0
-            low_water = max(_MIN_LOW_WATER, int((self._limit or 0) * LOW_WATER_SHARE))
-            if self._remaining <= 0:
-                return self._reset_at - now
-            if self._remaining > low_water:
-                self._remaining -= 1
-                return 0.0
-            # Near the limit: spread the calls left evenly over the time left instead of running dry.
-            # Measured from the slot, not from now: callers reserving at the same instant (threads,
-            # tasks) would otherwise be pushed past the end of the period.
-            slot = max(now, self._next_slot)
-            self._next_slot = slot + (self._reset_at - slot) / (self._remaining + 1)
-            self._remaining -= 1
-            return slot - now
+        """Reserve one call; the seconds to wait before sending it (0 when free to go)."""
 
     def update(self, headers: Mapping[str, str], now: float) -> None:
-        """Take the server's word from the X-Rate-Limit-* headers of any answer."""
+        """Take the server's word from the ``x-rate-limit-*`` headers (lower-case keys) of any answer."""
+
+    def block(self, seconds: float, now: float, *, period_end: bool = True) -> None:
+        """After a 429: nobody sharing the tokens sends for ``seconds``. ``period_end`` says the period
+        is known to end then; a blind pause (no reset known) blocks without claiming that."""
+
+    def period_left(self, now: float) -> float | None:
+        """Seconds to the end of the current period as earlier answers told it; None when not known."""
+
+    def snapshot(self, now: float) -> RateLimitSnapshot: ...
+
+
+#: Calls into a period not known yet (a new one, or after a 429) go this many seconds apart, so the
+#: first answer arrives before the rest are sent: a fleet starts a period as one process does.
+PROBE_SPACING = 0.2
+
+#: Two estimates of one period's end differ by the rounding of X-Rate-Limit-Reset (whole seconds).
+SAME_PERIOD_SLACK = 1.0
+
+
+@dataclass
+class BudgetState:
+    """The budget's numbers and every decision about them, with no storage and no lock of its own:
+    :class:`RateLimiter` keeps one in memory, the store keeps one in a database row. Times are seconds
+    on whatever clock the keeper uses, as long as it uses one clock."""
+
+    limit: int | None = None
+    remaining: int | None = None
+    reset_at: float | None = None  # when the period ends
+    blocked_until: float = 0.0
+    next_slot: float = 0.0
+    #: Calls let go (or waiting to go) into a period we know nothing of yet, not answered yet: the
+    #: first answer from that period has not counted the others, so they come off what it says is left.
+    early: int = 0
+
+    def reserve(self, now: float, want: int = 1) -> tuple[int, float]:
+        """Reserve up to ``want`` calls: (calls granted, seconds to wait before the first).
+
+        More than one is granted only far from the limit (a lease a process spends without asking
+        again); near it, one at a time on evenly spread slots."""
+        if self.blocked_until > now:
+            return 1, self._into_next_period(self.blocked_until, now)
+        if self.reset_at is not None and now >= self.reset_at:
+            # The period we know about has ended: the next answer tells us about the new one.
+            self.remaining = None
+            self.reset_at = None
+        if self.remaining is None or self.reset_at is None:
+            if self.limit is None:
+                # No limit seen yet (or none there): nothing to pace against, but counted.
+                self.early += 1
+                return 1, 0.0
+            # A limit exists but nothing is known of this period (it may be spent already).
+            return 1, self._into_next_period(now, now)
+        low_water = max(_MIN_LOW_WATER, int((self.limit or 0) * LOW_WATER_SHARE))
+        if self.remaining <= 0:
+            return 1, self._into_next_period(self.reset_at, now)
+        if self.remaining > low_water:
+            granted = max(1, min(want, self.remaining - 2 * low_water))
+            self.remaining -= granted
+            return granted, 0.0
+        # Near the limit: spread the calls left evenly over the time left instead of running dry.
+        # Measured from the slot, not from now: callers reserving at the same instant (threads,
+        # tasks, processes) would otherwise be pushed past the end of the period.
+        slot = max(now, self.next_slot)
+        self.next_slot = slot + (self.reset_at - slot) / (self.remaining + 1)
+        self.remaining -= 1
+        return 1, slot - now
+
+    def _into_next_period(self, start: float, now: float) -> float:
+        """A call for a period not known yet: one goes first to find out, the others follow a little
+        apart (not all at once into what may be spent already), and all are counted as early."""
+        slot = max(start, self.next_slot)
+        self.next_slot = slot + PROBE_SPACING
+        self.early += 1
+        return slot - now
+
+    def observe(self, headers: Mapping[str, str], now: float) -> None:
         remaining = _int_header(headers, "x-rate-limit-remaining")
         if remaining is None:
+            self.early = max(0, self.early - 1)  # an answer that says nothing (a gateway's 503)
             return
         reset = _int_header(headers, "x-rate-limit-reset")
         limit = _int_header(headers, "x-rate-limit-limit")
-        with self._lock:
-            self._remaining = remaining
-            if limit is not None:
-                self._limit = limit
-            if reset is not None:
-                self._reset_at = now + reset
-            elif self._reset_at is None or self._reset_at <= now:
-                self._reset_at = None
+        if limit is not None:
+            self.limit = limit
+        new_reset = None if reset is None else now + reset
+        ongoing = self.reset_at is not None and self.reset_at > now
+        same_period = ongoing and (
+            new_reset is None or new_reset <= (self.reset_at or 0.0) + SAME_PERIOD_SLACK
+        )
+        if same_period and self.remaining is not None and self.reset_at is not None:
+            # Our count already holds calls reserved but not yet answered (by other threads or
+            # processes): an answer that left before them must not give them back.
+            self.remaining = min(self.remaining, remaining)
+            if new_reset is not None:
+                self.reset_at = min(self.reset_at, new_reset)
+            return
+        # A new period: its first answer is (most likely) one of the early calls; the rest of them
+        # may not have reached the server yet.
+        self.remaining = max(0, remaining - max(0, self.early - 1))
+        self.early = 0
+        if new_reset is not None:
+            self.reset_at = new_reset
+        elif not ongoing:
+            self.reset_at = None
 
-    def block(self, seconds: float, now: float) -> None:
-        """After a 429: nobody sharing these tokens sends before the period is over."""
+    def block(self, seconds: float, now: float, *, period_end: bool = True) -> None:
+        self.blocked_until = max(self.blocked_until, now + seconds)
+        if period_end:
+            self.remaining = 0
+            self.reset_at = now + seconds
+
+    def period_left(self, now: float) -> float | None:
+        if self.reset_at is None or self.reset_at <= now:
+            return None
+        return self.reset_at - now
+
+    def snapshot(self, now: float) -> RateLimitSnapshot:
+        resets_in = None if self.reset_at is None else max(0.0, self.reset_at - now)
+        return RateLimitSnapshot(self.limit, self.remaining, resets_in)
+
+
+class RateLimiter:
+    """The in-process budget (the default): one :class:`BudgetState` behind a threading lock that is
+    never held while waiting, so it serves threads and asyncio tasks alike."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._state = BudgetState()
+
+    def acquire(self, now: float) -> float:
         with self._lock:
-            self._blocked_until = max(self._blocked_until, now + seconds)
-            self._remaining = 0
-            self._reset_at = now + seconds
+            return self._state.reserve(now)[1]
+
+    def update(self, headers: Mapping[str, str], now: float) -> None:
+        with self._lock:
+            self._state.observe(headers, now)
+
+    def block(self, seconds: float, now: float, *, period_end: bool = True) -> None:
+        with self._lock:
+            self._state.block(seconds, now, period_end=period_end)
+
+    def period_left(self, now: float) -> float | None:
+        with self._lock:
+            return self._state.period_left(now)
 
     def snapshot(self, now: float) -> RateLimitSnapshot:
         with self._lock:
-            resets_in = None if self._reset_at is None else max(0.0, self._reset_at - now)
-            return RateLimitSnapshot(self._limit, self._remaining, resets_in)
+            return self._state.snapshot(now)
+
+
+def token_pair_key(consumer_token: str, employee_token: str) -> str:
+    """The name of a token pair's budget: a digest, so no registry or table ever holds a token."""
+    return hashlib.sha256(f"{consumer_token}\x00{employee_token}".encode()).hexdigest()
 
 
 class RateLimiterRegistry:
@@ -105,12 +210,8 @@ class RateLimiterRegistry:
         self._lock = threading.Lock()
         self._limiters: dict[str, RateLimiter] = {}
 
-    @staticmethod
-    def _key(consumer_token: str, employee_token: str) -> str:
-        return hashlib.sha256(f"{consumer_token}\x00{employee_token}".encode()).hexdigest()
-
     def get(self, consumer_token: str, employee_token: str) -> RateLimiter:
-        key = self._key(consumer_token, employee_token)
+        key = token_pair_key(consumer_token, employee_token)
         with self._lock:
             limiter = self._limiters.get(key)
             if limiter is None:

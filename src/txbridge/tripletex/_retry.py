@@ -14,9 +14,10 @@ BACKOFF_CAP = 8.0
 RETRY_BUDGET = 120.0
 #: A 429 is answered by waiting out the period; this many times at most per call.
 MAX_RATE_LIMIT_WAITS = 5
-#: The real API sometimes sends a 429 without X-Rate-Limit-Reset: wait this, doubling, up to the cap.
-FALLBACK_RATE_LIMIT_WAIT = 5.0
-FALLBACK_RATE_LIMIT_CAP = 40.0
+#: The real API sometimes sends a 429 without X-Rate-Limit-Reset: then the end of the period earlier
+#: answers told us is waited for; only when none is known, this, doubling, up to the (short) cap.
+FALLBACK_RATE_LIMIT_WAIT = 1.0
+FALLBACK_RATE_LIMIT_CAP = 5.0
 #: A period longer than this is not waited out inside one call: the caller gets RateLimitError.
 MAX_RATE_LIMIT_WAIT = 90.0
 #: Added to X-Rate-Limit-Reset so we arrive just after the new period starts, not just before.
@@ -77,10 +78,16 @@ def parse_reset(value: str | None) -> float | None:
     return seconds if seconds >= 0 else None
 
 
-def rate_limit_wait(reset_seconds: float | None, waits_done: int) -> float:
-    """How long to wait after a 429: the header's reset, or a bounded doubling fallback."""
+def rate_limit_wait(
+    reset_seconds: float | None, waits_done: int, known_seconds: float | None = None
+) -> float:
+    """How long to wait after a 429: the header's reset; else what is left of the period earlier
+    answers described (``known_seconds``); else a short doubling fallback (``waits_done`` counts the
+    fallback waits already made)."""
     if reset_seconds is not None:
         return reset_seconds + RESET_MARGIN
+    if known_seconds is not None:
+        return known_seconds + RESET_MARGIN
     return min(FALLBACK_RATE_LIMIT_CAP, FALLBACK_RATE_LIMIT_WAIT * (2.0**waits_done))
 
 

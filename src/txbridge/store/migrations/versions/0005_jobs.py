@@ -1,7 +1,7 @@
 """jobs: job bookkeeping (and the embedded runner's queue), attempts, schedule ticks, token warnings
 
 Revision ID: 0005
-Revises: 0008
+Revises: 0006
 Create Date: 2026-11-30
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from txbridge.store.types import UtcDateTime
 
 revision: str = "0005"
-down_revision: str | None = "0008"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
