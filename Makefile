@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench lint venv test-deps clean
+.PHONY: demo test bench soak lint venv test-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ test: $(STAMP) test-deps
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
+
+soak: $(STAMP) test-deps
+	$(BIN)/python bench/jobs_soak.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -11,10 +11,11 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from bench._export_data import PERIOD, generate
@@ -23,7 +24,10 @@ from txbridge.flows import connections
 from txbridge.flows.export import close_batch
 from txbridge.flows.intake import import_data
 from txbridge.settings import Settings
-from txbridge.store import Database
+from txbridge.store import Connection, Database
+
+if TYPE_CHECKING:
+    from tests.fixtures.postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,8 +47,8 @@ class World:
         return sum(len(numbers) for _, _, numbers in self.connections)
 
 
-def new_company(control_url: str) -> dict[str, Any]:
-    response = httpx.post(f"{control_url}/companies", json={}, timeout=30)
+def new_company(control_url: str, **body: Any) -> dict[str, Any]:
+    response = httpx.post(f"{control_url}/companies", json=body, timeout=30)
     response.raise_for_status()
     body: dict[str, Any] = response.json()
     return body
@@ -60,13 +64,17 @@ def build_world(
     batches: int = 1,
     customers: int = 20,
     products: int = 10,
+    accountant: bool = False,
 ) -> World:
     """Connect ``connections_count`` fresh companies, import ``invoices`` invoices into each and
-    close them into ``batches`` batches per connection."""
+    close them into ``batches`` batches per connection. ``accountant``: the companies are the clients
+    of one accountant, every connection on the accountant's one token pair (at most 50)."""
     db = Database(settings)
     world = World(db, settings, control_url, base_url)
+    firm = new_company(control_url, accountantClients=connections_count) if accountant else None
     for index in range(connections_count):
-        company = new_company(control_url)
+        company = firm or new_company(control_url)
+        client_id = firm["clientCompanyIds"][index] if firm else 0
         connection = connections.connect(
             db,
             settings,
@@ -75,6 +83,7 @@ def build_world(
             consumer_token=company["consumerToken"],
             employee_token=company["employeeToken"],
             base_url=base_url,
+            company_id=client_id,
             token_expires_on=date.today() + timedelta(days=300),
         )
         connections.approve(db, connection.id)
@@ -90,7 +99,8 @@ def build_world(
             )
             assert report.all_accepted, report.rejections
             world.batch_ids.append(close_batch(db, connection.id, PERIOD).batch_id)
-        world.connections.append((connection.id, int(company["companyId"]), [r["number"] for r in rows]))
+        company_id = client_id or int(company["companyId"])
+        world.connections.append((connection.id, company_id, [r["number"] for r in rows]))
     return world
 
 
@@ -99,9 +109,7 @@ def invoices_in_tripletex(world: World) -> Counter[str]:
     read over the API for every company."""
     found: Counter[str] = Counter()
     for connection_id, _company_id, _numbers in world.connections:
-        with world.db.reading() as session:
-            from txbridge.store import Connection
-
+        with world.db.transaction() as session:
             connection = session.get(Connection, connection_id)
             assert connection is not None
         with connections.client_for(connection, world.settings) as client:
@@ -161,3 +169,33 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def postgres_server() -> AbstractContextManager[PostgresServer]:
+    """A throwaway PostgreSQL server for a benchmark (the test suite's own)."""
+    from tests.fixtures.postgres import running_server
+
+    return running_server()
+
+
+def fresh_database(server: PostgresServer, name: str) -> str:
+    """A new, migrated database with procrastinate's schema; returns its URL."""
+    server.execute_autocommit(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    server.execute_autocommit(f"CREATE DATABASE {name}")
+    url = server.url(name)
+    db = Database.from_url(url)
+    db.migrate()
+    db.dispose()
+    return url
+
+
+def scrape(port: int) -> dict[str, float]:
+    """Sums of a worker's counters by metric name (``txbridge_api_calls_total`` …)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    totals: Counter[str] = Counter()
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=30).text
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            totals[sample.name] += sample.value
+    return dict(totals)

@@ -12,7 +12,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from tests.jobs.conftest import QUICK, Shop
+from tests.jobs.conftest import ONE_RUN, QUICK, Shop
 from txbridge.flows import connections
 from txbridge.jobs import api, records
 from txbridge.jobs.model import JobError
@@ -129,8 +129,9 @@ def _wait_finished(shop: Shop, ids: list[int], timeout: float = 60) -> None:
 
 def test_transient_failure_is_retried_with_backoff_then_succeeds(shop: Shop) -> None:
     env = shop.envs[0]
-    # Tripletex answers 500 to the first invoice write: the export stops, the job waits its backoff.
-    env.add_fault(method="GET", path="/v2/ledger/account*", kind="status", status=500, count=1)
+    # Tripletex answers 500 to the chart of accounts longer than the client retries: the export stops,
+    # the job waits its backoff.
+    env.add_fault(method="GET", path="/v2/ledger/account*", kind="status", status=500, count=ONE_RUN)
     info = api.start_export(shop.db, shop.settings, shop.batch_ids[0], requested_by="ola")
     slow = runner(shop, retry=RetryPolicy(max_attempts=3, base_seconds=3600))
     assert slow.run_once() is not None
@@ -140,15 +141,19 @@ def test_transient_failure_is_retried_with_backoff_then_succeeds(shop: Shop) -> 
     assert waiting.not_before is not None and waiting.not_before > waiting.queued_at
     assert slow.run_once() is None  # not due yet
 
-    with shop.db.transaction() as session:
-        job = session.get(Job, info.id)
-        assert job is not None
-        job.not_before = job.queued_at  # the backoff is over
+    _backoff_over(shop, info.id)
     assert runner(shop).run_until_idle() == 1
     done = api.get_job(shop.db, shop.settings, info.id)
     assert done.state == "succeeded" and done.attempts == 2
     assert [a.outcome for a in api.job_attempts(shop.db, shop.settings, info.id)] == ["retry", "succeeded"]
     assert sorted(markers(shop, 0).values()) == [1] * 6
+
+
+def _backoff_over(shop: Shop, job_id: int) -> None:
+    with shop.db.transaction() as session:
+        job = session.get(Job, job_id)
+        assert job is not None
+        job.not_before = job.queued_at
 
 
 def test_a_failure_a_person_must_fix_is_not_retried(shop: Shop) -> None:
@@ -169,7 +174,7 @@ def test_a_failure_a_person_must_fix_is_not_retried(shop: Shop) -> None:
 
 def test_retries_are_bounded(shop: Shop) -> None:
     env = shop.envs[0]
-    env.add_fault(method="GET", path="/v2/ledger/account*", kind="status", status=500, count=10)
+    env.add_fault(method="GET", path="/v2/ledger/account*", kind="status", status=500, count=2 * ONE_RUN)
     info = api.start_export(shop.db, shop.settings, shop.batch_ids[0], requested_by="ola")
     assert runner(shop, retry=RetryPolicy(max_attempts=2, base_seconds=0)).run_until_idle() == 2
     failed = api.get_job(shop.db, shop.settings, info.id)
@@ -179,7 +184,7 @@ def test_retries_are_bounded(shop: Shop) -> None:
 
 def test_a_connection_that_keeps_failing_reaches_the_error_state_not_a_loop(shop: Shop) -> None:
     env = shop.envs[0]
-    env.add_fault(method="GET", path="/v2/ledger/account*", kind="status", status=500, count=50)
+    env.add_fault(method="GET", path="/v2/ledger/account*", kind="status", status=500, count=10 * ONE_RUN)
     info = api.start_export(shop.db, shop.settings, shop.batch_ids[0], requested_by="ola")
     # Up to 10 tries allowed, but the fifth failure in a row puts the connection in the error state.
     assert runner(shop, retry=RetryPolicy(max_attempts=10, base_seconds=0)).run_until_idle() == 6
@@ -210,6 +215,11 @@ def test_cancel_and_retry(shop: Shop) -> None:
     runner(shop).run_until_idle()
     assert api.get_job(shop.db, shop.settings, again.id).state == "succeeded"
     assert [j.id for j in api.list_jobs(shop.db, shop.settings, state="succeeded")] == [again.id]
+    assert [j.id for j in api.list_jobs(shop.db, shop.settings, batch_id=shop.batch_ids[0])] == [
+        again.id,
+        info.id,
+    ]
+    assert api.list_jobs(shop.db, shop.settings, batch_id=shop.batch_ids[1]) == []
     assert [
         j.id for j in api.list_jobs(shop.db, shop.settings, connection_id=shop.envs[1].connection_id)
     ] == []
@@ -255,3 +265,32 @@ def test_connection_state_error_is_told_by_the_catalog(shop: Shop) -> None:
     info = api.start_payments_refresh(shop.db, shop.settings, connection_id, requested_by="ola")
     assert runner(shop).run_until_idle() == 1
     assert api.get_job(shop.db, shop.settings, info.id).state == "succeeded"
+
+
+def test_a_job_a_live_runner_holds_is_not_run_twice(shop: Shop) -> None:
+    from txbridge.jobs.tasks import execute
+
+    info = api.start_export(shop.db, shop.settings, shop.batch_ids[0], requested_by="ola")
+    assert records.claim_next(shop.db, worker="elsewhere:7", stale_after=30) is not None
+    # Another engine hands the same job to this process while the first runner still heartbeats.
+    outcome = execute(shop.db, shop.settings, info.id, QUICK)
+    assert outcome.verdict == "busy" and outcome.message is not None
+    assert outcome.message.id == "job_still_running" and "elsewhere:7" in outcome.message.en
+    assert api.get_job(shop.db, shop.settings, info.id).attempts == 1
+    assert shop.envs[0].markers() == []
+
+
+def test_an_export_job_waits_while_another_export_holds_the_batch(shop: Shop) -> None:
+    from txbridge.flows.export.lease import BatchLease
+
+    info = api.start_export(shop.db, shop.settings, shop.batch_ids[0], requested_by="ola")
+    with BatchLease(shop.db, shop.batch_ids[0], holder="kari (txbridge batch export)"):
+        assert runner(shop, retry=RetryPolicy(base_seconds=3600)).run_until_idle() == 1
+        waiting = api.get_job(shop.db, shop.settings, info.id)
+        assert waiting.state == "queued" and waiting.message is not None
+        assert waiting.message.id == "export_already_running" and "kari" in waiting.message.en
+        assert shop.envs[0].markers() == []
+    _backoff_over(shop, info.id)
+    assert runner(shop).run_until_idle() == 1
+    assert api.get_job(shop.db, shop.settings, info.id).state == "succeeded"
+    assert sorted(markers(shop, 0).values()) == [1] * 6

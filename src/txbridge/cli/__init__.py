@@ -141,6 +141,8 @@ def _register() -> None:
         "user",
         "serve",
         "apikey",
+        "jobs",
+        "worker",
     ):
         try:
             importlib.import_module(f"txbridge.cli.{name}")

@@ -24,7 +24,7 @@ from txbridge.jobs.model import JobError, JobInfo, TaskName
 from txbridge.jobs.runner import WAKE_UP, EmbeddedRunner
 from txbridge.jobs.tasks import RunOptions
 from txbridge.settings import Settings
-from txbridge.store import Batch, Connection, Database
+from txbridge.store import Batch, Connection, Database, register_schema_step
 from txbridge.store.models import Job, JobState
 
 __all__ = [
@@ -60,6 +60,25 @@ class AttemptInfo:
 def uses_procrastinate(db: Database) -> bool:
     """PostgreSQL: procrastinate and ``txbridge worker`` processes. SQLite: the embedded runner."""
     return db.backend == "postgresql"
+
+
+def _apply_engine_schema(db: Database) -> None:
+    if uses_procrastinate(db):
+        import txbridge.jobs.engine as engine
+
+        engine.apply_schema(db)
+
+
+def _engine_schema_current(db: Database) -> bool:
+    if not uses_procrastinate(db):
+        return True
+    import txbridge.jobs.engine as engine
+
+    return engine.schema_applied(db)
+
+
+# `txbridge db upgrade` applies procrastinate's schema after the migrations; workers check it is there.
+register_schema_step("procrastinate", _apply_engine_schema, is_current=_engine_schema_current)
 
 
 def _start(
@@ -146,15 +165,21 @@ def list_jobs(
     *,
     connection_id: int | None = None,
     state: str | None = None,
+    batch_id: int | None = None,
     offset: int = 0,
     limit: int = 50,
 ) -> list[JobInfo]:
-    """Newest first, filtered by connection and state."""
+    """Newest first, filtered by connection, state and batch."""
     with db.reading() as session:
         return [
             JobInfo.of(job)
             for job in records.list_jobs(
-                session, connection_id=connection_id, state=state, offset=offset, limit=limit
+                session,
+                connection_id=connection_id,
+                state=state,
+                batch_id=batch_id,
+                offset=offset,
+                limit=limit,
             )
         ]
 

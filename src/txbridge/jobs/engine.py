@@ -12,7 +12,7 @@
 * Schedules run in Europe/Oslo time: each periodic task's cron iterator is given that zone.
 
 procrastinate's schema (its own tables and functions, beside ours) is applied by
-:func:`apply_schema` (``txbridge worker --apply-schema``)."""
+:func:`apply_schema`, which ``txbridge db upgrade`` runs after the migrations."""
 
 from __future__ import annotations
 
@@ -179,11 +179,12 @@ def schema_applied(db: Database) -> bool:
         return connection.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar() is not None
 
 
-def apply_schema(db: Database, settings: Settings) -> bool:
-    """Apply procrastinate's schema once; False when it is there already."""
+def apply_schema(db: Database, settings: Settings | None = None) -> bool:
+    """Apply procrastinate's schema once; False when it is there already. ``txbridge db upgrade``
+    runs it (a schema step registered by :mod:`txbridge.jobs.api`), after the migrations."""
     if schema_applied(db):
         return False
-    app = make_app(settings)
+    app = make_app(settings or Settings(database_url=db.url.render_as_string(hide_password=False)))
     with app.open():
         app.schema_manager.apply_schema()
     return True

@@ -214,12 +214,15 @@ def list_jobs(
     *,
     connection_id: int | None = None,
     state: str | None = None,
+    batch_id: int | None = None,
     offset: int = 0,
     limit: int = 50,
 ) -> list[Job]:
     query = select(Job)
     if connection_id is not None:
         query = query.where(Job.connection_id == connection_id)
+    if batch_id is not None:
+        query = query.where(Job.batch_id == batch_id)
     if state is not None:
         query = query.where(Job.state == JobState(state))
     return list(session.scalars(query.order_by(Job.id.desc()).offset(offset).limit(limit)))
@@ -237,19 +240,24 @@ def claim_next(db: Database, *, worker: str, stale_after: float) -> Attempt | No
     across threads and processes)."""
     now = utcnow()
     busy = select(Job.connection_id).where(Job.state == JobState.RUNNING, Job.connection_id.is_not(None))
-    with db.transaction() as session:
-        job = session.scalar(
-            select(Job)
-            .where(
-                Job.state == JobState.QUEUED,
-                Job.not_before <= now,
-                (Job.connection_id.is_(None)) | (Job.connection_id.not_in(busy)),
-            )
-            .order_by(Job.not_before, Job.id)
-            .limit(1)
+    due = (
+        select(Job)
+        .where(
+            Job.state == JobState.QUEUED,
+            Job.not_before <= now,
+            (Job.connection_id.is_(None)) | (Job.connection_id.not_in(busy)),
         )
-        if job is None:
+        .order_by(Job.not_before, Job.id)
+        .limit(1)
+    )
+    # Look without the write lock first: an idle runner polling must not hold up exports' writes.
+    with db.reading() as session:
+        if session.scalar(due) is None:
             return None
+    with db.transaction() as session:
+        job = session.scalar(due)
+        if job is None:
+            return None  # another runner claimed it in between
         return begin(session, job, worker=worker, stale_after=stale_after, now=now)
 
 

@@ -17,7 +17,9 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from txbridge.jobs import records, schedules
+# The export lease tells a dead holder the same way.
+from txbridge.flows.export.lease import _process_gone as process_gone
+from txbridge.jobs import logs, records, schedules
 from txbridge.jobs.tasks import Outcome, RunOptions, execute
 from txbridge.settings import Settings
 from txbridge.store import Database
@@ -29,23 +31,13 @@ logger = logging.getLogger("txbridge.jobs.runner")
 WAKE_UP = threading.Event()
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def dead_workers_here(workers: list[str]) -> list[str]:
     """Of ``host:pid`` runners, those on this machine whose process is gone."""
     host = socket.gethostname()
     dead = []
     for worker in workers:
         worker_host, _, pid = worker.rpartition(":")
-        if worker_host == host and pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+        if worker_host == host and pid.isdigit() and int(pid) != os.getpid() and process_gone(int(pid)):
             dead.append(worker)
     return dead
 
@@ -121,6 +113,7 @@ class EmbeddedRunner:
     # ---- threads ------------------------------------------------------------------------------------
 
     def start(self) -> None:
+        logs.install()
         self.recover()
         self._stop.clear()
         for number in range(self.concurrency):

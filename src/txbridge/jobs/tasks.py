@@ -24,6 +24,7 @@ from txbridge.catalog import Message, render
 from txbridge.flows import connections
 from txbridge.flows.export import BatchNotFoundError, export_batch, refresh_payments
 from txbridge.flows.export.engine import DEFAULT_IN_FLIGHT_GRACE
+from txbridge.flows.export.lease import ExportAlreadyRunningError
 from txbridge.jobs import logs, metrics, records
 from txbridge.jobs.model import JobError, TaskName
 from txbridge.jobs.retry import RetryPolicy
@@ -49,8 +50,10 @@ class RunOptions:
     stale_after: float = 30.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     in_flight_grace: float = DEFAULT_IN_FLIGHT_GRACE
-    #: Tests only: the HTTP transport every Tripletex client of a task uses.
+    #: Tests only: the HTTP transport every Tripletex client of a task uses, and the export's sleep
+    #: (its client's retry and rate-limit waits).
     transport: httpx.BaseTransport | None = None
+    sleep: Callable[[float], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,11 @@ def export_batch_task(ctx: TaskContext) -> TaskResult:
             ctx.batch_id,
             transport=ctx.options.transport,
             in_flight_grace=ctx.options.in_flight_grace,
+            requested_by=f"job {ctx.job_id}",
+            sleep=ctx.options.sleep,
         )
-    except BatchNotFoundError as exc:
+    except (BatchNotFoundError, ExportAlreadyRunningError) as exc:
+        # Another export of the batch (a CLI run, say) holds its lease: a transient wait, retried.
         raise TaskFailure(exc.message) from None
     metrics.count_api(ctx.connection_id, result.api_calls, int(result.stats.get("rate_limited", 0)))
     if result.stopped is not None:

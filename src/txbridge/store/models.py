@@ -581,6 +581,26 @@ class SignInThrottle(Base):
 
 
 # --------------------------------------------------------------------------------------------------
+# Rate-limit budget shared by processes
+# --------------------------------------------------------------------------------------------------
+
+
+class RateLimitBudget(Base):
+    """What the last answers said of one token pair's rate-limit period, for every process using this
+    database (see :mod:`txbridge.store.ratebudget`). Keyed by a digest of the tokens, never the tokens.
+    Times are the database server's clock in epoch seconds: the one clock all machines share."""
+
+    __tablename__ = "rate_limit_budget"
+
+    token_pair: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period_limit: Mapped[int | None] = mapped_column(Integer)
+    remaining: Mapped[int | None] = mapped_column(Integer)
+    reset_at: Mapped[float | None] = mapped_column(Double)
+    blocked_until: Mapped[float] = mapped_column(Double, default=0.0)
+    next_slot: Mapped[float] = mapped_column(Double, default=0.0)
+    early_calls: Mapped[int] = mapped_column(Integer, default=0)
+
+
 # Jobs (the work ``txbridge.jobs`` runs: bookkeeping on every database, the queue itself on SQLite)
 # --------------------------------------------------------------------------------------------------
 
@@ -699,27 +719,6 @@ class ExportLease(Base):
             f"ExportLease(batch_id={self.batch_id!r}, holder={self.holder!r}, host={self.host!r}, "
             f"pid={self.pid!r}, since={self.since!r})"
         )
-
-
-# --------------------------------------------------------------------------------------------------
-# Rate-limit budget shared by processes
-# --------------------------------------------------------------------------------------------------
-
-
-class RateLimitBudget(Base):
-    """What the last answers said of one token pair's rate-limit period, for every process using this
-    database (see :mod:`txbridge.store.ratebudget`). Keyed by a digest of the tokens, never the tokens.
-    Times are the database server's clock in epoch seconds: the one clock all machines share."""
-
-    __tablename__ = "rate_limit_budget"
-
-    token_pair: Mapped[str] = mapped_column(String(64), primary_key=True)
-    period_limit: Mapped[int | None] = mapped_column(Integer)
-    remaining: Mapped[int | None] = mapped_column(Integer)
-    reset_at: Mapped[float | None] = mapped_column(Double)
-    blocked_until: Mapped[float] = mapped_column(Double, default=0.0)
-    next_slot: Mapped[float] = mapped_column(Double, default=0.0)
-    early_calls: Mapped[int] = mapped_column(Integer, default=0)
 
 
 # --------------------------------------------------------------------------------------------------
