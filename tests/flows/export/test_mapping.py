@@ -41,6 +41,17 @@ def product(vat_code: int = 3, account_number: int | None = 3000, with_class: bo
     )
 
 
+def bank(number: str | None) -> m.Account:
+    return m.Account(id=1920, number=1920, isBankAccount=True, bankAccountNumber=number)
+
+
+def test_only_a_bank_account_number_that_passes_mod11_lets_invoices_go() -> None:
+    assert chart(bank("8601 11 17947")).has_bank_account_number()  # valid MOD11 (spaces as people write it)
+    assert not chart(bank("86011117948")).has_bank_account_number()  # one digit off: a typo
+    assert not chart(bank("")).has_bank_account_number()
+    assert not chart(bank(None)).has_bank_account_number()
+
+
 def test_product_target_uses_the_account_by_number() -> None:
     target = product_target(product(), chart(account(3000, "3", id=55)))
     assert target == ProductTarget(account_id=55, vat_type_id=101, account_number=3000)

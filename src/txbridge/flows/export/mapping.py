@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from stdnum.no import kontonr
+
 from txbridge.catalog import Message, render
 from txbridge.store import Customer, Invoice, InvoiceLine, Product
 from txbridge.tripletex import models as m
@@ -42,8 +44,10 @@ class Chart:
         )
 
     def has_bank_account_number(self) -> bool:
+        # A number that fails the MOD11 check is a typo, not an account Tripletex can put on an invoice.
         return any(
-            a.isBankAccount and (a.bankAccountNumber or "").strip() for a in self.accounts_by_number.values()
+            a.isBankAccount and kontonr.is_valid(a.bankAccountNumber or "")
+            for a in self.accounts_by_number.values()
         )
 
     def vat_number_of_account(self, account: m.Account) -> str | None:
