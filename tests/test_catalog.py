@@ -110,6 +110,7 @@ FAILED_POSTING_IDS = {
     "tripletex_validation_error",
     "tripletex_conflict",
     "reference_cleared",
+    "invoice_server_error",
 }
 #: These stop an export with its postings still pending (or in flight): running the export continues it.
 STOPPED_EXPORT_IDS = {

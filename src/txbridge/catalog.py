@@ -592,6 +592,19 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Correct the data as Tripletex's message says; " + RETRY_EN,
     ),
     E(
+        "invoice_server_error",
+        "Tripletex svarte med en intern feil (500) for faktura {invoice} hver gang",
+        "Tripletex answered with an internal error (500) for invoice {invoice} every time",
+        "Tripletex tok imot de andre fakturaene, men feiler på noe i dataene til denne (en verdi Tripletex "
+        "ikke håndterer).",
+        "Tripletex accepted the other invoices but fails on something in this one's data (a value Tripletex "
+        "does not handle).",
+        "Sjekk fakturaen (kunde, linjer, tekster, beløp) mot Tripletex, og kontakt Tripletex-support om den "
+        "ser riktig ut; " + RETRY_NB,
+        "Check the invoice (customer, lines, texts, amounts) against Tripletex, and contact Tripletex "
+        "support if it looks right; " + RETRY_EN,
+    ),
+    E(
         "tripletex_conflict",
         "{object} ble endret i Tripletex samtidig",
         "{object} was changed in Tripletex at the same time",

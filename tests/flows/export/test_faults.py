@@ -14,7 +14,8 @@ from tests.flows.export.conftest import Env, load, payload
 from txbridge.catalog import Message
 from txbridge.flows.export import ExportProgress, close_batch, export_batch, make_marker
 from txbridge.flows.export.context import OUTAGE_BOUND, OUTAGE_WAITS
-from txbridge.store import BatchStatus, ReferenceKind
+from txbridge.flows.export.invoices import MAX_RESENDS
+from txbridge.store import BatchStatus, PostingStatus, ReferenceKind
 from txbridge.store import queries as q
 
 
@@ -333,3 +334,60 @@ def test_a_write_sent_longer_ago_than_the_grace_is_looked_up_once_and_sent(env: 
     assert result.stopped is None and result.status is BatchStatus.EXPORTED
     assert seen.at_grace == [] and result.grace_seconds == 0
     assert_exactly_once(env, 6)
+
+
+class FailsOnOneInvoice(httpx.HTTPTransport):
+    """Tripletex answering 500 to every invoice write that holds one invoice (something in its data
+    it cannot handle), and doing its job for all others: the sandbox cannot aim a fault at one invoice."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__()
+        self.needle = f'"TXB-{number}-'.encode()
+        self.refused = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        invoice_write = request.method == "POST" and request.url.path.endswith("/invoice/list")
+        if invoice_write and self.needle in request.read():
+            self.refused += 1
+            return httpx.Response(500, json={"status": 500, "message": "Internal error"}, request=request)
+        return super().handle_request(request)
+
+
+# The first invoice sent of all (chunk of 4, its half, itself), and the last of the last chunk (8, 9).
+@pytest.mark.parametrize(("number", "levels"), [("500000", 3), ("500009", 2)])
+def test_an_invoice_tripletex_always_answers_500_for_is_isolated_and_fails_alone(
+    env: Env, number: str, levels: int
+) -> None:
+    batch_id = closed_batch(env, invoices=10, chunk=4)
+    transport = FailsOnOneInvoice(number)
+
+    result = export_batch(env.db, env.settings, batch_id, sleep=no_sleep, transport=transport)
+
+    # Not a stop: the chunk was bisected down to the invoice, which fails with its own message.
+    assert result.stopped is None and result.exported == 9
+    assert {f.invoice_number: f.error_id for f in result.failures} == {number: "invoice_server_error"}
+    assert result.status is BatchStatus.FAILED
+    with env.db.transaction() as session:
+        failed = {p.invoice_number: p for p in q.postings_of_batch(session, batch_id)}[number]
+        assert failed.message is not None and f"faktura {number} hver gang" in failed.message
+        assert f"invoice {number} every time" in failed.message
+    # Every send holding it was answered 500, each sent 1 + MAX_RESENDS times (looked up before each
+    # resend): its chunk, each half on the way down, then itself.
+    assert transport.refused == (1 + MAX_RESENDS) * levels
+    assert_exactly_once(env, 9)
+    assert not [m for m in env.markers() if m.startswith(f"TXB-{number}-")]
+
+
+def test_500_on_every_invoice_write_still_stops_the_export(env: Env) -> None:
+    batch_id = closed_batch(env, invoices=6, chunk=3)
+    env.add_fault(method="POST", path="/v2/invoice/list", kind="status", status=500, count=200)
+
+    result = export_batch(env.db, env.settings, batch_id, sleep=no_sleep)
+
+    # Tripletex itself is failing: nothing is failed for it, everything is left pending for later.
+    assert result.stopped is not None and result.stopped.id == "api_unreachable"
+    assert "answered 500 after the request was sent" in result.stopped.en
+    assert result.failures == [] and result.status is BatchStatus.PENDING
+    with env.db.transaction() as session:
+        assert {p.status for p in q.postings_of_batch(session, batch_id)} == {PostingStatus.PENDING}
+    assert env.markers() == []

@@ -31,6 +31,16 @@ MAX_ROUNDS = 3
 #: Statuses a gateway in front of Tripletex answers with while the write may still be under way.
 GATEWAY_STATUSES = frozenset({502, 503, 504})
 
+#: Parts of a chunk still to send, each with how many times it has been sent again.
+Queue = list[tuple[Sequence[Outgoing], int]]
+
+
+def server_error_bound(chunk_size: int) -> int:
+    """Answers of 500 in a row after which Tripletex itself is taken to be failing (the run stops):
+    more than isolating one bad invoice takes (every level of the bisection sent 1 + MAX_RESENDS
+    times), so one invoice's 500s never stop the run."""
+    return (MAX_RESENDS + 1) * (math.ceil(math.log2(max(chunk_size, 1))) + 2)
+
 
 class InvoiceSender:
     def __init__(
@@ -50,6 +60,13 @@ class InvoiceSender:
         self.send_to_customer = send_to_customer
         self.chunk_size = chunk_size
         self.currency_ids: dict[str, int | None] = {}
+        #: Writes that went through in this run, and answers of 500 in a row (any other answer resets).
+        self._written = 0
+        self._server_errors = 0
+        #: Single invoices that got 500 on every send, with ``_written`` when their chunk first got
+        #: one: failed for their own data once another write went through since then, else (nothing
+        #: goes through at all) Tripletex is failing and the run stops with them pending.
+        self._suspects: list[tuple[Outgoing, int, OutcomeUnknownError]] = []
 
     def send_all(self) -> None:
         """Send every pending invoice; then settle the ones whose write may still land (wait out
@@ -58,6 +75,8 @@ class InvoiceSender:
         rounds = 0
         while True:
             self._send_pending()
+            if self._suspects:
+                raise self.run.stop_for(self._suspects[-1][2])
             if not self.reconciler.waiting:
                 return
             rounds += 1
@@ -257,10 +276,10 @@ class InvoiceSender:
     def _send(self, items: list[Outgoing]) -> None:
         """POST /invoice/list with every posting's intent already committed; bisect refusals;
         reconcile lost answers (and refusals) before sending anything again."""
-        stack: list[Sequence[Outgoing]] = [items]
-        resends = 0
+        stack: Queue = [(items, 0)]
+        first_error_at: int | None = None
         while stack:
-            part = stack.pop()
+            part, resends = stack.pop()
             try:
                 created = self.run.api(
                     functools.partial(
@@ -271,6 +290,7 @@ class InvoiceSender:
                     )
                 )
             except DATA_ERRORS as exc:
+                self._server_errors = 0
                 if len(part) == 1:
                     with self.run.db.transaction() as session:
                         posting = session.get(Posting, part[0].posting_id)
@@ -282,44 +302,110 @@ class InvoiceSender:
                             render("tripletex_validation_error", object=label, detail=detail(exc)),
                         )
                 else:
-                    # A refused list should have written nothing, but look before sending any of it
-                    # again: what Tripletex did create is recorded, only the rest is split and resent.
-                    reset, _ = self.reconciler.reconcile([item.posting_id for item in part], answered=True)
-                    rest = [item for item in part if item.posting_id in set(reset)]
-                    if rest:
-                        self._mark_intent(rest)
-                    if len(rest) == 1:
-                        stack.append(rest)
-                    elif rest:
-                        mid = len(rest) // 2
-                        stack.append(rest[mid:])
-                        stack.append(rest[:mid])
+                    self._bisect(part, stack)
                 continue
             except OutcomeUnknownError as exc:
                 # An answer from Tripletex itself (a 500, an unreadable body) ends the write: what is
                 # not found now never will be. No answer, or a gateway's, may leave it still under way.
                 answered = exc.status is not None and exc.status not in GATEWAY_STATUSES
-                reset, uncertain = self.reconciler.reconcile(
-                    [item.posting_id for item in part], answered=answered
-                )
-                if uncertain:
-                    # Looked for again once the grace is over (send_all); the other chunks go on.
-                    message = render("outcome_unknown", invoice=self.run.numbers(uncertain))
-                    self.run.log(message, LogLevel.WARNING)
-                    self.run.report("invoices", notice=message)
-                if reset:
-                    resends += 1
-                    if resends > MAX_RESENDS:
+                if answered:
+                    self._server_errors += 1
+                    if first_error_at is None:
+                        first_error_at = self._written
+                    if self._server_errors > server_error_bound(len(items)):
+                        # Every send answered 500, whatever it held: Tripletex itself is failing.
+                        self._reconcile_lost(part, answered=True)
+                        self._unsent_to_pending(stack)
                         raise self.run.stop_for(exc) from None
+                reset = self._reconcile_lost(part, answered=answered)
+                if reset:
                     again = [item for item in part if item.posting_id in set(reset)]
-                    self._mark_intent(again)
-                    stack.append(again)
+                    if resends < MAX_RESENDS:
+                        self._mark_intent(again)
+                        stack.append((again, resends + 1))
+                    elif not answered:
+                        self._unsent_to_pending(stack)
+                        raise self.run.stop_for(exc) from None
+                    elif len(again) > 1:
+                        # Tripletex keeps failing on this part: isolate the invoice it fails on the
+                        # way a refused list is bisected (its lookup above recorded what landed).
+                        self._bisect(again, stack, looked_up=True)
+                    else:
+                        assert first_error_at is not None
+                        self._suspects.append((again[0], first_error_at, exc))
                 continue
             except (TripletexError, Stop):
                 # Refused before anything was done (401, 403, a rate limit that outlasted the pause).
                 self._back_to_pending(part)
+                self._unsent_to_pending(stack)
                 raise
+            self._server_errors = 0
             self._store_created(part, created)
+            self._written += 1
+            self._fail_suspects()
+        self._fail_suspects()
+
+    def _bisect(self, part: Sequence[Outgoing], stack: Queue, *, looked_up: bool = False) -> None:
+        """Split what is left of a part Tripletex would not take and queue the halves (first half on
+        top). A refused list should have written nothing, but it is looked up first all the same: what
+        Tripletex did create is recorded, only the rest is sent again."""
+        if looked_up:
+            rest = list(part)
+        else:
+            reset, _ = self.reconciler.reconcile([item.posting_id for item in part], answered=True)
+            rest = [item for item in part if item.posting_id in set(reset)]
+        if rest:
+            self._mark_intent(rest)
+        if len(rest) == 1:
+            stack.append((rest, 0))
+        elif rest:
+            mid = len(rest) // 2
+            stack.append((rest[mid:], 0))
+            stack.append((rest[:mid], 0))
+
+    def _unsent_to_pending(self, stack: Queue) -> None:
+        """The run stops: parts queued with their intent recorded but never sent go back to pending."""
+        for part, _ in stack:
+            self._back_to_pending(part)
+
+    def _reconcile_lost(self, part: Sequence[Outgoing], *, answered: bool) -> list[int]:
+        """Look up a write whose answer was lost or a 500: record what landed, return what is surely
+        not there (back to pending); what may still land is told and settled after the grace."""
+        reset, uncertain = self.reconciler.reconcile([item.posting_id for item in part], answered=answered)
+        if uncertain:
+            # Looked for again once the grace is over (send_all); the other chunks go on.
+            message = render("outcome_unknown", invoice=self.run.numbers(uncertain))
+            self.run.log(message, LogLevel.WARNING)
+            self.run.report("invoices", notice=message)
+        return reset
+
+    def _fail_suspects(self) -> None:
+        """Fail the single invoices Tripletex kept answering 500 for, once another write went through
+        since their chunk first got one: the 500 comes from the invoice's own data."""
+        keep: list[tuple[Outgoing, int, OutcomeUnknownError]] = []
+        for suspect in self._suspects:
+            item, since, _ = suspect
+            if self._written <= since:
+                keep.append(suspect)
+                continue
+            with self.run.db.transaction() as session:
+                posting = session.get(Posting, item.posting_id)
+                assert posting is not None
+                if posting.status is not PostingStatus.PENDING:
+                    continue
+                # Not run.fail: the sends already counted their attempts.
+                message = render("invoice_server_error", invoice=posting.invoice_number)
+                q.record_outcome(
+                    session, posting, PostingStatus.FAILED, error_id=message.id, message=str(message)
+                )
+                self.run.log(
+                    message,
+                    LogLevel.ERROR,
+                    object_type="invoice",
+                    object_key=posting.invoice_number,
+                    session=session,
+                )
+        self._suspects = keep
 
     def _store_created(self, part: Sequence[Outgoing], created: list[m.Invoice]) -> None:
         by_marker: dict[str, m.Invoice] = {}
