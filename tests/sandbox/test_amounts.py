@@ -204,6 +204,17 @@ def test_a_foreign_posting_needs_its_currency_amount_and_keeps_it(sandbox_client
         (-1150, -1150, "NOK"),
     ]
     assert Decimal(str(rows[0]["amountCurrency"])) == 100
+    # Reversing it reverses the currency amounts too (not the NOK amounts put in their place).
+    reversal = sandbox_client.put(
+        f"/ledger/voucher/{booked.json()['value']['id']}/:reverse", params={"date": DAY}
+    ).json()["value"]
+    undone = sandbox_client.get(
+        f"/ledger/voucher/{reversal['id']}",
+        params={"fields": "postings(row,amountGross,amountGrossCurrency,currency(code))"},
+    ).json()["value"]
+    assert sorted(
+        (p["amountGross"], p["amountGrossCurrency"], p["currency"]["code"]) for p in undone["postings"]
+    ) == [(-1150, -100, "EUR"), (1150, 1150, "NOK")]
 
 
 def test_the_list_update_refuses_a_currency_amount_and_changes_no_voucher(
