@@ -662,6 +662,40 @@ def find_payment_type(ctx: Ctx, payment_type_id: int | None, where: str = "payme
     return row
 
 
+def check_paid_amounts(amount: Decimal, amount_currency: Decimal | None, foreign: bool) -> None:
+    """Refuse what is no payment: the spec's ``paidAmount`` is «Amount paid by customer», so zero pays
+    nothing, and ``paidAmountCurrency`` is that same payment in the invoice currency, so it is not zero
+    (on a foreign invoice) nor of the other sign. Every failing parameter is named at once."""
+    messages: list[errors.ValidationMessage] = []
+    if amount == 0:
+        messages.append(
+            errors.ValidationMessage(
+                "paidAmount",
+                "Innbetalt beløp kan ikke være 0. paidAmount cannot be 0: send the amount paid "
+                "(negative to reverse a payment).",
+            )
+        )
+    if amount_currency is not None:
+        if amount_currency == 0 and foreign:
+            messages.append(
+                errors.ValidationMessage(
+                    "paidAmountCurrency",
+                    "Innbetalt beløp i valuta kan ikke være 0. paidAmountCurrency cannot be 0: send "
+                    "the amount paid in the invoice currency.",
+                )
+            )
+        elif amount * amount_currency < 0:
+            messages.append(
+                errors.ValidationMessage(
+                    "paidAmountCurrency",
+                    "Beløpet i valuta må ha samme fortegn som beløpet i NOK. paidAmountCurrency must "
+                    "have the sign of paidAmount.",
+                )
+            )
+    if messages:
+        raise errors.validations(messages)
+
+
 def as_decimal(text: Any, where: str) -> Decimal:
     try:
         return money(text)

@@ -12,10 +12,12 @@ from txbridge.sandbox.accounting import ref_id
 from txbridge.sandbox.context import Ctx, CtxDep, id_list, in_range, parse_date_param, parse_date_range
 from txbridge.sandbox.invoicing import (
     INVOICE,
+    NOK,
     ORDER,
     InvoicePlan,
     OrderPlan,
     as_decimal,
+    check_paid_amounts,
     credit_note,
     existing_order_plan,
     find_payment_type,
@@ -67,6 +69,8 @@ def _plan(ctx: Ctx, body: Row, where: str, send: bool, payment: tuple[Row, objec
     pay = None
     if payment is not None:
         pay = (payment[0], as_decimal(payment[1], "paidAmount"))
+        # Checked before anything is written, so a refused prepayment leaves no invoice behind.
+        check_paid_amounts(pay[1], None, foreign=False)
     return plan_invoice(
         ctx,
         plans,
@@ -207,6 +211,7 @@ async def pay(
     with ctx.state.lock:
         invoice = ctx.get(INVOICE, id)
         payment_type = find_payment_type(ctx, paymentTypeId)
+        check_paid_amounts(amount, amount_currency, (ref_id(invoice.get("currency")) or NOK) != NOK)
         register_payment(ctx, invoice, payment_type, amount, day, amount_currency)
     return ctx.single(invoice, INVOICE)
 

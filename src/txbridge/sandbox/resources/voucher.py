@@ -125,11 +125,87 @@ def customer_postings(ctx: Ctx, customer_id: int, invoice_number: int) -> list[R
     ]
 
 
+NOK = 1  # Tripletex's currency ids are global; NOK is 1
+
+
+def _amount(p: Row, key: str) -> Decimal | None:
+    value = p.get(key)
+    if value is None:
+        return None
+    try:
+        return money(value)
+    except (ArithmeticError, ValueError, TypeError):
+        return None  # not a number: the request's type check answers for it
+
+
+def _currency_amounts(ctx: Ctx, raw: list[Row]) -> list[Row | None]:
+    """Each posting's currency row (None for NOK), after checking its currency amounts.
+
+    A posting in a foreign currency carries both its NOK amount and its amount in that currency; a
+    NOK posting's currency amount is the NOK amount (the spec: «amountGrossCurrency: The posting gross
+    amount in posting currency»). Every failing posting is named at once, as Tripletex reports every
+    failing field of a request."""
+    messages: list[errors.ValidationMessage] = []
+    currencies: list[Row | None] = []
+
+    def refuse(i: int, key: str, text: str) -> None:
+        messages.append(errors.ValidationMessage(f"postings.{key}", text, f"postings[{i}].{key}"))
+
+    for i, p in enumerate(raw):
+        currency = ctx.ref("Currency", p.get("currency"), f"postings[{i}].currency")
+        gross, gross_currency = _amount(p, "amountGross"), _amount(p, "amountGrossCurrency")
+        net, net_currency = _amount(p, "amount"), _amount(p, "amountCurrency")
+        if currency is not None and currency["id"] != NOK:
+            code = currency["code"]
+            currencies.append(currency)
+            if gross_currency is None and net_currency is None:
+                refuse(
+                    i,
+                    "amountGrossCurrency",
+                    f"Rad {p.get('row')}: beløp i valuta må oppgis for en postering i {code}. "
+                    f"A posting in {code} needs amountGrossCurrency, the amount in {code}.",
+                )
+            if gross is None and net is None:
+                refuse(
+                    i,
+                    "amountGross",
+                    f"Rad {p.get('row')}: beløp i NOK må oppgis for en postering i {code}. "
+                    f"A posting in {code} needs amountGross, the amount in NOK.",
+                )
+            elif (gross if gross is not None else net or 0) * (
+                gross_currency if gross_currency is not None else net_currency or 0
+            ) < 0:
+                refuse(
+                    i,
+                    "amountGrossCurrency",
+                    f"Rad {p.get('row')}: beløpet i valuta og beløpet i NOK må ha samme fortegn. "
+                    "amountGrossCurrency and amountGross must have the same sign.",
+                )
+            continue
+        currencies.append(None)
+        for nok_key, currency_key, nok_value, currency_value in (
+            ("amountGross", "amountGrossCurrency", gross, gross_currency),
+            ("amount", "amountCurrency", net, net_currency),
+        ):
+            if nok_value is not None and currency_value is not None and nok_value != currency_value:
+                refuse(
+                    i,
+                    currency_key,
+                    f"Rad {p.get('row')}: en postering i NOK har samme beløp i valuta som i NOK "
+                    f"({out(nok_value)}, ikke {out(currency_value)}). A NOK posting's {currency_key} "
+                    f"must equal its {nok_key}.",
+                )
+    if messages:
+        raise errors.validations(messages)
+    return currencies
+
+
 def _client_postings(ctx: Ctx, body: Row, day: str) -> list[Row]:
     """Turn the postings a client sent into booked rows, adding VAT postings from the VAT type."""
     raw = body.get("postings") or []
     if not raw:
         raise errors.validation("postings", "Bilaget må ha posteringer. The voucher needs postings.")
+    currencies = _currency_amounts(ctx, raw)
     prepared: list[Row] = []
     vat_rows: list[Row] = []
     for i, p in enumerate(raw):
@@ -161,8 +237,11 @@ def _client_postings(ctx: Ctx, body: Row, day: str) -> list[Row]:
                 f"Konto {account['number']} er låst til en annen mva-kode. "
                 f"Account {account['number']} is locked to another VAT type.",
             )
-        gross_raw = p.get(
-            "amountGross", p.get("amountGrossCurrency", p.get("amount", p.get("amountCurrency")))
+        currency = currencies[i]
+        gross_raw = (
+            p.get("amountGross", p.get("amount"))
+            if currency is not None
+            else p.get("amountGross", p.get("amountGrossCurrency", p.get("amount", p.get("amountCurrency"))))
         )
         if gross_raw is None:
             raise errors.validation(
@@ -180,6 +259,15 @@ def _client_postings(ctx: Ctx, body: Row, day: str) -> list[Row]:
                 f"The sandbox does not book VAT code {vat['number']} on vouchers.",
             )
         net = money(gross / (1 + rate)) if rate else gross
+        in_currency: Row = {}
+        if currency is not None:
+            gross_currency = money(p.get("amountGrossCurrency", p.get("amountCurrency")))
+            net_currency = money(gross_currency / (1 + rate)) if rate else gross_currency
+            in_currency = {
+                "currency": currency,
+                "amountGrossCurrency": gross_currency,
+                "amountCurrency": net_currency,
+            }
         refs: dict[str, Any] = {}
         for key, schema in (
             ("supplier", "Supplier"),
@@ -203,20 +291,25 @@ def _client_postings(ctx: Ctx, body: Row, day: str) -> list[Row]:
                 "invoiceNumber": p.get("invoiceNumber"),
                 "termOfPayment": p.get("termOfPayment"),
                 **refs,
+                **in_currency,
             }
         )
         if vat_acc is not None and gross != net:
-            vat_rows.append(
-                {
-                    "date": p.get("date", day),
-                    "description": p.get("description", body.get("description", "")),
-                    "account": vat_acc,
-                    "amount": gross - net,
-                    "amountGross": gross - net,
-                    "row": row_number,
-                    "systemGenerated": True,
-                }
-            )
+            vat_row: Row = {
+                "date": p.get("date", day),
+                "description": p.get("description", body.get("description", "")),
+                "account": vat_acc,
+                "amount": gross - net,
+                "amountGross": gross - net,
+                "row": row_number,
+                "systemGenerated": True,
+            }
+            if in_currency:
+                vat_currency = in_currency["amountGrossCurrency"] - in_currency["amountCurrency"]
+                vat_row.update(
+                    currency=currency, amountCurrency=vat_currency, amountGrossCurrency=vat_currency
+                )
+            vat_rows.append(vat_row)
     # VAT is part of the gross line it came from, so only the gross amounts must balance.
     _check_balance(prepared, day, "amountGross")
     return prepared + vat_rows
@@ -390,6 +483,9 @@ def _reversed(ctx: Ctx, voucher: Row, day: date) -> list[Row]:
             "account": account,
             "amount": -money(p["amount"]),
             "amountGross": -money(p["amountGross"]),
+            "amountCurrency": -money(p["amountCurrency"]),
+            "amountGrossCurrency": -money(p["amountGrossCurrency"]),
+            "currency": p.get("currency"),
             "row": p["row"],
             "invoiceNumber": p.get("invoiceNumber"),
         }
