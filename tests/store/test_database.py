@@ -18,9 +18,13 @@ def _head() -> str | None:
 
 
 def test_migrations_produce_exactly_the_models(database: Database) -> None:
-    # The fixture's database was built by the migrations alone; the models must not drift from them.
+    # The fixture's database was built by the migrations (plus procrastinate's own schema, which is not
+    # ours to model); the models must not drift from the migrations.
+    def ours(name: str | None, _type: str, _parent: object) -> bool:
+        return not (name or "").startswith("procrastinate")
+
     with database.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": ours})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
     assert database.current_revision() == _head()

@@ -190,11 +190,10 @@ class Database:
                 raise SchemaNotCurrentError(render("database_schema_unknown", current=current))
             shown = current if current is not None else Bilingual("tom", "empty")
             raise SchemaNotCurrentError(render("database_not_upgraded", current=shown, head=head))
-        for step in schema_steps():
-            if step.is_current is not None and not step.is_current(self):
-                raise SchemaNotCurrentError(
-                    render("database_not_upgraded", current=f"{head}, {step.name} mangler/missing", head=head)
-                )
+        missing = [s.name for s in schema_steps() if s.is_current is not None and not s.is_current(self)]
+        if missing:
+            shown = f"{head}, {', '.join(missing)} mangler/missing"
+            raise SchemaNotCurrentError(render("database_not_upgraded", current=shown, head=head))
 
     def upgrade(self) -> str | None:
         """Migrate to the newest schema and apply the registered steps, once: on PostgreSQL under an
