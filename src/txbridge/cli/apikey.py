@@ -9,25 +9,31 @@ from rich.table import Table
 
 from txbridge.cli import app
 from txbridge.cli.connection import EXIT_USAGE, console, fail, open_store, resolve_connection, settings
+from txbridge.cli.ui import h
 from txbridge.flows import apikeys
 from txbridge.flows.views import connections as connection_views
 
 apikey_app = typer.Typer(
-    help="API-nøkler til REST-API-et. Keys to the REST API (one per vendor system).",
+    help=h(
+        "API-nøkler til REST-API-et (én per leverandørsystem).",
+        "Keys to the REST API (one per vendor system).",
+    ),
     no_args_is_help=True,
 )
 app.add_typer(apikey_app, name="apikey")
 
 
-@apikey_app.command("add")
+@apikey_app.command(
+    "add", help=h("Lag en API-nøkkel; den vises én gang.", "Make an API key; it is shown once.")
+)
 def add(
-    name: Annotated[str, typer.Argument(help="Navn på leverandørsystemet / the vendor system's name.")],
+    name: Annotated[str, typer.Argument(help=h("Navn på leverandørsystemet.", "The vendor system's name."))],
     connection: Annotated[
         list[str] | None,
         typer.Option(
             "--connection",
             "-c",
-            help="Tilkobling nøkkelen gjelder (kan gjentas) / a connection it covers (repeatable).",
+            help=h("Tilkobling nøkkelen gjelder (kan gjentas).", "A connection it covers (repeatable)."),
             show_default=False,
         ),
     ] = None,
@@ -35,15 +41,14 @@ def add(
         list[str] | None,
         typer.Option(
             "--scope",
-            help="read, intake, export, admin (kan gjentas; standard: read intake export) / repeatable.",
+            help=h("read, intake, export, admin (kan gjentas; standard: read intake export).", "Repeatable."),
             show_default=False,
         ),
     ] = None,
     created_by: Annotated[
-        str | None, typer.Option("--by", help="Hvem som lager den / who makes it (for the record).")
+        str | None, typer.Option("--by", help=h("Hvem som lager den.", "Who makes it (for the record)."))
     ] = None,
 ) -> None:
-    """Lag en API-nøkkel; den vises én gang. Make an API key; it is shown once."""
     out = console()
     cfg = settings()
     with open_store(cfg) as database:
@@ -73,26 +78,27 @@ def add(
     typer.echo(made.secret)
 
 
-@apikey_app.command("list")
+@apikey_app.command(
+    "list", help=h("Vis nøklene (aldri selve nøkkelen).", "List the keys (never the key itself).")
+)
 def list_() -> None:
-    """Vis nøklene (aldri selve nøkkelen). List the keys (never the key itself)."""
     out = console()
     with open_store(settings()) as database:
         keys = apikeys.list_keys(database)
         names = {row.id: row.name for row in connection_views.list_connections(database)}
-    table = Table(title="API-nøkler / API keys")
+    table = Table(title=out.t("API-nøkler", "API keys"))
     for header in (
-        "Navn / Name",
-        "Prefiks / Prefix",
-        "Tillatelser / Scopes",
-        "Tilkoblinger / Connections",
-        "Sist brukt / Last used",
+        out.t("Navn", "Name"),
+        out.t("Prefiks", "Prefix"),
+        out.t("Tillatelser", "Scopes"),
+        out.t("Tilkoblinger", "Connections"),
+        out.t("Sist brukt", "Last used"),
         "Status",
     ):
         table.add_column(header)
     for key in keys:
         used = key.last_used_at.strftime("%Y-%m-%d %H:%M") if key.last_used_at else "-"
-        state = "aktiv / active" if key.active else "trukket / revoked"
+        state = out.t("aktiv", "active") if key.active else out.t("trukket", "revoked")
         table.add_row(
             key.name,
             f"txb_{key.prefix}_…",
@@ -104,11 +110,13 @@ def list_() -> None:
     out.print(table)
 
 
-@apikey_app.command("revoke")
+@apikey_app.command(
+    "revoke",
+    help=h("Trekk tilbake en nøkkel; den virker ikke lenger.", "Revoke a key; it stops working at once."),
+)
 def revoke(
-    key: Annotated[str, typer.Argument(help="Navn eller prefiks / name or prefix.")],
+    key: Annotated[str, typer.Argument(help=h("Navn eller prefiks.", "Name or prefix."))],
 ) -> None:
-    """Trekk tilbake en nøkkel; den virker ikke lenger. Revoke a key; it stops working at once."""
     out = console()
     with open_store(settings()) as database:
         try:

@@ -22,23 +22,25 @@ from txbridge.cli.connection import (
     settings,
     usage_error,
 )
+from txbridge.cli.ui import Out, h
 from txbridge.jobs import api
 
 jobs_app = typer.Typer(
-    help="Jobber: eksport, betalinger, varsler. Jobs: exports, payments, warnings.", no_args_is_help=True
+    help=h("Jobber: eksport, betalinger, varsler.", "Jobs: exports, payments, warnings."),
+    no_args_is_help=True,
 )
 app.add_typer(jobs_app, name="jobs")
 
 STATES = ("queued", "running", "succeeded", "failed", "cancelled")
 _STATE_LABEL = {
-    "queued": "i kø / queued",
-    "running": "kjører / running",
-    "succeeded": "ferdig / succeeded",
-    "failed": "feilet / failed",
-    "cancelled": "avbrutt / cancelled",
+    "queued": ("i kø", "queued"),
+    "running": ("kjører", "running"),
+    "succeeded": ("ferdig", "succeeded"),
+    "failed": ("feilet", "failed"),
+    "cancelled": ("avbrutt", "cancelled"),
 }
 _STATE_STYLE = {"running": "cyan", "succeeded": "green", "failed": "bold red", "cancelled": "dim"}
-JsonOption = Annotated[bool, typer.Option("--json", help="Maskinlesbart / machine-readable JSON.")]
+JsonOption = Annotated[bool, typer.Option("--json", help=h("Maskinlesbart.", "Machine-readable JSON."))]
 
 
 def _when(moment: datetime | None) -> str:
@@ -65,28 +67,29 @@ def _as_dict(info: api.JobInfo) -> dict[str, Any]:
     }
 
 
-def _table(infos: list[api.JobInfo]) -> Table:
-    table = Table(title="Jobber / Jobs")
+def _table(out: Out, infos: list[api.JobInfo]) -> Table:
+    table = Table(title=out.t("Jobber", "Jobs"))
     for header in (
-        "Jobb / Job",
-        "Oppgave / Task",
-        "Tilkobling / Connection",
-        "Bunt / Batch",
-        "Status",
-        "Forsøk / Attempts",
-        "I kø / Queued",
-        "Ferdig / Finished",
-        "Melding / Message",
+        ("Jobb", "Job"),
+        ("Oppgave", "Task"),
+        ("Tilkobling", "Connection"),
+        ("Bunt", "Batch"),
+        ("Status", "State"),
+        ("Forsøk", "Attempts"),
+        ("I kø", "Queued"),
+        ("Ferdig", "Finished"),
+        ("Melding", "Message"),
     ):
-        table.add_column(header)
+        table.add_column(out.t(*header))
     for info in infos:
         style = _STATE_STYLE.get(info.state, "")
+        label = out.t(*_STATE_LABEL[info.state])
         table.add_row(
             str(info.id),
             info.task,
             str(info.connection_id or "-"),
             str(info.batch_id or "-"),
-            f"[{style}]{_STATE_LABEL[info.state]}[/]" if style else _STATE_LABEL[info.state],
+            f"[{style}]{label}[/]" if style else label,
             str(info.attempts),
             _when(info.queued_at),
             _when(info.finished_at),
@@ -95,19 +98,20 @@ def _table(infos: list[api.JobInfo]) -> Table:
     return table
 
 
-@jobs_app.command("list")
+@jobs_app.command("list", help=h("Jobbene, nyeste først.", "The jobs, newest first."))
 def list_command(
     connection: ConnectionOption = None,
     state: Annotated[str | None, typer.Option(help="queued, running, succeeded, failed, cancelled")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=1000, help="Antall / how many.")] = 50,
-    offset: Annotated[int, typer.Option(min=0, help="Hopp over / skip.")] = 0,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help=h("Antall.", "How many."))] = 50,
+    offset: Annotated[int, typer.Option(min=0, help=h("Hopp over.", "Skip."))] = 0,
     as_json: JsonOption = False,
 ) -> None:
-    """Jobbene, nyeste først. The jobs, newest first."""
     out = console()
     if state is not None and state not in STATES:
         usage_error(
-            out, f"Ukjent status «{state}».", f"Unknown state «{state}»; use one of {', '.join(STATES)}."
+            out,
+            f"Ukjent status «{state}»; bruk en av {', '.join(STATES)}.",
+            f"Unknown state «{state}»; use one of {', '.join(STATES)}.",
         )
     cfg = settings()
     with open_store(cfg) as database:
@@ -118,16 +122,17 @@ def list_command(
     if as_json:
         typer.echo(json.dumps([_as_dict(i) for i in infos], ensure_ascii=False))
     elif not infos:
-        out.print("Ingen jobber. / No jobs.")
+        out.print(out.t("Ingen jobber.", "No jobs."))
     else:
-        out.print(_table(infos))
+        out.print(_table(out, infos))
 
 
-@jobs_app.command("show")
+@jobs_app.command(
+    "show", help=h("Én jobb med forsøkene og siste melding.", "One job with its attempts and last message.")
+)
 def show(
-    job: Annotated[int, typer.Argument(help="Jobbnummer / job id.")], as_json: JsonOption = False
+    job: Annotated[int, typer.Argument(help=h("Jobbnummer.", "Job id."))], as_json: JsonOption = False
 ) -> None:
-    """Én jobb med forsøkene og siste melding. One job with its attempts and last message."""
     out = console()
     cfg = settings()
     with open_store(cfg) as database:
@@ -152,16 +157,23 @@ def show(
         }
         typer.echo(json.dumps(body, ensure_ascii=False))
         return
-    out.print(_table([info]))
+    out.print(_table(out, [info]))
     if attempts:
-        runs = Table(title="Forsøk / Attempts")
-        for header in ("#", "Prosess / Process", "Start", "Slutt / End", "Utfall / Outcome"):
-            runs.add_column(header)
+        runs = Table(title=out.t("Forsøk", "Attempts"))
+        for header in (
+            ("#", "#"),
+            ("Prosess", "Process"),
+            ("Start", "Start"),
+            ("Slutt", "End"),
+            ("Utfall", "Outcome"),
+        ):
+            runs.add_column(out.t(*header))
         for a in attempts:
-            ended = a.outcome or (
-                "kjører / running"
+            outcome = out.t(*_STATE_LABEL[a.outcome]) if a.outcome in _STATE_LABEL else a.outcome
+            ended = outcome or (
+                out.t("kjører", "running")
                 if info.state == "running" and a is attempts[-1]
-                else "avbrutt (prosessen døde) / interrupted (the process died)"
+                else out.t("avbrutt (prosessen døde)", "interrupted (the process died)")
             )
             runs.add_row(str(a.number), f"{a.host}:{a.pid}", _when(a.started_at), _when(a.finished_at), ended)
         out.print(runs)
@@ -169,12 +181,17 @@ def show(
         print_message(out, info.message, style="bold red" if info.state == "failed" else "yellow")
 
 
-@jobs_app.command("retry")
+@jobs_app.command(
+    "retry",
+    help=h(
+        "Start en feilet eller avbrutt jobb på nytt (som en ny jobb).",
+        "Start a failed or cancelled job again (as a new job).",
+    ),
+)
 def retry(
-    job: Annotated[int, typer.Argument(help="Jobbnummer / job id.")],
-    actor: Annotated[str | None, typer.Option(help="Hvem som ber om det / who asks (logged).")] = None,
+    job: Annotated[int, typer.Argument(help=h("Jobbnummer.", "Job id."))],
+    actor: Annotated[str | None, typer.Option(help=h("Hvem som ber om det.", "Who asks (logged)."))] = None,
 ) -> None:
-    """Start en feilet eller avbrutt jobb på nytt (som en ny jobb). Start a failed or cancelled job again."""
     out = console()
     cfg = settings()
     with open_store(cfg) as database:
@@ -182,13 +199,12 @@ def retry(
             info = api.retry_job(database, cfg, job, requested_by=actor_name(actor))
         except api.JobError as exc:
             fail(out, exc.message)
-    out.print(f"Jobb {info.id} er i kø. / Job {info.id} is queued.")
+    out.print(out.t(f"Jobb {info.id} er i kø.", f"Job {info.id} is queued."))
     raise typer.Exit(EXIT_OK)
 
 
-@jobs_app.command("cancel")
-def cancel(job: Annotated[int, typer.Argument(help="Jobbnummer / job id.")]) -> None:
-    """Avbryt en jobb som venter i køen. Cancel a job waiting in the queue."""
+@jobs_app.command("cancel", help=h("Avbryt en jobb som venter i køen.", "Cancel a job waiting in the queue."))
+def cancel(job: Annotated[int, typer.Argument(help=h("Jobbnummer.", "Job id."))]) -> None:
     out = console()
     cfg = settings()
     with open_store(cfg) as database:
@@ -196,4 +212,4 @@ def cancel(job: Annotated[int, typer.Argument(help="Jobbnummer / job id.")]) -> 
             api.cancel_job(database, cfg, job)
         except api.JobError as exc:
             fail(out, exc.message)
-    out.print(f"Jobb {job} er avbrutt. / Job {job} is cancelled.")
+    out.print(out.t(f"Jobb {job} er avbrutt.", f"Job {job} is cancelled."))

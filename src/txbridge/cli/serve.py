@@ -7,21 +7,26 @@ from typing import Annotated
 import typer
 
 from txbridge.cli import app
+from txbridge.cli.ui import h
 
 
-@app.command()
+@app.command(
+    help=h(
+        "Kjør admin-nettappen (logg inn med en bruker fra `txbridge user add`).",
+        "Run the admin web app (sign in with a user from `txbridge user add`).",
+    )
+)
 def serve(
-    host: Annotated[str, typer.Option(help="Grensesnitt / interface to listen on.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(help=h("Grensesnitt.", "Interface to listen on."))] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     proxy_headers: Annotated[
         bool,
         typer.Option(
             "--behind-proxy",
-            help="Stol på X-Forwarded-* fra en TLS-proxy (cookies blir Secure) / trust a TLS proxy.",
+            help=h("Stol på X-Forwarded-* fra en TLS-proxy (cookies blir Secure).", "Trust a TLS proxy."),
         ),
     ] = False,
 ) -> None:
-    """Kjør admin-nettappen. Run the admin web app (sign in with a user from `txbridge user add`)."""
     from txbridge.web.server import run
 
     run(host=host, port=port, proxy_headers=proxy_headers)

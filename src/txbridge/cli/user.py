@@ -10,34 +10,38 @@ from rich.table import Table
 
 from txbridge.cli import app
 from txbridge.cli.connection import EXIT_USAGE, console, fail, open_store, settings
+from txbridge.cli.ui import h
 from txbridge.flows import accounts
 from txbridge.store import UserRole
 
 user_app = typer.Typer(
-    help="Brukere av admin-nettappen. Users of the admin web app.",
+    help=h("Brukere av admin-nettappen.", "Users of the admin web app."),
     no_args_is_help=True,
 )
 app.add_typer(user_app, name="user")
 
 
-@user_app.command("add")
+@user_app.command(
+    "add",
+    help=h(
+        "Lag en bruker (spør etter passordet, eller les TXBRIDGE_USER_PASSWORD; det vises aldri).",
+        "Make a user (asks for the password, or reads TXBRIDGE_USER_PASSWORD; it is never printed).",
+    ),
+)
 def add(
-    username: Annotated[str, typer.Argument(help="Brukernavn / username.")],
+    username: Annotated[str, typer.Argument(help=h("Brukernavn.", "Username."))],
     admin: Annotated[
-        bool, typer.Option("--admin", help="Rollen admin (ellers support) / admin role.")
+        bool, typer.Option("--admin", help=h("Rollen admin (ellers support).", "Admin role."))
     ] = False,
-    language: Annotated[str, typer.Option(help="nb eller/or en.")] = "nb",
+    language: Annotated[str, typer.Option(help=h("nb eller en.", "nb or en."))] = "nb",
     password_reset: Annotated[
         bool,
-        typer.Option("--password-reset", help="Nytt passord for en bruker som finnes / new password."),
+        typer.Option("--password-reset", help=h("Nytt passord for en bruker som finnes.", "New password.")),
     ] = False,
 ) -> None:
-    """Lag en bruker (spør etter passordet). Make a user (asks for the password).
-
-    The password can also come from TXBRIDGE_USER_PASSWORD (for scripts); it is never printed."""
     out = console()
     password = os.environ.get("TXBRIDGE_USER_PASSWORD") or typer.prompt(
-        "Passord / password", hide_input=True, confirmation_prompt=True
+        out.t("Passord", "Password"), hide_input=True, confirmation_prompt=True
     )
     role = UserRole.ADMIN if admin else UserRole.SUPPORT
     with open_store(settings()) as database:
@@ -47,24 +51,24 @@ def add(
             )
         except accounts.AccountError as exc:
             fail(out, exc.message, EXIT_USAGE)
-    out.print(
-        f"[bold green]Bruker {user.username} ({user.role.value}) er klar[/] / "
-        f"User {user.username} ({user.role.value}) is ready"
+    ready = out.t(
+        f"Bruker {user.username} ({user.role.value}) er klar",
+        f"User {user.username} ({user.role.value}) is ready",
     )
+    out.print(f"[bold green]{ready}[/]")
 
 
-@user_app.command("list")
+@user_app.command("list", help=h("Vis brukerne.", "List the users."))
 def list_() -> None:
-    """Vis brukerne. List the users."""
     out = console()
     with open_store(settings()) as database:
         users = accounts.list_users(database)
-    table = Table(title="Brukere / Users")
+    table = Table(title=out.t("Brukere", "Users"))
     for header in (
-        "Brukernavn / Username",
-        "Rolle / Role",
-        "Språk / Language",
-        "Sist innlogget / Last sign-in",
+        out.t("Brukernavn", "Username"),
+        out.t("Rolle", "Role"),
+        out.t("Språk", "Language"),
+        out.t("Sist innlogget", "Last sign-in"),
     ):
         table.add_column(header)
     for user in users:

@@ -16,6 +16,7 @@ import typer
 
 from txbridge.cli import app
 from txbridge.cli.connection import console, fail, open_store, settings
+from txbridge.cli.ui import h
 from txbridge.flows.export.engine import DEFAULT_IN_FLIGHT_GRACE
 from txbridge.jobs import api
 from txbridge.jobs.model import JobError
@@ -44,22 +45,30 @@ def _operators_log() -> None:
     engine_log.propagate = False
 
 
-@app.command()
+@app.command(
+    help=h(
+        "Kjør jobber til den stoppes (PostgreSQL: procrastinate; SQLite: i prosessen).",
+        "Run jobs until stopped (PostgreSQL: procrastinate; SQLite: in-process).",
+    )
+)
 def worker(
-    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Jobber samtidig / jobs at once.")] = 1,
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help=h("Jobber samtidig.", "Jobs at once."))] = 1,
     metrics_port: Annotated[int | None, typer.Option(help="Port for /metrics (Prometheus).")] = None,
-    metrics_host: Annotated[str, typer.Option(help="Adresse / address for /metrics.")] = "127.0.0.1",
-    heartbeat: Annotated[float, typer.Option(min=0.1, help="Sekunder mellom livstegn / heartbeat.")] = 5.0,
+    metrics_host: Annotated[str, typer.Option(help=h("Adresse.", "Address for /metrics."))] = "127.0.0.1",
+    heartbeat: Annotated[
+        float, typer.Option(min=0.1, help=h("Sekunder mellom livstegn.", "Heartbeat."))
+    ] = 5.0,
     stalled_after: Annotated[
-        float, typer.Option(min=1, help="Så lenge stille = død, jobben tas opp / silent = dead after.")
+        float, typer.Option(min=1, help=h("Så lenge stille = død, jobben tas opp.", "Silent = dead after."))
     ] = 30.0,
-    retry_base: Annotated[float, typer.Option(min=0, help="Første ventetid / first retry backoff.")] = 10.0,
-    max_attempts: Annotated[int, typer.Option(min=1, help="Forsøk i alt / attempts in all.")] = 6,
+    retry_base: Annotated[
+        float, typer.Option(min=0, help=h("Første ventetid.", "First retry backoff."))
+    ] = 10.0,
+    max_attempts: Annotated[int, typer.Option(min=1, help=h("Forsøk i alt.", "Attempts in all."))] = 6,
     in_flight_grace: Annotated[
-        float, typer.Option(min=0, help="Sekunder en sendt skriving kan være underveis / write grace.")
+        float, typer.Option(min=0, help=h("Sekunder en sendt skriving kan være underveis.", "Write grace."))
     ] = DEFAULT_IN_FLIGHT_GRACE,
 ) -> None:
-    """Kjør jobber til den stoppes. Run jobs until stopped (PostgreSQL: procrastinate; SQLite: in-process)."""
     out = console()
     cfg = settings()
     # One of many processes: the token key must come from settings (never a key file made here).
