@@ -232,8 +232,9 @@ def run_exports(
     """Export every batch of ``world`` with ``workers`` real ``txbridge worker`` processes (started and
     ready first): the sandbox's stats cleared, every call delayed ``latency`` s, and ``rate_limit``
     (calls, period s) on the accountant's token pair (or on every pair without one). Returns wall time
-    from queueing to the last job done, API calls (the sandbox's count), 429s (the workers'
-    ``/metrics``), duplicates and missing invoices in Tripletex, and jobs that did not succeed."""
+    from queueing to the last job done, API calls and 429s (the sandbox's counts; 429s also as the
+    workers' ``/metrics`` count them), duplicates and missing invoices in Tripletex, and jobs that did
+    not succeed."""
     from tests.fixtures.postgres import _free_port
 
     settings = world.settings
@@ -269,7 +270,8 @@ def run_exports(
         wall = time.monotonic() - started
         control("DELETE", "/faults")
         control("PUT", "/rate-limit", json={"limit": 10**6, "period": 1, **limit_scope})
-        calls = int(control("GET", "/stats")["total"])
+        stats = control("GET", "/stats")
+        calls, refused = int(stats["total"]), int(stats["rateLimited"])
         counted = [scrape(port) for port in ports]
     finally:
         for worker in pool:
@@ -283,6 +285,7 @@ def run_exports(
         "wall": wall,
         "calls": calls,
         "rate_limited": int(sum(c.get("txbridge_api_rate_limited_total", 0) for c in counted)),
+        "sandbox_429s": refused,
         "duplicates": sum(n - 1 for n in found.values() if n > 1),
         "missing": len(expected - set(found)),
         "unexpected": len(set(found) - expected),

@@ -94,7 +94,8 @@ def main() -> int:
                 rows.append(row)
                 print(
                     f"  {workers} worker(s): {row['wall']:7.1f} s   API calls {row['calls']:6d}   "
-                    f"429s {row['rate_limited']:4d}   duplicates {row['duplicates']}   "
+                    f"429s {row['sandbox_429s']:4d} (workers counted {row['rate_limited']})   "
+                    f"duplicates {row['duplicates']}   "
                     f"missing {row['missing']}   failed jobs {row['failed_jobs']}",
                     flush=True,
                 )

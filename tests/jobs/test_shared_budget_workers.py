@@ -56,13 +56,13 @@ def test_four_workers_on_one_accountant_token_meet_no_more_429s_than_one(
         assert (run["missing"], run["unexpected"], run["duplicates"]) == (0, 0, 0), (workers, run)
         # The limit bound: the calls let through needed several of the sandbox's fixed periods, so the
         # run lasted at least the periods between them (the sandbox refuses more than LIMIT in one).
-        allowed = run["calls"] - run["rate_limited"]
+        allowed = run["calls"] - run["sandbox_429s"]
         assert allowed > 4 * LIMIT, (workers, run)
         assert run["wall"] >= (math.ceil(allowed / LIMIT) - 1) * PERIOD, (workers, run)
-    if runs[4]["rate_limited"] > runs[1]["rate_limited"]:
+    if runs[4]["sandbox_429s"] > runs[1]["sandbox_429s"]:
         # Measured 7 against 0 on the first run of this test: the shared budget lets a few calls of
         # four workers through past the sandbox's limit (spread over the run, not only at its start).
         # Kept visible as XFAIL, not hidden, until the budget is fixed; then this branch never runs.
-        four, one = runs[4]["rate_limited"], runs[1]["rate_limited"]
+        four, one = runs[4]["sandbox_429s"], runs[1]["sandbox_429s"]
         pytest.xfail(f"known defect: 4 workers met {four} 429s, 1 worker met {one}")
-    assert runs[4]["rate_limited"] <= runs[1]["rate_limited"], runs
+    assert runs[4]["sandbox_429s"] <= runs[1]["sandbox_429s"], runs
