@@ -60,8 +60,8 @@ def test_four_workers_on_one_accountant_token_meet_no_more_429s_than_one(
         assert allowed > 4 * LIMIT, (workers, run)
         assert run["wall"] >= (math.ceil(allowed / LIMIT) - 1) * PERIOD, (workers, run)
     if runs[4]["sandbox_429s"] > runs[1]["sandbox_429s"]:
-        # Measured 7 against 0 on the first run of this test: the shared budget lets a few calls of
-        # four workers through past the sandbox's limit (spread over the run, not only at its start).
+        # Measured 2 against 0 (7 against 0 before leases lapsed with their period): the shared budget
+        # still lets a few calls of four workers past the sandbox's limit, spread over the run.
         # Kept visible as XFAIL, not hidden, until the budget is fixed; then this branch never runs.
         four, one = runs[4]["sandbox_429s"], runs[1]["sandbox_429s"]
         pytest.xfail(f"known defect: 4 workers met {four} 429s, 1 worker met {one}")
