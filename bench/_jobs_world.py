@@ -23,6 +23,7 @@ from bench._export_data import PERIOD, generate
 from txbridge.flows import connections
 from txbridge.flows.export import close_batch
 from txbridge.flows.intake import import_data
+from txbridge.jobs import api, engine
 from txbridge.settings import Settings
 from txbridge.store import Connection, Database
 
@@ -41,6 +42,8 @@ class World:
     #: Per connection: (connection id, sandbox company id, local invoice numbers)
     connections: list[tuple[int, int, list[str]]] = field(default_factory=list)
     batch_ids: list[int] = field(default_factory=list)
+    #: The accountant company whose token pair every connection uses (``accountant=True``), else None.
+    accountant_id: int | None = None
 
     @property
     def invoice_count(self) -> int:
@@ -72,6 +75,7 @@ def build_world(
     db = Database(settings)
     world = World(db, settings, control_url, base_url)
     firm = new_company(control_url, accountantClients=connections_count) if accountant else None
+    world.accountant_id = int(firm["companyId"]) if firm else None
     for index in range(connections_count):
         company = firm or new_company(control_url)
         client_id = firm["clientCompanyIds"][index] if firm else 0
@@ -199,3 +203,91 @@ def scrape(port: int) -> dict[str, float]:
         for sample in family.samples:
             totals[sample.name] += sample.value
     return dict(totals)
+
+
+def wait_ready(ports: list[int], timeout: float = 120) -> None:
+    """Until every worker answers on its metrics port, and a little more."""
+    deadline = time.monotonic() + timeout
+    for port in ports:
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"worker on port {port} did not come up") from None
+                time.sleep(0.2)
+    time.sleep(2)  # the procrastinate worker starts just after its metrics server
+
+
+def run_exports(
+    world: World,
+    workers: int,
+    logs: Path,
+    *,
+    latency: float = 0.0,
+    rate_limit: tuple[int, float] | None = None,
+    timeout: float = 600,
+) -> dict[str, Any]:
+    """Export every batch of ``world`` with ``workers`` real ``txbridge worker`` processes (started and
+    ready first): the sandbox's stats cleared, every call delayed ``latency`` s, and ``rate_limit``
+    (calls, period s) on the accountant's token pair (or on every pair without one). Returns wall time
+    from queueing to the last job done, API calls and 429s (the sandbox's counts; 429s also as the
+    workers' ``/metrics`` count them), duplicates and missing invoices in Tripletex, and jobs that did
+    not succeed."""
+    from tests.fixtures.postgres import _free_port
+
+    settings = world.settings
+    limit_scope = {"companyId": world.accountant_id} if world.accountant_id is not None else {}
+
+    def control(method: str, path: str, **kw: Any) -> Any:
+        response = httpx.request(method, f"{world.control_url}{path}", timeout=60, **kw)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    engine.apply_schema(world.db, settings)
+    ports = [_free_port() for _ in range(workers)]
+    pool = [
+        start_worker(settings, "--metrics-port", str(port), log=logs / f"w{workers}-{i}.log")
+        for i, port in enumerate(ports)
+    ]
+    try:
+        wait_ready(ports)
+        control("DELETE", "/stats")
+        if rate_limit is not None:
+            body = {"limit": rate_limit[0], "period": rate_limit[1], **limit_scope}
+            control("PUT", "/rate-limit", json=body)
+        if latency:
+            fault = {"method": "*", "path": "/v2/*", "kind": "delay", "delaySeconds": latency, "count": 10**9}
+            control("POST", "/faults", json=fault)
+        started = time.monotonic()
+        ids = [api.start_export(world.db, settings, b, requested_by="bench").id for b in world.batch_ids]
+        while time.monotonic() - started < timeout:
+            states = {j.state for j in api.list_jobs(world.db, settings, limit=len(ids) + 10)}
+            if states <= {"succeeded", "failed", "cancelled"}:
+                break
+            time.sleep(0.2)
+        wall = time.monotonic() - started
+        control("DELETE", "/faults")
+        control("PUT", "/rate-limit", json={"limit": 10**6, "period": 1, **limit_scope})
+        stats = control("GET", "/stats")
+        calls, refused = int(stats["total"]), int(stats["rateLimited"])
+        counted = [scrape(port) for port in ports]
+    finally:
+        for worker in pool:
+            stop(worker)
+    found = invoices_in_tripletex(world)
+    expected = {f"{cid}:{n}" for cid, _, numbers in world.connections for n in numbers}
+    jobs = [api.get_job(world.db, settings, i) for i in ids]
+    world.db.dispose()
+    return {
+        "workers": workers,
+        "wall": wall,
+        "calls": calls,
+        "rate_limited": int(sum(c.get("txbridge_api_rate_limited_total", 0) for c in counted)),
+        "sandbox_429s": refused,
+        "duplicates": sum(n - 1 for n in found.values() if n > 1),
+        "missing": len(expected - set(found)),
+        "unexpected": len(set(found) - expected),
+        "failed_jobs": sum(1 for j in jobs if j.state != "succeeded"),
+    }

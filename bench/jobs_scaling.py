@@ -23,11 +23,8 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
-
-import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,37 +33,16 @@ from bench._jobs_world import (  # noqa: E402
     World,
     build_world,
     fresh_database,
-    invoices_in_tripletex,
     postgres_server,
-    scrape,
-    start_worker,
-    stop,
+    run_exports,
 )
-from bench.export_throughput import _free_port  # noqa: E402
 
-from txbridge.jobs import api, engine  # noqa: E402
 from txbridge.sandbox.server import SandboxServer  # noqa: E402
 from txbridge.settings import Settings  # noqa: E402
 from txbridge.store import TokenCipher  # noqa: E402
 
 LATENCY = 0.05
 RATE_LIMIT, RATE_PERIOD = 40, 5.0
-
-
-def _wait_ready(ports: list[int], timeout: float = 120) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    for port in ports:
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"worker on port {port} did not come up") from None
-                time.sleep(0.2)
-    time.sleep(2)  # the procrastinate worker starts just after its metrics server
 
 
 def prepare(
@@ -86,60 +62,6 @@ def prepare(
         invoices=invoices,
         accountant=accountant,
     )
-
-
-def run_once(world: World, workers: int, logs: Path, accountant: bool) -> dict[str, Any]:
-    settings = world.settings
-
-    def control(method: str, path: str, **kw: Any) -> Any:
-        response = httpx.request(method, f"{world.control_url}{path}", timeout=60, **kw)
-        response.raise_for_status()
-        return response.json() if response.content else None
-
-    engine.apply_schema(world.db, settings)
-    ports = [_free_port() for _ in range(workers)]
-    pool = [
-        start_worker(settings, "--metrics-port", str(port), log=logs / f"w{workers}-{i}.log")
-        for i, port in enumerate(ports)
-    ]
-    try:
-        _wait_ready(ports)
-        control("DELETE", "/stats")
-        if accountant:
-            control("PUT", "/rate-limit", json={"limit": RATE_LIMIT, "period": RATE_PERIOD})
-        control(
-            "POST",
-            "/faults",
-            json={"method": "*", "path": "/v2/*", "kind": "delay", "delaySeconds": LATENCY, "count": 10**9},
-        )
-        started = time.monotonic()
-        ids = [api.start_export(world.db, settings, b, requested_by="bench").id for b in world.batch_ids]
-        while True:
-            states = {j.state for j in api.list_jobs(world.db, settings, limit=len(ids) + 10)}
-            if states <= {"succeeded", "failed", "cancelled"}:
-                break
-            time.sleep(0.2)
-        wall = time.monotonic() - started
-        control("DELETE", "/faults")
-        control("PUT", "/rate-limit", json={"limit": 10**6, "period": 1})
-        calls = int(control("GET", "/stats")["total"])
-        counted = [scrape(port) for port in ports]
-    finally:
-        for worker in pool:
-            stop(worker)
-    found = invoices_in_tripletex(world)
-    expected = {f"{cid}:{n}" for cid, _, numbers in world.connections for n in numbers}
-    jobs = [api.get_job(world.db, settings, i) for i in ids]
-    world.db.dispose()
-    return {
-        "workers": workers,
-        "wall": wall,
-        "calls": calls,
-        "rate_limited": int(sum(c.get("txbridge_api_rate_limited_total", 0) for c in counted)),
-        "duplicates": sum(n - 1 for n in found.values() if n > 1),
-        "missing": len(expected - set(found)),
-        "failed_jobs": sum(1 for j in jobs if j.state != "succeeded"),
-    }
 
 
 def main() -> int:
@@ -167,11 +89,13 @@ def main() -> int:
                 for n in counts
             ]
             for workers, world in zip(counts, worlds, strict=True):
-                row = run_once(world, workers, logs, args.accountant)
+                limit = (RATE_LIMIT, RATE_PERIOD) if args.accountant else None
+                row = run_exports(world, workers, logs, latency=LATENCY, rate_limit=limit)
                 rows.append(row)
                 print(
                     f"  {workers} worker(s): {row['wall']:7.1f} s   API calls {row['calls']:6d}   "
-                    f"429s {row['rate_limited']:4d}   duplicates {row['duplicates']}   "
+                    f"429s {row['sandbox_429s']:4d} (workers counted {row['rate_limited']})   "
+                    f"duplicates {row['duplicates']}   "
                     f"missing {row['missing']}   failed jobs {row['failed_jobs']}",
                     flush=True,
                 )

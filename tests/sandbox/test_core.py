@@ -319,6 +319,10 @@ def test_rate_limit_headers_and_429_for_the_rest_of_the_period(sandbox_company: 
             assert limited.headers["X-Rate-Limit-Remaining"] == "0"
             assert limited.json()["status"] == 429
 
+    # The control API counts what the limiter refused, per company, and forgets it with the stats.
+    assert control.get("/stats", params={"companyId": sandbox_company.company_id}).json()["rateLimited"] == 3
+    assert control.get("/stats", params={"companyId": 1}).json()["rateLimited"] == 0
+
 
 def test_rate_limit_period_ends_and_calls_pass_again(sandbox_company: SandboxCompany) -> None:
     control = sandbox_company.control()

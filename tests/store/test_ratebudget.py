@@ -93,6 +93,20 @@ def test_far_from_the_limit_a_process_leases_calls_and_spends_them_without_askin
     assert row(engines[1]).remaining == 40
 
 
+def test_a_lease_lapses_at_the_end_of_its_period(engines: list[Engine]) -> None:
+    clock = [0.0]
+    budget = SharedRateBudget(engines[0], KEY, lease_seconds=5.0, monotonic=lambda: clock[0])
+    budget.update(period(remaining=90, reset=1), 0.0)
+    assert budget.acquire(0.0) == 0.0  # a lease of LEASE_CALLS, for at most the period's 1 s left
+    statements: list[str] = []
+    event.listen(engines[0], "before_cursor_execute", lambda *a: statements.append(a[2]))
+    assert budget.acquire(0.0) == 0.0
+    assert statements == []
+    clock[0] = 1.5  # past the period's end, within the lease's own 5 s: the rest of it is gone
+    budget.acquire(0.0)
+    assert statements != []
+
+
 def test_threads_of_many_processes_never_overspend_the_period(engines: list[Engine]) -> None:
     budgets = [SharedRateBudget(e, KEY) for e in engines]
     budgets[0].update(period(remaining=30, reset=60), 0.0)

@@ -185,7 +185,9 @@ async def stats(request: Request, companyId: int | None = None) -> dict[str, Any
             for (c, m, p), n in sorted(state.stats.items())
             if companyId is None or c == companyId
         ]
-    return {"total": sum(r["count"] for r in rows), "values": rows}
+        refused = sum(n for c, n in state.rate_limited.items() if companyId is None or c == companyId)
+    # rateLimited: of those calls, how many the rate limiter refused with 429.
+    return {"total": sum(r["count"] for r in rows), "rateLimited": refused, "values": rows}
 
 
 @router.delete("/stats", status_code=204)
@@ -193,6 +195,7 @@ async def clear_stats(request: Request) -> None:
     state = _state(request)
     with state.lock:
         state.stats.clear()
+        state.rate_limited.clear()
 
 
 class RateItem(BaseModel):

@@ -114,6 +114,7 @@ class TripletexMiddleware:
                 if auth.rate is not None:
                     extra_headers.extend(_rate_headers(auth.rate))
             if rate is not None and not rate.allowed:
+                self._count_refused(auth)
                 raise errors.TripletexError(
                     429,
                     429,
@@ -177,6 +178,10 @@ class TripletexMiddleware:
     def _count(self, auth: RequestAuth, method: str, path: str) -> None:
         company_id = auth.company.id if auth.company is not None else 0
         self.state.stats[(company_id, method, stats_path(path))] += 1
+
+    def _count_refused(self, auth: RequestAuth) -> None:
+        with self.state.lock:
+            self.state.rate_limited[auth.company.id if auth.company is not None else 0] += 1
 
     async def _drop(self, scope: Scope) -> None:
         registry = self.connections()

@@ -159,6 +159,8 @@ class SandboxState:
         self.rate_limits = RateLimits()
         self.faults: list[Fault] = []
         self.stats: Counter[tuple[int, str, str]] = Counter()
+        #: Calls the rate limiter refused with 429, by the company whose tokens made them.
+        self.rate_limited: Counter[int] = Counter()
         self.webhook_deliveries: list[Row] = []
         self.event_listeners: list[EventListener] = []
         self.max_result_size = MAX_RESULT_SIZE
@@ -184,6 +186,7 @@ class SandboxState:
             self.rate_limits = RateLimits()
             self.faults.clear()
             self.stats.clear()
+            self.rate_limited.clear()
             self.webhook_deliveries.clear()
             self.extensions.clear()
             self.clock.reset()

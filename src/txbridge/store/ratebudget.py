@@ -86,8 +86,14 @@ class SharedRateBudget:
         granted, delay = self._change(lambda state, t: state.reserve(t, self._lease_calls))
         if granted > 1 and delay == 0.0:
             with self._lock:
+                until = self._monotonic() + self._lease_seconds
+                seen = self._seen
+                if seen is not None and seen.state.reset_at is not None:
+                    # A lease lapses with its period: calls sent after it would land uncounted in the
+                    # next one, past what another process's first answer there says is left.
+                    until = min(until, seen.at + (seen.state.reset_at - seen.db_now))
                 self._leased = granted - 1
-                self._lease_until = self._monotonic() + self._lease_seconds
+                self._lease_until = until
         return delay
 
     def update(self, headers: Mapping[str, str], now: float) -> None:
