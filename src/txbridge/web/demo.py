@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from txbridge.flows import accounts
-from txbridge.settings import Settings
+from txbridge.settings import Settings, load_settings
 from txbridge.store import Database, UserRole
 
 DEMO_USER = "demo"
@@ -33,17 +33,29 @@ def prepare(database_file: Path) -> tuple[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    english = load_settings().language == "en"  # the demo's own language (TXBRIDGE_LANGUAGE)
+
+    def t(nb: str, en: str) -> str:
+        return en if english else nb
+
     database_file = Path(args[0] if args else ".txbridge/demo/demo.db")
     if not database_file.exists():
-        print(f"Fant ikke / not found: {database_file} (kjør / run `make demo`)", file=sys.stderr)
+        print(
+            t(f"Fant ikke {database_file}: kjør `make demo`", f"Not found: {database_file}: run `make demo`")
+        )
         return 2
     url, password = prepare(database_file)
     command = Path(".venv/bin/txbridge")
     program = str(command) if command.exists() else "txbridge"
     print()
-    print("Admin-nettappen på demoens data / the admin web app on the demo's data:")
+    print(t("Admin-nettappen på demoens data:", "The admin web app on the demo's data:"))
     print(f"  TXBRIDGE_DATABASE_URL={shlex.quote(url)} {program} serve    # → http://127.0.0.1:8000/")
-    print(f"Logg inn / sign in: {DEMO_USER} / {password}")
+    print(
+        t(
+            f"Logg inn som {DEMO_USER} med passordet {password}",
+            f"Sign in as {DEMO_USER} with the password {password}",
+        )
+    )
     return 0
 
 
