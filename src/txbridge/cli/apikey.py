@@ -66,13 +66,13 @@ def add(
         except apikeys.ApiKeyError as exc:
             fail(out, exc.message, EXIT_USAGE)
     scopes = " ".join(s for s in apikeys.SCOPES if s in made.info.scopes)
+    made_line = out.t(f"API-nøkkel {made.info.name} er laget", f"API key {made.info.name} is made")
+    out.print(f"[bold green]{made_line}[/] ({scopes})")
     out.print(
-        f"[bold green]API-nøkkel {made.info.name} er laget[/] ({scopes}) / "
-        f"API key {made.info.name} is made ({scopes})"
-    )
-    out.print(
-        "Nøkkelen vises bare nå; lagre den i leverandørsystemet. / "
-        "The key is shown only now; store it in the vendor system."
+        out.t(
+            "Nøkkelen vises bare nå; lagre den i leverandørsystemet.",
+            "The key is shown only now; store it in the vendor system.",
+        )
     )
     # Plain print: no markup, no wrapping, so the key can be copied or piped whole.
     typer.echo(made.secret)
@@ -123,4 +123,5 @@ def revoke(
             info = apikeys.revoke_key(database, key)
         except apikeys.ApiKeyError as exc:
             fail(out, exc.message, EXIT_USAGE)
-    out.print(f"[bold]API-nøkkel {info.name} er trukket tilbake[/] / API key {info.name} is revoked")
+    revoked = out.t(f"API-nøkkel {info.name} er trukket tilbake", f"API key {info.name} is revoked")
+    out.print(f"[bold]{revoked}[/]")
