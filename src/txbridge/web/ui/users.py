@@ -40,14 +40,7 @@ def add_user(
             language=language,
         )
     except accounts.AccountError as exc:
-        return render(
-            request,
-            "users.html",
-            status_code=422,
-            users=accounts.list_users(db),
-            error=exc.message,
-            done=None,
-        )
+        return _refused(request, db, exc)
     accounts.log_action(
         db,
         user,
@@ -59,6 +52,13 @@ def add_user(
     return see_other("/users?done=added")
 
 
+def _refused(request: Request, db: Db, error: accounts.AccountError) -> Response:
+    """The users page again, with the catalog's reason the change was refused."""
+    return render(
+        request, "users.html", status_code=422, users=accounts.list_users(db), error=error.message, done=None
+    )
+
+
 @router.post("/users/{user_id}/active")
 def set_active(
     request: Request, db: Db, user: Admin, user_id: int, active: Annotated[bool, Form()] = False
@@ -66,14 +66,7 @@ def set_active(
     try:
         changed = accounts.set_active(db, user_id, active, by=user)
     except accounts.AccountError as exc:
-        return render(
-            request,
-            "users.html",
-            status_code=422,
-            users=accounts.list_users(db),
-            error=exc.message,
-            done=None,
-        )
+        return _refused(request, db, exc)
     accounts.log_action(
         db,
         user,
