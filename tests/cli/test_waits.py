@@ -1,101 +1,24 @@
-"""The CLI tells the user, in their language, why an export waits; the client's English log lines stay in
-the operators' log (JSON lines, shown only with --verbose or TXBRIDGE_LOG_LEVEL)."""
+"""The client's English log lines stay in the operators' log (JSON lines, shown only with --verbose or
+TXBRIDGE_LOG_LEVEL); users read the export's own notices (tested with the export)."""
 
 from __future__ import annotations
 
 import io
 import json
 import logging
-import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 
 import pytest
-from rich.console import Console
 from typer.testing import CliRunner
 
-from tests.fixtures.sandbox import SandboxCompany
 from txbridge.cli import _register, app
-from txbridge.cli.ui import Out
-from txbridge.cli.waits import WaitNotices, configure_logging
-from txbridge.tripletex import Tripletex
-
-
-class SimulatedTime:
-    """The client's clock, moved on by its sleeps (no real waiting)."""
-
-    def __init__(self) -> None:
-        self.elapsed = 0.0
-        self.start = datetime.now(UTC)
-
-    def monotonic(self) -> float:
-        return self.elapsed
-
-    def now(self) -> datetime:
-        return self.start + timedelta(seconds=self.elapsed)
-
-    def sleep(self, seconds: float) -> None:
-        self.elapsed += seconds
+from txbridge.cli.waits import configure_logging
 
 
 @pytest.fixture
 def quiet_logging_afterwards() -> Iterator[None]:
     yield
     configure_logging(False, None)
-
-
-@pytest.mark.parametrize("language", ["nb", "en"])
-def test_rate_limit_waits_and_retries_are_told_in_the_users_language(
-    sandbox_company: SandboxCompany, language: str
-) -> None:
-    screen = io.StringIO()
-    time = SimulatedTime()
-    notices = WaitNotices(Out(language, file=screen, width=200), sleep=time.sleep)
-    with Tripletex(
-        consumer_token=sandbox_company.consumer_token,
-        employee_token=sandbox_company.employee_token,
-        base_url=sandbox_company.base_url,
-        sleep=notices,
-        clock=time,
-        jitter=lambda: 1.0,
-    ) as client:
-        notices.watch(client)
-        client.test_connection()
-        with sandbox_company.control() as control:
-            for status in (429, 503):
-                fault = {
-                    "method": "GET",
-                    "path": "/v2/customer*",
-                    "kind": "status",
-                    "status": status,
-                    "count": 1,
-                    "companyId": sandbox_company.company_id,
-                }
-                control.post("/faults", json=fault).raise_for_status()
-                client.customers.list(count=1)
-    assert [m.id for m in notices.shown] == ["rate_limit_pause", "tripletex_retry"]
-    assert time.elapsed >= 5  # the waits themselves still happen
-    text = screen.getvalue()
-    for message in notices.shown:
-        shown, other = (message.en, message.nb) if language == "en" else (message.nb, message.en)
-        assert shown in text and other not in text
-    # No reset header on the injected 429: the client waits out what the first answers said was left
-    # of the sandbox's 60 s period (not a blind guess).
-    if language == "nb":
-        waited = re.search(r"API-grensen er nådd; eksporten venter (\d+) sekunder", text)
-        assert "forsøker på nytt om 0,5 sekunder" in text
-    else:
-        waited = re.search(r"API limit reached; the export waits (\d+) seconds", text)
-        assert "trying once more in 0.5 seconds" in text
-    assert waited is not None and 1 <= int(waited.group(1)) <= 61
-
-
-def test_short_spacing_waits_are_not_shown() -> None:
-    screen = io.StringIO()
-    slept: list[float] = []
-    notices = WaitNotices(Console(file=screen), sleep=slept.append)
-    notices(0.2)
-    assert slept == [0.2] and screen.getvalue() == "" and notices.shown == []
 
 
 @pytest.mark.usefixtures("quiet_logging_afterwards")

@@ -1,71 +1,19 @@
-"""What the CLI tells a user while the API client waits, and the operators' log.
-
-The client (``txbridge.tripletex``) logs its retries and rate-limit waits in English for operators.
-A user of ``txbridge batch export`` should instead read, in their language, that the export is pausing and
-will go on: :class:`WaitNotices` is the sleep function the export and its client get, and says why
-it waits from the client's counters. :func:`configure_logging` keeps the operators' log off the
-user's screen unless asked for (``--verbose`` or ``TXBRIDGE_LOG_LEVEL``), as JSON lines on stderr."""
+"""The operators' log. The client (``txbridge.tripletex``) logs its retries and rate-limit waits in
+English for operators; users read the export's own notices in their language instead
+(``flows.export`` tells every wait through its progress callback). :func:`configure_logging` keeps the
+operators' log off the user's screen unless asked for (``--verbose`` or ``TXBRIDGE_LOG_LEVEL``), as
+JSON lines on stderr."""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from rich.console import Console
-
-from txbridge.catalog import Bilingual, Message, render
-from txbridge.tripletex import Tripletex
-
-#: Shorter rate-limit waits (the client spacing its calls) are not worth a line on screen; a retry
-#: is always told.
-MIN_NOTICE_SECONDS = 1.0
 #: The log level when neither ``--verbose`` nor ``TXBRIDGE_LOG_LEVEL`` says otherwise.
 QUIET_LEVEL = logging.ERROR
-
-
-class WaitNotices:
-    """A sleep function that first tells the user why it waits (rate limit or a retry)."""
-
-    def __init__(self, out: Console, sleep: Callable[[float], None] = time.sleep) -> None:
-        self.out = out
-        self._sleep = sleep
-        self._client: Tripletex | None = None
-        self._seen = (0, 0)
-        self.shown: list[Message] = []
-
-    def watch(self, client: Tripletex) -> None:
-        """The client whose counters tell a retry from a rate-limit wait."""
-        self._client = client
-        self._seen = self._counts()
-
-    def _counts(self) -> tuple[int, int]:
-        if self._client is None:
-            return (0, 0)
-        stats = self._client.stats
-        return (stats.retries, stats.rate_limited + stats.throttle_waits)
-
-    def __call__(self, seconds: float) -> None:
-        retries, limited = self._counts()
-        retried = retries > self._seen[0] and limited == self._seen[1]
-        self._seen = (retries, limited)
-        if retried or seconds >= MIN_NOTICE_SECONDS:
-            message = render("tripletex_retry" if retried else "rate_limit_pause", seconds=_seconds(seconds))
-            self.shown.append(message)
-            language = getattr(self.out, "language", "nb")
-            self.out.print(f"[yellow]{message.text(language)}[/]", highlight=False)
-        self._sleep(seconds)
-
-
-def _seconds(seconds: float) -> Bilingual:
-    """``12`` or ``0,5`` / ``0.5``: whole seconds unless the wait is shorter than one."""
-    if seconds >= 1:
-        return Bilingual(f"{seconds:.0f}", f"{seconds:.0f}")
-    return Bilingual(f"{seconds:.1f}".replace(".", ","), f"{seconds:.1f}")
 
 
 class JsonLinesFormatter(logging.Formatter):
