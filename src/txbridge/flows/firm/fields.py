@@ -49,7 +49,7 @@ TRANSACTIONS_CALL = (
     "GET /bank/statement/transaction?bankStatementId=&fields=id,postedDate,matched "
     "(one per bank statement whose period overlaps a month read)"
 )
-OPEN_POSTS_CALL = "GET /ledger/posting/openPost?date=<1st of the next month>&fields=id (one per month)"
+OPEN_POSTS_CALL = "GET /ledger/posting/openPost?date=<the month's last day>&fields=id (one per month)"
 INVOICES_CALL = (
     "GET /invoice?invoiceDateFrom=&invoiceDateTo=&fields=id,invoiceDueDate,amountOutstanding "
     f"(invoices dated up to {OVERDUE_LOOKBACK_MONTHS} months before the first month read, to the end of "
@@ -137,12 +137,12 @@ FIELDS: tuple[StatisticField, ...] = (
         en="Open items",
         common=True,
         definition_nb=(
-            "Åpne poster på kunde- og leverandørreskontro ved månedens slutt: posteringer datert før "
-            "den 1. i neste måned som ikke var lukket da."
+            "Åpne poster på kunde- og leverandørreskontro ved månedens slutt: posteringer datert "
+            "senest månedens siste dag som ikke var lukket da."
         ),
         definition_en=(
-            "Open items on the customer and supplier ledgers at the month's end: postings dated "
-            "before the 1st of the next month that were not closed by then."
+            "Open items on the customer and supplier ledgers at the month's end: postings dated on "
+            "or before the month's last day that were not closed by then."
         ),
         calls=OPEN_POSTS_CALL,
     ),
