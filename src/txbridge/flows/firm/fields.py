@@ -51,9 +51,9 @@ TRANSACTIONS_CALL = (
 )
 OPEN_POSTS_CALL = "GET /ledger/posting/openPost?date=<the month's last day>&fields=id (one per month)"
 INVOICES_CALL = (
-    "GET /invoice?invoiceDateFrom=&invoiceDateTo=&fields=id,invoiceDueDate,amountOutstanding "
-    f"(invoices dated up to {OVERDUE_LOOKBACK_MONTHS} months before the first month read, to the end of "
-    "the last; windows of at most 12 months)"
+    "GET /invoice?invoiceDateFrom=&invoiceDateTo=&fields=id,invoiceDate,invoiceDueDate,amountOutstanding "
+    f"(from the 1st of the month {OVERDUE_LOOKBACK_MONTHS} months before the first month read to the end "
+    "of the last; windows of at most 12 months)"
 )
 PAYSLIPS_CALL = (
     "GET /salary/payslip?yearFrom=&yearTo=&fields=id,year,month,employee(id) (one range for all months read)"
@@ -204,13 +204,13 @@ FIELDS: tuple[StatisticField, ...] = (
         common=False,
         definition_nb=(
             "Kundefakturaer med forfallsdato senest månedens siste dag som fortsatt har utestående "
-            f"beløp (amountOutstanding > 0) når vi leser; fakturaer datert inntil {OVERDUE_LOOKBACK_MONTHS} "
-            "måneder før månedens slutt."
+            "beløp (amountOutstanding > 0) når vi leser, blant fakturaer datert fra den 1. i måneden "
+            f"{OVERDUE_LOOKBACK_MONTHS} måneder før til månedens slutt."
         ),
         definition_en=(
             "Customer invoices due on or before the month's last day that still have an amount "
-            f"outstanding (amountOutstanding > 0) when read; invoices dated up to "
-            f"{OVERDUE_LOOKBACK_MONTHS} months before the month's end."
+            "outstanding (amountOutstanding > 0) when read, among invoices dated from the 1st of the "
+            f"month {OVERDUE_LOOKBACK_MONTHS} months earlier to the month's end."
         ),
         calls=INVOICES_CALL,
     ),
