@@ -39,6 +39,12 @@ def tx(sandbox_server: SandboxServer, firm: dict[str, object]) -> Iterator[Tripl
         yield client
 
 
+def _clients(firm: dict[str, object]) -> list[int]:
+    ids = firm["clientCompanyIds"]
+    assert isinstance(ids, list)
+    return [int(i) for i in ids]
+
+
 def _truth(server: SandboxServer, company_id: int, months: list[str]) -> dict[str, dict[str, int]]:
     response = httpx.get(
         f"{server.control_url}/firm/truth", params={"companyId": company_id, "months": ",".join(months)}
@@ -51,7 +57,7 @@ def _truth(server: SandboxServer, company_id: int, months: list[str]) -> dict[st
 def test_every_field_and_month_matches_the_sandbox_truth_within_six_calls_per_client_month(
     tx: Tripletex, firm: dict[str, object], sandbox_server: SandboxServer
 ) -> None:
-    client_ids = list(firm["clientCompanyIds"])  # type: ignore[call-overload]
+    client_ids = _clients(firm)
     for company_id in client_ids:
         reads = ClientReads(tx.for_company(company_id), ReadCache())
         counted = count_client(reads, MONTHS, ALL)
@@ -70,7 +76,7 @@ def test_every_field_and_month_matches_the_sandbox_truth_within_six_calls_per_cl
 def test_one_month_then_again_unchanged_answers_304_and_gives_the_same_values(
     tx: Tripletex, firm: dict[str, object], sandbox_server: SandboxServer
 ) -> None:
-    company_id = list(firm["clientCompanyIds"])[0]  # type: ignore[call-overload]
+    company_id = _clients(firm)[0]
     cache = ReadCache()
     first = ClientReads(tx.for_company(company_id), cache)
     values = count_client(first, ["2026-09"], ALL)
@@ -98,7 +104,7 @@ def test_one_month_then_again_unchanged_answers_304_and_gives_the_same_values(
 
 
 def test_only_the_reads_of_wanted_fields_are_made(tx: Tripletex, firm: dict[str, object]) -> None:
-    company_id = list(firm["clientCompanyIds"])[1]  # type: ignore[call-overload]
+    company_id = _clients(firm)[1]
     reads = ClientReads(tx.for_company(company_id), ReadCache())
     values = count_client(reads, ["2026-05"], ["vouchers_posted"])
     assert list(values["2026-05"]) == ["vouchers_posted"]
