@@ -1023,3 +1023,143 @@ class FirmClientVatType(Base):
 
     def __repr__(self) -> str:
         return f"FirmClientVatType(number={self.number!r}, name={self.name!r})"
+
+
+# Accounting firms: monthly work statistics (flows/firm/statistics.py)
+# --------------------------------------------------------------------------------------------------
+
+
+class StatisticRunKind(enum.StrEnum):
+    #: One month for every linked client (the scheduled import, or one started by hand).
+    IMPORT = "import"
+    #: «Reload data»: the last 12 months, for every linked client or one.
+    RELOAD = "reload"
+
+
+class StatisticRunState(enum.StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    #: Finished, but some clients could not be read (each client row says why).
+    PARTLY = "partly"
+    FAILED = "failed"
+
+
+class StatisticClientState(enum.StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class MonthlyStatistic(Base):
+    """One statistic field's value for one of the firm's clients and one calendar month.
+
+    Written by an import or a reload, overwriting the earlier value (an upsert on the key, so a run
+    killed midway and run again counts nothing twice). ``firm_client_id`` refers to ``firm_client``
+    (its foreign key comes with the firm's tables; see migration 0016)."""
+
+    __tablename__ = "monthly_statistic"
+    __table_args__ = (Index("ix_monthly_statistic_month", "month"),)
+
+    firm_client_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: ``YYYY-MM``.
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    #: A key of ``txbridge.flows.firm.fields.FIELDS``.
+    field_key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[Decimal] = mapped_column(ExactDecimal(2))
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: The run that wrote it last.
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("statistic_run.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return (
+            f"MonthlyStatistic(client={self.firm_client_id!r}, month={self.month!r}, "
+            f"field={self.field_key!r}, value={self.value!r})"
+        )
+
+
+class StatisticRun(Base):
+    """One import or reload of a firm's statistics: which months and clients, its progress, and the
+    notice the web shows once it is done (``notice_seen_at`` set when the user has seen it)."""
+
+    __tablename__ = "statistic_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_connection_id: Mapped[int] = mapped_column(
+        ForeignKey("connection.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[StatisticRunKind] = mapped_column(_enum(StatisticRunKind, "statistic_run_kind"))
+    #: The months read (``["2026-01", …]``).
+    months: Mapped[list[str]] = mapped_column(JSON)
+    #: The one client a reload was asked for (None: every linked client).
+    only_client_id: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[StatisticRunState] = mapped_column(
+        _enum(StatisticRunState, "statistic_run_state"), default=StatisticRunState.RUNNING
+    )
+    requested_by: Mapped[str | None] = mapped_column(String(100))
+    clients_total: Mapped[int] = mapped_column(Integer, default=0)
+    clients_done: Mapped[int] = mapped_column(Integer, default=0)
+    clients_failed: Mapped[int] = mapped_column(Integer, default=0)
+    api_calls: Mapped[int] = mapped_column(Integer, default=0)
+    #: Catalog id and rendered message (JSON) of why it stopped, or its closing notice.
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    notice_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    def __repr__(self) -> str:
+        return f"StatisticRun(id={self.id!r}, kind={self.kind!r}, state={self.state!r})"
+
+
+class StatisticRunClient(Base):
+    """One client of a run: pending until a worker has read and stored all its months, in one
+    transaction with its values (a worker killed midway leaves it pending for the next)."""
+
+    __tablename__ = "statistic_run_client"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("statistic_run.id", ondelete="CASCADE"), primary_key=True)
+    firm_client_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state: Mapped[StatisticClientState] = mapped_column(
+        _enum(StatisticClientState, "statistic_client_state"), default=StatisticClientState.PENDING
+    )
+    api_calls: Mapped[int] = mapped_column(Integer, default=0)
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class StatisticClientLock(Base):
+    """Who reads one client's statistics right now: one row per client, so two runs (an import and a
+    reload, two workers) never read it at once. A holder that dies stops beating; its lock goes stale
+    and the next worker takes it over."""
+
+    __tablename__ = "statistic_client_lock"
+
+    firm_client_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("statistic_run.id", ondelete="CASCADE"))
+    holder: Mapped[str] = mapped_column(String(64))
+    heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class StatisticRunJob(Base):
+    """The jobs working on a run (a reload is split into parts that workers run side by side)."""
+
+    __tablename__ = "statistic_run_job"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("job.id", ondelete="CASCADE"), primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("statistic_run.id", ondelete="CASCADE"), index=True)
+
+
+class StatisticRead(Base):
+    """The last answer to one statistics read of one client: Tripletex's ``versionDigest`` (sent back
+    as ``If-None-Match``; a 304 means nothing changed) and what was counted from it, per month, so a
+    304 gives the same counts without reading the rows again."""
+
+    __tablename__ = "statistic_read"
+
+    firm_client_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The call and its parameters (``/ledger/voucher?dateFrom=…&dateTo=…``).
+    read_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    version_digest: Mapped[str] = mapped_column(String(200))
+    #: ``{"2026-01": {"sale_entries": 3, …}, …}`` or the read's own extract (voucher type ids …).
+    tally: Mapped[dict[str, object]] = mapped_column(JSON)
+    read_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
