@@ -6,7 +6,7 @@ read digests
 plain integers.
 
 Revision ID: 0016
-Revises: 0009
+Revises: 0015 (re-chained after 0015 when h-firmstats was merged into h-firm)
 Create Date: 2026-11-30
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 from txbridge.store.types import ExactDecimal, UtcDateTime
 
 revision: str = "0016"
-down_revision: str | None = "0009"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
