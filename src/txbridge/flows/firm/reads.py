@@ -87,6 +87,8 @@ class ClientReads:
     before_call: Callable[[], None] = lambda: None
     calls: int = 0
     not_modified: int = 0
+    #: Answers with no rows: Tripletex gives them no digest (null), so they are read again in full.
+    empty: int = 0
     _memo: dict[str, Any] = field(default_factory=dict)
 
     # ---- plumbing ----------------------------------------------------------------------------
@@ -131,6 +133,7 @@ class ClientReads:
             tally = self.cache.tally(key)
         else:
             values: list[dict[str, Any]] = first.get("values") or []
+            self.empty += not values
             if len(values) < PAGE:
                 tally = count(values)
                 self.cache.keep(key, first.get("versionDigest"), tally)
