@@ -42,6 +42,8 @@ class Firm:
     connection_id: int
     consumer_token: str
     employee_token: str
+    #: The sandbox's accountant company (whose token the firm uses).
+    accountant_id: int
     #: firm client id → Tripletex company id (linked clients only)
     clients: dict[int, int] = field(default_factory=dict)
 
@@ -136,6 +138,7 @@ def build_firm(
         connection.id,
         sandbox["consumerToken"],
         sandbox["employeeToken"],
+        int(sandbox["companyId"]),
     )
     with db.transaction() as session:
         session.add(FirmConnection(connection_id=connection.id, marked_by="test"))

@@ -132,7 +132,7 @@ def test_the_seeds_no_data_causes_are_catalog_messages(firm: Firm) -> None:
 
 
 def test_an_expired_token_stops_the_import_on_its_date_without_a_call(firm: Firm) -> None:
-    from txbridge.store import Connection, ConnectionState
+    from txbridge.store import Connection
 
     with firm.db.transaction() as session:
         connection = session.get(Connection, firm.connection_id)
@@ -145,7 +145,6 @@ def test_an_expired_token_stops_the_import_on_its_date_without_a_call(firm: Firm
     assert (date.today() - timedelta(days=3)).isoformat() in message.en
     assert firm.stored() == {}
     assert recent_runs(firm.db, firm.connection_id)[0].state == "failed"
-    del ConnectionState
 
 
 def _all_clients(firm: Firm) -> list[int]:
