@@ -129,7 +129,9 @@ def _ledger_posting(
         posting["closeGroup"] = {"id": group["id"]}
 
 
-def _seed_month(w: _Writer, month: str, employees: list[int], bank_accounts: list[int]) -> None:
+def _seed_month(
+    w: _Writer, month: str, employees: list[int], bank_accounts: list[int], least: int = 0
+) -> None:
     rng = w.rng
     for _ in range(rng.randrange(0, 12)):
         day = _day_in(rng, month)
@@ -160,7 +162,7 @@ def _seed_month(w: _Writer, month: str, employees: list[int], bank_accounts: lis
         _ledger_posting(w, voucher, VENDOR_ACCOUNT, -rng.randrange(200, 30_000), closed)
     for _ in range(rng.randrange(0, 6)):
         _voucher(w, _day_in(rng, month), rng.choice(OTHER_TYPES), document=rng.random() < 0.3)
-    for _ in range(rng.randrange(0, 4)):
+    for _ in range(rng.randrange(least, 4)):
         day = _day_in(rng, month)
         doc = w.insert(
             "Document", {"fileName": f"innboks-{day.isoformat()}.pdf", "mimeType": "application/pdf"}
@@ -181,7 +183,7 @@ def _seed_month(w: _Writer, month: str, employees: list[int], bank_accounts: lis
                 "_accountId": account_id,
             },
         )
-        for _ in range(rng.randrange(0, 20)):
+        for _ in range(rng.randrange(least, 20)):
             matched = rng.random() < 0.8
             tx = w.insert(
                 "BankTransaction",
@@ -199,7 +201,7 @@ def _seed_month(w: _Writer, month: str, employees: list[int], bank_accounts: lis
             statement["transactions"].append({"id": tx["id"]})
     year, number = int(month[:4]), int(month[5:7])
     for employee_id in employees:
-        if rng.random() < 0.9:
+        if least or rng.random() < 0.9:
             w.insert(
                 "Payslip",
                 {
@@ -213,7 +215,9 @@ def _seed_month(w: _Writer, month: str, employees: list[int], bank_accounts: lis
             )
 
 
-def _seed_client(state: SandboxState, company: CompanyState, months: list[str], seed: int) -> None:
+def _seed_client(
+    state: SandboxState, company: CompanyState, months: list[str], seed: int, least: int = 0
+) -> None:
     w = _Writer(state, company, random.Random(seed * 1_000_003 + company.id))
     rng = w.rng
     employees = [
@@ -227,7 +231,7 @@ def _seed_client(state: SandboxState, company: CompanyState, months: list[str], 
                 "companyId": company.id,
             },
         )["id"]
-        for i in range(rng.randrange(0, 6))
+        for i in range(rng.randrange(least, 6))
     ]
     bank_accounts = [w.account_id(1920)]
     w.insert(
@@ -235,7 +239,7 @@ def _seed_client(state: SandboxState, company: CompanyState, months: list[str], 
         {"reportType": "GENERAL_INDUSTRY", "fromDate": "2000-01-01", "termSize": rng.choice(TERM_SIZES)},
     )
     for month in months:
-        _seed_month(w, month, employees, bank_accounts)
+        _seed_month(w, month, employees, bank_accounts, least)
 
 
 def seed_firm(
@@ -258,6 +262,13 @@ def seed_firm(
         for company_id in created.client_company_ids:
             _seed_client(state, state.companies[company_id], wanted, seed)
     return created
+
+
+def seed_bookkeeping(state: SandboxState, company_id: int, months: list[str]) -> None:
+    """Bookkeeping for ``months`` in one existing company, at least one of everything (employees,
+    payslips, bank transactions, documents in the voucher reception) — for tests that read each kind."""
+    with state.lock:
+        _seed_client(state, state.companies[company_id], months, seed=1, least=1)
 
 
 def add_activity(state: SandboxState, company_id: int, month: str, *, sale_vouchers: int) -> None:
