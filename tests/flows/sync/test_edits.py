@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from tests.flows.export.conftest import Env
-from tests.flows.sync.conftest import host_put, overlapping
+from tests.flows.sync.conftest import api, host_put, overlapping
 from txbridge.flows.sync import (
     SyncResource,
     apply_from_tripletex,
@@ -18,25 +18,26 @@ from txbridge.flows.sync import (
     run_initial_sync,
 )
 from txbridge.flows.sync.apply import ApplyAction
+from txbridge.flows.sync.fields import TRIPLETEX_FIELDS
 from txbridge.flows.views.sync import list_sync_log
 from txbridge.store import SyncLink
 
-FIELDS = "id,version,name,organizationNumber,email,phoneNumber,customerNumber,invoiceEmail,invoiceSendMethod,isInactive,postalAddress(addressLine1,postalCode,city)"
+FIELDS = TRIPLETEX_FIELDS[SyncResource.CUSTOMER]
 
 
 def tx_customer(env: Env, tx_id: int) -> dict[str, Any]:
-    with env.api() as api:
-        response = api.get(f"/customer/{tx_id}", params={"fields": FIELDS})
-        response.raise_for_status()
-        value: dict[str, Any] = response.json()["value"]
-        return value
+    response = api(env).get(f"/customer/{tx_id}", params={"fields": FIELDS})
+    response.raise_for_status()
+    value: dict[str, Any] = response.json()["value"]
+    return value
 
 
 def tx_edit(env: Env, tx_id: int, **changes: Any) -> dict[str, Any]:
     current = tx_customer(env, tx_id)
-    with env.api() as api:
-        response = api.put(f"/customer/{tx_id}", json={"id": tx_id, "version": current["version"], **changes})
-        response.raise_for_status()
+    response = api(env).put(
+        f"/customer/{tx_id}", json={"id": tx_id, "version": current["version"], **changes}
+    )
+    response.raise_for_status()
     return tx_customer(env, tx_id)
 
 
