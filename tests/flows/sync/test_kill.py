@@ -29,5 +29,8 @@ def test_initial_sync_and_push_killed_anywhere_converge(env: Env) -> None:
     assert_converged(env)
     names = [c["name"] for c in tx_all(env, "customer", "name")]
     assert all(names.count(f"Mer Kunde {n} AS") == 1 for n in range(3))
-    cities = [(c.get("postalAddress") or {}).get("city") for c in tx_all(env, "customer", "name,postalAddress(city)")]
+    cities = [
+        (c.get("postalAddress") or {}).get("city")
+        for c in tx_all(env, "customer", "name,postalAddress(city)")
+    ]
     assert "Tromsø" in cities

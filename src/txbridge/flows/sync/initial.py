@@ -192,7 +192,7 @@ def _unlinked_tripletex(
 
 
 def _match(db: Database, connection_id: int, resource: SyncResource, result: InitialSyncResult) -> None:
-    with db.transaction() as session:
+    with db.transaction() as session, session.no_autoflush:
         found = match(
             resource,
             unlinked_host_objects(session, connection_id, resource),
@@ -224,7 +224,7 @@ def _to_host(db: Database, connection_id: int, resource: SyncResource, result: I
     """Tripletex-only objects to the host (the change feed), in one transaction: a rerun finds them
     linked and announces nothing twice."""
     count = 0
-    with db.transaction() as session:
+    with db.transaction() as session, session.no_autoflush:
         for tx_id, data in sorted(_unlinked_tripletex(session, connection_id, resource).items()):
             rule = stopped_by(resource, data, tx_id)
             if rule is not None:
@@ -253,7 +253,6 @@ def _to_host(db: Database, connection_id: int, resource: SyncResource, result: I
                 base=host_view,
             )
             session.add(link)
-            session.flush()
             tell_host(session, link, ChangeAction.CREATED, host_view, refs)
             count += 1
     result.to_host[resource.value] = count
