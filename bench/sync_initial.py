@@ -230,8 +230,8 @@ def main() -> int:
             again_wall = time.perf_counter() - again_started
             feed = Counter(c.action.value for c in iter_changes(db, connection.id))
             print(
-                f"initial sync, {args.customers} customers / {args.projects} projects / {args.employees} employees "
-                f"per side, half overlapping:"
+                f"initial sync, {args.customers} customers / {args.projects} projects / "
+                f"{args.employees} employees per side, half overlapping:"
             )
             print(f"  API calls: {calls}   wall time: {wall:.1f} s")
             print(f"  read from Tripletex: {result.read}")
