@@ -348,7 +348,8 @@ def changes(
 @sync_app.command(
     "webhook-add",
     help=h(
-        "Legg til en adresse i vertssystemet som får endringsstrømmen, signert (hemmeligheten vises én gang).",
+        "Legg til en adresse i vertssystemet som får endringsstrømmen, signert "
+        "(hemmeligheten vises én gang).",
         "Add an address in the host system that gets the change feed, signed (the secret is shown once).",
     ),
 )

@@ -70,6 +70,19 @@ CONFLICT_ROUNDS = 3
 SKIPPED, WAITING, CREATING = "skip:", "wait:", "create:"
 
 
+#: Resources Tripletex updates in bulk (``PUT /x/list``); employees have no such endpoint.
+BULK_UPDATES = frozenset({SyncResource.CUSTOMER, SyncResource.PROJECT})
+
+
+@dataclass(frozen=True, slots=True)
+class _Outgoing:
+    link_id: int
+    body: dict[str, Any]
+    merged: Merged
+    data_hash: str
+    missing: list[tuple[str, str]]
+
+
 @dataclass(slots=True)
 class PushResult:
     created: int = 0
@@ -571,7 +584,7 @@ class _Pusher:
     def updates(self, resource: SyncResource) -> None:
         """Merge every pending host change; those with nothing to send are settled in one
         transaction, the rest are sent one by one (each with its version)."""
-        to_send: list[int] = []
+        to_send: list[_Outgoing] = []
         with self.db.transaction() as session, session.no_autoflush:
             rows = _host_rows(session, self.connection_id, resource)
             stored = {
@@ -602,11 +615,49 @@ class _Pusher:
                     session, self.connection_id, resource, merged.to_tripletex
                 )
                 if fields:
-                    to_send.append(link.id)
+                    body = {
+                        **tripletex_body(resource, fields),
+                        "id": link.tripletex_id,
+                        "version": link.tripletex_version,
+                    }
+                    to_send.append(_Outgoing(link.id, body, merged, row.data_hash, missing))
                 else:
                     self._settle_update(session, resource, link, row, merged, None, row.data_hash, missing)
-        for link_id in to_send:
-            self._update(resource, link_id)
+        rest = to_send
+        if resource in BULK_UPDATES:
+            rest = []
+            for start in range(0, len(to_send), CREATE_CHUNK):
+                rest.extend(self._update_many(resource, to_send[start : start + CREATE_CHUNK]))
+        for outgoing in rest:
+            self._update(resource, outgoing.link_id)
+
+    def _update_many(self, resource: SyncResource, part: list[_Outgoing]) -> list[_Outgoing]:
+        """One ``PUT /x/list`` for many changes; what it could not settle (a stale version anywhere
+        refuses the whole list, as does a refused object) goes one by one. Returns those."""
+        sending = part
+        if len(sending) < 2:
+            return part
+        try:
+            answer = self.client.request(
+                "PUT",
+                PATHS[resource] + "/list",
+                json=[o.body for o in sending],
+                params={"fields": TRIPLETEX_FIELDS[resource]},
+            )
+        except (APIStatusError, OutcomeUnknownError):
+            return part  # nothing written (or unknown: the one-by-one step fetches and merges)
+        values = list((answer or {}).get("values") or [])
+        if len(values) != len(sending):
+            return part
+        with self.db.transaction() as session:
+            for outgoing, value in zip(sending, values, strict=True):
+                link = session.get(SyncLink, outgoing.link_id)
+                assert link is not None
+                row = _host_row(session, self.connection_id, resource, link.host_id or "")
+                self._settle_update(
+                    session, resource, link, row, outgoing.merged, value, outgoing.data_hash, outgoing.missing
+                )
+        return []
 
     def _update(self, resource: SyncResource, link_id: int) -> None:
         path = PATHS[resource]
