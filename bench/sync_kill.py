@@ -75,11 +75,7 @@ def host_changes(env: Env) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument(
-        "--database-url", help="PostgreSQL: one fresh database per scenario is NOT made; SQLite only"
-    )
-    args = parser.parse_args()
+    argparse.ArgumentParser(description=__doc__).parse_args()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp, SandboxServer() as server:
         folder = Path(tmp)
