@@ -103,7 +103,8 @@ def main() -> int:
                     env.db.dispose()
                     scenarios += 1
             print(
-                f"{what}: killed before and after each of its {calls} calls, then rerun: converged, nothing twice"
+                f"{what}: killed before and after each of its {calls} calls, then rerun: "
+                "converged, nothing twice"
             )
         print(f"{scenarios} scenarios, wall time {time.perf_counter() - started:.1f} s")
     return 0
