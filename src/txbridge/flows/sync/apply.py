@@ -190,19 +190,7 @@ def _new(
     data: dict[str, Any],
     old_link: SyncLink | None,
 ) -> ApplyOutcome:
-    rule = stopped_by(resource, data, tripletex_id)
-    if rule is not None:
-        journal.log(
-            session,
-            connection_id,
-            resource,
-            direction=SyncDirection.TO_HOST,
-            outcome=SyncOutcome.SKIPPED,
-            rule=rule.id,
-            tripletex_id=tripletex_id,
-            tripletex_name=display_name(resource, data),
-            message=rule.params,
-        )
+    if stopped_to_host(session, connection_id, resource, tripletex_id, data):
         return ApplyOutcome(ApplyAction.SKIPPED)
     result = match(
         resource,
@@ -247,6 +235,27 @@ def _new(
     session.flush()
     seq = tell_host(session, link, ChangeAction.CREATED, host_view, refs)
     return ApplyOutcome(ApplyAction.CREATED, link.id, seq)
+
+
+def stopped_to_host(
+    session: Session, connection_id: int, resource: SyncResource, tripletex_id: int, data: Mapping[str, Any]
+) -> bool:
+    """True (and logged) when a rule keeps this Tripletex object from the host."""
+    rule = stopped_by(resource, data, tripletex_id)
+    if rule is None:
+        return False
+    journal.log(
+        session,
+        connection_id,
+        resource,
+        direction=SyncDirection.TO_HOST,
+        outcome=SyncOutcome.SKIPPED,
+        rule=rule.id,
+        tripletex_id=tripletex_id,
+        tripletex_name=display_name(resource, data),
+        message=rule.params,
+    )
+    return True
 
 
 def _version(session: Session, connection_id: int, resource: SyncResource, tripletex_id: int) -> int | None:
