@@ -181,7 +181,7 @@ def main() -> int:
     parser.add_argument("--employees", type=int, default=200)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        sandbox: Sandbox = start_sandbox(Path(folder) / "sandbox.log")
+        sandbox: Sandbox = start_sandbox(Path(folder) / "sandbox.log", timeout=300)
         try:
             company = sandbox.company("Bench sync")
             settings = Settings(
