@@ -16,7 +16,7 @@ from txbridge.flows.sync import journal, links
 from txbridge.flows.sync.fields import digest, display_name, host_shape
 from txbridge.flows.sync.held import hold
 from txbridge.flows.sync.matching import match
-from txbridge.flows.sync.rules import merge, stopped_by
+from txbridge.flows.sync.rules import carries, merge, stopped_by
 from txbridge.store import (
     ChangeAction,
     Database,
@@ -190,6 +190,13 @@ def _new(
     data: dict[str, Any],
     old_link: SyncLink | None,
 ) -> ApplyOutcome:
+    creating = _our_create(session, connection_id, resource, data)
+    if creating is not None:
+        # Our own create, announced before its answer was recorded: it is that host object.
+        creating.state, creating.tripletex_id, creating.marker = SyncLinkState.LINKED, tripletex_id, None
+        creating.tripletex_version = _version(session, connection_id, resource, tripletex_id)
+        creating.base, _refs = links.to_host_refs(session, connection_id, resource, data)
+        return ApplyOutcome(ApplyAction.LINKED, creating.id)
     if stopped_to_host(session, connection_id, resource, tripletex_id, data):
         return ApplyOutcome(ApplyAction.SKIPPED)
     result = match(
@@ -235,6 +242,36 @@ def _new(
     session.flush()
     seq = tell_host(session, link, ChangeAction.CREATED, host_view, refs)
     return ApplyOutcome(ApplyAction.CREATED, link.id, seq)
+
+
+def _our_create(
+    session: Session, connection_id: int, resource: SyncResource, data: Mapping[str, Any]
+) -> SyncLink | None:
+    """The one «creating» link whose host object this Tripletex object carries exactly, if any."""
+    creating = list(
+        session.scalars(
+            select(SyncLink).where(
+                SyncLink.connection_id == connection_id,
+                SyncLink.resource == resource,
+                SyncLink.state == SyncLinkState.CREATING,
+            )
+        )
+    )
+    found = []
+    for link in creating:
+        host = session.scalar(
+            select(HostObject).where(
+                HostObject.connection_id == connection_id,
+                HostObject.resource == resource,
+                HostObject.host_id == link.host_id,
+            )
+        )
+        if host is None:
+            continue
+        sent, _missing = links.to_tripletex_refs(session, connection_id, resource, host.data)
+        if carries(resource, sent, data):
+            found.append(link)
+    return found[0] if len(found) == 1 else None
 
 
 def stopped_to_host(

@@ -24,7 +24,6 @@ from txbridge.flows.export.context import detail
 from txbridge.flows.sync import journal, links
 from txbridge.flows.sync.apply import apply_in, customer_links, tell_host
 from txbridge.flows.sync.fields import (
-    FIELDS,
     HOST,
     ORDER,
     TRIPLETEX_FIELDS,
@@ -37,7 +36,7 @@ from txbridge.flows.sync.fields import (
 from txbridge.flows.sync.held import hold
 from txbridge.flows.sync.matching import Candidate, Hold, match
 from txbridge.flows.sync.reader import PATHS, read_resource
-from txbridge.flows.sync.rules import Merged, conflict_message, label, merge, stopped_by
+from txbridge.flows.sync.rules import Merged, carries, conflict_message, label, merge, owner, stopped_by
 from txbridge.settings import Settings
 from txbridge.store import (
     ChangeAction,
@@ -360,7 +359,7 @@ class _Pusher:
         return self._department or None
 
     def _body(self, resource: SyncResource, fields: Mapping[str, Any]) -> dict[str, Any]:
-        sendable = {k: v for k, v in fields.items() if _owner(resource, k) == HOST or k in _CREATE_ONLY}
+        sendable = {k: v for k, v in fields.items() if owner(resource, k) == HOST or k in _CREATE_ONLY}
         body = tripletex_body(resource, sendable)
         if resource is SyncResource.EMPLOYEE:
             department = self._department_id()
@@ -554,12 +553,10 @@ class _Pusher:
                     continue
                 row = rows[host_id]
                 fields, _missing = links.to_tripletex_refs(session, self.connection_id, resource, row.data)
-                sent = {k: v for k, v in canonical(fields).items() if _owner(resource, k) == HOST}
                 same = [
                     obj
                     for obj in remote
-                    if int(obj["id"]) not in taken
-                    and all(canonical(host_shape(resource, obj)).get(k) == v for k, v in sent.items())
+                    if int(obj["id"]) not in taken and carries(resource, fields, host_shape(resource, obj))
                 ]
                 if len(same) == 1:
                     self._record_created(session, resource, host_id, same[0])
@@ -810,10 +807,6 @@ _WHAT = {
 }
 #: Fields Tripletex owns that a create may still carry (Tripletex takes them as the first value).
 _CREATE_ONLY = frozenset({"customer_number", "invoice_email", "employee_number", "number"})
-
-
-def _owner(resource: SyncResource, name: str) -> str:
-    return next((spec.owner for spec in FIELDS[resource] if spec.name == name), HOST)
 
 
 def _candidate(resource: SyncResource, obj: Mapping[str, Any]) -> Candidate:
