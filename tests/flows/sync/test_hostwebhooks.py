@@ -56,6 +56,7 @@ def host() -> Iterator[Host]:
     receiver.server.shutdown()
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # HTTP and signing: one store is enough
 def test_changes_reach_the_host_signed_in_order_and_retried(env: Env, host: Host) -> None:
     db, settings = env.db, env.settings
     connection_id = env.connection_id

@@ -12,20 +12,23 @@ from tests.flows.sync.killing import assert_converged, kill_and_finish
 
 INITIAL_POINTS = [("after", 3), ("before", 5), ("after", 6), ("after", 8), ("before", 9)]
 PUSH_POINTS = [("after", 3), ("before", 3)]
+#: PostgreSQL runs fewer points (the store's part differs, the sync's does not).
+POSTGRES_POINTS = ([("after", 3), ("after", 6), ("before", 9)], [("after", 3)])
 
 
 def test_initial_sync_and_push_killed_anywhere_converge(env: Env) -> None:
     overlapping(env)
     host_put(env, "customer", [{"host_id": f"c-ny-{n}", "name": f"Ny Kunde {n} AS"} for n in range(5)])
-    killed = kill_and_finish(env, "initial", INITIAL_POINTS)
-    assert killed >= 3
+    initial, push = (INITIAL_POINTS, PUSH_POINTS) if env.db.backend == "sqlite" else POSTGRES_POINTS
+    killed = kill_and_finish(env, "initial", initial)
+    assert killed >= 2
     assert_converged(env)
     names = [c["name"] for c in tx_all(env, "customer", "name")]
     assert all(f"Ny Kunde {n} AS" in names for n in range(5))
 
     host_put(env, "customer", [{"host_id": f"c-mer-{n}", "name": f"Mer Kunde {n} AS"} for n in range(3)])
     host_put(env, "customer", [{"host_id": "c-fjord", "city": "Tromsø"}])
-    kill_and_finish(env, "push", PUSH_POINTS)
+    assert kill_and_finish(env, "push", push) >= 1
     assert_converged(env)
     names = [c["name"] for c in tx_all(env, "customer", "name")]
     assert all(names.count(f"Mer Kunde {n} AS") == 1 for n in range(3))
