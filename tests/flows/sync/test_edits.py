@@ -143,3 +143,25 @@ def test_a_webhook_for_our_own_create_before_its_answer_links_it(env: Env) -> No
         for c in api(env).get("/customer", params={"fields": "name", "count": 1000}).json()["values"]
     ]
     assert names.count("Kappløp AS") == 1
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_an_apply_that_meets_another_writer_applies_again(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from txbridge.flows.sync import apply as apply_module
+
+    real, tries = apply_module.apply_in, []
+
+    def first_loses(*args: Any) -> Any:
+        tries.append(1)
+        if len(tries) == 1:
+            raise IntegrityError("INSERT change_feed_entry", {}, Exception("unique (connection_id, seq)"))
+        return real(*args)
+
+    monkeypatch.setattr(apply_module, "apply_in", first_loses)
+    outcome = apply_from_tripletex(
+        env.db, env.connection_id, SyncResource.CUSTOMER, 5, {"id": 5, "version": 1, "name": "A"}
+    )
+    assert outcome.action is ApplyAction.CREATED and len(tries) == 2
+    assert [c.tripletex_id for c in iter_changes(env.db, env.connection_id)] == [5]

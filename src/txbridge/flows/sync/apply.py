@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from txbridge.flows.sync import journal, links
@@ -30,6 +31,9 @@ from txbridge.store import (
     TripletexObject,
 )
 from txbridge.store.models import utcnow
+
+#: Tries of one apply when another writer got in first (see :func:`apply_from_tripletex`).
+APPLY_ROUNDS = 3
 
 
 class ApplyAction(enum.StrEnum):
@@ -64,9 +68,17 @@ def apply_from_tripletex(
     tripletex_id: int,
     obj: Mapping[str, Any] | None,
 ) -> ApplyOutcome:
-    """Apply one Tripletex object (``obj`` None: deleted in Tripletex) in one transaction."""
-    with db.transaction() as session:
-        return apply_in(session, connection_id, resource, tripletex_id, obj)
+    """Apply one Tripletex object (``obj`` None: deleted in Tripletex) in one transaction. Two
+    writers meeting on one change-feed number (or one new link) make the later one apply again: the
+    version check makes that safe."""
+    for attempt in range(APPLY_ROUNDS):
+        try:
+            with db.transaction() as session:
+                return apply_in(session, connection_id, resource, tripletex_id, obj)
+        except IntegrityError:
+            if attempt == APPLY_ROUNDS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def apply_in(
