@@ -193,7 +193,10 @@ def _refresh_one(
     first = resource.list_if_changed(digest, fields=inbound.fields)
     result.api_calls += 1
     now = utcnow()
-    if isinstance(first, NotModified):
+    # An empty list has no digest (Tripletex: «null if no result»): empty again is unchanged too.
+    if isinstance(first, NotModified) or (
+        not first.values and digest is None and _was_read(db, client_id, inbound)
+    ):
         result.lists_unchanged += 1
         with db.transaction() as session:
             state = session.get(FirmInboundState, (client_id, inbound.resource))
@@ -215,6 +218,11 @@ def _refresh_one(
             session.add(state)
         state.version_digest, state.row_count = first.version_digest, len(objects)
         state.read_at = state.changed_at = now
+
+
+def _was_read(db: Database, client_id: int, inbound: _Inbound) -> bool:
+    with db.reading() as session:
+        return session.get(FirmInboundState, (client_id, inbound.resource)) is not None
 
 
 def _store(session: Session, client_id: int, inbound: _Inbound, objects: list[TripletexModel]) -> None:

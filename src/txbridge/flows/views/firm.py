@@ -585,7 +585,7 @@ def portfolio(
         link_state,
     )
     with db.reading() as session:
-        clients = session.execute(query).all()
+        clients = [(_client_row(client), at) for client, at in session.execute(query)]
         total = (
             session.scalar(select(func.count(FirmClient.id)).where(FirmClient.firm_connection_id == firm_id))
             or 0
@@ -622,15 +622,15 @@ def portfolio(
 
 
 def _portfolio_row(
-    client: FirmClient,
+    client: ClientRow,
     last_import_at: datetime | None,
     firm: FirmRow,
     values: Mapping[str, Mapping[str, Decimal]],
     month: str,
     before: str,
 ) -> PortfolioRow:
-    problem = firm.blocked_by or _problem(client)
-    if client.tripletex_company_id is None:
+    problem = firm.blocked_by or client.problem
+    if client.company_id is None:
         health = Health.UNLINKED
         problem = render("firm_client_not_linked", client=client.key)
     elif firm.blocked_by is not None:
@@ -644,9 +644,9 @@ def _portfolio_row(
         key=client.key,
         name=client.name,
         organization_number=client.organization_number,
-        company_id=client.tripletex_company_id,
-        company_name=client.tripletex_company_name,
-        link_state=LinkState.LINKED if client.tripletex_company_id is not None else LinkState.UNLINKED,
+        company_id=client.company_id,
+        company_name=client.company_name,
+        link_state=client.link_state,
         health=health,
         problem=problem,
         token_days_left=firm.days_to_expiry,
