@@ -1925,8 +1925,7 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Importdagen {day} kan ikke brukes",
         "The import day {day} cannot be used",
         "Data importeres siste arbeidsdag, siste kalenderdag eller en dag 1–28 i måneden etter.",
-        "Data is imported on the last working day, the last calendar day or a day 1–28 of the month "
-        "after.",
+        "Data is imported on the last working day, the last calendar day or a day 1–28 of the month after.",
         "Velg `last-working-day`, `last-calendar-day` eller et tall 1–28 (`txbridge firm import-day`).",
         "Choose `last-working-day`, `last-calendar-day` or a number 1–28 (`txbridge firm import-day`).",
     ),

@@ -672,7 +672,8 @@ def _sort_key(sort: PortfolioSort) -> Any:
     return lambda r: (r.name.lower(), r.key.lower(), r.client_id)
 
 
-def _number(value: Decimal | None) -> str:
+def number_text(value: Decimal | None) -> str:
+    """A value as users read it: whole numbers without decimals; empty for no value."""
     if value is None:
         return ""
     return str(value.quantize(Decimal(1))) if value == value.to_integral_value() else str(value)
@@ -727,21 +728,21 @@ def portfolio_csv(view: Portfolio, language: str = "nb") -> str:
         ]
         for f in view.figures:
             line += [
-                _number(row.this_month.get(f.key)),
-                _number(row.last_month.get(f.key)),
-                _number(row.change(f.key)),
+                number_text(row.this_month.get(f.key)),
+                number_text(row.last_month.get(f.key)),
+                number_text(row.change(f.key)),
             ]
-        line += [_number(row.this_month.get(f.key)) for f in view.backlog]
+        line += [number_text(row.this_month.get(f.key)) for f in view.backlog]
         writer.writerow([_safe_cell(cell) for cell in line])
     return out.getvalue()
 
 
 def _safe_cell(cell: str) -> str:
     # A cell a spreadsheet would run as a formula (a client named «=HYPERLINK(…)») is quoted as text.
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@") and not _is_number(cell) else cell
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@") and not _isnumber_text(cell) else cell
 
 
-def _is_number(cell: str) -> bool:
+def _isnumber_text(cell: str) -> bool:
     try:
         Decimal(cell)
     except ArithmeticError:
