@@ -1,29 +1,15 @@
-"""A firm over the sandbox: an accountant's token reaching client companies, connected and marked
-as a firm connection."""
+"""Fixtures of the firm's flows tests: a store and a firm with three client companies."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 
-from tests.fixtures.sandbox import SandboxCompany, new_sandbox_company
-from txbridge.flows import connections
-from txbridge.flows.firm import clients
+from tests.flows.firm.world import Firm, make_firm
 from txbridge.sandbox.server import SandboxServer
 from txbridge.settings import Settings
 from txbridge.store import Database, TokenCipher
-
-
-@dataclass(frozen=True)
-class Firm:
-    id: int
-    sandbox: SandboxCompany
-
-    @property
-    def companies(self) -> list[int]:
-        return self.sandbox.client_company_ids
 
 
 @pytest.fixture
@@ -36,24 +22,6 @@ def db(settings: Settings) -> Iterator[Database]:
     database = Database(settings)
     yield database
     database.dispose()
-
-
-def make_firm(
-    db: Database, settings: Settings, server: SandboxServer, clients_count: int, name: str = "byraa"
-) -> Firm:
-    sandbox = new_sandbox_company(server, name=f"{name} regnskap", accountantClients=clients_count)
-    connection = connections.connect(
-        db,
-        settings,
-        name=name,
-        environment="sandbox",
-        consumer_token=sandbox.consumer_token,
-        employee_token=sandbox.employee_token,
-        base_url=sandbox.base_url,
-    )
-    connections.approve(db, connection.id)
-    clients.enable_firm(db, settings, connection.id, marked_by="test")
-    return Firm(connection.id, sandbox)
 
 
 @pytest.fixture

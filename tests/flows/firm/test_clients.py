@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.fixtures.sandbox import new_sandbox_company
-from tests.flows.firm.conftest import Firm
+from tests.flows.firm.world import Firm
 from txbridge.flows import connections
 from txbridge.flows.firm import clients
 from txbridge.flows.firm.clients import ClientIn, FirmError

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.flows.firm.conftest import Firm
+from tests.flows.firm.world import Firm
 from txbridge.flows.firm import clients, inbound
 from txbridge.flows.firm.clients import ClientIn, FirmError
 from txbridge.flows.views import firm as views
