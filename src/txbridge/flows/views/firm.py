@@ -166,7 +166,10 @@ def _like(text: str) -> str:
 
 
 def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
+    """The number a search is, when it is one («914 894 700», «914.894.700»); else empty (a name
+    with a digit in it is searched as a name)."""
+    compact = "".join(ch for ch in text if ch not in " .")
+    return compact if compact.isdigit() else ""
 
 
 def list_companies(

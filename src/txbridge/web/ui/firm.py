@@ -52,7 +52,9 @@ def enable(
         firms = views.list_firms(db)
         ids = {f.connection_id for f in firms}
         others = [c for c in connection_views.list_connections(db) if c.id not in ids]
-        return render(request, "firm/list.html", status_code=422, firms=firms, others=others, error=exc.message)
+        return render(
+            request, "firm/list.html", status_code=422, firms=firms, others=others, error=exc.message
+        )
     return see_other(f"/firm/{connection}/clients?done=enabled")
 
 
@@ -101,7 +103,6 @@ def portfolio_page(
     attention: bool = False,
     q: str = "",
 ) -> Response:
-    error: Message | None = None
     try:
         view = _portfolio_view(db, firm_id, month, sort, desc, health, attention, q)
     except ValueError:
@@ -113,7 +114,8 @@ def portfolio_page(
         flip = column is sort and not desc
         return "?" + urlencode({**kept, "sort": column.value, **({"desc": "true"} if flip else {})})
 
-    csv_link = f"/firm/{firm_id}/portfolio.csv?" + urlencode({**kept, "sort": sort.value, "desc": str(desc).lower()})
+    csv_query = urlencode({**kept, "sort": sort.value, "desc": str(desc).lower()})
+    csv_link = f"/firm/{firm_id}/portfolio.csv?{csv_query}"
     return render(
         request,
         "firm/portfolio.html",
@@ -127,7 +129,7 @@ def portfolio_page(
         health_choices=list(views.Health),
         sorts=views.PortfolioSort,
         number=views.number_text,
-        error=error,
+        error=None,
         tab="portfolio",
     )
 
@@ -260,9 +262,7 @@ def _client_page(
     row = views.client_detail(db, firm_id, _client_ref(client))
     found = views.list_companies(db, firm_id, search=q or None, limit=50) if q else []
     suggestion = next((s for s in flow.suggested_links(db, firm_id) if s.client_id == row.id), None)
-    data = {
-        resource: views.list_inbound(db, firm_id, row.id, resource, limit=20) for resource in FirmInboundResource
-    }
+    data = {r: views.list_inbound(db, firm_id, row.id, r, limit=20) for r in FirmInboundResource}
     return render(
         request,
         "firm/client.html",
