@@ -27,6 +27,7 @@ from txbridge.flows.firm import clients as flow
 from txbridge.flows.firm import inbound, mapping
 from txbridge.flows.firm.clients import ClientIn
 from txbridge.flows.views import firm as views
+from txbridge.jobs import relink
 from txbridge.settings import Settings
 from txbridge.store import Database
 from txbridge.store.models import FirmInboundResource
@@ -250,7 +251,7 @@ def link(
                 )
             )
             raise typer.Exit(2)
-        outcome = flow.link(
+        outcome = relink.link_and_reload(
             database,
             cfg,
             firm.connection_id,
@@ -265,7 +266,7 @@ def link(
                 f"; its figures are reloaded (job {outcome.reload_job_id})",
             )
             if outcome.reload_job_id is not None
-            else out.t("; kjør «Last inn data på nytt» for tallene", "; run «Reload data» for its figures")
+            else ""
         )
         out.print(
             out.t(
@@ -276,6 +277,8 @@ def link(
             )
             + reload
         )
+        if outcome.reload_message is not None:
+            print_message(out, outcome.reload_message, style="yellow")
     else:
         out.print(
             out.t(

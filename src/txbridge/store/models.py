@@ -1054,13 +1054,14 @@ class MonthlyStatistic(Base):
     """One statistic field's value for one of the firm's clients and one calendar month.
 
     Written by an import or a reload, overwriting the earlier value (an upsert on the key, so a run
-    killed midway and run again counts nothing twice). ``firm_client_id`` refers to ``firm_client``
-    (its foreign key comes with the firm's tables; see migration 0016)."""
+    killed midway and run again counts nothing twice)."""
 
     __tablename__ = "monthly_statistic"
     __table_args__ = (Index("ix_monthly_statistic_month", "month"),)
 
-    firm_client_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    firm_client_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_client.id", ondelete="CASCADE"), primary_key=True
+    )
     #: ``YYYY-MM``.
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     #: A key of ``txbridge.flows.firm.fields.FIELDS``.
@@ -1118,7 +1119,9 @@ class StatisticRunClient(Base):
     __tablename__ = "statistic_run_client"
 
     run_id: Mapped[int] = mapped_column(ForeignKey("statistic_run.id", ondelete="CASCADE"), primary_key=True)
-    firm_client_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    firm_client_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_client.id", ondelete="CASCADE"), primary_key=True
+    )
     state: Mapped[StatisticClientState] = mapped_column(
         _enum(StatisticClientState, "statistic_client_state"), default=StatisticClientState.PENDING
     )
@@ -1134,7 +1137,9 @@ class StatisticClientLock(Base):
 
     __tablename__ = "statistic_client_lock"
 
-    firm_client_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    firm_client_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_client.id", ondelete="CASCADE"), primary_key=True
+    )
     run_id: Mapped[int] = mapped_column(ForeignKey("statistic_run.id", ondelete="CASCADE"))
     holder: Mapped[str] = mapped_column(String(64))
     heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -1156,7 +1161,9 @@ class StatisticRead(Base):
 
     __tablename__ = "statistic_read"
 
-    firm_client_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    firm_client_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_client.id", ondelete="CASCADE"), primary_key=True
+    )
     #: The call and its parameters (``/ledger/voucher?dateFrom=…&dateTo=…``).
     read_key: Mapped[str] = mapped_column(String(300), primary_key=True)
     version_digest: Mapped[str] = mapped_column(String(200))

@@ -7,9 +7,9 @@ again on request, so linking, searching and suggesting never wait for Tripletex.
 
 A wrong link is fixed by linking the client to the right company (a relink): what was read from
 the wrong company goes in the same transaction — its customers, products and VAT types, and its
-monthly statistics — and the statistics' «Reload data» is started for that client, so no figure of
-the wrong company is ever shown for the client (seed 004: «pick the correct Tripletex customer …
-then run Reload data»)."""
+monthly statistics — and the statistics' «Reload data» is started for that client
+(:mod:`txbridge.jobs.relink`), so no figure of the wrong company is ever shown for the client
+(seed 004: «pick the correct Tripletex customer … then run Reload data»)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import httpx
 from sqlalchemy import delete, select
@@ -370,8 +370,10 @@ class LinkOutcome:
     company_name: str
     #: The company the client was linked to before (a relink), or None.
     previous_company_id: int | None
-    #: A relink started the statistics' reload for the client: its job id (None: nothing to reload).
+    #: A relink's reload of the client's statistics (``txbridge.jobs.relink``): its job id, or why
+    #: it could not start (no field mapped …); both None when nothing was relinked.
     reload_job_id: int | None = None
+    reload_message: Message | None = None
 
     @property
     def relinked(self) -> bool:
@@ -388,7 +390,8 @@ def link(
     linked_by: str,
 ) -> LinkOutcome:
     """Link a client to a company the firm's token reaches; a client linked to another company is
-    relinked (what came from the old company goes, and its statistics are reloaded)."""
+    relinked: what came from the old company goes in the same transaction (its statistics are then
+    reloaded by the caller: :func:`txbridge.jobs.relink.link_and_reload`)."""
     with db.transaction() as session:
         firm_connection(session, firm_id)
         found = client_of(session, firm_id, client)
@@ -431,48 +434,7 @@ def link(
             object_type="firm_client",
             object_key=found.key,
         )
-    if outcome.relinked:
-        job = reload_after_relink(db, settings, firm_id, outcome.client_id, requested_by=linked_by)
-        return replace(outcome, reload_job_id=job)
     return outcome
-
-
-def reload_after_relink(
-    db: Database, settings: Settings, firm_id: int, client_id: int, *, requested_by: str
-) -> int | None:
-    """The statistics' «Reload data» for one relinked client (firmstats' ``start_reload``): the
-    wrong company's values were deleted with the relink, this fills the last 12 months from the
-    right one. Returns the job id, or None when the reload cannot start now (it is logged, and the
-    next scheduled import or a «Reload data» fills the values)."""
-    from txbridge.flows.firm import statistics
-
-    try:
-        info = statistics.start_reload(db, settings, firm_id, client_id=client_id, requested_by=requested_by)
-    except NotImplementedError:
-        return None
-    except connections.ConnectionFlowError as exc:
-        _log_reload_not_started(db, firm_id, client_id, exc.message)
-        return None
-    except Exception as exc:  # a StatisticsError or a jobs error: they carry their catalog message
-        message = getattr(exc, "message", None)
-        if not isinstance(message, Message):
-            raise
-        _log_reload_not_started(db, firm_id, client_id, message)
-        return None
-    return int(info.id)
-
-
-def _log_reload_not_started(db: Database, firm_id: int, client_id: int, message: Message) -> None:
-    with db.transaction() as session:
-        q.add_log(
-            session,
-            firm_id,
-            message.nb,
-            message_id=message.id,
-            object_type="firm_client",
-            object_key=str(client_id),
-            detail=message.en,
-        )
 
 
 def _forget_inbound(session: Session, client_id: int) -> None:

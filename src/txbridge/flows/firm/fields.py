@@ -49,11 +49,11 @@ TRANSACTIONS_CALL = (
     "GET /bank/statement/transaction?bankStatementId=&fields=id,postedDate,matched "
     "(one per bank statement whose period overlaps a month read)"
 )
-OPEN_POSTS_CALL = "GET /ledger/posting/openPost?date=<1st of the next month>&fields=id (one per month)"
+OPEN_POSTS_CALL = "GET /ledger/posting/openPost?date=<the month's last day>&fields=id (one per month)"
 INVOICES_CALL = (
-    "GET /invoice?invoiceDateFrom=&invoiceDateTo=&fields=id,invoiceDueDate,amountOutstanding "
-    f"(invoices dated up to {OVERDUE_LOOKBACK_MONTHS} months before the first month read, to the end of "
-    "the last; windows of at most 12 months)"
+    "GET /invoice?invoiceDateFrom=&invoiceDateTo=&fields=id,invoiceDate,invoiceDueDate,amountOutstanding "
+    f"(from the 1st of the month {OVERDUE_LOOKBACK_MONTHS} months before the first month read to the end "
+    "of the last; windows of at most 12 months)"
 )
 PAYSLIPS_CALL = (
     "GET /salary/payslip?yearFrom=&yearTo=&fields=id,year,month,employee(id) (one range for all months read)"
@@ -137,12 +137,12 @@ FIELDS: tuple[StatisticField, ...] = (
         en="Open items",
         common=True,
         definition_nb=(
-            "Åpne poster på kunde- og leverandørreskontro ved månedens slutt: posteringer datert før "
-            "den 1. i neste måned som ikke var lukket da."
+            "Åpne poster på kunde- og leverandørreskontro ved månedens slutt: posteringer datert "
+            "senest månedens siste dag som ikke var lukket da."
         ),
         definition_en=(
-            "Open items on the customer and supplier ledgers at the month's end: postings dated "
-            "before the 1st of the next month that were not closed by then."
+            "Open items on the customer and supplier ledgers at the month's end: postings dated on "
+            "or before the month's last day that were not closed by then."
         ),
         calls=OPEN_POSTS_CALL,
     ),
@@ -204,13 +204,13 @@ FIELDS: tuple[StatisticField, ...] = (
         common=False,
         definition_nb=(
             "Kundefakturaer med forfallsdato senest månedens siste dag som fortsatt har utestående "
-            f"beløp (amountOutstanding > 0) når vi leser; fakturaer datert inntil {OVERDUE_LOOKBACK_MONTHS} "
-            "måneder før månedens slutt."
+            "beløp (amountOutstanding > 0) når vi leser, blant fakturaer datert fra den 1. i måneden "
+            f"{OVERDUE_LOOKBACK_MONTHS} måneder før til månedens slutt."
         ),
         definition_en=(
             "Customer invoices due on or before the month's last day that still have an amount "
-            f"outstanding (amountOutstanding > 0) when read; invoices dated up to "
-            f"{OVERDUE_LOOKBACK_MONTHS} months before the month's end."
+            "outstanding (amountOutstanding > 0) when read, among invoices dated from the 1st of the "
+            f"month {OVERDUE_LOOKBACK_MONTHS} months earlier to the month's end."
         ),
         calls=INVOICES_CALL,
     ),

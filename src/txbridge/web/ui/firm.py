@@ -19,6 +19,7 @@ from txbridge.flows.firm import inbound, mapping
 from txbridge.flows.firm.clients import ClientIn, FirmError
 from txbridge.flows.views import connections as connection_views
 from txbridge.flows.views import firm as views
+from txbridge.jobs import relink
 from txbridge.store.models import FirmInboundResource, ImportDayRule
 from txbridge.web.deps import Admin, Config, Db, User
 from txbridge.web.rendering import render
@@ -308,10 +309,12 @@ def link_client(
     company: Annotated[int, Form()],
 ) -> Response:
     try:
-        done = flow.link(db, settings, firm_id, _client_ref(client), company, linked_by=user.username)
+        done = relink.link_and_reload(
+            db, settings, firm_id, _client_ref(client), company, linked_by=user.username
+        )
     except FirmError as exc:
         return _client_page(request, db, firm_id, client, error=exc.message, status_code=422)
-    outcome = "relinked" if done.relinked else "linked"
+    outcome = "linked" if not done.relinked else "relinked" if done.reload_job_id else "relinked-later"
     return see_other(f"/firm/{firm_id}/clients/{done.client_id}?done={outcome}")
 
 

@@ -1,9 +1,8 @@
 """firm statistics: monthly values per client, runs (import / reload) with progress, client locks,
 read digests
 
-``monthly_statistic.firm_client_id`` and the other ``firm_client_id`` columns get their foreign key to
-``firm_client`` (migration 0015, the firm's tables) once both branches are merged: until then they are
-plain integers.
+The ``firm_client_id`` columns refer to ``firm_client`` (migration 0015, the firm's tables): a client
+deleted takes its values, read digests, lock and run rows with it.
 
 Revision ID: 0016
 Revises: 0015 (re-chained after 0015 when h-firmstats was merged into h-firm)
@@ -77,6 +76,12 @@ def upgrade() -> None:
             name=op.f("fk_monthly_statistic_run_id_statistic_run"),
             ondelete="SET NULL",
         ),
+        sa.ForeignKeyConstraint(
+            ["firm_client_id"],
+            ["firm_client.id"],
+            name=op.f("fk_monthly_statistic_firm_client_id_firm_client"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("firm_client_id", "month", "field_key", name=op.f("pk_monthly_statistic")),
     )
     op.create_index("ix_monthly_statistic_month", "monthly_statistic", ["month"], unique=False)
@@ -94,6 +99,12 @@ def upgrade() -> None:
             name=op.f("fk_statistic_run_client_run_id_statistic_run"),
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["firm_client_id"],
+            ["firm_client.id"],
+            name=op.f("fk_statistic_run_client_firm_client_id_firm_client"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("run_id", "firm_client_id", name=op.f("pk_statistic_run_client")),
     )
     op.create_table(
@@ -106,6 +117,12 @@ def upgrade() -> None:
             ["run_id"],
             ["statistic_run.id"],
             name=op.f("fk_statistic_client_lock_run_id_statistic_run"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["firm_client_id"],
+            ["firm_client.id"],
+            name=op.f("fk_statistic_client_lock_firm_client_id_firm_client"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("firm_client_id", name=op.f("pk_statistic_client_lock")),
@@ -133,6 +150,12 @@ def upgrade() -> None:
         sa.Column("version_digest", sa.String(length=200), nullable=False),
         sa.Column("tally", sa.JSON(), nullable=False),
         sa.Column("read_at", UtcDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["firm_client_id"],
+            ["firm_client.id"],
+            name=op.f("fk_statistic_read_firm_client_id_firm_client"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("firm_client_id", "read_key", name=op.f("pk_statistic_read")),
     )
 

@@ -17,6 +17,7 @@ from txbridge.flows.firm import clients as flow
 from txbridge.flows.firm import inbound, mapping
 from txbridge.flows.firm.clients import ClientIn
 from txbridge.flows.views import firm as views
+from txbridge.jobs import relink
 from txbridge.store.models import FirmInboundResource
 from txbridge.web.api.v1.deps import AdminKey, ConnectionId, ExportKey, IntakeKey, Language, ReadKey
 from txbridge.web.api.v1.firm_schemas import (
@@ -166,13 +167,16 @@ async def link(
     key: AdminKey,
     connection_id: ConnectionId,
     client: str,
+    language: Language,
     body: LinkCreate,
 ) -> Response:
     """Link the client to a company the firm's token reaches; a client linked elsewhere is relinked:
     what came from the old company goes and its statistics are reloaded (``reloadJobId``)."""
 
     def handle() -> Answer:
-        done = flow.link(db, settings, connection_id, _client(client), body.company_id, linked_by=key.label)
+        done = relink.link_and_reload(
+            db, settings, connection_id, _client(client), body.company_id, linked_by=key.label
+        )
         return 200, LinkPublic(
             client_id=done.client_id,
             client_key=done.client_key,
@@ -181,6 +185,7 @@ async def link(
             previous_company_id=done.previous_company_id,
             relinked=done.relinked,
             reload_job_id=done.reload_job_id,
+            reload_message=MessagePublic.of(done.reload_message, language),
         )
 
     return await run_once(request, db, key, await request.body(), handle)

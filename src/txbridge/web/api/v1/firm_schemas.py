@@ -120,6 +120,8 @@ class LinkPublic(_Schema):
     relinked: bool
     #: The statistics' reload started by a relink (follow it at /api/v1/jobs/{id}), or null.
     reload_job_id: int | None
+    #: Why a relink's reload could not start (no field mapped yet …), or null.
+    reload_message: MessagePublic | None
 
 
 class InboundRefreshCreate(_Schema):
