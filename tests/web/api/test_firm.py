@@ -63,12 +63,18 @@ async def test_a_firm_over_the_api(app: FastAPI, db: Database, firm: Firm) -> No
             403,
             "api_key_scope_missing",
         )
-        linked = await api.post(f"{base}/clients/K1/link", json={"companyId": first}, headers=once())
-        assert linked.status_code == 200 and linked.json()["relinked"] is False
+        suggested = (await read_only.get(f"{base}/suggestions")).json()
+        assert [(s["clientKey"], s["companyId"]) for s in suggested] == [("K1", first)]
+        linked_all = await api.post(f"{base}/suggestions/link", headers=once())
+        assert linked_all.status_code == 200, linked_all.text
+        [linked] = linked_all.json()
+        assert (linked["clientKey"], linked["companyId"], linked["relinked"]) == ("K1", first, False)
         taken = await api.post(f"{base}/clients/K2/link", json={"companyId": first}, headers=once())
         assert_problem(taken, 422, "firm_company_already_linked")
         relinked = await api.post(f"{base}/clients/K1/link", json={"companyId": second}, headers=once())
         assert relinked.json()["relinked"] is True and relinked.json()["previousCompanyId"] == first
+        # Nothing is mapped yet, so the reload cannot start: the link stands and says why.
+        assert relinked.json()["reloadJobId"] is None and relinked.json()["reloadMessage"]["id"]
         assert_problem(await api.get(f"{base}/clients/K9"), 404, "firm_client_not_found")
 
         read = await api.post(f"{base}/inbound/refresh", json={}, headers=once())
@@ -102,7 +108,7 @@ async def test_a_firm_over_the_api(app: FastAPI, db: Database, firm: Firm) -> No
         assert (await read_only.get(f"{base}")).json()["importDayOfMonth"] == 3
 
         # Figures as firmstats stores them.
-        k1 = linked.json()["clientId"]
+        k1 = linked["clientId"]
         _store_values(
             db,
             firm.id,

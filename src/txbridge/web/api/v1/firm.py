@@ -37,6 +37,7 @@ from txbridge.web.api.v1.firm_schemas import (
     LinkPublic,
     MappingUpdate,
     PortfolioPublic,
+    SuggestionPublic,
     client_public,
     firm_public,
     inbound_page_public,
@@ -177,16 +178,48 @@ async def link(
         done = relink.link_and_reload(
             db, settings, connection_id, _client(client), body.company_id, linked_by=key.label
         )
-        return 200, LinkPublic(
-            client_id=done.client_id,
-            client_key=done.client_key,
-            company_id=done.company_id,
-            company_name=done.company_name,
-            previous_company_id=done.previous_company_id,
-            relinked=done.relinked,
-            reload_job_id=done.reload_job_id,
-            reload_message=MessagePublic.of(done.reload_message, language),
+        return 200, _link_public(done, language)
+
+    return await run_once(request, db, key, await request.body(), handle)
+
+
+def _link_public(done: flow.LinkOutcome, language: str) -> LinkPublic:
+    return LinkPublic(
+        client_id=done.client_id,
+        client_key=done.client_key,
+        company_id=done.company_id,
+        company_name=done.company_name,
+        previous_company_id=done.previous_company_id,
+        relinked=done.relinked,
+        reload_job_id=done.reload_job_id,
+        reload_message=MessagePublic.of(done.reload_message, language),
+    )
+
+
+@router.get("/suggestions", response_model=list[SuggestionPublic])
+def suggestions(db: Db, key: ReadKey, connection_id: ConnectionId) -> list[SuggestionPublic]:
+    """Unlinked clients and the one reachable, unlinked company with their organisation number."""
+    return [
+        SuggestionPublic(
+            client_id=s.client_id,
+            client_key=s.client_key,
+            client_name=s.client_name,
+            company_id=s.company_id,
+            company_name=s.company_name,
         )
+        for s in flow.suggested_links(db, connection_id)
+    ]
+
+
+@router.post("/suggestions/link", openapi_extra=IDEMPOTENT, response_model=list[LinkPublic])
+async def link_suggestions(
+    request: Request, db: Db, settings: Config, key: AdminKey, connection_id: ConnectionId, language: Language
+) -> Response:
+    """Link every suggestion (a client and the one company with its organisation number)."""
+
+    def handle() -> Answer:
+        done = flow.link_suggested(db, settings, connection_id, linked_by=key.label)
+        return 200, [_link_public(o, language) for o in done]
 
     return await run_once(request, db, key, await request.body(), handle)
 

@@ -107,6 +107,14 @@ def client_public(row: views.ClientRow, language: str) -> ClientPublic:
     )
 
 
+class SuggestionPublic(_Schema):
+    client_id: int
+    client_key: str
+    client_name: str
+    company_id: int
+    company_name: str
+
+
 class LinkCreate(_Schema):
     company_id: int = Field(ge=1)
 
