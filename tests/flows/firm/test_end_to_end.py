@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from txbridge.flows import connections
-from txbridge.flows.firm import clients, mapping
+from txbridge.flows.firm import clients, inbound, mapping
 from txbridge.flows.firm.statistics import import_month
 from txbridge.flows.views import firm as views
 from txbridge.jobs import api as jobs
@@ -68,6 +68,11 @@ def test_link_twenty_clients_import_fix_a_wrong_link_and_see_the_true_figures(
     wrong, right = ids[20], ids[19]  # K20 belongs to the 20th company, but is linked to the 21st
     relink.link_and_reload(db, settings, firm, "K20", wrong, linked_by="test")
     assert views.firm_detail(db, firm).linked == 20
+
+    first_read = inbound.refresh_inbound(db, settings, firm)
+    assert (first_read.clients, first_read.api_calls, first_read.failures) == (20, 60, {})
+    again = inbound.refresh_inbound(db, settings, firm)
+    assert (again.api_calls, again.lists_changed, again.lists_unchanged) == (60, 0, 60)
 
     mapping.set_mapping(db, firm, {key: f"Uku {key}" for key in MAPPED}, changed_by="test")
     done = import_month(db, settings, firm, month)

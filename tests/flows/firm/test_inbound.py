@@ -100,3 +100,20 @@ def test_reading_a_client_that_is_not_linked_is_refused(db: Database, settings: 
     with pytest.raises(FirmError) as refused:
         inbound.refresh_inbound(db, settings, firm.id, client_ids=[c])
     assert refused.value.message.id == "firm_client_not_linked"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_list_longer_than_a_page_is_read_whole(
+    db: Database, settings: Settings, firm: Firm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = clients.add_client(db, firm.id, ClientIn("A", "Alfa AS"))
+    clients.link(db, settings, firm.id, a, firm.companies[0], linked_by="test")
+    with firm.sandbox.client(company_id=firm.companies[0]) as http:
+        for n in range(5):
+            _add(http, "/customer", {"name": f"Kunde {n}"})
+    monkeypatch.setattr(inbound, "PAGE", 2)
+    done = inbound.refresh_inbound(db, settings, firm.id, client_ids=[a])
+    customers = views.list_inbound(db, firm.id, a, FirmInboundResource.CUSTOMER)
+    assert {f"Kunde {n}" for n in range(5)} <= {c.name for c in customers.page.items}
+    assert customers.page.total == len({c.tripletex_id for c in customers.page.items})
+    assert done.api_calls > 3  # the customers took more than one page

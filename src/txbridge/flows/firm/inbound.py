@@ -41,6 +41,9 @@ from txbridge.store.models import (
 from txbridge.tripletex import NotModified, PermissionDeniedError, Tripletex, TripletexError
 from txbridge.tripletex.models import Customer, Product, TripletexModel, VatType
 
+#: Rows per call: most client companies' lists fit in one.
+PAGE = 1000
+
 
 def _customer(obj: Customer) -> dict[str, Any]:
     return {
@@ -190,7 +193,7 @@ def _refresh_one(
     result: InboundResult,
 ) -> None:
     resource = inbound.lister(tx)
-    first = resource.list_if_changed(digest, fields=inbound.fields)
+    first = resource.list_if_changed(digest, fields=inbound.fields, count=PAGE)
     result.api_calls += 1
     now = utcnow()
     # An empty list has no digest (Tripletex: «null if no result»): empty again is unchanged too.
@@ -205,8 +208,9 @@ def _refresh_one(
         return
     objects: list[TripletexModel] = list(first.values)
     page = first
-    while len(page.values) >= page.count > 0:
-        page = resource.list(fields=inbound.fields, from_=page.from_ + len(page.values), count=page.count)
+    # A full page may have more after it (the envelope's «count» is what came, not what was asked).
+    while len(page.values) >= PAGE:
+        page = resource.list(fields=inbound.fields, from_=page.from_ + len(page.values), count=PAGE)
         result.api_calls += 1
         objects.extend(page.values)
     result.lists_changed += 1
