@@ -91,7 +91,7 @@ def test_a_firm_from_the_command_line(
     assert "2 klienter: 6 lister endret" in read.output
     again = run("firm", "inbound", "K1")
     assert "1 klienter: 0 lister endret, 3 uendret, 3 kall" in again.output
-    vat = run("firm", "vat-types", "K1")
+    vat = run("firm", "data", "K1", "vat-types")
     assert vat.exit_code == 0 and "Mva-typer · K1" in vat.output
 
     mapped = run("firm", "map", "sale_entries", "Salgsbilag")

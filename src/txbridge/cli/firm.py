@@ -334,26 +334,34 @@ def inbound_(
         raise typer.Exit(EXIT_ITEMS_FAILED)
 
 
-def _show_inbound(
-    client: str, resource: FirmInboundResource, connection: str | None, search: str | None
+@firm_app.command(
+    "data",
+    help=h(
+        "Det som er lest fra en klients selskap: customers, products eller vat-types.",
+        "What was read from a client's company: customers, products or vat-types.",
+    ),
+)
+def data(
+    client: ClientArgument,
+    what: Annotated[views.InboundList, typer.Argument(help=h("Hvilken liste.", "Which list."))],
+    connection: ConnectionOption = None,
+    search: Annotated[
+        str | None, typer.Option("--search", help=h("Søk i navnet.", "Search the name."))
+    ] = None,
 ) -> None:
     out = console()
     cfg = settings()
     with open_store(cfg) as database:
         firm = _firm(database, cfg, connection, out)
+        client_id = _client_id(database, firm.connection_id, client)
         found = views.list_inbound(
-            database,
-            firm.connection_id,
-            _client_id(database, firm.connection_id, client),
-            resource,
-            search=search,
-            limit=1000,
+            database, firm.connection_id, client_id, what.resource, search=search, limit=1000
         )
     title = {
         FirmInboundResource.CUSTOMER: out.t("Kunder", "Customers"),
         FirmInboundResource.PRODUCT: out.t("Produkter", "Products"),
         FirmInboundResource.VAT_TYPE: out.t("Mva-typer", "VAT types"),
-    }[resource]
+    }[what.resource]
     table = Table(title=f"{title} · {found.client.key} · {out.t('lest', 'read')} {_when(found.read_at)}")
     for item in found.page.items:
         if not table.columns:
@@ -363,38 +371,6 @@ def _show_inbound(
             *(escape("" if getattr(item, s) is None else str(getattr(item, s))) for s in type(item).__slots__)
         )
     out.print(table)
-
-
-SearchOption = Annotated[str | None, typer.Option("--search", help=h("Søk i navnet.", "Search the name."))]
-
-
-@firm_app.command(
-    "customers", help=h("Kundene lest fra en klients selskap.", "The customers read from a client's company.")
-)
-def customers(
-    client: ClientArgument, connection: ConnectionOption = None, search: SearchOption = None
-) -> None:
-    _show_inbound(client, FirmInboundResource.CUSTOMER, connection, search)
-
-
-@firm_app.command(
-    "products",
-    help=h("Produktene lest fra en klients selskap.", "The products read from a client's company."),
-)
-def products(
-    client: ClientArgument, connection: ConnectionOption = None, search: SearchOption = None
-) -> None:
-    _show_inbound(client, FirmInboundResource.PRODUCT, connection, search)
-
-
-@firm_app.command(
-    "vat-types",
-    help=h("Mva-typene lest fra en klients selskap.", "The VAT types read from a client's company."),
-)
-def vat_types(
-    client: ClientArgument, connection: ConnectionOption = None, search: SearchOption = None
-) -> None:
-    _show_inbound(client, FirmInboundResource.VAT_TYPE, connection, search)
 
 
 @firm_app.command(

@@ -351,6 +351,22 @@ class InboundPage:
     page: Page[InboundRow]
 
 
+class InboundList(enum.StrEnum):
+    """The lists read from a client's company, as the CLI and the REST API name them."""
+
+    CUSTOMERS = "customers"
+    PRODUCTS = "products"
+    VAT_TYPES = "vat-types"
+
+    @property
+    def resource(self) -> FirmInboundResource:
+        return {
+            InboundList.CUSTOMERS: FirmInboundResource.CUSTOMER,
+            InboundList.PRODUCTS: FirmInboundResource.PRODUCT,
+            InboundList.VAT_TYPES: FirmInboundResource.VAT_TYPE,
+        }[self]
+
+
 _INBOUND_MODELS: Mapping[FirmInboundResource, Any] = {
     FirmInboundResource.CUSTOMER: FirmClientCustomer,
     FirmInboundResource.PRODUCT: FirmClientProduct,

@@ -7,10 +7,11 @@ firm, links, mapping, import day) is for administrators."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from txbridge.catalog import Message
@@ -69,45 +70,50 @@ def firm_home(firm_id: int, _user: User) -> Response:
 # --------------------------------------------------------------------------------------------------
 
 
-def _portfolio_view(
-    db: Db,
-    firm_id: int,
-    month: str | None,
-    sort: views.PortfolioSort,
-    desc: bool,
-    health: str,
-    attention: bool,
-    q: str,
-) -> views.Portfolio:
-    return views.portfolio(
-        db,
-        firm_id,
-        month=month or None,
-        sort=sort,
-        descending=desc,
-        health=views.Health(health) if health in views.Health.__members__.values() else None,
-        attention_only=attention,
-        search=q or None,
-    )
+@dataclass(frozen=True)
+class _PortfolioQuery:
+    """The portfolio's filters and sorting from the page's query (the same for the CSV link)."""
+
+    firm_id: int
+    month: str | None = None
+    sort: views.PortfolioSort = views.PortfolioSort.NAME
+    desc: bool = False
+    health: str = ""
+    attention: bool = False
+    q: str = ""
+
+    def view(self, db: Db) -> views.Portfolio:
+        health = views.Health(self.health) if self.health in {h.value for h in views.Health} else None
+        try:
+            return views.portfolio(
+                db,
+                self.firm_id,
+                month=self.month or None,
+                sort=self.sort,
+                descending=self.desc,
+                health=health,
+                attention_only=self.attention,
+                search=self.q or None,
+            )
+        except ValueError:  # a month that is no YYYY-MM: the newest one instead
+            return replace(self, month=None).view(db)
+
+
+PortfolioQuery = Annotated[_PortfolioQuery, Depends()]
 
 
 @router.get("/firm/{firm_id}/portfolio")
-def portfolio_page(
-    request: Request,
-    db: Db,
-    _user: User,
-    firm_id: int,
-    month: str | None = None,
-    sort: views.PortfolioSort = views.PortfolioSort.NAME,
-    desc: bool = False,
-    health: str = "",
-    attention: bool = False,
-    q: str = "",
-) -> Response:
-    try:
-        view = _portfolio_view(db, firm_id, month, sort, desc, health, attention, q)
-    except ValueError:
-        view = _portfolio_view(db, firm_id, None, sort, desc, health, attention, q)
+def portfolio_page(request: Request, db: Db, _user: User, query: PortfolioQuery) -> Response:
+    view = query.view(db)
+    firm_id, month, sort, desc, health, attention, q = (
+        query.firm_id,
+        query.month,
+        query.sort,
+        query.desc,
+        query.health,
+        query.attention,
+        query.q,
+    )
     filters = {"month": month or "", "health": health, "attention": "true" if attention else "", "q": q}
     kept = {k: v for k, v in filters.items() if v}
 
@@ -136,19 +142,8 @@ def portfolio_page(
 
 
 @router.get("/firm/{firm_id}/portfolio.csv")
-def portfolio_csv(
-    request: Request,
-    db: Db,
-    _user: User,
-    firm_id: int,
-    month: str | None = None,
-    sort: views.PortfolioSort = views.PortfolioSort.NAME,
-    desc: bool = False,
-    health: str = "",
-    attention: bool = False,
-    q: str = "",
-) -> Response:
-    view = _portfolio_view(db, firm_id, month, sort, desc, health, attention, q)
+def portfolio_csv(request: Request, db: Db, _user: User, query: PortfolioQuery) -> Response:
+    view = query.view(db)
     text = "\ufeff" + views.portfolio_csv(view, request.state.language)
     return Response(
         text.encode(),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from txbridge.flows.firm import clients as flow
@@ -18,7 +18,6 @@ from txbridge.flows.firm import inbound, mapping
 from txbridge.flows.firm.clients import ClientIn
 from txbridge.flows.views import firm as views
 from txbridge.jobs import relink
-from txbridge.store.models import FirmInboundResource
 from txbridge.web.api.v1.deps import AdminKey, ConnectionId, ExportKey, IntakeKey, Language, ReadKey
 from txbridge.web.api.v1.firm_schemas import (
     ClientPublic,
@@ -263,61 +262,23 @@ async def refresh_inbound(
     return await run_once(request, db, key, await request.body(), handle)
 
 
-def _inbound(
+@router.get("/clients/{client}/{what}", response_model=InboundPagePublic)
+def inbound_list(
     db: Db,
-    connection_id: int,
+    key: ReadKey,
+    connection_id: ConnectionId,
     client: str,
-    resource: FirmInboundResource,
-    search: str | None,
-    offset: int,
-    limit: int,
+    what: views.InboundList,
+    search: str | None = None,
+    offset: Offset = 0,
+    limit: Limit = 100,
 ) -> InboundPagePublic:
+    """What was last read from the client's company: its customers, products or VAT types
+    (``search`` matches a part of the name)."""
     found = views.list_inbound(
-        db, connection_id, _client(client), resource, search=search, offset=offset, limit=limit
+        db, connection_id, _client(client), what.resource, search=search, offset=offset, limit=limit
     )
     return inbound_page_public(found)
-
-
-@router.get("/clients/{client}/customers", response_model=InboundPagePublic)
-def customers(
-    db: Db,
-    key: ReadKey,
-    connection_id: ConnectionId,
-    client: str,
-    search: str | None = None,
-    offset: Offset = 0,
-    limit: Limit = 100,
-) -> InboundPagePublic:
-    """The Tripletex customers of the client's company, as last read."""
-    return _inbound(db, connection_id, client, FirmInboundResource.CUSTOMER, search, offset, limit)
-
-
-@router.get("/clients/{client}/products", response_model=InboundPagePublic)
-def products(
-    db: Db,
-    key: ReadKey,
-    connection_id: ConnectionId,
-    client: str,
-    search: str | None = None,
-    offset: Offset = 0,
-    limit: Limit = 100,
-) -> InboundPagePublic:
-    """The Tripletex products of the client's company, as last read."""
-    return _inbound(db, connection_id, client, FirmInboundResource.PRODUCT, search, offset, limit)
-
-
-@router.get("/clients/{client}/vat-types", response_model=InboundPagePublic)
-def vat_types(
-    db: Db,
-    key: ReadKey,
-    connection_id: ConnectionId,
-    client: str,
-    search: str | None = None,
-    offset: Offset = 0,
-    limit: Limit = 100,
-) -> InboundPagePublic:
-    """The VAT types of the client's company, as last read."""
-    return _inbound(db, connection_id, client, FirmInboundResource.VAT_TYPE, search, offset, limit)
 
 
 @router.get("/mapping", response_model=FieldMappingPublic)
@@ -370,12 +331,10 @@ async def post_import_day(
 PortfolioMonth = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
 
-@router.get("/portfolio", response_model=PortfolioPublic)
-def portfolio(
+def portfolio_view(
     db: Db,
     key: ReadKey,
     connection_id: ConnectionId,
-    language: Language,
     month: PortfolioMonth = None,
     sort: views.PortfolioSort = views.PortfolioSort.NAME,
     descending: bool = False,
@@ -383,11 +342,9 @@ def portfolio(
     link_state: Annotated[views.LinkState | None, Query(alias="linkState")] = None,
     attention: bool = False,
     search: str | None = None,
-) -> PortfolioPublic:
-    """Every client with link state, connection health, token expiry, last successful import, this
-    month's figures against last month's and backlog signals. Sortable and filterable; the same as
-    CSV at ``/portfolio.csv``."""
-    view = views.portfolio(
+) -> views.Portfolio:
+    """The portfolio the query asks for (the same parameters for JSON and CSV)."""
+    return views.portfolio(
         db,
         connection_id,
         month=month,
@@ -398,35 +355,22 @@ def portfolio(
         attention_only=attention,
         search=search,
     )
+
+
+PortfolioView = Annotated[views.Portfolio, Depends(portfolio_view)]
+
+
+@router.get("/portfolio", response_model=PortfolioPublic)
+def portfolio(view: PortfolioView, language: Language) -> PortfolioPublic:
+    """Every client with link state, connection health, token expiry, last successful import, this
+    month's figures against last month's and backlog signals. Sortable and filterable; the same as
+    CSV at ``/portfolio.csv``."""
     return portfolio_public(view, language)
 
 
 @router.get("/portfolio.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
-def portfolio_csv(
-    db: Db,
-    key: ReadKey,
-    connection_id: ConnectionId,
-    language: Language,
-    month: PortfolioMonth = None,
-    sort: views.PortfolioSort = views.PortfolioSort.NAME,
-    descending: bool = False,
-    health: views.Health | None = None,
-    link_state: Annotated[views.LinkState | None, Query(alias="linkState")] = None,
-    attention: bool = False,
-    search: str | None = None,
-) -> Response:
+def portfolio_csv(view: PortfolioView, language: Language) -> Response:
     """The portfolio as CSV (semicolon-separated, UTF-8 with a byte-order mark for spreadsheets)."""
-    view = views.portfolio(
-        db,
-        connection_id,
-        month=month,
-        sort=sort,
-        descending=descending,
-        health=health,
-        link_state=link_state,
-        attention_only=attention,
-        search=search,
-    )
     text = "\ufeff" + views.portfolio_csv(view, language)
     return Response(
         text.encode(),
