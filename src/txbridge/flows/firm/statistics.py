@@ -9,6 +9,7 @@ field (overwriting), as the import of one month or «Reload data» over the last
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,8 @@ __all__ = [
 #: «Reload data» reads this many months, the current one included.
 RELOAD_MONTHS = 12
 OSLO = ZoneInfo("Europe/Oslo")
+#: How often a worker says it still reads a client (the lock goes stale after LOCK_STALE_AFTER).
+LOCK_REFRESH_SECONDS = 3.0
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -184,6 +187,7 @@ def work_run(
         session.expunge(connection)
     blocked = _blocked(connection)
     if blocked is not None:
+        connections.mark_token_expired(db, connection.id)
         runs.stop_run(db, run_id, blocked)
         raise StatisticsError(blocked)
     wanted = list(mapped_fields(db, connection.id))
@@ -230,9 +234,7 @@ def _one_client(
     client_id = claimed.firm_client_id
     cache = ReadCache(runs.known_reads(db, client_id))
     reads = ClientReads(
-        firm.for_company(claimed.tripletex_company_id),
-        cache,
-        before_call=lambda: runs.refresh_lock(db, client_id, holder),
+        firm.for_company(claimed.tripletex_company_id), cache, before_call=_lock_keeper(db, client_id, holder)
     )
     try:
         values = count_client(reads, months, wanted)
@@ -269,6 +271,20 @@ def _one_client(
     summary.not_modified += reads.not_modified
     summary.empty_answers += reads.empty
     summary.values_written += sum(len(v) for v in values.values())
+
+
+def _lock_keeper(db: Database, client_id: int, holder: str) -> Callable[[], None]:
+    """Refresh the client's lock before a call when the last refresh is a few seconds old (a write per
+    call would cost more than the call), well inside the time after which a lock is stale."""
+    last = time.monotonic()
+
+    def keep() -> None:
+        nonlocal last
+        if time.monotonic() - last >= LOCK_REFRESH_SECONDS:
+            runs.refresh_lock(db, client_id, holder)
+            last = time.monotonic()
+
+    return keep
 
 
 def _firm_of(db: Database, run_id: int) -> int:
