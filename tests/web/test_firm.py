@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
 from tests.flows.firm.world import Firm, make_firm
 from tests.web.conftest import World, csrf_of
+from txbridge.catalog import render
 from txbridge.flows.firm import clients
 from txbridge.flows.firm.clients import ClientIn
 from txbridge.flows.firm.mapping import mapped_fields
+from txbridge.flows.firm.runs import message_json
 from txbridge.flows.views import firm as views
 from txbridge.sandbox.server import SandboxServer
 from txbridge.settings import Settings
 from txbridge.store import Database
+from txbridge.store.models import StatisticRun, StatisticRunKind, StatisticRunState
 
 
 def _firm(db: Database, settings: Settings, server: SandboxServer) -> Firm:
@@ -87,6 +91,27 @@ def test_the_firm_screens_for_an_administrator(
         data={"csrf_token": token, "rule": "day_of_next_month", "day_of_month": "4"},
     )
     assert good.status_code == 200 and 'value="4"' in good.text
+
+    assert "Neste import: " in good.text
+    reload = admin_client.post(f"/firm/{firm.id}/reload", data={"csrf_token": token})
+    assert reload.status_code == 200 and "Innlastingen er startet." in reload.text
+    assert "Siste importer og innlastinger" in reload.text  # the queued reload with its progress
+    # A finished run's notice shows on the portfolio until it is seen.
+    with db.transaction() as session:
+        done = StatisticRun(
+            firm_connection_id=firm.id,
+            kind=StatisticRunKind.RELOAD,
+            months=["2026-10"],
+            state=StatisticRunState.SUCCEEDED,
+            finished_at=datetime.now(UTC),
+            message_id="stats_reload_finished",
+            message=message_json(render("stats_reload_finished", months="2026-10", done=1, total=1)),
+        )
+        session.add(done)
+    noticed = admin_client.get(f"/firm/{firm.id}/portfolio")
+    assert "Ny innlasting av statistikk (2026-10) er ferdig" in noticed.text
+    admin_client.post(f"/firm/{firm.id}/notices/{done.id}/seen", data={"csrf_token": token})
+    assert "Ny innlasting av statistikk" not in admin_client.get(f"/firm/{firm.id}/portfolio").text
 
     portfolio = admin_client.get(f"/firm/{firm.id}/portfolio", params={"sort": "health"})
     assert portfolio.status_code == 200

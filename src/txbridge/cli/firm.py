@@ -5,6 +5,7 @@ portfolio overview. The reads are the shared read models (:mod:`txbridge.flows.v
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -460,6 +461,13 @@ def import_day(
                 database, firm.connection_id, mapping.ImportDay.parse(day), changed_by=actor_name(by)
             )
     out.print(_import_day_text(current, out))
+    coming = mapping.next_import(current, date.today())
+    out.print(
+        out.t(
+            f"Neste import: {coming.month} den {coming.on.isoformat()}.",
+            f"Next import: {coming.month} on {coming.on.isoformat()}.",
+        )
+    )
 
 
 def _import_day_text(day: mapping.ImportDay, out: Out) -> str:

@@ -104,7 +104,8 @@ async def test_a_firm_over_the_api(app: FastAPI, db: Database, firm: Firm) -> No
         day = await api.post(
             f"{base}/import-day", json={"rule": "day_of_next_month", "dayOfMonth": 3}, headers=once()
         )
-        assert day.json() == {"rule": "day_of_next_month", "dayOfMonth": 3}
+        assert (day.json()["rule"], day.json()["dayOfMonth"]) == ("day_of_next_month", 3)
+        assert day.json()["nextImportOn"][8:] == "03" and day.json()["nextMonth"]
         assert (await read_only.get(f"{base}")).json()["importDayOfMonth"] == 3
 
         # Figures as firmstats stores them.

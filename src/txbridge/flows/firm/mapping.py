@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from txbridge.catalog import render
 from txbridge.flows.firm.clients import FirmError, firm_connection
 from txbridge.flows.firm.fields import FIELDS
+from txbridge.flows.firm.schedule import import_day as day_of
 from txbridge.store import Database
 from txbridge.store import queries as q
 from txbridge.store.models import FirmCustomField, FirmFieldMapping, FirmImportSettings, ImportDayRule
@@ -170,3 +172,29 @@ def set_import_day(db: Database, firm_connection_id: int, day: ImportDay, *, cha
             object_key="import_day",
         )
     return checked
+
+
+@dataclass(frozen=True, slots=True)
+class NextImport:
+    """The next month the firm's figures are imported for, and the day."""
+
+    month: str
+    on: date
+
+
+def next_import(day: ImportDay, today: date) -> NextImport:
+    """The first import day on or after ``today`` under the firm's rule (this month's, else the
+    month after's; with a day of the following month, last month's may still be ahead)."""
+    first = date(today.year, today.month, 1)
+    for back in (-1, 0, 1):
+        start = _shift(first, back)
+        month = f"{start.year:04d}-{start.month:02d}"
+        on = day_of(day.rule, day.day_of_month, month)
+        if on >= today:
+            return NextImport(month, on)
+    raise AssertionError("a month's import day is at most a month after it")  # pragma: no cover
+
+
+def _shift(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)

@@ -8,6 +8,7 @@ firm, links, mapping, import day) is for administrators."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -16,11 +17,14 @@ from fastapi.responses import Response
 
 from txbridge.catalog import Message
 from txbridge.flows.firm import clients as flow
-from txbridge.flows.firm import inbound, mapping
+from txbridge.flows.firm import inbound, mapping, runs
 from txbridge.flows.firm.clients import ClientIn, FirmError
 from txbridge.flows.views import connections as connection_views
 from txbridge.flows.views import firm as views
+from txbridge.flows.views import firm_stats
+from txbridge.jobs import api as jobs
 from txbridge.jobs import relink
+from txbridge.jobs.model import JobError
 from txbridge.store.models import FirmInboundResource, ImportDayRule
 from txbridge.web.deps import Admin, Config, Db, User
 from txbridge.web.rendering import render
@@ -136,6 +140,7 @@ def portfolio_page(request: Request, db: Db, _user: User, query: PortfolioQuery)
         health_choices=list(views.Health),
         sorts=views.PortfolioSort,
         number=views.number_text,
+        notices=firm_stats.unseen_notices(db, firm_id),
         error=None,
         tab="portfolio",
     )
@@ -370,18 +375,50 @@ async def save_mapping(request: Request, db: Db, user: Admin, firm_id: int) -> R
     return see_other(f"/firm/{firm_id}/mapping?done=saved")
 
 
-@router.get("/firm/{firm_id}/settings")
-def settings_page(request: Request, db: Db, _user: User, firm_id: int, done: str | None = None) -> Response:
+def _settings_page(
+    request: Request,
+    db: Db,
+    firm_id: int,
+    *,
+    done: str | None = None,
+    error: Message | None = None,
+    status_code: int = 200,
+) -> Response:
+    day = mapping.import_day(db, firm_id)
     return render(
         request,
         "firm/settings.html",
+        status_code=status_code,
         firm=views.firm_detail(db, firm_id),
-        day=mapping.import_day(db, firm_id),
+        day=day,
+        coming=mapping.next_import(day, date.today()),
+        runs=firm_stats.recent_runs(db, firm_id, limit=5),
         rules=ImportDayRule,
         done=done,
-        error=None,
+        error=error,
         tab="settings",
     )
+
+
+@router.get("/firm/{firm_id}/settings")
+def settings_page(request: Request, db: Db, _user: User, firm_id: int, done: str | None = None) -> Response:
+    return _settings_page(request, db, firm_id, done=done)
+
+
+@router.post("/firm/{firm_id}/reload")
+def reload_data(request: Request, db: Db, settings: Config, user: Admin, firm_id: int) -> Response:
+    """«Reload data»: the last 12 months for every linked client, in the background."""
+    try:
+        jobs.start_statistics_reload(db, settings, firm_id, client_id=None, requested_by=user.username)
+    except JobError as exc:
+        return _settings_page(request, db, firm_id, error=exc.message, status_code=422)
+    return see_other(f"/firm/{firm_id}/settings?done=reload")
+
+
+@router.post("/firm/{firm_id}/notices/{run_id}/seen")
+def notice_seen(request: Request, db: Db, _user: User, firm_id: int, run_id: int) -> Response:
+    runs.mark_notice_seen(db, run_id)
+    return see_other(f"/firm/{firm_id}/portfolio")
 
 
 @router.post("/firm/{firm_id}/settings")
@@ -405,15 +442,5 @@ def save_settings(
                 day = mapping.ImportDay.of(chosen, number)
         mapping.set_import_day(db, firm_id, day, changed_by=user.username)
     except FirmError as exc:
-        return render(
-            request,
-            "firm/settings.html",
-            status_code=422,
-            firm=views.firm_detail(db, firm_id),
-            day=mapping.import_day(db, firm_id),
-            rules=ImportDayRule,
-            done=None,
-            error=exc.message,
-            tab="settings",
-        )
+        return _settings_page(request, db, firm_id, error=exc.message, status_code=422)
     return see_other(f"/firm/{firm_id}/settings?done=saved")

@@ -8,6 +8,7 @@ takes an ``Idempotency-Key``."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -39,6 +40,7 @@ from txbridge.web.api.v1.firm_schemas import (
     SuggestionPublic,
     client_public,
     firm_public,
+    import_day_public,
     inbound_page_public,
     mapping_public,
     portfolio_public,
@@ -309,8 +311,7 @@ async def post_mapping(
 
 @router.get("/import-day", response_model=ImportDayPublic)
 def get_import_day(db: Db, key: ReadKey, connection_id: ConnectionId) -> ImportDayPublic:
-    day = mapping.import_day(db, connection_id)
-    return ImportDayPublic(rule=day.rule, day_of_month=day.day_of_month)
+    return import_day_public(mapping.import_day(db, connection_id), date.today())
 
 
 @router.post("/import-day", openapi_extra=IDEMPOTENT, response_model=ImportDayPublic)
@@ -323,7 +324,7 @@ async def post_import_day(
     def handle() -> Answer:
         day = mapping.ImportDay.of(body.rule, body.day_of_month)
         done = mapping.set_import_day(db, connection_id, day, changed_by=key.label)
-        return 200, ImportDayPublic(rule=done.rule, day_of_month=done.day_of_month)
+        return 200, import_day_public(done, date.today())
 
     return await run_once(request, db, key, await request.body(), handle)
 

@@ -3,11 +3,12 @@ their conversion from the shared read models (:mod:`txbridge.flows.views.firm`).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import Field
 
+from txbridge.flows.firm.mapping import ImportDay, next_import
 from txbridge.flows.views import firm as views
 from txbridge.store import ConnectionState
 from txbridge.store.models import FirmInboundResource, ImportDayRule
@@ -226,6 +227,16 @@ class MappingUpdate(_Schema):
 class ImportDayPublic(_Schema):
     rule: ImportDayRule
     day_of_month: int | None
+    #: The next month imported under the rule, and the day it is imported on.
+    next_month: str
+    next_import_on: date
+
+
+def import_day_public(day: ImportDay, today: date) -> ImportDayPublic:
+    coming = next_import(day, today)
+    return ImportDayPublic(
+        rule=day.rule, day_of_month=day.day_of_month, next_month=coming.month, next_import_on=coming.on
+    )
 
 
 class ImportDayUpdate(_Schema):
