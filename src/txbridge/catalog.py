@@ -2100,8 +2100,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "«{month}» is not a month (YYYY-MM)",
         "Måneden må skrives som år og måned, for eksempel 2026-10.",
         "The month must be written as year and month, for example 2026-10.",
-        "Skriv måneden som ÅÅÅÅ-MM og prøv igjen.",
-        "Write the month as YYYY-MM and try again.",
+        "Skriv måneden som ÅÅÅÅ-MM, for eksempel 2026-10.",
+        "Write the month as YYYY-MM, for example 2026-10.",
     ),
 )
 
