@@ -11,13 +11,22 @@ from sqlalchemy import func, select
 from tests.fixtures.sandbox import new_sandbox_company
 from tests.flows.firm.world import Firm
 from txbridge.flows import connections
-from txbridge.flows.firm import clients
+from txbridge.flows.firm import clients, runs
 from txbridge.flows.firm.clients import ClientIn, FirmError
+from txbridge.flows.firm.reads import ReadCache
 from txbridge.flows.views import firm as views
 from txbridge.sandbox.server import SandboxServer
 from txbridge.settings import Settings
 from txbridge.store import Database, LogEntry
-from txbridge.store.models import FirmClientCustomer, FirmInboundResource, FirmInboundState, MonthlyStatistic
+from txbridge.store.models import (
+    FirmClientCustomer,
+    FirmInboundResource,
+    FirmInboundState,
+    MonthlyStatistic,
+    StatisticClientLock,
+    StatisticRun,
+    StatisticRunKind,
+)
 
 
 def test_a_firm_connection_lists_the_client_companies_its_token_reaches(db: Database, firm: Firm) -> None:
@@ -153,3 +162,26 @@ def test_clients_are_linked_by_their_organisation_number(
     assert len(linked) == len(companies)
     assert clients.suggested_links(db, firm.id) == []
     assert views.firm_detail(db, firm.id).linked == len(companies)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_relink_takes_the_lock_of_a_run_reading_the_old_company(
+    db: Database, settings: Settings, firm: Firm
+) -> None:
+    first, second, _ = firm.companies
+    a = clients.add_client(db, firm.id, ClientIn("A", "Alfa AS"))
+    clients.link(db, settings, firm.id, a, first, linked_by="test")
+    with db.transaction() as session:
+        run = StatisticRun(firm_connection_id=firm.id, kind=StatisticRunKind.IMPORT, months=["2026-10"])
+        session.add(run)
+        session.flush()
+        session.add(StatisticClientLock(firm_client_id=a, run_id=run.id, holder="worker-1"))
+        run_id = run.id
+    clients.link(db, settings, firm.id, a, second, linked_by="kari")
+    # The run that read the first company can no longer store what it read.
+    with pytest.raises(runs.LockLostError):
+        runs.store_client(
+            db, run_id, a, "worker-1", {"2026-10": {"sale_entries": Decimal(5)}}, ReadCache({}), 3
+        )
+    with db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(MonthlyStatistic)) == 0

@@ -38,6 +38,7 @@ from txbridge.store.models import (
     FirmInboundState,
     FirmReachableCompany,
     MonthlyStatistic,
+    StatisticClientLock,
     utcnow,
 )
 from txbridge.tripletex import PermissionDeniedError, Tripletex, TripletexError
@@ -444,9 +445,12 @@ def _forget_inbound(session: Session, client_id: int) -> None:
 
 
 def _forget_company_data(session: Session, client_id: int) -> None:
-    """All that came from a company the client was wrongly linked to: inbound rows and statistics."""
+    """All that came from a company the client was wrongly linked to: inbound rows and statistics.
+    A statistics run reading the client right now loses its lock, so what it read from the old
+    company is not stored (firmstats' ``store_client`` writes only while it holds the lock)."""
     _forget_inbound(session, client_id)
     session.execute(delete(MonthlyStatistic).where(MonthlyStatistic.firm_client_id == client_id))
+    session.execute(delete(StatisticClientLock).where(StatisticClientLock.firm_client_id == client_id))
 
 
 def unlink(db: Database, firm_id: int, client: int | str, *, unlinked_by: str) -> None:
