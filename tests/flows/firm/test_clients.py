@@ -42,6 +42,7 @@ def test_a_firm_connection_lists_the_client_companies_its_token_reaches(db: Data
     assert len(views.list_companies(db, firm.id, search="KLIENT")) == 3
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_token_without_client_companies_is_no_firm(
     db: Database, settings: Settings, sandbox_server: SandboxServer
 ) -> None:

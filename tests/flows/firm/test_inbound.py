@@ -77,6 +77,7 @@ def test_customers_products_and_vat_types_are_read_then_not_read_again(
     assert "Ny Kunde 2 AS" in names and "Ny Kunde AS" not in names
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_client_company_the_firm_lost_access_to_is_named_and_the_rest_go_on(
     db: Database, settings: Settings, firm: Firm, sandbox_server: SandboxServer
 ) -> None:
@@ -95,6 +96,7 @@ def test_a_client_company_the_firm_lost_access_to_is_named_and_the_rest_go_on(
     assert health == {"A": views.Health.NO_ACCESS, "B": views.Health.OK}
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_reading_a_client_that_is_not_linked_is_refused(db: Database, settings: Settings, firm: Firm) -> None:
     c = clients.add_client(db, firm.id, ClientIn("C", "Ikke koblet AS"))
     with pytest.raises(FirmError) as refused:
