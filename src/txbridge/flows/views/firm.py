@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select
 
 from txbridge.catalog import Message, render
 from txbridge.flows import connections as connection_flow
-from txbridge.flows.firm.clients import firm_connection
+from txbridge.flows.firm.clients import client_of, firm_connection
 from txbridge.flows.firm.fields import FIELDS, StatisticField
 from txbridge.flows.views.firm_stats import month_values
 from txbridge.flows.views.page import Page, window
@@ -38,6 +38,7 @@ from txbridge.store.models import (
     FirmFieldMapping,
     FirmImportSettings,
     FirmInboundResource,
+    FirmInboundState,
     FirmReachableCompany,
     ImportDayRule,
     MonthlyStatistic,
@@ -297,8 +298,6 @@ def list_clients(
 
 
 def client_detail(db: Database, firm_id: int, client: int | str) -> ClientRow:
-    from txbridge.flows.firm.clients import client_of
-
     with db.reading() as session:
         firm_connection(session, firm_id)
         return _client_row(client_of(session, firm_id, client))
@@ -404,9 +403,6 @@ def list_inbound(
 ) -> InboundPage:
     """A page of what was read from one client's company (customers by number, products by number,
     VAT types by number); ``search`` matches a part of the name."""
-    from txbridge.flows.firm.clients import client_of
-    from txbridge.store.models import FirmInboundState
-
     offset, limit = window(offset, limit)
     model = _INBOUND_MODELS[resource]
     order = model.customer_number if resource is FirmInboundResource.CUSTOMER else model.number

@@ -41,7 +41,7 @@ def _client_ref(client: str) -> int | str:
 
 
 @router.get("/firm")
-def firms_page(request: Request, db: Db, _user: User, error: str | None = None) -> Response:
+def firms_page(request: Request, db: Db, _user: User) -> Response:
     firms = views.list_firms(db)
     firm_ids = {f.connection_id for f in firms}
     others = [c for c in connection_views.list_connections(db) if c.id not in firm_ids]
