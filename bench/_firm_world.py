@@ -57,6 +57,14 @@ class Firm:
         found: dict[str, dict[str, int]] = response.json()["months"]
         return found
 
+    def expected(self, months: Sequence[str], keys: Sequence[str]) -> dict[int, dict[str, dict[str, int]]]:
+        """The sandbox's truth as :meth:`stored` should have it: firm client → month → ``keys``."""
+        out = {}
+        for client_id, company in self.clients.items():
+            truth = self.truth(company, months)
+            out[client_id] = {m: {k: v for k, v in f.items() if k in keys} for m, f in truth.items()}
+        return out
+
     def stored(self) -> dict[int, dict[str, dict[str, int]]]:
         """firm client id → month → field → value, as the store has them."""
         out: dict[int, dict[str, dict[str, int]]] = {}

@@ -8,16 +8,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from bench._firm_world import Firm, build_firm, this_month
+from bench._firm_world import Firm, this_month
 
-from tests.flows.export.conftest import make_settings
+from tests.flows.firm.conftest import firm_on
 from tests.jobs.conftest import QUICK
 from txbridge.flows.firm.schedule import import_day
 from txbridge.jobs import api, schedules
 from txbridge.jobs.runner import EmbeddedRunner
 from txbridge.jobs.statistics import fire_imports, firms_due
 from txbridge.sandbox.server import SandboxServer
-from txbridge.store import Database
 from txbridge.store.models import FirmImportSettings, ImportDayRule
 
 FIELDS = ("vouchers_posted", "inbox_waiting")
@@ -25,18 +24,8 @@ FIELDS = ("vouchers_posted", "inbox_waiting")
 
 @pytest.fixture
 def firm(sqlite_url: str, tmp_path: Path, sandbox_server: SandboxServer) -> Iterator[Firm]:
-    settings = make_settings(sqlite_url, tmp_path)
-    db = Database(settings)
-    yield build_firm(
-        db,
-        settings,
-        control_url=sandbox_server.control_url,
-        base_url=sandbox_server.base_url,
-        clients=3,
-        months=2,
-        fields=FIELDS,
-    )
-    db.dispose()
+    with firm_on(sqlite_url, tmp_path, sandbox_server, clients=3, months=2, fields=FIELDS) as found:
+        yield found
 
 
 def test_the_evening_tick_imports_the_month_of_firms_whose_import_day_it_is(firm: Firm) -> None:

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import httpx
 import pytest
-from bench._firm_world import ALL_FIELDS, Firm, build_firm, this_month
+from bench._firm_world import ALL_FIELDS, Firm, this_month
 from bench._jobs_world import kill, start_worker, stop
 
-from tests.flows.export.conftest import make_settings
+from tests.flows.firm.conftest import firm_on
 from tests.jobs.test_workers import FAST, wait_for
 from txbridge.flows.firm.reads import last_months, shift_month
 from txbridge.flows.views.firm_stats import recent_runs, unseen_notices
 from txbridge.jobs import api
 from txbridge.sandbox.server import SandboxServer
-from txbridge.store import Connection, ConnectionState, Database, LogEntry
+from txbridge.store import Connection, ConnectionState, LogEntry
 from txbridge.store.models import JobAttempt, StatisticClientState, StatisticRunClient
 
 pytestmark = pytest.mark.postgres
@@ -32,26 +32,12 @@ CLIENTS = 8
 
 @pytest.fixture
 def firm(pg_url: str, tmp_path: Path, sandbox_server: SandboxServer) -> Iterator[Firm]:
-    settings = make_settings(pg_url, tmp_path)
-    db = Database(settings)
-    yield build_firm(
-        db,
-        settings,
-        control_url=sandbox_server.control_url,
-        base_url=sandbox_server.base_url,
-        clients=CLIENTS,
-        fields=SOME,
-        seed=11,
-    )
-    db.dispose()
+    with firm_on(pg_url, tmp_path, sandbox_server, clients=CLIENTS, fields=SOME, seed=11) as found:
+        yield found
 
 
 def _truth(firm: Firm, months: list[str], keys: tuple[str, ...]) -> dict[int, dict[str, dict[str, int]]]:
-    out = {}
-    for client_id, company in firm.clients.items():
-        truth = firm.truth(company, months)
-        out[client_id] = {m: {k: v for k, v in f.items() if k in keys} for m, f in truth.items()}
-    return out
+    return firm.expected(months, keys)
 
 
 def _finished(firm: Firm) -> bool:
@@ -96,6 +82,7 @@ def test_import_then_reload_with_a_worker_killed_midway_then_the_token_expires(
         workers.append(start_worker(firm.settings, *FAST, log=tmp_path / "w2.log"))
         wait_for(lambda: _finished(firm), timeout=180, what="the reload")
         reload_done = firm.stored()
+        run = recent_runs(firm.db, firm.connection_id, limit=1)[0]
         # The token's date passes: the next import stops on it, with the catalog's message.
         expired = date.today() - timedelta(days=2)
         with firm.db.transaction() as session:
@@ -123,7 +110,6 @@ def test_import_then_reload_with_a_worker_killed_midway_then_the_token_expires(
     stored = reload_done
     truth = _truth(firm, months, ALL_FIELDS)
     assert {c: {m: stored[c][m] for m in months} for c in stored} == truth
-    run = recent_runs(firm.db, firm.connection_id, limit=1)[0]
     assert (run.state, run.clients_done, run.clients_failed) == ("succeeded", CLIENTS, 0)
     with firm.db.reading() as session:
         done = session.query(StatisticRunClient).filter_by(run_id=run.run_id).all()
@@ -136,6 +122,7 @@ def test_import_then_reload_with_a_worker_killed_midway_then_the_token_expires(
     assert [n.message.id for n in unseen_notices(firm.db, firm.connection_id) if n.message] == [
         "stats_import_finished",
         "stats_reload_finished",
+        "stats_token_expired",
     ]
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from bench._firm_world import Firm, build_firm, this_month
+from bench._firm_world import Firm, this_month
 
-from tests.flows.export.conftest import make_settings
+from tests.flows.firm.conftest import firm_on
 from txbridge.flows.diagnose.model import CheckStatus
 from txbridge.flows.diagnose.statistics import (
     StatisticsCheck,
@@ -19,7 +19,7 @@ from txbridge.flows.diagnose.statistics import (
 )
 from txbridge.flows.firm.reads import shift_month
 from txbridge.sandbox.server import SandboxServer
-from txbridge.store import Connection, Database, Environment
+from txbridge.store import Connection, Environment
 from txbridge.store.models import FirmClient, FirmImportSettings, ImportDayRule
 
 
@@ -28,19 +28,11 @@ def firm(sqlite_template: Path, tmp_path: Path, sandbox_server: SandboxServer) -
     import shutil
 
     shutil.copyfile(sqlite_template, tmp_path / "t.db")
-    settings = make_settings(f"sqlite:///{tmp_path / 't.db'}", tmp_path)
-    db = Database(settings)
-    yield build_firm(
-        db,
-        settings,
-        control_url=sandbox_server.control_url,
-        base_url=sandbox_server.base_url,
-        clients=2,
-        months=2,
-        link=1,
-        fields=("sale_entries",),
-    )
-    db.dispose()
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    with firm_on(
+        url, tmp_path, sandbox_server, clients=2, months=2, link=1, fields=("sale_entries",)
+    ) as found:
+        yield found
 
 
 def _failed(firm: Firm, **kwargs: object) -> tuple[StatisticsCheck, str] | None:

@@ -9,15 +9,15 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from bench._firm_world import ALL_FIELDS, Firm, build_firm, this_month
+from bench._firm_world import ALL_FIELDS, Firm, this_month
 
-from tests.flows.export.conftest import make_settings
+from tests.flows.firm.conftest import firm_on
 from txbridge.flows.firm import runs
 from txbridge.flows.firm.reads import last_months, shift_month
 from txbridge.flows.firm.statistics import StatisticsError, import_month, work_run
 from txbridge.flows.views.firm_stats import month_values, recent_runs, unseen_notices
 from txbridge.sandbox.server import SandboxServer
-from txbridge.store import Database, LogEntry
+from txbridge.store import LogEntry
 from txbridge.store.models import StatisticClientLock, StatisticRunKind
 
 SOME = ("sale_entries", "bank_transactions", "documents_received", "open_items")
@@ -26,18 +26,8 @@ LAST = shift_month(this_month(), -1)
 
 @pytest.fixture
 def firm(database_url: str, tmp_path: Path, sandbox_server: SandboxServer) -> Iterator[Firm]:
-    settings = make_settings(database_url, tmp_path)
-    db = Database(settings)
-    yield build_firm(
-        db,
-        settings,
-        control_url=sandbox_server.control_url,
-        base_url=sandbox_server.base_url,
-        clients=4,
-        link=3,
-        fields=SOME,
-    )
-    db.dispose()
+    with firm_on(database_url, tmp_path, sandbox_server, clients=4, link=3, fields=SOME) as found:
+        yield found
 
 
 def _expected(firm: Firm, months: list[str], keys: tuple[str, ...]) -> dict[int, dict[str, dict[str, int]]]:

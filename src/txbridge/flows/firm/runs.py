@@ -166,7 +166,7 @@ def claim_next(db: Database, run_id: int, holder: str, *, stale_after: timedelta
             with db.reading() as session:
                 row = session.get(FirmClient, client_id)
                 if row is None or row.tripletex_company_id is None:
-                    _fail_client(
+                    fail_client(
                         db, run_id, client_id, holder, render("stats_client_not_linked", client=client_id)
                     )
                     continue
@@ -297,9 +297,23 @@ def store_client(
         _close_client(session, run_id, client_id, StatisticClientState.DONE, None, api_calls, now)
 
 
-def _fail_client(
+def _log(session: Session, run: StatisticRun, message: Message, level: LogLevel, what: str, key: int) -> None:
+    q.add_log(
+        session,
+        run.firm_connection_id,
+        message.nb,
+        level=level,
+        message_id=message.id,
+        object_type=what,
+        object_key=str(key),
+        detail=message.en,
+    )
+
+
+def fail_client(
     db: Database, run_id: int, client_id: int, holder: str, message: Message, api_calls: int = 0
 ) -> None:
+    """The client could not be read: failed with the message (logged), its lock given back."""
     now = utcnow()
     with db.transaction() as session:
         session.execute(
@@ -310,22 +324,7 @@ def _fail_client(
         if _close_client(session, run_id, client_id, StatisticClientState.FAILED, message.id, api_calls, now):
             run = session.get(StatisticRun, run_id)
             assert run is not None
-            q.add_log(
-                session,
-                run.firm_connection_id,
-                message.nb,
-                level=LogLevel.WARNING,
-                message_id=message.id,
-                object_type="firm_client",
-                object_key=str(client_id),
-                detail=message.en,
-            )
-
-
-def fail_client(
-    db: Database, run_id: int, client_id: int, holder: str, message: Message, api_calls: int
-) -> None:
-    _fail_client(db, run_id, client_id, holder, message, api_calls)
+            _log(session, run, message, LogLevel.WARNING, "firm_client", client_id)
 
 
 def _close_client(
@@ -393,16 +392,8 @@ def finish_if_complete(db: Database, run_id: int) -> bool:
             .where(StatisticRun.id == run_id)
             .values(message_id=message.id, message=message_json(message))
         )
-        q.add_log(
-            session,
-            run.firm_connection_id,
-            message.nb,
-            level=LogLevel.INFO if state is StatisticRunState.SUCCEEDED else LogLevel.WARNING,
-            message_id=message.id,
-            object_type="statistic_run",
-            object_key=str(run_id),
-            detail=message.en,
-        )
+        level = LogLevel.INFO if state is StatisticRunState.SUCCEEDED else LogLevel.WARNING
+        _log(session, run, message, level, "statistic_run", run_id)
         return True
 
 
@@ -416,16 +407,7 @@ def stop_run(db: Database, run_id: int, message: Message) -> None:
         run.finished_at = utcnow()
         run.message_id = message.id
         run.message = message_json(message)
-        q.add_log(
-            session,
-            run.firm_connection_id,
-            message.nb,
-            level=LogLevel.ERROR,
-            message_id=message.id,
-            object_type="statistic_run",
-            object_key=str(run_id),
-            detail=message.en,
-        )
+        _log(session, run, message, LogLevel.ERROR, "statistic_run", run_id)
 
 
 def mark_notice_seen(db: Database, run_id: int) -> None:
