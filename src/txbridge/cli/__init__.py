@@ -144,6 +144,7 @@ def _register() -> None:
         "jobs",
         "worker",
         "firm",
+        "sync",
     ):
         try:
             importlib.import_module(f"txbridge.cli.{name}")

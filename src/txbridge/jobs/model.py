@@ -24,6 +24,7 @@ class TaskName(enum.StrEnum):
     RECONCILE = "reconcile"
     STATISTICS_IMPORT = "statistics_import"
     STATISTICS_RELOAD = "statistics_reload"
+    HOST_WEBHOOKS = "host_webhooks"
 
     @classmethod
     def named(cls, name: str) -> TaskName | None:

@@ -25,6 +25,7 @@ TRANSIENT_IDS = frozenset(
         "export_already_running",
         "job_still_running",
         "stats_clients_busy",
+        "sync_webhook_retry",
     }
 )
 

@@ -1,7 +1,7 @@
 """Accounting firms: firm connection, clients, mapping, import settings, inbound
 
 Revision ID: 0015
-Revises: 0009
+Revises: 0013 (re-chained after the two-way sync when main was merged into h-firm)
 Create Date: 2026-11-30
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from txbridge.store.types import ExactDecimal, UtcDateTime
 
 revision: str = "0015"
-down_revision: str | None = "0009"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
