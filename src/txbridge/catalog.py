@@ -1983,6 +1983,144 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Velg et av treffene med `txbridge sync decide {held} --link ID`.",
         "Pick one of the matches with `txbridge sync decide {held} --link ID`.",
     ),
+    # ---- Accounting firms: firm connection, clients, links, inbound, mapping (txbridge.flows.firm) ----
+    E(
+        "firm_not_enabled",
+        "Tilkoblingen {connection} er ikke satt opp som regnskapsbyrå",
+        "Connection {connection} is not set up as an accounting firm",
+        "Klienter, koblinger og porteføljen hører til en tilkobling som er merket som regnskapsbyråets.",
+        "Clients, links and the portfolio belong to a connection marked as the accounting firm's.",
+        "Merk tilkoblingen med `txbridge firm enable -c {connection}`.",
+        "Mark the connection with `txbridge firm enable -c {connection}`.",
+    ),
+    E(
+        "firm_no_client_companies",
+        "Nøkkelen til {connection} når ingen klientselskaper",
+        "The token of {connection} reaches no client companies",
+        "Tripletex gir ingen selskaper i /company/>withLoginAccess for denne ansattnøkkelen: den hører "
+        "ikke til en regnskapsfører med tilgang til klienter.",
+        "Tripletex lists no companies in /company/>withLoginAccess for this employee token: it does not "
+        "belong to an accountant with access to clients.",
+        "Lag ansattnøkkelen for en bruker i byrået som har tilgang til klientene, og koble til med "
+        "`txbridge connect`.",
+        "Make the employee token for a user of the firm with access to the clients, and connect with "
+        "`txbridge connect`.",
+    ),
+    E(
+        "firm_client_not_found",
+        "Klienten {client} finnes ikke",
+        "Client {client} does not exist",
+        "Byrået har ingen klient med dette nummeret eller denne nøkkelen.",
+        "The firm has no client with this number or key.",
+        "Se klientene med `txbridge firm clients`.",
+        "See the clients with `txbridge firm clients`.",
+    ),
+    E(
+        "firm_client_key_taken",
+        "Klientnøkkelen {client} er allerede i bruk",
+        "The client key {client} is already in use",
+        "Hver klient i byrået har sin egen nøkkel.",
+        "Every client of the firm has a key of its own.",
+        "Bruk en annen nøkkel, eller endre klienten ved å importere den på nytt (`txbridge firm import`).",
+        "Use another key, or change the client by importing it again (`txbridge firm import`).",
+    ),
+    E(
+        "firm_client_key_repeated",
+        "{item}: samme klientnøkkel står på en tidligere rad",
+        "{item}: the same client key is on an earlier row",
+        "En fil kan ha hver klient én gang; den første raden ble brukt.",
+        "A file may have each client once; the first row was used.",
+        "Slå sammen radene i filen og importer den igjen.",
+        "Merge the rows in the file and import it again.",
+    ),
+    E(
+        "firm_client_field_invalid",
+        "{item}: {field} mangler eller er lengre enn {limit} tegn",
+        "{item}: {field} is missing or longer than {limit} characters",
+        "En klient trenger en egen nøkkel og et navn.",
+        "A client needs a key of its own and a name.",
+        "Fyll inn {field} (høyst {limit} tegn) og prøv igjen.",
+        "Fill in {field} (at most {limit} characters) and try once more.",
+    ),
+    E(
+        "firm_clients_file_columns",
+        "Klientfilen mangler kolonnene {columns}",
+        "The clients file lacks the columns {columns}",
+        "Første linje i filen må navngi kolonnene: nøkkel, navn og gjerne organisasjonsnummer.",
+        "The file's first line must name its columns: key, name and, if known, organisation number.",
+        "Legg til en overskriftslinje som `key;name;orgnr` (eller `nøkkel;navn;orgnr`).",
+        "Add a header line such as `key;name;orgnr` (or `nøkkel;navn;orgnr`).",
+    ),
+    E(
+        "firm_company_not_reachable",
+        "Byråets nøkkel når ikke selskapet {company}",
+        "The firm's token does not reach company {company}",
+        "Selskapet står ikke i listen over klientselskaper byrået har tilgang til (sist lest fra Tripletex).",
+        "The company is not in the list of client companies the firm has access to (as last read from "
+        "Tripletex).",
+        "Les listen på nytt med `txbridge firm companies --refresh`; mangler selskapet fortsatt, gi "
+        "byråets bruker tilgang til det i Tripletex.",
+        "Read the list again with `txbridge firm companies --refresh`; if the company is still missing, give "
+        "the firm's user access to it in Tripletex.",
+    ),
+    E(
+        "firm_company_already_linked",
+        "{company} er allerede koblet til klienten {client}",
+        "{company} is already linked to client {client}",
+        "Ett Tripletex-selskap hører til én av byråets klienter.",
+        "One Tripletex company belongs to one of the firm's clients.",
+        "Er den koblingen feil, koble den fra først med `txbridge firm unlink {client}`.",
+        "If that link is wrong, unlink it first with `txbridge firm unlink {client}`.",
+    ),
+    E(
+        "firm_client_not_linked",
+        "Klienten {client} er ikke koblet til et Tripletex-selskap",
+        "Client {client} is not linked to a Tripletex company",
+        "Data hentes bare for klienter som er koblet til selskapet sitt i Tripletex.",
+        "Data is read only for clients linked to their company in Tripletex.",
+        "Koble klienten med `txbridge firm link {client}` og selskapets nummer.",
+        "Link the client with `txbridge firm link {client}` and the company's number.",
+    ),
+    E(
+        "firm_client_not_accessible",
+        "Byrået har ikke lenger tilgang til {company} (klient {client})",
+        "The firm no longer has access to {company} (client {client})",
+        "Tripletex avviste byråets nøkkel for dette klientselskapet (403): tilgangen er tatt bort, eller "
+        "klienten er koblet til feil selskap.",
+        "Tripletex refused the firm's token for this client company (403): the access was taken away, or "
+        "the client is linked to the wrong company.",
+        "Gi byråets bruker tilgang til selskapet i Tripletex, eller koble klienten om med "
+        "`txbridge firm link {client}`.",
+        "Give the firm's user access to the company in Tripletex, or relink the client with "
+        "`txbridge firm link {client}`.",
+    ),
+    E(
+        "firm_field_unknown",
+        "Statistikkfeltet {field} finnes ikke",
+        "The statistic field {field} does not exist",
+        "Bare feltene i listen kan kobles til byråets egne felt.",
+        "Only the fields in the list can be mapped to the firm's own fields.",
+        "Se feltene med `txbridge firm fields`.",
+        "See the fields with `txbridge firm fields`.",
+    ),
+    E(
+        "firm_custom_field_invalid",
+        "Feltnavnet «{name}» kan ikke brukes: det må ha 1–{limit} tegn",
+        "The field name «{name}» cannot be used: it must have 1–{limit} characters",
+        "Byråets egne felt har et navn som vises i porteføljen og oppgavene.",
+        "The firm's own fields have a name shown in the portfolio and the tasks.",
+        "Gi feltet et kortere navn, eller velg et felt som finnes (`txbridge firm fields`).",
+        "Give the field a shorter name, or pick a field that exists (`txbridge firm fields`).",
+    ),
+    E(
+        "firm_import_day_invalid",
+        "Importdagen {day} kan ikke brukes",
+        "The import day {day} cannot be used",
+        "Data importeres siste arbeidsdag, siste kalenderdag eller en dag 1–28 i måneden etter.",
+        "Data is imported on the last working day, the last calendar day or a day 1–28 of the month after.",
+        "Velg `last-working-day`, `last-calendar-day` eller et tall 1–28 (`txbridge firm import-day`).",
+        "Choose `last-working-day`, `last-calendar-day` or a number 1–28 (`txbridge firm import-day`).",
+    ),
     # ---- Accounting firms: monthly work statistics (seed 004's troubleshooting) -------------------
     E(
         "stats_token_expired",

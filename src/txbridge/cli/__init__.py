@@ -143,6 +143,7 @@ def _register() -> None:
         "apikey",
         "jobs",
         "worker",
+        "firm",
         "sync",
     ):
         try:

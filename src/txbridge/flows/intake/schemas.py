@@ -46,6 +46,17 @@ COUNTRY_CODES: frozenset[str] = frozenset(country.alpha_2 for country in pycount
 #: too) lets 000000000 through.
 ORGANIZATION_NUMBER_FIRST_DIGITS = frozenset("89")
 
+
+def organization_number(value: str) -> str | None:
+    """A Norwegian organisation number in its nine-digit form (spaces and dots taken out), or None
+    when it is no valid one (mod 11, first digit 8 or 9)."""
+    try:
+        number = str(orgnr.validate(value))
+    except StdnumValidationError:
+        return None
+    return number if number[:1] in ORGANIZATION_NUMBER_FIRST_DIGITS else None
+
+
 Amount = Annotated[
     Decimal,
     BeforeValidator(read_decimal),
@@ -119,11 +130,8 @@ class CustomerIn(_Item):
         if value in (None, ""):
             return None
         assert value is not None
-        try:
-            number = str(orgnr.validate(value))
-        except StdnumValidationError:
-            number = ""
-        if number[:1] not in ORGANIZATION_NUMBER_FIRST_DIGITS:
+        number = organization_number(value)
+        if number is None:
             raise FieldProblem("intake_invalid_organization_number")
         return number
 
