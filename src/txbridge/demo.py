@@ -40,7 +40,7 @@ from txbridge.flows.intake import ImportReport, import_file
 from txbridge.samples import DEMO_PERIOD, demo_path
 from txbridge.sandbox.server import SandboxServer
 from txbridge.settings import Settings
-from txbridge.store import Database, Environment, PostingStatus, ReferenceKind, TokenCipher, queries
+from txbridge.store import Database, Environment, ItemStatus, ReferenceKind, TokenCipher, queries
 from txbridge.tripletex import Tripletex
 
 DEMO_COMPANY = "Demo Service AS"
@@ -226,7 +226,7 @@ def _run(out: Out, settings: Settings, server: SandboxServer, started: float) ->
             out.message(exported.stopped, batch=closed.batch_id)
 
         # Failed, left out, and skipped (already exported): the troubleshooter explains each.
-        asked = [f.invoice_number for f in exported.failures]
+        asked = [f.subject_key for f in exported.failures]
         asked += [left.invoice_number for left in closed.left_out]
         asked += _skipped_invoices(database, closed.batch_id)
         diagnoses = {
@@ -306,9 +306,7 @@ def _customers_pay(client: Tripletex, database: Database, connection_id: int, co
 
 def _skipped_invoices(database: Database, batch_id: int) -> list[str]:
     with database.transaction() as session:
-        return [
-            p.invoice_number for p in queries.postings_of_batch(session, batch_id, [PostingStatus.SKIPPED])
-        ]
+        return [p.subject_key for p in queries.items_of_batch(session, batch_id, [ItemStatus.SKIPPED])]
 
 
 def _seconds_since_process_start() -> float:

@@ -14,7 +14,7 @@ Crash-safe export with the helpers in :mod:`txbridge.store.queries` — one shor
 3. ``record_exported(session, posting, connection_id, tripletex_id=…, …)`` and
    ``refresh_batch(session, batch)`` in one transaction.
 
-After a crash, ``postings_in_flight(session, connection_id)`` lists what to reconcile (search
+After a crash, ``items_in_flight(session, connection_id)`` lists what to reconcile (search
 Tripletex for the marker) before anything is sent again. Many references at once:
 ``upsert_references`` (one ``INSERT … ON CONFLICT`` statement, safe when two writers meet).
 """
@@ -27,6 +27,7 @@ from txbridge.store.models import (  # two-way sync
     ApiKeyConnection,
     Base,
     Batch,
+    BatchItem,
     BatchStatus,
     ChangeAction,
     ChangeFeedEntry,
@@ -46,11 +47,11 @@ from txbridge.store.models import (  # two-way sync
     Invoice,
     InvoiceLine,
     InvoiceStatus,
+    ItemStatus,
     LogEntry,
     LogLevel,
+    OutboundKind,
     PaymentStatus,
-    Posting,
-    PostingStatus,
     Product,
     ProductClass,
     ReferenceKind,
@@ -75,6 +76,7 @@ __all__ = [
     "ApiKeyConnection",
     "Base",
     "Batch",
+    "BatchItem",
     "BatchStatus",
     "ChangeAction",
     "ChangeFeedEntry",
@@ -95,11 +97,11 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "InvoiceStatus",
+    "ItemStatus",
     "LogEntry",
     "LogLevel",
+    "OutboundKind",
     "PaymentStatus",
-    "Posting",
-    "PostingStatus",
     "Product",
     "ProductClass",
     "ReferenceKind",

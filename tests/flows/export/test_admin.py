@@ -23,8 +23,8 @@ from txbridge.store import (
     BatchStatus,
     Connection,
     ConnectionState,
+    ItemStatus,
     PaymentStatus,
-    PostingStatus,
     ReferenceKind,
     TokenCipher,
 )
@@ -108,7 +108,7 @@ def test_reexport_needs_clear_reference_and_reset_and_is_logged(env: Env) -> Non
     cleared = export_batch(env.db, env.settings, batch_id)
     # Clearing alone sends nothing: the posting waits for the batch reset.
     assert cleared.api_calls == 0 and cleared.status is BatchStatus.FAILED
-    assert {f.invoice_number: f.error_id for f in cleared.failures} == {"500001": "reference_cleared"}
+    assert {f.subject_key: f.error_id for f in cleared.failures} == {"500001": "reference_cleared"}
 
     assert reset_batch(env.db, batch_id, actor="admin@vendor") == 1
     again = export_batch(env.db, env.settings, batch_id)
@@ -160,7 +160,7 @@ def test_pending_approval_blocks_the_export(env: Env) -> None:
     assert result.stopped is not None and result.stopped.id == "connection_pending_approval"
     assert result.api_calls == 0
     with env.db.transaction() as session:
-        assert {p.status for p in q.postings_of_batch(session, batch_id)} == {PostingStatus.PENDING}
+        assert {p.status for p in q.items_of_batch(session, batch_id)} == {ItemStatus.PENDING}
     assert env.invoices() == []
 
 

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from txbridge.catalog import Message, render
 from txbridge.flows.bulk import create_isolating
-from txbridge.flows.export.context import RunContext, detail
 from txbridge.flows.export.mapping import (
     Chart,
     ProductTarget,
@@ -27,24 +26,22 @@ from txbridge.flows.export.mapping import (
     product_body,
     product_target,
 )
+from txbridge.flows.outbound.context import RunContext, detail
 from txbridge.store import (
+    BatchItem,
     Customer,
     Invoice,
     InvoiceLine,
+    ItemStatus,
     LogLevel,
-    Posting,
-    PostingStatus,
     Product,
     ReferenceKind,
 )
 from txbridge.store import queries as q
 from txbridge.tripletex import (
     APIStatusError,
-    BadRequestError,
     ConflictError,
-    NotFoundError,
     OutcomeUnknownError,
-    UnprocessableEntityError,
 )
 from txbridge.tripletex import models as m
 
@@ -58,12 +55,9 @@ MASTER_DATA_CHUNK = 500
 #: Rounds of "read, match, create" for master data when a bulk create's answer is lost.
 MASTER_DATA_ROUNDS = 3
 
-#: Postings whose customers and products must exist: pending ones, and those in flight that may be
+#: Items whose customers and products must exist: pending ones, and those in flight that may be
 #: sent again in this run once their grace is over.
-TO_SEND = (PostingStatus.PENDING, PostingStatus.IN_FLIGHT)
-
-#: Answers that mean "this data was refused, nothing was written": isolate the culprit.
-DATA_ERRORS = (BadRequestError, NotFoundError, ConflictError, UnprocessableEntityError)
+TO_SEND = (ItemStatus.PENDING, ItemStatus.IN_FLIGHT)
 
 
 class MasterData:
@@ -152,8 +146,8 @@ class MasterData:
             ids = (
                 select(InvoiceLine.product_id)
                 .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-                .join(Posting, Posting.invoice_id == Invoice.id)
-                .where(Posting.batch_id == self.run.batch_id, Posting.status.in_(TO_SEND))
+                .join(BatchItem, BatchItem.invoice_id == Invoice.id)
+                .where(BatchItem.batch_id == self.run.batch_id, BatchItem.status.in_(TO_SEND))
             )
             products = list(
                 session.scalars(
@@ -243,8 +237,8 @@ class MasterData:
     def _needed_customers(self, session: Session) -> list[Customer]:
         ids = (
             select(Invoice.customer_id)
-            .join(Posting, Posting.invoice_id == Invoice.id)
-            .where(Posting.batch_id == self.run.batch_id, Posting.status.in_(TO_SEND))
+            .join(BatchItem, BatchItem.invoice_id == Invoice.id)
+            .where(BatchItem.batch_id == self.run.batch_id, BatchItem.status.in_(TO_SEND))
         )
         return list(session.scalars(select(Customer).where(Customer.id.in_(ids)).order_by(Customer.number)))
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from txbridge.catalog import Bilingual, render
 from txbridge.flows.bulk import create_isolating
 from txbridge.flows.connections import client_for
-from txbridge.flows.export.context import detail
+from txbridge.flows.outbound.context import detail
 from txbridge.flows.sync import journal, links
 from txbridge.flows.sync.apply import apply_in, customer_links, tell_host
 from txbridge.flows.sync.fields import (
