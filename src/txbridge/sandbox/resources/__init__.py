@@ -46,4 +46,5 @@ ROUTER_MODULES: list[str] = [
     "contact",
     "supplier",
     "timesheet_month",
+    "accounting_period",
 ]
