@@ -1798,8 +1798,10 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The POS sales export is not set up for {connection}",
         "Dagsoppgjør sendes ikke før startdato og kontoer er valgt.",
         "Day sales are not sent before a start date and accounts have been chosen.",
-        "Kjør `txbridge pos setup --start-date ÅÅÅÅ-MM-DD`, eller velg «Kasse» på tilkoblingen i webappen.",
-        "Run `txbridge pos setup --start-date YYYY-MM-DD`, or choose «POS» on the connection in the web app.",
+        "Kjør `txbridge pos setup --start-date ÅÅÅÅ-MM-DD`, eller velg «Kasseoppsett» på tilkoblingen i "
+        "webappen.",
+        "Run `txbridge pos setup --start-date YYYY-MM-DD`, or choose «POS set-up» on the connection in the "
+        "web app.",
     ),
     E(
         "pos_account_not_in_chart",
@@ -1829,10 +1831,10 @@ CATALOG: Mapping[str, Entry] = _entries(
         "oppsettet for kassen.",
         "Every payment method, product group (takeaway too) and event of the day needs an account in the "
         "POS set-up.",
-        "Velg konto med `txbridge pos map {group_key} {key} KONTO` (eller under «Kasse» i webappen); "
+        "Velg konto med `txbridge pos map {group_key} {key} KONTO` (eller under «Kasseoppsett» i webappen); "
         + RETRY_NB,
-        "Choose the account with `txbridge pos map {group_key} {key} ACCOUNT` (or under «POS» in the web "
-        "app); " + RETRY_EN,
+        "Choose the account with `txbridge pos map {group_key} {key} ACCOUNT` (or under «POS set-up» in the "
+        "web app); " + RETRY_EN,
     ),
     E(
         "daysales_account_not_found",

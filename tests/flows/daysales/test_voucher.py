@@ -54,7 +54,7 @@ def test_a_missing_mapping_names_the_mapping_and_where_to_set_it() -> None:
     assert message.id == "daysales_mapping_missing"
     assert "product group (takeaway) «food»" in message.en
     assert "`txbridge pos map takeaway_group food ACCOUNT`" in message.fix_en
-    assert "«Kasse»" in message.fix_nb
+    assert "«Kasseoppsett»" in message.fix_nb
 
 
 def test_a_sale_at_another_rate_than_its_account_is_refused() -> None:
