@@ -846,9 +846,10 @@ class PosAccount(Base):
 class DaySale(Base):
     """One location's (or register's) Z-report for one day: what becomes one voucher in Tripletex.
 
-    ``revision`` goes up when the host changes a day that was already exported; ``exported_revision``
-    is the revision the voucher in Tripletex shows. When they differ the day is *corrected after
-    export*: its voucher is reversed and the new revision posted."""
+    A day is exported when it has an integration reference (kind ``day_sale``). When the host changes
+    an exported day, ``revision`` goes up and ``corrected_at`` is set: the day is *corrected after
+    export*. The next export reverses its voucher (which clears ``corrected_at`` and the reference)
+    and posts the new revision, whose marker names the revision."""
 
     __tablename__ = "day_sale"
     __table_args__ = (
@@ -866,8 +867,7 @@ class DaySale(Base):
     #: SHA-256 of the day's lines, so an import of the same day again is «unchanged».
     digest: Mapped[str] = mapped_column(String(64))
     revision: Mapped[int] = mapped_column(Integer, default=1)
-    exported_revision: Mapped[int | None] = mapped_column(Integer)
-    #: When the host changed the day after it was exported (None: never, or the correction is done).
+    #: When the host changed the day after it was exported; None once its voucher is reversed.
     corrected_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)

@@ -528,7 +528,8 @@ class Intake:
         session.flush()  # old line numbers must be gone before the new lines reuse them
         existing.lines.extend(lines)
         existing.updated_at = now
-        if existing.exported_revision is not None and existing.exported_revision >= existing.revision:
+        if existing.id in ctx.exported_days and existing.corrected_at is None:
+            # Changed after export: the voucher in Tripletex is reversed and this revision posted.
             existing.revision += 1
             existing.corrected_at = now
         return "updated"
@@ -639,6 +640,8 @@ class _ChunkContext:
     invoices: dict[str, Invoice] = field(default_factory=dict)
     day_sales: dict[str, DaySale] = field(default_factory=dict)
     day_sales_by_day: dict[tuple[str, date], DaySale] = field(default_factory=dict)
+    #: Ids of the days that have a voucher in Tripletex (an integration reference).
+    exported_days: set[int] = field(default_factory=set)
     #: Numbers of things an item may refer to → their ids (products: id and VAT code).
     product_class_ids: dict[str, int] = field(default_factory=dict)
     customer_ids: dict[int, int] = field(default_factory=dict)
@@ -686,7 +689,17 @@ class _ChunkContext:
         ).all()
         self.day_sales = {day.host_id: day for day in found}
         self.day_sales_by_day = {(day.location, day.business_date): day for day in found}
-        self.open_batches = days_in_unfinished_batches(session, [day.id for day in found])
+        ids = [day.id for day in found]
+        self.open_batches = days_in_unfinished_batches(session, ids)
+        self.exported_days = set(
+            session.scalars(
+                select(IntegrationReference.local_id).where(
+                    IntegrationReference.connection_id == connection_id,
+                    IntegrationReference.kind == ReferenceKind.DAY_SALE,
+                    IntegrationReference.local_id.in_(ids),
+                )
+            )
+        )
 
     def _load_for_invoices(self, session: Session, connection_id: int, models: Sequence[InvoiceIn]) -> None:
         customer_numbers = {model.customer_number for model in models}

@@ -86,7 +86,6 @@ def upgrade() -> None:
         sa.Column("business_date", sa.Date(), nullable=False),
         sa.Column("digest", sa.String(length=64), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
-        sa.Column("exported_revision", sa.Integer(), nullable=True),
         sa.Column("corrected_at", UtcDateTime(), nullable=True),
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.Column("updated_at", UtcDateTime(), nullable=False),
