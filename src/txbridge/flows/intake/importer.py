@@ -28,6 +28,7 @@ from txbridge.flows.intake.limits import IntakeLimits, invoice_problems
 from txbridge.flows.intake.reasons import field_label, field_path, problem_message, shown, validation_messages
 from txbridge.flows.intake.schemas import CustomerIn, DaySaleIn, InvoiceIn, ProductClassIn, ProductIn
 from txbridge.store import (
+    BatchItem,
     Connection,
     Customer,
     Database,
@@ -38,8 +39,7 @@ from txbridge.store import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
-    Posting,
-    PostingStatus,
+    ItemStatus,
     Product,
     ProductClass,
     ReferenceKind,
@@ -745,8 +745,8 @@ class _ChunkContext:
             self.open_batches = {
                 invoice_id: batch_id
                 for invoice_id, batch_id in session.execute(
-                    select(Posting.invoice_id, Posting.batch_id).where(
-                        Posting.invoice_id.in_(ids), Posting.status != PostingStatus.REMOVED
+                    select(BatchItem.invoice_id, BatchItem.batch_id).where(
+                        BatchItem.invoice_id.in_(ids), BatchItem.status != ItemStatus.REMOVED
                     )
                 ).all()
                 if invoice_id is not None
@@ -754,9 +754,17 @@ class _ChunkContext:
 
 
 def days_in_unfinished_batches(session: Session, day_sale_ids: Sequence[int]) -> dict[int, int]:
-    """Days waiting in a batch that is not finished, by id → batch id (changing one would change
-    what that batch is sending)."""
-    return {}
+    """Days waiting to be sent (pending or in flight) in a batch, by id → batch id: changing one
+    would change what that batch is sending. A day whose item failed may be sent again corrected."""
+    if not day_sale_ids:
+        return {}
+    rows = session.execute(
+        select(BatchItem.day_sale_id, BatchItem.batch_id).where(
+            BatchItem.day_sale_id.in_(list(day_sale_ids)),
+            BatchItem.status.in_([ItemStatus.PENDING, ItemStatus.IN_FLIGHT]),
+        )
+    ).all()
+    return {day_id: batch_id for day_id, batch_id in rows if day_id is not None}
 
 
 def import_data(

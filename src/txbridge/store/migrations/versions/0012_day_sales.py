@@ -1,7 +1,7 @@
 """POS day sales: the set-up per connection, its account mappings, the days (Z-reports) and their lines
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-30
 """
 
@@ -15,13 +15,15 @@ from alembic import op
 from txbridge.store.types import ExactDecimal, UtcDateTime
 
 revision: str = "0012"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 #: Reference kinds before and after this step (the CHECK constraint lists them).
 KINDS_BEFORE = ("customer", "product", "order", "invoice")
 KINDS_AFTER = (*KINDS_BEFORE, "day_sale")
+#: Items that hold their day: at most one per day (an exported, skipped or removed one frees it).
+OPEN_ITEM = "status NOT IN ('removed', 'exported', 'skipped')"
 
 
 def _enum(name: str, *values: str) -> sa.Enum:
@@ -133,8 +135,35 @@ def upgrade() -> None:
 
     _reference_kinds(KINDS_AFTER)
 
+    with op.batch_alter_table("batch_item") as table:
+        table.add_column(sa.Column("day_sale_id", sa.Integer(), nullable=True))
+        table.create_foreign_key(
+            table.f("fk_batch_item_day_sale_id_day_sale"),
+            "day_sale",
+            ["day_sale_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
+        table.create_index(table.f("ix_batch_item_day_sale_id"), ["day_sale_id"], unique=False)
+        table.create_index(
+            "uq_batch_item_day_sale_open",
+            ["day_sale_id"],
+            unique=True,
+            sqlite_where=sa.text(OPEN_ITEM),
+            postgresql_where=sa.text(OPEN_ITEM),
+        )
+        table.create_check_constraint(
+            "day_sale_id_only_for_day_sales", "kind = 'day_sales' OR day_sale_id IS NULL"
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("batch_item") as table:
+        table.drop_constraint(op.f("ck_batch_item_day_sale_id_only_for_day_sales"), type_="check")
+        table.drop_index("uq_batch_item_day_sale_open")
+        table.drop_index(table.f("ix_batch_item_day_sale_id"))
+        table.drop_constraint(table.f("fk_batch_item_day_sale_id_day_sale"), type_="foreignkey")
+        table.drop_column("day_sale_id")
     op.execute(sa.text("DELETE FROM integration_reference WHERE kind = 'day_sale'"))
     _reference_kinds(KINDS_BEFORE)
     op.drop_table("day_sale_line")
