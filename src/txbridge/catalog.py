@@ -1999,6 +1999,50 @@ CATALOG: Mapping[str, Entry] = _entries(
         "is then reversed and posted again.",
     ),
     E(
+        "daysales_not_found",
+        "Dagsoppgjør {day} finnes ikke",
+        "Day sales {day} are not found",
+        "Elementet i bunten viser til en dag som er slettet her etter at bunten ble avsluttet.",
+        "The batch item refers to a day that was deleted here after the batch was closed.",
+        "Sjekk innholdet i bunten (`txbridge batch show {batch}`), og send dagen fra kassen igjen om den "
+        "skal med.",
+        "Check the contents of the batch (`txbridge batch show {batch}`), and send the day from the POS "
+        "again if it belongs there.",
+    ),
+    E(
+        "daysales_already_exported",
+        "Dagsoppgjør {day} er allerede bokført (bilag {voucher})",
+        "Day sales {day} are already posted (voucher {voucher})",
+        "Dagen har allerede en integrasjonsreferanse til et bilag i Tripletex, så den sendes ikke igjen.",
+        "The day already has an integration reference to a voucher in Tripletex, so it is not sent again.",
+        "Ingen handling trengs; endrer kassen dagen, blir bilaget reversert og dagen ført på nytt ved neste "
+        "`txbridge pos close`.",
+        "No action is needed; if the POS changes the day, its voucher is reversed and the day posted again "
+        "at the next `txbridge pos close`.",
+    ),
+    E(
+        "daysales_outcome_unknown",
+        "Usikkert om dagsoppgjør {day} kom fram til Tripletex; avstemmer",
+        "Unsure whether day sales {day} reached Tripletex; reconciling",
+        "Forbindelsen ble brutt eller prosessen stoppet etter at bilaget ble sendt, før svaret kom.",
+        "The connection broke or the process stopped after the voucher was sent, before the answer came.",
+        "Kjør `txbridge batch export {batch}` igjen om litt: den søker etter bilagets eksterne nummer i "
+        "Tripletex før den sender noe på nytt.",
+        "Run `txbridge batch export {batch}` again in a moment: it looks for the voucher's external number "
+        "in Tripletex before it sends anything again.",
+    ),
+    E(
+        "daysales_server_error",
+        "Tripletex svarte med en intern feil (500) for dagsoppgjør {day} hver gang",
+        "Tripletex answered with an internal error (500) for day sales {day} every time",
+        "Tripletex tok imot de andre bilagene, men feiler på noe i dataene til denne dagen.",
+        "Tripletex accepted the other vouchers but fails on something in this day's data.",
+        "Sjekk dagens linjer og kontoer mot Tripletex, og kontakt Tripletex-support om de ser riktige ut; "
+        + RETRY_NB,
+        "Check the day's lines and accounts against Tripletex, and contact Tripletex support if they look "
+        "right; " + RETRY_EN,
+    ),
+    E(
         "daysales_intake_day_taken",
         "{item}: {location} {date} finnes allerede med en annen id ({host_id})",
         "{item}: {location} {date} already exists with another id ({host_id})",

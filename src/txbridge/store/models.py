@@ -884,9 +884,10 @@ class DaySale(Base):
     """One location's (or register's) Z-report for one day: what becomes one voucher in Tripletex.
 
     A day is exported when it has an integration reference (kind ``day_sale``). When the host changes
-    an exported day, ``revision`` goes up and ``corrected_at`` is set: the day is *corrected after
-    export*. The next export reverses its voucher (which clears ``corrected_at`` and the reference)
-    and posts the new revision, whose marker names the revision."""
+    an exported day, the day is *corrected after export*: ``revision`` goes up, ``corrected_at`` is
+    set, and the reference gives way to ``replaces_voucher_id`` (the voucher no longer shows the day).
+    The next export reverses that voucher first (clearing both) and posts the new revision, whose
+    marker names the revision."""
 
     __tablename__ = "day_sale"
     __table_args__ = (
@@ -906,6 +907,9 @@ class DaySale(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     #: When the host changed the day after it was exported; None once its voucher is reversed.
     corrected_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: The voucher of the earlier revision, still to be reversed (Tripletex id and number).
+    replaces_voucher_id: Mapped[int | None] = mapped_column(Integer)
+    replaces_voucher_number: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 

@@ -528,10 +528,15 @@ class Intake:
         session.flush()  # old line numbers must be gone before the new lines reuse them
         existing.lines.extend(lines)
         existing.updated_at = now
-        if existing.id in ctx.exported_days and existing.corrected_at is None:
-            # Changed after export: the voucher in Tripletex is reversed and this revision posted.
+        reference = ctx.exported_days.pop(existing.id, None)
+        if reference is not None:
+            # Changed after export: its voucher no longer shows the day. The next export reverses it
+            # and posts this revision (a marker of its own).
             existing.revision += 1
             existing.corrected_at = now
+            existing.replaces_voucher_id = reference.voucher_id or reference.tripletex_id
+            existing.replaces_voucher_number = reference.voucher_number or reference.tripletex_number
+            session.delete(reference)
         return "updated"
 
     def _line(self, ctx: _ChunkContext, item: str, position: int, line: Any) -> dict[str, Any]:
@@ -640,8 +645,8 @@ class _ChunkContext:
     invoices: dict[str, Invoice] = field(default_factory=dict)
     day_sales: dict[str, DaySale] = field(default_factory=dict)
     day_sales_by_day: dict[tuple[str, date], DaySale] = field(default_factory=dict)
-    #: Ids of the days that have a voucher in Tripletex (an integration reference).
-    exported_days: set[int] = field(default_factory=set)
+    #: The days that have a voucher in Tripletex: day id → its integration reference.
+    exported_days: dict[int, IntegrationReference] = field(default_factory=dict)
     #: Numbers of things an item may refer to → their ids (products: id and VAT code).
     product_class_ids: dict[str, int] = field(default_factory=dict)
     customer_ids: dict[int, int] = field(default_factory=dict)
@@ -691,15 +696,16 @@ class _ChunkContext:
         self.day_sales_by_day = {(day.location, day.business_date): day for day in found}
         ids = [day.id for day in found]
         self.open_batches = days_in_unfinished_batches(session, ids)
-        self.exported_days = set(
-            session.scalars(
-                select(IntegrationReference.local_id).where(
+        self.exported_days = {
+            reference.local_id: reference
+            for reference in session.scalars(
+                select(IntegrationReference).where(
                     IntegrationReference.connection_id == connection_id,
                     IntegrationReference.kind == ReferenceKind.DAY_SALE,
                     IntegrationReference.local_id.in_(ids),
                 )
             )
-        )
+        }
 
     def _load_for_invoices(self, session: Session, connection_id: int, models: Sequence[InvoiceIn]) -> None:
         customer_numbers = {model.customer_number for model in models}

@@ -89,6 +89,8 @@ def upgrade() -> None:
         sa.Column("digest", sa.String(length=64), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("corrected_at", UtcDateTime(), nullable=True),
+        sa.Column("replaces_voucher_id", sa.Integer(), nullable=True),
+        sa.Column("replaces_voucher_number", sa.String(length=50), nullable=True),
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.Column("updated_at", UtcDateTime(), nullable=False),
         sa.CheckConstraint("revision >= 1", name=op.f("ck_day_sale_revision_positive")),
