@@ -24,7 +24,10 @@ from txbridge.cli.connection import (
 )
 from txbridge.cli.ui import Out, h
 from txbridge.flows.daysales import setup as pos
+from txbridge.flows.daysales.batches import close_day_sales
 from txbridge.flows.daysales.voucher import ChartView, group_name
+from txbridge.flows.diagnose.day_sales import DayDiagnoseError, diagnose_day_sale
+from txbridge.flows.views import day_sales as day_views
 from txbridge.store import Database, PosAccountGroup
 
 pos_app = typer.Typer(
@@ -301,3 +304,138 @@ def _print_setup(out: Out, view: pos.PosSetupView) -> None:
         for key, number in view.accounts(group).items():
             table.add_row(out.t(name.nb, name.en), key, str(number))
     out.print(table)
+
+
+@pos_app.command(
+    "close",
+    help=h(
+        "Avslutt en periodes dagsoppgjør i en eksportbunt (ÅÅÅÅ-MM); eksporter den med "
+        "`txbridge batch export`.",
+        "Close a period's day sales into an export batch (YYYY-MM); export it with `txbridge batch export`.",
+    ),
+)
+def close_command(
+    period: Annotated[str, typer.Argument(help=h("Perioden (ÅÅÅÅ-MM).", "The period (YYYY-MM)."))],
+    connection: ConnectionOption = None,
+) -> None:
+    out = console()
+    cfg = settings()
+    with open_store(cfg) as database:
+        found = resolve_connection(database, cfg, connection, out)
+        try:
+            result = close_day_sales(database, found.id, period)
+        except ValueError:
+            fail(out, render("invalid_period", value=period), EXIT_USAGE)
+        except pos.PosSetupError as exc:
+            fail(out, exc.message)
+    for left in result.left_out:
+        out.message(left.message, style="yellow", fix=False)
+    if result.batch_id is None:
+        assert result.message is not None
+        out.message(result.message, style="yellow")
+        return
+    out.print(
+        out.t(
+            f"Bunt {result.batch_id}: {result.day_count} dager ({result.corrections} korrigeringer). "
+            f"Eksporter med `txbridge batch export {result.batch_id}`.",
+            f"Batch {result.batch_id}: {result.day_count} days ({result.corrections} corrections). "
+            f"Export with `txbridge batch export {result.batch_id}`.",
+        )
+    )
+
+
+_STATE_LABELS = {
+    "posted": ("bokført", "posted"),
+    "corrected": ("endret etter eksport", "changed after export"),
+    "in_batch": ("i bunt", "in a batch"),
+    "failed": ("feilet", "failed"),
+    "new": ("ikke i bunt", "in no batch"),
+}
+
+
+@pos_app.command("days", help=h("Dagsoppgjørene og hvor de står.", "The day sales and where they stand."))
+def days_command(
+    period: Annotated[str | None, typer.Option("--period", help=h("ÅÅÅÅ-MM.", "YYYY-MM."))] = None,
+    connection: ConnectionOption = None,
+) -> None:
+    out = console()
+    cfg = settings()
+    with open_store(cfg) as database:
+        found = resolve_connection(database, cfg, connection, out)
+        try:
+            rows = day_views.list_days(database, found.id, period)
+        except ValueError:
+            fail(out, render("invalid_period", value=period), EXIT_USAGE)
+    table = Table(title=out.t("Dagsoppgjør", "Day sales"))
+    for header in (
+        out.t("Dato", "Date"),
+        out.t("Sted", "Location"),
+        "Id",
+        out.t("Versjon", "Revision"),
+        out.t("Status", "State"),
+        out.t("Bilag", "Voucher"),
+        out.t("Bunt", "Batch"),
+        out.t("Melding", "Message"),
+    ):
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(
+            row.business_date.isoformat(),
+            row.location,
+            row.host_id,
+            str(row.revision),
+            out.t(*_STATE_LABELS[row.state]),
+            row.voucher or "",
+            str(row.batch_id or ""),
+            _one_language(out, row.message),
+        )
+    out.print(table)
+
+
+def _one_language(out: Out, stored: str | None) -> str:
+    """A stored item message is «bokmål / English»: show the user's half."""
+    if not stored:
+        return ""
+    nb, sep, en = stored.partition(" / ")
+    return (en if out.language == "en" else nb) if sep else stored
+
+
+@pos_app.command(
+    "why",
+    help=h(
+        "Hvorfor ble ikke dagsoppgjøret bokført? Sjekker oppsett, bunt, kontoer, mva og periode.",
+        "Why were the day sales not posted? Checks set-up, batch, accounts, VAT and period.",
+    ),
+)
+def why_command(
+    location: Annotated[str, typer.Argument(help=h("Stedet (kassen).", "The location (register)."))],
+    day: Annotated[str, typer.Argument(help=h("Dagen (ÅÅÅÅ-MM-DD).", "The day (YYYY-MM-DD)."))],
+    connection: ConnectionOption = None,
+) -> None:
+    out = console()
+    cfg = settings()
+    with open_store(cfg) as database:
+        found = resolve_connection(database, cfg, connection, out)
+        try:
+            diagnosis = diagnose_day_sale(database, cfg, found.id, location, _date(out, day))
+        except DayDiagnoseError as exc:
+            fail(out, exc.message, EXIT_USAGE)
+    table = Table(title=out.t(f"Dagsoppgjør {diagnosis.day}", f"Day sales {diagnosis.day}"))
+    for header in ("#", out.t("Sjekk", "Check"), out.t("Resultat", "Result"), out.t("Funn", "Finding")):
+        table.add_column(header, overflow="fold")
+    for result in diagnosis.checks:
+        finding = ""
+        if result.message is not None:
+            finding = out.text(result.message)
+        elif result.note is not None:
+            finding = result.note.en if out.language == "en" else result.note.nb
+        title = result.check.title_en if out.language == "en" else result.check.title_nb
+        status = result.status.label_en if out.language == "en" else result.status.label_nb
+        table.add_row(str(int(result.check)), title, status, finding)
+    out.print(table)
+    if diagnosis.answer is not None:
+        out.message(diagnosis.answer, style="bold" if diagnosis.outcome.value != "failed" else "bold red")
+    if diagnosis.next_step is not None:
+        out.print(diagnosis.next_step.en if out.language == "en" else diagnosis.next_step.nb)
+    if diagnosis.outcome.value == "failed":
+        raise typer.Exit(1)
