@@ -24,7 +24,7 @@ from txbridge.catalog import Message, render
 from txbridge.flows.connections import blocking_message, client_for, message_for_error
 from txbridge.flows.daysales import setup as pos
 from txbridge.flows.daysales.periods import Locks
-from txbridge.flows.daysales.voucher import ChartView, DayIn, LineIn, VoucherPlan, build
+from txbridge.flows.daysales.voucher import ChartView, DayIn, LineIn, VoucherPlan, build, group_name, group_of
 from txbridge.flows.diagnose.model import CheckStatus, Note, Outcome
 from txbridge.settings import Settings
 from txbridge.store import (
@@ -239,9 +239,17 @@ def diagnose_day_sale(
 
     # 5: every code mapped (the builder says which one is not, with where to set it).
     mapping = setup.flat()
-    unmapped = build(day_in, mapping, ChartView([], []), business_date)
-    if isinstance(unmapped, Message) and unmapped.id == "daysales_mapping_missing":
-        return failed(DayCheck.MAPPING, unmapped)
+    for line in day_in.lines:
+        group = group_of(line)
+        if (group, line.code) not in mapping:
+            missing = render(
+                "daysales_mapping_missing",
+                day=key,
+                group=group_name(group),
+                group_key=group.value,
+                key=line.code,
+            )
+            return failed(DayCheck.MAPPING, missing)
     passed(
         DayCheck.MAPPING,
         f"{len(day_in.lines)} linjer har konto",

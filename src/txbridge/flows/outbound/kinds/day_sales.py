@@ -95,6 +95,7 @@ class DaySalesKind(KindPlugin[Prepared, m.Voucher]):
     reference_kind = ReferenceKind.DAY_SALE
     max_chunk = 1
     object_type = "day_sale"
+    phase = "day_sales"
 
     def subject_column(self) -> InstrumentedAttribute[int | None]:
         return BatchItem.day_sale_id
