@@ -68,3 +68,29 @@ def test_demo_main_keeps_its_database_when_asked(tmp_path: Path) -> None:
     folder = tmp_path / "kept"
     assert main(["--keep", str(folder), "--lang", "en"]) == 0
     assert (folder / "demo.db").exists()
+
+
+def test_demo_posts_the_pos_month_once_and_explains_its_defects(tmp_path: Path) -> None:
+    from txbridge.flows.diagnose.day_sales import DayCheck
+    from txbridge.samples import day_sales as sample
+
+    result = run_demo(out=Console(file=io.StringIO(), width=200), workdir=tmp_path)
+    pos = result.day_sales
+    assert pos is not None
+    assert pos.closed.day_count == 60 and len(pos.closed.left_out) == 2  # 1 October: before the start
+    assert (pos.exported.exported, pos.exported.failed) == (58, 2)
+    assert {f.error_id for f in pos.exported.failures} == {
+        "daysales_mapping_missing",
+        "daysales_vat_rate_mismatch",
+    }
+    assert (pos.correction.exported, pos.correction.failed, pos.reversals) == (1, 0, 1)
+    assert pos.posted_once and len(pos.vouchers_per_marker) == 59
+    loc, day = sample.DEFECTS.unmapped_group
+    unmapped = pos.diagnoses[f"{day.isoformat()} · {loc}"]
+    assert unmapped.failed_check is not None and unmapped.failed_check.check is DayCheck.MAPPING
+    loc, day = sample.DEFECTS.vat_mismatch
+    mismatch = pos.diagnoses[f"{day.isoformat()} · {loc}"]
+    assert mismatch.failed_check is not None and mismatch.failed_check.check is DayCheck.ACCOUNTS_VAT
+    loc, day = sample.DEFECTS.before_start[0]
+    early = pos.diagnoses[f"{day.isoformat()} · {loc}"]
+    assert early.failed_check is not None and early.failed_check.check is DayCheck.START_DATE
