@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from txbridge.demo import PAID_IN_DEMO, main, run_demo
+from txbridge.demo import PAID_IN_DEMO, DemoResult, main, run_demo
 from txbridge.flows.diagnose import Check, Outcome
 from txbridge.samples import demo_defects
 from txbridge.store import BatchStatus
@@ -58,6 +58,7 @@ def test_demo_exports_the_month_once_and_explains_every_failure(tmp_path: Path) 
 
     text = screen.getvalue()
     assert "Konto 3099 ble ikke funnet i Tripletex" in text
+    assert_pos_month_posted_once_with_its_defects_explained(result)
     assert "hver nøyaktig én gang" in text and "each exactly once" not in text  # one language
     assert "Tid: " in text
     # The troubleshooter's fixes name the demo's batch.
@@ -70,11 +71,11 @@ def test_demo_main_keeps_its_database_when_asked(tmp_path: Path) -> None:
     assert (folder / "demo.db").exists()
 
 
-def test_demo_posts_the_pos_month_once_and_explains_its_defects(tmp_path: Path) -> None:
+def assert_pos_month_posted_once_with_its_defects_explained(result: DemoResult) -> None:
+    """The demo's POS part (one demo run serves both: it is the slow part of the suite)."""
     from txbridge.flows.diagnose.day_sales import DayCheck
     from txbridge.samples import day_sales as sample
 
-    result = run_demo(out=Console(file=io.StringIO(), width=200), workdir=tmp_path)
     pos = result.day_sales
     assert pos is not None
     assert pos.closed.day_count == 60 and len(pos.closed.left_out) == 2  # 1 October: before the start
