@@ -6,8 +6,9 @@ count and the sandbox's ``/_sandbox/stats``), wall time of the exports, vouchers
 count in Tripletex that every day is there exactly once (by ``externalVoucherNumber``).
 
 Tripletex has no bulk create for vouchers (v2.72: ``PUT /ledger/voucher/list`` only updates), so one
-call per voucher is the floor; the rest is the per-batch preflight (chart, VAT types, accounting
-periods: 3 reads) and the session. Target: ≤ 1.01 calls per voucher.
+call per voucher is the floor; the rest is per batch: the preflight (chart with VAT types, accounting
+periods: 2 reads) and the session (create, close). Target: ≤ 1.05 calls per voucher (a month of 3
+locations: 1 + 4/91).
 
 Run: ``.venv/bin/python bench/day_sales_export.py [--days 365] [--locations 3]``; ``make bench``.
 """
@@ -33,7 +34,7 @@ from txbridge.sandbox.server import SandboxServer
 from txbridge.settings import Settings
 from txbridge.store import Database, PosAccountGroup, TokenCipher
 
-TARGET_CALLS_PER_VOUCHER = 1.01
+TARGET_CALLS_PER_VOUCHER = 1.05
 LOCATIONS = ("Storgata", "Torget", "Bryggen", "Solsiden", "Sentrum")
 FIRST = date(2025, 1, 1)
 

@@ -25,8 +25,9 @@ from txbridge.store import queries as q
 DAYS = 8
 LOCATIONS = ("Storgata", "Torget")
 MARKER = re.compile(r"^TXB-DS-(?P<day>\d+)\.(?P<revision>\d+)$")
-#: Kill after this many API calls of each run: a run reads the chart, VAT types and periods first
-#: (three calls), so the small offsets land there and the larger ones between intent, write and note.
+#: Kill after this many API calls of each run: a run opens its session and reads the chart and the
+#: periods first (three calls), so the small offsets land there, the larger ones between intent,
+#: write and note.
 KILLS = [1, 3, 5, 4, 6, 5]
 
 
@@ -104,7 +105,7 @@ def test_killed_while_correcting_each_voucher_is_reversed_once(
     assert import_day_sales(env.db, env.connection_id, changed).counts["daySales"].updated == len(changed)
     second = close_day_sales(env.db, env.connection_id, "2026-10")
     assert second.batch_id is not None and second.corrections == len(changed)
-    # A correcting run reads three times, then reads and reverses each old voucher before it posts.
+    # A correcting run starts with three calls, then reads and reverses each old voucher, then posts.
     assert kill_around(env, sandbox_server, second.batch_id, [4, 5, 6, 7]) >= 3
     run_to_end(env, second.batch_id)
     found = assert_days_once(sandbox_server, env)
