@@ -11,9 +11,7 @@ from sqlalchemy import exists, select
 from txbridge.catalog import Message, render
 from txbridge.flows.daysales import setup as pos
 from txbridge.store import (
-    Batch,
     BatchItem,
-    BatchStatus,
     Database,
     DaySale,
     IntegrationReference,
@@ -87,18 +85,9 @@ def close_day_sales(db: Database, connection_id: int, period: str) -> DayCloseRe
         if not ready:
             return DayCloseResult(period, None, 0, 0, left_out, render("daysales_no_days", period=period))
         moment = utcnow()
-        batch = Batch(
-            connection_id=connection_id,
-            kind=OutboundKind.DAY_SALES,
-            period=period,
-            status=BatchStatus.PENDING,
-            progress_percent=0,
-            created_at=moment,
-            closed_at=moment,
-            updated_at=moment,
-        )
-        session.add(batch)
-        session.flush()
+        # The store's batch close with no invoices, made a day-sales batch before it gets its days.
+        batch = q.create_batch(session, connection_id, period, [], now=moment)
+        batch.kind = OutboundKind.DAY_SALES
         for day in ready:
             session.add(
                 BatchItem(
