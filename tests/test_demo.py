@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from txbridge.demo import PAID_IN_DEMO, main, run_demo
+from txbridge.demo import PAID_IN_DEMO, DemoResult, main, run_demo
 from txbridge.flows.diagnose import Check, Outcome
 from txbridge.samples import demo_defects
 from txbridge.store import BatchStatus
@@ -58,6 +58,7 @@ def test_demo_exports_the_month_once_and_explains_every_failure(tmp_path: Path) 
 
     text = screen.getvalue()
     assert "Konto 3099 ble ikke funnet i Tripletex" in text
+    assert_pos_month_posted_once_with_its_defects_explained(result)
     assert "hver nøyaktig én gang" in text and "each exactly once" not in text  # one language
     assert "Tid: " in text
     # The troubleshooter's fixes name the demo's batch.
@@ -68,3 +69,29 @@ def test_demo_main_keeps_its_database_when_asked(tmp_path: Path) -> None:
     folder = tmp_path / "kept"
     assert main(["--keep", str(folder), "--lang", "en"]) == 0
     assert (folder / "demo.db").exists()
+
+
+def assert_pos_month_posted_once_with_its_defects_explained(result: DemoResult) -> None:
+    """The demo's POS part (one demo run serves both: it is the slow part of the suite)."""
+    from txbridge.flows.diagnose.day_sales import DayCheck
+    from txbridge.samples import day_sales as sample
+
+    pos = result.day_sales
+    assert pos is not None
+    assert pos.closed.day_count == 60 and len(pos.closed.left_out) == 2  # 1 October: before the start
+    assert (pos.exported.exported, pos.exported.failed) == (58, 2)
+    assert {f.error_id for f in pos.exported.failures} == {
+        "daysales_mapping_missing",
+        "daysales_vat_rate_mismatch",
+    }
+    assert (pos.correction.exported, pos.correction.failed, pos.reversals) == (1, 0, 1)
+    assert pos.posted_once and len(pos.vouchers_per_marker) == 59
+    loc, day = sample.DEFECTS.unmapped_group
+    unmapped = pos.diagnoses[f"{day.isoformat()} · {loc}"]
+    assert unmapped.failed_check is not None and unmapped.failed_check.check is DayCheck.MAPPING
+    loc, day = sample.DEFECTS.vat_mismatch
+    mismatch = pos.diagnoses[f"{day.isoformat()} · {loc}"]
+    assert mismatch.failed_check is not None and mismatch.failed_check.check is DayCheck.ACCOUNTS_VAT
+    loc, day = sample.DEFECTS.before_start[0]
+    early = pos.diagnoses[f"{day.isoformat()} · {loc}"]
+    assert early.failed_check is not None and early.failed_check.check is DayCheck.START_DATE

@@ -1806,6 +1806,293 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Kjør `txbridge db upgrade` én gang (fra én maskin), og start så arbeiderne.",
         "Run `txbridge db upgrade` once (from one machine), then start the workers.",
     ),
+    # ---- POS day sales (set-up, Z-report intake, vouchers, corrections) ----------------------------
+    E(
+        "pos_setup_missing",
+        "Salgseksporten fra kassen er ikke satt opp for {connection}",
+        "The POS sales export is not set up for {connection}",
+        "Dagsoppgjør sendes ikke før startdato og kontoer er valgt.",
+        "Day sales are not sent before a start date and accounts have been chosen.",
+        "Kjør `txbridge pos setup --start-date ÅÅÅÅ-MM-DD`, eller velg «Kasseoppsett» på tilkoblingen i "
+        "webappen.",
+        "Run `txbridge pos setup --start-date YYYY-MM-DD`, or choose «POS set-up» on the connection in the "
+        "web app.",
+    ),
+    E(
+        "pos_account_not_in_chart",
+        "Konto {account} finnes ikke i kontoplanen i Tripletex ({key})",
+        "Account {account} is not in Tripletex's chart of accounts ({key})",
+        "Kontoer velges fra kontoplanen til det tilkoblede selskapet, etter nummer.",
+        "Accounts are chosen from the connected company's chart of accounts, by number.",
+        "Velg en konto som finnes (`txbridge pos accounts` viser dem), eller opprett konto {account} i "
+        "Tripletex først.",
+        "Choose an account that exists (`txbridge pos accounts` lists them), or add account {account} in "
+        "Tripletex first.",
+    ),
+    E(
+        "pos_setting_invalid",
+        "Ugyldig oppsett for kassen: {reason}",
+        "Invalid POS set-up: {reason}",
+        "En verdi i oppsettet har feil form eller er ukjent.",
+        "A value of the set-up has the wrong form or is unknown.",
+        "Rett verdien og lagre oppsettet på nytt (`txbridge pos show` viser det som er lagret).",
+        "Correct the value and save the set-up again (`txbridge pos show` shows what is stored).",
+    ),
+    E(
+        "daysales_mapping_missing",
+        "Dagsoppgjør {day}: ingen konto for {group} «{key}»",
+        "Day sales {day}: no account for {group} «{key}»",
+        "Hver betalingsmåte, varegruppe (også takeaway) og hendelse i dagsoppgjøret må ha en konto i "
+        "oppsettet for kassen.",
+        "Every payment method, product group (takeaway too) and event of the day needs an account in the "
+        "POS set-up.",
+        "Velg konto med `txbridge pos map {group_key} {key} KONTO` (eller under «Kasseoppsett» i webappen); "
+        + RETRY_NB,
+        "Choose the account with `txbridge pos map {group_key} {key} ACCOUNT` (or under «POS set-up» in the "
+        "web app); " + RETRY_EN,
+    ),
+    E(
+        "daysales_account_not_found",
+        "Dagsoppgjør {day}: konto {account} for «{key}» finnes ikke i Tripletex",
+        "Day sales {day}: account {account} for «{key}» does not exist in Tripletex",
+        "Kontoen i oppsettet for kassen er slettet eller finnes ikke i kontoplanen.",
+        "The account in the POS set-up was deleted or is not in the chart of accounts.",
+        "Velg en annen konto med `txbridge pos map` eller opprett den i Tripletex; " + RETRY_NB,
+        "Choose another account with `txbridge pos map` or add it in Tripletex; " + RETRY_EN,
+    ),
+    E(
+        "daysales_vat_rate_mismatch",
+        "Dagsoppgjør {day}: «{key}» er solgt med {rate} % mva, men konto {account} har {account_rate} %",
+        "Day sales {day}: «{key}» was sold at {rate} % VAT, but account {account} has {account_rate} %",
+        "Mva på en salgsrad følger mva-koden på kontoen i Tripletex; spisested (25 %) og takeaway (15 %) "
+        "trenger hver sin konto.",
+        "VAT on a sales row follows the VAT type of the account in Tripletex; eat-in (25 %) and takeaway "
+        "(15 %) each need their own account.",
+        "Velg en konto med {rate} % mva for varegruppen (takeaway: `txbridge pos map takeaway_group`), "
+        "eller rett mva-koden på konto {account} i Tripletex; " + RETRY_NB,
+        "Choose an account with {rate} % VAT for the group (takeaway: `txbridge pos map takeaway_group`), "
+        "or correct the VAT type of account {account} in Tripletex; " + RETRY_EN,
+    ),
+    E(
+        "daysales_vat_on_settlement_account",
+        "Dagsoppgjør {day}: konto {account} for «{key}» har mva ({account_rate} %)",
+        "Day sales {day}: account {account} for «{key}» carries VAT ({account_rate} %)",
+        "Betalinger og hendelser (tips, avrunding, kassedifferanse, gavekort) føres uten mva; en konto "
+        "med mva-kode ville beregnet mva en gang til.",
+        "Payments and events (tips, rounding, cash differences, gift cards) are posted without VAT; an "
+        "account with a VAT type would charge VAT again.",
+        "Velg en konto uten mva med `txbridge pos map`; " + RETRY_NB,
+        "Choose an account without VAT with `txbridge pos map`; " + RETRY_EN,
+    ),
+    E(
+        "daysales_customer_account",
+        "Dagsoppgjør {day}: «{key}» er koblet til kundereskontro (konto {account})",
+        "Day sales {day}: «{key}» is mapped to the customer ledger (account {account})",
+        "En postering på kundefordringer krever en kunde, og et dagsoppgjør nevner ingen.",
+        "A posting on the customer ledger needs a customer, and a day's Z-report names none.",
+        "Velg en mellomkonto (for eksempel 1570) med `txbridge pos map`; " + RETRY_NB,
+        "Choose a clearing account (for example 1570) with `txbridge pos map`; " + RETRY_EN,
+    ),
+    E(
+        "daysales_not_balanced",
+        "Dagsoppgjør {day} går ikke i balanse (differanse {difference})",
+        "Day sales {day} do not balance (difference {difference})",
+        "Betalinger og hendelser må til sammen være lik salget, på øret.",
+        "Payments and events must add up to the sales, to the øre.",
+        "Send dagen på nytt fra kassen med avrunding eller kassedifferanse som hendelse; " + RETRY_NB,
+        "Send the day again from the POS with a rounding or cash difference event; " + RETRY_EN,
+    ),
+    E(
+        "daysales_empty",
+        "Dagsoppgjør {day} har ingen beløp",
+        "Day sales {day} have no amounts",
+        "Alle linjene i dagsoppgjøret er 0, så det er ikke noe å bokføre.",
+        "Every line of the day is 0, so there is nothing to post.",
+        "Ingen handling trengs; skal dagen likevel bokføres, send den på nytt fra kassen med beløp, "
+        + RETRY_NB,
+        "No action is needed; to post the day anyway, send it again from the POS with amounts, " + RETRY_EN,
+    ),
+    E(
+        "daysales_before_start",
+        "Dagsoppgjør {day} er før startdatoen for salgseksport ({start})",
+        "Day sales {day} are before the sales export's start date ({start})",
+        "Dager før startdatoen i oppsettet for kassen sendes aldri til Tripletex.",
+        "Days before the start date of the POS set-up are never sent to Tripletex.",
+        "Ingen handling trengs; skal dagen med, flytt startdatoen med `txbridge pos setup --start-date`.",
+        "No action is needed; to include the day, move the start date with "
+        "`txbridge pos setup --start-date`.",
+    ),
+    E(
+        "daysales_dated_into_open_period",
+        "Dagsoppgjør {day} er ført {voucher_date}: {reason}",
+        "Day sales {day} are posted on {voucher_date}: {reason}",
+        "En periode som er stengt, eller der mva allerede er rapportert, tar ikke imot nye bilag; bilaget "
+        "er datert til første åpne dag etter.",
+        "A period that is closed, or whose VAT is already reported, takes no new vouchers; the voucher "
+        "is dated on the first open day after it.",
+        "Ingen handling trengs; sjekk neste mva-melding, der korrigeringen kommer med.",
+        "No action is needed; check the next VAT return, which includes the correction.",
+    ),
+    E(
+        "daysales_reversed",
+        "Dagsoppgjør {day} ble endret etter eksport: bilag {voucher} er reversert med bilag {reversal}",
+        "Day sales {day} changed after export: voucher {voucher} is reversed by voucher {reversal}",
+        "Kassen sendte dagen på nytt med andre tall etter at den var bokført.",
+        "The POS sent the day again with other figures after it was posted.",
+        "Ingen handling trengs; den nye versjonen av dagen bokføres i samme eksport.",
+        "No action is needed; the new version of the day is posted in the same export.",
+    ),
+    E(
+        "daysales_not_in_tripletex",
+        "Bilag {voucher} for dagsoppgjør {day} finnes ikke lenger i Tripletex",
+        "Voucher {voucher} of day sales {day} no longer exists in Tripletex",
+        "Bilaget som skulle reverseres er slettet i Tripletex.",
+        "The voucher to be reversed was deleted in Tripletex.",
+        "Ingen handling trengs; den nye versjonen av dagen bokføres uten reversering.",
+        "No action is needed; the new version of the day is posted without a reversal.",
+    ),
+    E(
+        "daysales_no_days",
+        "Ingen dagsoppgjør å eksportere for {period}",
+        "No day sales to export for {period}",
+        "Alle dagene i perioden er eksportert, er i en bunt, eller er før startdatoen.",
+        "Every day of the period is exported, in a batch, or before the start date.",
+        "Ingen handling trengs; importer dagsoppgjør fra kassen og kjør `txbridge pos close {period}`.",
+        "No action is needed; import day sales from the POS and run `txbridge pos close {period}`.",
+    ),
+    E(
+        "daysales_intake_not_balanced",
+        "{item}: dagen går ikke i balanse (differanse {difference})",
+        "{item}: the day does not balance (difference {difference})",
+        "Betalinger og hendelser må til sammen være lik salget, på øret.",
+        "Payments and events must add up to the sales, to the øre.",
+        "Legg til avrunding («rounding») eller kassedifferanse («cash_difference») som hendelse på "
+        "{difference}, og importer dagen på nytt.",
+        "Add a rounding («rounding») or cash difference («cash_difference») event of {difference} and "
+        "import the day again.",
+    ),
+    E(
+        "daysales_intake_line_invalid",
+        "{item}: {field} — {reason}",
+        "{item}: {field} — {reason}",
+        "En linje i dagsoppgjøret passer ikke med typen sin (salg, betaling eller hendelse).",
+        "A line of the day does not fit its type (sale, payment or event).",
+        "Rett linjen i kassens eksport og importer dagen på nytt.",
+        "Correct the line in the POS's export and import the day again.",
+    ),
+    E(
+        "daysales_csv_rows_disagree",
+        "{item}: radene {rows} er samme dag, men {column} er ulik ({values})",
+        "{item}: rows {rows} are one day, but {column} differs ({values})",
+        "Rader med samme hostId er linjer i ett dagsoppgjør og må ha like sted og dato; importen slår "
+        "aldri sammen ulike verdier.",
+        "Rows with the same hostId are lines of one Z-report and must have the same location and date; "
+        "the import never merges different values.",
+        "Gi radene {rows} samme {column}, eller gi dagene hver sin hostId.",
+        "Give rows {rows} the same {column}, or give the days a hostId each.",
+    ),
+    E(
+        "daysales_csv_split",
+        "{item}: hostId står på rader som ikke henger sammen ({rows})",
+        "{item}: the hostId is on rows that are not together ({rows})",
+        "Linjene i et dagsoppgjør må stå rett etter hverandre; ellers er det uklart om det er én dag "
+        "eller to med samme id.",
+        "A day's lines must follow each other; otherwise it is unclear whether this is one day or two "
+        "with the same id.",
+        "Flytt radene {rows} sammen hvis de er én dag, eller gi den ene dagen en ny hostId.",
+        "Move rows {rows} together if they are one day, or give one of the days a new hostId.",
+    ),
+    E(
+        "daysales_intake_in_batch",
+        "{item}: dagen eksporteres i bunt {batch} og kan ikke endres nå",
+        "{item}: the day is being exported in batch {batch} and cannot change now",
+        "En dag i en bunt som ikke er ferdig eksportert ville endret det bunten sender.",
+        "A day in a batch that has not finished exporting would change what the batch sends.",
+        "Vent til bunten er eksportert (`txbridge batch show {batch}`), og importer dagen på nytt; da "
+        "blir den reversert og ført på nytt.",
+        "Wait until the batch is exported (`txbridge batch show {batch}`), then import the day again; it "
+        "is then reversed and posted again.",
+    ),
+    E(
+        "daysales_not_found",
+        "Dagsoppgjør {day} finnes ikke",
+        "Day sales {day} are not found",
+        "Elementet i bunten viser til en dag som er slettet her etter at bunten ble avsluttet.",
+        "The batch item refers to a day that was deleted here after the batch was closed.",
+        "Sjekk innholdet i bunten (`txbridge batch show {batch}`), og send dagen fra kassen igjen om den "
+        "skal med.",
+        "Check the contents of the batch (`txbridge batch show {batch}`), and send the day from the POS "
+        "again if it belongs there.",
+    ),
+    E(
+        "daysales_already_exported",
+        "Dagsoppgjør {day} er allerede bokført (bilag {voucher})",
+        "Day sales {day} are already posted (voucher {voucher})",
+        "Dagen har allerede en integrasjonsreferanse til et bilag i Tripletex, så den sendes ikke igjen.",
+        "The day already has an integration reference to a voucher in Tripletex, so it is not sent again.",
+        "Ingen handling trengs; endrer kassen dagen, blir bilaget reversert og dagen ført på nytt ved neste "
+        "`txbridge pos close`.",
+        "No action is needed; if the POS changes the day, its voucher is reversed and the day posted again "
+        "at the next `txbridge pos close`.",
+    ),
+    E(
+        "daysales_outcome_unknown",
+        "Usikkert om dagsoppgjør {day} kom fram til Tripletex; avstemmer",
+        "Unsure whether day sales {day} reached Tripletex; reconciling",
+        "Forbindelsen ble brutt eller prosessen stoppet etter at bilaget ble sendt, før svaret kom.",
+        "The connection broke or the process stopped after the voucher was sent, before the answer came.",
+        "Kjør `txbridge batch export {batch}` igjen om litt: den søker etter bilagets eksterne nummer i "
+        "Tripletex før den sender noe på nytt.",
+        "Run `txbridge batch export {batch}` again in a moment: it looks for the voucher's external number "
+        "in Tripletex before it sends anything again.",
+    ),
+    E(
+        "daysales_server_error",
+        "Tripletex svarte med en intern feil (500) for dagsoppgjør {day} hver gang",
+        "Tripletex answered with an internal error (500) for day sales {day} every time",
+        "Tripletex tok imot de andre bilagene, men feiler på noe i dataene til denne dagen.",
+        "Tripletex accepted the other vouchers but fails on something in this day's data.",
+        "Sjekk dagens linjer og kontoer mot Tripletex, og kontakt Tripletex-support om de ser riktige ut; "
+        + RETRY_NB,
+        "Check the day's lines and accounts against Tripletex, and contact Tripletex support if they look "
+        "right; " + RETRY_EN,
+    ),
+    E(
+        "daysales_day_unknown",
+        "Dagsoppgjør {day} finnes ikke her",
+        "Day sales {day} are not here",
+        "Kassen har ikke sendt et dagsoppgjør for dette stedet og denne dagen.",
+        "The POS has not sent a Z-report for this location and day.",
+        "Sjekk sted og dato (`txbridge pos days` viser dagene), eller send dagen fra kassen.",
+        "Check the location and date (`txbridge pos days` lists the days), or send the day from the POS.",
+    ),
+    E(
+        "daysales_not_in_batch",
+        "Dagsoppgjør {day} er ikke i en eksportbunt",
+        "Day sales {day} are not in an export batch",
+        "Dager sendes når perioden deres avsluttes i en bunt.",
+        "Days are sent when their period is closed into a batch.",
+        "Kjør `txbridge pos close {period}` og så `txbridge batch export`.",
+        "Run `txbridge pos close {period}`, then `txbridge batch export`.",
+    ),
+    E(
+        "daysales_no_fault",
+        "Ingen feil funnet for dagsoppgjør {day}",
+        "No fault found for day sales {day}",
+        "Oppsett, kontoer, mva og periode er i orden; dagen venter bare på eksporten.",
+        "Set-up, accounts, VAT and period are in order; the day only waits for its export.",
+        "Kjør `txbridge batch export`.",
+        "Run `txbridge batch export`.",
+    ),
+    E(
+        "daysales_intake_day_taken",
+        "{item}: {location} {date} finnes allerede med en annen id ({host_id})",
+        "{item}: {location} {date} already exists with another id ({host_id})",
+        "Én sted og én dag er ett dagsoppgjør; to id-er for samme dag ville gitt to bilag.",
+        "One location and one day are one Z-report; two ids for one day would make two vouchers.",
+        "Send dagen med id {host_id}, eller rett sted eller dato.",
+        "Send the day with id {host_id}, or correct the location or date.",
+    ),
     # ---- Two-way sync (customers, projects, employees) -------------------------------------------
     E(
         "sync_project_no_start_date",

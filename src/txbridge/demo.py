@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.table import Table
 
 from txbridge.cli.ui import Out, configured_language, export_phase, progress
+from txbridge.demo_day_sales import DaySalesDemo, run_day_sales
 from txbridge.flows import connections
 from txbridge.flows.diagnose import Diagnosis, Outcome, diagnose_invoice
 from txbridge.flows.export import (
@@ -61,6 +62,8 @@ class DemoResult:
     #: How many orders Tripletex holds per invoice (from the marker the export wrote on each order).
     orders_per_invoice: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    #: The POS part: 31 days × 2 locations of day sales (see :mod:`txbridge.demo_day_sales`).
+    day_sales: DaySalesDemo | None = None
 
     @property
     def exported_once(self) -> bool:
@@ -264,13 +267,14 @@ def _run(out: Out, settings: Settings, server: SandboxServer, started: float) ->
                 else f"[red]{out.t('dobbelt', 'twice')}: {twice}[/]"
             )
         )
+        day_sales = run_day_sales(out, database, settings, connection)
         elapsed = time.perf_counter() - started
         style = "green" if elapsed < TIME_BUDGET_SECONDS else "red"
         out.print(
             f"[{style}]{out.t('Tid', 'Elapsed')}: {elapsed:.1f} s[/] "
             f"({out.t('mål', 'budget')} < {TIME_BUDGET_SECONDS:.0f} s)"
         )
-        return DemoResult(imported, closed, exported, diagnoses, payments, orders, elapsed)
+        return DemoResult(imported, closed, exported, diagnoses, payments, orders, elapsed, day_sales)
     finally:
         database.dispose()
 

@@ -532,6 +532,10 @@ def _reference_data_contacts_suppliers(api: Api) -> None:
     api.call("GET", "/ledger/voucherType", 400, params=BAD_FIELDS)
     api.value("GET", f"/ledger/voucherType/{voucher_types[0]['id']}")
     api.call("GET", f"/ledger/voucherType/{MISSING_ID}", 404)
+    periods = api.values("/ledger/accountingPeriod", startFrom="2026-01-01", startTo="2027-01-01")
+    api.call("GET", "/ledger/accountingPeriod", 400, params=BAD_FIELDS)
+    api.value("GET", f"/ledger/accountingPeriod/{periods[0]['id']}")
+    api.call("GET", f"/ledger/accountingPeriod/{MISSING_ID}", 404)
 
     contact = api.value(
         "POST", "/contact", 201, json={"firstName": "Kari", "phoneNumberMobileCountry": {"id": 161}}

@@ -144,6 +144,7 @@ def _register() -> None:
         "jobs",
         "worker",
         "firm",
+        "pos",
         "sync",
     ):
         try:

@@ -47,6 +47,7 @@ _KIND_LABELS = {
     "customers": ("Kunder", "Customers"),
     "products": ("Varer", "Products"),
     "invoices": ("Fakturaer", "Invoices"),
+    "daySales": ("Dagsoppgjør", "Day sales"),
 }
 
 
@@ -98,7 +99,8 @@ def _print_report(console: Out, report: ImportReport) -> None:
 @app.command(
     "import",
     help=h(
-        "Importer kunder, varer og fakturaer fra fil.", "Import customers, products and invoices from a file."
+        "Importer kunder, varer, fakturaer og dagsoppgjør fra fil.",
+        "Import customers, products, invoices and day sales from a file.",
     ),
 )
 def import_command(
@@ -107,8 +109,9 @@ def import_command(
         str | None,
         typer.Option(
             help=h(
-                "CSV: customers, productClasses, products eller invoices (ellers fra overskriften).",
-                "CSV: customers, productClasses, products or invoices (else from the header).",
+                "CSV: customers, productClasses, products, invoices eller daySales "
+                "(ellers fra overskriften).",
+                "CSV: customers, productClasses, products, invoices or daySales (else from the header).",
             )
         ),
     ] = None,

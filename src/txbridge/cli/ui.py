@@ -154,6 +154,7 @@ _EXPORT_PHASES = {
     "invoices": ("fakturaer", "invoices"),
     "waiting": ("venter", "waiting"),
     "done": ("ferdig", "done"),
+    "day_sales": ("dagsoppgjør", "day sales"),
 }
 
 

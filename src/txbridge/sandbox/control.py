@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from txbridge.sandbox.companies import create_company
 from txbridge.sandbox.invoicing import ROUNDING_SETTING
 from txbridge.sandbox.rates import Observation, RateFormatError, parse_exr_csv, sandbox_rates, set_rates
+from txbridge.sandbox.resources.accounting_period import set_locks
 from txbridge.sandbox.state import Fault, SandboxState
 
 router = APIRouter(prefix="/_sandbox")
@@ -268,3 +269,38 @@ async def company_settings(request: Request, company_id: int, body: CompanySetti
             raise HTTPException(404, f"no company {company_id}")
         company.extra[ROUNDING_SETTING] = body.invoice_rounding
     return {"companyId": company_id, "invoiceRounding": body.invoice_rounding}
+
+
+class PeriodLocksBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    closed: list[str] = Field(
+        default_factory=list, description="accounting periods (YYYY-MM) that are closed; all others open"
+    )
+    vat_reported_through: str | None = Field(
+        None, alias="vatReportedThrough", description="last day (ISO) of the last reported VAT term"
+    )
+
+
+@router.put("/companies/{company_id}/periods")
+async def period_locks(request: Request, company_id: int, body: PeriodLocksBody) -> dict[str, Any]:
+    """What the accountant locked in Tripletex: closed periods and reported VAT terms (the API does not
+    set these, so tests and the demo do it here)."""
+    state = _state(request)
+    try:
+        for period in body.closed:
+            datetime.strptime(period, "%Y-%m")
+        if body.vat_reported_through:
+            datetime.strptime(body.vat_reported_through, "%Y-%m-%d")
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    with state.lock:
+        company = state.companies.get(company_id)
+        if company is None:
+            raise HTTPException(404, f"no company {company_id}")
+        set_locks(state, company, body.closed, body.vat_reported_through)
+    return {
+        "companyId": company_id,
+        "closed": sorted(body.closed),
+        "vatReportedThrough": body.vat_reported_through,
+    }

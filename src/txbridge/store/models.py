@@ -154,6 +154,8 @@ class ReferenceKind(enum.StrEnum):
     PRODUCT = "product"
     ORDER = "order"
     INVOICE = "invoice"
+    #: A POS day (one location's Z-report) and the voucher it became.
+    DAY_SALE = "day_sale"
 
 
 class PaymentStatus(enum.StrEnum):
@@ -444,6 +446,15 @@ class BatchItem(Base):
         ),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         CheckConstraint("kind = 'invoice' OR invoice_id IS NULL", name="invoice_id_only_for_invoices"),
+        # A day is in at most one unfinished item; an exported one frees it for its correction.
+        Index(
+            "uq_batch_item_day_sale_open",
+            "day_sale_id",
+            unique=True,
+            sqlite_where=text("status NOT IN ('removed', 'exported', 'skipped')"),
+            postgresql_where=text("status NOT IN ('removed', 'exported', 'skipped')"),
+        ),
+        CheckConstraint("kind = 'day_sales' OR day_sale_id IS NULL", name="day_sale_id_only_for_day_sales"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -464,6 +475,10 @@ class BatchItem(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     exported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: Day sales: the day (Z-report); null when it was deleted locally after the batch was closed.
+    day_sale_id: Mapped[int | None] = mapped_column(
+        ForeignKey("day_sale.id", ondelete="SET NULL"), index=True
+    )
 
     batch: Mapped[Batch] = relationship(back_populates="items")
     invoice: Mapped[Invoice | None] = relationship()
@@ -803,6 +818,146 @@ class IdempotentRequest(Base):
     body: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# Point of sale: the set-up of a connection's sales export and the days (Z-reports) it exports
+# --------------------------------------------------------------------------------------------------
+
+
+class PosAccountGroup(enum.StrEnum):
+    """The wizard's steps that map something of the POS to an account (by number)."""
+
+    PAYMENT_METHOD = "payment_method"
+    PRODUCT_GROUP = "product_group"
+    #: The same product groups sold as takeaway (another VAT rate, so another account).
+    TAKEAWAY_GROUP = "takeaway_group"
+    #: Tips, rounding, cash differences, gift cards sold and redeemed.
+    EVENT = "event"
+
+
+class DaySaleLineType(enum.StrEnum):
+    SALE = "sale"
+    PAYMENT = "payment"
+    EVENT = "event"
+
+
+class PosSetup(Base):
+    """A connection's POS sales export: from which day, and through which day VAT is already reported
+    (Tripletex's API does not tell; a correction is never dated on or before it)."""
+
+    __tablename__ = "pos_setup"
+
+    connection_id: Mapped[int] = mapped_column(
+        ForeignKey("connection.id", ondelete="CASCADE"), primary_key=True
+    )
+    sales_start_date: Mapped[date] = mapped_column(Date)
+    vat_reported_through: Mapped[date | None] = mapped_column(Date)
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"PosSetup(connection_id={self.connection_id!r}, sales_start_date={self.sales_start_date!r})"
+
+
+class PosAccount(Base):
+    """One mapping of the wizard: a payment method, product group (eat-in or takeaway) or event of the
+    POS to a Tripletex account **number** (its VAT type comes from the account in Tripletex)."""
+
+    __tablename__ = "pos_account"
+    __table_args__ = (UniqueConstraint("connection_id", "group", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"), index=True)
+    group: Mapped[PosAccountGroup] = mapped_column(_enum(PosAccountGroup, "pos_account_group"))
+    #: The POS's own code: ``card``, ``vipps``, a product group code, ``tips`` …
+    key: Mapped[str] = mapped_column(String(50))
+    account_number: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"PosAccount(group={self.group!r}, key={self.key!r}, account_number={self.account_number!r})"
+
+
+class DaySale(Base):
+    """One location's (or register's) Z-report for one day: what becomes one voucher in Tripletex.
+
+    A day is exported when it has an integration reference (kind ``day_sale``). When the host changes
+    an exported day, the day is *corrected after export*: ``revision`` goes up, ``corrected_at`` is
+    set, and the reference gives way to ``replaces_voucher_id`` (the voucher no longer shows the day).
+    The next export reverses that voucher first (clearing both) and posts the new revision, whose
+    marker names the revision."""
+
+    __tablename__ = "day_sale"
+    __table_args__ = (
+        UniqueConstraint("connection_id", "host_id"),
+        UniqueConstraint("connection_id", "location", "business_date"),
+        CheckConstraint("revision >= 1", name="revision_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"), index=True)
+    #: The host system's own id of the Z-report.
+    host_id: Mapped[str] = mapped_column(String(100))
+    location: Mapped[str] = mapped_column(String(100))
+    business_date: Mapped[date] = mapped_column(Date, index=True)
+    #: SHA-256 of the day's lines, so an import of the same day again is «unchanged».
+    digest: Mapped[str] = mapped_column(String(64))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    #: When the host changed the day after it was exported; None once its voucher is reversed.
+    corrected_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: The voucher of the earlier revision, still to be reversed (Tripletex id and number).
+    replaces_voucher_id: Mapped[int | None] = mapped_column(Integer)
+    replaces_voucher_number: Mapped[str | None] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    lines: Mapped[list[DaySaleLine]] = relationship(
+        back_populates="day_sale",
+        cascade="all, delete-orphan",
+        order_by="DaySaleLine.line_no",
+        passive_deletes=True,
+    )
+
+    @property
+    def subject_key(self) -> str:
+        """What users see for the day: ``2026-10-05 · Storgata``."""
+        return f"{self.business_date.isoformat()} · {self.location}"
+
+    @property
+    def period(self) -> str:
+        return period_of(self.business_date)
+
+    def __repr__(self) -> str:
+        return (
+            f"DaySale(host_id={self.host_id!r}, location={self.location!r}, "
+            f"business_date={self.business_date!r}, revision={self.revision!r})"
+        )
+
+
+class DaySaleLine(Base):
+    """One figure of a Z-report: sales of a product group at a VAT rate (eat-in or takeaway), a payment
+    method's takings, or an event (tips, rounding, …). Amounts are gross, in NOK, as the POS counts
+    them (sales and payments positive; see :mod:`txbridge.flows.daysales.voucher` for the sides)."""
+
+    __tablename__ = "day_sale_line"
+    __table_args__ = (UniqueConstraint("day_sale_id", "line_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day_sale_id: Mapped[int] = mapped_column(ForeignKey("day_sale.id", ondelete="CASCADE"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    type: Mapped[DaySaleLineType] = mapped_column(_enum(DaySaleLineType, "day_sale_line_type"))
+    code: Mapped[str] = mapped_column(String(50))
+    #: Sales only: the VAT rate in percent the POS charged (25, 15, 12, 0).
+    vat_rate: Mapped[Decimal | None] = mapped_column(ExactDecimal(2))
+    takeaway: Mapped[bool] = mapped_column(Boolean, default=False)
+    amount: Mapped[Decimal] = mapped_column(ExactDecimal(2))
+
+    day_sale: Mapped[DaySale] = relationship(back_populates="lines")
+
+    def __repr__(self) -> str:
+        return f"DaySaleLine(type={self.type!r}, code={self.code!r}, amount={self.amount!r})"
 
 
 # --------------------------------------------------------------------------------------------------

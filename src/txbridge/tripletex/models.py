@@ -833,6 +833,20 @@ class EventSubscription(TripletexModel):
     hmacSharedSecret: str | None = None
 
 
+class AccountingPeriod(TripletexModel):
+    _read_only: ClassVar[frozenset[str]] = frozenset(
+        {"changes", "url", "name", "number", "start", "end", "isClosed"}
+    )
+    changes: list[ApiObject] | None = None
+    url: str | None = None
+    name: str | None = None
+    number: int | None = None
+    start: Date | None = None
+    #: The first day after the period (Tripletex's ranges are to-and-excluding).
+    end: Date | None = None
+    isClosed: bool | None = None
+
+
 class PostingRules(TripletexModel):
     _read_only: ClassVar[frozenset[str]] = frozenset(
         {

@@ -31,6 +31,8 @@ from txbridge.flows.intake.limits import IntakeLimitError, IntakeLimits, intake_
 from txbridge.flows.intake.schemas import (
     OUTPUT_VAT_CODES,
     CustomerIn,
+    DaySaleIn,
+    DaySaleLineIn,
     InvoiceIn,
     InvoiceLineIn,
     ProductClassIn,
@@ -43,6 +45,8 @@ __all__ = [
     "OUTPUT_VAT_CODES",
     "ConnectionNotFoundError",
     "CustomerIn",
+    "DaySaleIn",
+    "DaySaleLineIn",
     "ImportReport",
     "Intake",
     "IntakeFile",

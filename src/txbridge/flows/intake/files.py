@@ -21,7 +21,7 @@ from typing import Any
 from txbridge.catalog import Bilingual, Message, render
 
 #: The kinds of items, in the order they are imported (references point backwards in this list).
-KINDS: tuple[str, ...] = ("productClasses", "customers", "products", "invoices")
+KINDS: tuple[str, ...] = ("productClasses", "customers", "products", "invoices", "daySales")
 
 _KIND_NAMES = {
     "productclasses": "productClasses",
@@ -34,6 +34,10 @@ _KIND_NAMES = {
     "product": "products",
     "invoices": "invoices",
     "invoice": "invoices",
+    "daysales": "daySales",
+    "day-sales": "daySales",
+    "day_sales": "daySales",
+    "daysale": "daySales",
 }
 
 #: CSV invoice columns that belong to the invoice; the others describe one line each.
@@ -48,6 +52,8 @@ INVOICE_COLUMNS = (
     "comment",
     "tripletexInvoiceNumber",
 )
+#: CSV day-sale columns that belong to the day (one Z-report); the others describe one line each.
+DAY_SALE_COLUMNS = ("hostId", "location", "date")
 
 #: A file bigger than this is refused before it is read (the whole file is held in memory).
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -269,6 +275,8 @@ def _kind_or_error(kind: str, source: str) -> str:
 def detect_kind(header: list[str]) -> str | None:
     """Guess the kind of a CSV file from its header."""
     columns = set(header)
+    if {"hostId", "location"} <= columns:
+        return "daySales"
     if "invoiceDate" in columns:
         return "invoices"
     if "accountNumber" in columns or ("code" in columns and "number" not in columns):
@@ -319,7 +327,9 @@ def parse_csv(text: str, source: str = "<csv>", kind: str | None = None) -> RawI
     except csv.Error:
         raise IntakeFileError("intake_csv_invalid", path=source, row=reader.line_num) from None
     if found == "invoices":
-        return {found: _group_invoice_rows(rows)}
+        return {found: _group_rows(rows, "number", INVOICE_COLUMNS, _INVOICE_PROBLEMS)}
+    if found == "daySales":
+        return {found: _group_rows(rows, "hostId", DAY_SALE_COLUMNS, _DAY_SALE_PROBLEMS)}
     return {found: [_item(row.cells, [row.number], row.problems) for row in rows]}
 
 
@@ -342,49 +352,55 @@ def _item(cells: Mapping[str, Any], rows: list[int], problems: list[Problem]) ->
     return item
 
 
-def _group_invoice_rows(rows: list[_Row]) -> list[dict[str, Any]]:
-    """One invoice per run of adjacent rows with the same number. Rows of one invoice must agree on
-    every invoice column; a number in two runs is two invoices with one number. Either way the
-    invoice is rejected naming the rows: merging would write an invoice nobody wrote."""
+#: The problems of a grouped CSV item: (rows that disagree, a key on rows that are not together).
+_INVOICE_PROBLEMS = ("intake_csv_rows_disagree", "intake_csv_invoice_split")
+_DAY_SALE_PROBLEMS = ("daysales_csv_rows_disagree", "daysales_csv_split")
+
+
+def _group_rows(
+    rows: list[_Row], key: str, item_columns: tuple[str, ...], problem_ids: tuple[str, str]
+) -> list[dict[str, Any]]:
+    """One item (an invoice, a day) per run of adjacent rows with the same ``key``. Rows of one item
+    must agree on every item column; a key in two runs is two items with one key. Either way the
+    item is rejected naming the rows: merging would write an item nobody wrote."""
+    disagree_id, split_id = problem_ids
     runs: list[list[_Row]] = []
     for row in rows:
-        number = row.cells.get("number")
-        if runs and number is not None and runs[-1][0].cells.get("number") == number:
+        value = row.cells.get(key)
+        if runs and value is not None and runs[-1][0].cells.get(key) == value:
             runs[-1].append(row)
         else:
             runs.append([row])
-    runs_of_number: dict[str, list[list[_Row]]] = defaultdict(list)
+    runs_of_key: dict[str, list[list[_Row]]] = defaultdict(list)
     for run in runs:
-        number = run[0].cells.get("number")
-        if number is not None:
-            runs_of_number[number].append(run)
-    invoices = []
+        value = run[0].cells.get(key)
+        if value is not None:
+            runs_of_key[value].append(run)
+    items = []
     for run in runs:
         problems = [problem for row in run for problem in row.problems]
-        problems.extend(_disagreements(run))
-        number = run[0].cells.get("number")
-        if number is not None and len(runs_of_number[number]) > 1:
-            all_rows = [row.number for other in runs_of_number[number] for row in other]
-            problems.append(Problem("number", "intake_csv_invoice_split", {"rows": _row_list(all_rows)}))
-        header = {key: value for key, value in run[0].cells.items() if key in INVOICE_COLUMNS}
-        lines = [
-            {key: value for key, value in row.cells.items() if key not in INVOICE_COLUMNS} for row in run
-        ]
+        problems.extend(_disagreements(run, item_columns, disagree_id))
+        value = run[0].cells.get(key)
+        if value is not None and len(runs_of_key[value]) > 1:
+            all_rows = [row.number for other in runs_of_key[value] for row in other]
+            problems.append(Problem(key, split_id, {"rows": _row_list(all_rows)}))
+        header = {name: cell for name, cell in run[0].cells.items() if name in item_columns}
+        lines = [{name: cell for name, cell in row.cells.items() if name not in item_columns} for row in run]
         item = _item(header, [row.number for row in run], problems)
         item["lines"] = lines
-        invoices.append(item)
-    return invoices
+        items.append(item)
+    return items
 
 
-def _disagreements(run: list[_Row]) -> list[Problem]:
+def _disagreements(run: list[_Row], item_columns: tuple[str, ...], message_id: str) -> list[Problem]:
     problems = []
-    for column in INVOICE_COLUMNS:
+    for column in item_columns:
         values = [row.cells.get(column, "") for row in run]
         if len(set(values)) > 1:
             distinct = list(dict.fromkeys(values))
             shown = " / ".join(f"«{value}»" for value in distinct)
             params = {"rows": _row_list([row.number for row in run]), "column": column, "values": shown}
-            problems.append(Problem(column, "intake_csv_rows_disagree", params))
+            problems.append(Problem(column, message_id, params))
     return problems
 
 

@@ -7,16 +7,17 @@ is in a batch or exported (rejected, unless it is unchanged)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
@@ -25,12 +26,15 @@ from txbridge.flows.intake.errors import ConnectionNotFoundError
 from txbridge.flows.intake.files import INVALID_KEY, KINDS, PROBLEMS_KEY, ROWS_KEY, Problem, read_file
 from txbridge.flows.intake.limits import IntakeLimits, invoice_problems
 from txbridge.flows.intake.reasons import field_label, field_path, problem_message, shown, validation_messages
-from txbridge.flows.intake.schemas import CustomerIn, InvoiceIn, ProductClassIn, ProductIn
+from txbridge.flows.intake.schemas import CustomerIn, DaySaleIn, InvoiceIn, ProductClassIn, ProductIn
 from txbridge.store import (
     BatchItem,
     Connection,
     Customer,
     Database,
+    DaySale,
+    DaySaleLine,
+    DaySaleLineType,
     IntegrationReference,
     Invoice,
     InvoiceLine,
@@ -50,7 +54,10 @@ _SCHEMAS: dict[str, type[BaseModel]] = {
     "customers": CustomerIn,
     "products": ProductIn,
     "invoices": InvoiceIn,
+    "daySales": DaySaleIn,
 }
+#: The field that names an item of each kind (``invoices[12] F-1013``).
+_KEY_FIELDS = {"productClasses": "code", "daySales": "hostId"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +115,7 @@ class _Rejected(Exception):
 
 
 def _label(kind: str, index: int, raw: Mapping[str, Any]) -> str:
-    key = raw.get("code" if kind == "productClasses" else "number")
+    key = raw.get(_KEY_FIELDS.get(kind, "number"))
     return f"{kind}[{index}] {shown(key)}" if key not in (None, "") else f"{kind}[{index}]"
 
 
@@ -199,6 +206,7 @@ class Intake:
             "customers": self._apply_customer,
             "products": self._apply_product,
             "invoices": self._apply_invoice,
+            "daySales": self._apply_day_sale,
         }
         apply = appliers[kind]
         for start in range(0, len(valid), self.chunk_size):
@@ -314,6 +322,8 @@ class Intake:
         self, kind: str, valid: list[tuple[str, Any]], report: ImportReport
     ) -> list[tuple[str, Any]]:
         def key(model: Any) -> Any:
+            if kind == "daySales":
+                return model.host_id
             return model.code if kind == "productClasses" else model.number
 
         seen = Counter(key(model) for _, model in valid)
@@ -461,6 +471,74 @@ class Intake:
             ctx.earlier_exports.append((existing, model.tripletex_invoice_number))
         return "updated"
 
+    def _apply_day_sale(self, session: Session, ctx: _ChunkContext, item: str, model: DaySaleIn) -> str:
+        """A day is created, unchanged, or updated; an update of a day already exported makes it a
+        correction (a new revision: its voucher is reversed and the day posted again)."""
+        lines = [
+            DaySaleLine(
+                line_no=position,
+                type=DaySaleLineType(line.type),
+                code=line.code,
+                vat_rate=line.vat_rate,
+                takeaway=line.takeaway,
+                amount=line.amount,
+            )
+            for position, line in enumerate(model.lines, start=1)
+        ]
+        digest = day_digest(model.location, model.date, lines)
+        existing = ctx.day_sales.get(model.host_id)
+        taken = ctx.day_sales_by_day.get((model.location, model.date))
+        if taken is not None and taken is not existing:
+            raise _Rejected(
+                None,
+                render(
+                    "daysales_intake_day_taken",
+                    item=item,
+                    location=model.location,
+                    date=model.date.isoformat(),
+                    host_id=taken.host_id,
+                ),
+            )
+        now = self.clock()
+        if existing is None:
+            day = DaySale(
+                connection_id=self.connection_id,
+                host_id=model.host_id,
+                location=model.location,
+                business_date=model.date,
+                digest=digest,
+                revision=1,
+                created_at=now,
+                updated_at=now,
+                lines=lines,
+            )
+            session.add(day)
+            ctx.day_sales[model.host_id] = day
+            ctx.day_sales_by_day[(model.location, model.date)] = day
+            return "created"
+        if existing.digest == digest:
+            return "unchanged"
+        batch_id = ctx.open_batches.get(existing.id)
+        if batch_id is not None:
+            raise _Rejected(None, render("daysales_intake_in_batch", item=item, batch=batch_id))
+        ctx.day_sales_by_day.pop((existing.location, existing.business_date), None)
+        existing.location, existing.business_date, existing.digest = model.location, model.date, digest
+        ctx.day_sales_by_day[(model.location, model.date)] = existing
+        existing.lines.clear()
+        session.flush()  # old line numbers must be gone before the new lines reuse them
+        existing.lines.extend(lines)
+        existing.updated_at = now
+        reference = ctx.exported_days.pop(existing.id, None)
+        if reference is not None:
+            # Changed after export: its voucher no longer shows the day. The next export reverses it
+            # and posts this revision (a marker of its own).
+            existing.revision += 1
+            existing.corrected_at = now
+            existing.replaces_voucher_id = reference.voucher_id or reference.tripletex_id
+            existing.replaces_voucher_number = reference.voucher_number or reference.tripletex_number
+            session.delete(reference)
+        return "updated"
+
     def _line(self, ctx: _ChunkContext, item: str, position: int, line: Any) -> dict[str, Any]:
         product_id = None
         vat_code = line.vat_code
@@ -486,6 +564,19 @@ class Intake:
             "vat_code": vat_code,
             "discount_percent": line.discount,
         }
+
+
+def day_digest(location: str, day: date, lines: Sequence[DaySaleLine]) -> str:
+    """What makes two imports of a day the same day (1.5 and 1.50 are one amount)."""
+
+    def exact(value: Decimal | None) -> str:
+        return "" if value is None else f"{value.normalize():f}"
+
+    parts = [location, day.isoformat()] + [
+        f"{line.type.value}|{line.code}|{exact(line.vat_rate)}|{int(line.takeaway)}|{exact(line.amount)}"
+        for line in lines
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -552,6 +643,10 @@ class _ChunkContext:
     customers: dict[int, Customer] = field(default_factory=dict)
     products: dict[str, Product] = field(default_factory=dict)
     invoices: dict[str, Invoice] = field(default_factory=dict)
+    day_sales: dict[str, DaySale] = field(default_factory=dict)
+    day_sales_by_day: dict[tuple[str, date], DaySale] = field(default_factory=dict)
+    #: The days that have a voucher in Tripletex: day id → its integration reference.
+    exported_days: dict[int, IntegrationReference] = field(default_factory=dict)
     #: Numbers of things an item may refer to → their ids (products: id and VAT code).
     product_class_ids: dict[str, int] = field(default_factory=dict)
     customer_ids: dict[int, int] = field(default_factory=dict)
@@ -580,9 +675,37 @@ class _ChunkContext:
                     )
                 ).all()
             )
+        elif kind == "daySales":
+            ctx._load_for_day_sales(session, connection_id, models)
         else:
             ctx._load_for_invoices(session, connection_id, models)
         return ctx
+
+    def _load_for_day_sales(self, session: Session, connection_id: int, models: Sequence[DaySaleIn]) -> None:
+        host_ids = [model.host_id for model in models]
+        dates = {model.date for model in models}
+        found = session.scalars(
+            select(DaySale)
+            .where(
+                DaySale.connection_id == connection_id,
+                or_(DaySale.host_id.in_(host_ids), DaySale.business_date.in_(dates)),
+            )
+            .options(selectinload(DaySale.lines))
+        ).all()
+        self.day_sales = {day.host_id: day for day in found}
+        self.day_sales_by_day = {(day.location, day.business_date): day for day in found}
+        ids = [day.id for day in found]
+        self.open_batches = days_in_unfinished_batches(session, ids)
+        self.exported_days = {
+            reference.local_id: reference
+            for reference in session.scalars(
+                select(IntegrationReference).where(
+                    IntegrationReference.connection_id == connection_id,
+                    IntegrationReference.kind == ReferenceKind.DAY_SALE,
+                    IntegrationReference.local_id.in_(ids),
+                )
+            )
+        }
 
     def _load_for_invoices(self, session: Session, connection_id: int, models: Sequence[InvoiceIn]) -> None:
         customer_numbers = {model.customer_number for model in models}
@@ -634,6 +757,20 @@ class _ChunkContext:
                 ).all()
                 if invoice_id is not None
             }
+
+
+def days_in_unfinished_batches(session: Session, day_sale_ids: Sequence[int]) -> dict[int, int]:
+    """Days waiting to be sent (pending or in flight) in a batch, by id → batch id: changing one
+    would change what that batch is sending. A day whose item failed may be sent again corrected."""
+    if not day_sale_ids:
+        return {}
+    rows = session.execute(
+        select(BatchItem.day_sale_id, BatchItem.batch_id).where(
+            BatchItem.day_sale_id.in_(list(day_sale_ids)),
+            BatchItem.status.in_([ItemStatus.PENDING, ItemStatus.IN_FLIGHT]),
+        )
+    ).all()
+    return {day_id: batch_id for day_id, batch_id in rows if day_id is not None}
 
 
 def import_data(

@@ -6,6 +6,7 @@ the numbers it refers to exist is checked by the importer, which knows the file 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -24,6 +25,7 @@ from pydantic.alias_generators import to_camel
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.no import orgnr
 
+from txbridge.catalog import Bilingual
 from txbridge.flows.intake.values import FieldProblem, read_bool, read_date, read_decimal
 
 #: Output (sales) VAT numbers in Tripletex: 3 = 25 %, 31 = 15 % (food), 32 = 11.11 % (raw fish),
@@ -232,3 +234,77 @@ class InvoiceIn(_Item):
         if repeated:
             raise FieldProblem("intake_line_number_repeats", line_no=", ".join(map(str, repeated)))
         return self
+
+
+# ---- POS day sales (one location's Z-report per day) ---------------------------------------------------
+
+_POS_CODE = r"^[A-Za-z0-9_.\-]{1,50}$"
+
+
+def _line_problem(nb: str, en: str) -> FieldProblem:
+    return FieldProblem("daysales_intake_line_invalid", reason=Bilingual(nb, en))
+
+
+class DaySaleLineIn(_Item):
+    """One figure of the day: ``sale`` (a product group at a VAT rate, eat-in or takeaway), ``payment``
+    (a payment method's takings) or ``event`` (tips, rounding, cash_difference, gift_card_sold,
+    gift_card_redeemed). Gross amounts in NOK."""
+
+    type: Literal["sale", "payment", "event"]
+    code: Annotated[str, Field(pattern=_POS_CODE)]
+    vat_rate: Percent | None = None
+    takeaway: YesNo = False
+    amount: Amount
+
+    @model_validator(mode="after")
+    def _fits_type(self) -> DaySaleLineIn:
+        if self.type == "sale" and self.vat_rate is None:
+            raise _line_problem(
+                "et salg trenger vatRate (25, 15, 12 eller 0)", "a sale needs vatRate (25, 15, 12 or 0)"
+            )
+        if self.type != "sale" and (self.vat_rate is not None or self.takeaway):
+            raise _line_problem("bare salg har vatRate og takeaway", "only sales have vatRate and takeaway")
+        if self.type == "event" and self.code not in POS_EVENTS:
+            allowed = ", ".join(POS_EVENTS)
+            raise _line_problem(f"ukjent hendelse (kjente: {allowed})", f"unknown event (known: {allowed})")
+        return self
+
+
+class DaySaleIn(_Item):
+    host_id: Annotated[str, Field(min_length=1, max_length=100)]
+    location: Annotated[str, Field(min_length=1, max_length=100)]
+    date: Day
+    lines: list[DaySaleLineIn] = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _balanced(self) -> DaySaleIn:
+        off = day_difference(self.lines)
+        if off:
+            # What is missing, as the event line that would balance it (positive credits).
+            raise FieldProblem("daysales_intake_not_balanced", difference=f"{off:.2f}")
+        return self
+
+
+#: Events and their side: True when a positive amount is credited (see flows.daysales.voucher).
+POS_EVENT_CREDITS: dict[str, bool] = {
+    "tips": True,
+    "rounding": True,
+    "cash_difference": True,
+    "gift_card_sold": True,
+    "gift_card_redeemed": False,
+}
+POS_EVENTS: tuple[str, ...] = tuple(POS_EVENT_CREDITS)
+
+
+def line_debit(type_: str, code: str, amount: Decimal) -> Decimal:
+    """A Z-report line's gross amount on the voucher: debit positive, credit negative."""
+    if type_ == "sale":
+        return -amount
+    if type_ == "payment":
+        return amount
+    return -amount if POS_EVENT_CREDITS.get(code, True) else amount
+
+
+def day_difference(lines: Sequence[DaySaleLineIn]) -> Decimal:
+    """The rounding/cash-difference event amount that would balance the day (0: it balances)."""
+    return sum((line_debit(line.type, line.code, line.amount) for line in lines), Decimal(0))

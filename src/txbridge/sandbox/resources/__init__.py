@@ -49,4 +49,5 @@ ROUTER_MODULES: list[str] = [
     "bank",
     "salary",
     "vat_term",
+    "accounting_period",
 ]

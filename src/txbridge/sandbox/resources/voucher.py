@@ -17,6 +17,7 @@ from fastapi import APIRouter, Response
 from txbridge.sandbox import errors
 from txbridge.sandbox.accounting import CUSTOMER_ACCOUNT, money, out, ref_id, vat_account, vat_rate
 from txbridge.sandbox.context import Ctx, CtxDep, id_list, in_range, parse_date_param, parse_date_range
+from txbridge.sandbox.resources.accounting_period import refuse_locked
 from txbridge.sandbox.resources.voucher_type import voucher_type_ref
 from txbridge.sandbox.state import Row
 
@@ -41,6 +42,9 @@ def book(
     Each posting has ``account`` (row), ``amount`` and ``amountGross`` (Decimal), ``row`` and
     optional refs (rows or ``{"id"}``)."""
     _check_balance(postings, day, "amount")
+    has_vat = any(p.get("vatType") is not None and vat_rate(p["vatType"]) != 0 for p in postings)
+    for when in sorted({p.get("date", day) for p in postings} | {day}):
+        refuse_locked(ctx, when, has_vat=has_vat)
     year = int(day[:4])
     number = ctx.company.next_number(f"voucher-{year}")
     voucher: Row = {

@@ -239,6 +239,14 @@ class Vouchers(Resource[m.Voucher]):
             _ops.create_vouchers(objs, chunk, {"sendToLedger": send_to_ledger, **params})
         )
 
+    async def by_external_number(self, number: str, *, fields: str | None = None) -> builtins.list[m.Voucher]:
+        """Vouchers with this ``externalVoucherNumber`` (the never-twice key of day sales)."""
+        return await self._client._execute(_ops.vouchers_by_external_number(number, fields))
+
+    async def reverse(self, voucher_id: int, *, day: date) -> m.Voucher:
+        """Reverse a voucher with a new voucher dated ``day``; returns the reversing voucher."""
+        return await self._client._execute(_ops.reverse_voucher(voucher_id, day))
+
 
 class PostingRules:
     def __init__(self, client: AsyncTripletex) -> None:
@@ -264,3 +272,4 @@ class Ledger:
         self.vouchers = Vouchers(client, specs.VOUCHERS)
         self.postings = Resource(client, specs.POSTINGS)
         self.posting_rules = PostingRules(client)
+        self.accounting_periods = Resource(client, specs.ACCOUNTING_PERIODS)

@@ -132,6 +132,24 @@ def create_vouchers(
     ]
 
 
+def vouchers_by_external_number(number: str, fields: str | None) -> Operation[list[m.Voucher]]:
+    """``GET /ledger/voucher/>externalVoucherNumber``: the vouchers carrying that external number."""
+    params = {"externalVoucherNumber": number, "fields": fields, "count": 100}
+    call = make_call("GET", "/ledger/voucher/>externalVoucherNumber", params=params)
+    return Operation(call, _values(m.Voucher))
+
+
+def reverse_voucher(voucher_id: int, day: date) -> Operation[m.Voucher]:
+    """``PUT /ledger/voucher/{id}/:reverse``: writes a reversing voucher, never retried blindly."""
+    call = make_call(
+        "PUT",
+        f"/ledger/voucher/{int(voucher_id)}/:reverse",
+        params={"date": day.isoformat()},
+        idempotent=False,
+    )
+    return Operation(call, lambda body: parse_value(body, m.Voucher))
+
+
 def invoice_orders(order_ids: Sequence[int] | int, params: Mapping[str, Any]) -> Operation[m.Invoice]:
     """``PUT /order/{id}/:invoice`` for one order, ``/order/:invoiceMultipleOrders`` for a list:
     writes with side effects, never retried blindly."""

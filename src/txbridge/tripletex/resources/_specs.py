@@ -52,6 +52,9 @@ INVOICES = ResourceSpec(
 ACCOUNTS = ResourceSpec("/ledger/account", m.Account, can_delete=True)
 VAT_TYPES = ResourceSpec("/ledger/vatType", m.VatType, can_create=False, can_update=False)
 VOUCHERS = ResourceSpec("/ledger/voucher", m.Voucher, can_delete=True, date_range=("dateFrom", "dateTo"))
+ACCOUNTING_PERIODS = ResourceSpec(
+    "/ledger/accountingPeriod", m.AccountingPeriod, can_create=False, can_update=False
+)
 POSTINGS = ResourceSpec(
     "/ledger/posting", m.Posting, can_create=False, can_update=False, date_range=("dateFrom", "dateTo")
 )

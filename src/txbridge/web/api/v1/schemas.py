@@ -4,7 +4,7 @@ data's Create schemas are the intake's own (:mod:`txbridge.flows.intake.schemas`
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -218,3 +218,24 @@ class LogEntryPublic(_Schema):
     object_key: str | None
     batch_id: int | None
     message: MessagePublic
+
+
+class PosSetupUpdate(_Schema):
+    """The POS set-up as the wizard collects it; accounts by number (checked against the company's
+    chart in Tripletex). A code mapped to null loses its account; codes left out keep theirs."""
+
+    sales_start_date: date | None = None
+    vat_reported_through: date | None = None
+    payment_methods: dict[str, int | None] = Field(default_factory=dict, examples=[{"card": 1920}])
+    product_groups: dict[str, int | None] = Field(default_factory=dict, examples=[{"food": 3000}])
+    takeaway_groups: dict[str, int | None] = Field(default_factory=dict, examples=[{"food": 3001}])
+    events: dict[str, int | None] = Field(default_factory=dict, examples=[{"tips": 2915}])
+
+
+class PosSetupPublic(_Schema):
+    sales_start_date: date | None
+    vat_reported_through: date | None
+    payment_methods: dict[str, int]
+    product_groups: dict[str, int]
+    takeaway_groups: dict[str, int]
+    events: dict[str, int]
