@@ -144,6 +144,7 @@ class ReferenceKind(enum.StrEnum):
     PRODUCT = "product"
     ORDER = "order"
     INVOICE = "invoice"
+    TIMESHEET_ENTRY = "timesheet_entry"
 
 
 class PaymentStatus(enum.StrEnum):
@@ -779,3 +780,60 @@ class IdempotentRequest(Base):
     body: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# Hours (timesheet entries from a time-tracking host, e.g. Svenn)
+# --------------------------------------------------------------------------------------------------
+
+
+class HoursState(enum.StrEnum):
+    """Where one host hour stands towards Tripletex."""
+
+    #: Approved in the host, not in Tripletex yet.
+    READY = "ready"
+    #: In Tripletex as the host has it.
+    EXPORTED = "exported"
+    #: Changed in the host after it was exported: the entry in Tripletex is to be updated.
+    CHANGED = "changed"
+    #: Deleted in the host after it was exported: the entry in Tripletex is to be deleted.
+    DELETED = "deleted"
+    #: Deleted in the host and not (or no longer) in Tripletex: nothing left to do.
+    GONE = "gone"
+
+
+class HoursEntry(Base):
+    """One approved hour registration of the host, by the host's own id.
+
+    Employee, project and activity are the host's references (employee number or e-mail, project
+    number, activity number or name); the export maps them to Tripletex ids. ``sent_signature`` is a
+    digest of what was last written to Tripletex, so an import can tell a change after export."""
+
+    __tablename__ = "hours_entry"
+    __table_args__ = (
+        UniqueConstraint("connection_id", "host_id"),
+        Index("ix_hours_entry_connection_id_work_date", "connection_id", "work_date"),
+        CheckConstraint("CAST(hours AS NUMERIC) BETWEEN 0 AND 24", name="hours_in_a_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    host_id: Mapped[str] = mapped_column(String(100))
+    employee_number: Mapped[str | None] = mapped_column(String(50))
+    employee_email: Mapped[str | None] = mapped_column(String(254))
+    project_number: Mapped[str | None] = mapped_column(String(100))
+    activity_number: Mapped[str | None] = mapped_column(String(100))
+    activity_name: Mapped[str | None] = mapped_column(String(255))
+    work_date: Mapped[date] = mapped_column(Date)
+    hours: Mapped[Decimal] = mapped_column(ExactDecimal(2))
+    comment: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[HoursState] = mapped_column(_enum(HoursState, "hours_state"), default=HoursState.READY)
+    sent_signature: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return (
+            f"HoursEntry(id={self.id!r}, host_id={self.host_id!r}, work_date={self.work_date!r}, "
+            f"hours={self.hours!r}, state={self.state!r})"
+        )
