@@ -47,6 +47,7 @@ _KIND_LABELS = {
     "customers": ("Kunder", "Customers"),
     "products": ("Varer", "Products"),
     "invoices": ("Fakturaer", "Invoices"),
+    "hours": ("Timer", "Hours"),
 }
 
 
@@ -107,8 +108,8 @@ def import_command(
         str | None,
         typer.Option(
             help=h(
-                "CSV: customers, productClasses, products eller invoices (ellers fra overskriften).",
-                "CSV: customers, productClasses, products or invoices (else from the header).",
+                "CSV: customers, productClasses, products, invoices eller hours (ellers fra overskriften).",
+                "CSV: customers, productClasses, products, invoices or hours (else from the header).",
             )
         ),
     ] = None,

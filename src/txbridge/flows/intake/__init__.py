@@ -31,6 +31,7 @@ from txbridge.flows.intake.limits import IntakeLimitError, IntakeLimits, intake_
 from txbridge.flows.intake.schemas import (
     OUTPUT_VAT_CODES,
     CustomerIn,
+    HoursIn,
     InvoiceIn,
     InvoiceLineIn,
     ProductClassIn,
@@ -43,6 +44,7 @@ __all__ = [
     "OUTPUT_VAT_CODES",
     "ConnectionNotFoundError",
     "CustomerIn",
+    "HoursIn",
     "ImportReport",
     "Intake",
     "IntakeFile",

@@ -21,15 +21,18 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
 from txbridge.catalog import Bilingual, Message, render
+from txbridge.flows.hours.entries import hours_in_open_batches, next_state, signature
 from txbridge.flows.intake.errors import ConnectionNotFoundError
 from txbridge.flows.intake.files import INVALID_KEY, KINDS, PROBLEMS_KEY, ROWS_KEY, Problem, read_file
 from txbridge.flows.intake.limits import IntakeLimits, invoice_problems
 from txbridge.flows.intake.reasons import field_label, field_path, problem_message, shown, validation_messages
-from txbridge.flows.intake.schemas import CustomerIn, InvoiceIn, ProductClassIn, ProductIn
+from txbridge.flows.intake.schemas import CustomerIn, HoursIn, InvoiceIn, ProductClassIn, ProductIn
 from txbridge.store import (
     Connection,
     Customer,
     Database,
+    HoursEntry,
+    HoursState,
     IntegrationReference,
     Invoice,
     InvoiceLine,
@@ -50,6 +53,7 @@ _SCHEMAS: dict[str, type[BaseModel]] = {
     "customers": CustomerIn,
     "products": ProductIn,
     "invoices": InvoiceIn,
+    "hours": HoursIn,
 }
 
 
@@ -108,7 +112,7 @@ class _Rejected(Exception):
 
 
 def _label(kind: str, index: int, raw: Mapping[str, Any]) -> str:
-    key = raw.get("code" if kind == "productClasses" else "number")
+    key = raw.get({"productClasses": "code", "hours": "id"}.get(kind, "number"))
     return f"{kind}[{index}] {shown(key)}" if key not in (None, "") else f"{kind}[{index}]"
 
 
@@ -199,6 +203,7 @@ class Intake:
             "customers": self._apply_customer,
             "products": self._apply_product,
             "invoices": self._apply_invoice,
+            "hours": self._apply_hours,
         }
         apply = appliers[kind]
         for start in range(0, len(valid), self.chunk_size):
@@ -314,6 +319,8 @@ class Intake:
         self, kind: str, valid: list[tuple[str, Any]], report: ImportReport
     ) -> list[tuple[str, Any]]:
         def key(model: Any) -> Any:
+            if kind == "hours":
+                return model.id
             return model.code if kind == "productClasses" else model.number
 
         seen = Counter(key(model) for _, model in valid)
@@ -461,6 +468,38 @@ class Intake:
             ctx.earlier_exports.append((existing, model.tripletex_invoice_number))
         return "updated"
 
+    def _apply_hours(self, session: Session, ctx: _ChunkContext, item: str, model: HoursIn) -> str:
+        """An hour by the host's id: new, unchanged, or changed — after an export a change or a
+        delete becomes a correction (see :mod:`txbridge.flows.hours.entries`)."""
+        values = model.model_dump(include=set(_HOURS_FIELDS))
+        values = {column: values[name] for name, column in _HOURS_FIELDS.items()}
+        existing = ctx.hours.get(model.id)
+        if existing is None:
+            now = self.clock()
+            state = HoursState.GONE if model.deleted else HoursState.READY
+            entry = HoursEntry(
+                connection_id=self.connection_id,
+                host_id=model.id,
+                state=state,
+                created_at=now,
+                updated_at=now,
+                **values,
+            )
+            session.add(entry)
+            ctx.hours[model.id] = entry
+            return "created"
+        state = next_state(existing, values, model.deleted)
+        same = signature(values) == signature({name: getattr(existing, name) for name in values})
+        if same and state == existing.state:
+            return "unchanged"
+        batch_id = ctx.open_batches.get(existing.id)
+        if batch_id is not None:
+            raise _Rejected(None, render("hours_in_batch", item=item, batch=batch_id))
+        _changes(existing, values)
+        existing.state = state
+        existing.updated_at = self.clock()
+        return "updated"
+
     def _line(self, ctx: _ChunkContext, item: str, position: int, line: Any) -> dict[str, Any]:
         product_id = None
         vat_code = line.vat_code
@@ -532,6 +571,18 @@ def _stored_signature(invoice: Invoice) -> tuple[Any, ...]:
     return _invoice_signature(header, lines)
 
 
+#: HoursIn's fields → hours_entry's columns.
+_HOURS_FIELDS = {
+    "employee_number": "employee_number",
+    "employee_email": "employee_email",
+    "project_number": "project_number",
+    "activity_number": "activity_number",
+    "activity_name": "activity_name",
+    "date": "work_date",
+    "hours": "hours",
+    "comment": "comment",
+}
+
 _Stored = TypeVar("_Stored", ProductClass, Customer, Product)
 
 
@@ -552,6 +603,7 @@ class _ChunkContext:
     customers: dict[int, Customer] = field(default_factory=dict)
     products: dict[str, Product] = field(default_factory=dict)
     invoices: dict[str, Invoice] = field(default_factory=dict)
+    hours: dict[str, HoursEntry] = field(default_factory=dict)
     #: Numbers of things an item may refer to → their ids (products: id and VAT code).
     product_class_ids: dict[str, int] = field(default_factory=dict)
     customer_ids: dict[int, int] = field(default_factory=dict)
@@ -580,9 +632,23 @@ class _ChunkContext:
                     )
                 ).all()
             )
+        elif kind == "hours":
+            ctx._load_for_hours(session, connection_id, models)
         else:
             ctx._load_for_invoices(session, connection_id, models)
         return ctx
+
+    def _load_for_hours(self, session: Session, connection_id: int, models: Sequence[HoursIn]) -> None:
+        self.hours = {
+            entry.host_id: entry
+            for entry in session.scalars(
+                select(HoursEntry).where(
+                    HoursEntry.connection_id == connection_id,
+                    HoursEntry.host_id.in_([model.id for model in models]),
+                )
+            )
+        }
+        self.open_batches = hours_in_open_batches(session, [entry.id for entry in self.hours.values()])
 
     def _load_for_invoices(self, session: Session, connection_id: int, models: Sequence[InvoiceIn]) -> None:
         customer_numbers = {model.customer_number for model in models}

@@ -5,6 +5,9 @@ The rules Tripletex applies to an entry:
 - employee, activity, date and hours are required; hours lie in [0, 24];
 - an employee's hours on one day add up to at most 24;
 - a project activity needs a project, a general activity may not have one;
+- the activity must be usable on the project: one the project lists among its activities (a project
+  that lists none takes every project activity, as the sandbox's projects made without activities
+  do), and not disabled;
 - the project must be open and the date within its start and end date;
 - one entry per employee, date, activity and project: a second one is a conflict (409/14000) — update
   the existing entry instead;
@@ -27,6 +30,7 @@ from txbridge.sandbox.context import (
     parse_date_param,
     parse_date_range,
 )
+from txbridge.sandbox.resources.activity import project_activity_ids
 from txbridge.sandbox.resources.timesheet_month import check_entry_unlocked
 from txbridge.sandbox.state import Row
 
@@ -70,6 +74,15 @@ def _check(ctx: Ctx, row: Row, own_id: int | None) -> None:
             "Aktiviteten kan ikke føres på prosjekt. "
             "The activity is a general activity and cannot be on a project.",
         )
+    if activity.get("isDisabled"):
+        raise errors.validation("activity.id", "Aktiviteten er deaktivert. The activity is disabled.")
+    if project is not None and activity.get("isProjectActivity"):
+        usable = project_activity_ids(ctx, project)
+        if usable and activity["id"] not in usable:
+            raise errors.validation(
+                "activity.id",
+                "Aktiviteten er ikke knyttet til prosjektet. The activity is not linked to the project.",
+            )
     if project is not None:
         if project.get("isClosed"):
             raise errors.validation("project.id", "Prosjektet er avsluttet. The project is closed.")

@@ -13,7 +13,15 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from txbridge.catalog import Bilingual, Message, render
-from txbridge.flows.intake import CustomerIn, ImportReport, InvoiceIn, ProductClassIn, ProductIn, import_data
+from txbridge.flows.intake import (
+    CustomerIn,
+    HoursIn,
+    ImportReport,
+    InvoiceIn,
+    ProductClassIn,
+    ProductIn,
+    import_data,
+)
 from txbridge.flows.intake.files import IntakeFileError, decode, parse_json
 from txbridge.web.api.v1.deps import ConnectionId, IntakeKey, Language
 from txbridge.web.api.v1.idempotent import IDEMPOTENT, Answer, run_once
@@ -35,6 +43,7 @@ RESOURCES: dict[str, tuple[str, type[BaseModel], str]] = {
     "customers": ("customers", CustomerIn, "number"),
     "products": ("products", ProductIn, "number"),
     "invoices": ("invoices", InvoiceIn, "number"),
+    "hours": ("hours", HoursIn, "id"),
 }
 
 

