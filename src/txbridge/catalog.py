@@ -1869,6 +1869,15 @@ CATALOG: Mapping[str, Entry] = _entries(
         "another activity in the time system; " + RETRY_EN,
     ),
     E(
+        "hours_activity_needs_project",
+        "Time {hours}: aktivitet {activity} er en prosjektaktivitet, men timen har ikke prosjekt",
+        "Hour {hours}: activity {activity} is a project activity, but the hour has no project",
+        "Tripletex fører timer på prosjektaktiviteter bare med et prosjekt.",
+        "Tripletex records hours on project activities only with a project.",
+        "Sett prosjekt på timen i timesystemet, eller før den på en generell aktivitet; " + RETRY_NB,
+        "Put a project on the hour in the time system, or record it on a general activity; " + RETRY_EN,
+    ),
+    E(
         "hours_project_closed",
         "Time {hours}: prosjekt {project} er avsluttet eller gjelder ikke {date}",
         "Hour {hours}: project {project} is closed or does not cover {date}",
