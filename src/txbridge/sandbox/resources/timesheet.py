@@ -53,6 +53,33 @@ def _ref_id(row: Row, key: str) -> int | None:
     return value.get("id") if isinstance(value, dict) else None
 
 
+_DAY_INDEX = "_timesheetDays"  # company.extra: (employee id, date) -> entry ids (a superset)
+
+
+def _day_index(ctx: Ctx) -> dict[tuple[int | None, str], set[int]]:
+    """Entries by employee and day, so the per-day rules do not read every entry of the company. It
+    may hold ids of entries since deleted, moved or rolled back: readers check each row."""
+    index: dict[tuple[int | None, str], set[int]] | None = ctx.company.extra.get(_DAY_INDEX)
+    if index is None:
+        index = {}
+        for row in ctx.company.table(SCHEMA).values():
+            index.setdefault((_ref_id(row, "employee"), str(row.get("date"))), set()).add(row["id"])
+        ctx.company.extra[_DAY_INDEX] = index
+    return index
+
+
+def _index(ctx: Ctx, row: Row) -> None:
+    _day_index(ctx).setdefault((_ref_id(row, "employee"), str(row.get("date"))), set()).add(row["id"])
+
+
+def _same_day(ctx: Ctx, employee_id: int | None, day: str) -> list[Row]:
+    table = ctx.company.table(SCHEMA)
+    rows = (table.get(i) for i in sorted(_day_index(ctx).get((employee_id, day), ())))
+    return [
+        r for r in rows if r is not None and _ref_id(r, "employee") == employee_id and r.get("date") == day
+    ]
+
+
 def _check(ctx: Ctx, row: Row, own_id: int | None) -> None:
     crud.require(row, ("employee.id", "activity.id", "date", "hours"))
     ctx.ref("Employee", row.get("employee"), "employee.id")
@@ -97,12 +124,8 @@ def _check(ctx: Ctx, row: Row, own_id: int | None) -> None:
         _ref_id(row, "project"),
     )
     day_total = hours
-    for other in ctx.company.table(SCHEMA).values():
-        if (
-            other["id"] == own_id
-            or _ref_id(other, "employee") != employee_id
-            or other.get("date") != day.isoformat()
-        ):
+    for other in _same_day(ctx, employee_id, day.isoformat()):
+        if other["id"] == own_id:
             continue
         if _ref_id(other, "activity") == activity_id and _ref_id(other, "project") == project_id:
             raise errors.TripletexError(
@@ -136,6 +159,7 @@ def _create(ctx: Ctx, body: Row) -> Row:
     row: Row = {"comment": "", **body}
     _check(ctx, row, None)
     row = ctx.insert(SCHEMA, row)
+    _index(ctx, row)
     _derive(ctx, row)
     return row
 
@@ -147,6 +171,7 @@ def _update(ctx: Ctx, object_id: int, body: Row) -> Row:
     _check(ctx, merged, object_id)
     body["date"] = merged["date"]
     ctx.update(SCHEMA, row, body)
+    _index(ctx, row)
     _derive(ctx, row)
     return row
 
