@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from txbridge.flows.hours.entries import mark_sent, stored_values
+from txbridge.flows.hours.entries import note_sent, settle_exported
 from txbridge.flows.intake import import_data, import_file
-from txbridge.store import Database, HoursEntry, HoursState
+from txbridge.store import Database, HoursEntry, HoursState, IntegrationReference, ReferenceKind
 
 
 def hour(host_id: str = "s-1", **overrides: Any) -> dict[str, Any]:
@@ -104,7 +104,17 @@ def test_change_and_delete_after_export_become_corrections(database: Database, c
     import_data(database, connection_id, {"hours": [hour("s-1"), hour("s-2"), hour("s-3")]})
     with database.transaction() as session:
         for entry in session.scalars(select(HoursEntry).where(HoursEntry.host_id.in_(["s-1", "s-2"]))):
-            mark_sent(entry, stored_values(entry))
+            note_sent(entry)  # as the export does when it builds the entry, then records its reference
+            session.add(
+                IntegrationReference(
+                    connection_id=connection_id,
+                    kind=ReferenceKind.TIMESHEET_ENTRY,
+                    local_id=entry.id,
+                    local_number=entry.host_id,
+                    tripletex_id=9000 + entry.id,
+                )
+            )
+        settle_exported(session, connection_id)
     assert {e.host_id: e.state for e in entries(database).values()} == {
         "s-1": HoursState.EXPORTED,
         "s-2": HoursState.EXPORTED,

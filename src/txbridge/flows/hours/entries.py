@@ -8,12 +8,15 @@ written, so a change that is undone again leaves nothing to correct."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from txbridge.store import HoursEntry, HoursState
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from txbridge.store import HoursEntry, HoursState, IntegrationReference, ReferenceKind
 
 #: The columns an import sets (the hour's content); the digest is over these.
 CONTENT = (
@@ -48,24 +51,56 @@ def stored_values(entry: HoursEntry) -> dict[str, Any]:
     return {name: getattr(entry, name) for name in CONTENT}
 
 
-def next_state(entry: HoursEntry, values: Mapping[str, Any], deleted: bool) -> HoursState:
-    """The state after the host sent ``values`` (and ``deleted``) for a stored hour."""
-    if entry.state not in IN_TRIPLETEX:
+def next_state(
+    entry: HoursEntry, values: Mapping[str, Any], deleted: bool, *, in_tripletex: bool
+) -> HoursState:
+    """The state after the host sent ``values`` (and ``deleted``) for a stored hour; ``in_tripletex``:
+    the hour has a reference (an entry in Tripletex)."""
+    if not in_tripletex:
         return HoursState.GONE if deleted else HoursState.READY
     if deleted:
         return HoursState.DELETED
     return HoursState.EXPORTED if signature(values) == entry.sent_signature else HoursState.CHANGED
 
 
-def mark_sent(entry: HoursEntry, sent: Mapping[str, Any]) -> None:
-    """The hour is in Tripletex as ``sent`` (its content when the body was built): exported, or
-    changed if the host changed it meanwhile."""
-    entry.sent_signature = signature(sent)
-    entry.state = (
-        HoursState.EXPORTED if signature(stored_values(entry)) == entry.sent_signature else HoursState.CHANGED
+def note_sent(entry: HoursEntry) -> None:
+    """The hour is about to be written as it stands: what an import later compares against. (An hour
+    cannot change while it is in an open batch, so this is what lands in Tripletex.)"""
+    entry.sent_signature = signature(stored_values(entry))
+
+
+def hours_in_open_batches(session: Session, entry_ids: Sequence[int]) -> dict[int, int]:
+    """Hour id → the batch it is on its way to Tripletex in (an item pending or in flight)."""
+    return {}
+
+
+def in_tripletex(session: Session, connection_id: int, entry_ids: Sequence[int]) -> set[int]:
+    """The hours among ``entry_ids`` that have an entry in Tripletex (a reference)."""
+    if not entry_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(IntegrationReference.local_id).where(
+                IntegrationReference.connection_id == connection_id,
+                IntegrationReference.kind == ReferenceKind.TIMESHEET_ENTRY,
+                IntegrationReference.local_id.in_(list(entry_ids)),
+            )
+        )
     )
 
 
-def hours_in_open_batches(session: Any, entry_ids: list[int]) -> dict[int, int]:
-    """Hour id → the batch it is on its way to Tripletex in (an item pending or in flight)."""
-    return {}
+def settle_exported(session: Session, connection_id: int) -> None:
+    """Hours the export wrote (a reference) but still READY become EXPORTED."""
+    written = select(IntegrationReference.local_id).where(
+        IntegrationReference.connection_id == connection_id,
+        IntegrationReference.kind == ReferenceKind.TIMESHEET_ENTRY,
+    )
+    session.execute(
+        update(HoursEntry)
+        .where(
+            HoursEntry.connection_id == connection_id,
+            HoursEntry.state == HoursState.READY,
+            HoursEntry.id.in_(written),
+        )
+        .values(state=HoursState.EXPORTED)
+    )

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
 from txbridge.catalog import Bilingual, Message, render
-from txbridge.flows.hours.entries import hours_in_open_batches, next_state, signature
+from txbridge.flows.hours.entries import hours_in_open_batches, in_tripletex, next_state, signature
 from txbridge.flows.intake.errors import ConnectionNotFoundError
 from txbridge.flows.intake.files import INVALID_KEY, KINDS, PROBLEMS_KEY, ROWS_KEY, Problem, read_file
 from txbridge.flows.intake.limits import IntakeLimits, invoice_problems
@@ -488,7 +488,9 @@ class Intake:
             session.add(entry)
             ctx.hours[model.id] = entry
             return "created"
-        state = next_state(existing, values, model.deleted)
+        state = next_state(
+            existing, values, model.deleted, in_tripletex=existing.id in ctx.hours_in_tripletex
+        )
         same = signature(values) == signature({name: getattr(existing, name) for name in values})
         if same and state == existing.state:
             return "unchanged"
@@ -604,6 +606,7 @@ class _ChunkContext:
     products: dict[str, Product] = field(default_factory=dict)
     invoices: dict[str, Invoice] = field(default_factory=dict)
     hours: dict[str, HoursEntry] = field(default_factory=dict)
+    hours_in_tripletex: set[int] = field(default_factory=set)
     #: Numbers of things an item may refer to → their ids (products: id and VAT code).
     product_class_ids: dict[str, int] = field(default_factory=dict)
     customer_ids: dict[int, int] = field(default_factory=dict)
@@ -648,7 +651,9 @@ class _ChunkContext:
                 )
             )
         }
-        self.open_batches = hours_in_open_batches(session, [entry.id for entry in self.hours.values()])
+        ids = [entry.id for entry in self.hours.values()]
+        self.open_batches = hours_in_open_batches(session, ids)
+        self.hours_in_tripletex = in_tripletex(session, connection_id, ids)
 
     def _load_for_invoices(self, session: Session, connection_id: int, models: Sequence[InvoiceIn]) -> None:
         customer_numbers = {model.customer_number for model in models}
