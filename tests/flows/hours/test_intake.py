@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from txbridge.flows.hours.entries import note_sent, settle_exported
+from txbridge.flows.hours.entries import settle_exported
 from txbridge.flows.intake import import_data, import_file
 from txbridge.store import Database, HoursEntry, HoursState, IntegrationReference, ReferenceKind
 
@@ -104,7 +104,6 @@ def test_change_and_delete_after_export_become_corrections(database: Database, c
     import_data(database, connection_id, {"hours": [hour("s-1"), hour("s-2"), hour("s-3")]})
     with database.transaction() as session:
         for entry in session.scalars(select(HoursEntry).where(HoursEntry.host_id.in_(["s-1", "s-2"]))):
-            note_sent(entry)  # as the export does when it builds the entry, then records its reference
             session.add(
                 IntegrationReference(
                     connection_id=connection_id,

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from txbridge.store import HoursEntry, HoursState, IntegrationReference, ReferenceKind
@@ -51,22 +51,24 @@ def stored_values(entry: HoursEntry) -> dict[str, Any]:
     return {name: getattr(entry, name) for name in CONTENT}
 
 
+def sent(entry: HoursEntry) -> str:
+    """The digest of what Tripletex has for an exported hour. Until the first change after the
+    export it is the hour as stored: an hour cannot change while it is in an open batch, so the
+    stored content is what was written."""
+    return entry.sent_signature or signature(stored_values(entry))
+
+
 def next_state(
     entry: HoursEntry, values: Mapping[str, Any], deleted: bool, *, in_tripletex: bool
 ) -> HoursState:
     """The state after the host sent ``values`` (and ``deleted``) for a stored hour; ``in_tripletex``:
-    the hour has a reference (an entry in Tripletex)."""
+    the hour has a reference (an entry in Tripletex). Keeps what Tripletex has in ``sent_signature``."""
     if not in_tripletex:
         return HoursState.GONE if deleted else HoursState.READY
+    entry.sent_signature = sent(entry)
     if deleted:
         return HoursState.DELETED
     return HoursState.EXPORTED if signature(values) == entry.sent_signature else HoursState.CHANGED
-
-
-def note_sent(entry: HoursEntry) -> None:
-    """The hour is about to be written as it stands: what an import later compares against. (An hour
-    cannot change while it is in an open batch, so this is what lands in Tripletex.)"""
-    entry.sent_signature = signature(stored_values(entry))
 
 
 def hours_in_open_batches(session: Session, entry_ids: Sequence[int]) -> dict[int, int]:
@@ -90,17 +92,17 @@ def in_tripletex(session: Session, connection_id: int, entry_ids: Sequence[int])
 
 
 def settle_exported(session: Session, connection_id: int) -> None:
-    """Hours the export wrote (a reference) but still READY become EXPORTED."""
+    """Hours the export wrote (a reference) but still READY become EXPORTED, with what was sent."""
     written = select(IntegrationReference.local_id).where(
         IntegrationReference.connection_id == connection_id,
         IntegrationReference.kind == ReferenceKind.TIMESHEET_ENTRY,
     )
-    session.execute(
-        update(HoursEntry)
-        .where(
+    for entry in session.scalars(
+        select(HoursEntry).where(
             HoursEntry.connection_id == connection_id,
             HoursEntry.state == HoursState.READY,
             HoursEntry.id.in_(written),
         )
-        .values(state=HoursState.EXPORTED)
-    )
+    ):
+        entry.sent_signature = sent(entry)
+        entry.state = HoursState.EXPORTED
