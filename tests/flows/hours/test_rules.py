@@ -37,7 +37,7 @@ def test_same_key_is_refused_naming_the_hour_that_holds_it() -> None:
     assert {k: (m.id, m.en) for k, m in found.items()} == {
         2: ("hours_same_key", "Hour s-02: same employee, date, activity and project as hour s-01")
     }
-    # Within the batch: the lowest host id keeps the key.
+    # Within the batch: the hour imported first keeps the key.
     found = refusals([hour(7, "1"), hour(6, "1")], [])
     assert list(found) == [7] and "s-06" in found[7].nb
 

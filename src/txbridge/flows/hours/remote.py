@@ -75,21 +75,23 @@ def create_entries(client: Tripletex, bodies: Sequence[Mapping[str, Any]]) -> li
 
 
 def find_marked(
-    client: Tripletex, employee_ids: Iterable[int], days: Iterable[date]
+    client: Tripletex, employee_ids: Iterable[int] | None, days: Iterable[date]
 ) -> dict[str, TimesheetEntry]:
-    """Entries carrying an hours marker for these employees in the window of these days, by marker."""
+    """Entries carrying an hours marker in the window of these days, by marker; only these employees'
+    when given (a run that has not read the directory yet looks at all employees)."""
     window = sorted(days)
-    employees = sorted(set(employee_ids))
-    if not window or not employees:
+    employees = None if employee_ids is None else sorted(set(employee_ids))
+    if not window or employees == []:
         return {}
+    search: dict[str, Any] = {
+        "dateFrom": window[0].isoformat(),
+        "dateTo": (window[-1] + timedelta(days=1)).isoformat(),
+        "comment": PREFIX,
+    }
+    if employees:
+        search["employeeId"] = ",".join(str(e) for e in employees)
     found: dict[str, TimesheetEntry] = {}
-    for entry in client.timesheet_entries.iter(
-        fields=ENTRY_FIELDS,
-        dateFrom=window[0].isoformat(),
-        dateTo=(window[-1] + timedelta(days=1)).isoformat(),
-        employeeId=",".join(str(e) for e in employees),
-        comment=PREFIX,
-    ):
+    for entry in client.timesheet_entries.iter(fields=ENTRY_FIELDS, **search):
         for mark in markers_in(entry.comment):
             found.setdefault(mark, entry)
     return found

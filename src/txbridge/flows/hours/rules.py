@@ -4,9 +4,9 @@
 * **one entry per employee, date, activity and project.** Hours of the same key are **refused, not
   summed**: each host hour is one Tripletex entry, so a later change or delete of one hour touches
   only its own entry, and the marker names exactly one host hour. The first hour of a key (the one
-  already in Tripletex, else the lowest host id) goes; the others fail naming it.
+  already in Tripletex, else the one imported first) goes; the others fail naming it.
 * **at most 24 hours per employee and day**, counting the hours already exported. Hours are taken in
-  host-id order; an hour that would take the day past 24 fails, the rest go.
+  the order they were imported; an hour that would take the day past 24 fails, the rest go.
 
 Tripletex enforces both itself as well (against entries made there by hand, which the store does not
 know): its refusals are read by :func:`txbridge.flows.hours.remote.refusal`."""
@@ -30,8 +30,8 @@ def key_of(entry: HoursEntry, resolved: Resolved) -> Key:
     return (resolved.employee_id, entry.work_date.isoformat(), resolved.activity_id, resolved.project_id)
 
 
-def _order(pair: tuple[HoursEntry, Resolved]) -> tuple[str, int]:
-    return (pair[0].host_id, pair[0].id)
+def _order(pair: tuple[HoursEntry, Resolved]) -> int:
+    return pair[0].id
 
 
 def refusals(
