@@ -108,32 +108,32 @@ def working_days(start: date) -> Iterator[date]:
 
 
 def hours_items(
-    team: Team, *, count: int, start: date, seed: int = 7, prefix: str = "svenn"
+    team: Team, *, count: int, start: date, per_day: int = 1, seed: int = 7, prefix: str = "svenn"
 ) -> list[dict[str, Any]]:
-    """``count`` approved hours, one per employee and working day from ``start`` (so no two share an
-    employee, date, activity and project): a project and one of its activities, 0.5–10 hours."""
+    """``count`` approved hours from ``start``: ``per_day`` per employee and working day, each on its
+    own project and activity (so no two share an employee, date, activity and project), 0.5–10 hours
+    for one a day, 0.5–2 hours for several (a day stays under 24)."""
     rng = random.Random(seed)
     items: list[dict[str, Any]] = []
-    projects = team.project_numbers
+    pairs = [(project, activity) for project in team.project_numbers for activity in team.projects[project]]
     days = working_days(start)
     while len(items) < count:
         day = next(days)
         for number, email in team.employees:
-            if len(items) == count:
-                break
-            project = rng.choice(projects)
-            activity = rng.choice(team.projects[project])
-            hours = Decimal(rng.randint(1, 20)) / 2
-            who = {"employeeNumber": number} if rng.random() < 0.8 else {"employeeEmail": email}
-            items.append(
-                {
-                    "id": f"{prefix}-{len(items) + 1}",
-                    **who,
-                    "projectNumber": project,
-                    "activityNumber": activity,
-                    "date": day.isoformat(),
-                    "hours": str(hours),
-                    "comment": f"Arbeid på prosjekt {project}",
-                }
-            )
+            for project, activity in rng.sample(pairs, per_day):
+                if len(items) == count:
+                    return items
+                hours = Decimal(rng.randint(1, 20 if per_day == 1 else 4)) / 2
+                who = {"employeeNumber": number} if rng.random() < 0.8 else {"employeeEmail": email}
+                items.append(
+                    {
+                        "id": f"{prefix}-{len(items) + 1}",
+                        **who,
+                        "projectNumber": project,
+                        "activityNumber": activity,
+                        "date": day.isoformat(),
+                        "hours": str(hours),
+                        "comment": f"Arbeid på prosjekt {project}",
+                    }
+                )
     return items
