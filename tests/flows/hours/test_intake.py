@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from typer.testing import CliRunner
 
+import txbridge.cli.intake  # noqa: F401  (registers the command)
+from txbridge.cli import app
 from txbridge.flows.hours.entries import settle_exported
 from txbridge.flows.intake import import_data, import_file
 from txbridge.store import Database, HoursEntry, HoursState, IntegrationReference, ReferenceKind
@@ -136,3 +139,21 @@ def test_change_and_delete_after_export_become_corrections(database: Database, c
     assert entries(database)["s-1"].state is HoursState.EXPORTED
     again = import_data(database, connection_id, {"hours": [hour("s-1", hours="7.5")]})
     assert again.counts["hours"].unchanged == 1
+
+
+def test_txbridge_import_takes_a_csv_of_hours(
+    tmp_path: Path, database: Database, database_url: str, connection_id: int
+) -> None:
+    path = tmp_path / "timer.csv"
+    path.write_text(
+        'id,employeeEmail,activityName,date,hours\ns-1,kari@example.no,Administrasjon,02.11.2026,"7,5"\n'
+        "s-2,kari@example.no,,03.11.2026,8\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app, ["import", str(path)], env={"TXBRIDGE_DATABASE_URL": database_url, "COLUMNS": "200"}
+    )
+    assert result.exit_code == 1, result.output
+    assert "Timer" in result.output and "hours[1] s-2" in result.output
+    assert "mangler aktivitet" in result.output
+    assert entries(database)["s-1"].hours == Decimal("7.50")
