@@ -21,8 +21,8 @@ from txbridge.store import (
     Database,
     Environment,
     Invoice,
+    ItemStatus,
     LogLevel,
-    PostingStatus,
     TokenCipher,
     queries,
 )
@@ -57,10 +57,10 @@ def _fill(database: Database, size: int) -> tuple[int, int]:
         session.flush()
         batch = queries.create_batch(session, connection.id, "2026-10", invoices)
         failed = render("account_not_found", account=3099)
-        for i, posting in enumerate(batch.postings):
+        for i, posting in enumerate(batch.items):
             if i % 2:
                 queries.record_outcome(
-                    session, posting, PostingStatus.FAILED, error_id=failed.id, message=str(failed)
+                    session, posting, ItemStatus.FAILED, error_id=failed.id, message=str(failed)
                 )
             else:
                 queries.record_exported(
@@ -73,7 +73,7 @@ def _fill(database: Database, size: int) -> tuple[int, int]:
                 level=LogLevel.ERROR,
                 message_id=failed.id,
                 object_type="invoice",
-                object_key=posting.invoice_number,
+                object_key=posting.subject_key,
                 detail=failed.en,
             )
         queries.refresh_batch(session, batch)
@@ -104,7 +104,7 @@ def _calls(database: Database, connection_id: int, batch_id: int, size: int) -> 
             database, batch_id, limit=size
         ),
         "batches.batch_detail (failed, 100)": lambda: views.batches.batch_detail(
-            database, batch_id, status=PostingStatus.FAILED
+            database, batch_id, status=ItemStatus.FAILED
         ),
         "batches.list_batches": lambda: views.batches.list_batches(database, connection_id),
         "log.list_log (batch, 1000)": lambda: views.log.list_log(

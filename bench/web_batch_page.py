@@ -29,6 +29,7 @@ from txbridge.flows import accounts
 from txbridge.settings import Settings
 from txbridge.store import (
     Batch,
+    BatchItem,
     BatchStatus,
     Connection,
     Customer,
@@ -36,8 +37,7 @@ from txbridge.store import (
     Environment,
     IntegrationReference,
     Invoice,
-    Posting,
-    PostingStatus,
+    ItemStatus,
     ReferenceKind,
     TokenCipher,
     UserRole,
@@ -97,8 +97,8 @@ def fill(db: Database, size: int, name: str) -> int:
                 {
                     "batch_id": batch.id,
                     "invoice_id": invoice_id,
-                    "invoice_number": number,
-                    "status": PostingStatus.FAILED if failed else PostingStatus.EXPORTED,
+                    "subject_key": number,
+                    "status": ItemStatus.FAILED if failed else ItemStatus.EXPORTED,
                     "error_id": failure.id if failed else None,
                     "message": str(failure) if failed else None,
                     "attempts": 1,
@@ -119,7 +119,7 @@ def fill(db: Database, size: int, name: str) -> int:
                         "updated_at": now,
                     }
                 )
-        session.execute(insert(Posting), postings)
+        session.execute(insert(BatchItem), postings)
         session.execute(insert(IntegrationReference), references)
         return batch.id
 

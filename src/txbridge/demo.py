@@ -40,7 +40,7 @@ from txbridge.flows.intake import ImportReport, import_file
 from txbridge.samples import DEMO_PERIOD, demo_path
 from txbridge.sandbox.server import SandboxServer
 from txbridge.settings import Settings
-from txbridge.store import Database, Environment, PostingStatus, ReferenceKind, TokenCipher, queries
+from txbridge.store import Database, Environment, ItemStatus, ReferenceKind, TokenCipher, queries
 from txbridge.tripletex import Tripletex
 
 DEMO_COMPANY = "Demo Service AS"
@@ -306,9 +306,7 @@ def _customers_pay(client: Tripletex, database: Database, connection_id: int, co
 
 def _skipped_invoices(database: Database, batch_id: int) -> list[str]:
     with database.transaction() as session:
-        return [
-            p.invoice_number for p in queries.postings_of_batch(session, batch_id, [PostingStatus.SKIPPED])
-        ]
+        return [p.subject_key for p in queries.items_of_batch(session, batch_id, [ItemStatus.SKIPPED])]
 
 
 def _seconds_since_process_start() -> float:

@@ -9,7 +9,7 @@ import socket
 
 from tests.cli.conftest import Cli
 from txbridge.flows.export import BatchLease
-from txbridge.store import Database, PostingStatus, queries
+from txbridge.store import Database, ItemStatus, queries
 
 
 def _fault(cli: Cli, **fault: object) -> None:
@@ -17,12 +17,12 @@ def _fault(cli: Cli, **fault: object) -> None:
         control.post("/faults", json={"companyId": cli.company.company_id, **fault}).raise_for_status()
 
 
-def _statuses(database_url: str) -> dict[PostingStatus, int]:
+def _statuses(database_url: str) -> dict[ItemStatus, int]:
     database = Database.from_url(database_url)
     try:
         with database.transaction() as session:
-            counts: dict[PostingStatus, int] = {}
-            for posting in queries.postings_of_batch(session, 1):
+            counts: dict[ItemStatus, int] = {}
+            for posting in queries.items_of_batch(session, 1):
                 counts[posting.status] = counts.get(posting.status, 0) + 1
             return counts
     finally:
@@ -36,7 +36,7 @@ def test_a_500_on_an_invoice_write_does_not_stop_the_export(cli: Cli, database_u
     exported = cli("batch", "export", "1")
     # Exit 1 for the world's known defects (a missing account …), not a stop: nothing is left over.
     assert exported.exit_code == 1, exported.output
-    assert set(_statuses(database_url)) <= {PostingStatus.EXPORTED, PostingStatus.FAILED}
+    assert set(_statuses(database_url)) <= {ItemStatus.EXPORTED, ItemStatus.FAILED}
 
 
 def test_5xx_beyond_the_retries_is_an_integration_fault_exit_3(cli: Cli, database_url: str) -> None:
@@ -47,7 +47,7 @@ def test_5xx_beyond_the_retries_is_an_integration_fault_exit_3(cli: Cli, databas
     assert stopped.exit_code == 3, stopped.output  # README: the integration cannot work now
     assert "answered 500 after the request was sent" in stopped.output
     assert "`txbridge batch export 1`" in stopped.output
-    assert PostingStatus.IN_FLIGHT not in _statuses(database_url)  # looked up: nothing in doubt
+    assert ItemStatus.IN_FLIGHT not in _statuses(database_url)  # looked up: nothing in doubt
 
 
 def test_a_second_export_of_a_running_batch_exits_4_naming_the_holder(cli: Cli, database_url: str) -> None:
@@ -63,5 +63,5 @@ def test_a_second_export_of_a_running_batch_exits_4_naming_the_holder(cli: Cli, 
     host, pid = socket.gethostname(), os.getpid()
     assert f"En annen eksport av bunt 1 kjører allerede (job 7, prosess {pid} på {host}" in refused.output
     assert "Another export" not in refused.output  # one language
-    assert _statuses(database_url) == {PostingStatus.PENDING: 6}  # touched nothing
+    assert _statuses(database_url) == {ItemStatus.PENDING: 6}  # touched nothing
     assert cli("batch", "export", "1").exit_code == 1  # the lease given back: it runs now

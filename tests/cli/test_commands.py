@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from tests.cli.conftest import Cli
 from txbridge.settings import Settings
-from txbridge.store import Connection, ConnectionState, Database, PostingStatus, TokenCipher, queries
+from txbridge.store import Connection, ConnectionState, Database, ItemStatus, TokenCipher, queries
 
 
 def _connection(database_url: str, name: str = "demo") -> Connection:
@@ -262,9 +262,9 @@ def test_diagnose_exits_3_when_the_integration_itself_is_the_fault(cli: Cli, dat
         assert connection is not None
         invoice = queries.invoice_by_number(session, connection.id, "OK-1")
         assert invoice is not None
-        posting = queries.open_posting_of_invoice(session, invoice.id)
+        posting = queries.open_item_of_invoice(session, invoice.id)
         assert posting is not None
-        queries.record_outcome(session, posting, PostingStatus.FAILED, error_id="x", message="x")
+        queries.record_outcome(session, posting, ItemStatus.FAILED, error_id="x", message="x")
         connection.state = ConnectionState.ERROR
     database.dispose()
     diagnosed = cli("diagnose", "invoice", "OK-1")

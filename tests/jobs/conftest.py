@@ -13,7 +13,7 @@ from tests.fixtures.postgres import TEMPLATE_DB, PostgresServer
 from tests.fixtures.sandbox import new_sandbox_company
 from tests.flows.export.conftest import Env, connect_env, load, make_settings, payload
 from txbridge.flows.export import close_batch
-from txbridge.flows.export.context import OUTAGE_BOUND, OUTAGE_WAITS
+from txbridge.flows.outbound.context import OUTAGE_BOUND, OUTAGE_WAITS
 from txbridge.jobs.retry import RetryPolicy
 from txbridge.jobs.tasks import RunOptions
 from txbridge.sandbox.server import SandboxServer

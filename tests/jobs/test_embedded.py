@@ -281,7 +281,7 @@ def test_a_job_a_live_runner_holds_is_not_run_twice(shop: Shop) -> None:
 
 
 def test_an_export_job_waits_while_another_export_holds_the_batch(shop: Shop) -> None:
-    from txbridge.flows.export.lease import BatchLease
+    from txbridge.flows.outbound.lease import BatchLease
 
     info = api.start_export(shop.db, shop.settings, shop.batch_ids[0], requested_by="ola")
     with BatchLease(shop.db, shop.batch_ids[0], holder="kari (txbridge batch export)"):

@@ -41,7 +41,7 @@ def test_migrate_again_is_a_no_op(database: Database) -> None:
         "invoice",
         "invoice_line",
         "batch",
-        "posting",
+        "batch_item",
         "integration_reference",
         "log_entry",
     }

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 
 from tests.store.conftest import add_invoice
 from txbridge.store import (
+    BatchItem,
     BatchStatus,
     Connection,
     ConnectionState,
@@ -17,8 +18,7 @@ from txbridge.store import (
     Environment,
     Invoice,
     InvoiceLine,
-    Posting,
-    PostingStatus,
+    ItemStatus,
     ReferenceKind,
     TokenCipher,
     period_bounds,
@@ -117,14 +117,14 @@ def test_invoice_in_at_most_one_open_batch(database: Database, connection_id: in
         queries.create_batch(session, connection_id, "2026-10", [invoice])
     # Once an administrator removes it from the first batch, it may go into another.
     with database.transaction() as session:
-        posting = session.scalars(select(Posting).where(Posting.batch_id == first.id)).one()
-        posting.status = PostingStatus.REMOVED
+        posting = session.scalars(select(BatchItem).where(BatchItem.batch_id == first.id)).one()
+        posting.status = ItemStatus.REMOVED
     with database.transaction() as session:
         invoice = session.get(Invoice, invoice_id)
         assert invoice is not None
         second = queries.create_batch(session, connection_id, "2026-10", [invoice])
         assert second.status is BatchStatus.PENDING
-        assert [p.invoice_number for p in second.postings] == ["F-1"]
+        assert [p.subject_key for p in second.items] == ["F-1"]
 
 
 def test_one_reference_per_local_object(database: Database, connection_id: int) -> None:
@@ -154,9 +154,9 @@ def test_deleting_an_invoice_keeps_its_posting(database: Database, connection_id
         invoice = session.get(Invoice, invoice_id)
         session.delete(invoice)
     with database.transaction() as session:
-        posting = session.scalars(select(Posting).where(Posting.batch_id == batch.id)).one()
+        posting = session.scalars(select(BatchItem).where(BatchItem.batch_id == batch.id)).one()
         assert posting.invoice_id is None
-        assert posting.invoice_number == "F-9"
+        assert posting.subject_key == "F-9"
         assert session.scalars(select(InvoiceLine)).all() == []
 
 

@@ -14,9 +14,9 @@ from txbridge.store import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
+    ItemStatus,
     LogLevel,
     PaymentStatus,
-    PostingStatus,
     ReferenceKind,
     queries,
 )
@@ -38,8 +38,8 @@ def test_ready_invoices_in_period_and_in_no_batch(database: Database, connection
         ]
         left = [i.number for i in queries.invoices_in_no_batch(session, connection_id)]
         assert left == ["F-3", "F-5", "F-2", "F-4"]
-        posting = queries.open_posting_of_invoice(session, inside)
-        assert posting is not None and posting.status is PostingStatus.PENDING
+        posting = queries.open_item_of_invoice(session, inside)
+        assert posting is not None and posting.status is ItemStatus.PENDING
 
 
 def test_postings_of_batch_load_everything_the_export_reads(database: Database, connection_id: int) -> None:
@@ -53,9 +53,9 @@ def test_postings_of_batch_load_everything_the_export_reads(database: Database, 
             queries.invoices_ready_for_batch(session, connection_id, "2026-10"),
         )
     with database.session() as session:
-        postings = queries.postings_of_batch(session, batch.id)
+        postings = queries.items_of_batch(session, batch.id)
         session.expunge_all()  # detached: any lazy load would raise
-    assert [p.invoice_number for p in postings] == ["F-1", "F-2"]
+    assert [p.subject_key for p in postings] == ["F-1", "F-2"]
     line = postings[0].invoice.lines[0]  # type: ignore[union-attr]
     assert line.product is not None and line.product.product_class is not None
     assert line.product.product_class.account_number == 3000
@@ -72,12 +72,12 @@ def test_intent_then_in_flight_listing(database: Database, connection_id: int) -
             "2026-10",
             queries.invoices_ready_for_batch(session, connection_id, "2026-10"),
         )
-        posting = batch.postings[0]
+        posting = batch.items[0]
         queries.record_intent(session, posting, "txb-1-F-1", now=now)
     with database.transaction() as session:
-        (in_flight,) = queries.postings_in_flight(session, connection_id)
+        (in_flight,) = queries.items_in_flight(session, connection_id)
         assert (in_flight.intent_marker, in_flight.intent_at, in_flight.attempts) == ("txb-1-F-1", now, 1)
-        assert queries.postings_of_batch(session, batch.id, [PostingStatus.PENDING]) == []
+        assert queries.items_of_batch(session, batch.id, [ItemStatus.PENDING]) == []
 
 
 def test_reference_upsert_lookup_and_clear(database: Database, connection_id: int) -> None:
@@ -175,31 +175,31 @@ def test_export_outcomes_drive_batch_progress_and_status(database: Database, con
             "2026-10",
             queries.invoices_ready_for_batch(session, connection_id, "2026-10"),
         )
-        first, second, third, fourth = batch.postings
+        first, second, third, fourth = batch.items
         queries.record_intent(session, first, "txb-F-1", now=now)
         reference = queries.record_exported(
             session, first, connection_id, tripletex_id=501, tripletex_number="1", voucher_number="7", now=now
         )
         queries.record_outcome(
-            session, second, PostingStatus.SKIPPED, error_id="invoice_already_exported", message="x", now=now
+            session, second, ItemStatus.SKIPPED, error_id="invoice_already_exported", message="x", now=now
         )
         queries.record_outcome(
-            session, third, PostingStatus.FAILED, error_id="account_not_found", message="Konto 3099", now=now
+            session, third, ItemStatus.FAILED, error_id="account_not_found", message="Konto 3099", now=now
         )
         queries.refresh_batch(session, batch, now=now)
         # One still pending: the batch is not finished.
         assert (batch.status, batch.progress_percent) == (BatchStatus.PENDING, 50)
         assert reference.local_id == first.invoice_id and first.exported_at == now and first.error_id is None
-        queries.record_outcome(session, fourth, PostingStatus.FAILED, error_id="api_unreachable", message="y")
+        queries.record_outcome(session, fourth, ItemStatus.FAILED, error_id="api_unreachable", message="y")
         queries.refresh_batch(session, batch, now=now)
         assert (batch.status, batch.progress_percent) == (BatchStatus.FAILED, 50)
         with pytest.raises(ValueError):
-            queries.record_outcome(session, fourth, PostingStatus.EXPORTED, error_id=None, message=None)
+            queries.record_outcome(session, fourth, ItemStatus.EXPORTED, error_id=None, message=None)
     with database.transaction() as session:
         batch = queries.batches(session, connection_id)[0]
         assert queries.reset_batch(session, batch, now=now) == 2
         assert batch.status is BatchStatus.PENDING
-        for posting in queries.postings_of_batch(session, batch.id, [PostingStatus.PENDING]):
+        for posting in queries.items_of_batch(session, batch.id, [ItemStatus.PENDING]):
             queries.record_exported(session, posting, connection_id, tripletex_id=None, tripletex_number="9")
         later = now + timedelta(hours=1)
         queries.refresh_batch(session, batch, now=later)

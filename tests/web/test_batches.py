@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from tests.web.conftest import FAILING, OCTOBER, World, csrf_of
 from txbridge.flows.views import batches as views
-from txbridge.store import Database, PostingStatus
+from txbridge.store import Database, ItemStatus
 
 
 def _close(client: TestClient, world: World, period: str) -> tuple[int, str]:
@@ -134,7 +134,7 @@ def test_batch_page_paginates_and_filters(admin_client: TestClient, world: World
     assert "1–10 av 12" in page_one and 'rel="next"' in page_one
     page_two = admin_client.get(f"/batches/{batch_id}?offset=10").text
     assert "11–12 av 12" in page_two and OCTOBER[-1] in page_two and OCTOBER[0] not in page_two
-    failed_only = admin_client.get(f"/batches/{batch_id}?status={PostingStatus.FAILED.value}").text
+    failed_only = admin_client.get(f"/batches/{batch_id}?status={ItemStatus.FAILED.value}").text
     assert OCTOBER[0] not in failed_only
     assert admin_client.get("/batches/999").status_code == 404
 

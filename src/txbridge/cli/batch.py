@@ -35,7 +35,7 @@ from txbridge.flows import export as flow
 from txbridge.flows.views import batches as views
 from txbridge.flows.views.batches import BatchDetail, BatchRow, PostingRow
 from txbridge.flows.views.invoices import find_invoice
-from txbridge.store import BatchStatus, Database, PostingStatus
+from txbridge.store import BatchStatus, Database, ItemStatus
 
 batch_app = typer.Typer(
     help=h(
@@ -56,20 +56,20 @@ EXIT_ALREADY_RUNNING = 4
 
 _BATCH_STYLE = {BatchStatus.PENDING: "yellow", BatchStatus.EXPORTED: "green", BatchStatus.FAILED: "bold red"}
 _POSTING_STYLE = {
-    PostingStatus.PENDING: "yellow",
-    PostingStatus.IN_FLIGHT: "yellow",
-    PostingStatus.EXPORTED: "green",
-    PostingStatus.SKIPPED: "cyan",
-    PostingStatus.FAILED: "bold red",
-    PostingStatus.REMOVED: "dim",
+    ItemStatus.PENDING: "yellow",
+    ItemStatus.IN_FLIGHT: "yellow",
+    ItemStatus.EXPORTED: "green",
+    ItemStatus.SKIPPED: "cyan",
+    ItemStatus.FAILED: "bold red",
+    ItemStatus.REMOVED: "dim",
 }
 _POSTING_LABELS = {
-    PostingStatus.PENDING: ("Ventende", "Pending"),
-    PostingStatus.IN_FLIGHT: ("Sendt, avstemmes", "In flight"),
-    PostingStatus.EXPORTED: ("Eksportert", "Exported"),
-    PostingStatus.SKIPPED: ("Hoppet over", "Skipped"),
-    PostingStatus.FAILED: ("Feilet", "Failed"),
-    PostingStatus.REMOVED: ("Fjernet", "Removed"),
+    ItemStatus.PENDING: ("Ventende", "Pending"),
+    ItemStatus.IN_FLIGHT: ("Sendt, avstemmes", "In flight"),
+    ItemStatus.EXPORTED: ("Eksportert", "Exported"),
+    ItemStatus.SKIPPED: ("Hoppet over", "Skipped"),
+    ItemStatus.FAILED: ("Feilet", "Failed"),
+    ItemStatus.REMOVED: ("Fjernet", "Removed"),
 }
 BatchArgument = Annotated[
     int | None,
@@ -153,7 +153,7 @@ def batches_table(out: Out, rows: list[BatchRow]) -> Table:
 
 #: What an export run shows posting by posting; pending ones are only counted (a batch stopped
 #: before it began would otherwise list every invoice).
-_NEEDS_A_LOOK = (PostingStatus.FAILED, PostingStatus.IN_FLIGHT, PostingStatus.SKIPPED)
+_NEEDS_A_LOOK = (ItemStatus.FAILED, ItemStatus.IN_FLIGHT, ItemStatus.SKIPPED)
 
 #: Left-out reasons that only say "already in another batch": summed up in one line, not one row each.
 _IN_ANOTHER_BATCH = frozenset({"batch_not_exported", "invoice_already_exported"})
@@ -191,7 +191,7 @@ def _posting_message(out: Out, posting: PostingRow) -> str:
     if posting.message is None:
         return ""
     text = escape(out.text(posting.message))
-    if posting.status is PostingStatus.FAILED:
+    if posting.status is ItemStatus.FAILED:
         text += f"\n[dim]→ {escape(out.fix(posting.message, posting.batch_id))}[/]"
     return text
 
@@ -337,7 +337,7 @@ def show(
     ] = None,
     connection: ConnectionOption = None,
     status: Annotated[
-        PostingStatus | None,
+        ItemStatus | None,
         typer.Option(help=h("Bare posteringer med denne statusen.", "Only postings with this status.")),
     ] = None,
     offset: Annotated[

@@ -21,7 +21,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
 from txbridge.jobs import records
-from txbridge.store import Database, Posting
+from txbridge.store import BatchItem, Database
 
 _LATENCY_BUCKETS = (0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, float("inf"))
 
@@ -107,7 +107,7 @@ class StoreCollector(Collector):
             for task, state, count in records.count_by_state_and_task(session):
                 jobs.add_metric([task, state], count)
             for status, count in session.execute(
-                select(Posting.status, func.count()).group_by(Posting.status)
+                select(BatchItem.status, func.count()).group_by(BatchItem.status)
             ).all():
                 postings.add_metric([str(getattr(status, "value", status))], int(count))
         yield jobs

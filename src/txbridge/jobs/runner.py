@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 
 # The export lease tells a dead holder the same way.
-from txbridge.flows.export.lease import _process_gone as process_gone
+from txbridge.flows.outbound.lease import _process_gone as process_gone
 from txbridge.jobs import logs, records, schedules
 from txbridge.jobs.tasks import Outcome, RunOptions, execute
 from txbridge.settings import Settings

@@ -14,7 +14,7 @@ Crash-safe export with the helpers in :mod:`txbridge.store.queries` — one shor
 3. ``record_exported(session, posting, connection_id, tripletex_id=…, …)`` and
    ``refresh_batch(session, batch)`` in one transaction.
 
-After a crash, ``postings_in_flight(session, connection_id)`` lists what to reconcile (search
+After a crash, ``items_in_flight(session, connection_id)`` lists what to reconcile (search
 Tripletex for the marker) before anything is sent again. Many references at once:
 ``upsert_references`` (one ``INSERT … ON CONFLICT`` statement, safe when two writers meet).
 """
@@ -27,6 +27,7 @@ from txbridge.store.models import (
     ApiKeyConnection,
     Base,
     Batch,
+    BatchItem,
     BatchStatus,
     Connection,
     ConnectionState,
@@ -40,11 +41,11 @@ from txbridge.store.models import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
+    ItemStatus,
     LogEntry,
     LogLevel,
+    OutboundKind,
     PaymentStatus,
-    Posting,
-    PostingStatus,
     Product,
     ProductClass,
     ReferenceKind,
@@ -61,6 +62,7 @@ __all__ = [
     "ApiKeyConnection",
     "Base",
     "Batch",
+    "BatchItem",
     "BatchStatus",
     "Connection",
     "ConnectionState",
@@ -75,11 +77,11 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "InvoiceStatus",
+    "ItemStatus",
     "LogEntry",
     "LogLevel",
+    "OutboundKind",
     "PaymentStatus",
-    "Posting",
-    "PostingStatus",
     "Product",
     "ProductClass",
     "ReferenceKind",

@@ -2,13 +2,13 @@
 
 Three groups: the **connection** to one Tripletex company, the **host data** a business system hands
 us (customers, product classes, products, invoices), and the **export** bookkeeping (batches, one
-posting per invoice in a batch, integration references, the integration log).
+item per document in a batch, integration references, the integration log).
 
 Rules the database itself enforces, so "never twice" does not depend on code being careful:
 
 * one integration reference per local object (``uq_integration_reference_local``);
-* one posting per invoice and batch, and an invoice in at most one batch at a time (a partial unique
-  index over postings that are not ``removed``);
+* one item per invoice and batch, and an invoice in at most one batch at a time (a partial unique
+  index over items that are not ``removed``);
 * numbers of host objects are unique per connection.
 
 The accounting period of an invoice is derived from its invoice date (``YYYY-MM``, see
@@ -127,7 +127,17 @@ class BatchStatus(enum.StrEnum):
         return {"pending": "Pending", "exported": "Exported", "failed": "Failed"}[self.value]
 
 
-class PostingStatus(enum.StrEnum):
+class OutboundKind(enum.StrEnum):
+    """What an export batch sends to Tripletex (see ``txbridge.flows.outbound``)."""
+
+    INVOICE = "invoice"
+    #: Timesheet entries (``/timesheet/entry``).
+    HOURS = "hours"
+    #: A day's point-of-sale sales as one voucher (``/ledger/voucher``).
+    DAY_SALES = "day_sales"
+
+
+class ItemStatus(enum.StrEnum):
     PENDING = "pending"
     #: The intent is recorded and a write to Tripletex may have happened: reconcile before resending.
     IN_FLIGHT = "in_flight"
@@ -372,7 +382,8 @@ class InvoiceLine(Base):
 
 
 class Batch(Base):
-    """An export batch: the ready invoices of one accounting period, exported together."""
+    """An export batch: the ready documents of one kind (invoices today; hours, day sales) and one
+    accounting period, exported together."""
 
     __tablename__ = "batch"
     __table_args__ = (
@@ -382,6 +393,10 @@ class Batch(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"), index=True)
+    #: What the batch sends (its items carry the same kind).
+    kind: Mapped[OutboundKind] = mapped_column(
+        _enum(OutboundKind, "outbound_kind"), default=OutboundKind.INVOICE, server_default="invoice"
+    )
     period: Mapped[str] = mapped_column(String(7))
     status: Mapped[BatchStatus] = mapped_column(
         _enum(BatchStatus, "batch_status"), default=BatchStatus.PENDING
@@ -392,47 +407,56 @@ class Batch(Base):
     exported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
-    postings: Mapped[list[Posting]] = relationship(
-        back_populates="batch", order_by="Posting.id", passive_deletes=True
+    items: Mapped[list[BatchItem]] = relationship(
+        back_populates="batch", order_by="BatchItem.id", passive_deletes=True
     )
 
     def __repr__(self) -> str:
         return (
-            f"Batch(id={self.id!r}, period={self.period!r}, status={self.status!r}, "
+            f"Batch(id={self.id!r}, kind={self.kind!r}, period={self.period!r}, status={self.status!r}, "
             f"progress_percent={self.progress_percent!r})"
         )
 
 
-class Posting(Base):
-    """One invoice in one batch, with its own export status, error and write intent.
+class BatchItem(Base):
+    """One document in one batch (an invoice, an hours entry, a day's sales), with its own export
+    status, error and write intent. Not a Tripletex *posting* (a voucher row): users still read
+    «postering/posting» where the seeds say so, the store does not.
+
+    The local subject is a real foreign key per kind (``invoice_id`` for invoices; other kinds add
+    their own column); only the kind's own column may be set. ``subject_key`` is what users see
+    (the invoice number, the host's hours id, «2026-10-05 · Storgata»).
 
     Crash safety: before a write to Tripletex the export commits ``status=in_flight``, the
-    ``intent_marker`` it will write on the order/invoice, and ``intent_at``; after a crash a posting
-    still ``in_flight`` is reconciled by searching Tripletex for that marker before anything is sent
+    ``intent_marker`` it will write on the document, and ``intent_at``; after a crash an item still
+    ``in_flight`` is reconciled by searching Tripletex for that marker before anything is sent
     again. The reference and ``status=exported`` are committed in one transaction."""
 
-    __tablename__ = "posting"
+    __tablename__ = "batch_item"
     __table_args__ = (
         UniqueConstraint("batch_id", "invoice_id"),
-        # An invoice is in at most one batch at a time; REMOVED postings free it.
+        # An invoice is in at most one batch at a time; REMOVED items free it.
         Index(
-            "uq_posting_invoice_in_one_batch",
+            "uq_batch_item_invoice_in_one_batch",
             "invoice_id",
             unique=True,
             sqlite_where=text("status <> 'removed'"),
             postgresql_where=text("status <> 'removed'"),
         ),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        CheckConstraint("kind = 'invoice' OR invoice_id IS NULL", name="invoice_id_only_for_invoices"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"), index=True)
+    #: The batch's kind, repeated so per-kind rules (CHECKs, unique indexes) need no join.
+    kind: Mapped[OutboundKind] = mapped_column(
+        _enum(OutboundKind, "outbound_kind"), default=OutboundKind.INVOICE, server_default="invoice"
+    )
     #: Null when the invoice was deleted locally after the batch was closed («Invoice is not found»).
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id", ondelete="SET NULL"))
-    invoice_number: Mapped[str] = mapped_column(String(50))
-    status: Mapped[PostingStatus] = mapped_column(
-        _enum(PostingStatus, "posting_status"), default=PostingStatus.PENDING
-    )
+    subject_key: Mapped[str] = mapped_column(String(100))
+    status: Mapped[ItemStatus] = mapped_column(_enum(ItemStatus, "item_status"), default=ItemStatus.PENDING)
     error_id: Mapped[str | None] = mapped_column(String(64))
     message: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -442,13 +466,13 @@ class Posting(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     exported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
-    batch: Mapped[Batch] = relationship(back_populates="postings")
+    batch: Mapped[Batch] = relationship(back_populates="items")
     invoice: Mapped[Invoice | None] = relationship()
 
     def __repr__(self) -> str:
         return (
-            f"Posting(id={self.id!r}, batch_id={self.batch_id!r}, invoice_number={self.invoice_number!r}, "
-            f"status={self.status!r}, error_id={self.error_id!r})"
+            f"BatchItem(id={self.id!r}, batch_id={self.batch_id!r}, kind={self.kind!r}, "
+            f"subject_key={self.subject_key!r}, status={self.status!r}, error_id={self.error_id!r})"
         )
 
 
@@ -701,7 +725,7 @@ class ExportLease(Base):
 
     Taken before an export touches anything and deleted when it ends. A holder that dies without
     deleting it (SIGKILL, power cut) stops refreshing ``heartbeat_at``, so its lease goes stale after a
-    bounded time and the next export takes it over (``txbridge.flows.export.lease``)."""
+    bounded time and the next export takes it over (``txbridge.flows.outbound.lease``)."""
 
     __tablename__ = "export_lease"
 

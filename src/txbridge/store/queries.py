@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from txbridge.store.models import (
     Batch,
+    BatchItem,
     BatchStatus,
     Connection,
     ConnectionState,
@@ -23,10 +24,10 @@ from txbridge.store.models import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
+    ItemStatus,
     LogEntry,
     LogLevel,
-    Posting,
-    PostingStatus,
+    OutboundKind,
     Product,
     ProductClass,
     ReferenceKind,
@@ -131,8 +132,8 @@ def invoice_by_number(session: Session, connection_id: int, number: str) -> Invo
     )
 
 
-def _open_posting_exists() -> Any:
-    return exists().where(Posting.invoice_id == Invoice.id, Posting.status != PostingStatus.REMOVED)
+def _open_item_exists() -> Any:
+    return exists().where(BatchItem.invoice_id == Invoice.id, BatchItem.status != ItemStatus.REMOVED)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -151,7 +152,7 @@ def invoices_ready_for_batch(session: Session, connection_id: int, period: str) 
                 Invoice.status == InvoiceStatus.READY,
                 Invoice.invoice_date >= start,
                 Invoice.invoice_date < end,
-                ~_open_posting_exists(),
+                ~_open_item_exists(),
             )
             .order_by(Invoice.invoice_date, Invoice.number)
         )
@@ -163,7 +164,7 @@ def invoices_in_no_batch(session: Session, connection_id: int) -> list[Invoice]:
     return list(
         session.scalars(
             select(Invoice)
-            .where(Invoice.connection_id == connection_id, ~_open_posting_exists())
+            .where(Invoice.connection_id == connection_id, ~_open_item_exists())
             .order_by(Invoice.invoice_date, Invoice.number)
         )
     )
@@ -177,12 +178,13 @@ def create_batch(
     *,
     now: datetime | None = None,
 ) -> Batch:
-    """A new pending batch for ``period`` with one pending posting per invoice. The database refuses
+    """A new pending batch for ``period`` with one pending item per invoice. The database refuses
     (IntegrityError) an invoice that is already in another batch."""
     period_bounds(period)  # validates the format
     moment = now or utcnow()
     batch = Batch(
         connection_id=connection_id,
+        kind=OutboundKind.INVOICE,
         period=period,
         status=BatchStatus.PENDING,
         progress_percent=0,
@@ -194,11 +196,12 @@ def create_batch(
     session.flush()
     for invoice in invoices:
         session.add(
-            Posting(
+            BatchItem(
                 batch_id=batch.id,
+                kind=OutboundKind.INVOICE,
                 invoice_id=invoice.id,
-                invoice_number=invoice.number,
-                status=PostingStatus.PENDING,
+                subject_key=invoice.number,
+                status=ItemStatus.PENDING,
                 attempts=0,
                 created_at=moment,
                 updated_at=moment,
@@ -212,52 +215,52 @@ def batches(session: Session, connection_id: int) -> list[Batch]:
     return list(session.scalars(select(Batch).where(Batch.connection_id == connection_id).order_by(Batch.id)))
 
 
-def postings_of_batch(
-    session: Session, batch_id: int, statuses: Sequence[PostingStatus] | None = None
-) -> list[Posting]:
+def items_of_batch(
+    session: Session, batch_id: int, statuses: Sequence[ItemStatus] | None = None
+) -> list[BatchItem]:
     """The batch's postings in a stable order, with invoice, lines, products, product classes and
     customer loaded up front (the export reads all of them)."""
     query = (
-        select(Posting)
-        .where(Posting.batch_id == batch_id)
+        select(BatchItem)
+        .where(BatchItem.batch_id == batch_id)
         .options(
-            selectinload(Posting.invoice).selectinload(Invoice.customer),
-            selectinload(Posting.invoice)
+            selectinload(BatchItem.invoice).selectinload(Invoice.customer),
+            selectinload(BatchItem.invoice)
             .selectinload(Invoice.lines)
             .selectinload(InvoiceLine.product)
             .selectinload(Product.product_class),
         )
-        .order_by(Posting.id)
+        .order_by(BatchItem.id)
     )
     if statuses is not None:
-        query = query.where(Posting.status.in_(list(statuses)))
+        query = query.where(BatchItem.status.in_(list(statuses)))
     return list(session.scalars(query))
 
 
-def open_posting_of_invoice(session: Session, invoice_id: int) -> Posting | None:
+def open_item_of_invoice(session: Session, invoice_id: int) -> BatchItem | None:
     """The posting that holds the invoice in a batch now (not ``removed``), if any."""
     return session.scalar(
-        select(Posting).where(Posting.invoice_id == invoice_id, Posting.status != PostingStatus.REMOVED)
+        select(BatchItem).where(BatchItem.invoice_id == invoice_id, BatchItem.status != ItemStatus.REMOVED)
     )
 
 
-def postings_in_flight(session: Session, connection_id: int) -> list[Posting]:
+def items_in_flight(session: Session, connection_id: int) -> list[BatchItem]:
     """Postings whose write may have reached Tripletex without us knowing: reconcile these first."""
     return list(
         session.scalars(
-            select(Posting)
-            .join(Batch, Posting.batch_id == Batch.id)
-            .where(Batch.connection_id == connection_id, Posting.status == PostingStatus.IN_FLIGHT)
-            .order_by(Posting.id)
+            select(BatchItem)
+            .join(Batch, BatchItem.batch_id == Batch.id)
+            .where(Batch.connection_id == connection_id, BatchItem.status == ItemStatus.IN_FLIGHT)
+            .order_by(BatchItem.id)
         )
     )
 
 
-def record_intent(session: Session, posting: Posting, marker: str, *, now: datetime | None = None) -> None:
+def record_intent(session: Session, posting: BatchItem, marker: str, *, now: datetime | None = None) -> None:
     """Mark the posting in flight with the marker about to be written to Tripletex. Commit this
     before sending, so a crash after the send is recognisable."""
     moment = now or utcnow()
-    posting.status = PostingStatus.IN_FLIGHT
+    posting.status = ItemStatus.IN_FLIGHT
     posting.intent_marker = marker
     posting.intent_at = moment
     posting.attempts += 1
@@ -266,7 +269,7 @@ def record_intent(session: Session, posting: Posting, marker: str, *, now: datet
 
 def record_exported(
     session: Session,
-    posting: Posting,
+    posting: BatchItem,
     connection_id: int,
     *,
     tripletex_id: int | None,
@@ -286,7 +289,7 @@ def record_exported(
         connection_id,
         ReferenceKind.INVOICE,
         posting.invoice_id,
-        posting.invoice_number,
+        posting.subject_key,
         now=moment,
         tripletex_id=tripletex_id,
         tripletex_number=tripletex_number,
@@ -294,7 +297,7 @@ def record_exported(
         voucher_number=voucher_number,
         tripletex_order_id=tripletex_order_id,
     )
-    posting.status = PostingStatus.EXPORTED
+    posting.status = ItemStatus.EXPORTED
     posting.error_id = None
     posting.message = None
     posting.exported_at = moment
@@ -304,15 +307,15 @@ def record_exported(
 
 def record_outcome(
     session: Session,
-    posting: Posting,
-    status: PostingStatus,
+    posting: BatchItem,
+    status: ItemStatus,
     *,
     error_id: str | None,
     message: str | None,
     now: datetime | None = None,
 ) -> None:
     """Mark a posting ``failed``/``skipped``/``pending`` with a catalog id and its rendered text."""
-    if status in (PostingStatus.EXPORTED, PostingStatus.IN_FLIGHT):
+    if status in (ItemStatus.EXPORTED, ItemStatus.IN_FLIGHT):
         raise ValueError("use record_exported / record_intent for that")
     posting.status = status
     posting.error_id = error_id
@@ -329,13 +332,13 @@ def refresh_batch(session: Session, batch: Batch, *, now: datetime | None = None
     statuses = [
         status
         for status in session.scalars(
-            select(Posting.status).where(
-                Posting.batch_id == batch.id, Posting.status != PostingStatus.REMOVED
+            select(BatchItem.status).where(
+                BatchItem.batch_id == batch.id, BatchItem.status != ItemStatus.REMOVED
             )
         )
     ]
-    done = sum(1 for status in statuses if status in (PostingStatus.EXPORTED, PostingStatus.SKIPPED))
-    open_ = sum(1 for status in statuses if status in (PostingStatus.PENDING, PostingStatus.IN_FLIGHT))
+    done = sum(1 for status in statuses if status in (ItemStatus.EXPORTED, ItemStatus.SKIPPED))
+    open_ = sum(1 for status in statuses if status in (ItemStatus.PENDING, ItemStatus.IN_FLIGHT))
     batch.progress_percent = 100 if not statuses else (100 * done) // len(statuses)
     if done == len(statuses):
         if batch.status is not BatchStatus.EXPORTED:
@@ -356,9 +359,9 @@ def reset_batch(session: Session, batch: Batch, *, now: datetime | None = None) 
     moment = now or utcnow()
     count = 0
     for posting in session.scalars(
-        select(Posting).where(Posting.batch_id == batch.id, Posting.status == PostingStatus.FAILED)
+        select(BatchItem).where(BatchItem.batch_id == batch.id, BatchItem.status == ItemStatus.FAILED)
     ):
-        record_outcome(session, posting, PostingStatus.PENDING, error_id=None, message=None, now=moment)
+        record_outcome(session, posting, ItemStatus.PENDING, error_id=None, message=None, now=moment)
         count += 1
     refresh_batch(session, batch, now=moment)
     return count

@@ -18,7 +18,7 @@ from txbridge.flows.diagnose import (
     message_for_api_error,
 )
 from txbridge.flows.intake import import_data
-from txbridge.store import Connection, ConnectionState, PostingStatus, TokenKeyError, queries
+from txbridge.store import Connection, ConnectionState, ItemStatus, TokenKeyError, queries
 from txbridge.tripletex import (
     APIConnectionError,
     AuthenticationError,
@@ -41,9 +41,9 @@ def _fail_posting(
     with world.database.transaction() as session:
         invoice = queries.invoice_by_number(session, world.connection_id, number)
         assert invoice is not None
-        posting = queries.open_posting_of_invoice(session, invoice.id)
+        posting = queries.open_item_of_invoice(session, invoice.id)
         assert posting is not None
-        queries.record_outcome(session, posting, PostingStatus.FAILED, error_id=error_id, message=message)
+        queries.record_outcome(session, posting, ItemStatus.FAILED, error_id=error_id, message=message)
         queries.refresh_batch(session, posting.batch)
 
 
@@ -93,7 +93,7 @@ def test_exported_invoice_ends_at_check_3_without_calling_tripletex(world: World
     with world.database.transaction() as session:
         invoice = queries.invoice_by_number(session, world.connection_id, "OK-1")
         assert invoice is not None
-        posting = queries.open_posting_of_invoice(session, invoice.id)
+        posting = queries.open_item_of_invoice(session, invoice.id)
         assert posting is not None
         queries.record_exported(session, posting, world.connection_id, tripletex_id=7, tripletex_number="42")
         queries.refresh_batch(session, posting.batch)
@@ -199,8 +199,8 @@ def test_refused_token_skips_to_check_7_with_authentication_unsuccessful(world: 
     with world.database.transaction() as session:
         invoices = queries.invoices_ready_for_batch(session, bad, "2026-10")
         batch = queries.create_batch(session, bad, "2026-10", invoices)
-        for posting in queries.postings_of_batch(session, batch.id):
-            queries.record_outcome(session, posting, PostingStatus.FAILED, error_id="x", message="x")
+        for posting in queries.items_of_batch(session, batch.id):
+            queries.record_outcome(session, posting, ItemStatus.FAILED, error_id="x", message="x")
     diagnosis = diagnose_invoice(world.database, world.settings, bad, "OK-1")
     assert diagnosis.result(Check.CUSTOMER).status is CheckStatus.NOT_RUN
     failed = diagnosis.failed_check
@@ -296,7 +296,7 @@ def test_in_flight_posting_fails_check_2_saying_the_export_will_reconcile(world:
     with world.database.transaction() as session:
         invoice = queries.invoice_by_number(session, world.connection_id, "OK-1")
         assert invoice is not None
-        posting = queries.open_posting_of_invoice(session, invoice.id)
+        posting = queries.open_item_of_invoice(session, invoice.id)
         assert posting is not None
         queries.record_intent(session, posting, "TXB-OK-1-1.0")
     diagnosis = diagnose_invoice(world.database, world.settings, world.connection_id, "OK-1")

@@ -23,8 +23,8 @@ from txbridge.store import (
     BatchStatus,
     Connection,
     ConnectionState,
+    ItemStatus,
     PaymentStatus,
-    PostingStatus,
     ReferenceKind,
     TokenCipher,
 )
@@ -160,7 +160,7 @@ def test_pending_approval_blocks_the_export(env: Env) -> None:
     assert result.stopped is not None and result.stopped.id == "connection_pending_approval"
     assert result.api_calls == 0
     with env.db.transaction() as session:
-        assert {p.status for p in q.postings_of_batch(session, batch_id)} == {PostingStatus.PENDING}
+        assert {p.status for p in q.items_of_batch(session, batch_id)} == {ItemStatus.PENDING}
     assert env.invoices() == []
 
 

@@ -14,20 +14,20 @@ from tests.flows.export.conftest import ORG_NUMBERS, Env, connect_env, load, mak
 from txbridge.flows.export import ExportProgress, close_batch, export_batch, reset_batch
 from txbridge.sandbox.server import SandboxServer
 from txbridge.store import (
+    BatchItem,
     BatchStatus,
     Database,
     IntegrationReference,
     Invoice,
-    Posting,
-    PostingStatus,
+    ItemStatus,
     ReferenceKind,
 )
 from txbridge.store import queries as q
 
 
-def postings(env: Env, batch_id: int) -> dict[str, Posting]:
+def postings(env: Env, batch_id: int) -> dict[str, BatchItem]:
     with env.db.transaction() as session:
-        return {p.invoice_number: p for p in q.postings_of_batch(session, batch_id)}
+        return {p.subject_key: p for p in q.items_of_batch(session, batch_id)}
 
 
 def test_happy_path_exports_every_invoice_once_with_tripletex_amounts(env: Env) -> None:
@@ -53,14 +53,14 @@ def test_happy_path_exports_every_invoice_once_with_tripletex_amounts(env: Env) 
     by_marker = {inv["orders"][0]["number"]: inv for inv in remote}
     with env.db.transaction() as session:
         rows = session.execute(
-            select(Posting.intent_marker, Invoice.prices_include_vat, IntegrationReference.tripletex_number)
-            .join(Invoice, Invoice.id == Posting.invoice_id)
+            select(BatchItem.intent_marker, Invoice.prices_include_vat, IntegrationReference.tripletex_number)
+            .join(Invoice, Invoice.id == BatchItem.invoice_id)
             .join(
                 IntegrationReference,
                 (IntegrationReference.local_id == Invoice.id)
                 & (IntegrationReference.kind == ReferenceKind.INVOICE),
             )
-            .where(Posting.batch_id == closed.batch_id)
+            .where(BatchItem.batch_id == closed.batch_id)
         ).all()
     assert len(rows) == 12
     for marker, including, number in rows:
@@ -171,14 +171,14 @@ def test_every_try_of_a_posting_counts_as_an_attempt_also_when_it_fails_before_s
     export_batch(env.db, env.settings, closed.batch_id)
     first = postings(env, closed.batch_id)
     assert {n: (p.status, p.attempts) for n, p in first.items()} == {
-        "500000": (PostingStatus.EXPORTED, 1),
-        "500001": (PostingStatus.EXPORTED, 1),
-        "500002": (PostingStatus.FAILED, 1),  # checked and failed: tried once, though never sent
+        "500000": (ItemStatus.EXPORTED, 1),
+        "500001": (ItemStatus.EXPORTED, 1),
+        "500002": (ItemStatus.FAILED, 1),  # checked and failed: tried once, though never sent
     }
     assert reset_batch(env.db, closed.batch_id, actor="ola") == 1
     export_batch(env.db, env.settings, closed.batch_id)
     again = postings(env, closed.batch_id)["500002"]
-    assert (again.status, again.attempts) == (PostingStatus.FAILED, 2)
+    assert (again.status, again.attempts) == (ItemStatus.FAILED, 2)
 
 
 def test_customers_sharing_an_organisation_number_fail_both(env: Env) -> None:
@@ -243,7 +243,7 @@ def test_already_exported_invoice_is_skipped(env: Env) -> None:
     result = export_batch(env.db, env.settings, closed.batch_id)
     assert (result.exported, result.skipped, result.status) == (2, 1, BatchStatus.EXPORTED)
     skipped = postings(env, closed.batch_id)["500001"]
-    assert skipped.status is PostingStatus.SKIPPED and skipped.error_id == "invoice_already_exported"
+    assert skipped.status is ItemStatus.SKIPPED and skipped.error_id == "invoice_already_exported"
     assert len(env.invoices()) == 2
 
 

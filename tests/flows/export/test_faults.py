@@ -13,9 +13,9 @@ import pytest
 from tests.flows.export.conftest import Env, load, payload
 from txbridge.catalog import Message
 from txbridge.flows.export import ExportProgress, close_batch, export_batch, make_marker
-from txbridge.flows.export.context import OUTAGE_BOUND, OUTAGE_WAITS
 from txbridge.flows.export.invoices import MAX_RESENDS
-from txbridge.store import BatchStatus, PostingStatus, ReferenceKind
+from txbridge.flows.outbound.context import OUTAGE_BOUND, OUTAGE_WAITS
+from txbridge.store import BatchStatus, ItemStatus, ReferenceKind
 from txbridge.store import queries as q
 
 
@@ -298,9 +298,9 @@ def left_in_flight(env: Env, batch_id: int) -> ShiftedClock:
     postings in flight with their markers, sent "now" as far as the returned clock knows."""
     clock = ShiftedClock()
     with env.db.transaction() as session:
-        for posting in q.postings_of_batch(session, batch_id)[:3]:
+        for posting in q.items_of_batch(session, batch_id)[:3]:
             q.record_intent(
-                session, posting, make_marker(posting.invoice_number, posting.id, 1), now=clock.now()
+                session, posting, make_marker(posting.subject_key, posting.id, 1), now=clock.now()
             )
     return clock
 
@@ -368,7 +368,7 @@ def test_an_invoice_tripletex_always_answers_500_for_is_isolated_and_fails_alone
     assert {f.invoice_number: f.error_id for f in result.failures} == {number: "invoice_server_error"}
     assert result.status is BatchStatus.FAILED
     with env.db.transaction() as session:
-        failed = {p.invoice_number: p for p in q.postings_of_batch(session, batch_id)}[number]
+        failed = {p.subject_key: p for p in q.items_of_batch(session, batch_id)}[number]
         assert failed.message is not None and f"faktura {number} hver gang" in failed.message
         assert f"invoice {number} every time" in failed.message
     # Every send holding it was answered 500, each sent 1 + MAX_RESENDS times (looked up before each
@@ -389,5 +389,5 @@ def test_500_on_every_invoice_write_still_stops_the_export(env: Env) -> None:
     assert "answered 500 after the request was sent" in result.stopped.en
     assert result.failures == [] and result.status is BatchStatus.PENDING
     with env.db.transaction() as session:
-        assert {p.status for p in q.postings_of_batch(session, batch_id)} == {PostingStatus.PENDING}
+        assert {p.status for p in q.items_of_batch(session, batch_id)} == {ItemStatus.PENDING}
     assert env.markers() == []

@@ -21,7 +21,7 @@ from tests.fixtures.sandbox import new_sandbox_company
 from tests.flows.export.conftest import Env, connect_env, load, make_settings, payload
 from txbridge.flows.export import close_batch, lease_holder
 from txbridge.sandbox.server import SandboxServer
-from txbridge.store import Database, PostingStatus, ReferenceKind
+from txbridge.store import Database, ItemStatus, ReferenceKind
 from txbridge.store import queries as q
 
 INVOICES = 24
@@ -97,9 +97,9 @@ def assert_exactly_once(env: Env, batch_id: int) -> None:
     assert sorted(invoices) == sorted(str(500000 + i) for i in range(INVOICES))
     assert set(invoices.values()) == {1}, {k: n for k, n in invoices.items() if n > 1}
     with env.db.transaction() as session:
-        statuses = Counter(p.status for p in q.postings_of_batch(session, batch_id))
+        statuses = Counter(p.status for p in q.items_of_batch(session, batch_id))
         refs = q.references_of(session, env.connection_id, ReferenceKind.INVOICE)
-    assert statuses == {PostingStatus.EXPORTED: INVOICES}
+    assert statuses == {ItemStatus.EXPORTED: INVOICES}
     assert len(refs) == INVOICES
     with env.api() as api:
         customers = api.get("/customer", params={"fields": "customerNumber"}).json()["values"]
@@ -180,9 +180,7 @@ def test_killed_while_tripletex_holds_the_answer_of_a_committed_write(
         assert kill_when(process, invoices_above(sandbox_server, env, committed_before)), f"round {round_}"
         with env.db.transaction() as session:
             in_flight = [
-                p
-                for p in q.postings_of_batch(session, closed.batch_id)
-                if p.status is PostingStatus.IN_FLIGHT
+                p for p in q.items_of_batch(session, closed.batch_id) if p.status is ItemStatus.IN_FLIGHT
             ]
         assert len(in_flight) == CHUNK  # committed in Tripletex, unknown here: exactly the dangerous case
     with env.control() as control:

@@ -24,7 +24,7 @@ from txbridge.flows.export import (
     export_batch,
     lease_holder,
 )
-from txbridge.store import BatchStatus, Connection, ExportLease, LogEntry, Posting
+from txbridge.store import BatchItem, BatchStatus, Connection, ExportLease, LogEntry
 from txbridge.store.models import utcnow
 
 
@@ -32,7 +32,9 @@ def store_snapshot(env: Env) -> tuple[object, ...]:
     """Everything an export could change in the store."""
     with env.db.transaction() as session:
         postings = session.execute(
-            select(Posting.id, Posting.status, Posting.attempts, Posting.intent_marker).order_by(Posting.id)
+            select(BatchItem.id, BatchItem.status, BatchItem.attempts, BatchItem.intent_marker).order_by(
+                BatchItem.id
+            )
         ).all()
         logs = session.scalar(select(func.count()).select_from(LogEntry))
         connection = session.get(Connection, env.connection_id)

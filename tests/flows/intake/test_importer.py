@@ -16,7 +16,7 @@ from txbridge.store import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
-    PostingStatus,
+    ItemStatus,
     Product,
     ReferenceKind,
     queries,
@@ -178,8 +178,8 @@ def test_invoice_in_a_batch_is_locked_unless_unchanged(database: Database, conne
         assert invoice is not None and invoice.due_date == date(2026, 10, 18)
     # Out of the batch (administrator), it can change again.
     with database.transaction() as session:
-        for posting in queries.postings_of_batch(session, batch.id):
-            posting.status = PostingStatus.REMOVED
+        for posting in queries.items_of_batch(session, batch.id):
+            posting.status = ItemStatus.REMOVED
     assert _run(database, connection_id, changed).counts["invoices"].updated == 1
 
 

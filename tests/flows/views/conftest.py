@@ -19,8 +19,8 @@ from txbridge.store import (
     Database,
     Environment,
     Invoice,
+    ItemStatus,
     LogLevel,
-    PostingStatus,
     TokenCipher,
     queries,
 )
@@ -75,7 +75,7 @@ def add_connection(database: Database, name: str, *, expires: date | None = None
         return connection.id
 
 
-_STATUSES = (PostingStatus.EXPORTED, PostingStatus.FAILED, PostingStatus.PENDING, PostingStatus.SKIPPED)
+_STATUSES = (ItemStatus.EXPORTED, ItemStatus.FAILED, ItemStatus.PENDING, ItemStatus.SKIPPED)
 
 
 def add_batch(database: Database, connection_id: int, size: int, *, first: int = 100000) -> int:
@@ -98,32 +98,32 @@ def add_batch(database: Database, connection_id: int, size: int, *, first: int =
         session.add_all(invoices)
         session.flush()
         batch = queries.create_batch(session, connection_id, "2026-10", invoices, now=T0)
-        for i, posting in enumerate(sorted(batch.postings, key=lambda p: p.id)):
+        for i, posting in enumerate(sorted(batch.items, key=lambda p: p.id)):
             status = _STATUSES[i % len(_STATUSES)]
-            if status is PostingStatus.EXPORTED:
-                queries.record_intent(session, posting, f"TXB-{posting.invoice_number}-{posting.id}.1")
+            if status is ItemStatus.EXPORTED:
+                queries.record_intent(session, posting, f"TXB-{posting.subject_key}-{posting.id}.1")
                 queries.record_exported(
                     session, posting, connection_id, tripletex_id=i + 1, tripletex_number=str(9000 + i)
                 )
-            elif status is PostingStatus.FAILED:
-                queries.record_intent(session, posting, f"TXB-{posting.invoice_number}-{posting.id}.1")
+            elif status is ItemStatus.FAILED:
+                queries.record_intent(session, posting, f"TXB-{posting.subject_key}-{posting.id}.1")
                 message = render("account_not_found", account=3099)
                 queries.record_outcome(session, posting, status, error_id=message.id, message=str(message))
-            elif status is PostingStatus.SKIPPED:
-                number = posting.invoice_number
+            elif status is ItemStatus.SKIPPED:
+                number = posting.subject_key
                 message = render("invoice_already_exported", invoice=number, tripletex_number="77")
                 queries.record_outcome(session, posting, status, error_id=message.id, message=str(message))
-            level = LogLevel.ERROR if status is PostingStatus.FAILED else LogLevel.INFO
+            level = LogLevel.ERROR if status is ItemStatus.FAILED else LogLevel.INFO
             logged = render("account_not_found", account=3099)
             error_detail = f"{logged.en} — {logged.cause_en} / {logged.cause_nb}"
             queries.add_log(
                 session,
                 connection_id,
-                logged.nb if level is LogLevel.ERROR else f"Faktura {posting.invoice_number} / Invoice",
+                logged.nb if level is LogLevel.ERROR else f"Faktura {posting.subject_key} / Invoice",
                 level=level,
                 message_id=logged.id if level is LogLevel.ERROR else None,
                 object_type="invoice",
-                object_key=posting.invoice_number,
+                object_key=posting.subject_key,
                 detail=error_detail if level is LogLevel.ERROR else None,
                 now=T0 + timedelta(seconds=i),
             )

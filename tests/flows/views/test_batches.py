@@ -5,7 +5,7 @@ import pytest
 from tests.flows.views.conftest import Selects, add_batch, add_connection
 from txbridge.flows.export import BatchNotFoundError
 from txbridge.flows.views import batches
-from txbridge.store import BatchStatus, Database, PostingStatus
+from txbridge.store import BatchStatus, Database, ItemStatus
 
 
 def test_batch_detail_counts_numbers_and_messages(database: Database) -> None:
@@ -20,10 +20,10 @@ def test_batch_detail_counts_numbers_and_messages(database: Database) -> None:
         "100001",
     ]
     exported = detail.postings.items[0]
-    assert exported.status is PostingStatus.EXPORTED and exported.tripletex_invoice_number == "9000"
+    assert exported.status is ItemStatus.EXPORTED and exported.tripletex_invoice_number == "9000"
     assert exported.attempts == 1 and exported.message is None
     failed = detail.postings.items[1]
-    assert failed.status is PostingStatus.FAILED and failed.attempts == 1
+    assert failed.status is ItemStatus.FAILED and failed.attempts == 1
     assert failed.message is not None and failed.message.id == "account_not_found"
     assert failed.message.text("en") == "Account 3099 was not found in Tripletex"
     assert failed.message.text("nb") == "Konto 3099 ble ikke funnet i Tripletex"
@@ -37,11 +37,11 @@ def test_batch_detail_counts_numbers_and_messages(database: Database) -> None:
 def test_batch_detail_filters_and_pages(database: Database) -> None:
     connection = add_connection(database, "acme")
     batch_id = add_batch(database, connection, 12)
-    failed = batches.batch_detail(database, batch_id, status=PostingStatus.FAILED)
-    assert failed.postings.total == 3 and {p.status for p in failed.postings.items} == {PostingStatus.FAILED}
+    failed = batches.batch_detail(database, batch_id, status=ItemStatus.FAILED)
+    assert failed.postings.total == 3 and {p.status for p in failed.postings.items} == {ItemStatus.FAILED}
     page = batches.batch_detail(database, batch_id, offset=10, limit=5)
     assert page.postings.total == 12 and len(page.postings.items) == 2 and not page.postings.has_more
-    both = batches.batch_detail(database, batch_id, status=[PostingStatus.FAILED, PostingStatus.SKIPPED])
+    both = batches.batch_detail(database, batch_id, status=[ItemStatus.FAILED, ItemStatus.SKIPPED])
     assert both.postings.total == 6
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from tests.flows.views.conftest import Selects, add_batch, add_connection
 from txbridge.flows.views.invoices import Whereabouts, find_invoice
-from txbridge.store import Customer, Database, Invoice, PostingStatus, queries
+from txbridge.store import Customer, Database, Invoice, ItemStatus, queries
 
 
 def test_each_place_an_invoice_can_be(database: Database, selects: Selects) -> None:
@@ -33,7 +33,7 @@ def test_each_place_an_invoice_can_be(database: Database, selects: Selects) -> N
     assert failed.message is not None and failed.message.id == "account_not_found"
 
     pending = find_invoice(database, connection, "100002")
-    assert pending.where is Whereabouts.PENDING and pending.posting_status is PostingStatus.PENDING
+    assert pending.where is Whereabouts.PENDING and pending.posting_status is ItemStatus.PENDING
 
     assert find_invoice(database, connection, "555").where is Whereabouts.NOT_IN_BATCH
     assert find_invoice(database, connection, "nope").where is Whereabouts.UNKNOWN
@@ -44,7 +44,7 @@ def test_each_place_an_invoice_can_be(database: Database, selects: Selects) -> N
     with database.transaction() as session:
         invoice = queries.invoice_by_number(session, connection, "100002")
         assert invoice is not None
-        posting = queries.open_posting_of_invoice(session, invoice.id)
+        posting = queries.open_item_of_invoice(session, invoice.id)
         assert posting is not None
-        posting.status = PostingStatus.REMOVED
+        posting.status = ItemStatus.REMOVED
     assert find_invoice(database, connection, "100002").where is Whereabouts.NOT_IN_BATCH

@@ -31,13 +31,13 @@ from txbridge.flows.export.mapping import Chart, line_problem, plan_customers
 from txbridge.settings import Settings
 from txbridge.store import (
     Batch,
+    BatchItem,
     Connection,
     Customer,
     Database,
     Invoice,
     InvoiceStatus,
-    Posting,
-    PostingStatus,
+    ItemStatus,
     ReferenceKind,
     TokenKeyError,
     period_of,
@@ -110,7 +110,7 @@ class _Run:
         self._calls_before = 0 if client is None else client.stats.calls
         self.today = today
         self.invoice: Invoice | None = None
-        self.posting: Posting | None = None
+        self.posting: BatchItem | None = None
         self.accounts: dict[int, m.Account] = {}
 
     # ---- Tripletex ---------------------------------------------------------------------------------
@@ -149,7 +149,7 @@ class _Run:
         if self.invoice is None:
             return _failed(Check.IN_BATCH, render("invoice_not_found", invoice=self.invoice_number))
         invoice = self.invoice
-        self.posting = queries.open_posting_of_invoice(self.session, invoice.id)
+        self.posting = queries.open_item_of_invoice(self.session, invoice.id)
         if self.posting is not None:
             batch = self.posting.batch
             return _passed(
@@ -195,17 +195,17 @@ class _Run:
         if posting is None:
             return _passed(Check.BATCH_EXPORTED, "Ingen bunt å eksportere.", "No batch to export.")
         batch = posting.batch
-        if posting.status is PostingStatus.IN_FLIGHT:
+        if posting.status is ItemStatus.IN_FLIGHT:
             # Sent, answer lost: the next export looks it up in Tripletex before sending again.
-            return _failed(Check.BATCH_EXPORTED, render("outcome_unknown", invoice=posting.invoice_number))
-        if posting.status is PostingStatus.PENDING:
+            return _failed(Check.BATCH_EXPORTED, render("outcome_unknown", invoice=posting.subject_key))
+        if posting.status is ItemStatus.PENDING:
             return _failed(
                 Check.BATCH_EXPORTED,
                 render("batch_not_exported", batch=batch.id, status=_batch_status(batch)),
             )
         status_nb = f"{batch.status.label_nb}, {batch.progress_percent} %"
         status_en = f"{batch.status.label_en}, {batch.progress_percent} %"
-        if posting.status is PostingStatus.FAILED:
+        if posting.status is ItemStatus.FAILED:
             reason_nb, reason_en = _stored_message(posting.message or posting.error_id or "-")
             return _passed(
                 Check.BATCH_EXPORTED,
@@ -522,7 +522,7 @@ def _diagnose(run: _Run) -> Diagnosis:
     if posting is not None:
         batch_id = posting.batch.id
         answer = render("batch_not_exported", batch=batch_id, status=_batch_status(posting.batch))
-        if posting.status is PostingStatus.FAILED:
+        if posting.status is ItemStatus.FAILED:
             # An export sends pending postings only: exporting again alone would change nothing.
             next_step = Note(
                 f"Posteringen feilet ved forrige eksport og prøves ikke igjen av seg selv: kjør "

@@ -22,14 +22,14 @@ from txbridge.flows.export.engine import (
     export_batch,
     export_stats,
 )
-from txbridge.flows.export.lease import (
+from txbridge.flows.export.mapping import make_marker
+from txbridge.flows.export.payments import PaymentsResult, refresh_payments
+from txbridge.flows.outbound.lease import (
     BatchLease,
     ExportAlreadyRunningError,
     LeaseHolder,
     lease_holder,
 )
-from txbridge.flows.export.mapping import make_marker
-from txbridge.flows.export.payments import PaymentsResult, refresh_payments
 
 __all__ = [
     "BatchCloseResult",

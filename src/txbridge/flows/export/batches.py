@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 from txbridge.catalog import Bilingual, Message, render
 from txbridge.store import (
     Batch,
+    BatchItem,
     BatchStatus,
     Database,
     IntegrationReference,
     Invoice,
     InvoiceStatus,
+    ItemStatus,
     LogLevel,
-    Posting,
-    PostingStatus,
     ReferenceKind,
     period_bounds,
 )
@@ -111,13 +111,13 @@ def _in_other_batches(
     rows = session.execute(
         select(
             Invoice.number,
-            Posting.batch_id,
+            BatchItem.batch_id,
             Batch.status,
             IntegrationReference.tripletex_number,
             IntegrationReference.voucher_number,
         )
-        .join(Posting, Posting.invoice_id == Invoice.id)
-        .join(Batch, Batch.id == Posting.batch_id)
+        .join(BatchItem, BatchItem.invoice_id == Invoice.id)
+        .join(Batch, Batch.id == BatchItem.batch_id)
         .outerjoin(
             IntegrationReference,
             (IntegrationReference.connection_id == connection_id)
@@ -128,8 +128,8 @@ def _in_other_batches(
             Invoice.connection_id == connection_id,
             Invoice.invoice_date >= start,
             Invoice.invoice_date < end,
-            Posting.status != PostingStatus.REMOVED,
-            Posting.batch_id != (new_batch_id or 0),
+            BatchItem.status != ItemStatus.REMOVED,
+            BatchItem.batch_id != (new_batch_id or 0),
         )
         .order_by(Invoice.number)
     ).all()
@@ -175,16 +175,14 @@ def clear_reference(db: Database, connection_id: int, invoice_number: str, *, ac
         if invoice is None:
             raise InvoiceNotFoundError(invoice_number)
         had_reference = q.clear_reference(session, connection_id, ReferenceKind.INVOICE, invoice.id)
-        posting = q.open_posting_of_invoice(session, invoice.id)
+        posting = q.open_item_of_invoice(session, invoice.id)
         batch_label: object = "-"
-        if posting is not None and posting.status in (PostingStatus.EXPORTED, PostingStatus.SKIPPED):
+        if posting is not None and posting.status in (ItemStatus.EXPORTED, ItemStatus.SKIPPED):
             batch_label = posting.batch_id
             message = render(
                 "reference_cleared", invoice=invoice_number, batch=posting.batch_id, administrator=actor
             )
-            q.record_outcome(
-                session, posting, PostingStatus.FAILED, error_id=message.id, message=str(message)
-            )
+            q.record_outcome(session, posting, ItemStatus.FAILED, error_id=message.id, message=str(message))
             posting.intent_marker = None
             batch = session.get(Batch, posting.batch_id)
             assert batch is not None

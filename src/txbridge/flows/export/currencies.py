@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
-from txbridge.flows.export.context import RunContext
+from txbridge.flows.outbound.context import RunContext
 
 CURRENCY_FIELDS = "id,code,isDisabled"
 

@@ -24,21 +24,21 @@ from sqlalchemy import select
 from txbridge.catalog import Message, render
 from txbridge.flows import connections
 from txbridge.flows.export.batches import BatchNotFoundError
-from txbridge.flows.export.context import ExportProgress, RunContext, Stop
 from txbridge.flows.export.invoices import InvoiceSender
-from txbridge.flows.export.lease import STALE_AFTER, BatchLease
 from txbridge.flows.export.mapping import Chart
 from txbridge.flows.export.masterdata import MasterData
 from txbridge.flows.export.reconcile import DEFAULT_IN_FLIGHT_GRACE, Reconciler
+from txbridge.flows.outbound.context import ExportProgress, RunContext, Stop
+from txbridge.flows.outbound.lease import STALE_AFTER, BatchLease
 from txbridge.settings import Settings
 from txbridge.store import (
     Batch,
+    BatchItem,
     BatchStatus,
     Connection,
     Database,
+    ItemStatus,
     LogLevel,
-    Posting,
-    PostingStatus,
     ReferenceKind,
     TokenKeyError,
 )
@@ -222,11 +222,11 @@ class _Exporter:
             q.refresh_batch(session, batch)
             counts = self.run.counts(session)
             failures = [
-                PostingFailure(p.invoice_number, p.error_id, p.message or "")
+                PostingFailure(p.subject_key, p.error_id, p.message or "")
                 for p in session.scalars(
-                    select(Posting)
-                    .where(Posting.batch_id == self.run.batch_id, Posting.status == PostingStatus.FAILED)
-                    .order_by(Posting.id)
+                    select(BatchItem)
+                    .where(BatchItem.batch_id == self.run.batch_id, BatchItem.status == ItemStatus.FAILED)
+                    .order_by(BatchItem.id)
                 )
             ]
             result = ExportResult(
@@ -234,10 +234,10 @@ class _Exporter:
                 status=batch.status,
                 progress_percent=batch.progress_percent,
                 total=sum(counts.values()),
-                exported=counts[PostingStatus.EXPORTED],
-                skipped=counts[PostingStatus.SKIPPED],
-                failed=counts[PostingStatus.FAILED],
-                open=counts[PostingStatus.PENDING] + counts[PostingStatus.IN_FLIGHT],
+                exported=counts[ItemStatus.EXPORTED],
+                skipped=counts[ItemStatus.SKIPPED],
+                failed=counts[ItemStatus.FAILED],
+                open=counts[ItemStatus.PENDING] + counts[ItemStatus.IN_FLIGHT],
                 stopped=stopped,
                 failures=failures,
                 rate_limit_pauses=self.run.pauses,
@@ -275,8 +275,8 @@ class _Exporter:
         with self.run.db.transaction() as session:
             postings = list(
                 session.scalars(
-                    select(Posting).where(
-                        Posting.batch_id == self.run.batch_id, Posting.status == PostingStatus.PENDING
+                    select(BatchItem).where(
+                        BatchItem.batch_id == self.run.batch_id, BatchItem.status == ItemStatus.PENDING
                     )
                 )
             )
@@ -288,18 +288,16 @@ class _Exporter:
             )
             for posting in postings:
                 if posting.invoice_id is None:
-                    self.run.fail(
-                        session, posting, render("invoice_not_found", invoice=posting.invoice_number)
-                    )
+                    self.run.fail(session, posting, render("invoice_not_found", invoice=posting.subject_key))
                 elif posting.invoice_id in refs:
                     ref = refs[posting.invoice_id]
                     message = render(
                         "invoice_already_exported",
-                        invoice=posting.invoice_number,
+                        invoice=posting.subject_key,
                         tripletex_number=ref.tripletex_number or "-",
                     )
                     q.record_outcome(
-                        session, posting, PostingStatus.SKIPPED, error_id=message.id, message=str(message)
+                        session, posting, ItemStatus.SKIPPED, error_id=message.id, message=str(message)
                     )
 
     def _preflight(self) -> Chart:
@@ -313,13 +311,13 @@ class _Exporter:
         message = render("no_bank_account")
         with self.run.db.transaction() as session:
             for posting in session.scalars(
-                select(Posting).where(
-                    Posting.batch_id == self.run.batch_id, Posting.status == PostingStatus.PENDING
+                select(BatchItem).where(
+                    BatchItem.batch_id == self.run.batch_id, BatchItem.status == ItemStatus.PENDING
                 )
             ):
                 posting.attempts += 1
                 q.record_outcome(
-                    session, posting, PostingStatus.FAILED, error_id=message.id, message=str(message)
+                    session, posting, ItemStatus.FAILED, error_id=message.id, message=str(message)
                 )
             self.run.log(message, LogLevel.ERROR, session=session)
         return chart

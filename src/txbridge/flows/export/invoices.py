@@ -13,12 +13,12 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import selectinload
 
 from txbridge.catalog import Message, render
-from txbridge.flows.export.context import RunContext, Stop, chunks, detail
 from txbridge.flows.export.currencies import company_currencies
 from txbridge.flows.export.mapping import Chart, invoice_body, line_problem, make_marker
 from txbridge.flows.export.masterdata import DATA_ERRORS, TO_SEND, MasterData
 from txbridge.flows.export.reconcile import INVOICE_FIELDS, Outgoing, Reconciler
-from txbridge.store import Batch, Invoice, LogLevel, Posting, PostingStatus
+from txbridge.flows.outbound.context import RunContext, Stop, chunks, detail
+from txbridge.store import Batch, BatchItem, Invoice, ItemStatus, LogLevel
 from txbridge.store import queries as q
 from txbridge.store.models import utcnow
 from txbridge.tripletex import OutcomeUnknownError, TripletexError
@@ -129,7 +129,7 @@ class InvoiceSender:
             batch = session.get(Batch, self.run.batch_id)
             assert batch is not None
             total = sum(counts.values())
-            done = counts[PostingStatus.EXPORTED] + counts[PostingStatus.SKIPPED]
+            done = counts[ItemStatus.EXPORTED] + counts[ItemStatus.SKIPPED]
             batch.progress_percent = 100 if not total else (100 * done) // total
             batch.updated_at = utcnow()
         self.run.report("invoices", counts)
@@ -143,10 +143,10 @@ class InvoiceSender:
                 session.scalars(
                     select(Invoice.currency)
                     .distinct()
-                    .join(Posting, Posting.invoice_id == Invoice.id)
+                    .join(BatchItem, BatchItem.invoice_id == Invoice.id)
                     .where(
-                        Posting.batch_id == self.run.batch_id,
-                        Posting.status.in_(TO_SEND),
+                        BatchItem.batch_id == self.run.batch_id,
+                        BatchItem.status.in_(TO_SEND),
                         Invoice.currency != "NOK",
                     )
                 )
@@ -186,14 +186,14 @@ class InvoiceSender:
         with self.run.db.transaction() as session:
             rows = session.execute(
                 select(
-                    Posting.id,
-                    Posting.invoice_id,
-                    Posting.invoice_number,
-                    Posting.intent_marker,
-                    Posting.attempts,
+                    BatchItem.id,
+                    BatchItem.invoice_id,
+                    BatchItem.subject_key,
+                    BatchItem.intent_marker,
+                    BatchItem.attempts,
                 )
-                .where(Posting.id.in_(list(chunk_ids)), Posting.status == PostingStatus.PENDING)
-                .order_by(Posting.id)
+                .where(BatchItem.id.in_(list(chunk_ids)), BatchItem.status == ItemStatus.PENDING)
+                .order_by(BatchItem.id)
             ).all()
             invoice_ids = [r.invoice_id for r in rows if r.invoice_id is not None]
             invoices = {
@@ -205,12 +205,12 @@ class InvoiceSender:
             for row in rows:
                 invoice = invoices.get(row.invoice_id) if row.invoice_id is not None else None
                 problem = (
-                    render("invoice_not_found", invoice=row.invoice_number)
+                    render("invoice_not_found", invoice=row.subject_key)
                     if invoice is None
                     else self._problem(invoice)
                 )
                 if problem is not None:
-                    posting = session.get(Posting, row.id)
+                    posting = session.get(BatchItem, row.id)
                     assert posting is not None
                     self.run.fail(session, posting, problem)
                     continue
@@ -234,13 +234,13 @@ class InvoiceSender:
         Only postings still pending are claimed: if another export of the same batch got to one
         first (two processes started by mistake), this one leaves it alone — never twice."""
         moment = self.run.now()
-        table = Posting.__table__
+        table = BatchItem.__table__
         assert isinstance(table, Table)  # the Core table: a WHERE on the status as well as the id
         claim = (
             update(table)
-            .where(table.c.id == bindparam("claimed_id"), table.c.status == PostingStatus.PENDING)
+            .where(table.c.id == bindparam("claimed_id"), table.c.status == ItemStatus.PENDING)
             .values(
-                status=PostingStatus.IN_FLIGHT,
+                status=ItemStatus.IN_FLIGHT,
                 intent_marker=bindparam("marker"),
                 intent_at=moment,
                 attempts=bindparam("attempt"),
@@ -261,7 +261,7 @@ class InvoiceSender:
     def _mark_intent(self, items: Sequence[Outgoing]) -> None:
         with self.run.db.transaction() as session:
             for item in items:
-                posting = session.get(Posting, item.posting_id)
+                posting = session.get(BatchItem, item.posting_id)
                 assert posting is not None
                 q.record_intent(session, posting, item.marker, now=self.run.now())
 
@@ -269,9 +269,9 @@ class InvoiceSender:
         """The write was refused before anything was done (401, 403, 429): nothing to reconcile."""
         with self.run.db.transaction() as session:
             for item in items:
-                posting = session.get(Posting, item.posting_id)
-                if posting is not None and posting.status is PostingStatus.IN_FLIGHT:
-                    q.record_outcome(session, posting, PostingStatus.PENDING, error_id=None, message=None)
+                posting = session.get(BatchItem, item.posting_id)
+                if posting is not None and posting.status is ItemStatus.IN_FLIGHT:
+                    q.record_outcome(session, posting, ItemStatus.PENDING, error_id=None, message=None)
 
     def _send(self, items: list[Outgoing]) -> None:
         """POST /invoice/list with every posting's intent already committed; bisect refusals;
@@ -293,9 +293,9 @@ class InvoiceSender:
                 self._server_errors = 0
                 if len(part) == 1:
                     with self.run.db.transaction() as session:
-                        posting = session.get(Posting, part[0].posting_id)
+                        posting = session.get(BatchItem, part[0].posting_id)
                         assert posting is not None
-                        label = f"faktura {posting.invoice_number} / invoice {posting.invoice_number}"
+                        label = f"faktura {posting.subject_key} / invoice {posting.subject_key}"
                         self.run.fail(
                             session,
                             posting,
@@ -389,20 +389,20 @@ class InvoiceSender:
                 keep.append(suspect)
                 continue
             with self.run.db.transaction() as session:
-                posting = session.get(Posting, item.posting_id)
+                posting = session.get(BatchItem, item.posting_id)
                 assert posting is not None
-                if posting.status is not PostingStatus.PENDING:
+                if posting.status is not ItemStatus.PENDING:
                     continue
                 # Not run.fail: the sends already counted their attempts.
-                message = render("invoice_server_error", invoice=posting.invoice_number)
+                message = render("invoice_server_error", invoice=posting.subject_key)
                 q.record_outcome(
-                    session, posting, PostingStatus.FAILED, error_id=message.id, message=str(message)
+                    session, posting, ItemStatus.FAILED, error_id=message.id, message=str(message)
                 )
                 self.run.log(
                     message,
                     LogLevel.ERROR,
                     object_type="invoice",
-                    object_key=posting.invoice_number,
+                    object_key=posting.subject_key,
                     session=session,
                 )
         self._suspects = keep

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from txbridge.catalog import Message, render
-from txbridge.flows.export.context import RunContext, chunks, detail
 from txbridge.flows.export.mapping import (
     Chart,
     ProductTarget,
@@ -27,13 +26,14 @@ from txbridge.flows.export.mapping import (
     product_body,
     product_target,
 )
+from txbridge.flows.outbound.context import RunContext, chunks, detail
 from txbridge.store import (
+    BatchItem,
     Customer,
     Invoice,
     InvoiceLine,
+    ItemStatus,
     LogLevel,
-    Posting,
-    PostingStatus,
     Product,
     ReferenceKind,
 )
@@ -60,7 +60,7 @@ MASTER_DATA_ROUNDS = 3
 
 #: Postings whose customers and products must exist: pending ones, and those in flight that may be
 #: sent again in this run once their grace is over.
-TO_SEND = (PostingStatus.PENDING, PostingStatus.IN_FLIGHT)
+TO_SEND = (ItemStatus.PENDING, ItemStatus.IN_FLIGHT)
 
 #: Answers that mean "this data was refused, nothing was written": isolate the culprit.
 DATA_ERRORS = (BadRequestError, NotFoundError, ConflictError, UnprocessableEntityError)
@@ -152,8 +152,8 @@ class MasterData:
             ids = (
                 select(InvoiceLine.product_id)
                 .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-                .join(Posting, Posting.invoice_id == Invoice.id)
-                .where(Posting.batch_id == self.run.batch_id, Posting.status.in_(TO_SEND))
+                .join(BatchItem, BatchItem.invoice_id == Invoice.id)
+                .where(BatchItem.batch_id == self.run.batch_id, BatchItem.status.in_(TO_SEND))
             )
             products = list(
                 session.scalars(
@@ -243,8 +243,8 @@ class MasterData:
     def _needed_customers(self, session: Session) -> list[Customer]:
         ids = (
             select(Invoice.customer_id)
-            .join(Posting, Posting.invoice_id == Invoice.id)
-            .where(Posting.batch_id == self.run.batch_id, Posting.status.in_(TO_SEND))
+            .join(BatchItem, BatchItem.invoice_id == Invoice.id)
+            .where(BatchItem.batch_id == self.run.batch_id, BatchItem.status.in_(TO_SEND))
         )
         return list(session.scalars(select(Customer).where(Customer.id.in_(ids)).order_by(Customer.number)))
 

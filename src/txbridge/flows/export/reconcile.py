@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from txbridge.flows.export.context import RunContext
-from txbridge.store import Invoice, Posting, PostingStatus, ReferenceKind
+from txbridge.flows.outbound.context import RunContext
+from txbridge.store import BatchItem, Invoice, ItemStatus, ReferenceKind
 from txbridge.store import queries as q
 from txbridge.store.models import utcnow
 from txbridge.tripletex import models as m
@@ -61,18 +61,18 @@ class Reconciler:
         with self.run.db.transaction() as session:
             query = (
                 select(
-                    Posting.id,
-                    Posting.invoice_id,
-                    Posting.invoice_number,
-                    Posting.intent_marker,
-                    Posting.intent_at,
+                    BatchItem.id,
+                    BatchItem.invoice_id,
+                    BatchItem.subject_key,
+                    BatchItem.intent_marker,
+                    BatchItem.intent_at,
                     Invoice.invoice_date,
                 )
-                .join(Invoice, Invoice.id == Posting.invoice_id)
-                .where(Posting.batch_id == self.run.batch_id, Posting.status == PostingStatus.IN_FLIGHT)
+                .join(Invoice, Invoice.id == BatchItem.invoice_id)
+                .where(BatchItem.batch_id == self.run.batch_id, BatchItem.status == ItemStatus.IN_FLIGHT)
             )
             if posting_ids is not None:
-                query = query.where(Posting.id.in_(list(posting_ids)))
+                query = query.where(BatchItem.id.in_(list(posting_ids)))
             rows = session.execute(query).all()
         if not rows:
             return [], []
@@ -94,9 +94,7 @@ class Reconciler:
         for row in rows:
             match = found.get(row.intent_marker) if row.intent_marker else None
             if match is not None:
-                exported.append(
-                    (Outgoing(row.id, row.invoice_id, row.invoice_number, row.intent_marker), match)
-                )
+                exported.append((Outgoing(row.id, row.invoice_id, row.subject_key, row.intent_marker), match))
             elif answered or row.intent_at is None or (now - row.intent_at).total_seconds() >= self.grace:
                 reset.append(row.id)
             else:
@@ -108,7 +106,7 @@ class Reconciler:
                 self.waiting.pop(row.id, None)
         with self.run.db.transaction() as session:
             self.record_exported(session, exported)
-            set_status(session, reset, PostingStatus.PENDING)
+            set_status(session, reset, ItemStatus.PENDING)
         self.reconciled += len(exported)
         return reset, uncertain
 
@@ -143,7 +141,7 @@ class Reconciler:
             updates.append(
                 {
                     "id": outgoing.posting_id,
-                    "status": PostingStatus.EXPORTED,
+                    "status": ItemStatus.EXPORTED,
                     "error_id": None,
                     "message": None,
                     "exported_at": moment,
@@ -151,16 +149,16 @@ class Reconciler:
                 }
             )
         if updates:
-            session.execute(update(Posting), updates)
+            session.execute(update(BatchItem), updates)
         q.upsert_references(session, self.run.connection_id, ReferenceKind.INVOICE, rows)
 
 
-def set_status(session: Session, posting_ids: Sequence[int], status: PostingStatus) -> None:
+def set_status(session: Session, posting_ids: Sequence[int], status: ItemStatus) -> None:
     """Back to pending (nothing was written, or it is surely not in Tripletex): no error to show."""
     if posting_ids:
         moment = utcnow()
         session.execute(
-            update(Posting),
+            update(BatchItem),
             [
                 {"id": i, "status": status, "error_id": None, "message": None, "updated_at": moment}
                 for i in posting_ids

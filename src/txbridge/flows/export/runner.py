@@ -13,7 +13,7 @@ import json
 import sys
 
 from txbridge.flows.export.engine import DEFAULT_IN_FLIGHT_GRACE, export_batch
-from txbridge.flows.export.lease import ExportAlreadyRunningError
+from txbridge.flows.outbound.lease import ExportAlreadyRunningError
 from txbridge.settings import load_settings
 from txbridge.store import BatchStatus, Database
 

@@ -28,6 +28,7 @@ from txbridge.flows.intake.limits import IntakeLimits, invoice_problems
 from txbridge.flows.intake.reasons import field_label, field_path, problem_message, shown, validation_messages
 from txbridge.flows.intake.schemas import CustomerIn, HoursIn, InvoiceIn, ProductClassIn, ProductIn
 from txbridge.store import (
+    BatchItem,
     Connection,
     Customer,
     Database,
@@ -37,8 +38,7 @@ from txbridge.store import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
-    Posting,
-    PostingStatus,
+    ItemStatus,
     Product,
     ProductClass,
     ReferenceKind,
@@ -699,8 +699,8 @@ class _ChunkContext:
             self.open_batches = {
                 invoice_id: batch_id
                 for invoice_id, batch_id in session.execute(
-                    select(Posting.invoice_id, Posting.batch_id).where(
-                        Posting.invoice_id.in_(ids), Posting.status != PostingStatus.REMOVED
+                    select(BatchItem.invoice_id, BatchItem.batch_id).where(
+                        BatchItem.invoice_id.in_(ids), BatchItem.status != ItemStatus.REMOVED
                     )
                 ).all()
                 if invoice_id is not None

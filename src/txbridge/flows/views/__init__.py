@@ -6,7 +6,7 @@ objects, so each caller shows them in its user's language: ``row.message.text(la
 
     rows = views.connections.list_connections(db)
     page = views.batches.list_batches(db, connection_id, offset=0, limit=50)
-    detail = views.batches.batch_detail(db, batch_id, status=PostingStatus.FAILED)
+    detail = views.batches.batch_detail(db, batch_id, status=ItemStatus.FAILED)
     where = views.invoices.find_invoice(db, connection_id, "100018")
     log = views.log.list_log(db, connection_id=connection_id, level=LogLevel.ERROR)
 """

@@ -17,16 +17,16 @@ from txbridge.flows.views.messages import posting_message
 from txbridge.flows.views.page import Page, window
 from txbridge.store import (
     Batch,
+    BatchItem,
     BatchStatus,
     Database,
     IntegrationReference,
-    Posting,
-    PostingStatus,
+    ItemStatus,
     ReferenceKind,
 )
 
 #: Postings still to be sent, or sent without a known outcome yet.
-WAITING = (PostingStatus.PENDING, PostingStatus.IN_FLIGHT)
+WAITING = (ItemStatus.PENDING, ItemStatus.IN_FLIGHT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,22 +37,22 @@ class BatchRow:
     status: BatchStatus
     percent: int
     #: Postings per status (every status present, zero when none; removed postings included).
-    counts: Mapping[PostingStatus, int]
+    counts: Mapping[ItemStatus, int]
     created_at: datetime
     closed_at: datetime | None
     exported_at: datetime | None
 
     @property
     def exported(self) -> int:
-        return self.counts[PostingStatus.EXPORTED]
+        return self.counts[ItemStatus.EXPORTED]
 
     @property
     def skipped(self) -> int:
-        return self.counts[PostingStatus.SKIPPED]
+        return self.counts[ItemStatus.SKIPPED]
 
     @property
     def failed(self) -> int:
-        return self.counts[PostingStatus.FAILED]
+        return self.counts[ItemStatus.FAILED]
 
     @property
     def waiting(self) -> int:
@@ -62,7 +62,7 @@ class BatchRow:
     @property
     def total(self) -> int:
         """Postings in the batch (not counting removed ones)."""
-        return sum(n for status, n in self.counts.items() if status is not PostingStatus.REMOVED)
+        return sum(n for status, n in self.counts.items() if status is not ItemStatus.REMOVED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ class PostingRow:
     id: int
     batch_id: int
     invoice_number: str
-    status: PostingStatus
+    status: ItemStatus
     #: The invoice's number in Tripletex once exported (or skipped as exported before).
     tripletex_invoice_number: str | None
     attempts: int
@@ -84,19 +84,19 @@ class BatchDetail:
     postings: Page[PostingRow]
 
 
-def _counts(session: Session, batch_ids: Sequence[int]) -> dict[int, dict[PostingStatus, int]]:
-    counts: dict[int, dict[PostingStatus, int]] = {b: dict.fromkeys(PostingStatus, 0) for b in batch_ids}
+def _counts(session: Session, batch_ids: Sequence[int]) -> dict[int, dict[ItemStatus, int]]:
+    counts: dict[int, dict[ItemStatus, int]] = {b: dict.fromkeys(ItemStatus, 0) for b in batch_ids}
     if batch_ids:
         for batch_id, status, n in session.execute(
-            select(Posting.batch_id, Posting.status, func.count())
-            .where(Posting.batch_id.in_(list(batch_ids)))
-            .group_by(Posting.batch_id, Posting.status)
+            select(BatchItem.batch_id, BatchItem.status, func.count())
+            .where(BatchItem.batch_id.in_(list(batch_ids)))
+            .group_by(BatchItem.batch_id, BatchItem.status)
         ):
             counts[batch_id][status] = int(n)
     return counts
 
 
-def _row(batch: Batch, counts: dict[PostingStatus, int]) -> BatchRow:
+def _row(batch: Batch, counts: dict[ItemStatus, int]) -> BatchRow:
     return BatchRow(
         id=batch.id,
         connection_id=batch.connection_id,
@@ -151,7 +151,7 @@ def batch_detail(
     batch_id: int,
     *,
     connection_id: int | None = None,
-    status: PostingStatus | Iterable[PostingStatus] | None = None,
+    status: ItemStatus | Iterable[ItemStatus] | None = None,
     offset: int = 0,
     limit: int = 100,
 ) -> BatchDetail:
@@ -159,7 +159,7 @@ def batch_detail(
     whatever the batch's size. An unknown batch, or another connection's when ``connection_id`` is
     given, raises BatchNotFoundError."""
     offset, limit = window(offset, limit)
-    statuses = [status] if isinstance(status, PostingStatus) else None if status is None else list(status)
+    statuses = [status] if isinstance(status, ItemStatus) else None if status is None else list(status)
     with db.reading() as session:
         batch = session.get(Batch, batch_id)
         if batch is None or (connection_id is not None and batch.connection_id != connection_id):
@@ -167,26 +167,26 @@ def batch_detail(
         counts = _counts(session, [batch_id])[batch_id]
         total = sum(counts[s] for s in statuses) if statuses is not None else sum(counts.values())
         query = (
-            select(Posting, IntegrationReference.tripletex_number)
+            select(BatchItem, IntegrationReference.tripletex_number)
             .outerjoin(
                 IntegrationReference,
                 (IntegrationReference.connection_id == batch.connection_id)
                 & (IntegrationReference.kind == ReferenceKind.INVOICE)
-                & (IntegrationReference.local_id == Posting.invoice_id),
+                & (IntegrationReference.local_id == BatchItem.invoice_id),
             )
-            .where(Posting.batch_id == batch_id)
-            .order_by(Posting.id)
+            .where(BatchItem.batch_id == batch_id)
+            .order_by(BatchItem.id)
             .offset(offset)
             .limit(limit)
         )
         if statuses is not None:
-            query = query.where(Posting.status.in_(statuses))
+            query = query.where(BatchItem.status.in_(statuses))
         # Rows are built inside the session: its rollback at the end expires the objects.
         postings = [
             PostingRow(
                 id=posting.id,
                 batch_id=batch_id,
-                invoice_number=posting.invoice_number,
+                invoice_number=posting.subject_key,
                 status=posting.status,
                 tripletex_invoice_number=number,
                 attempts=posting.attempts,

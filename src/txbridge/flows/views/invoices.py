@@ -11,13 +11,13 @@ from sqlalchemy import select
 from txbridge.catalog import Message
 from txbridge.flows.views.messages import posting_message
 from txbridge.store import (
+    BatchItem,
     Database,
     IntegrationReference,
     Invoice,
     InvoiceStatus,
+    ItemStatus,
     PaymentStatus,
-    Posting,
-    PostingStatus,
     ReferenceKind,
 )
 
@@ -38,7 +38,7 @@ class InvoiceWhereabouts:
     status: InvoiceStatus | None = None
     period: str | None = None
     batch_id: int | None = None
-    posting_status: PostingStatus | None = None
+    posting_status: ItemStatus | None = None
     attempts: int = 0
     tripletex_invoice_number: str | None = None
     payment_status: PaymentStatus | None = None
@@ -46,14 +46,14 @@ class InvoiceWhereabouts:
     message: Message | None = None
 
 
-def _where(posting: Posting | None, exported: bool) -> Whereabouts:
+def _where(posting: BatchItem | None, exported: bool) -> Whereabouts:
     if exported:
         return Whereabouts.EXPORTED
     if posting is None:
         return Whereabouts.NOT_IN_BATCH
-    if posting.status is PostingStatus.FAILED:
+    if posting.status is ItemStatus.FAILED:
         return Whereabouts.FAILED
-    if posting.status in (PostingStatus.EXPORTED, PostingStatus.SKIPPED):
+    if posting.status in (ItemStatus.EXPORTED, ItemStatus.SKIPPED):
         return Whereabouts.EXPORTED
     return Whereabouts.PENDING
 
@@ -61,8 +61,8 @@ def _where(posting: Posting | None, exported: bool) -> Whereabouts:
 def find_invoice(db: Database, connection_id: int, number: str) -> InvoiceWhereabouts:
     """One query: the invoice, the posting that holds it in a batch, and its Tripletex reference."""
     query = (
-        select(Invoice, Posting, IntegrationReference)
-        .outerjoin(Posting, (Posting.invoice_id == Invoice.id) & (Posting.status != PostingStatus.REMOVED))
+        select(Invoice, BatchItem, IntegrationReference)
+        .outerjoin(BatchItem, (BatchItem.invoice_id == Invoice.id) & (BatchItem.status != ItemStatus.REMOVED))
         .outerjoin(
             IntegrationReference,
             (IntegrationReference.connection_id == connection_id)
@@ -80,7 +80,7 @@ def find_invoice(db: Database, connection_id: int, number: str) -> InvoiceWherea
 
 
 def _whereabouts(
-    number: str, invoice: Invoice, posting: Posting | None, reference: IntegrationReference | None
+    number: str, invoice: Invoice, posting: BatchItem | None, reference: IntegrationReference | None
 ) -> InvoiceWhereabouts:
     return InvoiceWhereabouts(
         number=number,

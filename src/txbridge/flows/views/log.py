@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from txbridge.catalog import Message
 from txbridge.flows.views.messages import log_message
 from txbridge.flows.views.page import Page, window
-from txbridge.store import Batch, Database, LogEntry, LogLevel, Posting, PostingStatus
+from txbridge.store import Batch, BatchItem, Database, ItemStatus, LogEntry, LogLevel
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ def list_log(
     if invoice is not None:
         query = query.where(LogEntry.object_type == "invoice", LogEntry.object_key == invoice)
     if batch_id is not None:
-        numbers = select(Posting.invoice_number).where(Posting.batch_id == batch_id)
+        numbers = select(BatchItem.subject_key).where(BatchItem.batch_id == batch_id)
         query = query.where(
             or_(
                 (LogEntry.object_type == "batch") & (LogEntry.object_key == str(batch_id)),
@@ -69,10 +69,10 @@ def list_log(
         if invoices:
             # Newest posting first, so a re-batched invoice names the batch it is in now.
             postings = (
-                select(Posting.invoice_number, Posting.batch_id)
-                .join(Batch, Batch.id == Posting.batch_id)
-                .where(Posting.invoice_number.in_(invoices), Posting.status != PostingStatus.REMOVED)
-                .order_by(Posting.id)
+                select(BatchItem.subject_key, BatchItem.batch_id)
+                .join(Batch, Batch.id == BatchItem.batch_id)
+                .where(BatchItem.subject_key.in_(invoices), BatchItem.status != ItemStatus.REMOVED)
+                .order_by(BatchItem.id)
             )
             if connection_id is not None:
                 postings = postings.where(Batch.connection_id == connection_id)

@@ -17,7 +17,7 @@ from txbridge.flows.views import batches as views
 from txbridge.flows.views import connections as connection_views
 from txbridge.jobs import api as jobs
 from txbridge.settings import Settings
-from txbridge.store import Database, PostingStatus
+from txbridge.store import Database, ItemStatus
 from txbridge.web.deps import Admin, Config, Db, User
 from txbridge.web.rendering import render
 from txbridge.web.ui.common import message_of, see_other
@@ -104,9 +104,9 @@ def _export_job(
     return None
 
 
-def _status_filter(status: str | None) -> PostingStatus | None:
+def _status_filter(status: str | None) -> ItemStatus | None:
     try:
-        return PostingStatus(status) if status else None
+        return ItemStatus(status) if status else None
     except ValueError:
         return None
 
@@ -139,7 +139,7 @@ def batch_page(
         job=found,
         active=found is not None and found.state in _ACTIVE,
         status=wanted,
-        statuses=[s for s in PostingStatus if s is not PostingStatus.REMOVED],
+        statuses=[s for s in ItemStatus if s is not ItemStatus.REMOVED],
     )
 
 
@@ -198,7 +198,7 @@ def why(
 @router.get("/batches/{batch_id}/reset")
 def reset_confirm(request: Request, db: Db, _user: Admin, batch_id: int) -> Response:
     try:
-        detail = views.batch_detail(db, batch_id, status=PostingStatus.FAILED, limit=1)
+        detail = views.batch_detail(db, batch_id, status=ItemStatus.FAILED, limit=1)
     except LookupError as exc:
         return _not_found(request, exc)
     return render(request, "batches/confirm_reset.html", batch=detail.batch)

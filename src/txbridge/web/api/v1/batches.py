@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from txbridge.flows.export.batches import batch_of_connection, close_batch, reset_batch
 from txbridge.flows.views import batches as views
 from txbridge.jobs import api as jobs
-from txbridge.store import PostingStatus
+from txbridge.store import ItemStatus
 from txbridge.web.api.v1 import convert
 from txbridge.web.api.v1.deps import AdminKey, ConnectionId, ExportKey, Language, ReadKey
 from txbridge.web.api.v1.idempotent import IDEMPOTENT, Answer, run_once
@@ -53,7 +53,7 @@ def get_batch(
     connection_id: ConnectionId,
     batch_id: int,
     language: Language,
-    status: PostingStatus | None = None,
+    status: ItemStatus | None = None,
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> BatchDetailPublic:

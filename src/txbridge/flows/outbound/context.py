@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from txbridge.catalog import Bilingual, Message, render
 from txbridge.flows import connections
-from txbridge.flows.export.lease import BatchLease, ExportAlreadyRunningError, lease_holder
+from txbridge.flows.outbound.lease import BatchLease, ExportAlreadyRunningError, lease_holder
 from txbridge.settings import Settings
-from txbridge.store import Database, LogLevel, Posting, PostingStatus
+from txbridge.store import BatchItem, Database, ItemStatus, LogLevel
 from txbridge.store import queries as q
 from txbridge.store.models import utcnow
 from txbridge.tripletex import (
@@ -119,7 +119,7 @@ class RunContext:
         #: The batch's export lease this run holds (None for a run that never got that far).
         self.lease: BatchLease | None = None
         self._retries_seen = 0
-        self._counts: dict[PostingStatus, int] | None = None
+        self._counts: dict[ItemStatus, int] | None = None
 
     @property
     def client(self) -> Tripletex:
@@ -230,37 +230,37 @@ class RunContext:
             with self.db.transaction() as s:
                 write(s)
 
-    def open_ids(self, status: PostingStatus = PostingStatus.PENDING) -> list[int]:
+    def open_ids(self, status: ItemStatus = ItemStatus.PENDING) -> list[int]:
         with self.db.transaction() as session:
             return list(
                 session.scalars(
-                    select(Posting.id)
-                    .where(Posting.batch_id == self.batch_id, Posting.status == status)
-                    .order_by(Posting.id)
+                    select(BatchItem.id)
+                    .where(BatchItem.batch_id == self.batch_id, BatchItem.status == status)
+                    .order_by(BatchItem.id)
                 )
             )
 
-    def fail(self, session: Session, posting: Posting, message: Message) -> None:
-        if posting.status is PostingStatus.PENDING:
+    def fail(self, session: Session, posting: BatchItem, message: Message) -> None:
+        if posting.status is ItemStatus.PENDING:
             # Failed before it was sent (the check found the problem): still an attempt of this run.
             posting.attempts += 1
-        q.record_outcome(session, posting, PostingStatus.FAILED, error_id=message.id, message=str(message))
+        q.record_outcome(session, posting, ItemStatus.FAILED, error_id=message.id, message=str(message))
         self.log(
-            message, LogLevel.ERROR, object_type="invoice", object_key=posting.invoice_number, session=session
+            message, LogLevel.ERROR, object_type="invoice", object_key=posting.subject_key, session=session
         )
 
-    def counts(self, session: Session) -> dict[PostingStatus, int]:
-        counts: dict[PostingStatus, int] = defaultdict(int)
+    def counts(self, session: Session) -> dict[ItemStatus, int]:
+        counts: dict[ItemStatus, int] = defaultdict(int)
         for status, n in session.execute(
-            select(Posting.status, func.count())
-            .where(Posting.batch_id == self.batch_id, Posting.status != PostingStatus.REMOVED)
-            .group_by(Posting.status)
+            select(BatchItem.status, func.count())
+            .where(BatchItem.batch_id == self.batch_id, BatchItem.status != ItemStatus.REMOVED)
+            .group_by(BatchItem.status)
         ):
             counts[status] = int(n)
         return counts
 
     def report(
-        self, phase: str, counts: dict[PostingStatus, int] | None = None, *, notice: Message | None = None
+        self, phase: str, counts: dict[ItemStatus, int] | None = None, *, notice: Message | None = None
     ) -> None:
         if self.progress is None:
             return
@@ -273,9 +273,9 @@ class RunContext:
                 self.batch_id,
                 phase,
                 sum(counts.values()),
-                counts[PostingStatus.EXPORTED],
-                counts[PostingStatus.SKIPPED],
-                counts[PostingStatus.FAILED],
+                counts[ItemStatus.EXPORTED],
+                counts[ItemStatus.SKIPPED],
+                counts[ItemStatus.FAILED],
                 notice,
             )
         )
@@ -284,7 +284,7 @@ class RunContext:
         """The invoice numbers of some postings, for a message: the first ``limit`` and how many more."""
         with self.db.transaction() as session:
             numbers = sorted(
-                session.scalars(select(Posting.invoice_number).where(Posting.id.in_(list(posting_ids))))
+                session.scalars(select(BatchItem.subject_key).where(BatchItem.id.in_(list(posting_ids))))
             )
         shown = ", ".join(numbers[:limit])
         return shown if len(numbers) <= limit else f"{shown} … (+{len(numbers) - limit})"
