@@ -445,6 +445,16 @@ class BatchItem(Base):
         ),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         CheckConstraint("kind = 'invoice' OR invoice_id IS NULL", name="invoice_id_only_for_invoices"),
+        # An hour is on its way to Tripletex in at most one batch at a time (pending or in flight); a
+        # correction after its export is a new item in a later batch.
+        Index(
+            "uq_batch_item_hours_entry_open",
+            "hours_entry_id",
+            unique=True,
+            sqlite_where=text("status IN ('pending', 'in_flight')"),
+            postgresql_where=text("status IN ('pending', 'in_flight')"),
+        ),
+        CheckConstraint("kind = 'hours' OR hours_entry_id IS NULL", name="hours_entry_id_only_for_hours"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -456,6 +466,8 @@ class BatchItem(Base):
     #: Null when the invoice was deleted locally after the batch was closed («Invoice is not found»).
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id", ondelete="SET NULL"))
     subject_key: Mapped[str] = mapped_column(String(100))
+    #: Hours: the host's hour (null when it was deleted locally after the batch was closed).
+    hours_entry_id: Mapped[int | None] = mapped_column(ForeignKey("hours_entry.id", ondelete="SET NULL"))
     status: Mapped[ItemStatus] = mapped_column(_enum(ItemStatus, "item_status"), default=ItemStatus.PENDING)
     error_id: Mapped[str | None] = mapped_column(String(64))
     message: Mapped[str | None] = mapped_column(Text)

@@ -71,11 +71,6 @@ def next_state(
     return HoursState.EXPORTED if signature(values) == entry.sent_signature else HoursState.CHANGED
 
 
-def hours_in_open_batches(session: Session, entry_ids: Sequence[int]) -> dict[int, int]:
-    """Hour id → the batch it is on its way to Tripletex in (an item pending or in flight)."""
-    return {}
-
-
 def in_tripletex(session: Session, connection_id: int, entry_ids: Sequence[int]) -> set[int]:
     """The hours among ``entry_ids`` that have an entry in Tripletex (a reference)."""
     if not entry_ids:

@@ -21,7 +21,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
 from txbridge.catalog import Bilingual, Message, render
-from txbridge.flows.hours.entries import hours_in_open_batches, in_tripletex, next_state, signature
+from txbridge.flows.hours.batches import hours_in_open_batches
+from txbridge.flows.hours.entries import in_tripletex, next_state, signature
 from txbridge.flows.intake.errors import ConnectionNotFoundError
 from txbridge.flows.intake.files import INVALID_KEY, KINDS, PROBLEMS_KEY, ROWS_KEY, Problem, read_file
 from txbridge.flows.intake.limits import IntakeLimits, invoice_problems

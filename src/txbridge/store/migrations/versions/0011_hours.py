@@ -1,7 +1,7 @@
-"""hours: the host's approved hours, and timesheet entries as an integration reference kind
+"""hours: the host's approved hours, their batch items, and timesheet entries as a reference kind
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-30
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from txbridge.store.types import ExactDecimal, UtcDateTime
 
 revision: str = "0011"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -88,9 +88,33 @@ def upgrade() -> None:
             "ix_hours_entry_connection_id_work_date", ["connection_id", "work_date"], unique=False
         )
     _reference_kinds(_KINDS_BEFORE, _KINDS_AFTER)
+    with op.batch_alter_table("batch_item", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("hours_entry_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            op.f("fk_batch_item_hours_entry_id_hours_entry"),
+            "hours_entry",
+            ["hours_entry_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
+        batch_op.create_check_constraint(
+            op.f("ck_batch_item_hours_entry_id_only_for_hours"), "kind = 'hours' OR hours_entry_id IS NULL"
+        )
+        batch_op.create_index(
+            "uq_batch_item_hours_entry_open",
+            ["hours_entry_id"],
+            unique=True,
+            sqlite_where=sa.text("status IN ('pending', 'in_flight')"),
+            postgresql_where=sa.text("status IN ('pending', 'in_flight')"),
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("batch_item", schema=None) as batch_op:
+        batch_op.drop_index("uq_batch_item_hours_entry_open")
+        batch_op.drop_constraint(op.f("ck_batch_item_hours_entry_id_only_for_hours"), type_="check")
+        batch_op.drop_constraint(op.f("fk_batch_item_hours_entry_id_hours_entry"), type_="foreignkey")
+        batch_op.drop_column("hours_entry_id")
     _reference_kinds(_KINDS_AFTER, _KINDS_BEFORE)
     with op.batch_alter_table("hours_entry", schema=None) as batch_op:
         batch_op.drop_index("ix_hours_entry_connection_id_work_date")
