@@ -243,13 +243,18 @@ class HoursKind(KindPlugin[HoursPrepared, TimesheetEntry]):
             item = session.get(BatchItem, item_id)
             assert item is not None
             item.attempts += 1
-            q.record_outcome(
-                session,
-                item,
-                status,
-                error_id=message.id if message else None,
-                message=str(message) if message else None,
-            )
+            if status is ItemStatus.EXPORTED:
+                # The correction is made: the entry in Tripletex is the host's hour again.
+                item.status, item.error_id, item.message = status, None, None
+                item.exported_at = item.updated_at = run.now()
+            else:
+                q.record_outcome(
+                    session,
+                    item,
+                    status,
+                    error_id=message.id if message else None,
+                    message=str(message) if message else None,
+                )
             if message is not None:
                 run.log(
                     message,
