@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
+
+import httpx
 
 #: The sandbox's standard project activities (number → name); a project lists some of them.
 PROJECT_ACTIVITIES = {"10": "Fakturerbart arbeid", "11": "Prosjektledelse", "12": "Reisetid"}
@@ -19,13 +21,6 @@ PROJECT_ACTIVITIES = {"10": "Fakturerbart arbeid", "11": "Prosjektledelse", "12"
 GENERAL_ACTIVITY = "Administrasjon"
 FIRST_EMPLOYEE_NUMBER = 101
 FIRST_PROJECT_NUMBER = 1001
-
-
-class Api(Protocol):
-    """What the world needs of an HTTP client on ``…/v2`` (an ``httpx.Client`` with auth)."""
-
-    def get(self, url: str, **kwargs: Any) -> Any: ...
-    def post(self, url: str, **kwargs: Any) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +35,13 @@ class Team:
         return sorted(self.projects)
 
 
-def _values(response: Any) -> list[dict[str, Any]]:
+def _values(response: httpx.Response) -> list[dict[str, Any]]:
     response.raise_for_status()
     values: list[dict[str, Any]] = response.json()["values"]
     return values
 
 
-def make_team(api: Api, *, employees: int, projects: int, start: date) -> Team:
+def make_team(api: httpx.Client, *, employees: int, projects: int, start: date) -> Team:
     """Employees and projects in the Tripletex company, in a few bulk calls. Every third project lists
     only «Fakturerbart arbeid» among its activities; the others all three."""
     department = _values(api.get("/department", params={"fields": "id", "count": 1}))[0]["id"]

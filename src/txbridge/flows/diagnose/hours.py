@@ -15,18 +15,26 @@ import httpx
 from sqlalchemy import select
 
 from txbridge.catalog import Message, render
-from txbridge.flows.diagnose.checks import DiagnoseError, _Run, _TripletexUnavailable
-from txbridge.flows.diagnose.model import CheckResult, CheckStatus, HoursCheck, Note, Outcome, _message_dict
+from txbridge.flows.diagnose.checks import _Run, _TripletexUnavailable, run_diagnosis
+from txbridge.flows.diagnose.model import (
+    Answered,
+    CheckResult,
+    CheckStatus,
+    HoursCheck,
+    Note,
+    Outcome,
+    _message_dict,
+)
 from txbridge.flows.hours import remote
 from txbridge.flows.hours.batches import open_item_of_hours
 from txbridge.flows.hours.mapping import Directory, Resolved, employee_label, resolve
 from txbridge.settings import Settings
-from txbridge.store import Connection, Database, HoursEntry, HoursState, ReferenceKind, queries
-from txbridge.tripletex import Tripletex, TripletexError
+from txbridge.store import Database, HoursEntry, HoursState, ReferenceKind, queries
+from txbridge.tripletex import Tripletex
 
 
 @dataclass(frozen=True, slots=True)
-class HoursDiagnosis:
+class HoursDiagnosis(Answered):
     """The troubleshooter's answer for one hour: all eight checks (``not_run`` after a stop)."""
 
     hours_id: str
@@ -35,14 +43,6 @@ class HoursDiagnosis:
     outcome: Outcome
     answer: Message | None = None
     api_calls: int = 0
-
-    @property
-    def failed_check(self) -> CheckResult | None:
-        return next((c for c in self.checks if c.status is CheckStatus.FAILED), None)
-
-    @property
-    def ok(self) -> bool:
-        return self.outcome is not Outcome.FAILED
 
     def result(self, check: HoursCheck) -> CheckResult:
         return next(c for c in self.checks if c.check is check)
@@ -266,25 +266,19 @@ def diagnose_hours(
     today: date | None = None,
 ) -> HoursDiagnosis:
     """Run the eight checks for the host's hour ``hours_id``. Reads only (store and Tripletex)."""
-    with db.session() as session:
-        connection = session.get(Connection, connection_id)
-        if connection is None:
-            raise DiagnoseError(render("connection_not_found", connection=connection_id))
-        run = _HoursRun(
-            session,
-            settings,
-            connection,
-            str(hours_id),
-            transport=transport,
-            client=client,
-            today=today or date.today(),
-        )
-        try:
-            return _diagnose(run)
-        except TripletexError as exc:
-            detail = getattr(exc, "message", None) or type(exc).__name__
-            message = render("tripletex_validation_error", object=hours_id, detail=detail)
-            failed = _failed(HoursCheck.INTEGRATION_STATE, message)
-            return _finish(run, [failed], Outcome.FAILED, message)
-        finally:
-            run.close()
+
+    def refused(run: _HoursRun, message: Message) -> HoursDiagnosis:
+        return _finish(run, [_failed(HoursCheck.INTEGRATION_STATE, message)], Outcome.FAILED, message)
+
+    return run_diagnosis(
+        db,
+        settings,
+        connection_id,
+        hours_id,
+        _HoursRun,
+        _diagnose,
+        refused,
+        transport=transport,
+        client=client,
+        today=today,
+    )

@@ -158,8 +158,25 @@ def _message_dict(message: Message | None) -> dict[str, Any] | None:
     }
 
 
+class Answered:
+    """What every troubleshooter answer has: its checks and outcome."""
+
+    __slots__ = ()
+    checks: tuple[CheckResult, ...]
+    outcome: Outcome
+
+    @property
+    def failed_check(self) -> CheckResult | None:
+        return next((c for c in self.checks if c.status is CheckStatus.FAILED), None)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong: exported already, or no fault found."""
+        return self.outcome is not Outcome.FAILED
+
+
 @dataclass(frozen=True, slots=True)
-class Diagnosis:
+class Diagnosis(Answered):
     """The troubleshooter's answer for one invoice: all seven checks (``not_run`` after a stop)."""
 
     invoice_number: str
@@ -173,15 +190,6 @@ class Diagnosis:
     #: What to do when nothing is wrong any more: a failed posting waits for a batch reset, because an
     #: export only sends pending postings.
     next_step: Note | None = None
-
-    @property
-    def failed_check(self) -> CheckResult | None:
-        return next((c for c in self.checks if c.status is CheckStatus.FAILED), None)
-
-    @property
-    def ok(self) -> bool:
-        """True when nothing is wrong: exported already, or no fault found."""
-        return self.outcome is not Outcome.FAILED
 
     def result(self, check: Check) -> CheckResult:
         return next(c for c in self.checks if c.check is check)
