@@ -29,7 +29,7 @@ def test_demo_exports_the_month_once_and_explains_every_failure(tmp_path: Path) 
     exported = result.exported
     assert exported.stopped is None
     assert exported.status is BatchStatus.FAILED  # the deliberate defects
-    failed = {f.invoice_number for f in exported.failures}
+    failed = {f.subject_key for f in exported.failures}
     assert failed == set(defects.missing_account_invoices) | set(defects.shared_org_invoices)
     assert (exported.exported, exported.skipped, exported.failed) == (311, 1, 7)
 

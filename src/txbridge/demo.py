@@ -226,7 +226,7 @@ def _run(out: Out, settings: Settings, server: SandboxServer, started: float) ->
             out.message(exported.stopped, batch=closed.batch_id)
 
         # Failed, left out, and skipped (already exported): the troubleshooter explains each.
-        asked = [f.invoice_number for f in exported.failures]
+        asked = [f.subject_key for f in exported.failures]
         asked += [left.invoice_number for left in closed.left_out]
         asked += _skipped_invoices(database, closed.batch_id)
         diagnoses = {

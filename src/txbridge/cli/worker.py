@@ -17,7 +17,7 @@ import typer
 from txbridge.cli import app
 from txbridge.cli.connection import console, fail, open_store, settings
 from txbridge.cli.ui import h
-from txbridge.flows.export.engine import DEFAULT_IN_FLIGHT_GRACE
+from txbridge.flows.outbound.reconcile import DEFAULT_IN_FLIGHT_GRACE
 from txbridge.jobs import api
 from txbridge.jobs.model import JobError
 from txbridge.jobs.retry import RetryPolicy

@@ -23,8 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from txbridge.catalog import Message, render
 from txbridge.flows import connections
 from txbridge.flows.export import BatchNotFoundError, export_batch, refresh_payments
-from txbridge.flows.export.engine import DEFAULT_IN_FLIGHT_GRACE
 from txbridge.flows.outbound.lease import ExportAlreadyRunningError
+from txbridge.flows.outbound.reconcile import DEFAULT_IN_FLIGHT_GRACE
 from txbridge.jobs import logs, metrics, records
 from txbridge.jobs.model import JobError, TaskName
 from txbridge.jobs.retry import RetryPolicy

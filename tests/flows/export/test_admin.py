@@ -108,7 +108,7 @@ def test_reexport_needs_clear_reference_and_reset_and_is_logged(env: Env) -> Non
     cleared = export_batch(env.db, env.settings, batch_id)
     # Clearing alone sends nothing: the posting waits for the batch reset.
     assert cleared.api_calls == 0 and cleared.status is BatchStatus.FAILED
-    assert {f.invoice_number: f.error_id for f in cleared.failures} == {"500001": "reference_cleared"}
+    assert {f.subject_key: f.error_id for f in cleared.failures} == {"500001": "reference_cleared"}
 
     assert reset_batch(env.db, batch_id, actor="admin@vendor") == 1
     again = export_batch(env.db, env.settings, batch_id)

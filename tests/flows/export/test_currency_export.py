@@ -164,6 +164,6 @@ def test_a_currency_the_company_does_not_know_fails_only_its_invoice(env: Env) -
     closed = close_batch(env.db, env.connection_id, "2026-10")
     assert closed.batch_id is not None
     result = export_batch(env.db, env.settings, closed.batch_id)
-    assert {f.invoice_number: f.error_id for f in result.failures} == {"500000": "currency_not_supported"}
+    assert {f.subject_key: f.error_id for f in result.failures} == {"500000": "currency_not_supported"}
     assert result.exported == 2
     assert set(_remote(env)) == {"500001", "500002"}

@@ -188,7 +188,7 @@ def test_customers_sharing_an_organisation_number_fail_both(env: Env) -> None:
     closed = close_batch(env.db, env.connection_id, "2026-10")
     assert closed.batch_id is not None
     result = export_batch(env.db, env.settings, closed.batch_id)
-    failed = {f.invoice_number: f.error_id for f in result.failures}
+    failed = {f.subject_key: f.error_id for f in result.failures}
     # Customers 10001 and 10002 have invoices 0, 3 and 1, 4; customer 10003 (private) goes on.
     assert failed == dict.fromkeys(["500000", "500001", "500003", "500004"], "duplicate_organization_number")
     assert result.exported == 2
@@ -207,7 +207,7 @@ def test_number_used_by_another_customer_in_tripletex_is_a_conflict(env: Env) ->
     closed = close_batch(env.db, env.connection_id, "2026-10")
     assert closed.batch_id is not None
     result = export_batch(env.db, env.settings, closed.batch_id)
-    failed = {f.invoice_number: f for f in result.failures}
+    failed = {f.subject_key: f for f in result.failures}
     assert set(failed) == {"500000", "500002"}
     assert failed["500000"].error_id == "customer_number_in_use"
     with env.db.transaction() as session:
@@ -282,7 +282,7 @@ def test_a_refused_invoice_is_isolated_and_the_rest_of_its_chunk_goes(env: Env) 
     result = export_batch(env.db, env.settings, closed.batch_id)
     assert (result.exported, result.failed) == (9, 1)
     failure = result.failures[0]
-    assert (failure.invoice_number, failure.error_id) == ("500006", "tripletex_validation_error")
+    assert (failure.subject_key, failure.error_id) == ("500006", "tripletex_validation_error")
     assert "ordrelinjer" in failure.message or "order lines" in failure.message
     assert len(env.invoices()) == 9
     # Bisecting 10 costs a handful of extra calls, not one call per invoice.
@@ -298,7 +298,7 @@ def test_deleted_invoice_fails_with_invoice_not_found(env: Env) -> None:
         assert invoice is not None
         session.delete(invoice)
     result = export_batch(env.db, env.settings, closed.batch_id)
-    assert {f.invoice_number: f.error_id for f in result.failures} == {"500001": "invoice_not_found"}
+    assert {f.subject_key: f.error_id for f in result.failures} == {"500001": "invoice_not_found"}
     assert result.exported == 1
 
 
@@ -332,7 +332,7 @@ def test_wrong_vat_type_on_the_account_in_tripletex_fails_with_the_account_named
     assert closed.batch_id is not None
     result = export_batch(env.db, env.settings, closed.batch_id)
     # UTL-1 (class UTLEIE → 3620) is on invoices 500001 (first line) and 500004 (second line).
-    failed = {f.invoice_number: f for f in result.failures}
+    failed = {f.subject_key: f for f in result.failures}
     assert set(failed) == {"500001", "500004"}
     assert failed["500001"].error_id == "vat_code_mismatch" and "3620" in failed["500001"].message
     assert result.exported == 3
@@ -370,7 +370,7 @@ def test_foreign_currencies_are_looked_up_once_and_an_unknown_one_fails_its_invo
     closed = close_batch(env.db, env.connection_id, "2026-10")
     assert closed.batch_id is not None
     result = export_batch(env.db, env.settings, closed.batch_id)
-    assert {f.invoice_number: f.error_id for f in result.failures} == {"500003": "currency_not_supported"}
+    assert {f.subject_key: f.error_id for f in result.failures} == {"500003": "currency_not_supported"}
     assert result.exported == 3
     assert result.stats["by_endpoint"]["GET /currency"] == 2  # one look-up per currency, not per invoice
 
@@ -402,7 +402,7 @@ def test_a_product_changed_in_tripletex_meanwhile_fails_with_the_conflict_messag
     assert closed.batch_id is not None
     result = export_batch(env.db, env.settings, closed.batch_id, transport=ChangedMeanwhile(env, "ARB-1"))
     # Invoice 500000 has ARB-1 on its first line; 500001 does not use it.
-    assert {f.invoice_number: f.error_id for f in result.failures} == {"500000": "tripletex_conflict"}
+    assert {f.subject_key: f.error_id for f in result.failures} == {"500000": "tripletex_conflict"}
     assert result.exported == 1
     # The next run reads the product again and updates it.
     assert reset_batch(env.db, closed.batch_id, actor="test") == 1

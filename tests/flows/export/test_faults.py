@@ -13,8 +13,8 @@ import pytest
 from tests.flows.export.conftest import Env, load, payload
 from txbridge.catalog import Message
 from txbridge.flows.export import ExportProgress, close_batch, export_batch, make_marker
-from txbridge.flows.export.invoices import MAX_RESENDS
 from txbridge.flows.outbound.context import OUTAGE_BOUND, OUTAGE_WAITS
+from txbridge.flows.outbound.sender import MAX_RESENDS
 from txbridge.store import BatchStatus, ItemStatus, ReferenceKind
 from txbridge.store import queries as q
 
@@ -365,7 +365,7 @@ def test_an_invoice_tripletex_always_answers_500_for_is_isolated_and_fails_alone
 
     # Not a stop: the chunk was bisected down to the invoice, which fails with its own message.
     assert result.stopped is None and result.exported == 9
-    assert {f.invoice_number: f.error_id for f in result.failures} == {number: "invoice_server_error"}
+    assert {f.subject_key: f.error_id for f in result.failures} == {number: "invoice_server_error"}
     assert result.status is BatchStatus.FAILED
     with env.db.transaction() as session:
         failed = {p.subject_key: p for p in q.items_of_batch(session, batch_id)}[number]

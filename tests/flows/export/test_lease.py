@@ -194,7 +194,7 @@ def test_the_holder_keeps_its_lease_fresh_and_notices_when_it_is_taken_over(env:
 def test_a_run_whose_lease_was_taken_over_stops_before_its_next_chunk(
     env: Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from txbridge.flows.export import engine
+    from txbridge.flows.outbound import engine
 
     monkeypatch.setattr(engine, "BatchLease", functools.partial(BatchLease, heartbeat_every=0.02))
     batch_id = closed_batch(env, invoices=20, chunk=5)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from txbridge.catalog import Bilingual, Message, render
+from txbridge.flows.outbound.context import BatchNotFoundError
 from txbridge.store import (
     Batch,
     BatchItem,
@@ -24,12 +25,16 @@ from txbridge.store import (
 from txbridge.store import queries as q
 from txbridge.store.models import utcnow
 
-
-class BatchNotFoundError(LookupError):
-    def __init__(self, batch_id: int) -> None:
-        self.message = render("batch_not_found", batch=batch_id)
-        super().__init__(str(self.message))
-        self.batch_id = batch_id
+__all__ = [
+    "BatchCloseResult",
+    "BatchNotFoundError",
+    "InvoiceNotFoundError",
+    "LeftOut",
+    "batch_of_connection",
+    "clear_reference",
+    "close_batch",
+    "reset_batch",
+]
 
 
 class InvoiceNotFoundError(LookupError):

@@ -27,6 +27,7 @@ from txbridge.flows.export.mapping import (
     product_target,
 )
 from txbridge.flows.outbound.context import RunContext, chunks, detail
+from txbridge.flows.outbound.sender import DATA_ERRORS
 from txbridge.store import (
     BatchItem,
     Customer,
@@ -40,11 +41,8 @@ from txbridge.store import (
 from txbridge.store import queries as q
 from txbridge.tripletex import (
     APIStatusError,
-    BadRequestError,
     ConflictError,
-    NotFoundError,
     OutcomeUnknownError,
-    UnprocessableEntityError,
 )
 from txbridge.tripletex import models as m
 
@@ -58,12 +56,9 @@ MASTER_DATA_CHUNK = 500
 #: Rounds of "read, match, create" for master data when a bulk create's answer is lost.
 MASTER_DATA_ROUNDS = 3
 
-#: Postings whose customers and products must exist: pending ones, and those in flight that may be
+#: Items whose customers and products must exist: pending ones, and those in flight that may be
 #: sent again in this run once their grace is over.
 TO_SEND = (ItemStatus.PENDING, ItemStatus.IN_FLIGHT)
-
-#: Answers that mean "this data was refused, nothing was written": isolate the culprit.
-DATA_ERRORS = (BadRequestError, NotFoundError, ConflictError, UnprocessableEntityError)
 
 
 class MasterData:

@@ -12,7 +12,7 @@ import argparse
 import json
 import sys
 
-from txbridge.flows.export.engine import DEFAULT_IN_FLIGHT_GRACE, export_batch
+from txbridge.flows.outbound.engine import DEFAULT_IN_FLIGHT_GRACE, export_batch
 from txbridge.flows.outbound.lease import ExportAlreadyRunningError
 from txbridge.settings import load_settings
 from txbridge.store import BatchStatus, Database

@@ -1,5 +1,5 @@
-"""What every step of one export run shares: the batch and the store, the API client with the
-export's own rate-limit pause, the integration log, and progress reports."""
+"""What every step of one export run shares, whatever the kind of document: the batch and the store,
+the API client with the export's own rate-limit pause, the integration log, and progress reports."""
 
 from __future__ import annotations
 
@@ -65,6 +65,13 @@ class ExportProgress:
         return 100 if not self.total else (100 * (self.exported + self.skipped)) // self.total
 
 
+class BatchNotFoundError(LookupError):
+    def __init__(self, batch_id: int) -> None:
+        self.message = render("batch_not_found", batch=batch_id)
+        super().__init__(str(self.message))
+        self.batch_id = batch_id
+
+
 class Stop(Exception):
     """Stop this export now; the batch stays pending and the next run continues."""
 
@@ -98,6 +105,8 @@ class RunContext:
         progress: Callable[[ExportProgress], None] | None,
         sleep: Callable[[float], None],
         now: Callable[[], datetime] = utcnow,
+        *,
+        object_type: str = "invoice",
     ) -> None:
         self.db = db
         self.settings = settings
@@ -116,6 +125,11 @@ class RunContext:
         self.outage_waited = 0.0
         self.grace_waited = 0.0
         self.tx: Tripletex | None = None
+        #: ``object_type`` of the integration-log entries about one item (the kind's).
+        self.object_type = object_type
+        #: Uncertain items (item id → when their grace ends): their write may still land, so they are
+        #: never sent again before it is over (kept by the reconciler, read by every step).
+        self.waiting: dict[int, datetime] = {}
         #: The batch's export lease this run holds (None for a run that never got that far).
         self.lease: BatchLease | None = None
         self._retries_seen = 0
@@ -240,14 +254,35 @@ class RunContext:
                 )
             )
 
-    def fail(self, session: Session, posting: BatchItem, message: Message) -> None:
-        if posting.status is ItemStatus.PENDING:
+    def has_work(self) -> bool:
+        """Items left to send, or uncertain writes to settle."""
+        return bool(self.waiting) or bool(self.open_ids())
+
+    def fail(self, session: Session, item: BatchItem, message: Message) -> None:
+        if item.status is ItemStatus.PENDING:
             # Failed before it was sent (the check found the problem): still an attempt of this run.
-            posting.attempts += 1
-        q.record_outcome(session, posting, ItemStatus.FAILED, error_id=message.id, message=str(message))
+            item.attempts += 1
+        q.record_outcome(session, item, ItemStatus.FAILED, error_id=message.id, message=str(message))
         self.log(
-            message, LogLevel.ERROR, object_type="invoice", object_key=posting.subject_key, session=session
+            message,
+            LogLevel.ERROR,
+            object_type=self.object_type,
+            object_key=item.subject_key,
+            session=session,
         )
+
+    def fail_pending(self, message: Message) -> None:
+        """Fail every pending item of the batch with one message (a preflight found the company not
+        ready: no bank account number …), logged once."""
+        with self.db.transaction() as session:
+            for item in session.scalars(
+                select(BatchItem).where(
+                    BatchItem.batch_id == self.batch_id, BatchItem.status == ItemStatus.PENDING
+                )
+            ):
+                item.attempts += 1
+                q.record_outcome(session, item, ItemStatus.FAILED, error_id=message.id, message=str(message))
+            self.log(message, LogLevel.ERROR, session=session)
 
     def counts(self, session: Session) -> dict[ItemStatus, int]:
         counts: dict[ItemStatus, int] = defaultdict(int)
@@ -280,11 +315,12 @@ class RunContext:
             )
         )
 
-    def numbers(self, posting_ids: Sequence[int], *, limit: int = 5) -> str:
-        """The invoice numbers of some postings, for a message: the first ``limit`` and how many more."""
+    def numbers(self, item_ids: Sequence[int], *, limit: int = 5) -> str:
+        """The subject keys of some items (invoice numbers …), for a message: the first ``limit`` and
+        how many more."""
         with self.db.transaction() as session:
             numbers = sorted(
-                session.scalars(select(BatchItem.subject_key).where(BatchItem.id.in_(list(posting_ids))))
+                session.scalars(select(BatchItem.subject_key).where(BatchItem.id.in_(list(item_ids))))
             )
         shown = ", ".join(numbers[:limit])
         return shown if len(numbers) <= limit else f"{shown} … (+{len(numbers) - limit})"

@@ -122,6 +122,8 @@ class KindPlugin(ABC, Generic[PreparedT, FoundT]):
     max_chunk: int
     #: ``object_type`` of the kind's integration-log entries (``invoice``, ``hours`` …).
     object_type: str
+    #: The progress phase of its sends (the CLI names it: ``cli.ui._EXPORT_PHASES``).
+    phase: str
 
     # ---- the store ------------------------------------------------------------------------------
 

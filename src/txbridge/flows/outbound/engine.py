@@ -1,15 +1,14 @@
-"""Export one batch of invoices to Tripletex: few calls, never twice, never lost.
+"""Export one batch to Tripletex, whatever its kind: few calls, never twice, never lost.
 
-Per batch: ONE read each of the chart of accounts (with VAT types on the accounts and bank account
-numbers: also the bank-account preflight), VAT types, customers and products; missing customers and
-products are created with the bulk ``/list`` endpoints; invoices go with ``POST /invoice/list`` (at most
-100 per call, the order embedded). A refused chunk is bisected so every good invoice still goes.
+Per run: take the batch's export lease; reconcile what an earlier run left in flight (the kind looks
+the markers up); skip items already exported and fail those whose local subject is gone; the kind's
+preflight (one-per-batch reads; it may fail every item with one message) and optional corrections;
+then the items chunk by chunk (:mod:`txbridge.flows.outbound.sender`).
 
-Never twice, never lost: before each write the postings are committed ``in_flight`` with a marker
-(the embedded order's ``number``); after it, reference and posting status are committed together.
-Postings left ``in_flight`` (a crash, a timeout, a lost answer) are reconciled by listing the invoices
-of their date window once and matching markers before anything is sent again. Customers and products
-are matched by number on every run, so a bulk create whose answer was lost is found, not repeated."""
+Never twice, never lost: before each write the items are committed ``in_flight`` with the marker the
+kind writes on the document; after it, reference and item status are committed together. Items left
+``in_flight`` (a crash, a timeout, a lost answer) are looked up by their markers before anything is
+sent again."""
 
 from __future__ import annotations
 
@@ -23,13 +22,12 @@ from sqlalchemy import select
 
 from txbridge.catalog import Message, render
 from txbridge.flows import connections
-from txbridge.flows.export.batches import BatchNotFoundError
-from txbridge.flows.export.invoices import InvoiceSender
-from txbridge.flows.export.mapping import Chart
-from txbridge.flows.export.masterdata import MasterData
-from txbridge.flows.export.reconcile import DEFAULT_IN_FLIGHT_GRACE, Reconciler
-from txbridge.flows.outbound.context import ExportProgress, RunContext, Stop
+from txbridge.flows.outbound.context import BatchNotFoundError, ExportProgress, RunContext, Stop
+from txbridge.flows.outbound.kind import KindPlugin
+from txbridge.flows.outbound.kinds import plugin_for
 from txbridge.flows.outbound.lease import STALE_AFTER, BatchLease
+from txbridge.flows.outbound.reconcile import DEFAULT_IN_FLIGHT_GRACE, Reconciler
+from txbridge.flows.outbound.sender import Sender
 from txbridge.settings import Settings
 from txbridge.store import (
     Batch,
@@ -39,7 +37,6 @@ from txbridge.store import (
     Database,
     ItemStatus,
     LogLevel,
-    ReferenceKind,
     TokenKeyError,
 )
 from txbridge.store import queries as q
@@ -49,18 +46,16 @@ __all__ = [
     "DEFAULT_IN_FLIGHT_GRACE",
     "ExportProgress",
     "ExportResult",
-    "PostingFailure",
+    "ItemFailure",
     "export_batch",
     "export_stats",
 ]
 
-ACCOUNT_FIELDS = "id,number,name,vatType(id,number),isBankAccount,bankAccountNumber"
-VAT_TYPE_FIELDS = "id,number,percentage"
-
 
 @dataclass(frozen=True, slots=True)
-class PostingFailure:
-    invoice_number: str
+class ItemFailure:
+    #: What users see of the item (the invoice number, the host's hours id, «2026-10-05 · Storgata»).
+    subject_key: str
     error_id: str | None
     message: str
 
@@ -74,11 +69,11 @@ class ExportResult:
     exported: int = 0
     skipped: int = 0
     failed: int = 0
-    #: Postings still pending or in flight (the export stopped before them).
+    #: Items still pending or in flight (the export stopped before them).
     open: int = 0
     #: Why the export stopped early (error state, authentication, API unreachable …), if it did.
     stopped: Message | None = None
-    failures: list[PostingFailure] = field(default_factory=list)
+    failures: list[ItemFailure] = field(default_factory=list)
     api_calls: int = 0
     #: Rate-limit waits of a second or more (the client's and the export's own), as told to the user.
     rate_limit_pauses: int = 0
@@ -115,10 +110,10 @@ def export_batch(
     requested_by: str | None = None,
     lease_stale_after: float = STALE_AFTER,
 ) -> ExportResult:
-    """Export (or continue exporting) a batch. Builds its client from the stored connection unless
-    one is given (then the caller closes it, and the waits of that client are neither counted nor
-    told). Never raises for data or API trouble: the result says what went, what failed and, in
-    ``stopped``, why the run stopped early.
+    """Export (or continue exporting) a batch of any kind. Builds its client from the stored
+    connection unless one is given (then the caller closes it, and the waits of that client are
+    neither counted nor told). Never raises for data or API trouble: the result says what went, what
+    failed and, in ``stopped``, why the run stopped early.
 
     First takes the batch's export lease: if another export of the batch is running, raises
     :class:`ExportAlreadyRunningError` (catalog ``export_already_running``, naming the holder) and
@@ -129,12 +124,20 @@ def export_batch(
             raise BatchNotFoundError(batch_id)
         connection = session.get(Connection, batch.connection_id)
         assert connection is not None
+        kind = plugin_for(batch.kind)
     with BatchLease(db, batch_id, holder=requested_by, stale_after=lease_stale_after) as lease:
         run = RunContext(
-            db, settings, batch_id, connection.id, progress, sleep or time.sleep, (clock or SystemClock()).now
+            db,
+            settings,
+            batch_id,
+            connection.id,
+            progress,
+            sleep or time.sleep,
+            (clock or SystemClock()).now,
+            object_type=kind.object_type,
         )
         run.lease = lease
-        exporter = _Exporter(run, connection, in_flight_grace)
+        exporter = _Exporter(run, kind, connection, in_flight_grace)
         started = time.perf_counter()
         blocked = connections.blocking_message(connection)
         if blocked is not None:
@@ -168,13 +171,15 @@ def export_batch(
 
 class _Exporter:
     """One run: reconcile what an earlier run left in flight, skip and fail what needs no call, then
-    preflight, master data and invoices (each step in its own module)."""
+    the kind's preflight and corrections, and the items."""
 
-    def __init__(self, run: RunContext, connection: Connection, in_flight_grace: float) -> None:
+    def __init__(
+        self, run: RunContext, kind: KindPlugin[Any, Any], connection: Connection, in_flight_grace: float
+    ) -> None:
         self.run = run
-        self.reconciler = Reconciler(self.run, in_flight_grace)
-        self.send_to_customer = connection.send_to_customer
-        self.chunk_size = max(1, min(100, connection.batch_size))
+        self.kind = kind
+        self.reconciler: Reconciler[Any, Any] = Reconciler(run, kind, in_flight_grace)
+        self.chunk_size = max(1, min(kind.max_chunk, kind.chunk_size(connection)))
 
     def export(self, tx: Tripletex) -> ExportResult:
         self.run.tx = tx
@@ -185,19 +190,13 @@ class _Exporter:
         try:
             self.reconciler.reconcile(None)
             self._skip_done_and_missing()
-            if self.run.open_ids() or self.reconciler.waiting:
-                chart = self._preflight()
-                if self.run.open_ids() or self.reconciler.waiting:
-                    master = MasterData(self.run, chart)
-                    master.find_or_create_customers()
-                    master.find_or_create_products()
-                    InvoiceSender(
-                        self.run,
-                        self.reconciler,
-                        chart,
-                        master,
-                        send_to_customer=self.send_to_customer,
-                        chunk_size=self.chunk_size,
+            if self.run.has_work():
+                prepared = self.kind.preflight(self.run)
+                self.reconciler.prepared = prepared
+                self.kind.corrections(self.run, prepared)
+                if self.run.has_work():
+                    Sender(
+                        self.run, self.kind, self.reconciler, prepared, chunk_size=self.chunk_size
                     ).send_all()
         except Stop as stop:
             stopped = stop.message
@@ -208,9 +207,9 @@ class _Exporter:
             connections.record_failure(self.run.db, self.run.settings, self.run.connection_id, exc)
         else:
             connections.record_success(self.run.db, self.run.connection_id)
-            if self.reconciler.waiting:
+            if self.run.waiting:
                 # Only when nothing could be sent at all (no bank account): looked for again next run.
-                stopped = render("outcome_unknown", invoice=self.run.numbers(list(self.reconciler.waiting)))
+                stopped = self.kind.outcome_unknown(self.run.numbers(list(self.run.waiting)))
         return self.finish(stopped, started=started, calls_before=calls_before, client=tx)
 
     def finish(
@@ -222,8 +221,8 @@ class _Exporter:
             q.refresh_batch(session, batch)
             counts = self.run.counts(session)
             failures = [
-                PostingFailure(p.subject_key, p.error_id, p.message or "")
-                for p in session.scalars(
+                ItemFailure(item.subject_key, item.error_id, item.message or "")
+                for item in session.scalars(
                     select(BatchItem)
                     .where(BatchItem.batch_id == self.run.batch_id, BatchItem.status == ItemStatus.FAILED)
                     .order_by(BatchItem.id)
@@ -270,54 +269,26 @@ class _Exporter:
         return result
 
     def _skip_done_and_missing(self) -> None:
-        """Invoices deleted since the close fail («Invoice is not found»); invoices that already have a
-        reference are skipped («Invoice already exported»)."""
+        """Items whose local subject was deleted since the close fail (the kind's «… is not found»);
+        items whose subject already has a reference are skipped (the kind's «already exported»)."""
+        subject = self.kind.subject_column()
         with self.run.db.transaction() as session:
-            postings = list(
-                session.scalars(
-                    select(BatchItem).where(
-                        BatchItem.batch_id == self.run.batch_id, BatchItem.status == ItemStatus.PENDING
-                    )
+            rows = session.execute(
+                select(BatchItem, subject).where(
+                    BatchItem.batch_id == self.run.batch_id, BatchItem.status == ItemStatus.PENDING
                 )
-            )
+            ).all()
             refs = q.references_of(
                 session,
                 self.run.connection_id,
-                ReferenceKind.INVOICE,
-                [p.invoice_id for p in postings if p.invoice_id is not None],
+                self.kind.reference_kind,
+                [subject_id for _, subject_id in rows if subject_id is not None],
             )
-            for posting in postings:
-                if posting.invoice_id is None:
-                    self.run.fail(session, posting, render("invoice_not_found", invoice=posting.subject_key))
-                elif posting.invoice_id in refs:
-                    ref = refs[posting.invoice_id]
-                    message = render(
-                        "invoice_already_exported",
-                        invoice=posting.subject_key,
-                        tripletex_number=ref.tripletex_number or "-",
-                    )
+            for item, subject_id in rows:
+                if subject_id is None:
+                    self.run.fail(session, item, self.kind.missing(item.subject_key))
+                elif subject_id in refs:
+                    message = self.kind.already_exported(item.subject_key, refs[subject_id])
                     q.record_outcome(
-                        session, posting, ItemStatus.SKIPPED, error_id=message.id, message=str(message)
+                        session, item, ItemStatus.SKIPPED, error_id=message.id, message=str(message)
                     )
-
-    def _preflight(self) -> Chart:
-        """Chart of accounts and VAT types, once per batch; no bank account number fails the batch."""
-        accounts = self.run.api(lambda: list(self.run.client.ledger.accounts.iter(fields=ACCOUNT_FIELDS)))
-        vat_types = self.run.api(lambda: list(self.run.client.ledger.vat_types.iter(fields=VAT_TYPE_FIELDS)))
-        chart = Chart.build(accounts, vat_types)
-        self.run.report("preflight")
-        if chart.has_bank_account_number():
-            return chart
-        message = render("no_bank_account")
-        with self.run.db.transaction() as session:
-            for posting in session.scalars(
-                select(BatchItem).where(
-                    BatchItem.batch_id == self.run.batch_id, BatchItem.status == ItemStatus.PENDING
-                )
-            ):
-                posting.attempts += 1
-                q.record_outcome(
-                    session, posting, ItemStatus.FAILED, error_id=message.id, message=str(message)
-                )
-            self.run.log(message, LogLevel.ERROR, session=session)
-        return chart
