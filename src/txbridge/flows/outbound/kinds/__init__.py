@@ -14,6 +14,7 @@ from txbridge.store import OutboundKind
 #: The module and class of each kind; add a line per kind (at the end).
 KINDS: dict[OutboundKind, tuple[str, str]] = {
     OutboundKind.INVOICE: ("txbridge.flows.outbound.kinds.invoices", "InvoiceKind"),
+    OutboundKind.HOURS: ("txbridge.flows.outbound.kinds.hours", "HoursKind"),
 }
 
 

@@ -32,6 +32,7 @@ from txbridge.flows.outbound.context import RunContext
 from txbridge.flows.outbound.kind import InFlightRow, ItemRow, KindPlugin, Outgoing, ReferenceRow, Refusal
 from txbridge.store import (
     BatchItem,
+    Connection,
     HoursEntry,
     HoursState,
     IntegrationReference,
@@ -67,9 +68,27 @@ class HoursKind(KindPlugin[HoursPrepared, TimesheetEntry]):
     reference_kind = ReferenceKind.TIMESHEET_ENTRY
     max_chunk = remote.MAX_CHUNK
     object_type = "hours"
+    #: The progress phase of its sends.
+    phase = "hours"
 
     def subject_column(self) -> InstrumentedAttribute[int | None]:
         return BatchItem.hours_entry_id
+
+    def chunk_size(self, connection: Connection) -> int:
+        return max(1, min(self.max_chunk, connection.batch_size))
+
+    def keeps_referenced(self, session: Session, subject_ids: Sequence[int]) -> set[int]:
+        """Hours with an entry in Tripletex that this batch is to correct: not «already exported»."""
+        if not subject_ids:
+            return set()
+        return set(
+            session.scalars(
+                select(HoursEntry.id).where(
+                    HoursEntry.id.in_(list(subject_ids)),
+                    HoursEntry.state.in_((HoursState.CHANGED, HoursState.DELETED)),
+                )
+            )
+        )
 
     # ---- preflight ---------------------------------------------------------------------------------
 
