@@ -1,6 +1,6 @@
 """Hours export: 10,000 timesheet entries (50 employees, 40 projects, one month) in one batch.
 
-The sandbox runs in its own process on loopback; the export runs in a fresh subprocess
+The sandbox runs in this process on loopback (in a thread); the export runs in a fresh subprocess
 (``bench/_export_worker.py export``) for a clean ``ru_maxrss``, a second time under tracemalloc.
 Figures: API calls per entry (the client's count and the sandbox's), wall time, peak memory.
 Target: ≤ 0.02 calls per entry.
@@ -15,7 +15,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,11 +24,12 @@ import httpx
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
-from export_throughput import Sandbox, start_sandbox, worker  # noqa: E402
+from export_throughput import worker  # noqa: E402
 from txbridge.flows import connections  # noqa: E402
 from txbridge.flows.hours.batches import close_hours_batch  # noqa: E402
 from txbridge.flows.intake import import_data  # noqa: E402
 from txbridge.samples.hours import hours_items, make_team  # noqa: E402
+from txbridge.sandbox.server import SandboxServer  # noqa: E402
 from txbridge.settings import Settings  # noqa: E402
 from txbridge.store import Database, Environment, TokenCipher  # noqa: E402
 
@@ -37,7 +37,17 @@ TARGET_CALLS_PER_ENTRY = 0.02
 MONTH_START = date(2026, 10, 1)
 
 
-def _api(sandbox: Sandbox, company: dict[str, Any]) -> httpx.Client:
+def _control(server: SandboxServer, method: str, path: str, **kw: Any) -> Any:
+    response = httpx.request(method, f"{server.control_url}{path}", timeout=60, **kw)
+    response.raise_for_status()
+    return response.json()
+
+
+def _calls(server: SandboxServer, company_id: int) -> int:
+    return int(_control(server, "GET", "/stats", params={"companyId": company_id})["total"])
+
+
+def _api(sandbox: SandboxServer, company: dict[str, Any]) -> httpx.Client:
     session = httpx.put(
         f"{sandbox.base_url}/token/session/:create",
         params={
@@ -53,10 +63,10 @@ def _api(sandbox: Sandbox, company: dict[str, Any]) -> httpx.Client:
 
 
 def prepare(
-    sandbox: Sandbox, folder: Path, run: str, args: argparse.Namespace
+    sandbox: SandboxServer, folder: Path, run: str, args: argparse.Namespace
 ) -> tuple[dict[str, str], str, int, int]:
     """A company with the team, a store with the month's hours in one closed batch (not measured)."""
-    company = sandbox.company(f"Bench hours {run}")
+    company: dict[str, Any] = _control(sandbox, "POST", "/companies", json={"name": f"Bench hours {run}"})
     with _api(sandbox, company) as api:
         team = make_team(api, employees=args.employees, projects=args.projects, start=date(2026, 1, 1))
     per_day = -(-args.entries // (args.employees * 20))
@@ -99,20 +109,14 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        sandbox = start_sandbox(folder / "sandbox.log")
-        try:
+        with SandboxServer().start(timeout=120) as sandbox:
             results = []
             for run, trace in (("timed", False), ("traced", True)):
                 env, url, batch_id, company_id = prepare(sandbox, folder, run, args)
-                before = sandbox.calls(company_id)
-                started = time.perf_counter()
+                before = _calls(sandbox, company_id)
                 result = worker(env, "export", url, str(batch_id), *(["--tracemalloc"] if trace else []))
-                result["outerSeconds"] = time.perf_counter() - started
-                result["sandboxCalls"] = sandbox.calls(company_id) - before
+                result["sandboxCalls"] = _calls(sandbox, company_id) - before
                 results.append(result)
-        finally:
-            sandbox.process.terminate()
-            sandbox.process.wait(timeout=30)
     timed, traced = results
     per_entry = timed["calls"] / max(timed["exported"], 1)
     print(json.dumps({"timed": timed, "traced": traced}, default=str))
