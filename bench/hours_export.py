@@ -28,7 +28,7 @@ from export_throughput import worker  # noqa: E402
 from txbridge.flows import connections  # noqa: E402
 from txbridge.flows.hours.batches import close_hours_batch  # noqa: E402
 from txbridge.flows.intake import import_data  # noqa: E402
-from txbridge.samples.hours import hours_items, make_team  # noqa: E402
+from txbridge.samples.hours import hours_items, make_team, session_client  # noqa: E402
 from txbridge.sandbox.server import SandboxServer  # noqa: E402
 from txbridge.settings import Settings  # noqa: E402
 from txbridge.store import Database, Environment, TokenCipher  # noqa: E402
@@ -47,27 +47,12 @@ def _calls(server: SandboxServer, company_id: int) -> int:
     return int(_control(server, "GET", "/stats", params={"companyId": company_id})["total"])
 
 
-def _api(sandbox: SandboxServer, company: dict[str, Any]) -> httpx.Client:
-    session = httpx.put(
-        f"{sandbox.base_url}/token/session/:create",
-        params={
-            "consumerToken": company["consumerToken"],
-            "employeeToken": company["employeeToken"],
-            "expirationDate": "2099-01-01",
-        },
-        timeout=30,
-    )
-    session.raise_for_status()
-    token = session.json()["value"]["token"]
-    return httpx.Client(base_url=sandbox.base_url, auth=("0", token), timeout=60)
-
-
 def prepare(
     sandbox: SandboxServer, folder: Path, run: str, args: argparse.Namespace
 ) -> tuple[dict[str, str], str, int, int]:
     """A company with the team, a store with the month's hours in one closed batch (not measured)."""
     company: dict[str, Any] = _control(sandbox, "POST", "/companies", json={"name": f"Bench hours {run}"})
-    with _api(sandbox, company) as api:
+    with session_client(sandbox.base_url, company["consumerToken"], company["employeeToken"]) as api:
         team = make_team(api, employees=args.employees, projects=args.projects, start=date(2026, 1, 1))
     per_day = -(-args.entries // (args.employees * 20))
     items = hours_items(team, count=args.entries, start=MONTH_START, per_day=per_day)

@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.table import Table
 
 from txbridge.cli.ui import Out, configured_language, export_phase, progress
+from txbridge.demo_hours import HoursDemoResult, run_hours_demo
 from txbridge.flows import connections
 from txbridge.flows.diagnose import Diagnosis, Outcome, diagnose_invoice
 from txbridge.flows.export import (
@@ -38,6 +39,7 @@ from txbridge.flows.export import (
 from txbridge.flows.export.mapping import MARKER_PREFIX
 from txbridge.flows.intake import ImportReport, import_file
 from txbridge.samples import DEMO_PERIOD, demo_path
+from txbridge.samples.hours import session_client
 from txbridge.sandbox.server import SandboxServer
 from txbridge.settings import Settings
 from txbridge.store import Database, Environment, ItemStatus, ReferenceKind, TokenCipher, queries
@@ -61,6 +63,8 @@ class DemoResult:
     #: How many orders Tripletex holds per invoice (from the marker the export wrote on each order).
     orders_per_invoice: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    #: The month of hours from a time-tracking host (see :mod:`txbridge.demo_hours`).
+    hours: HoursDemoResult | None = None
 
     @property
     def exported_once(self) -> bool:
@@ -264,13 +268,17 @@ def _run(out: Out, settings: Settings, server: SandboxServer, started: float) ->
                 else f"[red]{out.t('dobbelt', 'twice')}: {twice}[/]"
             )
         )
+        with session_client(
+            server.base_url, str(company["consumerToken"]), str(company["employeeToken"])
+        ) as api:
+            hours = run_hours_demo(out, database, settings, connection.id, api)
         elapsed = time.perf_counter() - started
         style = "green" if elapsed < TIME_BUDGET_SECONDS else "red"
         out.print(
             f"[{style}]{out.t('Tid', 'Elapsed')}: {elapsed:.1f} s[/] "
             f"({out.t('mål', 'budget')} < {TIME_BUDGET_SECONDS:.0f} s)"
         )
-        return DemoResult(imported, closed, exported, diagnoses, payments, orders, elapsed)
+        return DemoResult(imported, closed, exported, diagnoses, payments, orders, elapsed, hours)
     finally:
         database.dispose()
 

@@ -35,6 +35,21 @@ class Team:
         return sorted(self.projects)
 
 
+def session_client(base_url: str, consumer_token: str, employee_token: str) -> httpx.Client:
+    """An HTTP client on ``…/v2`` with a fresh session (what :func:`make_team` talks through)."""
+    session = httpx.put(
+        f"{base_url}/token/session/:create",
+        params={
+            "consumerToken": consumer_token,
+            "employeeToken": employee_token,
+            "expirationDate": "2099-01-01",
+        },
+        timeout=60,
+    )
+    session.raise_for_status()
+    return httpx.Client(base_url=base_url, auth=("0", session.json()["value"]["token"]), timeout=60)
+
+
 def _values(response: httpx.Response) -> list[dict[str, Any]]:
     response.raise_for_status()
     values: list[dict[str, Any]] = response.json()["values"]

@@ -45,7 +45,7 @@ def test_close_takes_the_month_once_and_corrections_later(database: Database, co
         ]
         entry_id = items[0].hours_entry_id
         assert entry_id is not None
-        assert open_item_of_hours(session, entry_id) == (closed.batch_id, "pending", "pending")
+        assert open_item_of_hours(session, entry_id) == (closed.batch_id, "pending", "pending", None)
     assert close_hours_batch(database, connection_id, "2026-10").batch_id is None  # already on its way
     # An hour on its way cannot change.
     report = import_data(database, connection_id, {"hours": [hour("s-1", hours="2")]})

@@ -61,9 +61,9 @@ def assert_exactly_once(server: SandboxServer, env: Env, batch_id: int) -> None:
     assert sorted(str(r.local_id) for r in refs.values()) == sorted(hours)
 
 
-#: Kill after this many API calls of each run, one run after the other: the small offsets land in the
-#: directory reads (3 listings + 3 projects' activities), the larger ones between intent, write and
-#: reference.
+#: Kill after this many API calls of each run, one run after the other. A whole run is 13 calls (the
+#: session, 3 listings, 3 projects' activities, 6 chunks of 4): the small offsets land in the
+#: directory reads, the larger ones between intent, write and reference.
 KILL_SCHEDULE = [2, 5, 8, 9, 8, 10]
 
 
@@ -77,7 +77,8 @@ def test_hours_killed_at_many_points_are_in_tripletex_once(
     for offset in KILL_SCHEDULE:
         target = company_calls(sandbox_server, env) + offset
         process = start(env, closed.batch_id, grace=0)
-        if not kill_when(process, calls_reached(sandbox_server, env, target)):
+        # A generous bound: a run is ~10 s on a loaded 2-core machine, most of it starting Python.
+        if not kill_when(process, calls_reached(sandbox_server, env, target), timeout=90):
             assert process.returncode in (0, 1), process.stderr.read() if process.stderr else ""
             break
         kills += 1
@@ -101,7 +102,7 @@ def test_hours_killed_while_tripletex_holds_the_answer_of_a_committed_write(
         )
         process = start(env, closed.batch_id, grace=0)
         landed = lambda before=committed: entries_in_sandbox(sandbox_server, env) > before  # noqa: E731
-        assert kill_when(process, landed), f"round {round_}"
+        assert kill_when(process, landed, timeout=90), f"round {round_}"
         with env.db.transaction() as session:
             in_flight = (
                 session.query(BatchItem)

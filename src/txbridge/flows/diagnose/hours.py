@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from txbridge.catalog import Message, render
+from txbridge.catalog import Message, recover, render
 from txbridge.flows.diagnose.checks import _Run, _TripletexUnavailable, run_diagnosis
 from txbridge.flows.diagnose.model import (
     Answered,
@@ -31,6 +31,10 @@ from txbridge.flows.hours.mapping import Directory, Resolved, employee_label, re
 from txbridge.settings import Settings
 from txbridge.store import Database, HoursEntry, HoursState, ReferenceKind, queries
 from txbridge.tripletex import Tripletex
+
+#: Refusals the later checks cannot find again from one hour alone (rules across hours, Tripletex's
+#: own answer): the failed item's message is the diagnosis.
+ACROSS_HOURS = frozenset({"hours_same_key", "hours_over_24", "hours_entry_exists", "hours_rejected"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +98,11 @@ class _HoursRun(_Run):
             return _passed(
                 HoursCheck.IN_BATCH, "Timen er ikke i en åpen bunt.", "The hour is in no open batch."
             )
-        batch_id, status, stored = found
+        batch_id, status, stored, error_id = found
+        said = recover(error_id, stored, ("{nb} / {en}",)) if error_id in ACROSS_HOURS else None
+        if said is not None:
+            # A rule across hours (or Tripletex's own refusal): what the export found is the answer.
+            return _failed(HoursCheck.IN_BATCH, said)
         if status == "in_flight":
             return _failed(HoursCheck.IN_BATCH, render("outcome_unknown", invoice=self.entry.host_id))
         if status == "pending":

@@ -2,10 +2,12 @@
 
 A batch of kind ``hours`` takes, for its period (the hours' work date):
 
-* hours READY and not in Tripletex (new entries), and
-* hours CHANGED or DELETED after their export (corrections: an update or a delete of the entry);
+* hours READY and not in Tripletex (new entries) that are in no batch yet — a failed one stays in
+  its batch, where `txbridge batch reset` and `batch export` send it again, as for invoices — and
+* hours CHANGED or DELETED after their export (corrections: an update or a delete of the entry)
+  that are in no open batch;
 
-each in at most one open batch (an item pending or in flight), so an hour is never on its way twice.
+so an hour is never on its way twice (the store's unique index on open items says so too).
 The items are ordered by date, employee and host id, so a chunk covers a few days (its marker search
 after an unknown outcome reads a short window)."""
 
@@ -53,6 +55,9 @@ def close_hours_batch(db: Database, connection_id: int, period: str) -> HoursBat
         open_items = select(BatchItem.hours_entry_id).where(
             BatchItem.hours_entry_id.is_not(None), BatchItem.status.in_(OPEN)
         )
+        failed_items = select(BatchItem.hours_entry_id).where(
+            BatchItem.hours_entry_id.is_not(None), BatchItem.status == ItemStatus.FAILED
+        )
         written = select(IntegrationReference.local_id).where(
             IntegrationReference.connection_id == connection_id,
             IntegrationReference.kind == ReferenceKind.TIMESHEET_ENTRY,
@@ -66,7 +71,10 @@ def close_hours_batch(db: Database, connection_id: int, period: str) -> HoursBat
         new = list(
             session.scalars(
                 select(HoursEntry).where(
-                    *in_period, HoursEntry.state == HoursState.READY, HoursEntry.id.not_in(written)
+                    *in_period,
+                    HoursEntry.state == HoursState.READY,
+                    HoursEntry.id.not_in(written),
+                    HoursEntry.id.not_in(failed_items),
                 )
             )
         )
@@ -124,15 +132,15 @@ def hours_in_open_batches(session: Session, entry_ids: list[int]) -> dict[int, i
     }
 
 
-def open_item_of_hours(session: Session, entry_id: int) -> tuple[int, str, str] | None:
-    """The hour's latest batch item: (batch id, item status, stored message or status)."""
+def open_item_of_hours(session: Session, entry_id: int) -> tuple[int, str, str, str | None] | None:
+    """The hour's latest batch item: (batch id, item status, stored message or status, message id)."""
     found = session.execute(
-        select(BatchItem.batch_id, BatchItem.status, BatchItem.message)
+        select(BatchItem.batch_id, BatchItem.status, BatchItem.message, BatchItem.error_id)
         .where(BatchItem.hours_entry_id == entry_id, BatchItem.status != ItemStatus.REMOVED)
         .order_by(BatchItem.id.desc())
         .limit(1)
     ).first()
     if found is None:
         return None
-    batch_id, status, message = found
-    return int(batch_id), str(status.value), message or str(status.value)
+    batch_id, status, message, error_id = found
+    return int(batch_id), str(status.value), message or str(status.value), error_id
