@@ -83,7 +83,7 @@ def checks_table(out: Out, title: str, checks: Sequence[CheckResult]) -> Table:
     return table
 
 
-def print_answer(out: Out, diagnosis: Diagnosis) -> None:
+def print_answer(out: Out, diagnosis: Diagnosis | HoursDiagnosis) -> None:
     answer = diagnosis.answer
     if diagnosis.outcome is Outcome.EXPORTED:
         out.print(
@@ -95,14 +95,17 @@ def print_answer(out: Out, diagnosis: Diagnosis) -> None:
         out.print("[yellow]" + out.t("Ingen feil funnet nå.", "No fault found now.") + "[/]")
     if answer is not None and diagnosis.outcome is not Outcome.EXPORTED:
         out.message(answer, style="bold red" if diagnosis.outcome is Outcome.FAILED else "yellow")
-    if diagnosis.next_step is not None:
-        out.print(f"[bold yellow]→ {escape(out.t(diagnosis.next_step.nb, diagnosis.next_step.en))}[/]")
+    next_step = diagnosis.next_step if isinstance(diagnosis, Diagnosis) else None
+    if next_step is not None:
+        out.print(f"[bold yellow]→ {escape(out.t(next_step.nb, next_step.en))}[/]")
 
 
-def exit_code(diagnosis: Diagnosis) -> int:
+def exit_code(diagnosis: Diagnosis | HoursDiagnosis) -> int:
     failed = diagnosis.failed_check
     if failed is None:
         return EXIT_OK
+    if isinstance(failed.check, HoursCheck):
+        return EXIT_INTEGRATION if failed.check is HoursCheck.INTEGRATION_STATE else EXIT_ITEMS_FAILED
     return EXIT_INTEGRATION if failed.check is Check.INTEGRATION_STATE else EXIT_ITEMS_FAILED
 
 
@@ -154,21 +157,5 @@ def hours(
         typer.echo(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=1))
     else:
         out.print(checks_table(out, out.t(f"Time {hours_id}", f"Hour {hours_id}"), diagnosis.checks))
-        print_hours_answer(out, diagnosis)
-    failed = diagnosis.failed_check
-    if failed is None:
-        raise typer.Exit(EXIT_OK)
-    raise typer.Exit(EXIT_INTEGRATION if failed.check is HoursCheck.INTEGRATION_STATE else EXIT_ITEMS_FAILED)
-
-
-def print_hours_answer(out: Out, diagnosis: HoursDiagnosis) -> None:
-    if diagnosis.outcome is Outcome.EXPORTED:
-        out.print(
-            "[bold green]"
-            + out.t("I Tripletex — ingen handling trengs.", "In Tripletex — no action needed.")
-            + "[/]"
-        )
-    elif diagnosis.outcome is Outcome.NO_FAULT_FOUND:
-        out.print("[yellow]" + out.t("Ingen feil funnet nå.", "No fault found now.") + "[/]")
-    elif diagnosis.answer is not None:
-        out.message(diagnosis.answer, style="bold red")
+        print_answer(out, diagnosis)
+    raise typer.Exit(exit_code(diagnosis))

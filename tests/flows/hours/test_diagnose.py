@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+import txbridge.cli.diagnose  # noqa: F401  (registers the command)
 from tests.fixtures.sandbox import SandboxCompany
 from tests.flows.export.conftest import Env, connect_env, make_settings
+from txbridge.cli import app
 from txbridge.flows.diagnose.hours import diagnose_hours
 from txbridge.flows.diagnose.model import CheckStatus, HoursCheck, Outcome
 from txbridge.flows.intake import import_data
@@ -82,3 +86,19 @@ def test_each_fault_stops_at_its_check(env: Env) -> None:
     assert ok.outcome is Outcome.NO_FAULT_FOUND
     assert all(c.status is CheckStatus.PASSED for c in ok.checks)
     assert ok.to_dict()["checks"][7]["name"] == "integration_state"
+
+
+def test_txbridge_diagnose_hours(env: Env) -> None:
+    import_data(env.db, env.connection_id, {"hours": [hour("no-employee", employeeNumber="999")]})
+    secret = env.settings.secret_key
+    assert secret is not None
+    variables = {
+        "TXBRIDGE_DATABASE_URL": env.settings.database_url,
+        "TXBRIDGE_SECRET_KEY": secret.get_secret_value(),
+        "COLUMNS": "200",
+    }
+    result = CliRunner().invoke(app, ["diagnose", "hours", "no-employee"], env=variables)
+    assert result.exit_code == 1, result.output
+    assert "ansatt 999 finnes ikke i Tripletex" in result.output and "Finnes den ansatte" in result.output
+    result = CliRunner().invoke(app, ["diagnose", "hours", "no-employee", "--json"], env=variables)
+    assert json.loads(result.output)["checks"][3]["status"] == "failed"
