@@ -11,9 +11,8 @@ and for each project the hours need, the activities Tripletex offers on it for t
 An hour whose employee, project or activity cannot be found, or whose activity cannot be used on the
 project, gets the catalog message that names which one and the fix.
 
-**Sync links.** :class:`Links` is where the two-way sync's link table plugs in: its
-``tripletex_id(resource, host_key)`` is asked first. Until that table exists (the sync slice lands it
-as ``SyncLink``), :data:`NO_LINKS` answers nothing and the numbers and e-mails decide."""
+**Sync links.** :class:`Links` is asked first: the export passes :class:`SyncLinks` (the two-way
+sync's ``SyncLink`` rows); a link whose project or employee Tripletex does not have is not used."""
 
 from __future__ import annotations
 
@@ -22,8 +21,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from txbridge.catalog import Message, render
-from txbridge.store import HoursEntry
+from txbridge.store import HoursEntry, SyncLink, SyncLinkState, SyncResource
 
 EMPLOYEE_FIELDS = "id,employeeNumber,email"
 PROJECT_FIELDS = "id,number,isClosed,startDate,endDate"
@@ -42,6 +44,30 @@ class _NoLinks:
 
 
 NO_LINKS: Links = _NoLinks()
+
+
+class SyncLinks:
+    """The two-way sync's links of a connection (``SyncLink``, linked employees and projects), read
+    once: asked with the hour's employee number or e-mail and its project number as the host's id,
+    so they decide when the host's own ids are those (the hours carry no other employee id)."""
+
+    def __init__(self, session: Session, connection_id: int) -> None:
+        self._ids: dict[tuple[str, str], int] = {
+            (str(resource), str(host_id)): int(tripletex_id)
+            for resource, host_id, tripletex_id in session.execute(
+                select(SyncLink.resource, SyncLink.host_id, SyncLink.tripletex_id).where(
+                    SyncLink.connection_id == connection_id,
+                    SyncLink.resource.in_((SyncResource.EMPLOYEE, SyncResource.PROJECT)),
+                    SyncLink.state == SyncLinkState.LINKED,
+                    SyncLink.host_id.is_not(None),
+                    SyncLink.tripletex_id.is_not(None),
+                )
+            )
+            if host_id is not None and tripletex_id is not None
+        }
+
+    def tripletex_id(self, resource: str, host_key: str) -> int | None:
+        return self._ids.get((resource, host_key))
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from txbridge.catalog import Bilingual, Message, render
 from txbridge.flows.hours import remote
 from txbridge.flows.hours.entries import settle_exported, signature, stored_values
-from txbridge.flows.hours.mapping import Directory, Resolved, resolve
+from txbridge.flows.hours.mapping import Directory, Resolved, SyncLinks, resolve
 from txbridge.flows.hours.marker import marker
 from txbridge.flows.hours.rules import refusals
 from txbridge.flows.outbound.context import RunContext
@@ -114,7 +114,9 @@ class HoursKind(KindPlugin[HoursPrepared, TimesheetEntry]):
                         )
                     )
                 )
-        directory = run.api(lambda: remote.read_directory(run.client, [*entries, *neighbours]))
+        with run.db.transaction() as session:
+            links = SyncLinks(session, run.connection_id)
+        directory = run.api(lambda: remote.read_directory(run.client, [*entries, *neighbours], links))
         prepared = HoursPrepared(directory, {e.id: e for e in entries})
         prepared.resolved = {e.id: resolve(e, directory) for e in entries}
         batch_ids = set(prepared.entries)
