@@ -75,7 +75,7 @@ def _free_port() -> int:
         return port
 
 
-def start_sandbox(log: Path, timeout: float = 30) -> Sandbox:
+def start_sandbox(log: Path, timeout: float = 120) -> Sandbox:
     port = _free_port()
     launcher = "import sys; from txbridge.cli import main; sys.argv[0] = 'txbridge'; main()"
     with log.open("wb") as errors:

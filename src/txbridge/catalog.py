@@ -2093,6 +2093,215 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Send dagen med id {host_id}, eller rett sted eller dato.",
         "Send the day with id {host_id}, or correct the location or date.",
     ),
+    # ---- Hours (timesheet entries from a time-tracking host) ---------------------------------------
+    E(
+        "hours_employee_missing",
+        "{item}: mangler ansatt (employeeNumber eller employeeEmail)",
+        "{item}: no employee (employeeNumber or employeeEmail)",
+        "En time må si hvem som jobbet: ansattnummer eller e-post slik de står i Tripletex.",
+        "An hour must say who worked: employee number or e-mail as Tripletex has them.",
+        "Fyll inn employeeNumber eller employeeEmail på {item} og importer på nytt.",
+        "Fill in employeeNumber or employeeEmail on {item} and import again.",
+    ),
+    E(
+        "hours_activity_missing",
+        "{item}: mangler aktivitet (activityNumber eller activityName)",
+        "{item}: no activity (activityNumber or activityName)",
+        "Tripletex fører timer på en aktivitet; timen må si hvilken.",
+        "Tripletex records hours on an activity; the hour must say which.",
+        "Fyll inn activityNumber eller activityName på {item} og importer på nytt.",
+        "Fill in activityNumber or activityName on {item} and import again.",
+    ),
+    E(
+        "hours_in_batch",
+        "{item}: timen er i bunt {batch}, som ikke er ferdig eksportert",
+        "{item}: the hour is in batch {batch}, which has not finished exporting",
+        "En time kan ikke endres mens den er på vei til Tripletex.",
+        "An hour cannot change while it is on its way to Tripletex.",
+        "Eksporter bunten med `txbridge batch export {batch}`, og importer endringen etterpå; "
+        "den sendes da som en retting.",
+        "Export the batch with `txbridge batch export {batch}` and import the change afterwards; "
+        "it is then sent as a correction.",
+    ),
+    E(
+        "hours_employee_not_found",
+        "Time {hours}: ansatt {employee} finnes ikke i Tripletex",
+        "Hour {hours}: employee {employee} was not found in Tripletex",
+        "Verken ansattnummeret eller e-posten fra timesystemet finnes på en ansatt i Tripletex.",
+        "Neither the employee number nor the e-mail from the time system is on an employee in Tripletex.",
+        "Opprett den ansatte i Tripletex med samme ansattnummer eller e-post, eller rett den ansatte "
+        "i timesystemet; " + RETRY_NB,
+        "Add the employee in Tripletex with the same employee number or e-mail, or correct the employee "
+        "in the time system; " + RETRY_EN,
+    ),
+    E(
+        "hours_project_not_found",
+        "Time {hours}: prosjekt {project} finnes ikke i Tripletex",
+        "Hour {hours}: project {project} was not found in Tripletex",
+        "Prosjektnummeret fra timesystemet finnes ikke på et prosjekt i Tripletex.",
+        "The project number from the time system is not on a project in Tripletex.",
+        "Opprett prosjekt {project} i Tripletex (samme nummer), eller rett prosjektet i timesystemet; "
+        + RETRY_NB,
+        "Add project {project} in Tripletex (same number), or correct the project in the time system; "
+        + RETRY_EN,
+    ),
+    E(
+        "hours_activity_not_found",
+        "Time {hours}: aktivitet {activity} finnes ikke i Tripletex",
+        "Hour {hours}: activity {activity} was not found in Tripletex",
+        "Verken aktivitetsnummeret eller navnet fra timesystemet finnes på en aktiv aktivitet i Tripletex.",
+        "Neither the activity number nor the name from the time system is on an active activity in "
+        "Tripletex.",
+        "Opprett aktiviteten i Tripletex (Prosjekt → Aktiviteter) med samme nummer eller navn, eller "
+        "rett aktiviteten i timesystemet; " + RETRY_NB,
+        "Add the activity in Tripletex (Project → Activities) with the same number or name, or correct "
+        "the activity in the time system; " + RETRY_EN,
+    ),
+    E(
+        "hours_activity_not_on_project",
+        "Time {hours}: aktivitet {activity} kan ikke føres på prosjekt {project}",
+        "Hour {hours}: activity {activity} cannot be used on project {project}",
+        "Tripletex godtar bare timer på aktiviteter som er lagt til prosjektet (og generelle aktiviteter "
+        "bare uten prosjekt).",
+        "Tripletex only takes hours on activities added to the project (and general activities only "
+        "without a project).",
+        "Legg aktiviteten til prosjektet i Tripletex (Prosjekt → Aktiviteter), eller før timen på en "
+        "annen aktivitet i timesystemet; " + RETRY_NB,
+        "Add the activity to the project in Tripletex (Project → Activities), or put the hour on "
+        "another activity in the time system; " + RETRY_EN,
+    ),
+    E(
+        "hours_activity_needs_project",
+        "Time {hours}: aktivitet {activity} er en prosjektaktivitet, men timen har ikke prosjekt",
+        "Hour {hours}: activity {activity} is a project activity, but the hour has no project",
+        "Tripletex fører timer på prosjektaktiviteter bare med et prosjekt.",
+        "Tripletex records hours on project activities only with a project.",
+        "Sett prosjekt på timen i timesystemet, eller før den på en generell aktivitet; " + RETRY_NB,
+        "Put a project on the hour in the time system, or record it on a general activity; " + RETRY_EN,
+    ),
+    E(
+        "hours_project_closed",
+        "Time {hours}: prosjekt {project} er avsluttet eller gjelder ikke {date}",
+        "Hour {hours}: project {project} is closed or does not cover {date}",
+        "Tripletex tar ikke timer på et avsluttet prosjekt eller utenfor prosjektets start- og sluttdato.",
+        "Tripletex takes no hours on a closed project or outside the project's start and end date.",
+        "Åpne prosjektet eller endre datoene i Tripletex, eller rett timen i timesystemet; " + RETRY_NB,
+        "Reopen the project or change its dates in Tripletex, or correct the hour in the time system; "
+        + RETRY_EN,
+    ),
+    E(
+        "hours_over_24",
+        "Time {hours}: {employee} får mer enn 24 timer {date}",
+        "Hour {hours}: {employee} would have more than 24 hours on {date}",
+        "Tripletex tar høyst 24 timer per ansatt og dag, medregnet timer som alt er ført.",
+        "Tripletex takes at most 24 hours per employee and day, counting hours already there.",
+        "Rett timene for dagen i timesystemet (eller i Tripletex); " + RETRY_NB,
+        "Correct the day's hours in the time system (or in Tripletex); " + RETRY_EN,
+    ),
+    E(
+        "hours_same_key",
+        "Time {hours}: samme ansatt, dato, aktivitet og prosjekt som time {other}",
+        "Hour {hours}: same employee, date, activity and project as hour {other}",
+        "Tripletex har én timeføring per ansatt, dato, aktivitet og prosjekt; Tripletex Bridge legger ikke "
+        "sammen timer, så hver time i timesystemet svarer til én føring og kan rettes og slettes alene.",
+        "Tripletex has one entry per employee, date, activity and project; Tripletex Bridge does not add "
+        "hours together, so each hour in the time system is one entry and can be corrected and deleted "
+        "on its own.",
+        "Slå sammen de to timene i timesystemet (eller før dem på hver sin aktivitet); " + RETRY_NB,
+        "Merge the two hours in the time system (or put them on different activities); " + RETRY_EN,
+    ),
+    E(
+        "hours_entry_exists",
+        "Time {hours}: Tripletex har alt en føring for {employee} {date} på samme aktivitet og prosjekt",
+        "Hour {hours}: Tripletex already has an entry for {employee} on {date} on the same activity "
+        "and project",
+        "Noen har ført timer direkte i Tripletex på samme ansatt, dato, aktivitet og prosjekt.",
+        "Someone recorded hours directly in Tripletex on the same employee, date, activity and project.",
+        "Slett eller flytt føringen i Tripletex (timen fra timesystemet skal stå der), eller slett timen "
+        "i timesystemet; " + RETRY_NB,
+        "Delete or move the entry in Tripletex (the hour from the time system belongs there), or delete "
+        "the hour in the time system; " + RETRY_EN,
+    ),
+    E(
+        "hours_month_locked",
+        "Time {hours}: timelisten til {employee} for {month} er godkjent og låst i Tripletex",
+        "Hour {hours}: {employee}'s timesheet for {month} is approved and locked in Tripletex",
+        "En godkjent måned i Tripletex kan ikke få nye, endrede eller slettede timer.",
+        "An approved month in Tripletex takes no new, changed or deleted hours.",
+        "Be den som godkjenner timer om å oppheve godkjenningen av måneden i Tripletex (Timeliste → "
+        "Måned), og " + RETRY_NB.replace("kjør så", "kjør"),
+        "Ask whoever approves hours to unapprove the month in Tripletex (Timesheet → Month), " + RETRY_EN,
+    ),
+    E(
+        "hours_correction_locked",
+        "Time {hours} er {change} etter eksporten, men {month} er godkjent i Tripletex; "
+        "rettingen er ikke sendt",
+        "Hour {hours} was {change} after the export, but {month} is approved in Tripletex; the "
+        "correction was not sent",
+        "Føringen i Tripletex ligger i en godkjent og låst måned, så den kan ikke endres eller slettes.",
+        "The entry in Tripletex is in an approved and locked month, so it cannot be changed or deleted.",
+        "Be den som godkjenner timer om å oppheve godkjenningen av {month} i Tripletex, og "
+        + RETRY_NB.replace("kjør så", "kjør")
+        + " Eller gjør rettingen for hånd i en åpen måned i Tripletex.",
+        "Ask whoever approves hours to unapprove {month} in Tripletex, "
+        + RETRY_EN
+        + " Or make the correction by hand in an open month in Tripletex.",
+    ),
+    E(
+        "hours_entry_gone",
+        "Time {hours} er endret etter eksporten, men føringen er slettet i Tripletex",
+        "Hour {hours} was changed after the export, but its entry was deleted in Tripletex",
+        "Noen har slettet timeføringen i Tripletex; rettingen har ingenting å endre.",
+        "Someone deleted the timesheet entry in Tripletex; the correction has nothing to change.",
+        "Før timen på nytt i Tripletex for hånd, eller slett og importer timen med ny id i timesystemet.",
+        "Record the hour again in Tripletex by hand, or delete it and import it with a new id from the "
+        "time system.",
+    ),
+    E(
+        "hours_not_found",
+        "Time {hours} finnes ikke",
+        "Hour {hours} is not found",
+        "Timesystemet har ikke sendt en time med denne id-en til Tripletex Bridge.",
+        "The time system has not sent an hour with this id to Tripletex Bridge.",
+        "Sjekk id-en, og importer timen (`txbridge import`) om den mangler.",
+        "Check the id, and import the hour (`txbridge import`) if it is missing.",
+    ),
+    E(
+        "hours_deleted_in_host",
+        "Time {hours} er slettet i timesystemet før den ble eksportert",
+        "Hour {hours} was deleted in the time system before it was exported",
+        "Timen ble aldri sendt til Tripletex, og skal heller ikke sendes.",
+        "The hour was never sent to Tripletex, and is not to be sent.",
+        "Ingen handling trengs; importer timen på nytt uten «deleted» om den skal med.",
+        "No action is needed; import the hour again without «deleted» if it is to go.",
+    ),
+    E(
+        "hours_batch_not_exported",
+        "Time {hours} venter i bunt {batch}, som ikke er eksportert ennå",
+        "Hour {hours} waits in batch {batch}, which has not been exported yet",
+        "Timen er klar, men bunten er ikke sendt til Tripletex.",
+        "The hour is ready, but the batch has not been sent to Tripletex.",
+        "Kjør `txbridge batch export {batch}`.",
+        "Run `txbridge batch export {batch}`.",
+    ),
+    E(
+        "hours_already_exported",
+        "Time {hours} er i Tripletex (timeføring {entry})",
+        "Hour {hours} is in Tripletex (timesheet entry {entry})",
+        "Timen er eksportert og ikke endret siden.",
+        "The hour is exported and not changed since.",
+        "Ingen handling trengs.",
+        "No action is needed.",
+    ),
+    E(
+        "hours_rejected",
+        "Time {hours} ble avvist av Tripletex: {reason}",
+        "Hour {hours} was rejected by Tripletex: {reason}",
+        "Tripletex godtok ikke timeføringen.",
+        "Tripletex did not accept the timesheet entry.",
+        "Rett timen i timesystemet etter Tripletex' melding; " + RETRY_NB,
+        "Correct the hour in the time system as Tripletex's message says; " + RETRY_EN,
+    ),
     # ---- Two-way sync (customers, projects, employees) -------------------------------------------
     E(
         "sync_project_no_start_date",

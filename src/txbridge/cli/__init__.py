@@ -145,6 +145,7 @@ def _register() -> None:
         "worker",
         "firm",
         "pos",
+        "hours",
         "sync",
     ):
         try:

@@ -156,6 +156,7 @@ class ReferenceKind(enum.StrEnum):
     INVOICE = "invoice"
     #: A POS day (one location's Z-report) and the voucher it became.
     DAY_SALE = "day_sale"
+    TIMESHEET_ENTRY = "timesheet_entry"
 
 
 class PaymentStatus(enum.StrEnum):
@@ -455,6 +456,16 @@ class BatchItem(Base):
             postgresql_where=text("status NOT IN ('removed', 'exported', 'skipped')"),
         ),
         CheckConstraint("kind = 'day_sales' OR day_sale_id IS NULL", name="day_sale_id_only_for_day_sales"),
+        # An hour is on its way to Tripletex in at most one batch at a time (pending or in flight); a
+        # correction after its export is a new item in a later batch.
+        Index(
+            "uq_batch_item_hours_entry_open",
+            "hours_entry_id",
+            unique=True,
+            sqlite_where=text("status IN ('pending', 'in_flight')"),
+            postgresql_where=text("status IN ('pending', 'in_flight')"),
+        ),
+        CheckConstraint("kind = 'hours' OR hours_entry_id IS NULL", name="hours_entry_id_only_for_hours"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -466,6 +477,8 @@ class BatchItem(Base):
     #: Null when the invoice was deleted locally after the batch was closed («Invoice is not found»).
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id", ondelete="SET NULL"))
     subject_key: Mapped[str] = mapped_column(String(100))
+    #: Hours: the host's hour (null when it was deleted locally after the batch was closed).
+    hours_entry_id: Mapped[int | None] = mapped_column(ForeignKey("hours_entry.id", ondelete="SET NULL"))
     status: Mapped[ItemStatus] = mapped_column(_enum(ItemStatus, "item_status"), default=ItemStatus.PENDING)
     error_id: Mapped[str | None] = mapped_column(String(64))
     message: Mapped[str | None] = mapped_column(Text)
@@ -1632,3 +1645,59 @@ class StatisticRead(Base):
     #: ``{"2026-01": {"sale_entries": 3, …}, …}`` or the read's own extract (voucher type ids …).
     tally: Mapped[dict[str, object]] = mapped_column(JSON)
     read_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+# Hours (timesheet entries from a time-tracking host, e.g. Svenn)
+# --------------------------------------------------------------------------------------------------
+
+
+class HoursState(enum.StrEnum):
+    """Where one host hour stands towards Tripletex."""
+
+    #: Approved in the host, not in Tripletex yet.
+    READY = "ready"
+    #: In Tripletex as the host has it.
+    EXPORTED = "exported"
+    #: Changed in the host after it was exported: the entry in Tripletex is to be updated.
+    CHANGED = "changed"
+    #: Deleted in the host after it was exported: the entry in Tripletex is to be deleted.
+    DELETED = "deleted"
+    #: Deleted in the host and not (or no longer) in Tripletex: nothing left to do.
+    GONE = "gone"
+
+
+class HoursEntry(Base):
+    """One approved hour registration of the host, by the host's own id.
+
+    Employee, project and activity are the host's references (employee number or e-mail, project
+    number, activity number or name); the export maps them to Tripletex ids. ``sent_signature`` is a
+    digest of what was last written to Tripletex, so an import can tell a change after export."""
+
+    __tablename__ = "hours_entry"
+    __table_args__ = (
+        UniqueConstraint("connection_id", "host_id"),
+        Index("ix_hours_entry_connection_id_work_date", "connection_id", "work_date"),
+        CheckConstraint("CAST(hours AS NUMERIC) BETWEEN 0 AND 24", name="hours_in_a_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    host_id: Mapped[str] = mapped_column(String(100))
+    employee_number: Mapped[str | None] = mapped_column(String(50))
+    employee_email: Mapped[str | None] = mapped_column(String(254))
+    project_number: Mapped[str | None] = mapped_column(String(100))
+    activity_number: Mapped[str | None] = mapped_column(String(100))
+    activity_name: Mapped[str | None] = mapped_column(String(255))
+    work_date: Mapped[date] = mapped_column(Date)
+    hours: Mapped[Decimal] = mapped_column(ExactDecimal(2))
+    comment: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[HoursState] = mapped_column(_enum(HoursState, "hours_state"), default=HoursState.READY)
+    sent_signature: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return (
+            f"HoursEntry(id={self.id!r}, host_id={self.host_id!r}, work_date={self.work_date!r}, "
+            f"hours={self.hours!r}, state={self.state!r})"
+        )

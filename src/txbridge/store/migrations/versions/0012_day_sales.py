@@ -1,7 +1,7 @@
 """POS day sales: the set-up per connection, its account mappings, the days (Z-reports) and their lines
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-11-30
 """
 
@@ -16,7 +16,7 @@ from txbridge.store.models import ReferenceKind
 from txbridge.store.types import ExactDecimal, UtcDateTime
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
