@@ -23,6 +23,7 @@ class TaskName(enum.StrEnum):
     WEBHOOK_EVENT = "webhook_event"
     RECONCILE = "reconcile"
     STATISTICS_IMPORT = "statistics_import"
+    WEBHOOK_SUBSCRIPTIONS = "webhook_subscriptions"
 
     @classmethod
     def named(cls, name: str) -> TaskName | None:

@@ -3,7 +3,8 @@
 Both engines use this table: procrastinate registers each as a periodic task (PostgreSQL), the
 embedded runner fires them itself (SQLite). A run that was due more than ``MAX_DELAY`` ago when no
 runner was up is skipped, not caught up (as procrastinate does). Later work adds its hooks here with
-its task: the nightly reconcile (``0 2 * * *``) and the monthly statistics (``0 5 1 * *``)."""
+its task: the nightly reconcile (``0 2 * * *``), the webhook subscription check (every quarter of
+an hour) and the monthly statistics (``0 5 1 * *``)."""
 
 from __future__ import annotations
 
@@ -49,7 +50,24 @@ PAYMENTS_REFRESH = Schedule(
 TOKEN_EXPIRY_CHECK = Schedule(
     "token_expiry_check", "0 7 * * *", "every morning at 07:00: token-expiry warnings (14, 7, 1 days before)"
 )
-SCHEDULES: tuple[Schedule, ...] = (PAYMENTS_REFRESH, TOKEN_EXPIRY_CHECK)
+NIGHTLY_RECONCILE = Schedule(
+    "nightly_reconcile",
+    "0 2 * * *",
+    "every night at 02:00: customers, projects and employees of every active connection checked against "
+    "Tripletex (one checksum call each when nothing changed)",
+)
+WEBHOOK_SUBSCRIPTIONS = Schedule(
+    "webhook_subscriptions",
+    "*/15 * * * *",
+    "every quarter of an hour (with TXBRIDGE_PUBLIC_URL set): Tripletex event subscriptions made, and "
+    "re-enabled with a reconcile when Tripletex turned one off",
+)
+SCHEDULES: tuple[Schedule, ...] = (
+    PAYMENTS_REFRESH,
+    TOKEN_EXPIRY_CHECK,
+    NIGHTLY_RECONCILE,
+    WEBHOOK_SUBSCRIPTIONS,
+)
 
 
 def by_name(name: str) -> Schedule:
@@ -57,6 +75,11 @@ def by_name(name: str) -> Schedule:
         if schedule.name == name:
             return schedule
     raise KeyError(name)
+
+
+def _active(db: Database) -> list[int]:
+    with db.reading() as session:
+        return [c.id for c in session.query(Connection).filter(Connection.state == ConnectionState.ACTIVE)]
 
 
 def fire(db: Database, settings: Settings, schedule: Schedule) -> list[int]:
@@ -74,4 +97,16 @@ def fire(db: Database, settings: Settings, schedule: Schedule) -> list[int]:
         ]
     if schedule is TOKEN_EXPIRY_CHECK:
         return [api.start_token_expiry_check(db, settings, requested_by=REQUESTED_BY).id]
+    if schedule is NIGHTLY_RECONCILE:
+        return [
+            api.start_reconcile(db, settings, connection_id, requested_by=REQUESTED_BY).id
+            for connection_id in _active(db)
+        ]
+    if schedule is WEBHOOK_SUBSCRIPTIONS:
+        if not settings.public_url:
+            return []  # no address Tripletex could call: the nightly reconcile alone keeps data the same
+        return [
+            api.start_webhook_subscriptions(db, settings, connection_id, requested_by=REQUESTED_BY).id
+            for connection_id in _active(db)
+        ]
     raise KeyError(schedule.name)

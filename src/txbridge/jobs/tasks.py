@@ -25,6 +25,7 @@ from txbridge.flows import connections
 from txbridge.flows.export import BatchNotFoundError, export_batch, refresh_payments
 from txbridge.flows.export.engine import DEFAULT_IN_FLIGHT_GRACE
 from txbridge.flows.export.lease import ExportAlreadyRunningError
+from txbridge.flows.sync import subscriptions
 from txbridge.jobs import logs, metrics, records
 from txbridge.jobs.model import JobError, TaskName
 from txbridge.jobs.retry import RetryPolicy
@@ -196,12 +197,40 @@ def _warn_once(
         return  # another runner gave this warning at the same moment
 
 
+def _active_connection(ctx: TaskContext) -> Connection:
+    connection = _connection(ctx)
+    blocked = connections.blocking_message(connection)
+    if blocked is not None:
+        raise TaskFailure(blocked)
+    return connection
+
+
+def webhook_subscriptions_task(ctx: TaskContext) -> TaskResult:
+    """Make the connection's Tripletex event subscriptions, re-enable any Tripletex disabled, and
+    queue a reconcile to fetch what changed while one was off."""
+    connection = _active_connection(ctx)
+    client = connections.client_for(connection, ctx.settings, transport=ctx.options.transport)
+    try:
+        check = subscriptions.ensure_subscriptions(ctx.db, ctx.settings, connection.id, client=client)
+    except subscriptions.WebhookSetupError as exc:
+        raise TaskFailure(exc.message) from None
+    finally:
+        client.close()
+    metrics.count_api(connection.id, check.api_calls, 0)
+    if check.gap:
+        from txbridge.jobs import api  # the api imports this module
+
+        api.start_reconcile(ctx.db, ctx.settings, connection.id, requested_by=f"job {ctx.job_id}")
+    return TaskResult(api_calls=check.api_calls)
+
+
 #: The tasks there are. The slots (webhook event, reconcile, statistics import) are filled by the work
 #: that needs them; until then a job for them fails with ``job_task_not_available``.
 TASKS: dict[TaskName, Callable[[TaskContext], TaskResult]] = {
     TaskName.EXPORT_BATCH: export_batch_task,
     TaskName.REFRESH_PAYMENTS: refresh_payments_task,
     TaskName.CHECK_TOKEN_EXPIRY: check_token_expiry_task,
+    TaskName.WEBHOOK_SUBSCRIPTIONS: webhook_subscriptions_task,
 }
 
 

@@ -104,6 +104,9 @@ def create_app(
     from txbridge.web.ui import router as ui_router
 
     app.include_router(ui_router)
+    from txbridge.web.webhooks import router as webhooks_router
+
+    app.include_router(webhooks_router)
     mount_api(app)
     mount_metrics(app)
     return app
