@@ -15,7 +15,8 @@ JobStateName = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 
 
 class TaskName(enum.StrEnum):
-    """Every task, in the domain's words. The last three are slots that later work fills in."""
+    """Every task, in the domain's words. A slot without a task in ``jobs.tasks.TASKS`` is filled by
+    later work."""
 
     EXPORT_BATCH = "export_batch"
     REFRESH_PAYMENTS = "refresh_payments"

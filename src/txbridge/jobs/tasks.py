@@ -25,7 +25,8 @@ from txbridge.flows import connections
 from txbridge.flows.export import BatchNotFoundError, export_batch, refresh_payments
 from txbridge.flows.export.engine import DEFAULT_IN_FLIGHT_GRACE
 from txbridge.flows.export.lease import ExportAlreadyRunningError
-from txbridge.flows.sync import subscriptions
+from txbridge.flows.sync import realtime, reconcile, subscriptions
+from txbridge.flows.sync.errors import SyncError
 from txbridge.jobs import logs, metrics, records
 from txbridge.jobs.model import JobError, TaskName
 from txbridge.jobs.retry import RetryPolicy
@@ -217,19 +218,60 @@ def webhook_subscriptions_task(ctx: TaskContext) -> TaskResult:
     finally:
         client.close()
     metrics.count_api(connection.id, check.api_calls, 0)
-    if check.gap:
-        from txbridge.jobs import api  # the api imports this module
+    from txbridge.jobs import api  # the api imports this module
 
+    if check.gap:
         api.start_reconcile(ctx.db, ctx.settings, connection.id, requested_by=f"job {ctx.job_id}")
+    if realtime.pending_count(ctx.db, connection.id):
+        # An event that came in while the last webhook job was finishing found that job still
+        # running and queued none: this picks it up.
+        api.start_webhook_processing(ctx.db, ctx.settings, connection.id, requested_by=f"job {ctx.job_id}")
     return TaskResult(api_calls=check.api_calls)
 
 
-#: The tasks there are. The slots (webhook event, reconcile, statistics import) are filled by the work
-#: that needs them; until then a job for them fails with ``job_task_not_available``.
+def webhook_event_task(ctx: TaskContext) -> TaskResult:
+    """Fetch and apply what the connection's pending webhook events name (the whole inbox, in
+    turns of ``realtime.RUN_LIMIT`` events)."""
+    connection = _active_connection(ctx)
+    client = connections.client_for(connection, ctx.settings, transport=ctx.options.transport)
+    calls = 0
+    try:
+        while True:
+            result = realtime.process_inbox(ctx.db, ctx.settings, connection.id, client=client)
+            calls += result.api_calls
+            if not result.left and not realtime.pending_count(ctx.db, connection.id):
+                break
+    except SyncError as exc:
+        raise TaskFailure(exc.message) from None
+    finally:
+        client.close()
+        metrics.count_api(connection.id, calls, 0)
+    return TaskResult(api_calls=calls)
+
+
+def reconcile_task(ctx: TaskContext) -> TaskResult:
+    """The nightly reconcile: the inbox first, then every resource checked against Tripletex."""
+    connection = _active_connection(ctx)
+    client = connections.client_for(connection, ctx.settings, transport=ctx.options.transport)
+    try:
+        inbox = realtime.process_inbox(ctx.db, ctx.settings, connection.id, client=client)
+        result = reconcile.reconcile_connection(ctx.db, ctx.settings, connection.id, client=client)
+    except SyncError as exc:
+        raise TaskFailure(exc.message) from None
+    finally:
+        client.close()
+    calls = inbox.api_calls + result.api_calls
+    metrics.count_api(connection.id, calls, 0)
+    return TaskResult(api_calls=calls)
+
+
+#: The tasks there are. A slot not filled yet (statistics import) fails with ``job_task_not_available``.
 TASKS: dict[TaskName, Callable[[TaskContext], TaskResult]] = {
     TaskName.EXPORT_BATCH: export_batch_task,
     TaskName.REFRESH_PAYMENTS: refresh_payments_task,
     TaskName.CHECK_TOKEN_EXPIRY: check_token_expiry_task,
+    TaskName.WEBHOOK_EVENT: webhook_event_task,
+    TaskName.RECONCILE: reconcile_task,
     TaskName.WEBHOOK_SUBSCRIPTIONS: webhook_subscriptions_task,
 }
 
