@@ -117,6 +117,7 @@ def _flows_errors() -> list[type[Exception]]:
     from txbridge.flows.connections import ConnectionFlowError
     from txbridge.flows.diagnose.checks import DiagnoseError
     from txbridge.flows.export.batches import BatchNotFoundError, InvoiceNotFoundError
+    from txbridge.flows.sync.errors import SyncError
     from txbridge.jobs.api import JobError
 
     return [
@@ -126,6 +127,7 @@ def _flows_errors() -> list[type[Exception]]:
         BatchNotFoundError,
         InvoiceNotFoundError,
         JobError,
+        SyncError,
     ]
 
 
