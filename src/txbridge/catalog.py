@@ -1987,6 +1987,15 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Send the object without tripletex_id, or with the id of the object it really is.",
     ),
     E(
+        "sync_file_needs_resource",
+        "Filen {path} har bare én sort objekter, og da må den sies",
+        "The file {path} holds one kind of object only, so the kind must be given",
+        "En CSV-fil eller en liste alene sier ikke om den har kunder, ansatte eller prosjekter.",
+        "A CSV file or a list alone does not say whether it holds customers, employees or projects.",
+        "Kjør `txbridge sync import {path} --resource customer` (eller employee, project).",
+        "Run `txbridge sync import {path} --resource customer` (or employee, project).",
+    ),
+    E(
         "sync_held_not_found",
         "Finner ingen åpen sak {held} til avgjørelse",
         "No open case {held} waiting for a decision",
@@ -2004,15 +2013,6 @@ CATALOG: Mapping[str, Entry] = _entries(
         "A case can only be linked to one of the matches it shows, or decided with a new object or skip.",
         "Velg et av treffene med `txbridge sync decide {held} --link ID`.",
         "Pick one of the matches with `txbridge sync decide {held} --link ID`.",
-    ),
-    E(
-        "sync_deleted_in_tripletex",
-        "Koblingen av {object} ble gjort om: {detail}",
-        "The link of {object} was undone: {detail}",
-        "Objektet ble slettet i Tripletex.",
-        "The object was deleted in Tripletex.",
-        "Ingen handling trengs; vertssystemet har fått beskjed i endringsstrømmen.",
-        "No action is needed; the host system was told in the change feed.",
     ),
 )
 

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     #: to ``{public_url}/webhooks/tripletex/{connection id}``. Unset: no subscriptions, only the
     #: nightly reconcile.
     public_url: str | None = None
+    #: What a delete in the host does in Tripletex: ``unlink`` (the rule: the object stays in
+    #: Tripletex, the link goes) or ``delete`` (deleted there too; a customer Tripletex will not delete
+    #: because it has invoices is deactivated instead).
+    sync_host_deletes: Literal["unlink", "delete"] = "unlink"
 
 
 def load_settings(**overrides: object) -> Settings:

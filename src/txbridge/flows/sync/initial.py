@@ -94,7 +94,9 @@ def run_initial_sync(
         for resource in ORDER:
             if initial_step(db, connection_id, resource) == CREATE:
                 _to_host(db, connection_id, resource, result)
-                push_resource(db, tx, connection_id, resource, result.push)
+                push_resource(
+                    db, tx, connection_id, resource, result.push, host_deletes=settings.sync_host_deletes
+                )
                 with db.transaction() as session:
                     cursor = _cursor(session, connection_id, resource)
                     cursor.step, cursor.completed_at = DONE, utcnow()

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from txbridge.catalog import Bilingual
+from txbridge.catalog import Bilingual, render
 from txbridge.flows.bulk import create_isolating
 from txbridge.flows.connections import client_for
 from txbridge.flows.export.context import detail
@@ -112,15 +112,21 @@ def push_host_changes(
     result = PushResult()
     with connection_client(db, settings, connection_id, client) as tx:
         for resource in resources:
-            push_resource(db, tx, connection_id, resource, result)
+            push_resource(db, tx, connection_id, resource, result, host_deletes=settings.sync_host_deletes)
     return result
 
 
 def push_resource(
-    db: Database, client: Tripletex, connection_id: int, resource: SyncResource, result: PushResult
+    db: Database,
+    client: Tripletex,
+    connection_id: int,
+    resource: SyncResource,
+    result: PushResult,
+    *,
+    host_deletes: str = "unlink",
 ) -> None:
     """One resource's host changes: deletes, unsettled creates, creates, updates."""
-    pusher = _Pusher(db, client, connection_id, result)
+    pusher = _Pusher(db, client, connection_id, result, host_deletes)
     pusher.deletes(resource)
     pusher.settle_creating(resource)
     pusher.creates(resource)
@@ -155,34 +161,78 @@ def _open_holds(session: Session, connection_id: int, resource: SyncResource) ->
 
 
 class _Pusher:
-    def __init__(self, db: Database, client: Tripletex, connection_id: int, result: PushResult) -> None:
+    def __init__(
+        self, db: Database, client: Tripletex, connection_id: int, result: PushResult, host_deletes: str
+    ) -> None:
         self.db, self.client, self.connection_id, self.result = db, client, connection_id, result
+        self.host_deletes = host_deletes
         self._department: int | None = None
 
     # ---- deletes ---------------------------------------------------------------------------------
     def deletes(self, resource: SyncResource) -> None:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             rows = _host_rows(session, self.connection_id, resource)
-            for link in _links(session, self.connection_id, resource):
-                row = rows.get(link.host_id or "")
-                if row is None or not row.deleted or link.state is not SyncLinkState.LINKED:
-                    continue
+            todo = [
+                (link.id, link.tripletex_id)
+                for link in _links(session, self.connection_id, resource)
+                if link.state is SyncLinkState.LINKED
+                and link.tripletex_id is not None
+                and link.host_id in rows
+                and rows[link.host_id].deleted
+            ]
+        for link_id, tx_id in todo:
+            rule = "sync_host_delete_unlinked"
+            # Tripletex has no delete of employees: they are always unlinked.
+            if self.host_deletes == "delete" and resource is not SyncResource.EMPLOYEE and tx_id is not None:
+                rule = self._delete_in_tripletex(resource, tx_id)
+            with self.db.transaction() as session:
+                link = session.get(SyncLink, link_id)
+                assert link is not None
+                row = _host_rows(session, self.connection_id, resource)[link.host_id or ""]
                 link.state = SyncLinkState.UNLINKED
-                name = label(resource, row.data, row.host_id)
-                journal.log(
-                    session,
-                    self.connection_id,
-                    resource,
-                    direction=SyncDirection.TO_TRIPLETEX,
-                    outcome=SyncOutcome.SKIPPED,
-                    rule="sync_host_delete_unlinked",
-                    host_id=row.host_id,
-                    host_name=display_name(resource, row.data),
-                    tripletex_id=link.tripletex_id,
-                    tripletex_name=link.name,
-                    object=name,
-                )
                 self.result.unlinked += 1
+                if rule == "":
+                    stored = session.get(TripletexObject, (self.connection_id, resource, tx_id))
+                    if stored is not None:
+                        stored.deleted = True
+                    continue
+                self._log(
+                    session,
+                    resource,
+                    row,
+                    SyncOutcome.SKIPPED,
+                    rule,
+                    tripletex_id=tx_id,
+                    tripletex_name=link.name,
+                    object=label(resource, row.data, row.host_id),
+                )
+
+    def _delete_in_tripletex(self, resource: SyncResource, tripletex_id: int) -> str:
+        """Delete in Tripletex (configured); the rule to log, or "" when it was simply deleted."""
+        path = f"{PATHS[resource]}/{tripletex_id}"
+        try:
+            self.client.request("DELETE", path)
+            return ""
+        except NotFoundError:
+            return ""
+        except APIStatusError:
+            if resource is not SyncResource.CUSTOMER:
+                return "sync_host_delete_unlinked"
+        # A customer with invoices cannot be deleted: deactivate it (with its current version).
+        for _round in range(CONFLICT_ROUNDS):
+            current = (self.client.request("GET", path, params={"fields": "id,version"}) or {}).get(
+                "value"
+            ) or {}
+            try:
+                self.client.request(
+                    "PUT",
+                    path,
+                    json={"id": tripletex_id, "version": current.get("version"), "isInactive": True},
+                )
+                return "sync_customer_deactivated"
+            except RevisionConflictError:
+                continue
+        return "sync_host_delete_unlinked"
 
     # ---- creates ---------------------------------------------------------------------------------
     def _candidates(self, session: Session, resource: SyncResource) -> dict[str, HostObject]:
@@ -302,9 +352,18 @@ class _Pusher:
                 rows.pop(h.host_id, None)
                 if hold(session, self.connection_id, resource, h) is not None:
                     self.result.held += 1
+            numbers = self._customer_numbers(session) if resource is SyncResource.CUSTOMER else {}
             for host_id, row in rows.items():
                 fields, missing = links.to_tripletex_refs(session, self.connection_id, resource, row.data)
                 rule = stopped_by(resource, row.data, host_id)
+                number = row.data.get("customer_number")
+                if rule is None and number is not None and int(str(number)) in numbers:
+                    rule = render(
+                        "sync_customer_number_taken",
+                        object=label(resource, row.data, host_id),
+                        number=number,
+                        other=numbers[int(str(number))],
+                    )
                 if rule is not None:
                     self._park(session, resource, row, None)
                     self._log(session, resource, row, SyncOutcome.SKIPPED, rule.id, message=rule.params)
@@ -369,6 +428,21 @@ class _Pusher:
                     detail=detail(error),
                 )
                 self.result.refused += 1
+
+    def _customer_numbers(self, session: Session) -> dict[int, str]:
+        """Customer numbers Tripletex has (as last read), with the customer's name."""
+        rows = session.scalars(
+            select(TripletexObject).where(
+                TripletexObject.connection_id == self.connection_id,
+                TripletexObject.resource == SyncResource.CUSTOMER,
+                TripletexObject.deleted.is_(False),
+            )
+        )
+        return {
+            int(str(r.data["customer_number"])): label(SyncResource.CUSTOMER, r.data, r.tripletex_id)
+            for r in rows
+            if r.data.get("customer_number") is not None
+        }
 
     def _link(self, session: Session, resource: SyncResource, row: HostObject, tripletex_id: int) -> SyncLink:
         link = links.by_host(session, self.connection_id, resource, row.host_id)
