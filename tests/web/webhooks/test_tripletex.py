@@ -108,23 +108,20 @@ def test_a_signed_call_is_kept_once_and_queues_one_job(
     assert jobs(db) == 1  # the queued job takes both
 
 
-@pytest.mark.parametrize(
-    "forge",
-    [
-        "wrong secret",
-        "no signature",
-        "body changed",
-        "other key",
-        "no auth header",
-        "wrong auth header",
-        "unknown event",
-        "not json",
-        "other connection",
-    ],
+FORGERIES = (
+    "wrong secret",
+    "no signature",
+    "body changed",
+    "other key",
+    "no auth header",
+    "wrong auth header",
+    "unknown event",
+    "not json",
+    "other connection",
 )
-def test_forged_or_unsigned_calls_are_refused(
-    client: TestClient, db: Database, connection_id: int, forge: str
-) -> None:
+
+
+def forged(forge: str, connection_id: int) -> tuple[str, bytes, dict[str, str]]:
     body = body_of()
     headers = signed(body, "k-9")
     path = f"/webhooks/tripletex/{connection_id}"
@@ -148,10 +145,16 @@ def test_forged_or_unsigned_calls_are_refused(
         headers = signed(body, "k-9")
     elif forge == "other connection":
         path = f"/webhooks/tripletex/{connection_id + 1}"
-    answer = client.post(path, content=body, headers=headers)
-    assert answer.status_code == 401, forge
-    assert answer.json()["status"] == "refused"
-    assert SECRET not in answer.text and KEY_VALUE not in answer.text
+    return path, body, headers
+
+
+def test_forged_or_unsigned_calls_are_refused(client: TestClient, db: Database, connection_id: int) -> None:
+    for forge in FORGERIES:
+        path, body, headers = forged(forge, connection_id)
+        answer = client.post(path, content=body, headers=headers)
+        assert answer.status_code == 401, forge
+        assert answer.json()["status"] == "refused"
+        assert SECRET not in answer.text and KEY_VALUE not in answer.text
     assert inbox(db) == [] and jobs(db) == 0
 
 
