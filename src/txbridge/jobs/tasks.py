@@ -223,15 +223,16 @@ def webhook_subscriptions_task(ctx: TaskContext) -> TaskResult:
     if check.gap:
         api.start_reconcile(ctx.db, ctx.settings, connection.id, requested_by=f"job {ctx.job_id}")
     if realtime.pending_count(ctx.db, connection.id):
-        # An event that came in while the last webhook job was finishing found that job still
-        # running and queued none: this picks it up.
+        # Events left by a webhook job that failed for good (Tripletex unreachable for long).
         api.start_webhook_processing(ctx.db, ctx.settings, connection.id, requested_by=f"job {ctx.job_id}")
     return TaskResult(api_calls=check.api_calls)
 
 
 def webhook_event_task(ctx: TaskContext) -> TaskResult:
     """Fetch and apply what the connection's pending webhook events name (the whole inbox, in
-    turns of ``realtime.RUN_LIMIT`` events)."""
+    turns of ``realtime.RUN_LIMIT`` events). An event received once this job has begun queues the
+    next job rather than finding this one still «running» after its last look at the inbox."""
+    records.release_active_key(ctx.db, ctx.job_id)
     connection = _active_connection(ctx)
     client = connections.client_for(connection, ctx.settings, transport=ctx.options.transport)
     calls = 0

@@ -133,7 +133,7 @@ def process_inbox(
     result = InboxResult(events=events, left=left)
     if not groups:
         return result
-    with db.transaction() as session:
+    with db.reading() as session:  # detached before the read-only session ends: stays readable
         connection = session.get(Connection, connection_id)
         if connection is None:
             raise SyncError(render("connection_not_found", connection=connection_id))

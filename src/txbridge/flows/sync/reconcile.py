@@ -88,7 +88,7 @@ def reconcile_connection(
 ) -> ReconcileResult:
     """Reconcile every resource of one connection (see the module). Failures to reach Tripletex raise
     :class:`SyncError` with what is committed so far kept."""
-    with db.transaction() as session:
+    with db.reading() as session:  # detached before the read-only session ends: stays readable
         connection = session.get(Connection, connection_id)
         if connection is None:
             raise SyncError(render("connection_not_found", connection=connection_id))
