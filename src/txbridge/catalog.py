@@ -1809,10 +1809,9 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Tripletex avviste abonnementet eller svarte ikke.",
         "Tripletex refused the subscription or did not answer.",
         "Sjekk at TXBRIDGE_PUBLIC_URL er en HTTPS-adresse Tripletex kan nå; abonnementet prøves igjen "
-        "innen et kvarter, og nattens avstemming holder dataene like imens.",
+        "innen en time, og nattens avstemming holder dataene like imens.",
         "Check that TXBRIDGE_PUBLIC_URL is an HTTPS address Tripletex can reach; the subscription is "
-        "tried again within a quarter of an hour, and the nightly reconcile keeps the data the same "
-        "meanwhile.",
+        "tried again within the hour, and the nightly reconcile keeps the data the same meanwhile.",
     ),
     E(
         "webhook_subscription_disabled",

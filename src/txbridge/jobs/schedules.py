@@ -3,8 +3,8 @@
 Both engines use this table: procrastinate registers each as a periodic task (PostgreSQL), the
 embedded runner fires them itself (SQLite). A run that was due more than ``MAX_DELAY`` ago when no
 runner was up is skipped, not caught up (as procrastinate does). Later work adds its hooks here with
-its task: the nightly reconcile (``0 2 * * *``), the webhook subscription check (every quarter of
-an hour) and the monthly statistics (``0 5 1 * *``)."""
+its task: the nightly reconcile (``0 2 * * *``), the webhook subscription check (``37 * * * *``)
+and the monthly statistics (``0 5 1 * *``)."""
 
 from __future__ import annotations
 
@@ -58,8 +58,9 @@ NIGHTLY_RECONCILE = Schedule(
 )
 WEBHOOK_SUBSCRIPTIONS = Schedule(
     "webhook_subscriptions",
-    "*/15 * * * *",
-    "every quarter of an hour (with TXBRIDGE_PUBLIC_URL set): Tripletex event subscriptions made, and "
+    # Off the hour and the half hour, where the other schedules (and most people's) fall.
+    "37 * * * *",
+    "every hour at :37 (with TXBRIDGE_PUBLIC_URL set): Tripletex event subscriptions made, and "
     "re-enabled with a reconcile when Tripletex turned one off",
 )
 SCHEDULES: tuple[Schedule, ...] = (

@@ -127,7 +127,7 @@ def test_a_disabled_subscription_is_enabled_again_and_the_gap_filled(live: LiveE
         wait_for(lambda: idle(live), what="quiet")
         assert name_of(live, made["id"]) == "Før AS"  # nothing was sent
 
-        # The quarter-hourly check notices it, enables it again and queues a reconcile.
+        # The hourly check notices it, enables it again and queues a reconcile.
         jobs.start_webhook_subscriptions(live.db, live.settings, live.connection_id, requested_by="test")
         wait_for(lambda: name_of(live, made["id"]) == "I hullet AS", what="the gap filled")
         status = api.get(f"/event/subscription/{sub_id}", params={"fields": "status"}).json()["value"][
