@@ -118,9 +118,8 @@ def test_held_matches_are_decided(admin_client: TestClient, db: Database, synced
     )  # no CSRF
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "Chromium is missing: run `make test-deps` (apt-get install chromium)"
+@pytest.fixture(scope="module", name="chromium")
+def chromium_fixture() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
@@ -129,10 +128,10 @@ def browser() -> Iterator[Browser]:
 
 @pytest.mark.xdist_group("browser")
 def test_in_a_browser_a_support_user_reads_the_log_and_decides(
-    browser: Browser, live_app: LiveApp, db: Database, synced: int
+    chromium: Browser, live_app: LiveApp, db: Database, synced: int
 ) -> None:
     accounts.add_user(db, "sam", PASSWORD)
-    visitor = Visitor(browser, live_app)
+    visitor = Visitor(chromium, live_app)
     page = visitor.sign_in("sam")
     page.get_by_role("link", name="Synk-logg").click()
     expect(page.get_by_role("heading", name="Synk-logg")).to_be_visible()

@@ -13,7 +13,8 @@ come back) is deleted. Each object is applied and its events marked processed in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,14 +134,45 @@ def process_inbox(
     result = InboxResult(events=events, left=left)
     if not groups:
         return result
-    with db.reading() as session:  # detached before the read-only session ends: stays readable
+    with connection_client(db, settings, connection_id, client, transport) as (connection, api):
+        _process(db, connection, api, groups, result)
+    result.objects = sum(result.outcomes.values())
+    return result
+
+
+@contextlib.contextmanager
+def connection_client(
+    db: Database,
+    settings: Settings,
+    connection_id: int,
+    client: Tripletex | None,
+    transport: httpx.BaseTransport | None,
+) -> Iterator[tuple[Connection, Tripletex]]:
+    """The connection (detached, readable) and the client to use: the caller's, or one made here and
+    closed after."""
+    with db.reading() as session:
         connection = session.get(Connection, connection_id)
         if connection is None:
             raise SyncError(render("connection_not_found", connection=connection_id))
-        session.expunge(connection)
-    own = client is None
+        session.expunge(connection)  # before the read-only session ends: stays readable
     api = client or connections.client_for(connection, settings, transport=transport)
-    calls_before = api.stats.calls - api.stats.sessions_created
+    try:
+        yield connection, api
+    finally:
+        if client is None:
+            api.close()
+
+
+def api_calls(api: Tripletex) -> int:
+    """Calls to the API itself so far (a session token made on the way is not one)."""
+    return api.stats.calls - api.stats.sessions_created
+
+
+def _process(
+    db: Database, connection: Connection, api: Tripletex, groups: list[_Pending], result: InboxResult
+) -> None:
+    connection_id = connection.id
+    calls_before = api_calls(api)
     try:
         for resource in SyncResource:
             mine = [g for g in groups if g.resource is resource]
@@ -172,11 +204,7 @@ def process_inbox(
                     _done(session, group.ids, IGNORED)
                 _count(result, IGNORED)
     finally:
-        result.api_calls = api.stats.calls - api.stats.sessions_created - calls_before
-        if own:
-            api.close()
-    result.objects = sum(result.outcomes.values())
-    return result
+        result.api_calls = api_calls(api) - calls_before
 
 
 def _count(result: InboxResult, outcome: str) -> None:

@@ -30,15 +30,14 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from txbridge.catalog import render
 from txbridge.flows import connections
 from txbridge.flows.sync.apply import apply_in
 from txbridge.flows.sync.errors import SyncError
 from txbridge.flows.sync.fields import ORDER
 from txbridge.flows.sync.reader import PAGE_SIZE, PATHS, read_resource
-from txbridge.flows.sync.realtime import fetch_current
+from txbridge.flows.sync.realtime import api_calls, connection_client, fetch_current
 from txbridge.settings import Settings
-from txbridge.store import Connection, Database, SyncCursor, SyncResource, TripletexObject
+from txbridge.store import Database, SyncCursor, SyncResource, TripletexObject
 from txbridge.store.models import utcnow
 from txbridge.tripletex import NotModified, Tripletex, TripletexError
 
@@ -72,10 +71,6 @@ class ReconcileResult:
         return next(r for r in self.resources if r.resource is resource)
 
 
-def _calls(api: Tripletex) -> int:
-    return api.stats.calls - api.stats.sessions_created
-
-
 def reconcile_connection(
     db: Database,
     settings: Settings,
@@ -88,28 +83,19 @@ def reconcile_connection(
 ) -> ReconcileResult:
     """Reconcile every resource of one connection (see the module). Failures to reach Tripletex raise
     :class:`SyncError` with what is committed so far kept."""
-    with db.reading() as session:  # detached before the read-only session ends: stays readable
-        connection = session.get(Connection, connection_id)
-        if connection is None:
-            raise SyncError(render("connection_not_found", connection=connection_id))
-        session.expunge(connection)
-    own = client is None
-    api = client or connections.client_for(connection, settings, transport=transport)
     result = ReconcileResult(connection_id)
-    try:
-        for resource in resources:
-            before = _calls(api)
-            done = ResourceReconcile(resource)
-            result.resources.append(done)
-            try:
-                _reconcile(db, api, connection_id, resource, done, page_size)
-            finally:
-                done.api_calls = _calls(api) - before
-    except (TripletexError, httpx.HTTPError) as exc:
-        raise SyncError(connections.message_for_error(exc, connection.base_url)) from None
-    finally:
-        if own:
-            api.close()
+    with connection_client(db, settings, connection_id, client, transport) as (connection, api):
+        try:
+            for resource in resources:
+                before = api_calls(api)
+                done = ResourceReconcile(resource)
+                result.resources.append(done)
+                try:
+                    _reconcile(db, api, connection_id, resource, done, page_size)
+                finally:
+                    done.api_calls = api_calls(api) - before
+        except (TripletexError, httpx.HTTPError) as exc:
+            raise SyncError(connections.message_for_error(exc, connection.base_url)) from None
     return result
 
 

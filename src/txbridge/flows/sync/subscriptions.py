@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 from txbridge.catalog import Bilingual, Message, render
 from txbridge.flows import connections
+from txbridge.flows.sync.realtime import api_calls
 from txbridge.settings import Settings
 from txbridge.store import Connection, Database, LogLevel, TokenCipher
 from txbridge.store import queries as q
@@ -165,7 +166,7 @@ def _converge(
 ) -> SubscriptionCheck:
     cipher = TokenCipher.from_settings(settings)
     check = SubscriptionCheck(connection.id)
-    calls_before = _calls(api)
+    calls_before = api_calls(api)
     remote: dict[str, list[EventSubscription]] = {}
     for found in api.event_subscriptions.iter(fields="id,version,event,targetUrl,status"):
         if found.targetUrl == url and found.event in EVENTS:
@@ -214,13 +215,8 @@ def _converge(
         for extra in extras:
             api.event_subscriptions.delete(extra)
         check.removed = len(extras)
-    check.api_calls = _calls(api) - calls_before
+    check.api_calls = api_calls(api) - calls_before
     return check
-
-
-def _calls(api: Tripletex) -> int:
-    """Calls to the API itself (a session token made on the way is not one)."""
-    return api.stats.calls - api.stats.sessions_created
 
 
 def _log(session: Any, connection: Connection, message: Message, event: str) -> None:
