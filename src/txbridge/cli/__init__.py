@@ -144,6 +144,7 @@ def _register() -> None:
         "jobs",
         "worker",
         "sync",
+        "webhooks",
     ):
         try:
             importlib.import_module(f"txbridge.cli.{name}")

@@ -43,6 +43,8 @@ from txbridge.tripletex import NotModified, Tripletex, TripletexError
 
 PURPOSE = "reconcile"
 CHECK_FIELDS = "id,version"
+#: The digest we keep for an empty list (Tripletex gives none).
+EMPTY = "empty"
 #: ``changedSince`` is asked from this long before the previous run began: clocks differ.
 CLOCK_MARGIN = timedelta(minutes=10)
 
@@ -111,7 +113,9 @@ def _cursor(session: Session, connection_id: int, resource: SyncResource) -> Syn
 
 
 def _checksum(api: Tripletex, resource: SyncResource, digest: str | None) -> str | NotModified | None:
-    headers = {"If-None-Match": digest} if digest else None
+    """The list's digest now, or NotModified. Tripletex gives an empty list no digest (and so no 304):
+    :data:`EMPTY` stands for it, so an empty list costs one call too."""
+    headers = {"If-None-Match": digest} if digest and digest != EMPTY else None
     answer = api.request(
         "GET",
         PATHS[resource],
@@ -120,6 +124,8 @@ def _checksum(api: Tripletex, resource: SyncResource, digest: str | None) -> str
     )
     if isinstance(answer, NotModified):
         return answer
+    if not (answer or {}).get("values"):
+        return NotModified(EMPTY) if digest == EMPTY else EMPTY
     found: str | None = (answer or {}).get("versionDigest")
     return found
 
