@@ -543,6 +543,21 @@ CATALOG: Mapping[str, Entry] = _entries(
         ),
     ),
     E(
+        "connection_base_url_not_allowed",
+        "Adressen {url} er ikke en Tripletex-adresse denne installasjonen kan bruke",
+        "The address {url} is not a Tripletex address this installation may use",
+        "Bare Tripletex' egne adresser, sandkassen på denne maskinen og vertene i "
+        "TXBRIDGE_ALLOWED_API_HOSTS godtas, så en tilkobling ikke kan få serveren til å kalle vilkårlige "
+        "adresser.",
+        "Only Tripletex's own addresses, the sandbox on this machine and the hosts in "
+        "TXBRIDGE_ALLOWED_API_HOSTS are accepted, so a connection cannot make the server call arbitrary "
+        "addresses.",
+        "Bruk miljøet uten egen adresse, eller be driftsansvarlig legge verten til i "
+        "TXBRIDGE_ALLOWED_API_HOSTS.",
+        "Use the environment without an address of your own, or ask the operator to add the host to "
+        "TXBRIDGE_ALLOWED_API_HOSTS.",
+    ),
+    E(
         "connection_settings_invalid",
         "Tilkoblingen kan ikke brukes: {reason}",
         "The connection cannot be used: {reason}",

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     #: Tripletex, the link goes) or ``delete`` (deleted there too; a customer Tripletex will not delete
     #: because it has invoices is deactivated instead).
     sync_host_deletes: Literal["unlink", "delete"] = "unlink"
+    #: Hosts besides Tripletex's own and this machine's (the sandbox) that a connection's base URL may
+    #: name, comma-separated (e.g. a sandbox in another container); nothing else is ever called.
+    allowed_api_hosts: str = ""
 
 
 def load_settings(**overrides: object) -> Settings:
