@@ -2010,6 +2010,16 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Run `txbridge sync import {path} --resource customer` (or employee, project).",
     ),
     E(
+        "sync_webhook_retry",
+        "{count} levering(er) til vertssystemets webhook er ikke tatt imot ennå; prøves igjen",
+        "{count} delivery(ies) to the host system's webhook not taken yet; tried again",
+        "Vertssystemets adresse svarte ikke med 2xx.",
+        "The host system's address did not answer with 2xx.",
+        "Ingen handling trengs; endringsstrømmen har alt, og leveringen prøves igjen med økende pause.",
+        "No action is needed; the change feed has everything, and the delivery is retried "
+        "with a growing pause.",
+    ),
+    E(
         "sync_held_not_found",
         "Finner ingen åpen sak {held} til avgjørelse",
         "No open case {held} waiting for a decision",

@@ -32,6 +32,7 @@ from txbridge.flows.sync import (
     run_initial_sync,
 )
 from txbridge.flows.sync.files import import_objects
+from txbridge.flows.sync.hostwebhooks import add_endpoint, deliver_pending
 from txbridge.flows.views.sync import list_held, list_sync_log
 from txbridge.store import SyncDirection, SyncOutcome, SyncResource
 from txbridge.tripletex import TripletexError
@@ -342,3 +343,54 @@ def changes(
         found = resolve_connection(database, cfg, connection, out)
         for change in changes_after(database, found.id, after, limit=limit):
             typer.echo(json.dumps(change.as_json(), ensure_ascii=False))
+
+
+@sync_app.command(
+    "webhook-add",
+    help=h(
+        "Legg til en adresse i vertssystemet som får endringsstrømmen, signert "
+        "(hemmeligheten vises én gang).",
+        "Add an address in the host system that gets the change feed, signed (the secret is shown once).",
+    ),
+)
+def webhook_add(
+    url: Annotated[str, typer.Argument(help=h("Adressen (https://…).", "The address (https://…)."))],
+    connection: ConnectionOption = None,
+) -> None:
+    out = console()
+    cfg = settings()
+    with open_store(cfg) as database:
+        found = resolve_connection(database, cfg, connection, out)
+        made = add_endpoint(database, cfg, found.id, url)
+    out.print(
+        out.t(
+            f"Adresse {made.id} lagt til. Hemmelighet (vises bare nå):",
+            f"Address {made.id} added. Secret (shown only now):",
+        )
+    )
+    typer.echo(made.secret)
+
+
+@sync_app.command(
+    "deliver",
+    help=h(
+        "Send endringsstrømmen til vertssystemets webhook-adresser nå.",
+        "Send the change feed to the host system's webhook addresses now.",
+    ),
+)
+def deliver(connection: ConnectionOption = None) -> None:
+    out = console()
+    cfg = settings()
+    with open_store(cfg) as database:
+        found = resolve_connection(database, cfg, connection, out)
+        result = deliver_pending(database, cfg, found.id)
+    _counts(
+        out,
+        out.t("Levert til vertssystemet", "Delivered to the host system"),
+        [
+            (out.t("Levert", "Delivered"), result.delivered),
+            (out.t("Mislykte forsøk", "Failed attempts"), result.failed_attempts),
+            (out.t("Venter", "Pending"), result.pending),
+            (out.t("Slått av", "Switched off"), result.switched_off),
+        ],
+    )

@@ -24,6 +24,7 @@ class TaskName(enum.StrEnum):
     WEBHOOK_EVENT = "webhook_event"
     RECONCILE = "reconcile"
     STATISTICS_IMPORT = "statistics_import"
+    HOST_WEBHOOKS = "host_webhooks"
     WEBHOOK_SUBSCRIPTIONS = "webhook_subscriptions"
 
     @classmethod

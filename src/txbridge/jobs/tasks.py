@@ -27,6 +27,7 @@ from txbridge.flows.export.engine import DEFAULT_IN_FLIGHT_GRACE
 from txbridge.flows.export.lease import ExportAlreadyRunningError
 from txbridge.flows.sync import realtime, reconcile, subscriptions
 from txbridge.flows.sync.errors import SyncError
+from txbridge.flows.sync.hostwebhooks import deliver_pending
 from txbridge.jobs import logs, metrics, records
 from txbridge.jobs.model import JobError, TaskName
 from txbridge.jobs.retry import RetryPolicy
@@ -56,6 +57,8 @@ class RunOptions:
     #: (its client's retry and rate-limit waits).
     transport: httpx.BaseTransport | None = None
     sleep: Callable[[float], None] | None = None
+    #: Tests only: the transport of the calls to the host's webhook endpoints.
+    host_transport: httpx.BaseTransport | None = None
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,16 @@ def _warn_once(
         return  # another runner gave this warning at the same moment
 
 
+def host_webhooks_task(ctx: TaskContext) -> TaskResult:
+    """The change feed to the host's endpoints; what a host did not take is retried with the job's
+    backoff (a transient failure)."""
+    assert ctx.connection_id is not None
+    result = deliver_pending(ctx.db, ctx.settings, ctx.connection_id, transport=ctx.options.host_transport)
+    if result.pending:
+        raise TaskFailure(render("sync_webhook_retry", count=result.pending))
+    return TaskResult(items={"delivered": result.delivered, "switched_off": result.switched_off})
+
+
 def _active_connection(ctx: TaskContext) -> Connection:
     connection = _connection(ctx)
     blocked = connections.blocking_message(connection)
@@ -271,6 +284,7 @@ TASKS: dict[TaskName, Callable[[TaskContext], TaskResult]] = {
     TaskName.EXPORT_BATCH: export_batch_task,
     TaskName.REFRESH_PAYMENTS: refresh_payments_task,
     TaskName.CHECK_TOKEN_EXPIRY: check_token_expiry_task,
+    TaskName.HOST_WEBHOOKS: host_webhooks_task,
     TaskName.WEBHOOK_EVENT: webhook_event_task,
     TaskName.RECONCILE: reconcile_task,
     TaskName.WEBHOOK_SUBSCRIPTIONS: webhook_subscriptions_task,

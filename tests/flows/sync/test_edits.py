@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from tests.flows.export.conftest import Env
-from tests.flows.sync.conftest import host_put, overlapping
+from tests.flows.sync.conftest import api, host_put, overlapping
 from txbridge.flows.sync import (
     SyncResource,
     apply_from_tripletex,
@@ -18,25 +19,26 @@ from txbridge.flows.sync import (
     run_initial_sync,
 )
 from txbridge.flows.sync.apply import ApplyAction
+from txbridge.flows.sync.fields import TRIPLETEX_FIELDS
 from txbridge.flows.views.sync import list_sync_log
 from txbridge.store import SyncLink
 
-FIELDS = "id,version,name,organizationNumber,email,phoneNumber,customerNumber,invoiceEmail,invoiceSendMethod,isInactive,postalAddress(addressLine1,postalCode,city)"
+FIELDS = TRIPLETEX_FIELDS[SyncResource.CUSTOMER]
 
 
 def tx_customer(env: Env, tx_id: int) -> dict[str, Any]:
-    with env.api() as api:
-        response = api.get(f"/customer/{tx_id}", params={"fields": FIELDS})
-        response.raise_for_status()
-        value: dict[str, Any] = response.json()["value"]
-        return value
+    response = api(env).get(f"/customer/{tx_id}", params={"fields": FIELDS})
+    response.raise_for_status()
+    value: dict[str, Any] = response.json()["value"]
+    return value
 
 
 def tx_edit(env: Env, tx_id: int, **changes: Any) -> dict[str, Any]:
     current = tx_customer(env, tx_id)
-    with env.api() as api:
-        response = api.put(f"/customer/{tx_id}", json={"id": tx_id, "version": current["version"], **changes})
-        response.raise_for_status()
+    response = api(env).put(
+        f"/customer/{tx_id}", json={"id": tx_id, "version": current["version"], **changes}
+    )
+    response.raise_for_status()
     return tx_customer(env, tx_id)
 
 
@@ -110,3 +112,56 @@ def test_edits_propagate_both_ways_and_concurrent_edits_follow_the_rule(env: Env
     # Nothing pending: another push sends nothing.
     again = push_host_changes(env.db, env.settings, env.connection_id)
     assert (again.updated, again.created, again.conflicts) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_webhook_for_our_own_create_before_its_answer_links_it(env: Env) -> None:
+    # A create was claimed and sent, and Tripletex's event for it arrives before the answer was
+    # recorded: the event's object is that host object, not a new one for the host to create.
+    from txbridge.flows.sync import receive
+    from txbridge.store import SyncLinkState
+
+    receive(env.db, env.connection_id, SyncResource.CUSTOMER, [{"host_id": "c-race", "name": "Kappløp AS"}])
+    with env.db.transaction() as session:
+        session.add(
+            SyncLink(
+                connection_id=env.connection_id,
+                resource=SyncResource.CUSTOMER,
+                host_id="c-race",
+                state=SyncLinkState.CREATING,
+                marker="create:c-race",
+            )
+        )
+    made = api(env).post("/customer", json={"name": "Kappløp AS"}).json()["value"]
+    outcome = apply_from_tripletex(env.db, env.connection_id, SyncResource.CUSTOMER, made["id"], made)
+    assert outcome.action is ApplyAction.LINKED
+    assert not [c for c in iter_changes(env.db, env.connection_id) if c.tripletex_id == made["id"]]
+    assert tripletex_id_of(env, "c-race") == made["id"]
+    assert push_host_changes(env.db, env.settings, env.connection_id).created == 0
+    names = [
+        c["name"]
+        for c in api(env).get("/customer", params={"fields": "name", "count": 1000}).json()["values"]
+    ]
+    assert names.count("Kappløp AS") == 1
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_an_apply_that_meets_another_writer_applies_again(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from txbridge.flows.sync import apply as apply_module
+
+    real, tries = apply_module.apply_in, []
+
+    def first_loses(*args: Any) -> Any:
+        tries.append(1)
+        if len(tries) == 1:
+            raise IntegrityError("INSERT change_feed_entry", {}, Exception("unique (connection_id, seq)"))
+        return real(*args)
+
+    monkeypatch.setattr(apply_module, "apply_in", first_loses)
+    outcome = apply_from_tripletex(
+        env.db, env.connection_id, SyncResource.CUSTOMER, 5, {"id": 5, "version": 1, "name": "A"}
+    )
+    assert outcome.action is ApplyAction.CREATED and len(tries) == 2
+    assert [c.tripletex_id for c in iter_changes(env.db, env.connection_id)] == [5]

@@ -4,6 +4,7 @@ nothing."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from tests.flows.export.conftest import Env
@@ -86,3 +87,43 @@ def test_initial_sync_links_holds_creates_and_converges(env: Env) -> None:
     run_initial_sync(env.db, env.settings, env.connection_id)
     assert (len(tx_all(env, "customer")), len(tx_all(env, "employee")), len(tx_all(env, "project"))) == counts
     assert len(list(iter_changes(env.db, env.connection_id))) == feed
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the CLI is the same on both
+def test_held_matches_are_decided_from_the_command_line(env: Env) -> None:
+    from typer.testing import CliRunner
+
+    from txbridge.cli import _register, app
+
+    _register()
+    made = overlapping(env)
+    cli_env = {
+        "TXBRIDGE_DATABASE_URL": env.settings.database_url,
+        "TXBRIDGE_SECRET_KEY": env.settings.secret_key.get_secret_value() if env.settings.secret_key else "",
+        "TXBRIDGE_LANGUAGE": "en",
+        "COLUMNS": "200",
+    }
+
+    def cli(*args: str) -> str:
+        result = CliRunner().invoke(app, list(args), env=cli_env)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "Created in Tripletex" in cli("sync", "initial")
+    held = {(h.resource.value, h.host_id): h.id for h in list_held(env.db, env.connection_id)}
+    shown = cli("sync", "held")
+    assert "Dobbel" in shown and "Per Berg" in shown
+    # The same person after all? No: e-per is created new; c-dobbel is the first of its two matches.
+    chosen = made["customers"][3]["id"]
+    cli("sync", "decide", str(held[("customer", "c-dobbel")]), "--link", str(chosen))
+    cli("sync", "decide", str(held[("employee", "e-per")]), "--create-new")
+    refused = CliRunner().invoke(
+        app, ["sync", "decide", str(held[("employee", "e-per")]), "--skip"], env=cli_env
+    )
+    assert refused.exit_code != 0 and "No open case" in refused.output
+    assert not list_held(env.db, env.connection_id)
+    cli("sync", "push")
+    assert links_of(env)[("customer", "c-dobbel")] == chosen
+    # Per's employee number is Kari's in Tripletex: Tripletex refuses him, and the sync log says why.
+    log = cli("sync", "log", "--resource", "employee", "--outcome", "failed")
+    assert "Per Berg" in log and "Tripletex refused" in log

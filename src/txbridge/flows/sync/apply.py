@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from txbridge.flows.sync import journal, links
 from txbridge.flows.sync.fields import digest, display_name, host_shape
 from txbridge.flows.sync.held import hold
 from txbridge.flows.sync.matching import match
-from txbridge.flows.sync.rules import merge, stopped_by
+from txbridge.flows.sync.rules import carries, merge, stopped_by
 from txbridge.store import (
     ChangeAction,
     Database,
@@ -30,6 +31,9 @@ from txbridge.store import (
     TripletexObject,
 )
 from txbridge.store.models import utcnow
+
+#: Tries of one apply when another writer got in first (see :func:`apply_from_tripletex`).
+APPLY_ROUNDS = 3
 
 
 class ApplyAction(enum.StrEnum):
@@ -64,9 +68,17 @@ def apply_from_tripletex(
     tripletex_id: int,
     obj: Mapping[str, Any] | None,
 ) -> ApplyOutcome:
-    """Apply one Tripletex object (``obj`` None: deleted in Tripletex) in one transaction."""
-    with db.transaction() as session:
-        return apply_in(session, connection_id, resource, tripletex_id, obj)
+    """Apply one Tripletex object (``obj`` None: deleted in Tripletex) in one transaction. Two
+    writers meeting on one change-feed number (or one new link) make the later one apply again: the
+    version check makes that safe."""
+    for attempt in range(APPLY_ROUNDS):
+        try:
+            with db.transaction() as session:
+                return apply_in(session, connection_id, resource, tripletex_id, obj)
+        except IntegrityError:
+            if attempt == APPLY_ROUNDS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def apply_in(
@@ -190,19 +202,14 @@ def _new(
     data: dict[str, Any],
     old_link: SyncLink | None,
 ) -> ApplyOutcome:
-    rule = stopped_by(resource, data, tripletex_id)
-    if rule is not None:
-        journal.log(
-            session,
-            connection_id,
-            resource,
-            direction=SyncDirection.TO_HOST,
-            outcome=SyncOutcome.SKIPPED,
-            rule=rule.id,
-            tripletex_id=tripletex_id,
-            tripletex_name=display_name(resource, data),
-            message=rule.params,
-        )
+    creating = _our_create(session, connection_id, resource, data)
+    if creating is not None:
+        # Our own create, announced before its answer was recorded: it is that host object.
+        creating.state, creating.tripletex_id, creating.marker = SyncLinkState.LINKED, tripletex_id, None
+        creating.tripletex_version = _version(session, connection_id, resource, tripletex_id)
+        creating.base, _refs = links.to_host_refs(session, connection_id, resource, data)
+        return ApplyOutcome(ApplyAction.LINKED, creating.id)
+    if stopped_to_host(session, connection_id, resource, tripletex_id, data):
         return ApplyOutcome(ApplyAction.SKIPPED)
     result = match(
         resource,
@@ -247,6 +254,57 @@ def _new(
     session.flush()
     seq = tell_host(session, link, ChangeAction.CREATED, host_view, refs)
     return ApplyOutcome(ApplyAction.CREATED, link.id, seq)
+
+
+def _our_create(
+    session: Session, connection_id: int, resource: SyncResource, data: Mapping[str, Any]
+) -> SyncLink | None:
+    """The one «creating» link whose host object this Tripletex object carries exactly, if any."""
+    creating = list(
+        session.scalars(
+            select(SyncLink).where(
+                SyncLink.connection_id == connection_id,
+                SyncLink.resource == resource,
+                SyncLink.state == SyncLinkState.CREATING,
+            )
+        )
+    )
+    found = []
+    for link in creating:
+        host = session.scalar(
+            select(HostObject).where(
+                HostObject.connection_id == connection_id,
+                HostObject.resource == resource,
+                HostObject.host_id == link.host_id,
+            )
+        )
+        if host is None:
+            continue
+        sent, _missing = links.to_tripletex_refs(session, connection_id, resource, host.data)
+        if carries(resource, sent, data):
+            found.append(link)
+    return found[0] if len(found) == 1 else None
+
+
+def stopped_to_host(
+    session: Session, connection_id: int, resource: SyncResource, tripletex_id: int, data: Mapping[str, Any]
+) -> bool:
+    """True (and logged) when a rule keeps this Tripletex object from the host."""
+    rule = stopped_by(resource, data, tripletex_id)
+    if rule is None:
+        return False
+    journal.log(
+        session,
+        connection_id,
+        resource,
+        direction=SyncDirection.TO_HOST,
+        outcome=SyncOutcome.SKIPPED,
+        rule=rule.id,
+        tripletex_id=tripletex_id,
+        tripletex_name=display_name(resource, data),
+        message=rule.params,
+    )
+    return True
 
 
 def _version(session: Session, connection_id: int, resource: SyncResource, tripletex_id: int) -> int | None:

@@ -19,24 +19,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from txbridge.flows.sync import journal, links
-from txbridge.flows.sync.apply import customer_links, tell_host, unlinked_host_objects
+from txbridge.flows.sync import links
+from txbridge.flows.sync.apply import customer_links, stopped_to_host, tell_host, unlinked_host_objects
 from txbridge.flows.sync.fields import ORDER, display_name, host_shape
 from txbridge.flows.sync.held import hold
 from txbridge.flows.sync.matching import match
 from txbridge.flows.sync.push import PushResult, connection_client, push_resource
 from txbridge.flows.sync.reader import PAGE_SIZE, read_resource
-from txbridge.flows.sync.rules import stopped_by
 from txbridge.settings import Settings
 from txbridge.store import (
     ChangeAction,
     Database,
     HeldMatch,
     SyncCursor,
-    SyncDirection,
     SyncLink,
     SyncLinkState,
-    SyncOutcome,
     SyncResource,
     TripletexObject,
 )
@@ -192,7 +189,7 @@ def _unlinked_tripletex(
 
 
 def _match(db: Database, connection_id: int, resource: SyncResource, result: InitialSyncResult) -> None:
-    with db.transaction() as session:
+    with db.transaction() as session, session.no_autoflush:
         found = match(
             resource,
             unlinked_host_objects(session, connection_id, resource),
@@ -224,21 +221,9 @@ def _to_host(db: Database, connection_id: int, resource: SyncResource, result: I
     """Tripletex-only objects to the host (the change feed), in one transaction: a rerun finds them
     linked and announces nothing twice."""
     count = 0
-    with db.transaction() as session:
+    with db.transaction() as session, session.no_autoflush:
         for tx_id, data in sorted(_unlinked_tripletex(session, connection_id, resource).items()):
-            rule = stopped_by(resource, data, tx_id)
-            if rule is not None:
-                journal.log(
-                    session,
-                    connection_id,
-                    resource,
-                    direction=SyncDirection.TO_HOST,
-                    outcome=SyncOutcome.SKIPPED,
-                    rule=rule.id,
-                    tripletex_id=tx_id,
-                    tripletex_name=display_name(resource, data),
-                    message=rule.params,
-                )
+            if stopped_to_host(session, connection_id, resource, tx_id, data):
                 continue
             stored = session.get(TripletexObject, (connection_id, resource, tx_id))
             host_view, refs = links.to_host_refs(session, connection_id, resource, data)
@@ -253,7 +238,6 @@ def _to_host(db: Database, connection_id: int, resource: SyncResource, result: I
                 base=host_view,
             )
             session.add(link)
-            session.flush()
             tell_host(session, link, ChangeAction.CREATED, host_view, refs)
             count += 1
     result.to_host[resource.value] = count

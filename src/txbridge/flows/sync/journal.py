@@ -68,10 +68,15 @@ def announce(
 ) -> int:
     """Append a change-feed entry and return its ``seq`` (the highest + 1; the unique constraint
     turns two writers meeting on one number into a retry, never a gap a reader could skip)."""
-    last = session.scalar(
-        select(func.max(ChangeFeedEntry.seq)).where(ChangeFeedEntry.connection_id == connection_id)
-    )
-    seq = int(last or 0) + 1
+    # The highest seq is read once per transaction, then counted on (many entries in one go).
+    taken: dict[int, int] = session.info.setdefault("change_feed_seq", {})
+    if connection_id not in taken:
+        last = session.scalar(
+            select(func.max(ChangeFeedEntry.seq)).where(ChangeFeedEntry.connection_id == connection_id)
+        )
+        taken[connection_id] = int(last or 0)
+    taken[connection_id] += 1
+    seq = taken[connection_id]
     session.add(
         ChangeFeedEntry(
             connection_id=connection_id,
@@ -84,5 +89,4 @@ def announce(
             data=dict(data) if data is not None else None,
         )
     )
-    session.flush()
     return seq

@@ -24,7 +24,6 @@ from txbridge.flows.export.context import detail
 from txbridge.flows.sync import journal, links
 from txbridge.flows.sync.apply import apply_in, customer_links, tell_host
 from txbridge.flows.sync.fields import (
-    FIELDS,
     HOST,
     ORDER,
     TRIPLETEX_FIELDS,
@@ -37,7 +36,7 @@ from txbridge.flows.sync.fields import (
 from txbridge.flows.sync.held import hold
 from txbridge.flows.sync.matching import Candidate, Hold, match
 from txbridge.flows.sync.reader import PATHS, read_resource
-from txbridge.flows.sync.rules import conflict_message, label, merge, stopped_by
+from txbridge.flows.sync.rules import Merged, carries, conflict_message, label, merge, owner, stopped_by
 from txbridge.settings import Settings
 from txbridge.store import (
     ChangeAction,
@@ -68,6 +67,19 @@ CREATE_CHUNK = 500
 CONFLICT_ROUNDS = 3
 #: Markers of links that are not live: a decision to leave the object out, a wait for a reference.
 SKIPPED, WAITING, CREATING = "skip:", "wait:", "create:"
+
+
+#: Resources Tripletex updates in bulk (``PUT /x/list``); employees have no such endpoint.
+BULK_UPDATES = frozenset({SyncResource.CUSTOMER, SyncResource.PROJECT})
+
+
+@dataclass(frozen=True, slots=True)
+class _Outgoing:
+    link_id: int
+    body: dict[str, Any]
+    merged: Merged
+    data_hash: str
+    missing: list[tuple[str, str]]
 
 
 @dataclass(slots=True)
@@ -140,6 +152,18 @@ def _host_rows(session: Session, connection_id: int, resource: SyncResource) -> 
     return {r.host_id: r for r in rows}
 
 
+def _host_row(session: Session, connection_id: int, resource: SyncResource, host_id: str) -> HostObject:
+    row = session.scalar(
+        select(HostObject).where(
+            HostObject.connection_id == connection_id,
+            HostObject.resource == resource,
+            HostObject.host_id == host_id,
+        )
+    )
+    assert row is not None  # host objects are never removed, only marked deleted
+    return row
+
+
 def _links(session: Session, connection_id: int, resource: SyncResource) -> list[SyncLink]:
     return list(
         session.scalars(
@@ -188,7 +212,7 @@ class _Pusher:
             with self.db.transaction() as session:
                 link = session.get(SyncLink, link_id)
                 assert link is not None
-                row = _host_rows(session, self.connection_id, resource)[link.host_id or ""]
+                row = _host_row(session, self.connection_id, resource, link.host_id or "")
                 link.state = SyncLinkState.UNLINKED
                 self.result.unlinked += 1
                 if rule == "":
@@ -275,10 +299,11 @@ class _Pusher:
         return {r.tripletex_id: dict(r.data) for r in rows if r.tripletex_id not in taken}
 
     def _park(self, session: Session, resource: SyncResource, row: HostObject, marker: str | None) -> None:
-        link = links.by_host(session, self.connection_id, resource, row.host_id)
+        link = self._link_of(session, resource, row.host_id)
         if link is None:
             link = SyncLink(connection_id=self.connection_id, resource=resource, host_id=row.host_id)
             session.add(link)
+            self._remember(session, resource, link)
         link.state, link.tripletex_id, link.marker = SyncLinkState.UNLINKED, None, marker
         link.sent_to_tripletex_hash = row.data_hash
         link.name = display_name(resource, row.data)
@@ -305,6 +330,25 @@ class _Pusher:
             **params,
         )
 
+    def _link_of(self, session: Session, resource: SyncResource, host_id: str) -> SyncLink | None:
+        """The link of a host object, from one read of the resource's links per transaction."""
+        key = ("sync_links", resource)
+        if key not in session.info:
+            session.info[key] = {
+                link.host_id: link for link in _links(session, self.connection_id, resource) if link.host_id
+            }
+        found: SyncLink | None = session.info[key].get(host_id)
+        return found
+
+    def _remember(self, session: Session, resource: SyncResource, link: SyncLink) -> None:
+        self._link_of(session, resource, link.host_id or "")
+        session.info[("sync_links", resource)][link.host_id] = link
+
+    def _forget(self, session: Session, resource: SyncResource, link: SyncLink) -> None:
+        self._link_of(session, resource, link.host_id or "")
+        session.info[("sync_links", resource)].pop(link.host_id, None)
+        session.delete(link)
+
     def _department_id(self) -> int | None:
         if self._department is None:
             answer = self.client.request(
@@ -315,7 +359,7 @@ class _Pusher:
         return self._department or None
 
     def _body(self, resource: SyncResource, fields: Mapping[str, Any]) -> dict[str, Any]:
-        sendable = {k: v for k, v in fields.items() if _owner(resource, k) == HOST or k in _CREATE_ONLY}
+        sendable = {k: v for k, v in fields.items() if owner(resource, k) == HOST or k in _CREATE_ONLY}
         body = tripletex_body(resource, sendable)
         if resource is SyncResource.EMPLOYEE:
             department = self._department_id()
@@ -327,7 +371,7 @@ class _Pusher:
 
     def creates(self, resource: SyncResource) -> None:
         claimed: list[tuple[str, dict[str, Any]]] = []
-        with self.db.transaction() as session:
+        with self.db.transaction() as session, session.no_autoflush:
             rows = self._candidates(session, resource)
             decided_new = {
                 h.host_id
@@ -371,7 +415,7 @@ class _Pusher:
                     continue
                 manager_missing = resource is SyncResource.PROJECT and not fields.get("project_manager_id")
                 if missing or manager_missing:
-                    link = links.by_host(session, self.connection_id, resource, host_id)
+                    link = self._link_of(session, resource, host_id)
                     if link is None or not (link.marker or "").startswith(WAITING):
                         what, ref = missing[0] if missing else ("project_manager_id", "-")
                         self._park(session, resource, row, WAITING + host_id)
@@ -387,10 +431,11 @@ class _Pusher:
                         )
                     self.result.waiting += 1
                     continue
-                link = links.by_host(session, self.connection_id, resource, host_id)
+                link = self._link_of(session, resource, host_id)
                 if link is None:
                     link = SyncLink(connection_id=self.connection_id, resource=resource, host_id=host_id)
                     session.add(link)
+                    self._remember(session, resource, link)
                 link.state, link.tripletex_id = SyncLinkState.CREATING, None
                 link.marker = CREATING + host_id
                 link.sent_to_tripletex_hash = row.data_hash
@@ -412,11 +457,11 @@ class _Pusher:
         except OutcomeUnknownError:
             self.settle_creating(resource)
             return
-        with self.db.transaction() as session:
+        with self.db.transaction() as session, session.no_autoflush:
             for (host_id, _body), obj in created:
                 self._record_created(session, resource, host_id, obj)
             for (host_id, _body), error in refused:
-                row = _host_rows(session, self.connection_id, resource)[host_id]
+                row = _host_row(session, self.connection_id, resource, host_id)
                 self._park(session, resource, row, None)
                 self._log(
                     session,
@@ -445,10 +490,11 @@ class _Pusher:
         }
 
     def _link(self, session: Session, resource: SyncResource, row: HostObject, tripletex_id: int) -> SyncLink:
-        link = links.by_host(session, self.connection_id, resource, row.host_id)
+        link = self._link_of(session, resource, row.host_id)
         if link is None:
             link = SyncLink(connection_id=self.connection_id, resource=resource, host_id=row.host_id)
             session.add(link)
+            self._remember(session, resource, link)
         stored = session.get(TripletexObject, (self.connection_id, resource, tripletex_id))
         link.state, link.tripletex_id, link.marker = SyncLinkState.LINKED, tripletex_id, None
         link.tripletex_version = stored.version if stored is not None else None
@@ -467,14 +513,14 @@ class _Pusher:
             stored = TripletexObject(connection_id=self.connection_id, resource=resource, tripletex_id=tx_id)
             session.add(stored)
         stored.version, stored.data, stored.deleted = obj.get("version"), data, False
-        link = links.by_host(session, self.connection_id, resource, host_id)
+        link = self._link_of(session, resource, host_id)
         assert link is not None  # claimed before the write
         host_view, refs = links.to_host_refs(session, self.connection_id, resource, data)
         link.state, link.tripletex_id, link.marker = SyncLinkState.LINKED, tx_id, None
         link.tripletex_version = stored.version
         link.base = host_view
         link.sent_to_tripletex_at = utcnow()
-        row = _host_rows(session, self.connection_id, resource)[host_id]
+        row = _host_row(session, self.connection_id, resource, host_id)
         self.result.created += 1
         # Tripletex gave what it owns (a customer number): the host hears it.
         if canonical({**row.data, **host_view}) != canonical(row.data):
@@ -502,25 +548,23 @@ class _Pusher:
             }
             rows = _host_rows(session, self.connection_id, resource)
             for host_id in pending:
-                link = links.by_host(session, self.connection_id, resource, host_id)
+                link = self._link_of(session, resource, host_id)
                 if link is None or link.state is not SyncLinkState.CREATING:
                     continue
                 row = rows[host_id]
                 fields, _missing = links.to_tripletex_refs(session, self.connection_id, resource, row.data)
-                sent = {k: v for k, v in canonical(fields).items() if _owner(resource, k) == HOST}
                 same = [
                     obj
                     for obj in remote
-                    if int(obj["id"]) not in taken
-                    and all(canonical(host_shape(resource, obj)).get(k) == v for k, v in sent.items())
+                    if int(obj["id"]) not in taken and carries(resource, fields, host_shape(resource, obj))
                 ]
                 if len(same) == 1:
                     self._record_created(session, resource, host_id, same[0])
                     taken.add(int(same[0]["id"]))
                 elif not same:
-                    session.delete(link)  # never created: the create step sends it again
+                    self._forget(session, resource, link)  # never created: the create step sends it again
                 else:
-                    session.delete(link)
+                    self._forget(session, resource, link)
                     session.flush()
                     found = Hold(
                         host_id,
@@ -535,19 +579,82 @@ class _Pusher:
 
     # ---- updates ---------------------------------------------------------------------------------
     def updates(self, resource: SyncResource) -> None:
-        with self.db.reading() as session:
+        """Merge every pending host change; those with nothing to send are settled in one
+        transaction, the rest are sent one by one (each with its version)."""
+        to_send: list[_Outgoing] = []
+        with self.db.transaction() as session, session.no_autoflush:
             rows = _host_rows(session, self.connection_id, resource)
-            todo = [
-                link.id
-                for link in _links(session, self.connection_id, resource)
-                if link.state is SyncLinkState.LINKED
-                and link.tripletex_id is not None
-                and link.host_id in rows
-                and not rows[link.host_id].deleted
-                and rows[link.host_id].data_hash != link.sent_to_tripletex_hash
-            ]
-        for link_id in todo:
-            self._update(resource, link_id)
+            stored = {
+                o.tripletex_id: o
+                for o in session.scalars(
+                    select(TripletexObject).where(
+                        TripletexObject.connection_id == self.connection_id,
+                        TripletexObject.resource == resource,
+                    )
+                )
+            }
+            for link in _links(session, self.connection_id, resource):
+                row = rows.get(link.host_id or "")
+                if (
+                    link.state is not SyncLinkState.LINKED
+                    or link.tripletex_id is None
+                    or row is None
+                    or row.deleted
+                    or row.data_hash == link.sent_to_tripletex_hash
+                ):
+                    continue
+                current = stored.get(link.tripletex_id)
+                tx_view, _refs = links.to_host_refs(
+                    session, self.connection_id, resource, current.data if current is not None else {}
+                )
+                merged = merge(resource, link.base, tx_view, row.data)
+                fields, missing = links.to_tripletex_refs(
+                    session, self.connection_id, resource, merged.to_tripletex
+                )
+                if fields:
+                    body = {
+                        **tripletex_body(resource, fields),
+                        "id": link.tripletex_id,
+                        "version": link.tripletex_version,
+                    }
+                    to_send.append(_Outgoing(link.id, body, merged, row.data_hash, missing))
+                else:
+                    self._settle_update(session, resource, link, row, merged, None, row.data_hash, missing)
+        rest = to_send
+        if resource in BULK_UPDATES:
+            rest = []
+            for start in range(0, len(to_send), CREATE_CHUNK):
+                rest.extend(self._update_many(resource, to_send[start : start + CREATE_CHUNK]))
+        for outgoing in rest:
+            self._update(resource, outgoing.link_id)
+
+    def _update_many(self, resource: SyncResource, part: list[_Outgoing]) -> list[_Outgoing]:
+        """One ``PUT /x/list`` for many changes; what it could not settle (a stale version anywhere
+        refuses the whole list, as does a refused object) goes one by one. Returns those."""
+        sending = part
+        if len(sending) < 2:
+            return part
+        try:
+            answer = self.client.request(
+                "PUT",
+                PATHS[resource] + "/list",
+                json=[o.body for o in sending],
+                params={"fields": TRIPLETEX_FIELDS[resource]},
+            )
+        except (APIStatusError, OutcomeUnknownError):
+            return part  # nothing written (or unknown: the one-by-one step fetches and merges)
+        values = list((answer or {}).get("values") or [])
+        if len(values) != len(sending):
+            return part
+        with self.db.transaction() as session:
+            for outgoing, value in zip(sending, values, strict=True):
+                link = session.get(SyncLink, outgoing.link_id)
+                assert link is not None
+                row = _host_row(session, self.connection_id, resource, link.host_id or "")
+                self._settle_update(
+                    session, resource, link, row, outgoing.merged, value, outgoing.data_hash, outgoing.missing
+                )
+        return []
 
     def _update(self, resource: SyncResource, link_id: int) -> None:
         path = PATHS[resource]
@@ -555,7 +662,7 @@ class _Pusher:
             with self.db.reading() as session:
                 link = session.get(SyncLink, link_id)
                 assert link is not None and link.tripletex_id is not None and link.host_id is not None
-                row = _host_rows(session, self.connection_id, resource)[link.host_id]
+                row = _host_row(session, self.connection_id, resource, link.host_id)
                 stored = session.get(TripletexObject, (self.connection_id, resource, link.tripletex_id))
                 tx_view, _refs = links.to_host_refs(
                     session, self.connection_id, resource, stored.data if stored is not None else {}
@@ -584,7 +691,7 @@ class _Pusher:
                     return
                 except APIStatusError as error:
                     with self.db.transaction() as session:
-                        row = _host_rows(session, self.connection_id, resource)[link.host_id or ""]
+                        row = _host_row(session, self.connection_id, resource, link.host_id or "")
                         link = session.get(SyncLink, link_id)
                         assert link is not None
                         link.sent_to_tripletex_hash = data_hash  # not again until the host changes it
@@ -621,7 +728,7 @@ class _Pusher:
         self,
         resource: SyncResource,
         link_id: int,
-        merged: Any,
+        merged: Merged,
         answer: Mapping[str, Any] | None,
         data_hash: str,
         missing: list[tuple[str, str]],
@@ -629,51 +736,69 @@ class _Pusher:
         with self.db.transaction() as session:
             link = session.get(SyncLink, link_id)
             assert link is not None and link.tripletex_id is not None
-            row = _host_rows(session, self.connection_id, resource)[link.host_id or ""]
-            if answer is not None:
-                apply_in(session, self.connection_id, resource, link.tripletex_id, answer)
-                session.refresh(link)
-                self.result.updated += 1
-            name = label(resource, row.data, row.host_id)
-            for conflict in merged.conflicts:
-                message = conflict_message(resource, name, conflict)
-                self._log(
-                    session,
-                    resource,
-                    row,
-                    SyncOutcome.CONFLICT_RESOLVED,
-                    message.id,
-                    tripletex_id=link.tripletex_id,
-                    tripletex_name=link.name,
-                    message=message.params,
-                )
-                self.result.conflicts += 1
-            for field in merged.owned_by_tripletex:
-                self._log(
-                    session,
-                    resource,
-                    row,
-                    SyncOutcome.SKIPPED,
-                    "sync_field_owned_by_tripletex",
-                    tripletex_id=link.tripletex_id,
-                    tripletex_name=link.name,
-                    object=name,
-                    field=field,
-                )
-            base = dict(merged.data)
-            for name_, _host in missing:
-                base.pop(name_, None)
-            link.base = base
-            link.sent_to_tripletex_hash = data_hash
-            link.sent_to_tripletex_at = utcnow()
-            # The host hears the merged state when Tripletex's side won something.
-            if canonical(merged.data) != canonical({**merged.data, **row.data}):
-                stored = session.get(TripletexObject, (self.connection_id, resource, link.tripletex_id))
-                _view, refs = links.to_host_refs(
-                    session, self.connection_id, resource, stored.data if stored is not None else {}
-                )
-                if digest(merged.data) != link.sent_to_host_hash:
-                    tell_host(session, link, ChangeAction.CHANGED, merged.data, refs)
+            row = _host_row(session, self.connection_id, resource, link.host_id or "")
+            self._settle_update(session, resource, link, row, merged, answer, data_hash, missing)
+
+    def _settle_update(
+        self,
+        session: Session,
+        resource: SyncResource,
+        link: SyncLink,
+        row: HostObject,
+        merged: Merged,
+        answer: Mapping[str, Any] | None,
+        data_hash: str,
+        missing: list[tuple[str, str]],
+    ) -> None:
+        """Record a merged host change: Tripletex's answer, the conflicts and refusals logged, the
+        new agreed state, and the host told when Tripletex's side won something."""
+        assert link.tripletex_id is not None
+        if answer is not None:
+            apply_in(session, self.connection_id, resource, link.tripletex_id, answer)
+            session.refresh(link)
+            self.result.updated += 1
+        name = label(resource, row.data, row.host_id)
+        for conflict in merged.conflicts:
+            message = conflict_message(resource, name, conflict)
+            self._log(
+                session,
+                resource,
+                row,
+                SyncOutcome.CONFLICT_RESOLVED,
+                message.id,
+                tripletex_id=link.tripletex_id,
+                tripletex_name=link.name,
+                message=message.params,
+            )
+            self.result.conflicts += 1
+        for field in merged.owned_by_tripletex:
+            self._log(
+                session,
+                resource,
+                row,
+                SyncOutcome.SKIPPED,
+                "sync_field_owned_by_tripletex",
+                tripletex_id=link.tripletex_id,
+                tripletex_name=link.name,
+                object=name,
+                field=field,
+            )
+        base = dict(merged.data)
+        for name_, _host in missing:
+            base.pop(name_, None)
+        link.base = base
+        link.sent_to_tripletex_hash = data_hash
+        link.sent_to_tripletex_at = utcnow()
+        # The host hears the merged state when Tripletex's side won something.
+        if (
+            canonical(merged.data) != canonical({**merged.data, **row.data})
+            and digest(merged.data) != link.sent_to_host_hash
+        ):
+            stored = session.get(TripletexObject, (self.connection_id, resource, link.tripletex_id))
+            _view, refs = links.to_host_refs(
+                session, self.connection_id, resource, stored.data if stored is not None else {}
+            )
+            tell_host(session, link, ChangeAction.CHANGED, merged.data, refs)
 
 
 _WHAT = {
@@ -682,10 +807,6 @@ _WHAT = {
 }
 #: Fields Tripletex owns that a create may still carry (Tripletex takes them as the first value).
 _CREATE_ONLY = frozenset({"customer_number", "invoice_email", "employee_number", "number"})
-
-
-def _owner(resource: SyncResource, name: str) -> str:
-    return next((spec.owner for spec in FIELDS[resource] if spec.name == name), HOST)
 
 
 def _candidate(resource: SyncResource, obj: Mapping[str, Any]) -> Candidate:

@@ -58,7 +58,7 @@ class Merged:
     owned_by_tripletex: tuple[str, ...] = ()
 
 
-def _owner(resource: SyncResource, name: str) -> str:
+def owner(resource: SyncResource, name: str) -> str:
     for spec in FIELDS[resource]:
         if spec.name == name:
             return spec.owner
@@ -108,6 +108,15 @@ def merge(
         if value != tv:
             to_tripletex[name] = value
     return Merged(data, tuple(conflicts), to_tripletex, tuple(owned))
+
+
+def carries(resource: SyncResource, sent: Mapping[str, Any], found: Mapping[str, Any]) -> bool:
+    """Whether a Tripletex object (host-shaped, references as Tripletex ids) carries exactly the
+    host-owned fields a create sent: how a create whose answer was lost is recognised."""
+    got = canonical(found)
+    return all(
+        got.get(name) == value for name, value in canonical(sent).items() if owner(resource, name) == HOST
+    )
 
 
 def conflict_message(resource: SyncResource, name: str, conflict: Conflict) -> Message:
