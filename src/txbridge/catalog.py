@@ -2038,6 +2038,165 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Velg et av treffene med `txbridge sync decide {held} --link ID`.",
         "Pick one of the matches with `txbridge sync decide {held} --link ID`.",
     ),
+    # ---- Accounting firms: monthly work statistics (seed 004's troubleshooting) -------------------
+    E(
+        "stats_token_expired",
+        "Tilkoblingen {connection} stoppet {expires_on}: ansattnøkkelen er utløpt",
+        "The connection {connection} stopped on {expires_on}: the employee token has expired",
+        "En tilkobling som sluttet å virke på en bestemt dato, skyldes nesten alltid at ansattnøkkelen "
+        "utløp: Tripletex-nøkler har en fast utløpsdato som settes når de lages.",
+        "A connection that stopped on a specific date is almost always an expired employee token: "
+        "Tripletex tokens have a fixed expiry date set when they are made.",
+        "Lag en ny ansattnøkkel i Tripletex (Selskap → API-tilgang), lim den inn for tilkoblingen, test "
+        "den, og velg «Last inn data på nytt» for månedene som mangler.",
+        "Make a new employee token in Tripletex (Company → API access), paste it for the connection, test "
+        "it, and choose «Reload data» for the months that are missing.",
+    ),
+    E(
+        "stats_wrong_environment",
+        "Nøkkelen hører til {token_environment}-miljøet, men tilkoblingen er satt til {environment}",
+        "The token belongs to the {token_environment} environment, but the connection is set to "
+        "{environment}",
+        "Testnøkler (de begynner med «test-») virker ikke mot produksjon, og produksjonsnøkler ikke mot "
+        "test.",
+        "Test tokens (they start with «test-») do not work against production, nor production tokens "
+        "against test.",
+        "Velg miljøet nøkkelen ble laget i, eller lag en nøkkel i riktig miljø, og test tilkoblingen.",
+        "Choose the environment the token was made in, or make a token in the right one, and test the "
+        "connection.",
+    ),
+    E(
+        "stats_token_whitespace",
+        "Ansattnøkkelen har mellomrom eller linjeskift før eller etter seg",
+        "The employee token has spaces or line breaks before or after it",
+        "Nøkkelen ble limt inn med tegn rundt seg som ikke hører til den.",
+        "The token was pasted with characters around it that are not part of it.",
+        "Kopier nøkkelen direkte fra API-tilgang i Tripletex og lim den inn på nytt.",
+        "Copy the token straight from API access in Tripletex and paste it again.",
+    ),
+    E(
+        "stats_employee_deactivated",
+        "Tripletex avviser ansattnøkkelen selv om den ikke er utløpt",
+        "Tripletex refuses the employee token although it has not expired",
+        "Nøkkelen er i riktig miljø og uten mellomrom, så den ansatte som eier nøkkelen er trolig "
+        "deaktivert i Tripletex (eller nøkkelen er trukket tilbake).",
+        "The token is in the right environment and has no spaces, so the employee who owns it has most "
+        "likely been deactivated in Tripletex (or the token was revoked).",
+        "Lag en ny nøkkel for en aktiv integrasjonsbruker (ikke en ansatt som kan slutte), lim den inn og "
+        "test tilkoblingen.",
+        "Make a new token for an active integration user (not an employee who may leave), paste it and "
+        "test the connection.",
+    ),
+    E(
+        "stats_client_not_linked",
+        "Klienten {client} er ikke koblet til et Tripletex-selskap",
+        "The client {client} is not linked to a Tripletex company",
+        "Statistikk hentes bare for klienter som er koblet til selskapet de føres i; det er ikke nok å "
+        "slå på integrasjonen.",
+        "Statistics are read only for clients linked to the company whose books they are; enabling the "
+        "integration is not enough.",
+        "Koble klienten til Tripletex-selskapet sitt i klientlisten, og velg «Last inn data på nytt».",
+        "Link the client to its Tripletex company in the client list, and choose «Reload data».",
+    ),
+    E(
+        "stats_no_fields_mapped",
+        "Ingen statistikkfelt er koblet til egne felt",
+        "No statistic field is mapped to one of your own fields",
+        "Felt som står tomme i feltoppsettet, hentes ikke.",
+        "Fields left blank in the field mapping are not imported.",
+        "Koble feltene du vil ha til egne felt under «Konfigurer datafelt», lagre, og velg «Last inn data "
+        "på nytt».",
+        "Map the fields you want to your own fields under «Configure data fields», save, and choose "
+        "«Reload data».",
+    ),
+    E(
+        "stats_field_not_mapped",
+        "Feltet «{field}» er ikke koblet til et eget felt",
+        "The field «{field}» is not mapped to one of your own fields",
+        "Et felt som alltid er tomt, er nesten alltid et felt uten kobling: det hentes ikke.",
+        "A field that always arrives empty is almost always unmapped: it is not imported.",
+        "Velg et eget felt for «{field}» under «Konfigurer datafelt», og velg «Last inn data på nytt».",
+        "Choose one of your own fields for «{field}» under «Configure data fields», and choose «Reload "
+        "data».",
+    ),
+    E(
+        "stats_import_day_not_reached",
+        "{month} importeres {import_day}; den dagen er ikke kommet ennå",
+        "{month} is imported on {import_day}; that day has not come yet",
+        "Månedsstatistikken hentes på importdagen som er valgt for firmaet.",
+        "The monthly statistics are read on the import day chosen for the firm.",
+        "Vent til importdagen, eller velg «Last inn data på nytt» for å hente de siste 12 månedene nå.",
+        "Wait for the import day, or choose «Reload data» to read the last 12 months now.",
+    ),
+    E(
+        "stats_no_linked_clients",
+        "Ingen av firmaets klienter er koblet til Tripletex",
+        "None of the firm's clients is linked to Tripletex",
+        "Statistikk hentes bare for klienter som er koblet til et Tripletex-selskap.",
+        "Statistics are read only for clients linked to a Tripletex company.",
+        "Koble klientene til Tripletex-selskapene sine i klientlisten.",
+        "Link the clients to their Tripletex companies in the client list.",
+    ),
+    E(
+        "stats_client_unreachable",
+        "Firmaets nøkkel når ikke selskapet til {client} (Tripletex-selskap {company})",
+        "The firm's token does not reach the company of {client} (Tripletex company {company})",
+        "Brukeren bak nøkkelen har ikke lenger innloggingstilgang til klientens selskap, eller klienten "
+        "er koblet til feil selskap.",
+        "The user behind the token no longer has login access to the client's company, or the client "
+        "is linked to the wrong company.",
+        "Gi brukeren tilgang til selskapet i Tripletex, eller koble klienten til riktig selskap; velg så "
+        "«Last inn data på nytt» for klienten.",
+        "Give the user access to the company in Tripletex, or link the client to the right company; "
+        "then choose «Reload data» for the client.",
+    ),
+    E(
+        "stats_client_read_failed",
+        "Statistikken for {client} kunne ikke leses nå ({detail})",
+        "The statistics of {client} could not be read now ({detail})",
+        "Tripletex svarte med en feil eller var ikke å nå mens klienten ble lest.",
+        "Tripletex answered with an error or could not be reached while the client was read.",
+        "Ingen handling trengs; klienten leses igjen ved neste import, eller velg «Last inn data på nytt» "
+        "for den.",
+        "No action is needed; the client is read again at the next import, or choose «Reload data» for it.",
+    ),
+    E(
+        "stats_clients_busy",
+        "{count} klienter leses av en annen kjøring akkurat nå",
+        "{count} clients are being read by another run right now",
+        "En klient leses aldri av to kjøringer samtidig; denne venter til den andre er ferdig.",
+        "A client is never read by two runs at once; this one waits until the other has finished.",
+        "Ingen handling trengs; jobben prøves igjen om litt.",
+        "No action is needed; the job is tried again shortly.",
+    ),
+    E(
+        "stats_import_finished",
+        "Statistikkimporten for {month} er ferdig: {done} av {total} klienter lest",
+        "The statistics import of {month} has finished: {done} of {total} clients read",
+        "Importen har lest alle klientene den kunne og lagret verdiene.",
+        "The import has read every client it could and stored the values.",
+        "Ingen handling trengs; klienter som ikke kunne leses, står med sin grunn i loggen.",
+        "No action is needed; clients that could not be read are listed with their reason in the log.",
+    ),
+    E(
+        "stats_reload_finished",
+        "Ny innlasting av statistikk ({months}) er ferdig: {done} av {total} klienter lest",
+        "Reloading the statistics ({months}) has finished: {done} of {total} clients read",
+        "Innlastingen har lest de siste 12 månedene for alle klientene den kunne, og skrevet over "
+        "tidligere verdier.",
+        "The reload has read the last 12 months of every client it could and overwritten earlier values.",
+        "Ingen handling trengs; klienter som ikke kunne leses, står med sin grunn i loggen.",
+        "No action is needed; clients that could not be read are listed with their reason in the log.",
+    ),
+    E(
+        "stats_month_invalid",
+        "«{month}» er ikke en måned (ÅÅÅÅ-MM)",
+        "«{month}» is not a month (YYYY-MM)",
+        "Måneden må skrives som år og måned, for eksempel 2026-10.",
+        "The month must be written as year and month, for example 2026-10.",
+        "Skriv måneden som ÅÅÅÅ-MM, for eksempel 2026-10.",
+        "Write the month as YYYY-MM, for example 2026-10.",
+    ),
 )
 
 

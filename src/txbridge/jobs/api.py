@@ -41,6 +41,8 @@ __all__ = [
     "start_export",
     "start_payments_refresh",
     "start_reconcile",
+    "start_statistics_import",
+    "start_statistics_reload",
     "start_token_expiry_check",
     "start_webhook_processing",
     "start_webhook_subscriptions",
@@ -92,9 +94,10 @@ def _start(
     connection_id: int | None,
     batch_id: int | None,
     requested_by: str | None,
+    key: str | None = None,
 ) -> JobInfo:
     job, created = records.enqueue(
-        db, task, connection_id=connection_id, batch_id=batch_id, requested_by=requested_by
+        db, task, connection_id=connection_id, batch_id=batch_id, requested_by=requested_by, key=key
     )
     if created:
         _dispatch(db, settings, job)
@@ -170,6 +173,44 @@ def start_host_webhooks(
         connection_id=connection_id,
         batch_id=None,
         requested_by=requested_by,
+    )
+
+
+def start_statistics_import(
+    db: Database,
+    settings: Settings,
+    firm_connection_id: int,
+    month: str,
+    *,
+    requested_by: str,
+    parts: int | None = None,
+) -> JobInfo:
+    """Queue the statistics import of one month for the firm's linked clients (the import of that
+    month already queued or running if there is one). ``JobError`` with the catalog's reason when
+    nothing can be imported (no field mapped, no client linked)."""
+    from txbridge.jobs import statistics
+
+    return statistics.start(
+        db, settings, firm_connection_id, TaskName.STATISTICS_IMPORT, [month], None, requested_by, parts
+    )
+
+
+def start_statistics_reload(
+    db: Database,
+    settings: Settings,
+    firm_connection_id: int,
+    *,
+    client_id: int | None,
+    requested_by: str,
+    parts: int | None = None,
+) -> JobInfo:
+    """Queue «Reload data»: the last 12 months for every linked client (or ``client_id``), in
+    ``parts`` jobs that workers run side by side; the firm's running reload if it has one. Progress
+    and the closing notice: :mod:`txbridge.flows.views.firm_stats`."""
+    from txbridge.jobs import statistics
+
+    return statistics.start(
+        db, settings, firm_connection_id, TaskName.STATISTICS_RELOAD, None, client_id, requested_by, parts
     )
 
 

@@ -25,6 +25,7 @@ TRANSIENT_IDS = frozenset(
         "export_already_running",
         "job_still_running",
         "sync_webhook_retry",
+        "stats_clients_busy",
     }
 )
 

@@ -50,6 +50,12 @@ PAYMENTS_REFRESH = Schedule(
 TOKEN_EXPIRY_CHECK = Schedule(
     "token_expiry_check", "0 7 * * *", "every morning at 07:00: token-expiry warnings (14, 7, 1 days before)"
 )
+STATISTICS_IMPORTS = Schedule(
+    "statistics_imports",
+    "0 18 * * *",
+    "every evening at 18:00: the monthly statistics of each firm whose import day it is "
+    "(last working day, last calendar day, or a day of the following month)",
+)
 NIGHTLY_RECONCILE = Schedule(
     "nightly_reconcile",
     "0 2 * * *",
@@ -66,6 +72,7 @@ WEBHOOK_SUBSCRIPTIONS = Schedule(
 SCHEDULES: tuple[Schedule, ...] = (
     PAYMENTS_REFRESH,
     TOKEN_EXPIRY_CHECK,
+    STATISTICS_IMPORTS,
     NIGHTLY_RECONCILE,
     WEBHOOK_SUBSCRIPTIONS,
 )
@@ -98,6 +105,10 @@ def fire(db: Database, settings: Settings, schedule: Schedule) -> list[int]:
         ]
     if schedule is TOKEN_EXPIRY_CHECK:
         return [api.start_token_expiry_check(db, settings, requested_by=REQUESTED_BY).id]
+    if schedule is STATISTICS_IMPORTS:
+        from txbridge.jobs import statistics
+
+        return statistics.fire_imports(db, settings)
     if schedule is NIGHTLY_RECONCILE:
         return [
             api.start_reconcile(db, settings, connection_id, requested_by=REQUESTED_BY).id

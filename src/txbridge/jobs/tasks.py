@@ -279,12 +279,30 @@ def reconcile_task(ctx: TaskContext) -> TaskResult:
     return TaskResult(api_calls=calls)
 
 
+def statistics_task(ctx: TaskContext) -> TaskResult:
+    """One part of a firm's statistics import or reload (the run is found by the job)."""
+    from txbridge.flows.firm.statistics import StatisticsError
+    from txbridge.jobs import statistics
+
+    try:
+        calls, busy = statistics.work_part(ctx.db, ctx.settings, ctx.job_id, ctx.options.transport)
+    except StatisticsError as exc:
+        raise TaskFailure(exc.message) from None
+    metrics.count_api(ctx.connection_id, calls, 0)
+    if busy:
+        # Clients another run reads now: this part comes back for them (retried, transient).
+        raise TaskFailure(render("stats_clients_busy", count=busy))
+    return TaskResult(api_calls=calls)
+
+
 #: The tasks there are. A slot not filled yet (statistics import) fails with ``job_task_not_available``.
 TASKS: dict[TaskName, Callable[[TaskContext], TaskResult]] = {
     TaskName.EXPORT_BATCH: export_batch_task,
     TaskName.REFRESH_PAYMENTS: refresh_payments_task,
     TaskName.CHECK_TOKEN_EXPIRY: check_token_expiry_task,
     TaskName.HOST_WEBHOOKS: host_webhooks_task,
+    TaskName.STATISTICS_IMPORT: statistics_task,
+    TaskName.STATISTICS_RELOAD: statistics_task,
     TaskName.WEBHOOK_EVENT: webhook_event_task,
     TaskName.RECONCILE: reconcile_task,
     TaskName.WEBHOOK_SUBSCRIPTIONS: webhook_subscriptions_task,

@@ -1065,6 +1065,397 @@ class HostWebhookDelivery(Base):
 
 
 # --------------------------------------------------------------------------------------------------
+# Accounting firms: one employee token reaching many client companies (issue 13)
+# --------------------------------------------------------------------------------------------------
+
+
+class ImportDayRule(enum.StrEnum):
+    """When a firm's monthly statistics are imported (seed 004: «Import data»)."""
+
+    LAST_WORKING_DAY = "last_working_day"
+    LAST_CALENDAR_DAY = "last_calendar_day"
+    #: ``FirmImportSettings.day_of_month`` (1–28) of the month after the one imported.
+    DAY_OF_NEXT_MONTH = "day_of_next_month"
+
+
+class FirmInboundResource(enum.StrEnum):
+    """What the firm reads from each linked client company."""
+
+    CUSTOMER = "customer"
+    PRODUCT = "product"
+    VAT_TYPE = "vat_type"
+
+
+class FirmConnection(Base):
+    """A connection whose employee token reaches client companies (an accounting firm's token).
+
+    The row marks the connection as a firm's; ``companies_refreshed_at`` says when the list of
+    companies the token reaches (:class:`FirmReachableCompany`) was last read."""
+
+    __tablename__ = "firm_connection"
+
+    connection_id: Mapped[int] = mapped_column(
+        ForeignKey("connection.id", ondelete="CASCADE"), primary_key=True
+    )
+    marked_by: Mapped[str | None] = mapped_column(String(100))
+    marked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    companies_refreshed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    def __repr__(self) -> str:
+        return f"FirmConnection(connection_id={self.connection_id!r})"
+
+
+class FirmReachableCompany(Base):
+    """One client company the firm's token may act for (``GET /company/>withLoginAccess``), cached."""
+
+    __tablename__ = "firm_reachable_company"
+    __table_args__ = (UniqueConstraint("firm_connection_id", "tripletex_company_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_connection_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_connection.connection_id", ondelete="CASCADE"), index=True
+    )
+    tripletex_company_id: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    organization_number: Mapped[str | None] = mapped_column(String(20), index=True)
+    fetched_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"FirmReachableCompany(id={self.tripletex_company_id!r}, name={self.name!r})"
+
+
+class FirmClient(Base):
+    """One of the firm's own clients, linked (or not yet) to the Tripletex company it keeps the
+    books of. ``key`` is the firm's own identifier for the client."""
+
+    __tablename__ = "firm_client"
+    __table_args__ = (
+        UniqueConstraint("firm_connection_id", "key"),
+        # One Tripletex company belongs to one of the firm's clients (NULLs, unlinked, are many).
+        UniqueConstraint("firm_connection_id", "tripletex_company_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_connection_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_connection.connection_id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+    organization_number: Mapped[str | None] = mapped_column(String(20), index=True)
+    tripletex_company_id: Mapped[int | None] = mapped_column(Integer)
+    tripletex_company_name: Mapped[str | None] = mapped_column(String(300))
+    linked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    linked_by: Mapped[str | None] = mapped_column(String(100))
+    #: The last inbound read of the linked company that did not go through (catalog id), and when.
+    last_error_id: Mapped[str | None] = mapped_column(String(64))
+    last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    inbound_refreshed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def linked(self) -> bool:
+        return self.tripletex_company_id is not None
+
+    def __repr__(self) -> str:
+        return (
+            f"FirmClient(id={self.id!r}, key={self.key!r}, name={self.name!r}, "
+            f"tripletex_company_id={self.tripletex_company_id!r})"
+        )
+
+
+class FirmCustomField(Base):
+    """One of the firm's own fields (a custom task field in seed 004) that statistics land in."""
+
+    __tablename__ = "firm_custom_field"
+    __table_args__ = (UniqueConstraint("firm_connection_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_connection_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_connection.connection_id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"FirmCustomField(id={self.id!r}, name={self.name!r})"
+
+
+class FirmFieldMapping(Base):
+    """A statistic field (key from ``txbridge.flows.firm.fields``) mapped to one of the firm's own
+    fields. A field without a row is not imported."""
+
+    __tablename__ = "firm_field_mapping"
+
+    firm_connection_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_connection.connection_id", ondelete="CASCADE"), primary_key=True
+    )
+    field_key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    custom_field_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_custom_field.id", ondelete="CASCADE"), index=True
+    )
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    custom_field: Mapped[FirmCustomField] = relationship()
+
+    def __repr__(self) -> str:
+        return f"FirmFieldMapping(field_key={self.field_key!r}, custom_field_id={self.custom_field_id!r})"
+
+
+class FirmImportSettings(Base):
+    """When the firm's monthly statistics are imported (one row per firm; none = the default,
+    the last working day)."""
+
+    __tablename__ = "firm_import_settings"
+    __table_args__ = (
+        CheckConstraint(
+            "(rule = 'day_of_next_month' AND day_of_month BETWEEN 1 AND 28) "
+            "OR (rule <> 'day_of_next_month' AND day_of_month IS NULL)",
+            name="day_of_month_with_rule",
+        ),
+    )
+
+    firm_connection_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_connection.connection_id", ondelete="CASCADE"), primary_key=True
+    )
+    rule: Mapped[ImportDayRule] = mapped_column(
+        _enum(ImportDayRule, "import_day_rule"), default=ImportDayRule.LAST_WORKING_DAY
+    )
+    day_of_month: Mapped[int | None] = mapped_column(Integer)
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"FirmImportSettings(rule={self.rule!r}, day_of_month={self.day_of_month!r})"
+
+
+class FirmInboundState(Base):
+    """The last read of one resource of one linked client: Tripletex's ``versionDigest`` of the list
+    (sent back as ``If-None-Match``: a 304 means nothing changed) and when it was read. Committed with
+    the rows it describes."""
+
+    __tablename__ = "firm_inbound_state"
+
+    firm_client_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_client.id", ondelete="CASCADE"), primary_key=True
+    )
+    resource: Mapped[FirmInboundResource] = mapped_column(
+        _enum(FirmInboundResource, "firm_inbound_resource"), primary_key=True
+    )
+    version_digest: Mapped[str | None] = mapped_column(String(200))
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+    read_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: When the list last came back with rows (not a 304).
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class FirmClientCustomer(Base):
+    """A Tripletex customer of a linked client company, as last read."""
+
+    __tablename__ = "firm_client_customer"
+    __table_args__ = (UniqueConstraint("firm_client_id", "tripletex_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_client_id: Mapped[int] = mapped_column(ForeignKey("firm_client.id", ondelete="CASCADE"), index=True)
+    tripletex_id: Mapped[int] = mapped_column(Integer)
+    customer_number: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    organization_number: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(60))
+    is_inactive: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int | None] = mapped_column(Integer)
+
+    def __repr__(self) -> str:
+        return f"FirmClientCustomer(tripletex_id={self.tripletex_id!r}, name={self.name!r})"
+
+
+class FirmClientProduct(Base):
+    """A Tripletex product of a linked client company, as last read."""
+
+    __tablename__ = "firm_client_product"
+    __table_args__ = (UniqueConstraint("firm_client_id", "tripletex_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_client_id: Mapped[int] = mapped_column(ForeignKey("firm_client.id", ondelete="CASCADE"), index=True)
+    tripletex_id: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str | None] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+    vat_type_id: Mapped[int | None] = mapped_column(Integer)
+    price_excluding_vat: Mapped[Decimal | None] = mapped_column(ExactDecimal(2))
+    is_inactive: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int | None] = mapped_column(Integer)
+
+    def __repr__(self) -> str:
+        return f"FirmClientProduct(tripletex_id={self.tripletex_id!r}, name={self.name!r})"
+
+
+class FirmClientVatType(Base):
+    """A VAT type of a linked client company, as last read (ids differ per company; the number
+    does not)."""
+
+    __tablename__ = "firm_client_vat_type"
+    __table_args__ = (UniqueConstraint("firm_client_id", "tripletex_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_client_id: Mapped[int] = mapped_column(ForeignKey("firm_client.id", ondelete="CASCADE"), index=True)
+    tripletex_id: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str | None] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(300))
+    percentage: Mapped[Decimal | None] = mapped_column(ExactDecimal(2))
+
+    def __repr__(self) -> str:
+        return f"FirmClientVatType(number={self.number!r}, name={self.name!r})"
+
+
+# Accounting firms: monthly work statistics (flows/firm/statistics.py)
+# --------------------------------------------------------------------------------------------------
+
+
+class StatisticRunKind(enum.StrEnum):
+    #: One month for every linked client (the scheduled import, or one started by hand).
+    IMPORT = "import"
+    #: «Reload data»: the last 12 months, for every linked client or one.
+    RELOAD = "reload"
+
+
+class StatisticRunState(enum.StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    #: Finished, but some clients could not be read (each client row says why).
+    PARTLY = "partly"
+    FAILED = "failed"
+
+
+class StatisticClientState(enum.StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class MonthlyStatistic(Base):
+    """One statistic field's value for one of the firm's clients and one calendar month.
+
+    Written by an import or a reload, overwriting the earlier value (an upsert on the key, so a run
+    killed midway and run again counts nothing twice)."""
+
+    __tablename__ = "monthly_statistic"
+    __table_args__ = (Index("ix_monthly_statistic_month", "month"),)
+
+    firm_client_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_client.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: ``YYYY-MM``.
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    #: A key of ``txbridge.flows.firm.fields.FIELDS``.
+    field_key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[Decimal] = mapped_column(ExactDecimal(2))
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: The run that wrote it last.
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("statistic_run.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return (
+            f"MonthlyStatistic(client={self.firm_client_id!r}, month={self.month!r}, "
+            f"field={self.field_key!r}, value={self.value!r})"
+        )
+
+
+class StatisticRun(Base):
+    """One import or reload of a firm's statistics: which months and clients, its progress, and the
+    notice the web shows once it is done (``notice_seen_at`` set when the user has seen it)."""
+
+    __tablename__ = "statistic_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_connection_id: Mapped[int] = mapped_column(
+        ForeignKey("connection.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[StatisticRunKind] = mapped_column(_enum(StatisticRunKind, "statistic_run_kind"))
+    #: The months read (``["2026-01", …]``).
+    months: Mapped[list[str]] = mapped_column(JSON)
+    #: The one client a reload was asked for (None: every linked client).
+    only_client_id: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[StatisticRunState] = mapped_column(
+        _enum(StatisticRunState, "statistic_run_state"), default=StatisticRunState.RUNNING
+    )
+    requested_by: Mapped[str | None] = mapped_column(String(100))
+    clients_total: Mapped[int] = mapped_column(Integer, default=0)
+    clients_done: Mapped[int] = mapped_column(Integer, default=0)
+    clients_failed: Mapped[int] = mapped_column(Integer, default=0)
+    api_calls: Mapped[int] = mapped_column(Integer, default=0)
+    #: Catalog id and rendered message (JSON) of why it stopped, or its closing notice.
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    notice_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    def __repr__(self) -> str:
+        return f"StatisticRun(id={self.id!r}, kind={self.kind!r}, state={self.state!r})"
+
+
+class StatisticRunClient(Base):
+    """One client of a run: pending until a worker has read and stored all its months, in one
+    transaction with its values (a worker killed midway leaves it pending for the next)."""
+
+    __tablename__ = "statistic_run_client"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("statistic_run.id", ondelete="CASCADE"), primary_key=True)
+    firm_client_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_client.id", ondelete="CASCADE"), primary_key=True
+    )
+    state: Mapped[StatisticClientState] = mapped_column(
+        _enum(StatisticClientState, "statistic_client_state"), default=StatisticClientState.PENDING
+    )
+    api_calls: Mapped[int] = mapped_column(Integer, default=0)
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class StatisticClientLock(Base):
+    """Who reads one client's statistics right now: one row per client, so two runs (an import and a
+    reload, two workers) never read it at once. A holder that dies stops beating; its lock goes stale
+    and the next worker takes it over."""
+
+    __tablename__ = "statistic_client_lock"
+
+    firm_client_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_client.id", ondelete="CASCADE"), primary_key=True
+    )
+    run_id: Mapped[int] = mapped_column(ForeignKey("statistic_run.id", ondelete="CASCADE"))
+    holder: Mapped[str] = mapped_column(String(64))
+    heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class StatisticRunJob(Base):
+    """The jobs working on a run (a reload is split into parts that workers run side by side)."""
+
+    __tablename__ = "statistic_run_job"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("job.id", ondelete="CASCADE"), primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("statistic_run.id", ondelete="CASCADE"), index=True)
+
+
+class StatisticRead(Base):
+    """The last answer to one statistics read of one client: Tripletex's ``versionDigest`` (sent back
+    as ``If-None-Match``; a 304 means nothing changed) and what was counted from it, per month, so a
+    304 gives the same counts without reading the rows again."""
+
+    __tablename__ = "statistic_read"
+
+    firm_client_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_client.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: The call and its parameters (``/ledger/voucher?dateFrom=…&dateTo=…``).
+    read_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    version_digest: Mapped[str] = mapped_column(String(200))
+    #: ``{"2026-01": {"sale_entries": 3, …}, …}`` or the read's own extract (voucher type ids …).
+    tally: Mapped[dict[str, object]] = mapped_column(JSON)
+    read_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+# --------------------------------------------------------------------------------------------------
 # Two-way sync, real time: Tripletex webhook subscriptions and the inbox of received events
 # --------------------------------------------------------------------------------------------------
 

@@ -46,4 +46,7 @@ ROUTER_MODULES: list[str] = [
     "contact",
     "supplier",
     "timesheet_month",
+    "bank",
+    "salary",
+    "vat_term",
 ]

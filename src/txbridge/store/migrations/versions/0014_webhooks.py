@@ -1,7 +1,7 @@
 """Tripletex webhook subscriptions and the inbox of received events
 
 Revision ID: 0014
-Revises: 0013
+Revises: 0016
 Create Date: 2026-11-30
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from txbridge.store.types import UtcDateTime
 
 revision: str = "0014"
-down_revision: str | None = "0013"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
