@@ -3,15 +3,20 @@ job does it too) and run the reconcile now (the nightly job does it too)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import typer
 from rich.table import Table
 
 from txbridge.cli import app
 from txbridge.cli.connection import ConnectionOption, console, fail, open_store, resolve_connection, settings
-from txbridge.cli.ui import escape, h
+from txbridge.cli.ui import Out, escape, h
 from txbridge.flows.sync import SyncError
 from txbridge.flows.sync import reconcile as rc
 from txbridge.flows.sync import subscriptions as subs
+from txbridge.settings import Settings
+from txbridge.store import Database
 
 webhooks_app = typer.Typer(
     help=h(
@@ -21,6 +26,25 @@ webhooks_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(webhooks_app, name="webhooks")
+
+
+T = TypeVar("T")
+
+
+def _on_connection(
+    connection: str | None, work: Callable[[Database, Settings, int], T]
+) -> tuple[Out, Any, T]:
+    """Run ``work`` on the named (or only) connection, or fail with the catalog's message."""
+    out = console()
+    cfg = settings()
+    with open_store(cfg) as database:
+        found = resolve_connection(database, cfg, connection, out)
+        if found.blocked_by is not None:
+            fail(out, found.blocked_by)
+        try:
+            return out, found, work(database, cfg, found.id)
+        except (subs.WebhookSetupError, SyncError) as exc:
+            fail(out, exc.message)
 
 
 @webhooks_app.command(
@@ -33,16 +57,7 @@ app.add_typer(webhooks_app, name="webhooks")
     ),
 )
 def subscribe(connection: ConnectionOption = None) -> None:
-    out = console()
-    cfg = settings()
-    with open_store(cfg) as database:
-        found = resolve_connection(database, cfg, connection, out)
-        if found.blocked_by is not None:
-            fail(out, found.blocked_by)
-        try:
-            check = subs.ensure_subscriptions(database, cfg, found.id)
-        except subs.WebhookSetupError as exc:
-            fail(out, exc.message)
+    out, found, check = _on_connection(connection, subs.ensure_subscriptions)
     table = Table(
         title=escape(
             out.t(f"Hendelser fra Tripletex — {found.name}", f"Events from Tripletex — {found.name}")
@@ -79,16 +94,7 @@ def subscribe(connection: ConnectionOption = None) -> None:
     ),
 )
 def reconcile(connection: ConnectionOption = None) -> None:
-    out = console()
-    cfg = settings()
-    with open_store(cfg) as database:
-        found = resolve_connection(database, cfg, connection, out)
-        if found.blocked_by is not None:
-            fail(out, found.blocked_by)
-        try:
-            result = rc.reconcile_connection(database, cfg, found.id)
-        except SyncError as exc:
-            fail(out, exc.message)
+    out, found, result = _on_connection(connection, rc.reconcile_connection)
     table = Table(title=escape(out.t(f"Avstemming — {found.name}", f"Reconcile — {found.name}")))
     for nb, en in (("Ressurs", "Resource"), ("API-kall", "API calls"), ("Uendret", "Unchanged")):
         table.add_column(out.t(nb, en))
