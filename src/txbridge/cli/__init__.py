@@ -147,6 +147,7 @@ def _register() -> None:
         "pos",
         "hours",
         "sync",
+        "webhooks",
     ):
         try:
             importlib.import_module(f"txbridge.cli.{name}")
