@@ -29,7 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._jobs_world import (  # noqa: E402
+from tests.fixtures.jobs_world import (  # noqa: E402
     World,
     build_world,
     fresh_database,

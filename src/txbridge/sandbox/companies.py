@@ -187,6 +187,11 @@ def _new_company(state: SandboxState, name: str, bank_account: bool) -> CompanyS
     return company
 
 
+#: Clients one accountant company may have in the control API: high enough for an accounting firm's
+#: whole portfolio (hundreds of clients behind one token).
+MAX_ACCOUNTANT_CLIENTS = 1000
+
+
 def create_company(
     state: SandboxState,
     *,

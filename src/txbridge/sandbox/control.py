@@ -9,7 +9,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from txbridge.sandbox.companies import create_company
+from txbridge.sandbox.companies import MAX_ACCOUNTANT_CLIENTS, create_company
 from txbridge.sandbox.invoicing import ROUNDING_SETTING
 from txbridge.sandbox.rates import Observation, RateFormatError, parse_exr_csv, sandbox_rates, set_rates
 from txbridge.sandbox.state import Fault, SandboxState
@@ -26,7 +26,7 @@ class NewCompany(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     name: str = "Sandkasse AS"
-    accountant_clients: int = Field(0, alias="accountantClients", ge=0, le=50)
+    accountant_clients: int = Field(0, alias="accountantClients", ge=0, le=MAX_ACCOUNTANT_CLIENTS)
     bank_account: bool = Field(True, alias="bankAccount")
     consumer_token: str | None = Field(None, alias="consumerToken")
     employee_token_expires: str | None = Field(None, alias="employeeTokenExpires")

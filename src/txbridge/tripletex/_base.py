@@ -258,6 +258,7 @@ class BaseClient:
             delay = self._limiter.acquire(clock.monotonic())
             if delay > _retry.MAX_RATE_LIMIT_WAIT:
                 # The period is used up for a long while: say so now rather than block the caller.
+                self._limiter.update({}, clock.monotonic())  # the call reserved is not sent
                 raise _period_exhausted(call, delay)
             if delay > 0:
                 self.stats.add("throttle_waits")
@@ -272,6 +273,7 @@ class BaseClient:
             elapsed = now - started
 
             if isinstance(result, httpx.TransportError):
+                self._limiter.update({}, now)  # no longer in flight; the budget learns nothing else
                 if not (call.idempotent or _retry.was_not_sent(result)):
                     raise _outcome_unknown(
                         call, _describe_transport_error(result), problem=transport_problem(result)
