@@ -110,10 +110,10 @@ def test_a_lease_lapses_at_the_end_of_its_period(engines: list[Engine]) -> None:
 
 def in_flight(engine: Engine) -> int:
     with engine.connect() as conn:
-        packed = conn.execute(
+        found = conn.execute(
             text("SELECT early_calls FROM rate_limit_budget WHERE token_pair = :k"), {"k": KEY}
         ).scalar_one()
-    return int(packed)  # this period's calls in flight (none carried in these tests)
+    return int(found)
 
 
 def test_calls_in_flight_in_other_processes_come_off_the_next_period(engines: list[Engine]) -> None:

@@ -105,7 +105,7 @@ class SharedRateBudget:
         return delay
 
     def update(self, headers: Mapping[str, str], now: float) -> None:
-        if self._changes_nothing(headers):
+        if "x-rate-limit-remaining" not in headers or self._changes_nothing(headers):
             # Only the call's end is news: told with this process's next write, not a write of its own.
             with self._lock:
                 self._unsettled += 1
@@ -162,7 +162,7 @@ class SharedRateBudget:
                         reset_at=state.reset_at,
                         blocked_until=state.blocked_until,
                         next_slot=state.next_slot,
-                        early_calls=_pack(state.in_flight, state.carried),
+                        early_calls=state.in_flight,
                     )
                 )
         with self._lock:
@@ -206,21 +206,8 @@ def _state_of(row: object) -> BudgetState:
         reset_at=getattr(row, "reset_at"),  # noqa: B009
         blocked_until=getattr(row, "blocked_until"),  # noqa: B009
         next_slot=getattr(row, "next_slot"),  # noqa: B009
-        **_unpack(getattr(row, "early_calls")),  # noqa: B009
+        in_flight=getattr(row, "early_calls"),  # noqa: B009
     )
-
-
-#: ``early_calls`` holds both counts of calls in flight (this period's and the carried ones), so the
-#: table needs no new column: in_flight + carried × _CARRIED.
-_CARRIED = 1 << 15
-
-
-def _pack(in_flight: int, carried: int) -> int:
-    return min(in_flight, _CARRIED - 1) + min(carried, _CARRIED - 1) * _CARRIED
-
-
-def _unpack(value: int) -> dict[str, int]:
-    return {"in_flight": value % _CARRIED, "carried": value // _CARRIED}
 
 
 _budgets: dict[tuple[int, str, str], SharedRateBudget] = {}

@@ -72,6 +72,10 @@ PROBE_SPACING = 0.2
 #: Two estimates of one period's end differ by the rounding of X-Rate-Limit-Reset (whole seconds).
 SAME_PERIOD_SLACK = 1.0
 
+#: Longer than any call stays in flight: the longest wait for a slot the client accepts
+#: (``_retry.MAX_RATE_LIMIT_WAIT``, 90 s) and a request's time-out on top.
+MAX_CALL_SECONDS = 180.0
+
 
 @dataclass
 class BudgetState:
@@ -79,31 +83,37 @@ class BudgetState:
     :class:`RateLimiter` keeps one in memory, the store keeps one in a database row. Times are seconds
     on whatever clock the keeper uses, as long as it uses one clock.
 
-    Every call let go is *in flight* until its answer is seen. The first answer from a new period has
-    not counted the calls still on their way (sent before it was answered, or waiting on a slot), and
-    they may land in that period: they all come off what it says is left. A fleet has many calls in
-    flight at a period's end, one process one: that is what keeps the fleet's 429s at one process's."""
+    Every call let go is *in flight* until it ends (its answer seen, or given up). The first answer
+    from a new period has not counted the calls still on their way (sent before it was answered, or
+    waiting on a slot) and they may land in that period: they all come off what it says is left. A
+    fleet has many calls in flight at a period's end, one process one: that is what keeps the fleet's
+    429s at one process's."""
 
     limit: int | None = None
     remaining: int | None = None
     reset_at: float | None = None  # when the period ends
     blocked_until: float = 0.0
     next_slot: float = 0.0
-    #: Calls let go since the current period was taken up, not answered yet.
+    #: Calls let go and not ended yet (answered, or given up without being sent).
     in_flight: int = 0
-    #: Calls in flight when the current period was taken up, not answered since. Answers count them
-    #: off first (they left first); the ones still unanswered when the next period is taken up are
-    #: dropped then: a call lost with its process (killed) is not held against the budget forever.
-    carried: int = 0
 
     def reserve(self, now: float, want: int = 1) -> tuple[int, float]:
         """Reserve up to ``want`` calls: (calls granted, seconds to wait before the first).
 
         More than one is granted only far from the limit (a lease a process spends without asking
         again); near it, one at a time on evenly spread slots. Every call granted is in flight."""
+        if self.limit is not None and now > self._last_seen() + MAX_CALL_SECONDS:
+            # Nothing reserved or answered for longer than any call lives: whatever still counts as
+            # in flight was lost with its process (killed), not on its way.
+            self.in_flight = 0
         granted, delay = self._reserve(now, want)
         self.in_flight += granted
         return granted, delay
+
+    def _last_seen(self) -> float:
+        """No earlier than the last reservation or answer: each leaves a period end, a slot or a pause
+        ahead of its own time."""
+        return max(self.reset_at or 0.0, self.next_slot, self.blocked_until)
 
     def _reserve(self, now: float, want: int) -> tuple[int, float]:
         if self.blocked_until > now:
@@ -141,16 +151,14 @@ class BudgetState:
         return slot - now
 
     def settle(self, calls: int) -> None:
-        """``calls`` of the calls in flight are over without an answer that says anything (an answer
-        without the headers, a call never sent, a lease's calls left unspent): no longer in flight."""
-        from_carried = min(self.carried, calls)
-        self.carried -= from_carried
-        self.in_flight = max(0, self.in_flight - (calls - from_carried))
+        """``calls`` calls ended without an answer that says anything of the period (an answer
+        without the headers, a connection error, a call given up unsent, a lease left unspent)."""
+        self.in_flight = max(0, self.in_flight - calls)
 
     def observe(self, headers: Mapping[str, str], now: float) -> None:
+        self.settle(1)  # this call has ended
         remaining = _int_header(headers, "x-rate-limit-remaining")
         if remaining is None:
-            self.settle(1)
             return  # an answer that says nothing (a gateway's 503)
         reset = _int_header(headers, "x-rate-limit-reset")
         limit = _int_header(headers, "x-rate-limit-limit")
@@ -162,18 +170,15 @@ class BudgetState:
             new_reset is None or new_reset <= (self.reset_at or 0.0) + SAME_PERIOD_SLACK
         )
         if same_period and self.remaining is not None and self.reset_at is not None:
-            self.settle(1)
             # Our count already holds calls reserved but not yet answered (by other threads or
             # processes): an answer that left before them must not give them back.
             self.remaining = min(self.remaining, remaining)
             if new_reset is not None:
                 self.reset_at = min(self.reset_at, new_reset)
             return
-        # A new period: every other call in flight may still land in it, uncounted by this answer
-        # (itself most likely the newest call: the one sent into the new period to find out).
-        self.in_flight = max(0, self.in_flight - 1)
-        self.remaining = max(0, remaining - self.in_flight - self.carried)
-        self.carried, self.in_flight = self.in_flight, 0
+        # A new period: every other call in flight may still land in it, uncounted by this answer.
+        # They stay in flight: one waiting on a slot may even land in the period after.
+        self.remaining = max(0, remaining - self.in_flight)
         if new_reset is not None:
             self.reset_at = new_reset
         elif not ongoing:
