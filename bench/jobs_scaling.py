@@ -10,17 +10,18 @@ Tripletex (each local invoice counted by its order marker). Target: ≥ 3× from
 duplicates. Figures only, no assertion on time.
 
 ``--accountant``: all connections are the clients of one accountant, on its one token pair, under a
-sandbox rate limit of ``RATE_LIMIT`` calls per ``RATE_PERIOD`` s for that pair (the sandbox has at most
-50 clients per accountant): the 429s the whole fleet meets with 1 and 4 workers (target: equal, which
-needs the rate-limit budget shared across processes).
+sandbox rate limit of ``RATE_LIMIT`` calls per ``RATE_PERIOD`` s for that pair: the 429s the whole
+fleet meets with 1 and 4 workers (target: equal, which needs the rate-limit budget shared across
+processes).
 
 Run: ``.venv/bin/python bench/jobs_scaling.py [--connections 200] [--invoices 100] [--workers 1,2,4]``
-or ``… --accountant --connections 50 --workers 1,4``.
+or ``… --accountant --invoices 10 --workers 1,4`` (all 200 connections on one token).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -96,7 +97,9 @@ def main() -> int:
                     f"  {workers} worker(s): {row['wall']:7.1f} s   API calls {row['calls']:6d}   "
                     f"429s {row['sandbox_429s']:4d} (workers counted {row['rate_limited']})   "
                     f"duplicates {row['duplicates']}   "
-                    f"missing {row['missing']}   failed jobs {row['failed_jobs']}",
+                    f"missing {row['missing']}   failed jobs {row['failed_jobs']}   "
+                    # The machine may be shared: the figures mean little without its load.
+                    f"load {' '.join(f'{n:.1f}' for n in os.getloadavg())}",
                     flush=True,
                 )
     base = rows[0]["wall"]

@@ -51,7 +51,7 @@ def main() -> int:
                 connections=args.connections,
                 invoices=args.invoices,
                 chaos_seconds=args.chaos_seconds,
-                timeout=1800,
+                timeout=3600,  # about 18 min on 2 shared cores at load 15–24
                 progress=True,
             )
     print(
