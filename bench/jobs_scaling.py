@@ -71,6 +71,7 @@ def main() -> int:
     parser.add_argument("--invoices", type=int, default=100)
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--accountant", action="store_true", help="all connections on one accountant token")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds one run may take")
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",")]
     print(
@@ -91,7 +92,9 @@ def main() -> int:
             ]
             for workers, world in zip(counts, worlds, strict=True):
                 limit = (RATE_LIMIT, RATE_PERIOD) if args.accountant else None
-                row = run_exports(world, workers, logs, latency=LATENCY, rate_limit=limit)
+                row = run_exports(
+                    world, workers, logs, latency=LATENCY, rate_limit=limit, timeout=args.timeout
+                )
                 rows.append(row)
                 print(
                     f"  {workers} worker(s): {row['wall']:7.1f} s   API calls {row['calls']:6d}   "
