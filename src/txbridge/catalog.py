@@ -543,6 +543,21 @@ CATALOG: Mapping[str, Entry] = _entries(
         ),
     ),
     E(
+        "connection_base_url_not_allowed",
+        "Adressen {url} er ikke en Tripletex-adresse denne installasjonen kan bruke",
+        "The address {url} is not a Tripletex address this installation may use",
+        "Bare Tripletex' egne adresser, sandkassen på denne maskinen og vertene i "
+        "TXBRIDGE_ALLOWED_API_HOSTS godtas, så en tilkobling ikke kan få serveren til å kalle vilkårlige "
+        "adresser.",
+        "Only Tripletex's own addresses, the sandbox on this machine and the hosts in "
+        "TXBRIDGE_ALLOWED_API_HOSTS are accepted, so a connection cannot make the server call arbitrary "
+        "addresses.",
+        "Bruk miljøet uten egen adresse, eller be driftsansvarlig legge verten til i "
+        "TXBRIDGE_ALLOWED_API_HOSTS.",
+        "Use the environment without an address of your own, or ask the operator to add the host to "
+        "TXBRIDGE_ALLOWED_API_HOSTS.",
+    ),
+    E(
         "connection_settings_invalid",
         "Tilkoblingen kan ikke brukes: {reason}",
         "The connection cannot be used: {reason}",
@@ -1790,6 +1805,183 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The database is PostgreSQL, but procrastinate's schema has not been applied.",
         "Kjør `txbridge db upgrade` én gang (fra én maskin), og start så arbeiderne.",
         "Run `txbridge db upgrade` once (from one machine), then start the workers.",
+    ),
+    # ---- Two-way sync (customers, projects, employees) -------------------------------------------
+    E(
+        "sync_project_no_start_date",
+        "Prosjektet {object} synkroniseres ikke: det har ingen startdato",
+        "Project {object} is not synced: it has no start date",
+        "Synkroniseringsregel: et prosjekt uten startdato tas ikke med.",
+        "Sync rule: a project without a start date is left out.",
+        "Gi prosjektet en startdato der det ble laget; det synkroniseres ved neste endring.",
+        "Give the project a start date where it was made; it syncs with its next change.",
+    ),
+    E(
+        "sync_employee_no_last_name",
+        "Den ansatte {object} synkroniseres ikke: etternavn mangler",
+        "Employee {object} is not synced: the last name is missing",
+        "Synkroniseringsregel: en ansatt uten etternavn hoppes over.",
+        "Sync rule: an employee without a last name is skipped.",
+        "Legg inn etternavnet der den ansatte ble laget; den synkroniseres ved neste endring.",
+        "Enter the last name where the employee was made; it syncs with its next change.",
+    ),
+    E(
+        "sync_customer_inactive",
+        "Kunden {object} synkroniseres ikke: den er inaktiv",
+        "Customer {object} is not synced: it is inactive",
+        "Synkroniseringsregel: inaktive kunder tas ikke med.",
+        "Sync rule: inactive customers are left out.",
+        "Aktiver kunden i Tripletex om den skal synkroniseres.",
+        "Activate the customer in Tripletex if it is to be synced.",
+    ),
+    E(
+        "sync_customer_number_taken",
+        "Kunden {object} synkroniseres ikke: kundenummer {number} tilhører en annen kunde i Tripletex "
+        "({other})",
+        "Customer {object} is not synced: customer number {number} belongs to another customer in "
+        "Tripletex ({other})",
+        "Tripletex eier kundenummeret, og to kunder kan ikke ha samme nummer.",
+        "Tripletex owns the customer number, and two customers cannot share one.",
+        "Fjern eller rett kundenummeret i vertssystemet (Tripletex gir et nytt), og send kunden på nytt.",
+        "Remove or correct the customer number in the host system (Tripletex gives a new one), and send "
+        "the customer again.",
+    ),
+    E(
+        "sync_held_ambiguous",
+        "{object} har flere mulige treff og venter på en avgjørelse (sak {held}): {candidates}",
+        "{object} has several plausible matches and waits for a decision (case {held}): {candidates}",
+        "Synkroniseringen gjetter aldri: to mulige treff kobles ikke automatisk.",
+        "The sync never guesses: two plausible matches are not linked automatically.",
+        "Velg riktig treff med `txbridge sync decide {held} --link ID`, eller `--create-new` / `--skip`.",
+        "Pick the right match with `txbridge sync decide {held} --link ID`, or `--create-new` / `--skip`.",
+    ),
+    E(
+        "sync_held_employee_number",
+        "Den ansatte {object} har samme ansattnummer ({number}) som {other} i Tripletex, men annet navn og "
+        "e-post (sak {held})",
+        "Employee {object} has the same employee number ({number}) as {other} in Tripletex, but another "
+        "name and e-mail (case {held})",
+        "Samme nummer i to systemer er ikke nødvendigvis samme person; timer må aldri havne på feil person.",
+        "One number in two systems is not necessarily one person; hours must never land on the wrong person.",
+        "Avgjør med `txbridge sync decide {held} --link ID` om det er samme person, ellers `--create-new`.",
+        "Decide with `txbridge sync decide {held} --link ID` if it is the same person, else `--create-new`.",
+    ),
+    E(
+        "sync_conflict_resolved",
+        "{object}: {field} ble endret i begge systemer; {winner} eier feltet, og den verdien gjelder "
+        "({kept})",
+        "{object}: {field} was changed in both systems; {winner} owns the field, and its value stands "
+        "({kept})",
+        "Konfliktregel: når begge sider endret samme felt siden forrige synkronisering, vinner siden som "
+        "eier feltet.",
+        "Conflict rule: when both sides changed one field since the last sync, the side that owns the "
+        "field wins.",
+        "Ingen handling trengs; endre feltet i {winner} om den andre verdien var riktig.",
+        "No action is needed; change the field in {winner} if the other value was right.",
+    ),
+    E(
+        "sync_field_owned_by_tripletex",
+        "{object}: endringen av {field} fra vertssystemet sendes ikke; Tripletex eier feltet",
+        "{object}: the host system's change of {field} is not sent; Tripletex owns the field",
+        "Feltregel: Tripletex eier kundenummer, regnskapsinnstillinger, faktura-e-post og sendemåte, "
+        "prosjekt- og ansattnummer og den ansattes e-post.",
+        "Field rule: Tripletex owns customer number, ledger settings, invoice e-mail and send method, "
+        "project and employee numbers and the employee's e-mail.",
+        "Endre feltet i Tripletex; endringen kommer tilbake til vertssystemet.",
+        "Change the field in Tripletex; the change comes back to the host system.",
+    ),
+    E(
+        "sync_host_delete_unlinked",
+        "{object} ble slettet i vertssystemet; koblingen er fjernet, men objektet er beholdt i Tripletex",
+        "{object} was deleted in the host system; the link is removed, but the object is kept in Tripletex",
+        "Sletteregel: en sletting i vertssystemet fjerner koblingen, den sletter ikke i Tripletex.",
+        "Delete rule: a delete in the host system removes the link; it does not delete in Tripletex.",
+        "Slett eller deaktiver objektet i Tripletex om det ikke skal brukes der heller.",
+        "Delete or deactivate the object in Tripletex if it is not to be used there either.",
+    ),
+    E(
+        "sync_customer_deactivated",
+        "Kunden {object} kan ikke slettes i Tripletex (den har fakturaer); den er deaktivert i stedet",
+        "Customer {object} cannot be deleted in Tripletex (it has invoices); it was deactivated instead",
+        "Tripletex sletter ikke en kunde som har fakturaer.",
+        "Tripletex does not delete a customer that has invoices.",
+        "Ingen handling trengs; kunden er inaktiv i Tripletex.",
+        "No action is needed; the customer is inactive in Tripletex.",
+    ),
+    E(
+        "sync_tripletex_refused",
+        "Tripletex avviste {object}: {detail}",
+        "Tripletex refused {object}: {detail}",
+        "Tripletex godtok ikke dataene.",
+        "Tripletex did not accept the data.",
+        "Rett dataene i vertssystemet etter meldingen og send objektet på nytt; se `txbridge sync log`.",
+        "Correct the data in the host system as the message says and send the object again; see `txbridge "
+        "sync log`.",
+    ),
+    E(
+        "sync_reference_not_linked",
+        "Prosjektet {object} venter: {what} {ref} er ikke koblet ennå",
+        "Project {object} waits: {what} {ref} is not linked yet",
+        "Et prosjekt trenger at kunden og prosjektlederen finnes i begge systemer først.",
+        "A project needs its customer and project manager in both systems first.",
+        "Synkroniser kunden eller den ansatte først (se `txbridge sync held`); prosjektet følger etter.",
+        "Sync the customer or the employee first (see `txbridge sync held`); the project follows.",
+    ),
+    E(
+        "sync_field_invalid",
+        "{object}: feltet {field} er ugyldig: {reason}",
+        "{object}: the field {field} is invalid: {reason}",
+        "Vertssystemet sendte en verdi synkroniseringen ikke kan bruke.",
+        "The host system sent a value the sync cannot use.",
+        "Rett feltet og send objektet på nytt; de andre objektene er tatt imot.",
+        "Correct the field and send the object again; the other objects were accepted.",
+    ),
+    E(
+        "sync_tripletex_id_taken",
+        "{object}: Tripletex-id {tripletex_id} er allerede koblet til {other}",
+        "{object}: Tripletex id {tripletex_id} is already linked to {other}",
+        "Ett objekt i Tripletex kan bare være koblet til ett objekt i vertssystemet.",
+        "One object in Tripletex can be linked to one object in the host system only.",
+        "Send objektet uten tripletex_id, eller med id-en til objektet det egentlig svarer til.",
+        "Send the object without tripletex_id, or with the id of the object it really is.",
+    ),
+    E(
+        "sync_file_needs_resource",
+        "Filen {path} har bare én sort objekter, og da må den sies",
+        "The file {path} holds one kind of object only, so the kind must be given",
+        "En CSV-fil eller en liste alene sier ikke om den har kunder, ansatte eller prosjekter.",
+        "A CSV file or a list alone does not say whether it holds customers, employees or projects.",
+        "Kjør `txbridge sync import {path} --resource customer` (eller employee, project).",
+        "Run `txbridge sync import {path} --resource customer` (or employee, project).",
+    ),
+    E(
+        "sync_webhook_retry",
+        "{count} levering(er) til vertssystemets webhook er ikke tatt imot ennå; prøves igjen",
+        "{count} delivery(ies) to the host system's webhook not taken yet; tried again",
+        "Vertssystemets adresse svarte ikke med 2xx.",
+        "The host system's address did not answer with 2xx.",
+        "Ingen handling trengs; endringsstrømmen har alt, og leveringen prøves igjen med økende pause.",
+        "No action is needed; the change feed has everything, and the delivery is retried "
+        "with a growing pause.",
+    ),
+    E(
+        "sync_held_not_found",
+        "Finner ingen åpen sak {held} til avgjørelse",
+        "No open case {held} waiting for a decision",
+        "Saken finnes ikke, eller den er allerede avgjort.",
+        "The case does not exist, or it has been decided already.",
+        "Se de åpne sakene med `txbridge sync held`.",
+        "See the open cases with `txbridge sync held`.",
+    ),
+    E(
+        "sync_held_bad_choice",
+        "Sak {held}: {choice} er ikke et av treffene ({candidates})",
+        "Case {held}: {choice} is not one of the matches ({candidates})",
+        "En sak kan bare kobles til et av treffene den viser, eller avgjøres med nytt objekt eller hopp "
+        "over.",
+        "A case can only be linked to one of the matches it shows, or decided with a new object or skip.",
+        "Velg et av treffene med `txbridge sync decide {held} --link ID`.",
+        "Pick one of the matches with `txbridge sync decide {held} --link ID`.",
     ),
 )
 

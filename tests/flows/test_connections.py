@@ -357,3 +357,47 @@ def test_rotating_the_key_writes_every_token_again_and_names_what_no_key_reads(
             stored.employee_token(TokenCipher(settings.secret_key.get_secret_value()))
     # Safe to run again (tokens already under the new key are written again under it).
     assert connections.rotate_token_key(db, rotated_settings).rotated == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://tripletex.no/v2",
+        "https://api-test.tripletex.tech/v2",
+        "http://127.0.0.1:8080/v2",
+        "http://localhost:8080/v2",
+        "http://sandbox.internal:8080/v2",
+    ],
+)
+def test_a_base_url_may_name_tripletex_this_machine_or_an_allowed_host(url: str) -> None:
+    settings = Settings(allowed_api_hosts="sandbox.internal, other.internal")
+    connections.check_base_url(settings, url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data",  # a cloud's metadata service
+        "http://tripletex.no/v2",  # Tripletex, but not over TLS
+        "https://intranet.example/v2",
+        "file:///etc/passwd",
+        "http://sandbox.internal:8080/v2",  # not allowed unless the setting names it
+    ],
+)
+def test_any_other_base_url_is_refused_before_a_call(db: Database, settings: Settings, url: str) -> None:
+    def no_call(request: httpx.Request) -> httpx.Response:
+        raise AssertionError(f"called {request.url}")
+
+    with pytest.raises(connections.ConnectionFlowError) as refused:
+        connections.connect(
+            db,
+            settings,
+            name="elsewhere",
+            environment="sandbox",
+            consumer_token="test-" + "c" * 36,
+            employee_token="test-" + "e" * 36,
+            base_url=url,
+            transport=httpx.MockTransport(no_call),
+        )
+    assert refused.value.message.id == "connection_base_url_not_allowed"
+    assert db.session().query(Connection).count() == 0

@@ -10,6 +10,7 @@ import pytest
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from txbridge.catalog import render
 from txbridge.flows.connections import ConnectionFlowError
@@ -52,4 +53,16 @@ def test_without_the_rest_api_the_ui_still_starts(
     monkeypatch.setitem(sys.modules, "txbridge.web.api.v1", None)  # as if the module did not exist
     with TestClient(create_app(settings, web=WebSettings(), db=db)) as anonymous:
         assert anonymous.get("/api/v1/connections/7").status_code == 404
-        assert anonymous.get("/metrics").text.startswith("# HELP")
+        assert anonymous.get("/metrics").status_code == 401
+
+
+def test_metrics_are_for_a_scraper_with_the_token_or_a_signed_in_user(
+    settings: Settings, db: Database
+) -> None:
+    web = WebSettings(metrics_token=SecretStr("scrape-me"))
+    with TestClient(create_app(settings, web=web, db=db)) as client:
+        refused = client.get("/metrics")
+        assert refused.status_code == 401 and refused.headers["www-authenticate"].startswith("Bearer")
+        assert client.get("/metrics", headers={"authorization": "Bearer wrong"}).status_code == 401
+        scraped = client.get("/metrics", headers={"authorization": "Bearer scrape-me"})
+        assert scraped.status_code == 200 and scraped.text.startswith("# HELP")

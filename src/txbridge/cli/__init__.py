@@ -143,6 +143,7 @@ def _register() -> None:
         "apikey",
         "jobs",
         "worker",
+        "sync",
     ):
         try:
             importlib.import_module(f"txbridge.cli.{name}")

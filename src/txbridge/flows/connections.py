@@ -96,9 +96,12 @@ def token_expiry(connection: Connection, today: date | None = None) -> TokenExpi
     return TokenExpiry(connection.token_expires_on, (connection.token_expires_on - today).days)
 
 
-def base_url_of(environment: Environment, base_url: str | None) -> str:
+def base_url_of(environment: Environment, base_url: str | None, settings: Settings | None = None) -> str:
     if base_url:
-        return base_url.rstrip("/")
+        url = base_url.strip().rstrip("/")
+        if settings is not None:
+            check_base_url(settings, url)
+        return url
     if environment is Environment.PRODUCTION:
         return PRODUCTION_URL
     if environment is Environment.TEST:
@@ -109,6 +112,24 @@ def base_url_of(environment: Environment, base_url: str | None) -> str:
             detail=Bilingual("sandkassen trenger en adresse", "the sandbox environment needs a base URL"),
         )
     )
+
+
+_LOOPBACK_HOSTS = frozenset({"localhost", "::1"})
+
+
+def check_base_url(settings: Settings, url: str) -> None:
+    """A base URL of one's own may name only Tripletex, this machine (the sandbox) or an allowed host:
+    whoever may add a connection must not be able to make the server call anything else."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    official = {urlsplit(u).hostname for u in (PRODUCTION_URL, TEST_URL)}
+    allowed = {h.strip().lower() for h in settings.allowed_api_hosts.split(",") if h.strip()}
+    loopback = host in _LOOPBACK_HOSTS or host.startswith("127.")
+    if parts.scheme == "https" and host in official:
+        return
+    if parts.scheme in ("http", "https") and (loopback or host in allowed):
+        return
+    raise ConnectionFlowError(render("connection_base_url_not_allowed", url=url))
 
 
 #: What each kind of transport failure means to a user (the client tells the kind from exception types).
@@ -250,7 +271,7 @@ def connect(
     active, any other goes back to ``pending_approval``. Raises :class:`ConnectionFlowError` when the
     test connection fails; nothing is stored then."""
     env = Environment(environment)
-    url = base_url_of(env, base_url)
+    url = base_url_of(env, base_url, settings)
     try:
         with _new_client(
             settings,
@@ -507,7 +528,7 @@ def check_tokens(
     accountant's token, its client companies. Tokens are trimmed; a malformed one is refused with its
     reason before any call (``connection_settings_invalid``)."""
     env = Environment(environment)
-    url = base_url_of(env, base_url)
+    url = base_url_of(env, base_url, settings)
     try:
         with _new_client(
             settings,

@@ -153,6 +153,23 @@ def start_token_expiry_check(db: Database, settings: Settings, *, requested_by: 
     )
 
 
+def start_host_webhooks(
+    db: Database, settings: Settings, connection_id: int, *, requested_by: str
+) -> JobInfo:
+    """Queue the delivery of the change feed to the connection's host webhook endpoints."""
+    with db.reading() as session:
+        if session.get(Connection, connection_id) is None:
+            raise JobError(render("connection_not_found", connection=connection_id))
+    return _start(
+        db,
+        settings,
+        TaskName.HOST_WEBHOOKS,
+        connection_id=connection_id,
+        batch_id=None,
+        requested_by=requested_by,
+    )
+
+
 def get_job(db: Database, settings: Settings, job_id: int) -> JobInfo:
     """One job; ``JobError`` (``job_not_found``) for an unknown id."""
     with db.reading() as session:

@@ -23,6 +23,7 @@ class TaskName(enum.StrEnum):
     WEBHOOK_EVENT = "webhook_event"
     RECONCILE = "reconcile"
     STATISTICS_IMPORT = "statistics_import"
+    HOST_WEBHOOKS = "host_webhooks"
 
     @classmethod
     def named(cls, name: str) -> TaskName | None:

@@ -779,3 +779,286 @@ class IdempotentRequest(Base):
     body: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# Two-way sync: customers, projects and employees kept the same in the host and in Tripletex
+# --------------------------------------------------------------------------------------------------
+
+
+class SyncResource(enum.StrEnum):
+    CUSTOMER = "customer"
+    PROJECT = "project"
+    EMPLOYEE = "employee"
+
+
+class SyncDirection(enum.StrEnum):
+    TO_TRIPLETEX = "to_tripletex"
+    TO_HOST = "to_host"
+
+
+class SyncLinkState(enum.StrEnum):
+    #: Both sides know the object and are paired.
+    LINKED = "linked"
+    #: A create in Tripletex is claimed (marker recorded) and may have happened: look it up by its
+    #: marker before creating again.
+    CREATING = "creating"
+    #: Deleted on one side; the pair is kept for the record, nothing more is synced.
+    UNLINKED = "unlinked"
+
+
+class SyncOutcome(enum.StrEnum):
+    #: Stopped by a rule (not synced); the entry names the rule and the fix.
+    SKIPPED = "skipped"
+    #: Waits for a person: two plausible matches, or a number match with another name or e-mail.
+    HELD = "held"
+    #: Synced, and an edit on the other side lost to the written conflict rule.
+    CONFLICT_RESOLVED = "conflict_resolved"
+    #: Tripletex refused the write (the entry carries Tripletex's reason).
+    FAILED = "failed"
+
+
+class HeldDecision(enum.StrEnum):
+    LINK = "link"
+    CREATE_NEW = "create_new"
+    SKIP = "skip"
+
+
+class ChangeAction(enum.StrEnum):
+    CREATED = "created"
+    CHANGED = "changed"
+    DELETED = "deleted"
+
+
+class DeliveryState(enum.StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    #: Gave up after the last retry; a new delivery of later entries starts again from the cursor.
+    FAILED = "failed"
+
+
+class SyncLink(Base):
+    """One object known on both sides (or being created on the other): host id ↔ Tripletex id, the
+    last Tripletex ``version`` seen, and what was last sent each way (a SHA-256 of the synced fields
+    and when). ``base`` is the last state both sides agreed on, per synced field: what the conflict
+    rule compares an edit on each side with."""
+
+    __tablename__ = "sync_link"
+    __table_args__ = (
+        UniqueConstraint("connection_id", "resource", "host_id"),
+        UniqueConstraint("connection_id", "resource", "tripletex_id"),
+        UniqueConstraint("connection_id", "resource", "marker"),
+        Index("ix_sync_link_connection_id_resource_state", "connection_id", "resource", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    resource: Mapped[SyncResource] = mapped_column(_enum(SyncResource, "sync_resource"))
+    #: The host's own id; None while a Tripletex-only object waits for the host to create it.
+    host_id: Mapped[str | None] = mapped_column(String(100))
+    #: None while a host-only object is being created in Tripletex.
+    tripletex_id: Mapped[int | None] = mapped_column(Integer)
+    tripletex_version: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[SyncLinkState] = mapped_column(
+        _enum(SyncLinkState, "sync_link_state"), default=SyncLinkState.LINKED
+    )
+    #: What a create in Tripletex carries to be found again after an unknown outcome.
+    marker: Mapped[str | None] = mapped_column(String(60))
+    #: Display name (the latest of either side), so the log and the screens need no lookup.
+    name: Mapped[str | None] = mapped_column(String(255))
+    base: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    sent_to_tripletex_hash: Mapped[str | None] = mapped_column(String(64))
+    sent_to_tripletex_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    sent_to_host_hash: Mapped[str | None] = mapped_column(String(64))
+    sent_to_host_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return (
+            f"SyncLink(resource={self.resource!r}, host_id={self.host_id!r}, "
+            f"tripletex_id={self.tripletex_id!r}, state={self.state!r})"
+        )
+
+
+class HostObject(Base):
+    """The host's latest state of one customer, project or employee, as it pushed it (Python API,
+    REST API or file). ``revision`` counts the host's changes; ``deleted`` keeps a host delete until
+    it is applied."""
+
+    __tablename__ = "host_object"
+    __table_args__ = (UniqueConstraint("connection_id", "resource", "host_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    resource: Mapped[SyncResource] = mapped_column(_enum(SyncResource, "sync_resource"))
+    host_id: Mapped[str] = mapped_column(String(100))
+    data: Mapped[dict[str, object]] = mapped_column(JSON)
+    #: SHA-256 of ``data`` in canonical form: unchanged data is not a change.
+    data_hash: Mapped[str] = mapped_column(String(64))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"HostObject(resource={self.resource!r}, host_id={self.host_id!r}, revision={self.revision!r})"
+
+
+class SyncCursor(Base):
+    """Where a read of one resource stands, committed in the same transaction as the rows it
+    describes (dlt's pattern), so a crash re-reads at most one page and never skips one.
+    ``purpose``: ``initial`` (the initial sync) or ``reconcile`` (the nightly read)."""
+
+    __tablename__ = "sync_cursor"
+
+    connection_id: Mapped[int] = mapped_column(
+        ForeignKey("connection.id", ondelete="CASCADE"), primary_key=True
+    )
+    resource: Mapped[SyncResource] = mapped_column(_enum(SyncResource, "sync_resource"), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(20), primary_key=True)
+    #: The list's ``versionDigest`` at the last complete read (``If-None-Match`` next time).
+    version_digest: Mapped[str | None] = mapped_column(String(100))
+    #: ``changedSince`` for the next read, where Tripletex has it (customers).
+    changed_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: Resume position: the highest Tripletex id read so far (reads go in ascending id order).
+    after_id: Mapped[int] = mapped_column(Integer, default=0)
+    #: Rows of the id-sorted list read so far (Tripletex has no id-range filter: pages go by ``from``).
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    #: The step a multi-step run has reached (initial sync: ``pull``, ``match``, ``create``, ``done``).
+    step: Mapped[str | None] = mapped_column(String(20))
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class TripletexObject(Base):
+    """The last state read from Tripletex of one object (synced fields only): what the initial match
+    works on and what a conflict is judged against."""
+
+    __tablename__ = "tripletex_object"
+
+    connection_id: Mapped[int] = mapped_column(
+        ForeignKey("connection.id", ondelete="CASCADE"), primary_key=True
+    )
+    resource: Mapped[SyncResource] = mapped_column(_enum(SyncResource, "sync_resource"), primary_key=True)
+    tripletex_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int | None] = mapped_column(Integer)
+    data: Mapped[dict[str, object]] = mapped_column(JSON)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    read_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class SyncLogEntry(Base):
+    """One object that did not sync, or synced with a conflict resolved: both ids and names, the
+    direction, the rule (a catalog id) and its rendered message (the fix is in the catalog)."""
+
+    __tablename__ = "sync_log_entry"
+    __table_args__ = (Index("ix_sync_log_entry_connection_id_at", "connection_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    resource: Mapped[SyncResource] = mapped_column(_enum(SyncResource, "sync_resource"))
+    direction: Mapped[SyncDirection] = mapped_column(_enum(SyncDirection, "sync_direction"))
+    outcome: Mapped[SyncOutcome] = mapped_column(_enum(SyncOutcome, "sync_outcome"))
+    host_id: Mapped[str | None] = mapped_column(String(100))
+    host_name: Mapped[str | None] = mapped_column(String(255))
+    tripletex_id: Mapped[int | None] = mapped_column(Integer)
+    tripletex_name: Mapped[str | None] = mapped_column(String(255))
+    #: Catalog id of the rule (``sync_*``); its parameters render it in either language.
+    rule: Mapped[str] = mapped_column(String(64), index=True)
+    params: Mapped[dict[str, object] | None] = mapped_column(JSON)
+
+    def __repr__(self) -> str:
+        return f"SyncLogEntry(resource={self.resource!r}, rule={self.rule!r}, outcome={self.outcome!r})"
+
+
+class HeldMatch(Base):
+    """A match the sync would not guess: one object with two plausible partners, or a number match
+    whose name or e-mail differs. ``candidates``: ``[{"side", "id", "name", "why"}]``. Open while
+    ``decided_at`` is None."""
+
+    __tablename__ = "held_match"
+    __table_args__ = (Index("ix_held_match_connection_id_decided_at", "connection_id", "decided_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    resource: Mapped[SyncResource] = mapped_column(_enum(SyncResource, "sync_resource"))
+    #: The object held: a host object (host_id) or a Tripletex one (tripletex_id).
+    host_id: Mapped[str | None] = mapped_column(String(100))
+    tripletex_id: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str | None] = mapped_column(String(255))
+    rule: Mapped[str] = mapped_column(String(64))
+    candidates: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decision: Mapped[HeldDecision | None] = mapped_column(_enum(HeldDecision, "held_decision"))
+
+    def __repr__(self) -> str:
+        return f"HeldMatch(id={self.id!r}, resource={self.resource!r}, rule={self.rule!r})"
+
+
+class ChangeFeedEntry(Base):
+    """What changed in Tripletex, for the host, in order. ``seq`` is per connection and dense:
+    taken as the highest + 1 under the unique constraint, so a reader that saw ``seq`` N never
+    misses a later-committed N-1 (two writers meeting on one number: the second fails and retries)."""
+
+    __tablename__ = "change_feed_entry"
+    __table_args__ = (UniqueConstraint("connection_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    resource: Mapped[SyncResource] = mapped_column(_enum(SyncResource, "sync_resource"))
+    action: Mapped[ChangeAction] = mapped_column(_enum(ChangeAction, "change_action"))
+    tripletex_id: Mapped[int] = mapped_column(Integer)
+    #: The host's id when the object is linked; None for an object the host should create.
+    host_id: Mapped[str | None] = mapped_column(String(100))
+    tripletex_version: Mapped[int | None] = mapped_column(Integer)
+    #: The synced fields, host-shaped (None on delete).
+    data: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class HostWebhookEndpoint(Base):
+    """Where the host wants the change feed pushed. The signing secret is encrypted with the store's
+    key (:class:`txbridge.store.crypto.TokenCipher`); only a masked hint is kept in clear."""
+
+    __tablename__ = "host_webhook_endpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(500))
+    secret_encrypted: Mapped[str] = mapped_column(Text)
+    secret_hint: Mapped[str] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The highest feed ``seq`` delivered (acknowledged with 2xx) to this endpoint.
+    delivered_seq: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"HostWebhookEndpoint(id={self.id!r}, url={self.url!r}, active={self.active!r})"
+
+
+class HostWebhookDelivery(Base):
+    """One signed call to a host endpoint carrying feed entries ``from_seq``..``to_seq``: attempts
+    with backoff until a 2xx or the last retry."""
+
+    __tablename__ = "host_webhook_delivery"
+    __table_args__ = (UniqueConstraint("endpoint_id", "from_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    endpoint_id: Mapped[int] = mapped_column(
+        ForeignKey("host_webhook_endpoint.id", ondelete="CASCADE"), index=True
+    )
+    from_seq: Mapped[int] = mapped_column(Integer)
+    to_seq: Mapped[int] = mapped_column(Integer)
+    state: Mapped[DeliveryState] = mapped_column(
+        _enum(DeliveryState, "delivery_state"), default=DeliveryState.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -7,6 +7,7 @@ the vendored htmx file under ``/static``, configured by a ``<meta>`` tag."""
 
 from __future__ import annotations
 
+import hmac
 import importlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -14,15 +15,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import RedirectResponse
+from fastapi.responses import PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from txbridge.flows import accounts
 from txbridge.settings import Settings, load_settings
 from txbridge.store import Database
 from txbridge.web.config import WebSettings
-from txbridge.web.deps import Refused, SignInRequired
+from txbridge.web.deps import SESSION_COOKIE, Refused, SignInRequired
 from txbridge.web.rendering import render
 from txbridge.web.ui.common import message_of
 
@@ -151,12 +153,13 @@ def mount_api(app: FastAPI) -> None:
 
 
 def mount_metrics(app: FastAPI) -> None:
-    """``/metrics``: the jobs' Prometheus ASGI app (``txbridge.jobs.api.metrics_app(db)``)."""
+    """``/metrics``: the jobs' Prometheus ASGI app (``txbridge.jobs.api.metrics_app(db)``), for a
+    signed-in user or a scraper with the configured bearer token (``TXBRIDGE_WEB_METRICS_TOKEN``)."""
     jobs = _optional("txbridge.jobs.api")
     factory = getattr(jobs, "metrics_app", None)
     if callable(factory):
         # A route rather than a mount: /metrics answers itself, without a redirect to /metrics/.
-        app.router.routes.append(Route("/metrics", _AsgiEndpoint(factory(app.state.db))))
+        app.router.routes.append(Route("/metrics", _MetricsEndpoint(factory(app.state.db))))
 
 
 class _AsgiEndpoint:
@@ -167,3 +170,34 @@ class _AsgiEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.asgi(scope, receive, send)
+
+
+class _MetricsEndpoint(_AsgiEndpoint):
+    """The figures name connections and their failures: not for anyone who can reach the port."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        if _metrics_allowed(request):
+            await self.asgi(scope, receive, send)
+            return
+        answer = PlainTextResponse(
+            "401 Unauthorized\n", status_code=401, headers={"www-authenticate": 'Bearer realm="metrics"'}
+        )
+        await answer(scope, receive, send)
+
+
+def _metrics_allowed(request: Request) -> bool:
+    web: WebSettings = request.app.state.web
+    expected = web.metrics_token.get_secret_value() if web.metrics_token is not None else None
+    scheme, _, sent = request.headers.get("authorization", "").partition(" ")
+    if (
+        expected
+        and scheme.lower() == "bearer"
+        and hmac.compare_digest(sent.strip().encode(), expected.encode())
+    ):
+        return True
+    db: Database = request.app.state.db
+    return (
+        accounts.current_session(db, request.cookies.get(SESSION_COOKIE), policy=web.session_policy)
+        is not None
+    )

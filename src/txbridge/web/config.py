@@ -30,6 +30,9 @@ class WebSettings(BaseSettings):
     postings_per_page: int = Field(default=100, ge=10, le=1000)
     #: How often (seconds) an open export page asks for progress.
     poll_seconds: float = Field(default=1.0, gt=0)
+    #: Bearer token Prometheus sends to scrape ``/metrics`` (``Authorization: Bearer …``); without it
+    #: only a signed-in user sees the figures (they name connections and their troubles).
+    metrics_token: SecretStr | None = None
 
     @property
     def session_policy(self) -> SessionPolicy:
