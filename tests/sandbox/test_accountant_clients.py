@@ -6,8 +6,8 @@ from __future__ import annotations
 import httpx
 
 from tests.fixtures.sandbox import SandboxCompany
-from txbridge.sandbox.state import MAX_ACCOUNTANT_CLIENTS
 from txbridge.sandbox.server import SandboxServer
+from txbridge.sandbox.state import MAX_ACCOUNTANT_CLIENTS
 
 
 def test_an_accountant_has_more_than_fifty_clients_up_to_the_cap(sandbox_server: SandboxServer) -> None:
