@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from txbridge.flows.sync.feed import changes_after
 from txbridge.settings import Settings
 from txbridge.store import (
+    ChangeFeedEntry,
     Database,
     DeliveryState,
     HostWebhookDelivery,
@@ -97,6 +98,25 @@ def add_endpoint(db: Database, settings: Settings, connection_id: int, url: str)
         session.add(endpoint)
         session.flush()
         return NewEndpoint(endpoint.id, secret)
+
+
+def has_undelivered(db: Database, connection_id: int) -> bool:
+    """Whether an active endpoint of the connection has not acknowledged the last change yet (what
+    the jobs layer asks before it queues a delivery: no endpoint, no job)."""
+    with db.reading() as session:
+        last = session.scalar(
+            select(func.max(ChangeFeedEntry.seq)).where(ChangeFeedEntry.connection_id == connection_id)
+        )
+        behind = session.scalar(
+            select(HostWebhookEndpoint.id)
+            .where(
+                HostWebhookEndpoint.connection_id == connection_id,
+                HostWebhookEndpoint.active.is_(True),
+                HostWebhookEndpoint.delivered_seq < (last or 0),
+            )
+            .limit(1)
+        )
+    return behind is not None
 
 
 @dataclass(slots=True)
