@@ -366,7 +366,10 @@ def webhook_add(
     cfg = settings()
     with open_store(cfg) as database:
         found = resolve_connection(database, cfg, connection, out)
-        made = add_endpoint(database, cfg, found.id, url)
+        try:
+            made = add_endpoint(database, cfg, found.id, url)
+        except SyncError as exc:
+            fail(out, exc.message)
     out.print(
         out.t(
             f"Adresse {made.id} lagt til. Hemmelighet (vises bare nå):",
