@@ -9,7 +9,7 @@ Create Date: 2026-11-30
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -29,25 +29,35 @@ REFERENCE_KINDS_BEFORE = ("customer", "product", "order", "invoice", "day_sale")
 REFERENCE_KINDS_AFTER = (*REFERENCE_KINDS_BEFORE, "collective_invoice")
 
 
-def _replace_in_checks(table: str, swaps: Sequence[tuple[str, str]]) -> None:
-    """Widen CHECK constraints of ``batch`` / ``batch_item`` in place. SQLite cannot alter a CHECK and
-    a batch-mode rebuild of ``batch`` would cascade-delete its items, so on SQLite the table's stored
-    SQL is edited (SQLite's documented procedure for constraint-only changes; no row moves)."""
+def _edit_sqlite_table(table: str, edit: Callable[[str], str]) -> None:
+    """Change constraints only of a SQLite table by editing its stored SQL: SQLite cannot alter a
+    constraint, and a batch-mode rebuild of ``batch`` or ``invoice`` would cascade-delete their items
+    and lines. This is SQLite's documented procedure for constraint-only changes (no row moves; here
+    every change widens a CHECK or adds a foreign key on a column that is still all NULL)."""
     bind = op.get_bind()
-    if bind.dialect.name == "sqlite":
-        sql = bind.execute(
-            sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :name"), {"name": table}
-        ).scalar_one()
-        for old, new in swaps:
-            sql = sql.replace(old, new)
-        version = bind.execute(sa.text("PRAGMA schema_version")).scalar_one()
-        bind.execute(sa.text("PRAGMA writable_schema = ON"))
-        bind.execute(
-            sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = :name"),
-            {"sql": sql, "name": table},
-        )
-        bind.execute(sa.text(f"PRAGMA schema_version = {int(version) + 1}"))
-        bind.execute(sa.text("PRAGMA writable_schema = OFF"))
+    sql = bind.execute(
+        sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :name"), {"name": table}
+    ).scalar_one()
+    version = bind.execute(sa.text("PRAGMA schema_version")).scalar_one()
+    bind.execute(sa.text("PRAGMA writable_schema = ON"))
+    bind.execute(
+        sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = :name"),
+        {"sql": edit(sql), "name": table},
+    )
+    bind.execute(sa.text(f"PRAGMA schema_version = {int(version) + 1}"))
+    bind.execute(sa.text("PRAGMA writable_schema = OFF"))
+
+
+def _replace_in_checks(table: str, swaps: Sequence[tuple[str, str]]) -> None:
+    """Widen (or narrow back) CHECK constraints of ``batch`` / ``batch_item`` in place."""
+    if op.get_bind().dialect.name == "sqlite":
+
+        def edit(sql: str) -> str:
+            for old, new in swaps:
+                sql = sql.replace(old, new)
+            return sql
+
+        _edit_sqlite_table(table, edit)
         return
     for name, (_, new) in _PG_CHECKS[table]:
         op.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
@@ -73,6 +83,26 @@ def _reference_kinds(kinds: Sequence[str]) -> None:
     with op.batch_alter_table("integration_reference") as table:
         table.drop_constraint(op.f("ck_integration_reference_reference_kind"), type_="check")
         table.create_check_constraint("reference_kind", sa.column("kind").in_(kinds))
+
+
+def _fk_clause(table: str, on_delete: str) -> str:
+    return (
+        f", CONSTRAINT fk_{table}_collective_invoice_id_collective_invoice FOREIGN KEY(collective_invoice_id) "
+        f"REFERENCES collective_invoice (id) ON DELETE {on_delete}"
+    )
+
+
+def _add_reference(table: str, on_delete: str) -> None:
+    """``table.collective_invoice_id`` → ``collective_invoice.id``, without rebuilding ``table``."""
+    op.execute(f"ALTER TABLE {table} ADD COLUMN collective_invoice_id INTEGER")
+    if op.get_bind().dialect.name == "sqlite":
+        clause = _fk_clause(table, on_delete)
+        _edit_sqlite_table(table, lambda sql: sql[: sql.rindex(")")] + clause + sql[sql.rindex(")") :])
+        return
+    name = f"fk_{table}_collective_invoice_id_collective_invoice"
+    op.create_foreign_key(
+        name, table, "collective_invoice", ["collective_invoice_id"], ["id"], ondelete=on_delete
+    )
 
 
 def upgrade() -> None:
@@ -122,33 +152,9 @@ def upgrade() -> None:
     )
     # Plain ALTERs (no batch rebuild of tables others cascade from).
     op.add_column("invoice", sa.Column("reference", sa.String(length=100), nullable=True))
-    op.add_column(
-        "invoice",
-        sa.Column(
-            "collective_invoice_id",
-            sa.Integer(),
-            sa.ForeignKey(
-                "collective_invoice.id",
-                name=op.f("fk_invoice_collective_invoice_id_collective_invoice"),
-                ondelete="RESTRICT",
-            ),
-            nullable=True,
-        ),
-    )
+    _add_reference("invoice", "RESTRICT")
     op.create_index(op.f("ix_invoice_collective_invoice_id"), "invoice", ["collective_invoice_id"])
-    op.add_column(
-        "batch_item",
-        sa.Column(
-            "collective_invoice_id",
-            sa.Integer(),
-            sa.ForeignKey(
-                "collective_invoice.id",
-                name=op.f("fk_batch_item_collective_invoice_id_collective_invoice"),
-                ondelete="SET NULL",
-            ),
-            nullable=True,
-        ),
-    )
+    _add_reference("batch_item", "SET NULL")
     op.create_index(op.f("ix_batch_item_collective_invoice_id"), "batch_item", ["collective_invoice_id"])
     op.add_column(
         "pos_setup",
@@ -168,14 +174,15 @@ def downgrade() -> None:
         table.drop_column("collective_invoice")
     op.drop_index(op.f("ix_batch_item_collective_invoice_id"), table_name="batch_item")
     op.drop_index(op.f("ix_invoice_collective_invoice_id"), table_name="invoice")
-    if op.get_bind().dialect.name == "postgresql":
-        op.drop_column("batch_item", "collective_invoice_id")
-        op.drop_column("invoice", "collective_invoice_id")
-        op.drop_column("invoice", "reference")
-    else:
-        # SQLite ≥ 3.35 drops plain columns; the foreign keys are the columns' own.
-        op.execute("ALTER TABLE batch_item DROP COLUMN collective_invoice_id")
-        op.execute("ALTER TABLE invoice DROP COLUMN collective_invoice_id")
-        op.execute("ALTER TABLE invoice DROP COLUMN reference")
+    for table, on_delete in (("batch_item", "SET NULL"), ("invoice", "RESTRICT")):
+        if op.get_bind().dialect.name == "sqlite":
+            clause = _fk_clause(table, on_delete)
+            _edit_sqlite_table(table, lambda sql, clause=clause: sql.replace(clause, ""))
+        else:
+            op.drop_constraint(
+                f"fk_{table}_collective_invoice_id_collective_invoice", table, type_="foreignkey"
+            )
+        op.execute(f"ALTER TABLE {table} DROP COLUMN collective_invoice_id")
+    op.execute("ALTER TABLE invoice DROP COLUMN reference")
     op.drop_table("pos_customer_list")
     op.drop_table("collective_invoice")
