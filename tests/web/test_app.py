@@ -7,10 +7,10 @@ import sys
 import types
 
 import pytest
-from pydantic import SecretStr
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from txbridge.catalog import render
 from txbridge.flows.connections import ConnectionFlowError
