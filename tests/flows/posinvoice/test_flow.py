@@ -117,7 +117,7 @@ def _collect_october(env: Env) -> tuple[dict[str, object], dict[str, object]]:
 
 
 def test_collective_invoices_at_the_end_of_the_period_one_per_customer(env: Env) -> None:
-    anna, bjorn = _collect_october(env)
+    _collect_october(env)
     with pytest.raises(PosInvoiceError) as running:
         close_collective_invoices(env.db, env.connection_id, "2026-10", today=date(2026, 10, 31))
     assert running.value.message.id == "pos_period_running"

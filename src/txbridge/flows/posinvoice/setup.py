@@ -28,7 +28,8 @@ def set_collective_invoice(db: Database, connection_id: int, enabled: bool, *, b
         q.add_log(
             session,
             connection_id,
-            f"Samlefaktura {'på' if enabled else 'av'} ({by}) / Collective invoice {'on' if enabled else 'off'} ({by})",
+            f"Samlefaktura {'på' if enabled else 'av'} ({by}) / "
+            f"Collective invoice {'on' if enabled else 'off'} ({by})",
             object_type="pos_setup",
             object_key=str(connection_id),
         )

@@ -9,6 +9,7 @@ Create Date: 2026-11-30
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
@@ -87,9 +88,13 @@ def _reference_kinds(kinds: Sequence[str]) -> None:
 
 def _fk_clause(table: str, on_delete: str) -> str:
     return (
-        f", CONSTRAINT fk_{table}_collective_invoice_id_collective_invoice FOREIGN KEY(collective_invoice_id) "
-        f"REFERENCES collective_invoice (id) ON DELETE {on_delete}"
+        f", CONSTRAINT fk_{table}_collective_invoice_id_collective_invoice "
+        f"FOREIGN KEY(collective_invoice_id) REFERENCES collective_invoice (id) ON DELETE {on_delete}"
     )
+
+
+def _without(clause: str, sql: str) -> str:
+    return sql.replace(clause, "")
 
 
 def _add_reference(table: str, on_delete: str) -> None:
@@ -174,15 +179,14 @@ def downgrade() -> None:
         table.drop_column("collective_invoice")
     op.drop_index(op.f("ix_batch_item_collective_invoice_id"), table_name="batch_item")
     op.drop_index(op.f("ix_invoice_collective_invoice_id"), table_name="invoice")
-    for table, on_delete in (("batch_item", "SET NULL"), ("invoice", "RESTRICT")):
+    for name, on_delete in (("batch_item", "SET NULL"), ("invoice", "RESTRICT")):
         if op.get_bind().dialect.name == "sqlite":
-            clause = _fk_clause(table, on_delete)
-            _edit_sqlite_table(table, lambda sql, clause=clause: sql.replace(clause, ""))
+            _edit_sqlite_table(name, functools.partial(_without, _fk_clause(name, on_delete)))
         else:
             op.drop_constraint(
-                f"fk_{table}_collective_invoice_id_collective_invoice", table, type_="foreignkey"
+                f"fk_{name}_collective_invoice_id_collective_invoice", name, type_="foreignkey"
             )
-        op.execute(f"ALTER TABLE {table} DROP COLUMN collective_invoice_id")
+        op.execute(f"ALTER TABLE {name} DROP COLUMN collective_invoice_id")
     op.execute("ALTER TABLE invoice DROP COLUMN reference")
     op.drop_table("pos_customer_list")
     op.drop_table("collective_invoice")
