@@ -57,7 +57,8 @@ def test_a_store_at_0012_keeps_its_batches_and_takes_the_new_kinds(empty_url: st
     _insert(
         db,
         "INSERT INTO batch (id, connection_id, kind, period, status, progress_percent, created_at, "
-        "updated_at) VALUES (6, 1, 'collective_invoice', '2026-10', 'pending', 0, '2026-10-01', '2026-10-01')",
+        "updated_at) VALUES (6, 1, 'collective_invoice', '2026-10', 'pending', 0, '2026-10-01', "
+        "'2026-10-01')",
     )
     _insert(
         db,

@@ -144,6 +144,7 @@ def _register() -> None:
         "jobs",
         "worker",
         "pos",
+        "pos_invoicing",
     ):
         try:
             importlib.import_module(f"txbridge.cli.{name}")

@@ -29,7 +29,7 @@ from txbridge.sandbox.server import SandboxServer
 from txbridge.store import Database, ItemStatus, ReferenceKind
 from txbridge.store import queries as q
 
-CUSTOMERS = 4
+CUSTOMERS = 3
 SALES_EACH = 2
 ORGS = ("923456783", "987654325", "912345678", "974760673")
 
@@ -63,7 +63,7 @@ def test_killed_at_many_points_each_customer_gets_one_collective_invoice(
     when: list[Callable[[], Callable[[], bool]]] = [
         lambda: invoices_above(sandbox_server, env, 0),
         lambda: invoices_above(sandbox_server, env, 1),
-        *(functools.partial(after_calls, offset) for offset in (2, 4, 5)),
+        *(functools.partial(after_calls, offset) for offset in (3, 5)),
     ]
     kills = 0
     for condition in when:
@@ -72,7 +72,7 @@ def test_killed_at_many_points_each_customer_gets_one_collective_invoice(
             kills += 1
         else:
             assert process.returncode in (0, 1), process.stderr.read() if process.stderr else ""
-    assert kills >= 3
+    assert kills >= 2
     assert '"stopped": null' in run_to_end(env, closed.batch_id)
 
     made = invoices()

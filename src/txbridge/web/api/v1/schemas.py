@@ -239,3 +239,13 @@ class PosSetupPublic(_Schema):
     product_groups: dict[str, int]
     takeaway_groups: dict[str, int]
     events: dict[str, int]
+
+
+class PosCustomerPublic(_Schema):
+    """A Tripletex customer as the POS lists it (customers are kept in Tripletex)."""
+
+    tripletex_id: int
+    number: int
+    name: str
+    organization_number: str | None = None
+    email: str | None = None
