@@ -75,7 +75,7 @@ def _free_port() -> int:
         return port
 
 
-def start_sandbox(log: Path) -> Sandbox:
+def start_sandbox(log: Path, timeout: float = 120) -> Sandbox:
     port = _free_port()
     launcher = "import sys; from txbridge.cli import main; sys.argv[0] = 'txbridge'; main()"
     with log.open("wb") as errors:
@@ -85,7 +85,7 @@ def start_sandbox(log: Path) -> Sandbox:
             stderr=errors,
         )
     sandbox = Sandbox(process, f"http://127.0.0.1:{port}")
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the sandbox exited: {log.read_text()[-2000:]}")
@@ -95,7 +95,7 @@ def start_sandbox(log: Path) -> Sandbox:
         except httpx.HTTPError:
             time.sleep(0.05)
     process.kill()
-    raise RuntimeError("the sandbox did not start within 30 s")
+    raise RuntimeError(f"the sandbox did not start within {timeout:.0f} s")
 
 
 def worker(env: dict[str, str], *args: str) -> dict[str, Any]:

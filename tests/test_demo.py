@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 
 from txbridge.demo import PAID_IN_DEMO, DemoResult, main, run_demo
+from txbridge.demo_hours import DEFECTS
 from txbridge.flows.diagnose import Check, Outcome
 from txbridge.samples import demo_defects
 from txbridge.store import BatchStatus
@@ -55,6 +56,17 @@ def test_demo_exports_the_month_once_and_explains_every_failure(tmp_path: Path) 
     assert result.payments.checked == 311
     assert (result.payments.paid, result.payments.outstanding) == (PAID_IN_DEMO, 311 - PAID_IN_DEMO)
     assert exported.api_calls / exported.exported < 0.05
+    # Hours from Svenn: the deliberate defects each explained, corrections made, every hour once.
+    hours = result.hours
+    assert hours is not None
+    assert (hours.exported.exported, hours.exported.failed) == (110, 4)
+    assert {key: d.answer.id for key, d in hours.diagnoses.items() if d.answer is not None} == {
+        **DEFECTS,
+        "svenn-5": "hours_month_locked",
+    }
+    assert (hours.corrected.exported, hours.corrected.failed) == (2, 1)
+    assert hours.corrected.failures[0].error_id == "hours_correction_locked"
+    assert hours.exported_once and len(hours.entries_per_hour) == 109
 
     text = screen.getvalue()
     assert "Konto 3099 ble ikke funnet i Tripletex" in text

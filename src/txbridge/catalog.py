@@ -2093,6 +2093,689 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Send dagen med id {host_id}, eller rett sted eller dato.",
         "Send the day with id {host_id}, or correct the location or date.",
     ),
+    # ---- Hours (timesheet entries from a time-tracking host) ---------------------------------------
+    E(
+        "hours_employee_missing",
+        "{item}: mangler ansatt (employeeNumber eller employeeEmail)",
+        "{item}: no employee (employeeNumber or employeeEmail)",
+        "En time må si hvem som jobbet: ansattnummer eller e-post slik de står i Tripletex.",
+        "An hour must say who worked: employee number or e-mail as Tripletex has them.",
+        "Fyll inn employeeNumber eller employeeEmail på {item} og importer på nytt.",
+        "Fill in employeeNumber or employeeEmail on {item} and import again.",
+    ),
+    E(
+        "hours_activity_missing",
+        "{item}: mangler aktivitet (activityNumber eller activityName)",
+        "{item}: no activity (activityNumber or activityName)",
+        "Tripletex fører timer på en aktivitet; timen må si hvilken.",
+        "Tripletex records hours on an activity; the hour must say which.",
+        "Fyll inn activityNumber eller activityName på {item} og importer på nytt.",
+        "Fill in activityNumber or activityName on {item} and import again.",
+    ),
+    E(
+        "hours_in_batch",
+        "{item}: timen er i bunt {batch}, som ikke er ferdig eksportert",
+        "{item}: the hour is in batch {batch}, which has not finished exporting",
+        "En time kan ikke endres mens den er på vei til Tripletex.",
+        "An hour cannot change while it is on its way to Tripletex.",
+        "Eksporter bunten med `txbridge batch export {batch}`, og importer endringen etterpå; "
+        "den sendes da som en retting.",
+        "Export the batch with `txbridge batch export {batch}` and import the change afterwards; "
+        "it is then sent as a correction.",
+    ),
+    E(
+        "hours_employee_not_found",
+        "Time {hours}: ansatt {employee} finnes ikke i Tripletex",
+        "Hour {hours}: employee {employee} was not found in Tripletex",
+        "Verken ansattnummeret eller e-posten fra timesystemet finnes på en ansatt i Tripletex.",
+        "Neither the employee number nor the e-mail from the time system is on an employee in Tripletex.",
+        "Opprett den ansatte i Tripletex med samme ansattnummer eller e-post, eller rett den ansatte "
+        "i timesystemet; " + RETRY_NB,
+        "Add the employee in Tripletex with the same employee number or e-mail, or correct the employee "
+        "in the time system; " + RETRY_EN,
+    ),
+    E(
+        "hours_project_not_found",
+        "Time {hours}: prosjekt {project} finnes ikke i Tripletex",
+        "Hour {hours}: project {project} was not found in Tripletex",
+        "Prosjektnummeret fra timesystemet finnes ikke på et prosjekt i Tripletex.",
+        "The project number from the time system is not on a project in Tripletex.",
+        "Opprett prosjekt {project} i Tripletex (samme nummer), eller rett prosjektet i timesystemet; "
+        + RETRY_NB,
+        "Add project {project} in Tripletex (same number), or correct the project in the time system; "
+        + RETRY_EN,
+    ),
+    E(
+        "hours_activity_not_found",
+        "Time {hours}: aktivitet {activity} finnes ikke i Tripletex",
+        "Hour {hours}: activity {activity} was not found in Tripletex",
+        "Verken aktivitetsnummeret eller navnet fra timesystemet finnes på en aktiv aktivitet i Tripletex.",
+        "Neither the activity number nor the name from the time system is on an active activity in "
+        "Tripletex.",
+        "Opprett aktiviteten i Tripletex (Prosjekt → Aktiviteter) med samme nummer eller navn, eller "
+        "rett aktiviteten i timesystemet; " + RETRY_NB,
+        "Add the activity in Tripletex (Project → Activities) with the same number or name, or correct "
+        "the activity in the time system; " + RETRY_EN,
+    ),
+    E(
+        "hours_activity_not_on_project",
+        "Time {hours}: aktivitet {activity} kan ikke føres på prosjekt {project}",
+        "Hour {hours}: activity {activity} cannot be used on project {project}",
+        "Tripletex godtar bare timer på aktiviteter som er lagt til prosjektet (og generelle aktiviteter "
+        "bare uten prosjekt).",
+        "Tripletex only takes hours on activities added to the project (and general activities only "
+        "without a project).",
+        "Legg aktiviteten til prosjektet i Tripletex (Prosjekt → Aktiviteter), eller før timen på en "
+        "annen aktivitet i timesystemet; " + RETRY_NB,
+        "Add the activity to the project in Tripletex (Project → Activities), or put the hour on "
+        "another activity in the time system; " + RETRY_EN,
+    ),
+    E(
+        "hours_activity_needs_project",
+        "Time {hours}: aktivitet {activity} er en prosjektaktivitet, men timen har ikke prosjekt",
+        "Hour {hours}: activity {activity} is a project activity, but the hour has no project",
+        "Tripletex fører timer på prosjektaktiviteter bare med et prosjekt.",
+        "Tripletex records hours on project activities only with a project.",
+        "Sett prosjekt på timen i timesystemet, eller før den på en generell aktivitet; " + RETRY_NB,
+        "Put a project on the hour in the time system, or record it on a general activity; " + RETRY_EN,
+    ),
+    E(
+        "hours_project_closed",
+        "Time {hours}: prosjekt {project} er avsluttet eller gjelder ikke {date}",
+        "Hour {hours}: project {project} is closed or does not cover {date}",
+        "Tripletex tar ikke timer på et avsluttet prosjekt eller utenfor prosjektets start- og sluttdato.",
+        "Tripletex takes no hours on a closed project or outside the project's start and end date.",
+        "Åpne prosjektet eller endre datoene i Tripletex, eller rett timen i timesystemet; " + RETRY_NB,
+        "Reopen the project or change its dates in Tripletex, or correct the hour in the time system; "
+        + RETRY_EN,
+    ),
+    E(
+        "hours_over_24",
+        "Time {hours}: {employee} får mer enn 24 timer {date}",
+        "Hour {hours}: {employee} would have more than 24 hours on {date}",
+        "Tripletex tar høyst 24 timer per ansatt og dag, medregnet timer som alt er ført.",
+        "Tripletex takes at most 24 hours per employee and day, counting hours already there.",
+        "Rett timene for dagen i timesystemet (eller i Tripletex); " + RETRY_NB,
+        "Correct the day's hours in the time system (or in Tripletex); " + RETRY_EN,
+    ),
+    E(
+        "hours_same_key",
+        "Time {hours}: samme ansatt, dato, aktivitet og prosjekt som time {other}",
+        "Hour {hours}: same employee, date, activity and project as hour {other}",
+        "Tripletex har én timeføring per ansatt, dato, aktivitet og prosjekt; Tripletex Bridge legger ikke "
+        "sammen timer, så hver time i timesystemet svarer til én føring og kan rettes og slettes alene.",
+        "Tripletex has one entry per employee, date, activity and project; Tripletex Bridge does not add "
+        "hours together, so each hour in the time system is one entry and can be corrected and deleted "
+        "on its own.",
+        "Slå sammen de to timene i timesystemet (eller før dem på hver sin aktivitet); " + RETRY_NB,
+        "Merge the two hours in the time system (or put them on different activities); " + RETRY_EN,
+    ),
+    E(
+        "hours_entry_exists",
+        "Time {hours}: Tripletex har alt en føring for {employee} {date} på samme aktivitet og prosjekt",
+        "Hour {hours}: Tripletex already has an entry for {employee} on {date} on the same activity "
+        "and project",
+        "Noen har ført timer direkte i Tripletex på samme ansatt, dato, aktivitet og prosjekt.",
+        "Someone recorded hours directly in Tripletex on the same employee, date, activity and project.",
+        "Slett eller flytt føringen i Tripletex (timen fra timesystemet skal stå der), eller slett timen "
+        "i timesystemet; " + RETRY_NB,
+        "Delete or move the entry in Tripletex (the hour from the time system belongs there), or delete "
+        "the hour in the time system; " + RETRY_EN,
+    ),
+    E(
+        "hours_month_locked",
+        "Time {hours}: timelisten til {employee} for {month} er godkjent og låst i Tripletex",
+        "Hour {hours}: {employee}'s timesheet for {month} is approved and locked in Tripletex",
+        "En godkjent måned i Tripletex kan ikke få nye, endrede eller slettede timer.",
+        "An approved month in Tripletex takes no new, changed or deleted hours.",
+        "Be den som godkjenner timer om å oppheve godkjenningen av måneden i Tripletex (Timeliste → "
+        "Måned), og " + RETRY_NB.replace("kjør så", "kjør"),
+        "Ask whoever approves hours to unapprove the month in Tripletex (Timesheet → Month), " + RETRY_EN,
+    ),
+    E(
+        "hours_correction_locked",
+        "Time {hours} er {change} etter eksporten, men {month} er godkjent i Tripletex; "
+        "rettingen er ikke sendt",
+        "Hour {hours} was {change} after the export, but {month} is approved in Tripletex; the "
+        "correction was not sent",
+        "Føringen i Tripletex ligger i en godkjent og låst måned, så den kan ikke endres eller slettes.",
+        "The entry in Tripletex is in an approved and locked month, so it cannot be changed or deleted.",
+        "Be den som godkjenner timer om å oppheve godkjenningen av {month} i Tripletex, og "
+        + RETRY_NB.replace("kjør så", "kjør")
+        + " Eller gjør rettingen for hånd i en åpen måned i Tripletex.",
+        "Ask whoever approves hours to unapprove {month} in Tripletex, "
+        + RETRY_EN
+        + " Or make the correction by hand in an open month in Tripletex.",
+    ),
+    E(
+        "hours_entry_gone",
+        "Time {hours} er endret etter eksporten, men føringen er slettet i Tripletex",
+        "Hour {hours} was changed after the export, but its entry was deleted in Tripletex",
+        "Noen har slettet timeføringen i Tripletex; rettingen har ingenting å endre.",
+        "Someone deleted the timesheet entry in Tripletex; the correction has nothing to change.",
+        "Før timen på nytt i Tripletex for hånd, eller slett og importer timen med ny id i timesystemet.",
+        "Record the hour again in Tripletex by hand, or delete it and import it with a new id from the "
+        "time system.",
+    ),
+    E(
+        "hours_not_found",
+        "Time {hours} finnes ikke",
+        "Hour {hours} is not found",
+        "Timesystemet har ikke sendt en time med denne id-en til Tripletex Bridge.",
+        "The time system has not sent an hour with this id to Tripletex Bridge.",
+        "Sjekk id-en, og importer timen (`txbridge import`) om den mangler.",
+        "Check the id, and import the hour (`txbridge import`) if it is missing.",
+    ),
+    E(
+        "hours_deleted_in_host",
+        "Time {hours} er slettet i timesystemet før den ble eksportert",
+        "Hour {hours} was deleted in the time system before it was exported",
+        "Timen ble aldri sendt til Tripletex, og skal heller ikke sendes.",
+        "The hour was never sent to Tripletex, and is not to be sent.",
+        "Ingen handling trengs; importer timen på nytt uten «deleted» om den skal med.",
+        "No action is needed; import the hour again without «deleted» if it is to go.",
+    ),
+    E(
+        "hours_batch_not_exported",
+        "Time {hours} venter i bunt {batch}, som ikke er eksportert ennå",
+        "Hour {hours} waits in batch {batch}, which has not been exported yet",
+        "Timen er klar, men bunten er ikke sendt til Tripletex.",
+        "The hour is ready, but the batch has not been sent to Tripletex.",
+        "Kjør `txbridge batch export {batch}`.",
+        "Run `txbridge batch export {batch}`.",
+    ),
+    E(
+        "hours_already_exported",
+        "Time {hours} er i Tripletex (timeføring {entry})",
+        "Hour {hours} is in Tripletex (timesheet entry {entry})",
+        "Timen er eksportert og ikke endret siden.",
+        "The hour is exported and not changed since.",
+        "Ingen handling trengs.",
+        "No action is needed.",
+    ),
+    E(
+        "hours_rejected",
+        "Time {hours} ble avvist av Tripletex: {reason}",
+        "Hour {hours} was rejected by Tripletex: {reason}",
+        "Tripletex godtok ikke timeføringen.",
+        "Tripletex did not accept the timesheet entry.",
+        "Rett timen i timesystemet etter Tripletex' melding; " + RETRY_NB,
+        "Correct the hour in the time system as Tripletex's message says; " + RETRY_EN,
+    ),
+    # ---- Two-way sync (customers, projects, employees) -------------------------------------------
+    E(
+        "sync_project_no_start_date",
+        "Prosjektet {object} synkroniseres ikke: det har ingen startdato",
+        "Project {object} is not synced: it has no start date",
+        "Synkroniseringsregel: et prosjekt uten startdato tas ikke med.",
+        "Sync rule: a project without a start date is left out.",
+        "Gi prosjektet en startdato der det ble laget; det synkroniseres ved neste endring.",
+        "Give the project a start date where it was made; it syncs with its next change.",
+    ),
+    E(
+        "sync_employee_no_last_name",
+        "Den ansatte {object} synkroniseres ikke: etternavn mangler",
+        "Employee {object} is not synced: the last name is missing",
+        "Synkroniseringsregel: en ansatt uten etternavn hoppes over.",
+        "Sync rule: an employee without a last name is skipped.",
+        "Legg inn etternavnet der den ansatte ble laget; den synkroniseres ved neste endring.",
+        "Enter the last name where the employee was made; it syncs with its next change.",
+    ),
+    E(
+        "sync_customer_inactive",
+        "Kunden {object} synkroniseres ikke: den er inaktiv",
+        "Customer {object} is not synced: it is inactive",
+        "Synkroniseringsregel: inaktive kunder tas ikke med.",
+        "Sync rule: inactive customers are left out.",
+        "Aktiver kunden i Tripletex om den skal synkroniseres.",
+        "Activate the customer in Tripletex if it is to be synced.",
+    ),
+    E(
+        "sync_customer_number_taken",
+        "Kunden {object} synkroniseres ikke: kundenummer {number} tilhører en annen kunde i Tripletex "
+        "({other})",
+        "Customer {object} is not synced: customer number {number} belongs to another customer in "
+        "Tripletex ({other})",
+        "Tripletex eier kundenummeret, og to kunder kan ikke ha samme nummer.",
+        "Tripletex owns the customer number, and two customers cannot share one.",
+        "Fjern eller rett kundenummeret i vertssystemet (Tripletex gir et nytt), og send kunden på nytt.",
+        "Remove or correct the customer number in the host system (Tripletex gives a new one), and send "
+        "the customer again.",
+    ),
+    E(
+        "sync_held_ambiguous",
+        "{object} har flere mulige treff og venter på en avgjørelse (sak {held}): {candidates}",
+        "{object} has several plausible matches and waits for a decision (case {held}): {candidates}",
+        "Synkroniseringen gjetter aldri: to mulige treff kobles ikke automatisk.",
+        "The sync never guesses: two plausible matches are not linked automatically.",
+        "Velg riktig treff med `txbridge sync decide {held} --link ID`, eller `--create-new` / `--skip`.",
+        "Pick the right match with `txbridge sync decide {held} --link ID`, or `--create-new` / `--skip`.",
+    ),
+    E(
+        "sync_held_employee_number",
+        "Den ansatte {object} har samme ansattnummer ({number}) som {other} i Tripletex, men annet navn og "
+        "e-post (sak {held})",
+        "Employee {object} has the same employee number ({number}) as {other} in Tripletex, but another "
+        "name and e-mail (case {held})",
+        "Samme nummer i to systemer er ikke nødvendigvis samme person; timer må aldri havne på feil person.",
+        "One number in two systems is not necessarily one person; hours must never land on the wrong person.",
+        "Avgjør med `txbridge sync decide {held} --link ID` om det er samme person, ellers `--create-new`.",
+        "Decide with `txbridge sync decide {held} --link ID` if it is the same person, else `--create-new`.",
+    ),
+    E(
+        "sync_conflict_resolved",
+        "{object}: {field} ble endret i begge systemer; {winner} eier feltet, og den verdien gjelder "
+        "({kept})",
+        "{object}: {field} was changed in both systems; {winner} owns the field, and its value stands "
+        "({kept})",
+        "Konfliktregel: når begge sider endret samme felt siden forrige synkronisering, vinner siden som "
+        "eier feltet.",
+        "Conflict rule: when both sides changed one field since the last sync, the side that owns the "
+        "field wins.",
+        "Ingen handling trengs; endre feltet i {winner} om den andre verdien var riktig.",
+        "No action is needed; change the field in {winner} if the other value was right.",
+    ),
+    E(
+        "sync_field_owned_by_tripletex",
+        "{object}: endringen av {field} fra vertssystemet sendes ikke; Tripletex eier feltet",
+        "{object}: the host system's change of {field} is not sent; Tripletex owns the field",
+        "Feltregel: Tripletex eier kundenummer, regnskapsinnstillinger, faktura-e-post og sendemåte, "
+        "prosjekt- og ansattnummer og den ansattes e-post.",
+        "Field rule: Tripletex owns customer number, ledger settings, invoice e-mail and send method, "
+        "project and employee numbers and the employee's e-mail.",
+        "Endre feltet i Tripletex; endringen kommer tilbake til vertssystemet.",
+        "Change the field in Tripletex; the change comes back to the host system.",
+    ),
+    E(
+        "sync_host_delete_unlinked",
+        "{object} ble slettet i vertssystemet; koblingen er fjernet, men objektet er beholdt i Tripletex",
+        "{object} was deleted in the host system; the link is removed, but the object is kept in Tripletex",
+        "Sletteregel: en sletting i vertssystemet fjerner koblingen, den sletter ikke i Tripletex.",
+        "Delete rule: a delete in the host system removes the link; it does not delete in Tripletex.",
+        "Slett eller deaktiver objektet i Tripletex om det ikke skal brukes der heller.",
+        "Delete or deactivate the object in Tripletex if it is not to be used there either.",
+    ),
+    E(
+        "sync_customer_deactivated",
+        "Kunden {object} kan ikke slettes i Tripletex (den har fakturaer); den er deaktivert i stedet",
+        "Customer {object} cannot be deleted in Tripletex (it has invoices); it was deactivated instead",
+        "Tripletex sletter ikke en kunde som har fakturaer.",
+        "Tripletex does not delete a customer that has invoices.",
+        "Ingen handling trengs; kunden er inaktiv i Tripletex.",
+        "No action is needed; the customer is inactive in Tripletex.",
+    ),
+    E(
+        "sync_tripletex_refused",
+        "Tripletex avviste {object}: {detail}",
+        "Tripletex refused {object}: {detail}",
+        "Tripletex godtok ikke dataene.",
+        "Tripletex did not accept the data.",
+        "Rett dataene i vertssystemet etter meldingen og send objektet på nytt; se `txbridge sync log`.",
+        "Correct the data in the host system as the message says and send the object again; see `txbridge "
+        "sync log`.",
+    ),
+    E(
+        "sync_reference_not_linked",
+        "Prosjektet {object} venter: {what} {ref} er ikke koblet ennå",
+        "Project {object} waits: {what} {ref} is not linked yet",
+        "Et prosjekt trenger at kunden og prosjektlederen finnes i begge systemer først.",
+        "A project needs its customer and project manager in both systems first.",
+        "Synkroniser kunden eller den ansatte først (se `txbridge sync held`); prosjektet følger etter.",
+        "Sync the customer or the employee first (see `txbridge sync held`); the project follows.",
+    ),
+    E(
+        "sync_field_invalid",
+        "{object}: feltet {field} er ugyldig: {reason}",
+        "{object}: the field {field} is invalid: {reason}",
+        "Vertssystemet sendte en verdi synkroniseringen ikke kan bruke.",
+        "The host system sent a value the sync cannot use.",
+        "Rett feltet og send objektet på nytt; de andre objektene er tatt imot.",
+        "Correct the field and send the object again; the other objects were accepted.",
+    ),
+    E(
+        "sync_tripletex_id_taken",
+        "{object}: Tripletex-id {tripletex_id} er allerede koblet til {other}",
+        "{object}: Tripletex id {tripletex_id} is already linked to {other}",
+        "Ett objekt i Tripletex kan bare være koblet til ett objekt i vertssystemet.",
+        "One object in Tripletex can be linked to one object in the host system only.",
+        "Send objektet uten tripletex_id, eller med id-en til objektet det egentlig svarer til.",
+        "Send the object without tripletex_id, or with the id of the object it really is.",
+    ),
+    E(
+        "sync_file_needs_resource",
+        "Filen {path} har bare én sort objekter, og da må den sies",
+        "The file {path} holds one kind of object only, so the kind must be given",
+        "En CSV-fil eller en liste alene sier ikke om den har kunder, ansatte eller prosjekter.",
+        "A CSV file or a list alone does not say whether it holds customers, employees or projects.",
+        "Kjør `txbridge sync import {path} --resource customer` (eller employee, project).",
+        "Run `txbridge sync import {path} --resource customer` (or employee, project).",
+    ),
+    E(
+        "sync_webhook_retry",
+        "{count} levering(er) til vertssystemets webhook er ikke tatt imot ennå; prøves igjen",
+        "{count} delivery(ies) to the host system's webhook not taken yet; tried again",
+        "Vertssystemets adresse svarte ikke med 2xx.",
+        "The host system's address did not answer with 2xx.",
+        "Ingen handling trengs; endringsstrømmen har alt, og leveringen prøves igjen med økende pause.",
+        "No action is needed; the change feed has everything, and the delivery is retried "
+        "with a growing pause.",
+    ),
+    E(
+        "sync_held_not_found",
+        "Finner ingen åpen sak {held} til avgjørelse",
+        "No open case {held} waiting for a decision",
+        "Saken finnes ikke, eller den er allerede avgjort.",
+        "The case does not exist, or it has been decided already.",
+        "Se de åpne sakene med `txbridge sync held`.",
+        "See the open cases with `txbridge sync held`.",
+    ),
+    E(
+        "sync_held_bad_choice",
+        "Sak {held}: {choice} er ikke et av treffene ({candidates})",
+        "Case {held}: {choice} is not one of the matches ({candidates})",
+        "En sak kan bare kobles til et av treffene den viser, eller avgjøres med nytt objekt eller hopp "
+        "over.",
+        "A case can only be linked to one of the matches it shows, or decided with a new object or skip.",
+        "Velg et av treffene med `txbridge sync decide {held} --link ID`.",
+        "Pick one of the matches with `txbridge sync decide {held} --link ID`.",
+    ),
+    # ---- Accounting firms: firm connection, clients, links, inbound, mapping (txbridge.flows.firm) ----
+    E(
+        "firm_not_enabled",
+        "Tilkoblingen {connection} er ikke satt opp som regnskapsbyrå",
+        "Connection {connection} is not set up as an accounting firm",
+        "Klienter, koblinger og porteføljen hører til en tilkobling som er merket som regnskapsbyråets.",
+        "Clients, links and the portfolio belong to a connection marked as the accounting firm's.",
+        "Merk tilkoblingen med `txbridge firm enable -c {connection}`.",
+        "Mark the connection with `txbridge firm enable -c {connection}`.",
+    ),
+    E(
+        "firm_no_client_companies",
+        "Nøkkelen til {connection} når ingen klientselskaper",
+        "The token of {connection} reaches no client companies",
+        "Tripletex gir ingen selskaper i /company/>withLoginAccess for denne ansattnøkkelen: den hører "
+        "ikke til en regnskapsfører med tilgang til klienter.",
+        "Tripletex lists no companies in /company/>withLoginAccess for this employee token: it does not "
+        "belong to an accountant with access to clients.",
+        "Lag ansattnøkkelen for en bruker i byrået som har tilgang til klientene, og koble til med "
+        "`txbridge connect`.",
+        "Make the employee token for a user of the firm with access to the clients, and connect with "
+        "`txbridge connect`.",
+    ),
+    E(
+        "firm_client_not_found",
+        "Klienten {client} finnes ikke",
+        "Client {client} does not exist",
+        "Byrået har ingen klient med dette nummeret eller denne nøkkelen.",
+        "The firm has no client with this number or key.",
+        "Se klientene med `txbridge firm clients`.",
+        "See the clients with `txbridge firm clients`.",
+    ),
+    E(
+        "firm_client_key_taken",
+        "Klientnøkkelen {client} er allerede i bruk",
+        "The client key {client} is already in use",
+        "Hver klient i byrået har sin egen nøkkel.",
+        "Every client of the firm has a key of its own.",
+        "Bruk en annen nøkkel, eller endre klienten ved å importere den på nytt (`txbridge firm import`).",
+        "Use another key, or change the client by importing it again (`txbridge firm import`).",
+    ),
+    E(
+        "firm_client_key_repeated",
+        "{item}: samme klientnøkkel står på en tidligere rad",
+        "{item}: the same client key is on an earlier row",
+        "En fil kan ha hver klient én gang; den første raden ble brukt.",
+        "A file may have each client once; the first row was used.",
+        "Slå sammen radene i filen og importer den igjen.",
+        "Merge the rows in the file and import it again.",
+    ),
+    E(
+        "firm_client_field_invalid",
+        "{item}: {field} mangler eller er lengre enn {limit} tegn",
+        "{item}: {field} is missing or longer than {limit} characters",
+        "En klient trenger en egen nøkkel og et navn.",
+        "A client needs a key of its own and a name.",
+        "Fyll inn {field} (høyst {limit} tegn) og prøv igjen.",
+        "Fill in {field} (at most {limit} characters) and try once more.",
+    ),
+    E(
+        "firm_clients_file_columns",
+        "Klientfilen mangler kolonnene {columns}",
+        "The clients file lacks the columns {columns}",
+        "Første linje i filen må navngi kolonnene: nøkkel, navn og gjerne organisasjonsnummer.",
+        "The file's first line must name its columns: key, name and, if known, organisation number.",
+        "Legg til en overskriftslinje som `key;name;orgnr` (eller `nøkkel;navn;orgnr`).",
+        "Add a header line such as `key;name;orgnr` (or `nøkkel;navn;orgnr`).",
+    ),
+    E(
+        "firm_company_not_reachable",
+        "Byråets nøkkel når ikke selskapet {company}",
+        "The firm's token does not reach company {company}",
+        "Selskapet står ikke i listen over klientselskaper byrået har tilgang til (sist lest fra Tripletex).",
+        "The company is not in the list of client companies the firm has access to (as last read from "
+        "Tripletex).",
+        "Les listen på nytt med `txbridge firm companies --refresh`; mangler selskapet fortsatt, gi "
+        "byråets bruker tilgang til det i Tripletex.",
+        "Read the list again with `txbridge firm companies --refresh`; if the company is still missing, give "
+        "the firm's user access to it in Tripletex.",
+    ),
+    E(
+        "firm_company_already_linked",
+        "{company} er allerede koblet til klienten {client}",
+        "{company} is already linked to client {client}",
+        "Ett Tripletex-selskap hører til én av byråets klienter.",
+        "One Tripletex company belongs to one of the firm's clients.",
+        "Er den koblingen feil, koble den fra først med `txbridge firm unlink {client}`.",
+        "If that link is wrong, unlink it first with `txbridge firm unlink {client}`.",
+    ),
+    E(
+        "firm_client_not_linked",
+        "Klienten {client} er ikke koblet til et Tripletex-selskap",
+        "Client {client} is not linked to a Tripletex company",
+        "Data hentes bare for klienter som er koblet til selskapet sitt i Tripletex.",
+        "Data is read only for clients linked to their company in Tripletex.",
+        "Koble klienten med `txbridge firm link {client}` og selskapets nummer.",
+        "Link the client with `txbridge firm link {client}` and the company's number.",
+    ),
+    E(
+        "firm_client_not_accessible",
+        "Byrået har ikke lenger tilgang til {company} (klient {client})",
+        "The firm no longer has access to {company} (client {client})",
+        "Tripletex avviste byråets nøkkel for dette klientselskapet (403): tilgangen er tatt bort, eller "
+        "klienten er koblet til feil selskap.",
+        "Tripletex refused the firm's token for this client company (403): the access was taken away, or "
+        "the client is linked to the wrong company.",
+        "Gi byråets bruker tilgang til selskapet i Tripletex, eller koble klienten om med "
+        "`txbridge firm link {client}`.",
+        "Give the firm's user access to the company in Tripletex, or relink the client with "
+        "`txbridge firm link {client}`.",
+    ),
+    E(
+        "firm_field_unknown",
+        "Statistikkfeltet {field} finnes ikke",
+        "The statistic field {field} does not exist",
+        "Bare feltene i listen kan kobles til byråets egne felt.",
+        "Only the fields in the list can be mapped to the firm's own fields.",
+        "Se feltene med `txbridge firm fields`.",
+        "See the fields with `txbridge firm fields`.",
+    ),
+    E(
+        "firm_custom_field_invalid",
+        "Feltnavnet «{name}» kan ikke brukes: det må ha 1–{limit} tegn",
+        "The field name «{name}» cannot be used: it must have 1–{limit} characters",
+        "Byråets egne felt har et navn som vises i porteføljen og oppgavene.",
+        "The firm's own fields have a name shown in the portfolio and the tasks.",
+        "Gi feltet et kortere navn, eller velg et felt som finnes (`txbridge firm fields`).",
+        "Give the field a shorter name, or pick a field that exists (`txbridge firm fields`).",
+    ),
+    E(
+        "firm_import_day_invalid",
+        "Importdagen {day} kan ikke brukes",
+        "The import day {day} cannot be used",
+        "Data importeres siste arbeidsdag, siste kalenderdag eller en dag 1–28 i måneden etter.",
+        "Data is imported on the last working day, the last calendar day or a day 1–28 of the month after.",
+        "Velg `last-working-day`, `last-calendar-day` eller et tall 1–28 (`txbridge firm import-day`).",
+        "Choose `last-working-day`, `last-calendar-day` or a number 1–28 (`txbridge firm import-day`).",
+    ),
+    # ---- Accounting firms: monthly work statistics (seed 004's troubleshooting) -------------------
+    E(
+        "stats_token_expired",
+        "Tilkoblingen {connection} stoppet {expires_on}: ansattnøkkelen er utløpt",
+        "The connection {connection} stopped on {expires_on}: the employee token has expired",
+        "En tilkobling som sluttet å virke på en bestemt dato, skyldes nesten alltid at ansattnøkkelen "
+        "utløp: Tripletex-nøkler har en fast utløpsdato som settes når de lages.",
+        "A connection that stopped on a specific date is almost always an expired employee token: "
+        "Tripletex tokens have a fixed expiry date set when they are made.",
+        "Lag en ny ansattnøkkel i Tripletex (Selskap → API-tilgang), lim den inn for tilkoblingen, test "
+        "den, og velg «Last inn data på nytt» for månedene som mangler.",
+        "Make a new employee token in Tripletex (Company → API access), paste it for the connection, test "
+        "it, and choose «Reload data» for the months that are missing.",
+    ),
+    E(
+        "stats_wrong_environment",
+        "Nøkkelen hører til {token_environment}-miljøet, men tilkoblingen er satt til {environment}",
+        "The token belongs to the {token_environment} environment, but the connection is set to "
+        "{environment}",
+        "Testnøkler (de begynner med «test-») virker ikke mot produksjon, og produksjonsnøkler ikke mot "
+        "test.",
+        "Test tokens (they start with «test-») do not work against production, nor production tokens "
+        "against test.",
+        "Velg miljøet nøkkelen ble laget i, eller lag en nøkkel i riktig miljø, og test tilkoblingen.",
+        "Choose the environment the token was made in, or make a token in the right one, and test the "
+        "connection.",
+    ),
+    E(
+        "stats_token_whitespace",
+        "Ansattnøkkelen har mellomrom eller linjeskift før eller etter seg",
+        "The employee token has spaces or line breaks before or after it",
+        "Nøkkelen ble limt inn med tegn rundt seg som ikke hører til den.",
+        "The token was pasted with characters around it that are not part of it.",
+        "Kopier nøkkelen direkte fra API-tilgang i Tripletex og lim den inn på nytt.",
+        "Copy the token straight from API access in Tripletex and paste it again.",
+    ),
+    E(
+        "stats_employee_deactivated",
+        "Tripletex avviser ansattnøkkelen selv om den ikke er utløpt",
+        "Tripletex refuses the employee token although it has not expired",
+        "Nøkkelen er i riktig miljø og uten mellomrom, så den ansatte som eier nøkkelen er trolig "
+        "deaktivert i Tripletex (eller nøkkelen er trukket tilbake).",
+        "The token is in the right environment and has no spaces, so the employee who owns it has most "
+        "likely been deactivated in Tripletex (or the token was revoked).",
+        "Lag en ny nøkkel for en aktiv integrasjonsbruker (ikke en ansatt som kan slutte), lim den inn og "
+        "test tilkoblingen.",
+        "Make a new token for an active integration user (not an employee who may leave), paste it and "
+        "test the connection.",
+    ),
+    E(
+        "stats_client_not_linked",
+        "Klienten {client} er ikke koblet til et Tripletex-selskap",
+        "The client {client} is not linked to a Tripletex company",
+        "Statistikk hentes bare for klienter som er koblet til selskapet de føres i; det er ikke nok å "
+        "slå på integrasjonen.",
+        "Statistics are read only for clients linked to the company whose books they are; enabling the "
+        "integration is not enough.",
+        "Koble klienten til Tripletex-selskapet sitt i klientlisten, og velg «Last inn data på nytt».",
+        "Link the client to its Tripletex company in the client list, and choose «Reload data».",
+    ),
+    E(
+        "stats_no_fields_mapped",
+        "Ingen statistikkfelt er koblet til egne felt",
+        "No statistic field is mapped to one of your own fields",
+        "Felt som står tomme i feltoppsettet, hentes ikke.",
+        "Fields left blank in the field mapping are not imported.",
+        "Koble feltene du vil ha til egne felt under «Konfigurer datafelt», lagre, og velg «Last inn data "
+        "på nytt».",
+        "Map the fields you want to your own fields under «Configure data fields», save, and choose "
+        "«Reload data».",
+    ),
+    E(
+        "stats_field_not_mapped",
+        "Feltet «{field}» er ikke koblet til et eget felt",
+        "The field «{field}» is not mapped to one of your own fields",
+        "Et felt som alltid er tomt, er nesten alltid et felt uten kobling: det hentes ikke.",
+        "A field that always arrives empty is almost always unmapped: it is not imported.",
+        "Velg et eget felt for «{field}» under «Konfigurer datafelt», og velg «Last inn data på nytt».",
+        "Choose one of your own fields for «{field}» under «Configure data fields», and choose «Reload "
+        "data».",
+    ),
+    E(
+        "stats_import_day_not_reached",
+        "{month} importeres {import_day}; den dagen er ikke kommet ennå",
+        "{month} is imported on {import_day}; that day has not come yet",
+        "Månedsstatistikken hentes på importdagen som er valgt for firmaet.",
+        "The monthly statistics are read on the import day chosen for the firm.",
+        "Vent til importdagen, eller velg «Last inn data på nytt» for å hente de siste 12 månedene nå.",
+        "Wait for the import day, or choose «Reload data» to read the last 12 months now.",
+    ),
+    E(
+        "stats_no_linked_clients",
+        "Ingen av firmaets klienter er koblet til Tripletex",
+        "None of the firm's clients is linked to Tripletex",
+        "Statistikk hentes bare for klienter som er koblet til et Tripletex-selskap.",
+        "Statistics are read only for clients linked to a Tripletex company.",
+        "Koble klientene til Tripletex-selskapene sine i klientlisten.",
+        "Link the clients to their Tripletex companies in the client list.",
+    ),
+    E(
+        "stats_client_unreachable",
+        "Firmaets nøkkel når ikke selskapet til {client} (Tripletex-selskap {company})",
+        "The firm's token does not reach the company of {client} (Tripletex company {company})",
+        "Brukeren bak nøkkelen har ikke lenger innloggingstilgang til klientens selskap, eller klienten "
+        "er koblet til feil selskap.",
+        "The user behind the token no longer has login access to the client's company, or the client "
+        "is linked to the wrong company.",
+        "Gi brukeren tilgang til selskapet i Tripletex, eller koble klienten til riktig selskap; velg så "
+        "«Last inn data på nytt» for klienten.",
+        "Give the user access to the company in Tripletex, or link the client to the right company; "
+        "then choose «Reload data» for the client.",
+    ),
+    E(
+        "stats_client_read_failed",
+        "Statistikken for {client} kunne ikke leses nå ({detail})",
+        "The statistics of {client} could not be read now ({detail})",
+        "Tripletex svarte med en feil eller var ikke å nå mens klienten ble lest.",
+        "Tripletex answered with an error or could not be reached while the client was read.",
+        "Ingen handling trengs; klienten leses igjen ved neste import, eller velg «Last inn data på nytt» "
+        "for den.",
+        "No action is needed; the client is read again at the next import, or choose «Reload data» for it.",
+    ),
+    E(
+        "stats_clients_busy",
+        "{count} klienter leses av en annen kjøring akkurat nå",
+        "{count} clients are being read by another run right now",
+        "En klient leses aldri av to kjøringer samtidig; denne venter til den andre er ferdig.",
+        "A client is never read by two runs at once; this one waits until the other has finished.",
+        "Ingen handling trengs; jobben prøves igjen om litt.",
+        "No action is needed; the job is tried again shortly.",
+    ),
+    E(
+        "stats_import_finished",
+        "Statistikkimporten for {month} er ferdig: {done} av {total} klienter lest",
+        "The statistics import of {month} has finished: {done} of {total} clients read",
+        "Importen har lest alle klientene den kunne og lagret verdiene.",
+        "The import has read every client it could and stored the values.",
+        "Ingen handling trengs; klienter som ikke kunne leses, står med sin grunn i loggen.",
+        "No action is needed; clients that could not be read are listed with their reason in the log.",
+    ),
+    E(
+        "stats_reload_finished",
+        "Ny innlasting av statistikk ({months}) er ferdig: {done} av {total} klienter lest",
+        "Reloading the statistics ({months}) has finished: {done} of {total} clients read",
+        "Innlastingen har lest de siste 12 månedene for alle klientene den kunne, og skrevet over "
+        "tidligere verdier.",
+        "The reload has read the last 12 months of every client it could and overwritten earlier values.",
+        "Ingen handling trengs; klienter som ikke kunne leses, står med sin grunn i loggen.",
+        "No action is needed; clients that could not be read are listed with their reason in the log.",
+    ),
+    E(
+        "stats_month_invalid",
+        "«{month}» er ikke en måned (ÅÅÅÅ-MM)",
+        "«{month}» is not a month (YYYY-MM)",
+        "Måneden må skrives som år og måned, for eksempel 2026-10.",
+        "The month must be written as year and month, for example 2026-10.",
+        "Skriv måneden som ÅÅÅÅ-MM, for eksempel 2026-10.",
+        "Write the month as YYYY-MM, for example 2026-10.",
+    ),
     E(
         "pos_order_already_sent",
         "Salg {sale} er allerede sendt som ordre {order}",

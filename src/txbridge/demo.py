@@ -25,6 +25,7 @@ from rich.table import Table
 
 from txbridge.cli.ui import Out, configured_language, export_phase, progress
 from txbridge.demo_day_sales import DaySalesDemo, run_day_sales
+from txbridge.demo_hours import HoursDemoResult, run_hours_demo
 from txbridge.flows import connections
 from txbridge.flows.diagnose import Diagnosis, Outcome, diagnose_invoice
 from txbridge.flows.export import (
@@ -39,6 +40,7 @@ from txbridge.flows.export import (
 from txbridge.flows.export.mapping import MARKER_PREFIX
 from txbridge.flows.intake import ImportReport, import_file
 from txbridge.samples import DEMO_PERIOD, demo_path
+from txbridge.samples.hours import session_client
 from txbridge.sandbox.server import SandboxServer
 from txbridge.settings import Settings
 from txbridge.store import Database, Environment, ItemStatus, ReferenceKind, TokenCipher, queries
@@ -64,6 +66,8 @@ class DemoResult:
     seconds: float = 0.0
     #: The POS part: 31 days × 2 locations of day sales (see :mod:`txbridge.demo_day_sales`).
     day_sales: DaySalesDemo | None = None
+    #: The month of hours from a time-tracking host (see :mod:`txbridge.demo_hours`).
+    hours: HoursDemoResult | None = None
 
     @property
     def exported_once(self) -> bool:
@@ -268,13 +272,17 @@ def _run(out: Out, settings: Settings, server: SandboxServer, started: float) ->
             )
         )
         day_sales = run_day_sales(out, database, settings, connection)
+        with session_client(
+            server.base_url, str(company["consumerToken"]), str(company["employeeToken"])
+        ) as api:
+            hours = run_hours_demo(out, database, settings, connection.id, api)
         elapsed = time.perf_counter() - started
         style = "green" if elapsed < TIME_BUDGET_SECONDS else "red"
         out.print(
             f"[{style}]{out.t('Tid', 'Elapsed')}: {elapsed:.1f} s[/] "
             f"({out.t('mål', 'budget')} < {TIME_BUDGET_SECONDS:.0f} s)"
         )
-        return DemoResult(imported, closed, exported, diagnoses, payments, orders, elapsed, day_sales)
+        return DemoResult(imported, closed, exported, diagnoses, payments, orders, elapsed, day_sales, hours)
     finally:
         database.dispose()
 

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     sqlite_busy_seconds: float = Field(default=30.0, gt=0)
     #: The one language users read messages, tables and help in: bokmål (``nb``) or English (``en``).
     language: Literal["nb", "en"] = "nb"
+    #: What a delete in the host does in Tripletex: ``unlink`` (the rule: the object stays in
+    #: Tripletex, the link goes) or ``delete`` (deleted there too; a customer Tripletex will not delete
+    #: because it has invoices is deactivated instead).
+    sync_host_deletes: Literal["unlink", "delete"] = "unlink"
     #: Hosts besides Tripletex's own and this machine's (the sandbox) that a connection's base URL may
     #: name, comma-separated (e.g. a sandbox in another container); nothing else is ever called.
     allowed_api_hosts: str = ""

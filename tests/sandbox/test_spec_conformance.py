@@ -573,6 +573,45 @@ def _reference_data_contacts_suppliers(api: Api) -> None:
     api.call("GET", "/ledger/posting/openPost", 422)
 
 
+def _firm_data(server: SandboxServer, recorder: Recorder) -> None:
+    """An accountant's client company with a month of bookkeeping (``/_sandbox/firm``): bank
+    statements and transactions, payslips, VAT term sizes, the voucher reception."""
+    seeded = httpx.post(
+        f"{server.control_url}/firm", json={"clients": 1, "months": 1, "lastMonth": TODAY.strftime("%Y-%m")}
+    ).json()
+    firm = SandboxCompany(
+        server.base_url,
+        server.control_url,
+        seeded["consumerToken"],
+        seeded["employeeToken"],
+        seeded["companyId"],
+    )
+    with _client(firm, recorder, user=seeded["clientCompanyIds"][0]) as client:
+        api = Api(client)
+        statement = api.values("/bank/statement", fields="id,fromDate,toDate")[0]
+        api.call("GET", "/bank/statement", 400, params=BAD_FIELDS)
+        api.value("GET", f"/bank/statement/{statement['id']}")
+        api.call("GET", f"/bank/statement/{MISSING_ID}", 404)
+        rows = api.values("/bank/statement/transaction", bankStatementId=statement["id"])
+        api.call("GET", "/bank/statement/transaction", 422)
+        if rows:
+            api.value("GET", f"/bank/statement/transaction/{rows[0]['id']}")
+        api.call("GET", f"/bank/statement/transaction/{MISSING_ID}", 404)
+        first = TODAY.replace(day=1).isoformat()
+        api.values("/ledger/voucher/>voucherReception", dateFrom=first, dateTo=TOMORROW)
+        api.call("GET", "/ledger/voucher/>voucherReception", 422, params={"dateFrom": "x"})
+        api.values("/ledger/voucher", dateFrom=first, dateTo=TOMORROW, typeId="1,2")
+        payslips = api.values("/salary/payslip", yearFrom=TODAY.year, yearTo=TODAY.year + 1)
+        api.call("GET", "/salary/payslip", 400, params=BAD_FIELDS)
+        if payslips:
+            api.value("GET", f"/salary/payslip/{payslips[0]['id']}")
+        api.call("GET", f"/salary/payslip/{MISSING_ID}", 404)
+        terms = api.values("/vatTermSizeSettings")
+        api.call("GET", "/vatTermSizeSettings", 400, params=BAD_FIELDS)
+        api.value("GET", f"/vatTermSizeSettings/{terms[0]['id']}")
+        api.call("GET", f"/vatTermSizeSettings/{MISSING_ID}", 404)
+
+
 def _timesheet_months(api: Api) -> None:
     employee = api.values("/employee")[0]["id"]
     month = {"employeeIds": employee, "monthYear": "2026-01"}
@@ -748,6 +787,7 @@ def run(sandbox_server: SandboxServer) -> Iterator[Run]:
             lambda: _foreign_currency(api),
             lambda: _reference_data_contacts_suppliers(api),
             lambda: _timesheet_months(api),
+            lambda: _firm_data(sandbox_server, recorder),
             lambda: _checksum_and_not_emulated(api),
             lambda: _injected_faults(api, company),
             lambda: _route_errors(api),

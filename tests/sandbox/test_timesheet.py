@@ -157,3 +157,40 @@ def test_list_update_refused_late_changes_nothing(setup: Setup) -> None:
     assert field_of(refused) == "hours"
     kept = client.get(f"/timesheet/entry/{a['id']}").json()["value"]
     assert (kept["hours"], kept["comment"], kept["version"]) == (a["hours"], a["comment"], a["version"])
+
+
+def test_activity_must_be_usable_on_the_project(setup: Setup) -> None:
+    activities = setup.client.get("/activity", params={"isProjectActivity": True}).json()["values"]
+    other = next(a["id"] for a in activities if a["id"] != setup.project_activity)
+    linked = setup.client.post(
+        "/project",
+        json={
+            "name": "Kai",
+            "projectManager": {"id": setup.employee},
+            "startDate": "2026-01-01",
+            "projectActivities": [{"activity": {"id": setup.project_activity}}],
+        },
+    ).json()["value"]["id"]
+    usable = setup.client.get("/activity/>forTimeSheet", params={"projectId": linked}).json()["values"]
+    assert [a["id"] for a in usable] == [setup.project_activity]
+    refused = setup.client.post(
+        "/timesheet/entry", json=setup.entry(project={"id": linked}, activity={"id": other})
+    )
+    assert field_of(refused) == "activity.id"
+    assert "not linked to the project" in refused.json()["validationMessages"][0]["message"]
+    accepted = setup.client.post("/timesheet/entry", json=setup.entry(project={"id": linked}))
+    assert accepted.status_code == 201, accepted.text
+    # A project that lists no activities takes every project activity.
+    every = setup.client.get("/activity/>forTimeSheet", params={"projectId": setup.project}).json()["values"]
+    assert {a["id"] for a in every} == {a["id"] for a in activities}
+
+
+def test_a_comment_marker_is_found_by_search(setup: Setup) -> None:
+    # The hours export's never-twice marker lives in the comment: Tripletex's `comment` search
+    # ("containing") finds it inside the host's own text.
+    setup.client.post("/timesheet/entry", json=setup.entry(comment="Grunnmur [TXB-H17-3]")).raise_for_status()
+    found = setup.client.get(
+        "/timesheet/entry",
+        params={"dateFrom": "2026-02-01", "dateTo": "2026-03-01", "comment": "[txb-h17-3]"},
+    ).json()["values"]
+    assert [e["comment"] for e in found] == ["Grunnmur [TXB-H17-3]"]

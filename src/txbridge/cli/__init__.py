@@ -143,7 +143,10 @@ def _register() -> None:
         "apikey",
         "jobs",
         "worker",
+        "firm",
         "pos",
+        "hours",
+        "sync",
         "pos_invoicing",
     ):
         try:

@@ -6,6 +6,7 @@ data or setup, 2 usage error, 3 the failure is the integration itself (check 7).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -25,7 +26,17 @@ from txbridge.cli.connection import (
     settings,
 )
 from txbridge.cli.ui import Out, escape, h
-from txbridge.flows.diagnose import Check, CheckStatus, DiagnoseError, Diagnosis, Outcome, diagnose_invoice
+from txbridge.flows.diagnose import (
+    Check,
+    CheckResult,
+    CheckStatus,
+    DiagnoseError,
+    Diagnosis,
+    Outcome,
+    diagnose_invoice,
+)
+from txbridge.flows.diagnose.hours import HoursDiagnosis, diagnose_hours
+from txbridge.flows.diagnose.model import HoursCheck
 from txbridge.flows.views.invoices import find_invoice
 
 diagnose_app = typer.Typer(
@@ -42,15 +53,17 @@ _MARK = {
 
 
 def diagnosis_table(out: Out, diagnosis: Diagnosis) -> Table:
-    table = Table(
-        title=out.t(f"Faktura {diagnosis.invoice_number}", f"Invoice {diagnosis.invoice_number}"),
-        show_lines=True,
-    )
+    title = out.t(f"Faktura {diagnosis.invoice_number}", f"Invoice {diagnosis.invoice_number}")
+    return checks_table(out, title, diagnosis.checks)
+
+
+def checks_table(out: Out, title: str, checks: Sequence[CheckResult]) -> Table:
+    table = Table(title=title, show_lines=True)
     table.add_column("#", justify="right")
     table.add_column(out.t("Kontroll", "Check"), ratio=2)
     table.add_column(out.t("Resultat", "Result"), no_wrap=True)
     table.add_column(out.t("Funn og løsning", "Finding and fix"), ratio=3)
-    for result in diagnosis.checks:
+    for result in checks:
         if result.message is not None:
             text = escape(out.text(result.message))
             if result.status is CheckStatus.FAILED:
@@ -70,7 +83,7 @@ def diagnosis_table(out: Out, diagnosis: Diagnosis) -> Table:
     return table
 
 
-def print_answer(out: Out, diagnosis: Diagnosis) -> None:
+def print_answer(out: Out, diagnosis: Diagnosis | HoursDiagnosis) -> None:
     answer = diagnosis.answer
     if diagnosis.outcome is Outcome.EXPORTED:
         out.print(
@@ -82,14 +95,17 @@ def print_answer(out: Out, diagnosis: Diagnosis) -> None:
         out.print("[yellow]" + out.t("Ingen feil funnet nå.", "No fault found now.") + "[/]")
     if answer is not None and diagnosis.outcome is not Outcome.EXPORTED:
         out.message(answer, style="bold red" if diagnosis.outcome is Outcome.FAILED else "yellow")
-    if diagnosis.next_step is not None:
-        out.print(f"[bold yellow]→ {escape(out.t(diagnosis.next_step.nb, diagnosis.next_step.en))}[/]")
+    next_step = diagnosis.next_step if isinstance(diagnosis, Diagnosis) else None
+    if next_step is not None:
+        out.print(f"[bold yellow]→ {escape(out.t(next_step.nb, next_step.en))}[/]")
 
 
-def exit_code(diagnosis: Diagnosis) -> int:
+def exit_code(diagnosis: Diagnosis | HoursDiagnosis) -> int:
     failed = diagnosis.failed_check
     if failed is None:
         return EXIT_OK
+    if isinstance(failed.check, HoursCheck):
+        return EXIT_INTEGRATION if failed.check is HoursCheck.INTEGRATION_STATE else EXIT_ITEMS_FAILED
     return EXIT_INTEGRATION if failed.check is Check.INTEGRATION_STATE else EXIT_ITEMS_FAILED
 
 
@@ -115,5 +131,31 @@ def invoice(
         typer.echo(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=1))
     else:
         out.print(diagnosis_table(out, diagnosis))
+        print_answer(out, diagnosis)
+    raise typer.Exit(exit_code(diagnosis))
+
+
+@diagnose_app.command(
+    "hours", help=h("Kjør de åtte kontrollene for en time.", "Run the eight checks for one hour.")
+)
+def hours(
+    hours_id: Annotated[
+        str, typer.Argument(help=h("Timens id i timesystemet.", "The hour's id in the time system."))
+    ],
+    connection: ConnectionOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help=h("Svar som JSON.", "Answer as JSON."))] = False,
+) -> None:
+    out = console()
+    cfg = settings()
+    with open_store(cfg) as database:
+        found = resolve_connection(database, cfg, connection, out)
+        try:
+            diagnosis = diagnose_hours(database, cfg, found.id, hours_id)
+        except DiagnoseError as exc:
+            fail(out, exc.message, EXIT_USAGE)
+    if as_json:
+        typer.echo(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        out.print(checks_table(out, out.t(f"Time {hours_id}", f"Hour {hours_id}"), diagnosis.checks))
         print_answer(out, diagnosis)
     raise typer.Exit(exit_code(diagnosis))

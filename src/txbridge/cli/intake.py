@@ -48,6 +48,7 @@ _KIND_LABELS = {
     "products": ("Varer", "Products"),
     "invoices": ("Fakturaer", "Invoices"),
     "daySales": ("Dagsoppgjør", "Day sales"),
+    "hours": ("Timer", "Hours"),
 }
 
 
@@ -109,9 +110,10 @@ def import_command(
         str | None,
         typer.Option(
             help=h(
-                "CSV: customers, productClasses, products, invoices eller daySales "
+                "CSV: customers, productClasses, products, invoices, daySales eller hours "
                 "(ellers fra overskriften).",
-                "CSV: customers, productClasses, products, invoices or daySales (else from the header).",
+                "CSV: customers, productClasses, products, invoices, daySales or hours "
+                "(else from the header).",
             )
         ),
     ] = None,

@@ -152,6 +152,7 @@ _EXPORT_PHASES = {
     "customers": ("kunder", "customers"),
     "products": ("varer", "products"),
     "invoices": ("fakturaer", "invoices"),
+    "hours": ("timer", "hours"),
     "waiting": ("venter", "waiting"),
     "done": ("ferdig", "done"),
     "day_sales": ("dagsoppgjør", "day sales"),

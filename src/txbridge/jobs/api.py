@@ -40,6 +40,8 @@ __all__ = [
     "retry_job",
     "start_export",
     "start_payments_refresh",
+    "start_statistics_import",
+    "start_statistics_reload",
     "start_token_expiry_check",
     "uses_procrastinate",
 ]
@@ -89,9 +91,10 @@ def _start(
     connection_id: int | None,
     batch_id: int | None,
     requested_by: str | None,
+    key: str | None = None,
 ) -> JobInfo:
     job, created = records.enqueue(
-        db, task, connection_id=connection_id, batch_id=batch_id, requested_by=requested_by
+        db, task, connection_id=connection_id, batch_id=batch_id, requested_by=requested_by, key=key
     )
     if created:
         _dispatch(db, settings, job)
@@ -150,6 +153,61 @@ def start_token_expiry_check(db: Database, settings: Settings, *, requested_by: 
         connection_id=None,
         batch_id=None,
         requested_by=requested_by,
+    )
+
+
+def start_host_webhooks(
+    db: Database, settings: Settings, connection_id: int, *, requested_by: str
+) -> JobInfo:
+    """Queue the delivery of the change feed to the connection's host webhook endpoints."""
+    with db.reading() as session:
+        if session.get(Connection, connection_id) is None:
+            raise JobError(render("connection_not_found", connection=connection_id))
+    return _start(
+        db,
+        settings,
+        TaskName.HOST_WEBHOOKS,
+        connection_id=connection_id,
+        batch_id=None,
+        requested_by=requested_by,
+    )
+
+
+def start_statistics_import(
+    db: Database,
+    settings: Settings,
+    firm_connection_id: int,
+    month: str,
+    *,
+    requested_by: str,
+    parts: int | None = None,
+) -> JobInfo:
+    """Queue the statistics import of one month for the firm's linked clients (the import of that
+    month already queued or running if there is one). ``JobError`` with the catalog's reason when
+    nothing can be imported (no field mapped, no client linked)."""
+    from txbridge.jobs import statistics
+
+    return statistics.start(
+        db, settings, firm_connection_id, TaskName.STATISTICS_IMPORT, [month], None, requested_by, parts
+    )
+
+
+def start_statistics_reload(
+    db: Database,
+    settings: Settings,
+    firm_connection_id: int,
+    *,
+    client_id: int | None,
+    requested_by: str,
+    parts: int | None = None,
+) -> JobInfo:
+    """Queue «Reload data»: the last 12 months for every linked client (or ``client_id``), in
+    ``parts`` jobs that workers run side by side; the firm's running reload if it has one. Progress
+    and the closing notice: :mod:`txbridge.flows.views.firm_stats`."""
+    from txbridge.jobs import statistics
+
+    return statistics.start(
+        db, settings, firm_connection_id, TaskName.STATISTICS_RELOAD, None, client_id, requested_by, parts
     )
 
 

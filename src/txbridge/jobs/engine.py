@@ -34,7 +34,7 @@ from sqlalchemy.engine import make_url
 
 from txbridge.catalog import Message, render
 from txbridge.jobs import logs, records, schedules
-from txbridge.jobs.model import JobError, TaskName
+from txbridge.jobs.model import SELF_LOCKING_TASKS, JobError, TaskName
 from txbridge.jobs.tasks import TASKS, RunOptions, execute
 from txbridge.settings import Settings
 from txbridge.store import Database
@@ -155,6 +155,8 @@ def defer(db: Database, settings: Settings, job_id: int, task: str, connection_i
     """Hand a queued job row to procrastinate; returns procrastinate's job id (None: already there)."""
     app = _deferring_app(settings)
     lock = f"connection:{connection_id}" if connection_id is not None else None
+    if task in SELF_LOCKING_TASKS:
+        lock = None
     try:
         engine_id = app.configure_task(
             task_name(task), lock=lock, queueing_lock=f"job:{job_id}", queue=JOBS_QUEUE

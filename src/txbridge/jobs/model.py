@@ -23,10 +23,17 @@ class TaskName(enum.StrEnum):
     WEBHOOK_EVENT = "webhook_event"
     RECONCILE = "reconcile"
     STATISTICS_IMPORT = "statistics_import"
+    HOST_WEBHOOKS = "host_webhooks"
+    STATISTICS_RELOAD = "statistics_reload"
 
     @classmethod
     def named(cls, name: str) -> TaskName | None:
         return cls._value2member_map_.get(name)  # type: ignore[return-value]
+
+
+#: Tasks that keep their own per-client locks (flows.firm.runs): their jobs are not serialised per
+#: connection, so the parts of one run go side by side on several workers.
+SELF_LOCKING_TASKS = frozenset({TaskName.STATISTICS_IMPORT, TaskName.STATISTICS_RELOAD})
 
 
 class JobError(Exception):

@@ -54,11 +54,13 @@ def enqueue(
     connection_id: int | None,
     batch_id: int | None,
     requested_by: str | None,
+    key: str | None = None,
 ) -> tuple[Job, bool]:
     """The queued or running job of this kind and object, or a new queued one; ``True`` if new.
 
-    The unique ``active_key`` decides between two processes queueing at the same moment."""
-    key = active_key(task, connection_id, batch_id)
+    The unique ``active_key`` decides between two processes queueing at the same moment; ``key``
+    replaces the usual one (one per connection) for tasks whose work is split finer."""
+    key = key or active_key(task, connection_id, batch_id)
     for _ in range(3):
         try:
             with db.transaction() as session:

@@ -24,6 +24,8 @@ TRANSIENT_IDS = frozenset(
         "rate_limit_pause",
         "export_already_running",
         "job_still_running",
+        "sync_webhook_retry",
+        "stats_clients_busy",
     }
 )
 

@@ -49,7 +49,13 @@ PAYMENTS_REFRESH = Schedule(
 TOKEN_EXPIRY_CHECK = Schedule(
     "token_expiry_check", "0 7 * * *", "every morning at 07:00: token-expiry warnings (14, 7, 1 days before)"
 )
-SCHEDULES: tuple[Schedule, ...] = (PAYMENTS_REFRESH, TOKEN_EXPIRY_CHECK)
+STATISTICS_IMPORTS = Schedule(
+    "statistics_imports",
+    "0 18 * * *",
+    "every evening at 18:00: the monthly statistics of each firm whose import day it is "
+    "(last working day, last calendar day, or a day of the following month)",
+)
+SCHEDULES: tuple[Schedule, ...] = (PAYMENTS_REFRESH, TOKEN_EXPIRY_CHECK, STATISTICS_IMPORTS)
 
 
 def by_name(name: str) -> Schedule:
@@ -74,4 +80,8 @@ def fire(db: Database, settings: Settings, schedule: Schedule) -> list[int]:
         ]
     if schedule is TOKEN_EXPIRY_CHECK:
         return [api.start_token_expiry_check(db, settings, requested_by=REQUESTED_BY).id]
+    if schedule is STATISTICS_IMPORTS:
+        from txbridge.jobs import statistics
+
+        return statistics.fire_imports(db, settings)
     raise KeyError(schedule.name)

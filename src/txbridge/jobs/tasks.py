@@ -25,6 +25,7 @@ from txbridge.flows import connections
 from txbridge.flows.export import BatchNotFoundError, export_batch, refresh_payments
 from txbridge.flows.outbound.lease import ExportAlreadyRunningError
 from txbridge.flows.outbound.reconcile import DEFAULT_IN_FLIGHT_GRACE
+from txbridge.flows.sync.hostwebhooks import deliver_pending
 from txbridge.jobs import logs, metrics, records
 from txbridge.jobs.model import JobError, TaskName
 from txbridge.jobs.retry import RetryPolicy
@@ -54,6 +55,8 @@ class RunOptions:
     #: (its client's retry and rate-limit waits).
     transport: httpx.BaseTransport | None = None
     sleep: Callable[[float], None] | None = None
+    #: Tests only: the transport of the calls to the host's webhook endpoints.
+    host_transport: httpx.BaseTransport | None = None
 
 
 @dataclass(frozen=True)
@@ -196,12 +199,41 @@ def _warn_once(
         return  # another runner gave this warning at the same moment
 
 
+def host_webhooks_task(ctx: TaskContext) -> TaskResult:
+    """The change feed to the host's endpoints; what a host did not take is retried with the job's
+    backoff (a transient failure)."""
+    assert ctx.connection_id is not None
+    result = deliver_pending(ctx.db, ctx.settings, ctx.connection_id, transport=ctx.options.host_transport)
+    if result.pending:
+        raise TaskFailure(render("sync_webhook_retry", count=result.pending))
+    return TaskResult(items={"delivered": result.delivered, "switched_off": result.switched_off})
+
+
+def statistics_task(ctx: TaskContext) -> TaskResult:
+    """One part of a firm's statistics import or reload (the run is found by the job)."""
+    from txbridge.flows.firm.statistics import StatisticsError
+    from txbridge.jobs import statistics
+
+    try:
+        calls, busy = statistics.work_part(ctx.db, ctx.settings, ctx.job_id, ctx.options.transport)
+    except StatisticsError as exc:
+        raise TaskFailure(exc.message) from None
+    metrics.count_api(ctx.connection_id, calls, 0)
+    if busy:
+        # Clients another run reads now: this part comes back for them (retried, transient).
+        raise TaskFailure(render("stats_clients_busy", count=busy))
+    return TaskResult(api_calls=calls)
+
+
 #: The tasks there are. The slots (webhook event, reconcile, statistics import) are filled by the work
 #: that needs them; until then a job for them fails with ``job_task_not_available``.
 TASKS: dict[TaskName, Callable[[TaskContext], TaskResult]] = {
     TaskName.EXPORT_BATCH: export_batch_task,
     TaskName.REFRESH_PAYMENTS: refresh_payments_task,
     TaskName.CHECK_TOKEN_EXPIRY: check_token_expiry_task,
+    TaskName.HOST_WEBHOOKS: host_webhooks_task,
+    TaskName.STATISTICS_IMPORT: statistics_task,
+    TaskName.STATISTICS_RELOAD: statistics_task,
 }
 
 

@@ -16,6 +16,7 @@ from txbridge.sandbox import errors
 from txbridge.sandbox.clock import SandboxClock
 from txbridge.sandbox.control import router as control_router
 from txbridge.sandbox.faults import ConnectionRegistry
+from txbridge.sandbox.firm_control import router as firm_control_router
 from txbridge.sandbox.middleware import RequestAuth, TripletexMiddleware
 from txbridge.sandbox.resources import ROUTER_MODULES
 from txbridge.sandbox.spec_index import SpecIndex, load_index
@@ -54,6 +55,7 @@ def create_app(
             continue  # a resource another part of the work has not delivered yet
         app.include_router(module.router, prefix="/v2")
     app.include_router(control_router)
+    app.include_router(firm_control_router)
 
     async def not_emulated(request: Request) -> Response:
         raise _not_emulated(index, request.method, request.url.path.removeprefix("/v2"))

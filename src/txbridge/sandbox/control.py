@@ -27,7 +27,8 @@ class NewCompany(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     name: str = "Sandkasse AS"
-    accountant_clients: int = Field(0, alias="accountantClients", ge=0, le=50)
+    # The cap is the sandbox's max_accountant_clients (2,000 unless changed), checked in the route.
+    accountant_clients: int = Field(0, alias="accountantClients", ge=0)
     bank_account: bool = Field(True, alias="bankAccount")
     consumer_token: str | None = Field(None, alias="consumerToken")
     employee_token_expires: str | None = Field(None, alias="employeeTokenExpires")
@@ -36,6 +37,9 @@ class NewCompany(BaseModel):
 @router.post("/companies", status_code=201)
 async def new_company(request: Request, body: NewCompany | None = None) -> dict[str, Any]:
     body = body or NewCompany()
+    state = _state(request)
+    if body.accountant_clients > state.max_accountant_clients:
+        raise HTTPException(422, f"accountantClients: at most {state.max_accountant_clients}")
     expires = (
         datetime.fromisoformat(body.employee_token_expires).date() if body.employee_token_expires else None
     )

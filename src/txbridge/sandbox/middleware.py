@@ -209,6 +209,8 @@ class TripletexMiddleware:
             raise errors.authentication("Unknown or deleted session token (Basic auth password).")
         if session.expired(now):
             raise errors.authentication(f"Session token expired at midnight on {session.expiration_date}.")
+        if session.employee_id in state.inactive_employees:
+            raise errors.authentication("The employee who owns the session token is deactivated.")
         own = state.companies.get(session.company_id)
         if own is None:
             raise errors.authentication("The session token's company no longer exists.")

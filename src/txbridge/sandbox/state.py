@@ -26,6 +26,8 @@ EventListener = Callable[["CompanyState", str, int, "Row | None"], None]
 DEFAULT_RATE_LIMIT = 10_000
 DEFAULT_RATE_PERIOD_SECONDS = 60.0
 MAX_RESULT_SIZE = 10_000
+#: Accountant clients per company the control API makes (benches need hundreds).
+MAX_ACCOUNTANT_CLIENTS = 2_000
 
 
 @dataclass(slots=True)
@@ -166,6 +168,10 @@ class SandboxState:
         self.max_result_size = MAX_RESULT_SIZE
         # Free-form room for other modules (e.g. webhooks) to keep their own per-sandbox state.
         self.extensions: dict[str, Any] = {}
+        #: Employees deactivated in Tripletex: their employee tokens no longer work (401).
+        self.inactive_employees: set[int] = set()
+        #: The most client companies one accountant company may get from the control API.
+        self.max_accountant_clients = MAX_ACCOUNTANT_CLIENTS
 
     def new_id(self) -> int:
         return next(self._ids)
@@ -189,6 +195,7 @@ class SandboxState:
             self.rate_limited.clear()
             self.webhook_deliveries.clear()
             self.extensions.clear()
+            self.inactive_employees.clear()
             self.clock.reset()
 
     def take_fault(self, method: str, path: str, company_id: int | None = None) -> Fault | None:

@@ -162,6 +162,7 @@ class ReferenceKind(enum.StrEnum):
     INVOICE = "invoice"
     #: A POS day (one location's Z-report) and the voucher it became.
     DAY_SALE = "day_sale"
+    TIMESHEET_ENTRY = "timesheet_entry"
     #: One customer's collective invoice of a period (``local_id``: the CollectiveInvoice).
     COLLECTIVE_INVOICE = "collective_invoice"
 
@@ -472,6 +473,16 @@ class BatchItem(Base):
             postgresql_where=text("status NOT IN ('removed', 'exported', 'skipped')"),
         ),
         CheckConstraint("kind = 'day_sales' OR day_sale_id IS NULL", name="day_sale_id_only_for_day_sales"),
+        # An hour is on its way to Tripletex in at most one batch at a time (pending or in flight); a
+        # correction after its export is a new item in a later batch.
+        Index(
+            "uq_batch_item_hours_entry_open",
+            "hours_entry_id",
+            unique=True,
+            sqlite_where=text("status IN ('pending', 'in_flight')"),
+            postgresql_where=text("status IN ('pending', 'in_flight')"),
+        ),
+        CheckConstraint("kind = 'hours' OR hours_entry_id IS NULL", name="hours_entry_id_only_for_hours"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -483,6 +494,8 @@ class BatchItem(Base):
     #: Null when the invoice was deleted locally after the batch was closed («Invoice is not found»).
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id", ondelete="SET NULL"))
     subject_key: Mapped[str] = mapped_column(String(100))
+    #: Hours: the host's hour (null when it was deleted locally after the batch was closed).
+    hours_entry_id: Mapped[int | None] = mapped_column(ForeignKey("hours_entry.id", ondelete="SET NULL"))
     status: Mapped[ItemStatus] = mapped_column(_enum(ItemStatus, "item_status"), default=ItemStatus.PENDING)
     error_id: Mapped[str | None] = mapped_column(String(64))
     message: Mapped[str | None] = mapped_column(Text)
@@ -982,6 +995,736 @@ class DaySaleLine(Base):
 
     def __repr__(self) -> str:
         return f"DaySaleLine(type={self.type!r}, code={self.code!r}, amount={self.amount!r})"
+
+
+# --------------------------------------------------------------------------------------------------
+# Two-way sync: customers, projects and employees kept the same in the host and in Tripletex
+# --------------------------------------------------------------------------------------------------
+
+
+class SyncResource(enum.StrEnum):
+    CUSTOMER = "customer"
+    PROJECT = "project"
+    EMPLOYEE = "employee"
+
+
+class SyncDirection(enum.StrEnum):
+    TO_TRIPLETEX = "to_tripletex"
+    TO_HOST = "to_host"
+
+
+class SyncLinkState(enum.StrEnum):
+    #: Both sides know the object and are paired.
+    LINKED = "linked"
+    #: A create in Tripletex is claimed (marker recorded) and may have happened: look it up by its
+    #: marker before creating again.
+    CREATING = "creating"
+    #: Deleted on one side; the pair is kept for the record, nothing more is synced.
+    UNLINKED = "unlinked"
+
+
+class SyncOutcome(enum.StrEnum):
+    #: Stopped by a rule (not synced); the entry names the rule and the fix.
+    SKIPPED = "skipped"
+    #: Waits for a person: two plausible matches, or a number match with another name or e-mail.
+    HELD = "held"
+    #: Synced, and an edit on the other side lost to the written conflict rule.
+    CONFLICT_RESOLVED = "conflict_resolved"
+    #: Tripletex refused the write (the entry carries Tripletex's reason).
+    FAILED = "failed"
+
+
+class HeldDecision(enum.StrEnum):
+    LINK = "link"
+    CREATE_NEW = "create_new"
+    SKIP = "skip"
+
+
+class ChangeAction(enum.StrEnum):
+    CREATED = "created"
+    CHANGED = "changed"
+    DELETED = "deleted"
+
+
+class DeliveryState(enum.StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    #: Gave up after the last retry; a new delivery of later entries starts again from the cursor.
+    FAILED = "failed"
+
+
+class SyncLink(Base):
+    """One object known on both sides (or being created on the other): host id ↔ Tripletex id, the
+    last Tripletex ``version`` seen, and what was last sent each way (a SHA-256 of the synced fields
+    and when). ``base`` is the last state both sides agreed on, per synced field: what the conflict
+    rule compares an edit on each side with."""
+
+    __tablename__ = "sync_link"
+    __table_args__ = (
+        UniqueConstraint("connection_id", "resource", "host_id"),
+        UniqueConstraint("connection_id", "resource", "tripletex_id"),
+        UniqueConstraint("connection_id", "resource", "marker"),
+        Index("ix_sync_link_connection_id_resource_state", "connection_id", "resource", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    resource: Mapped[SyncResource] = mapped_column(_enum(SyncResource, "sync_resource"))
+    #: The host's own id; None while a Tripletex-only object waits for the host to create it.
+    host_id: Mapped[str | None] = mapped_column(String(100))
+    #: None while a host-only object is being created in Tripletex.
+    tripletex_id: Mapped[int | None] = mapped_column(Integer)
+    tripletex_version: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[SyncLinkState] = mapped_column(
+        _enum(SyncLinkState, "sync_link_state"), default=SyncLinkState.LINKED
+    )
+    #: What a create in Tripletex carries to be found again after an unknown outcome.
+    marker: Mapped[str | None] = mapped_column(String(60))
+    #: Display name (the latest of either side), so the log and the screens need no lookup.
+    name: Mapped[str | None] = mapped_column(String(255))
+    base: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    sent_to_tripletex_hash: Mapped[str | None] = mapped_column(String(64))
+    sent_to_tripletex_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    sent_to_host_hash: Mapped[str | None] = mapped_column(String(64))
+    sent_to_host_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return (
+            f"SyncLink(resource={self.resource!r}, host_id={self.host_id!r}, "
+            f"tripletex_id={self.tripletex_id!r}, state={self.state!r})"
+        )
+
+
+class HostObject(Base):
+    """The host's latest state of one customer, project or employee, as it pushed it (Python API,
+    REST API or file). ``revision`` counts the host's changes; ``deleted`` keeps a host delete until
+    it is applied."""
+
+    __tablename__ = "host_object"
+    __table_args__ = (UniqueConstraint("connection_id", "resource", "host_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    resource: Mapped[SyncResource] = mapped_column(_enum(SyncResource, "sync_resource"))
+    host_id: Mapped[str] = mapped_column(String(100))
+    data: Mapped[dict[str, object]] = mapped_column(JSON)
+    #: SHA-256 of ``data`` in canonical form: unchanged data is not a change.
+    data_hash: Mapped[str] = mapped_column(String(64))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"HostObject(resource={self.resource!r}, host_id={self.host_id!r}, revision={self.revision!r})"
+
+
+class SyncCursor(Base):
+    """Where a read of one resource stands, committed in the same transaction as the rows it
+    describes (dlt's pattern), so a crash re-reads at most one page and never skips one.
+    ``purpose``: ``initial`` (the initial sync) or ``reconcile`` (the nightly read)."""
+
+    __tablename__ = "sync_cursor"
+
+    connection_id: Mapped[int] = mapped_column(
+        ForeignKey("connection.id", ondelete="CASCADE"), primary_key=True
+    )
+    resource: Mapped[SyncResource] = mapped_column(_enum(SyncResource, "sync_resource"), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(20), primary_key=True)
+    #: The list's ``versionDigest`` at the last complete read (``If-None-Match`` next time).
+    version_digest: Mapped[str | None] = mapped_column(String(100))
+    #: ``changedSince`` for the next read, where Tripletex has it (customers).
+    changed_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: Resume position: the highest Tripletex id read so far (reads go in ascending id order).
+    after_id: Mapped[int] = mapped_column(Integer, default=0)
+    #: Rows of the id-sorted list read so far (Tripletex has no id-range filter: pages go by ``from``).
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    #: The step a multi-step run has reached (initial sync: ``pull``, ``match``, ``create``, ``done``).
+    step: Mapped[str | None] = mapped_column(String(20))
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class TripletexObject(Base):
+    """The last state read from Tripletex of one object (synced fields only): what the initial match
+    works on and what a conflict is judged against."""
+
+    __tablename__ = "tripletex_object"
+
+    connection_id: Mapped[int] = mapped_column(
+        ForeignKey("connection.id", ondelete="CASCADE"), primary_key=True
+    )
+    resource: Mapped[SyncResource] = mapped_column(_enum(SyncResource, "sync_resource"), primary_key=True)
+    tripletex_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int | None] = mapped_column(Integer)
+    data: Mapped[dict[str, object]] = mapped_column(JSON)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    read_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class SyncLogEntry(Base):
+    """One object that did not sync, or synced with a conflict resolved: both ids and names, the
+    direction, the rule (a catalog id) and its rendered message (the fix is in the catalog)."""
+
+    __tablename__ = "sync_log_entry"
+    __table_args__ = (Index("ix_sync_log_entry_connection_id_at", "connection_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    resource: Mapped[SyncResource] = mapped_column(_enum(SyncResource, "sync_resource"))
+    direction: Mapped[SyncDirection] = mapped_column(_enum(SyncDirection, "sync_direction"))
+    outcome: Mapped[SyncOutcome] = mapped_column(_enum(SyncOutcome, "sync_outcome"))
+    host_id: Mapped[str | None] = mapped_column(String(100))
+    host_name: Mapped[str | None] = mapped_column(String(255))
+    tripletex_id: Mapped[int | None] = mapped_column(Integer)
+    tripletex_name: Mapped[str | None] = mapped_column(String(255))
+    #: Catalog id of the rule (``sync_*``); its parameters render it in either language.
+    rule: Mapped[str] = mapped_column(String(64), index=True)
+    params: Mapped[dict[str, object] | None] = mapped_column(JSON)
+
+    def __repr__(self) -> str:
+        return f"SyncLogEntry(resource={self.resource!r}, rule={self.rule!r}, outcome={self.outcome!r})"
+
+
+class HeldMatch(Base):
+    """A match the sync would not guess: one object with two plausible partners, or a number match
+    whose name or e-mail differs. ``candidates``: ``[{"side", "id", "name", "why"}]``. Open while
+    ``decided_at`` is None."""
+
+    __tablename__ = "held_match"
+    __table_args__ = (Index("ix_held_match_connection_id_decided_at", "connection_id", "decided_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    resource: Mapped[SyncResource] = mapped_column(_enum(SyncResource, "sync_resource"))
+    #: The object held: a host object (host_id) or a Tripletex one (tripletex_id).
+    host_id: Mapped[str | None] = mapped_column(String(100))
+    tripletex_id: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str | None] = mapped_column(String(255))
+    rule: Mapped[str] = mapped_column(String(64))
+    candidates: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decision: Mapped[HeldDecision | None] = mapped_column(_enum(HeldDecision, "held_decision"))
+
+    def __repr__(self) -> str:
+        return f"HeldMatch(id={self.id!r}, resource={self.resource!r}, rule={self.rule!r})"
+
+
+class ChangeFeedEntry(Base):
+    """What changed in Tripletex, for the host, in order. ``seq`` is per connection and dense:
+    taken as the highest + 1 under the unique constraint, so a reader that saw ``seq`` N never
+    misses a later-committed N-1 (two writers meeting on one number: the second fails and retries)."""
+
+    __tablename__ = "change_feed_entry"
+    __table_args__ = (UniqueConstraint("connection_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    resource: Mapped[SyncResource] = mapped_column(_enum(SyncResource, "sync_resource"))
+    action: Mapped[ChangeAction] = mapped_column(_enum(ChangeAction, "change_action"))
+    tripletex_id: Mapped[int] = mapped_column(Integer)
+    #: The host's id when the object is linked; None for an object the host should create.
+    host_id: Mapped[str | None] = mapped_column(String(100))
+    tripletex_version: Mapped[int | None] = mapped_column(Integer)
+    #: The synced fields, host-shaped (None on delete).
+    data: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class HostWebhookEndpoint(Base):
+    """Where the host wants the change feed pushed. The signing secret is encrypted with the store's
+    key (:class:`txbridge.store.crypto.TokenCipher`); only a masked hint is kept in clear."""
+
+    __tablename__ = "host_webhook_endpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(500))
+    secret_encrypted: Mapped[str] = mapped_column(Text)
+    secret_hint: Mapped[str] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The highest feed ``seq`` delivered (acknowledged with 2xx) to this endpoint.
+    delivered_seq: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"HostWebhookEndpoint(id={self.id!r}, url={self.url!r}, active={self.active!r})"
+
+
+class HostWebhookDelivery(Base):
+    """One signed call to a host endpoint carrying feed entries ``from_seq``..``to_seq``: attempts
+    with backoff until a 2xx or the last retry."""
+
+    __tablename__ = "host_webhook_delivery"
+    __table_args__ = (UniqueConstraint("endpoint_id", "from_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    endpoint_id: Mapped[int] = mapped_column(
+        ForeignKey("host_webhook_endpoint.id", ondelete="CASCADE"), index=True
+    )
+    from_seq: Mapped[int] = mapped_column(Integer)
+    to_seq: Mapped[int] = mapped_column(Integer)
+    state: Mapped[DeliveryState] = mapped_column(
+        _enum(DeliveryState, "delivery_state"), default=DeliveryState.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+# --------------------------------------------------------------------------------------------------
+# Accounting firms: one employee token reaching many client companies (issue 13)
+# --------------------------------------------------------------------------------------------------
+
+
+class ImportDayRule(enum.StrEnum):
+    """When a firm's monthly statistics are imported (seed 004: «Import data»)."""
+
+    LAST_WORKING_DAY = "last_working_day"
+    LAST_CALENDAR_DAY = "last_calendar_day"
+    #: ``FirmImportSettings.day_of_month`` (1–28) of the month after the one imported.
+    DAY_OF_NEXT_MONTH = "day_of_next_month"
+
+
+class FirmInboundResource(enum.StrEnum):
+    """What the firm reads from each linked client company."""
+
+    CUSTOMER = "customer"
+    PRODUCT = "product"
+    VAT_TYPE = "vat_type"
+
+
+class FirmConnection(Base):
+    """A connection whose employee token reaches client companies (an accounting firm's token).
+
+    The row marks the connection as a firm's; ``companies_refreshed_at`` says when the list of
+    companies the token reaches (:class:`FirmReachableCompany`) was last read."""
+
+    __tablename__ = "firm_connection"
+
+    connection_id: Mapped[int] = mapped_column(
+        ForeignKey("connection.id", ondelete="CASCADE"), primary_key=True
+    )
+    marked_by: Mapped[str | None] = mapped_column(String(100))
+    marked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    companies_refreshed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    def __repr__(self) -> str:
+        return f"FirmConnection(connection_id={self.connection_id!r})"
+
+
+class FirmReachableCompany(Base):
+    """One client company the firm's token may act for (``GET /company/>withLoginAccess``), cached."""
+
+    __tablename__ = "firm_reachable_company"
+    __table_args__ = (UniqueConstraint("firm_connection_id", "tripletex_company_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_connection_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_connection.connection_id", ondelete="CASCADE"), index=True
+    )
+    tripletex_company_id: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    organization_number: Mapped[str | None] = mapped_column(String(20), index=True)
+    fetched_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"FirmReachableCompany(id={self.tripletex_company_id!r}, name={self.name!r})"
+
+
+class FirmClient(Base):
+    """One of the firm's own clients, linked (or not yet) to the Tripletex company it keeps the
+    books of. ``key`` is the firm's own identifier for the client."""
+
+    __tablename__ = "firm_client"
+    __table_args__ = (
+        UniqueConstraint("firm_connection_id", "key"),
+        # One Tripletex company belongs to one of the firm's clients (NULLs, unlinked, are many).
+        UniqueConstraint("firm_connection_id", "tripletex_company_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_connection_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_connection.connection_id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+    organization_number: Mapped[str | None] = mapped_column(String(20), index=True)
+    tripletex_company_id: Mapped[int | None] = mapped_column(Integer)
+    tripletex_company_name: Mapped[str | None] = mapped_column(String(300))
+    linked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    linked_by: Mapped[str | None] = mapped_column(String(100))
+    #: The last inbound read of the linked company that did not go through (catalog id), and when.
+    last_error_id: Mapped[str | None] = mapped_column(String(64))
+    last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    inbound_refreshed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def linked(self) -> bool:
+        return self.tripletex_company_id is not None
+
+    def __repr__(self) -> str:
+        return (
+            f"FirmClient(id={self.id!r}, key={self.key!r}, name={self.name!r}, "
+            f"tripletex_company_id={self.tripletex_company_id!r})"
+        )
+
+
+class FirmCustomField(Base):
+    """One of the firm's own fields (a custom task field in seed 004) that statistics land in."""
+
+    __tablename__ = "firm_custom_field"
+    __table_args__ = (UniqueConstraint("firm_connection_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_connection_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_connection.connection_id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"FirmCustomField(id={self.id!r}, name={self.name!r})"
+
+
+class FirmFieldMapping(Base):
+    """A statistic field (key from ``txbridge.flows.firm.fields``) mapped to one of the firm's own
+    fields. A field without a row is not imported."""
+
+    __tablename__ = "firm_field_mapping"
+
+    firm_connection_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_connection.connection_id", ondelete="CASCADE"), primary_key=True
+    )
+    field_key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    custom_field_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_custom_field.id", ondelete="CASCADE"), index=True
+    )
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    custom_field: Mapped[FirmCustomField] = relationship()
+
+    def __repr__(self) -> str:
+        return f"FirmFieldMapping(field_key={self.field_key!r}, custom_field_id={self.custom_field_id!r})"
+
+
+class FirmImportSettings(Base):
+    """When the firm's monthly statistics are imported (one row per firm; none = the default,
+    the last working day)."""
+
+    __tablename__ = "firm_import_settings"
+    __table_args__ = (
+        CheckConstraint(
+            "(rule = 'day_of_next_month' AND day_of_month BETWEEN 1 AND 28) "
+            "OR (rule <> 'day_of_next_month' AND day_of_month IS NULL)",
+            name="day_of_month_with_rule",
+        ),
+    )
+
+    firm_connection_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_connection.connection_id", ondelete="CASCADE"), primary_key=True
+    )
+    rule: Mapped[ImportDayRule] = mapped_column(
+        _enum(ImportDayRule, "import_day_rule"), default=ImportDayRule.LAST_WORKING_DAY
+    )
+    day_of_month: Mapped[int | None] = mapped_column(Integer)
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"FirmImportSettings(rule={self.rule!r}, day_of_month={self.day_of_month!r})"
+
+
+class FirmInboundState(Base):
+    """The last read of one resource of one linked client: Tripletex's ``versionDigest`` of the list
+    (sent back as ``If-None-Match``: a 304 means nothing changed) and when it was read. Committed with
+    the rows it describes."""
+
+    __tablename__ = "firm_inbound_state"
+
+    firm_client_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_client.id", ondelete="CASCADE"), primary_key=True
+    )
+    resource: Mapped[FirmInboundResource] = mapped_column(
+        _enum(FirmInboundResource, "firm_inbound_resource"), primary_key=True
+    )
+    version_digest: Mapped[str | None] = mapped_column(String(200))
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+    read_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: When the list last came back with rows (not a 304).
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class FirmClientCustomer(Base):
+    """A Tripletex customer of a linked client company, as last read."""
+
+    __tablename__ = "firm_client_customer"
+    __table_args__ = (UniqueConstraint("firm_client_id", "tripletex_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_client_id: Mapped[int] = mapped_column(ForeignKey("firm_client.id", ondelete="CASCADE"), index=True)
+    tripletex_id: Mapped[int] = mapped_column(Integer)
+    customer_number: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    organization_number: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(60))
+    is_inactive: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int | None] = mapped_column(Integer)
+
+    def __repr__(self) -> str:
+        return f"FirmClientCustomer(tripletex_id={self.tripletex_id!r}, name={self.name!r})"
+
+
+class FirmClientProduct(Base):
+    """A Tripletex product of a linked client company, as last read."""
+
+    __tablename__ = "firm_client_product"
+    __table_args__ = (UniqueConstraint("firm_client_id", "tripletex_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_client_id: Mapped[int] = mapped_column(ForeignKey("firm_client.id", ondelete="CASCADE"), index=True)
+    tripletex_id: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str | None] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+    vat_type_id: Mapped[int | None] = mapped_column(Integer)
+    price_excluding_vat: Mapped[Decimal | None] = mapped_column(ExactDecimal(2))
+    is_inactive: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int | None] = mapped_column(Integer)
+
+    def __repr__(self) -> str:
+        return f"FirmClientProduct(tripletex_id={self.tripletex_id!r}, name={self.name!r})"
+
+
+class FirmClientVatType(Base):
+    """A VAT type of a linked client company, as last read (ids differ per company; the number
+    does not)."""
+
+    __tablename__ = "firm_client_vat_type"
+    __table_args__ = (UniqueConstraint("firm_client_id", "tripletex_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_client_id: Mapped[int] = mapped_column(ForeignKey("firm_client.id", ondelete="CASCADE"), index=True)
+    tripletex_id: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str | None] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(300))
+    percentage: Mapped[Decimal | None] = mapped_column(ExactDecimal(2))
+
+    def __repr__(self) -> str:
+        return f"FirmClientVatType(number={self.number!r}, name={self.name!r})"
+
+
+# Accounting firms: monthly work statistics (flows/firm/statistics.py)
+# --------------------------------------------------------------------------------------------------
+
+
+class StatisticRunKind(enum.StrEnum):
+    #: One month for every linked client (the scheduled import, or one started by hand).
+    IMPORT = "import"
+    #: «Reload data»: the last 12 months, for every linked client or one.
+    RELOAD = "reload"
+
+
+class StatisticRunState(enum.StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    #: Finished, but some clients could not be read (each client row says why).
+    PARTLY = "partly"
+    FAILED = "failed"
+
+
+class StatisticClientState(enum.StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class MonthlyStatistic(Base):
+    """One statistic field's value for one of the firm's clients and one calendar month.
+
+    Written by an import or a reload, overwriting the earlier value (an upsert on the key, so a run
+    killed midway and run again counts nothing twice)."""
+
+    __tablename__ = "monthly_statistic"
+    __table_args__ = (Index("ix_monthly_statistic_month", "month"),)
+
+    firm_client_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_client.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: ``YYYY-MM``.
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    #: A key of ``txbridge.flows.firm.fields.FIELDS``.
+    field_key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[Decimal] = mapped_column(ExactDecimal(2))
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: The run that wrote it last.
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("statistic_run.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return (
+            f"MonthlyStatistic(client={self.firm_client_id!r}, month={self.month!r}, "
+            f"field={self.field_key!r}, value={self.value!r})"
+        )
+
+
+class StatisticRun(Base):
+    """One import or reload of a firm's statistics: which months and clients, its progress, and the
+    notice the web shows once it is done (``notice_seen_at`` set when the user has seen it)."""
+
+    __tablename__ = "statistic_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_connection_id: Mapped[int] = mapped_column(
+        ForeignKey("connection.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[StatisticRunKind] = mapped_column(_enum(StatisticRunKind, "statistic_run_kind"))
+    #: The months read (``["2026-01", …]``).
+    months: Mapped[list[str]] = mapped_column(JSON)
+    #: The one client a reload was asked for (None: every linked client).
+    only_client_id: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[StatisticRunState] = mapped_column(
+        _enum(StatisticRunState, "statistic_run_state"), default=StatisticRunState.RUNNING
+    )
+    requested_by: Mapped[str | None] = mapped_column(String(100))
+    clients_total: Mapped[int] = mapped_column(Integer, default=0)
+    clients_done: Mapped[int] = mapped_column(Integer, default=0)
+    clients_failed: Mapped[int] = mapped_column(Integer, default=0)
+    api_calls: Mapped[int] = mapped_column(Integer, default=0)
+    #: Catalog id and rendered message (JSON) of why it stopped, or its closing notice.
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    notice_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    def __repr__(self) -> str:
+        return f"StatisticRun(id={self.id!r}, kind={self.kind!r}, state={self.state!r})"
+
+
+class StatisticRunClient(Base):
+    """One client of a run: pending until a worker has read and stored all its months, in one
+    transaction with its values (a worker killed midway leaves it pending for the next)."""
+
+    __tablename__ = "statistic_run_client"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("statistic_run.id", ondelete="CASCADE"), primary_key=True)
+    firm_client_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_client.id", ondelete="CASCADE"), primary_key=True
+    )
+    state: Mapped[StatisticClientState] = mapped_column(
+        _enum(StatisticClientState, "statistic_client_state"), default=StatisticClientState.PENDING
+    )
+    api_calls: Mapped[int] = mapped_column(Integer, default=0)
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class StatisticClientLock(Base):
+    """Who reads one client's statistics right now: one row per client, so two runs (an import and a
+    reload, two workers) never read it at once. A holder that dies stops beating; its lock goes stale
+    and the next worker takes it over."""
+
+    __tablename__ = "statistic_client_lock"
+
+    firm_client_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_client.id", ondelete="CASCADE"), primary_key=True
+    )
+    run_id: Mapped[int] = mapped_column(ForeignKey("statistic_run.id", ondelete="CASCADE"))
+    holder: Mapped[str] = mapped_column(String(64))
+    heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class StatisticRunJob(Base):
+    """The jobs working on a run (a reload is split into parts that workers run side by side)."""
+
+    __tablename__ = "statistic_run_job"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("job.id", ondelete="CASCADE"), primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("statistic_run.id", ondelete="CASCADE"), index=True)
+
+
+class StatisticRead(Base):
+    """The last answer to one statistics read of one client: Tripletex's ``versionDigest`` (sent back
+    as ``If-None-Match``; a 304 means nothing changed) and what was counted from it, per month, so a
+    304 gives the same counts without reading the rows again."""
+
+    __tablename__ = "statistic_read"
+
+    firm_client_id: Mapped[int] = mapped_column(
+        ForeignKey("firm_client.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: The call and its parameters (``/ledger/voucher?dateFrom=…&dateTo=…``).
+    read_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    version_digest: Mapped[str] = mapped_column(String(200))
+    #: ``{"2026-01": {"sale_entries": 3, …}, …}`` or the read's own extract (voucher type ids …).
+    tally: Mapped[dict[str, object]] = mapped_column(JSON)
+    read_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+# Hours (timesheet entries from a time-tracking host, e.g. Svenn)
+# --------------------------------------------------------------------------------------------------
+
+
+class HoursState(enum.StrEnum):
+    """Where one host hour stands towards Tripletex."""
+
+    #: Approved in the host, not in Tripletex yet.
+    READY = "ready"
+    #: In Tripletex as the host has it.
+    EXPORTED = "exported"
+    #: Changed in the host after it was exported: the entry in Tripletex is to be updated.
+    CHANGED = "changed"
+    #: Deleted in the host after it was exported: the entry in Tripletex is to be deleted.
+    DELETED = "deleted"
+    #: Deleted in the host and not (or no longer) in Tripletex: nothing left to do.
+    GONE = "gone"
+
+
+class HoursEntry(Base):
+    """One approved hour registration of the host, by the host's own id.
+
+    Employee, project and activity are the host's references (employee number or e-mail, project
+    number, activity number or name); the export maps them to Tripletex ids. ``sent_signature`` is a
+    digest of what was last written to Tripletex, so an import can tell a change after export."""
+
+    __tablename__ = "hours_entry"
+    __table_args__ = (
+        UniqueConstraint("connection_id", "host_id"),
+        Index("ix_hours_entry_connection_id_work_date", "connection_id", "work_date"),
+        CheckConstraint("CAST(hours AS NUMERIC) BETWEEN 0 AND 24", name="hours_in_a_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    host_id: Mapped[str] = mapped_column(String(100))
+    employee_number: Mapped[str | None] = mapped_column(String(50))
+    employee_email: Mapped[str | None] = mapped_column(String(254))
+    project_number: Mapped[str | None] = mapped_column(String(100))
+    activity_number: Mapped[str | None] = mapped_column(String(100))
+    activity_name: Mapped[str | None] = mapped_column(String(255))
+    work_date: Mapped[date] = mapped_column(Date)
+    hours: Mapped[Decimal] = mapped_column(ExactDecimal(2))
+    comment: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[HoursState] = mapped_column(_enum(HoursState, "hours_state"), default=HoursState.READY)
+    sent_signature: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return (
+            f"HoursEntry(id={self.id!r}, host_id={self.host_id!r}, work_date={self.work_date!r}, "
+            f"hours={self.hours!r}, state={self.state!r})"
+        )
 
 
 # --- POS invoicing -------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ def test_valid_payload_goes_in_with_defaults_filled(database: Database, connecti
         "products": 2,
         "invoices": 2,
         "daySales": 0,
+        "hours": 0,
     }
     with database.session() as session:
         customer = queries.customer_by_number(session, connection_id, 10001)

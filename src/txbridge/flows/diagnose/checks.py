@@ -547,25 +547,61 @@ def diagnose_invoice(
 
     Reads only (store and Tripletex). ``client`` replaces the one built from the stored connection
     (its calls are still counted); ``today`` decides whether the token has expired."""
+
+    def refused(run: _Run, message: Message) -> Diagnosis:
+        return _finish(run, [_failed(Check.INTEGRATION_STATE, message)], Outcome.FAILED, message)
+
+    return run_diagnosis(
+        db,
+        settings,
+        connection_id,
+        invoice_number,
+        _Run,
+        _diagnose,
+        refused,
+        transport=transport,
+        client=client,
+        today=today,
+    )
+
+
+RunT = TypeVar("RunT", bound=_Run)
+AnswerT = TypeVar("AnswerT")
+
+
+def run_diagnosis(
+    db: Database,
+    settings: Settings,
+    connection_id: int,
+    key: str,
+    run_type: type[RunT],
+    diagnose: Callable[[RunT], AnswerT],
+    refused: Callable[[RunT, Message], AnswerT],
+    *,
+    transport: httpx.BaseTransport | None,
+    client: Tripletex | None,
+    today: date | None,
+) -> AnswerT:
+    """One troubleshooter run for the subject ``key`` (an invoice number, a host's hour id): its store
+    session and client, and a refusal not about reaching Tripletex (a 422 on a search) reported
+    through ``refused`` rather than raised."""
     with db.session() as session:
         connection = session.get(Connection, connection_id)
         if connection is None:
             raise DiagnoseError(render("connection_not_found", connection=connection_id))
-        run = _Run(
+        run = run_type(
             session,
             settings,
             connection,
-            str(invoice_number),
+            str(key),
             transport=transport,
             client=client,
             today=today or date.today(),
         )
         try:
-            return _diagnose(run)
+            return diagnose(run)
         except TripletexError as exc:
-            # A refusal not about reaching Tripletex (e.g. a 422 on a search): report it, never crash.
             detail = getattr(exc, "message", None) or type(exc).__name__
-            message = render("tripletex_validation_error", object=invoice_number, detail=detail)
-            return _finish(run, [_failed(Check.INTEGRATION_STATE, message)], Outcome.FAILED, message)
+            return refused(run, render("tripletex_validation_error", object=key, detail=detail))
         finally:
             run.close()

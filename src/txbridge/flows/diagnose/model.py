@@ -46,6 +46,45 @@ _TITLES: dict[Check, tuple[str, str]] = {
 }
 
 
+class HoursCheck(enum.IntEnum):
+    """The troubleshooter's checks for one hour (timesheet entry), in the order they are run."""
+
+    IN_STORE = 1
+    IN_BATCH = 2
+    ALREADY_EXPORTED = 3
+    EMPLOYEE = 4
+    PROJECT = 5
+    ACTIVITY = 6
+    MONTH_OPEN = 7
+    INTEGRATION_STATE = 8
+
+    @property
+    def title_nb(self) -> str:
+        return _HOURS_TITLES[self][0]
+
+    @property
+    def title_en(self) -> str:
+        return _HOURS_TITLES[self][1]
+
+
+_HOURS_TITLES: dict[HoursCheck, tuple[str, str]] = {
+    HoursCheck.IN_STORE: ("Er timen importert?", "Is the hour imported?"),
+    HoursCheck.IN_BATCH: ("Er timen i en eksportert bunt?", "Is the hour in an exported batch?"),
+    HoursCheck.ALREADY_EXPORTED: ("Er timen allerede i Tripletex?", "Is the hour already in Tripletex?"),
+    HoursCheck.EMPLOYEE: ("Finnes den ansatte i Tripletex?", "Does the employee exist in Tripletex?"),
+    HoursCheck.PROJECT: ("Finnes prosjektet, og er det åpent?", "Does the project exist, and is it open?"),
+    HoursCheck.ACTIVITY: (
+        "Kan aktiviteten brukes på prosjektet?",
+        "Can the activity be used on the project?",
+    ),
+    HoursCheck.MONTH_OPEN: ("Er måneden åpen i Tripletex?", "Is the month open in Tripletex?"),
+    HoursCheck.INTEGRATION_STATE: (
+        "Er integrasjonen i feiltilstand?",
+        "Is the integration in an error state?",
+    ),
+}
+
+
 class CheckStatus(enum.StrEnum):
     PASSED = "passed"
     FAILED = "failed"
@@ -82,7 +121,7 @@ class Note:
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
-    check: Check
+    check: Check | HoursCheck
     status: CheckStatus
     #: The catalog message of a failure (or of "already exported"), with its fix.
     message: Message | None = None
@@ -119,8 +158,25 @@ def _message_dict(message: Message | None) -> dict[str, Any] | None:
     }
 
 
+class Answered:
+    """What every troubleshooter answer has: its checks and outcome."""
+
+    __slots__ = ()
+    checks: tuple[CheckResult, ...]
+    outcome: Outcome
+
+    @property
+    def failed_check(self) -> CheckResult | None:
+        return next((c for c in self.checks if c.status is CheckStatus.FAILED), None)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong: exported already, or no fault found."""
+        return self.outcome is not Outcome.FAILED
+
+
 @dataclass(frozen=True, slots=True)
-class Diagnosis:
+class Diagnosis(Answered):
     """The troubleshooter's answer for one invoice: all seven checks (``not_run`` after a stop)."""
 
     invoice_number: str
@@ -134,15 +190,6 @@ class Diagnosis:
     #: What to do when nothing is wrong any more: a failed posting waits for a batch reset, because an
     #: export only sends pending postings.
     next_step: Note | None = None
-
-    @property
-    def failed_check(self) -> CheckResult | None:
-        return next((c for c in self.checks if c.status is CheckStatus.FAILED), None)
-
-    @property
-    def ok(self) -> bool:
-        """True when nothing is wrong: exported already, or no fault found."""
-        return self.outcome is not Outcome.FAILED
 
     def result(self, check: Check) -> CheckResult:
         return next(c for c in self.checks if c.check is check)

@@ -8,7 +8,6 @@ by number before creating anything, so what a lost answer or a crash created is 
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -17,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from txbridge.catalog import Message, render
+from txbridge.flows.bulk import create_isolating
 from txbridge.flows.export.mapping import (
     Chart,
     ProductTarget,
@@ -26,8 +26,7 @@ from txbridge.flows.export.mapping import (
     product_body,
     product_target,
 )
-from txbridge.flows.outbound.context import RunContext, chunks, detail
-from txbridge.flows.outbound.sender import DATA_ERRORS
+from txbridge.flows.outbound.context import RunContext, detail
 from txbridge.store import (
     BatchItem,
     Customer,
@@ -252,24 +251,9 @@ class MasterData:
         remote_key: Callable[[R], str],
     ) -> tuple[list[tuple[T, R]], list[tuple[T, APIStatusError]]]:
         """Bulk create in chunks; a refused chunk is halved until the refused items are isolated."""
-        created: list[tuple[T, R]] = []
-        refused: list[tuple[T, APIStatusError]] = []
-        stack: list[Sequence[T]] = list(chunks(items, MASTER_DATA_CHUNK))[::-1]
-        while stack:
-            part = stack.pop()
-            try:
-                result = self.run.api(functools.partial(post, part))
-            except DATA_ERRORS as exc:
-                if len(part) == 1:
-                    refused.append((part[0], exc))
-                else:
-                    mid = len(part) // 2
-                    stack.append(part[mid:])
-                    stack.append(part[:mid])
-                continue
-            by_key = {remote_key(r): r for r in result}
-            created.extend((item, by_key[key(item)]) for item in part if key(item) in by_key)
-        return created, refused
+        return create_isolating(
+            items, post, chunk_size=MASTER_DATA_CHUNK, key=key, remote_key=remote_key, call=self.run.api
+        )
 
     def _update_products(
         self, stale: list[tuple[Product, m.Product]], targets: dict[int, ProductTarget]

@@ -21,7 +21,7 @@ from typing import Any
 from txbridge.catalog import Bilingual, Message, render
 
 #: The kinds of items, in the order they are imported (references point backwards in this list).
-KINDS: tuple[str, ...] = ("productClasses", "customers", "products", "invoices", "daySales")
+KINDS: tuple[str, ...] = ("productClasses", "customers", "products", "invoices", "daySales", "hours")
 
 _KIND_NAMES = {
     "productclasses": "productClasses",
@@ -38,6 +38,9 @@ _KIND_NAMES = {
     "day-sales": "daySales",
     "day_sales": "daySales",
     "daysale": "daySales",
+    "hours": "hours",
+    "hour": "hours",
+    "timesheet": "hours",
 }
 
 #: CSV invoice columns that belong to the invoice; the others describe one line each.
@@ -279,6 +282,8 @@ def detect_kind(header: list[str]) -> str | None:
         return "daySales"
     if "invoiceDate" in columns:
         return "invoices"
+    if "hours" in columns and "date" in columns:
+        return "hours"
     if "accountNumber" in columns or ("code" in columns and "number" not in columns):
         return "productClasses"
     if "vatCode" in columns:

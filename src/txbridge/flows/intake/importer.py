@@ -22,11 +22,20 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
 from txbridge.catalog import Bilingual, Message, render
+from txbridge.flows.hours.batches import hours_in_open_batches
+from txbridge.flows.hours.entries import in_tripletex, next_state, signature
 from txbridge.flows.intake.errors import ConnectionNotFoundError
 from txbridge.flows.intake.files import INVALID_KEY, KINDS, PROBLEMS_KEY, ROWS_KEY, Problem, read_file
 from txbridge.flows.intake.limits import IntakeLimits, invoice_problems
 from txbridge.flows.intake.reasons import field_label, field_path, problem_message, shown, validation_messages
-from txbridge.flows.intake.schemas import CustomerIn, DaySaleIn, InvoiceIn, ProductClassIn, ProductIn
+from txbridge.flows.intake.schemas import (
+    CustomerIn,
+    DaySaleIn,
+    HoursIn,
+    InvoiceIn,
+    ProductClassIn,
+    ProductIn,
+)
 from txbridge.store import (
     BatchItem,
     Connection,
@@ -35,6 +44,8 @@ from txbridge.store import (
     DaySale,
     DaySaleLine,
     DaySaleLineType,
+    HoursEntry,
+    HoursState,
     IntegrationReference,
     Invoice,
     InvoiceLine,
@@ -55,9 +66,10 @@ _SCHEMAS: dict[str, type[BaseModel]] = {
     "products": ProductIn,
     "invoices": InvoiceIn,
     "daySales": DaySaleIn,
+    "hours": HoursIn,
 }
 #: The field that names an item of each kind (``invoices[12] F-1013``).
-_KEY_FIELDS = {"productClasses": "code", "daySales": "hostId"}
+_KEY_FIELDS = {"productClasses": "code", "daySales": "hostId", "hours": "id"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +219,7 @@ class Intake:
             "products": self._apply_product,
             "invoices": self._apply_invoice,
             "daySales": self._apply_day_sale,
+            "hours": self._apply_hours,
         }
         apply = appliers[kind]
         for start in range(0, len(valid), self.chunk_size):
@@ -324,6 +337,8 @@ class Intake:
         def key(model: Any) -> Any:
             if kind == "daySales":
                 return model.host_id
+            if kind == "hours":
+                return model.id
             return model.code if kind == "productClasses" else model.number
 
         seen = Counter(key(model) for _, model in valid)
@@ -539,6 +554,40 @@ class Intake:
             session.delete(reference)
         return "updated"
 
+    def _apply_hours(self, session: Session, ctx: _ChunkContext, item: str, model: HoursIn) -> str:
+        """An hour by the host's id: new, unchanged, or changed — after an export a change or a
+        delete becomes a correction (see :mod:`txbridge.flows.hours.entries`)."""
+        values = model.model_dump(include=set(_HOURS_FIELDS))
+        values = {column: values[name] for name, column in _HOURS_FIELDS.items()}
+        existing = ctx.hours.get(model.id)
+        if existing is None:
+            now = self.clock()
+            state = HoursState.GONE if model.deleted else HoursState.READY
+            entry = HoursEntry(
+                connection_id=self.connection_id,
+                host_id=model.id,
+                state=state,
+                created_at=now,
+                updated_at=now,
+                **values,
+            )
+            session.add(entry)
+            ctx.hours[model.id] = entry
+            return "created"
+        state = next_state(
+            existing, values, model.deleted, in_tripletex=existing.id in ctx.hours_in_tripletex
+        )
+        same = signature(values) == signature({name: getattr(existing, name) for name in values})
+        if same and state == existing.state:
+            return "unchanged"
+        batch_id = ctx.open_batches.get(existing.id)
+        if batch_id is not None:
+            raise _Rejected(None, render("hours_in_batch", item=item, batch=batch_id))
+        _changes(existing, values)
+        existing.state = state
+        existing.updated_at = self.clock()
+        return "updated"
+
     def _line(self, ctx: _ChunkContext, item: str, position: int, line: Any) -> dict[str, Any]:
         product_id = None
         vat_code = line.vat_code
@@ -623,6 +672,18 @@ def _stored_signature(invoice: Invoice) -> tuple[Any, ...]:
     return _invoice_signature(header, lines)
 
 
+#: HoursIn's fields → hours_entry's columns.
+_HOURS_FIELDS = {
+    "employee_number": "employee_number",
+    "employee_email": "employee_email",
+    "project_number": "project_number",
+    "activity_number": "activity_number",
+    "activity_name": "activity_name",
+    "date": "work_date",
+    "hours": "hours",
+    "comment": "comment",
+}
+
 _Stored = TypeVar("_Stored", ProductClass, Customer, Product)
 
 
@@ -647,6 +708,8 @@ class _ChunkContext:
     day_sales_by_day: dict[tuple[str, date], DaySale] = field(default_factory=dict)
     #: The days that have a voucher in Tripletex: day id → its integration reference.
     exported_days: dict[int, IntegrationReference] = field(default_factory=dict)
+    hours: dict[str, HoursEntry] = field(default_factory=dict)
+    hours_in_tripletex: set[int] = field(default_factory=set)
     #: Numbers of things an item may refer to → their ids (products: id and VAT code).
     product_class_ids: dict[str, int] = field(default_factory=dict)
     customer_ids: dict[int, int] = field(default_factory=dict)
@@ -677,6 +740,8 @@ class _ChunkContext:
             )
         elif kind == "daySales":
             ctx._load_for_day_sales(session, connection_id, models)
+        elif kind == "hours":
+            ctx._load_for_hours(session, connection_id, models)
         else:
             ctx._load_for_invoices(session, connection_id, models)
         return ctx
@@ -706,6 +771,20 @@ class _ChunkContext:
                 )
             )
         }
+
+    def _load_for_hours(self, session: Session, connection_id: int, models: Sequence[HoursIn]) -> None:
+        self.hours = {
+            entry.host_id: entry
+            for entry in session.scalars(
+                select(HoursEntry).where(
+                    HoursEntry.connection_id == connection_id,
+                    HoursEntry.host_id.in_([model.id for model in models]),
+                )
+            )
+        }
+        ids = [entry.id for entry in self.hours.values()]
+        self.open_batches = hours_in_open_batches(session, ids)
+        self.hours_in_tripletex = in_tripletex(session, connection_id, ids)
 
     def _load_for_invoices(self, session: Session, connection_id: int, models: Sequence[InvoiceIn]) -> None:
         customer_numbers = {model.customer_number for model in models}

@@ -48,6 +48,17 @@ COUNTRY_CODES: frozenset[str] = frozenset(country.alpha_2 for country in pycount
 #: too) lets 000000000 through.
 ORGANIZATION_NUMBER_FIRST_DIGITS = frozenset("89")
 
+
+def organization_number(value: str) -> str | None:
+    """A Norwegian organisation number in its nine-digit form (spaces and dots taken out), or None
+    when it is no valid one (mod 11, first digit 8 or 9)."""
+    try:
+        number = str(orgnr.validate(value))
+    except StdnumValidationError:
+        return None
+    return number if number[:1] in ORGANIZATION_NUMBER_FIRST_DIGITS else None
+
+
 Amount = Annotated[
     Decimal,
     BeforeValidator(read_decimal),
@@ -121,11 +132,8 @@ class CustomerIn(_Item):
         if value in (None, ""):
             return None
         assert value is not None
-        try:
-            number = str(orgnr.validate(value))
-        except StdnumValidationError:
-            number = ""
-        if number[:1] not in ORGANIZATION_NUMBER_FIRST_DIGITS:
+        number = organization_number(value)
+        if number is None:
             raise FieldProblem("intake_invalid_organization_number")
         return number
 
@@ -300,3 +308,42 @@ def line_debit(type_: str, code: str, amount: Decimal) -> Decimal:
 def day_difference(lines: Sequence[DaySaleLineIn]) -> Decimal:
     """The rounding/cash-difference event amount that would balance the day (0: it balances)."""
     return sum((line_debit(line.type, line.code, line.amount) for line in lines), Decimal(0))
+
+
+class HoursIn(_Item):
+    """One approved hour registration of the host (Svenn and the like), by the host's own id.
+
+    The employee is named by number or e-mail, the activity by number or name; the project by its
+    number (none for a general activity such as internal time). ``deleted`` says the host deleted an
+    hour it approved earlier: one already in Tripletex is then deleted there too."""
+
+    id: Annotated[str, Field(min_length=1, max_length=100)]
+    employee_number: str | None = Field(default=None, max_length=50)
+    employee_email: str | None = Field(default=None, max_length=254)
+    project_number: str | None = Field(default=None, max_length=100)
+    activity_number: str | None = Field(default=None, max_length=100)
+    activity_name: str | None = Field(default=None, max_length=255)
+    date: Day
+    hours: Annotated[
+        Decimal, BeforeValidator(read_decimal), Field(gt=0, le=24, max_digits=4, decimal_places=2)
+    ]
+    comment: str | None = Field(default=None, max_length=1000)
+    deleted: YesNo = False
+
+    @field_validator("employee_number", "project_number", "activity_number", "activity_name", "comment")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("employee_email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        return _optional_email(value)
+
+    @model_validator(mode="after")
+    def _who_and_what(self) -> HoursIn:
+        if not self.employee_number and not self.employee_email:
+            raise FieldProblem("hours_employee_missing")
+        if not self.activity_number and not self.activity_name:
+            raise FieldProblem("hours_activity_missing")
+        return self

@@ -284,10 +284,11 @@ class _Exporter:
                 self.kind.reference_kind,
                 [subject_id for _, subject_id in rows if subject_id is not None],
             )
+            kept = self.kind.keeps_referenced(session, list(refs))
             for item, subject_id in rows:
                 if subject_id is None:
                     self.run.fail(session, item, self.kind.missing(item.subject_key))
-                elif subject_id in refs:
+                elif subject_id in refs and subject_id not in kept:
                     message = self.kind.already_exported(item.subject_key, refs[subject_id])
                     q.record_outcome(
                         session, item, ItemStatus.SKIPPED, error_id=message.id, message=str(message)

@@ -32,7 +32,7 @@ from txbridge.catalog import Message
 from txbridge.store import Connection, IntegrationReference, OutboundKind, ReferenceKind
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import InstrumentedAttribute
+    from sqlalchemy.orm import InstrumentedAttribute, Session
 
     from txbridge.flows.outbound.context import RunContext
 
@@ -130,6 +130,11 @@ class KindPlugin(ABC, Generic[PreparedT, FoundT]):
     @abstractmethod
     def subject_column(self) -> InstrumentedAttribute[int | None]:
         """``BatchItem.invoice_id`` / ``BatchItem.hours_entry_id`` / ``BatchItem.day_sale_id``."""
+
+    def keeps_referenced(self, session: Session, subject_ids: Sequence[int]) -> set[int]:
+        """Of these subjects with a reference, those the batch still has work on (an hour changed or
+        deleted after its export, to be corrected): not skipped as «already exported»."""
+        return set()
 
     def chunk_size(self, connection: Connection) -> int:
         """Documents per bulk call for this connection (at most ``max_chunk``)."""

@@ -13,6 +13,7 @@ from typing import Generic
 from sqlalchemy import Table, bindparam, select, update
 
 from txbridge.catalog import render
+from txbridge.flows.bulk import DATA_ERRORS
 from txbridge.flows.outbound.context import RunContext, Stop, chunks, detail
 from txbridge.flows.outbound.kind import FoundT, ItemRow, KindPlugin, Outgoing, PreparedT, Refusal
 from txbridge.flows.outbound.reconcile import Reconciler
@@ -20,12 +21,8 @@ from txbridge.store import Batch, BatchItem, ItemStatus, LogLevel
 from txbridge.store import queries as q
 from txbridge.store.models import utcnow
 from txbridge.tripletex import (
-    BadRequestError,
-    ConflictError,
-    NotFoundError,
     OutcomeUnknownError,
     TripletexError,
-    UnprocessableEntityError,
 )
 
 #: Re-sends of one chunk after a lost answer in one run (each preceded by a reconciliation).
@@ -34,8 +31,6 @@ MAX_RESENDS = 3
 MAX_ROUNDS = 3
 #: Statuses a gateway in front of Tripletex answers with while the write may still be under way.
 GATEWAY_STATUSES = frozenset({502, 503, 504})
-#: Answers that mean "this data was refused, nothing was written": isolate the culprit.
-DATA_ERRORS = (BadRequestError, NotFoundError, ConflictError, UnprocessableEntityError)
 
 #: Parts of a chunk still to send, each with how many times it has been sent again.
 Queue = list[tuple[Sequence[Outgoing], int]]

@@ -46,5 +46,8 @@ ROUTER_MODULES: list[str] = [
     "contact",
     "supplier",
     "timesheet_month",
+    "bank",
+    "salary",
+    "vat_term",
     "accounting_period",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Response
 
 from txbridge.sandbox import crud, errors
+from txbridge.sandbox.accounting import ref_id
 from txbridge.sandbox.context import Ctx, CtxDep, id_list
 from txbridge.sandbox.state import Row
 
@@ -87,16 +88,34 @@ async def search(
     return ctx.listing(rows, SCHEMA)
 
 
+def project_activity_ids(ctx: Ctx, project: Row) -> set[int]:
+    """The activities the project lists (``projectActivities``; open ones only)."""
+    found: set[int] = set()
+    table = ctx.company.table("ProjectActivity")
+    for ref in project.get("projectActivities") or []:
+        link_id = ref_id(ref)
+        link = table.get(link_id) if link_id is not None else None
+        if link is None or link.get("isClosed"):
+            continue
+        activity_id = ref_id(link.get("activity"))
+        if activity_id is not None:
+            found.add(activity_id)
+    return found
+
+
 @router.get("/activity/>forTimeSheet")
 async def for_time_sheet(ctx: CtxDep, projectId: int = Query()) -> Response:
     """The activities hours may be registered on for this project (general activities for project 0)."""
+    usable: set[int] = set()
     if projectId:
-        ctx.get("Project", projectId)
+        usable = project_activity_ids(ctx, ctx.get("Project", projectId))
     project_activity = projectId != 0
     rows = [
         r
         for r in ctx.company.table(SCHEMA).values()
-        if not r.get("isDisabled") and bool(r.get("isProjectActivity")) == project_activity
+        if not r.get("isDisabled")
+        and bool(r.get("isProjectActivity")) == project_activity
+        and (not usable or r["id"] in usable)
     ]
     return ctx.listing(rows, SCHEMA)
 

@@ -5,6 +5,9 @@ The rules Tripletex applies to an entry:
 - employee, activity, date and hours are required; hours lie in [0, 24];
 - an employee's hours on one day add up to at most 24;
 - a project activity needs a project, a general activity may not have one;
+- the activity must be usable on the project: one the project lists among its activities (a project
+  that lists none takes every project activity, as the sandbox's projects made without activities
+  do), and not disabled;
 - the project must be open and the date within its start and end date;
 - one entry per employee, date, activity and project: a second one is a conflict (409/14000) — update
   the existing entry instead;
@@ -27,6 +30,7 @@ from txbridge.sandbox.context import (
     parse_date_param,
     parse_date_range,
 )
+from txbridge.sandbox.resources.activity import project_activity_ids
 from txbridge.sandbox.resources.timesheet_month import check_entry_unlocked
 from txbridge.sandbox.state import Row
 
@@ -47,6 +51,33 @@ def _day(value: object) -> date:
 def _ref_id(row: Row, key: str) -> int | None:
     value = row.get(key)
     return value.get("id") if isinstance(value, dict) else None
+
+
+_DAY_INDEX = "_timesheetDays"  # company.extra: (employee id, date) -> entry ids (a superset)
+
+
+def _day_index(ctx: Ctx) -> dict[tuple[int | None, str], set[int]]:
+    """Entries by employee and day, so the per-day rules do not read every entry of the company. It
+    may hold ids of entries since deleted, moved or rolled back: readers check each row."""
+    index: dict[tuple[int | None, str], set[int]] | None = ctx.company.extra.get(_DAY_INDEX)
+    if index is None:
+        index = {}
+        for row in ctx.company.table(SCHEMA).values():
+            index.setdefault((_ref_id(row, "employee"), str(row.get("date"))), set()).add(row["id"])
+        ctx.company.extra[_DAY_INDEX] = index
+    return index
+
+
+def _index(ctx: Ctx, row: Row) -> None:
+    _day_index(ctx).setdefault((_ref_id(row, "employee"), str(row.get("date"))), set()).add(row["id"])
+
+
+def _same_day(ctx: Ctx, employee_id: int | None, day: str) -> list[Row]:
+    table = ctx.company.table(SCHEMA)
+    rows = (table.get(i) for i in sorted(_day_index(ctx).get((employee_id, day), ())))
+    return [
+        r for r in rows if r is not None and _ref_id(r, "employee") == employee_id and r.get("date") == day
+    ]
 
 
 def _check(ctx: Ctx, row: Row, own_id: int | None) -> None:
@@ -70,6 +101,15 @@ def _check(ctx: Ctx, row: Row, own_id: int | None) -> None:
             "Aktiviteten kan ikke føres på prosjekt. "
             "The activity is a general activity and cannot be on a project.",
         )
+    if activity.get("isDisabled"):
+        raise errors.validation("activity.id", "Aktiviteten er deaktivert. The activity is disabled.")
+    if project is not None and activity.get("isProjectActivity"):
+        usable = project_activity_ids(ctx, project)
+        if usable and activity["id"] not in usable:
+            raise errors.validation(
+                "activity.id",
+                "Aktiviteten er ikke knyttet til prosjektet. The activity is not linked to the project.",
+            )
     if project is not None:
         if project.get("isClosed"):
             raise errors.validation("project.id", "Prosjektet er avsluttet. The project is closed.")
@@ -84,12 +124,8 @@ def _check(ctx: Ctx, row: Row, own_id: int | None) -> None:
         _ref_id(row, "project"),
     )
     day_total = hours
-    for other in ctx.company.table(SCHEMA).values():
-        if (
-            other["id"] == own_id
-            or _ref_id(other, "employee") != employee_id
-            or other.get("date") != day.isoformat()
-        ):
+    for other in _same_day(ctx, employee_id, day.isoformat()):
+        if other["id"] == own_id:
             continue
         if _ref_id(other, "activity") == activity_id and _ref_id(other, "project") == project_id:
             raise errors.TripletexError(
@@ -123,6 +159,7 @@ def _create(ctx: Ctx, body: Row) -> Row:
     row: Row = {"comment": "", **body}
     _check(ctx, row, None)
     row = ctx.insert(SCHEMA, row)
+    _index(ctx, row)
     _derive(ctx, row)
     return row
 
@@ -134,6 +171,7 @@ def _update(ctx: Ctx, object_id: int, body: Row) -> Row:
     _check(ctx, merged, object_id)
     body["date"] = merged["date"]
     ctx.update(SCHEMA, row, body)
+    _index(ctx, row)
     _derive(ctx, row)
     return row
 

@@ -59,6 +59,8 @@ async def create_session(request: Request) -> Response:
         today = state.clock.today_oslo()
         if token.expiration_date is not None and token.expiration_date <= today:
             raise errors.authentication(f"The employee token expired on {token.expiration_date}.")
+        if token.employee_id in state.inactive_employees:
+            raise errors.authentication("The employee who owns the employee token is deactivated.")
         if expiration <= today:
             raise errors.validation(
                 "expirationDate",

@@ -18,11 +18,14 @@ from txbridge.sandbox import errors
 from txbridge.sandbox.accounting import CUSTOMER_ACCOUNT, money, out, ref_id, vat_account, vat_rate
 from txbridge.sandbox.context import Ctx, CtxDep, id_list, in_range, parse_date_param, parse_date_range
 from txbridge.sandbox.resources.accounting_period import refuse_locked
+from txbridge.sandbox.resources.voucher_type import voucher_type_ref
 from txbridge.sandbox.state import Row
 
 router = APIRouter()
 SCHEMA = "Voucher"
 POSTING = "Posting"
+#: Vouchers in the voucher reception (rendered as ``Voucher``), kept apart from the ledger's.
+RECEPTION = "VoucherReception"
 
 
 def book(
@@ -329,6 +332,8 @@ async def create(ctx: CtxDep) -> Response:
     with ctx.state.lock:
         postings = _client_postings(ctx, body, day)
         extra = {k: body[k] for k in ("vendorInvoiceNumber",) if body.get(k)}
+        if body.get("voucherType"):
+            extra["voucherType"] = {"id": voucher_type_ref(ctx, body["voucherType"])}
         voucher = book(
             ctx,
             day=day,
@@ -350,10 +355,12 @@ async def search(
     number: str | None = None,
     numberFrom: int | None = None,
     numberTo: int | None = None,
+    typeId: str | None = None,
 ) -> Response:
     start, end = parse_date_range(dateFrom, dateTo, "dateFrom", "dateTo")
     ids = id_list(id)
     numbers = id_list(number)
+    types = id_list(typeId)
 
     def wanted(v: Row) -> bool:
         return (
@@ -362,9 +369,29 @@ async def search(
             and (numbers is None or v["number"] in numbers)
             and (numberFrom is None or v["number"] >= numberFrom)
             and (numberTo is None or v["number"] <= numberTo)
+            and (types is None or ref_id(v.get("voucherType")) in types)
         )
 
     return ctx.listing(filter(wanted, ctx.company.table(SCHEMA).values()), SCHEMA)
+
+
+@router.get("/ledger/voucher/>voucherReception")
+async def voucher_reception(
+    ctx: CtxDep, dateFrom: str | None = None, dateTo: str | None = None, searchText: str | None = None
+) -> Response:
+    """Vouchers waiting in the voucher reception (the inbox of received documents): not in the
+    ledger, so never in ``GET /ledger/voucher``. Both dates are optional here."""
+    start = parse_date_param(dateFrom, "dateFrom")
+    end = parse_date_param(dateTo, "dateTo")
+    text = (searchText or "").lower()
+
+    def wanted(v: Row) -> bool:
+        return ((start is None and end is None) or in_range(v.get("date"), start, end)) and (
+            text in str(v.get("description", "")).lower()
+        )
+
+    rows = sorted(filter(wanted, ctx.company.table(RECEPTION).values()), key=lambda v: (v["date"], v["id"]))
+    return ctx.listing(rows, SCHEMA, changed_since=False)
 
 
 @router.get("/ledger/voucher/>externalVoucherNumber")

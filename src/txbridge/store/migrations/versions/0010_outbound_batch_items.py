@@ -1,7 +1,7 @@
 """outbound engine: posting becomes batch_item (with a kind and a subject key); batches get a kind
 
 Revision ID: 0010
-Revises: 0009
+Revises: 0016
 Create Date: 2026-11-30
 
 The store's «one document in a batch» was called ``posting``, the same word as Tripletex's voucher
@@ -21,7 +21,7 @@ from alembic import op
 from txbridge.store.types import UtcDateTime
 
 revision: str = "0010"
-down_revision: str | None = "0009"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """POS day sales: the set-up per connection, its account mappings, the days (Z-reports) and their lines
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-11-30
 """
 
@@ -12,16 +12,19 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from txbridge.store.models import ReferenceKind
 from txbridge.store.types import ExactDecimal, UtcDateTime
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-#: Reference kinds before and after this step (the CHECK constraint lists them).
+#: Reference kinds before and after this step (the CHECK constraint lists them). After: every member
+#: the program knows, so this step stays right wherever it is chained among the steps of other kinds
+#: that add members of their own (hours' 0011 may come before it).
 KINDS_BEFORE = ("customer", "product", "order", "invoice")
-KINDS_AFTER = (*KINDS_BEFORE, "day_sale")
+KINDS_AFTER = tuple(dict.fromkeys([*KINDS_BEFORE, *(kind.value for kind in ReferenceKind)]))
 #: Items that hold their day: at most one per day (an exported, skipped or removed one frees it).
 OPEN_ITEM = "status NOT IN ('removed', 'exported', 'skipped')"
 
@@ -160,6 +163,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Back to the kinds the step before knew: the day-sales references go, other kinds' stay.
+    before = tuple(kind for kind in KINDS_AFTER if kind != "day_sale")
     with op.batch_alter_table("batch_item") as table:
         table.drop_constraint(op.f("ck_batch_item_day_sale_id_only_for_day_sales"), type_="check")
         table.drop_index("uq_batch_item_day_sale_open")
@@ -167,7 +172,7 @@ def downgrade() -> None:
         table.drop_constraint(table.f("fk_batch_item_day_sale_id_day_sale"), type_="foreignkey")
         table.drop_column("day_sale_id")
     op.execute(sa.text("DELETE FROM integration_reference WHERE kind = 'day_sale'"))
-    _reference_kinds(KINDS_BEFORE)
+    _reference_kinds(before)
     op.drop_table("day_sale_line")
     op.drop_table("day_sale")
     op.drop_table("pos_account")

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from txbridge.store.models import ReferenceKind
 from txbridge.store.types import UtcDateTime
 
 revision: str = "0017"
@@ -26,8 +27,11 @@ KINDS_BEFORE = "'invoice', 'hours', 'day_sales'"
 KINDS_AFTER = f"{KINDS_BEFORE}, 'pos_order', 'collective_invoice'"
 INVOICE_ONLY_BEFORE = "kind = 'invoice' OR invoice_id IS NULL"
 INVOICE_ONLY_AFTER = "kind IN ('invoice', 'pos_order') OR invoice_id IS NULL"
-REFERENCE_KINDS_BEFORE = ("customer", "product", "order", "invoice", "day_sale")
-REFERENCE_KINDS_AFTER = (*REFERENCE_KINDS_BEFORE, "collective_invoice")
+#: As 0012 does: every reference kind of the models (the coordinator re-chains the migrations).
+REFERENCE_KINDS_AFTER = tuple(
+    dict.fromkeys(["customer", "product", "order", "invoice", *(kind.value for kind in ReferenceKind)])
+)
+REFERENCE_KINDS_BEFORE = tuple(kind for kind in REFERENCE_KINDS_AFTER if kind != "collective_invoice")
 
 
 def _edit_sqlite_table(table: str, edit: Callable[[str], str]) -> None:

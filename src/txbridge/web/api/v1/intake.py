@@ -16,6 +16,7 @@ from txbridge.catalog import Bilingual, Message, render
 from txbridge.flows.intake import (
     CustomerIn,
     DaySaleIn,
+    HoursIn,
     ImportReport,
     InvoiceIn,
     ProductClassIn,
@@ -44,6 +45,7 @@ RESOURCES: dict[str, tuple[str, type[BaseModel], str]] = {
     "products": ("products", ProductIn, "number"),
     "invoices": ("invoices", InvoiceIn, "number"),
     "day-sales": ("daySales", DaySaleIn, "hostId"),
+    "hours": ("hours", HoursIn, "id"),
 }
 
 
