@@ -2792,8 +2792,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "En samlefaktura lages av ordrene i Tripletex; noen av kundens salg i perioden har ingen ordre der.",
         "A collective invoice is made from the orders in Tripletex; some of the customer's sales of the "
         "period have no order there.",
-        "Kjør `txbridge pos orders` og eksporter bunten, så `txbridge pos collect {invoice}` igjen.",
-        "Run `txbridge pos orders` and export its batch, then close the collective invoices again.",
+        "Kjør `txbridge pos orders ÅÅÅÅ-MM` og eksporter bunten, så `txbridge pos collect ÅÅÅÅ-MM` igjen.",
+        "Run `txbridge pos orders YYYY-MM` and export its batch, then `txbridge pos collect YYYY-MM` again.",
     ),
     E(
         "pos_collective_not_found",
@@ -2824,10 +2824,10 @@ CATALOG: Mapping[str, Entry] = _entries(
     ),
     E(
         "pos_sale_invalid",
-        "{item}: {field} er ugyldig",
-        "{item}: {field} is invalid",
-        "{reason_nb}",
-        "{reason_en}",
+        "{item}: {field} er ugyldig: {reason}",
+        "{item}: {field} is invalid: {reason}",
+        "Kassen sendte et salg som ikke kan bli en faktura slik det er.",
+        "The POS sent a sale that cannot become an invoice as it is.",
         "Rett {field} i kassen og send salget igjen.",
         "Correct {field} in the POS and send the sale again.",
     ),
@@ -2846,8 +2846,8 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Nothing to send for {period}",
         "Alle kassesalg på faktura i perioden er allerede sendt eller ligger i en bunt.",
         "Every POS sale by invoice of the period is already sent or waiting in a batch.",
-        "Ingenting å gjøre; `txbridge batch list` viser buntene.",
-        "Nothing to do; `txbridge batch list` shows the batches.",
+        "Ingenting å gjøre; `txbridge batch show` viser buntene.",
+        "Nothing to do; `txbridge batch show` shows the batches.",
     ),
     E(
         "pos_period_running",

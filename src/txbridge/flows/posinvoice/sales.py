@@ -20,7 +20,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from txbridge.catalog import render
+from txbridge.catalog import Bilingual, render
 from txbridge.flows.posinvoice.customers import PosCustomer, list_customers
 from txbridge.flows.posinvoice.errors import PosInvoiceError
 from txbridge.settings import Settings
@@ -66,7 +66,7 @@ class SaleRecorded:
 
 def _invalid(sale: InvoiceSale, where: str, nb: str, en: str) -> PosInvoiceError:
     return PosInvoiceError(
-        render("pos_sale_invalid", item=f"salg/sale {sale.host_id}", field=where, reason_nb=nb, reason_en=en)
+        render("pos_sale_invalid", item=f"salg/sale {sale.host_id}", field=where, reason=Bilingual(nb, en))
     )
 
 
