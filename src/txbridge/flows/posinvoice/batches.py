@@ -5,11 +5,13 @@ each write and reconciled by marker after a crash like every other kind."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Exists, exists, select
+from sqlalchemy.orm import Session
 
 from txbridge.catalog import Message, render
 from txbridge.flows.posinvoice.errors import PosInvoiceError
@@ -41,6 +43,43 @@ def _referenced(kind: ReferenceKind, local_id: Any) -> Exists:
     return exists().where(IntegrationReference.kind == kind, IntegrationReference.local_id == local_id)
 
 
+def _open_batch(
+    session: Session,
+    connection_id: int,
+    period: str,
+    kind: OutboundKind,
+    subjects: Sequence[tuple[dict[str, int], str]],
+    what: tuple[str, str],
+) -> PosCloseResult:
+    """The store's batch close with no invoices, made a batch of ``kind`` with one pending item per
+    subject (its subject column and key), logged."""
+    moment = utcnow()
+    batch = q.create_batch(session, connection_id, period, [], now=moment)
+    batch.kind = kind
+    for column, key in subjects:
+        session.add(
+            BatchItem(
+                batch_id=batch.id,
+                kind=kind,
+                subject_key=key,
+                status=ItemStatus.PENDING,
+                attempts=0,
+                created_at=moment,
+                updated_at=moment,
+                **column,
+            )
+        )
+    q.add_log(
+        session,
+        connection_id,
+        f"Bunt {batch.id} med {len(subjects)} {what[0]} for {period} avsluttet / "
+        f"Batch {batch.id} of {len(subjects)} {what[1]} for {period} closed",
+        object_type="batch",
+        object_key=str(batch.id),
+    )
+    return PosCloseResult(period, batch.id, len(subjects))
+
+
 def close_pos_orders(db: Database, connection_id: int, period: str) -> PosCloseResult:
     """A ``pos_order`` batch with the period's collected sales that have no order in Tripletex yet and
     are in no batch."""
@@ -64,31 +103,10 @@ def close_pos_orders(db: Database, connection_id: int, period: str) -> PosCloseR
         )
         if not sales:
             return PosCloseResult(period, None, 0, render("pos_nothing_to_close", period=period))
-        moment = utcnow()
-        batch = q.create_batch(session, connection_id, period, [], now=moment)
-        batch.kind = OutboundKind.POS_ORDER
-        for sale in sales:
-            session.add(
-                BatchItem(
-                    batch_id=batch.id,
-                    kind=OutboundKind.POS_ORDER,
-                    invoice_id=sale.id,
-                    subject_key=sale.number,
-                    status=ItemStatus.PENDING,
-                    attempts=0,
-                    created_at=moment,
-                    updated_at=moment,
-                )
-            )
-        q.add_log(
-            session,
-            connection_id,
-            f"Bunt {batch.id} med {len(sales)} kasseordrer for {period} avsluttet / "
-            f"Batch {batch.id} of {len(sales)} POS orders for {period} closed",
-            object_type="batch",
-            object_key=str(batch.id),
+        subjects = [({"invoice_id": sale.id}, sale.number) for sale in sales]
+        return _open_batch(
+            session, connection_id, period, OutboundKind.POS_ORDER, subjects, ("kasseordrer", "POS orders")
         )
-        return PosCloseResult(period, batch.id, len(sales))
 
 
 def close_collective_invoices(
@@ -118,28 +136,12 @@ def close_collective_invoices(
         )
         if not groups:
             return PosCloseResult(period, None, 0, render("pos_nothing_to_close", period=period))
-        moment = utcnow()
-        batch = q.create_batch(session, connection_id, period, [], now=moment)
-        batch.kind = OutboundKind.COLLECTIVE_INVOICE
-        for group in groups:
-            session.add(
-                BatchItem(
-                    batch_id=batch.id,
-                    kind=OutboundKind.COLLECTIVE_INVOICE,
-                    collective_invoice_id=group.id,
-                    subject_key=group.subject_key,
-                    status=ItemStatus.PENDING,
-                    attempts=0,
-                    created_at=moment,
-                    updated_at=moment,
-                )
-            )
-        q.add_log(
+        subjects = [({"collective_invoice_id": group.id}, group.subject_key) for group in groups]
+        return _open_batch(
             session,
             connection_id,
-            f"Bunt {batch.id} med {len(groups)} samlefakturaer for {period} avsluttet / "
-            f"Batch {batch.id} of {len(groups)} collective invoices for {period} closed",
-            object_type="batch",
-            object_key=str(batch.id),
+            period,
+            OutboundKind.COLLECTIVE_INVOICE,
+            subjects,
+            ("samlefakturaer", "collective invoices"),
         )
-        return PosCloseResult(period, batch.id, len(groups))
