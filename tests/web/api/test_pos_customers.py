@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.web.api.conftest import assert_problem
+from tests.web.api.conftest import assert_problem, once
 from tests.web.conftest import World
 
 
@@ -30,3 +30,25 @@ async def test_customers_are_listed_and_searched_from_tripletex(world: World, ap
 async def test_another_connection_is_refused(api: httpx.AsyncClient, world: World) -> None:
     answer = await api.get("/api/v1/connections/999/pos/customers")
     assert_problem(answer, 403, "api_key_connection_refused")
+
+
+async def test_a_sale_by_invoice_is_recorded_once(world: World, api: httpx.AsyncClient) -> None:
+    with world.company.client() as tripletex:
+        made = tripletex.post("/customer", json={"name": "Fjordkafé AS", "organizationNumber": "923456783"})
+        made.raise_for_status()
+    url = f"/api/v1/connections/{world.connection_id}/pos/invoice-sales"
+    sale = {
+        "hostId": "S-77",
+        "saleDate": "2026-10-06",
+        "customerId": made.json()["value"]["id"],
+        "lines": [{"description": "Lunsj", "quantity": "2", "unitPrice": "189.00", "vatCode": 3}],
+        "reference": "Kari",
+    }
+    answer = await api.post(url, json=sale, headers=once())
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert body["invoiceNumber"] == "POS-S-77" and body["collectiveInvoice"] is None
+    assert body["customerName"] == "Fjordkafé AS" and body["total"] in ("378.00", 378.0, "378")
+    assert_problem(await api.post(url, json=sale, headers=once()), 409, "pos_sale_taken")
+    unknown = {**sale, "hostId": "S-78", "customerId": 999999}
+    assert_problem(await api.post(url, json=unknown, headers=once()), 422, "pos_customer_unknown")
