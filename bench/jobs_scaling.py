@@ -10,17 +10,18 @@ Tripletex (each local invoice counted by its order marker). Target: ≥ 3× from
 duplicates. Figures only, no assertion on time.
 
 ``--accountant``: all connections are the clients of one accountant, on its one token pair, under a
-sandbox rate limit of ``RATE_LIMIT`` calls per ``RATE_PERIOD`` s for that pair (the sandbox has at most
-50 clients per accountant): the 429s the whole fleet meets with 1 and 4 workers (target: equal, which
-needs the rate-limit budget shared across processes).
+sandbox rate limit of ``RATE_LIMIT`` calls per ``RATE_PERIOD`` s for that pair: the 429s the whole
+fleet meets with 1 and 4 workers (target: equal, which needs the rate-limit budget shared across
+processes).
 
 Run: ``.venv/bin/python bench/jobs_scaling.py [--connections 200] [--invoices 100] [--workers 1,2,4]``
-or ``… --accountant --connections 50 --workers 1,4``.
+or ``… --accountant --invoices 10 --workers 1,4`` (all 200 connections on one token).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -29,7 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._jobs_world import (  # noqa: E402
+from tests.fixtures.jobs_world import (  # noqa: E402
     World,
     build_world,
     fresh_database,
@@ -70,6 +71,7 @@ def main() -> int:
     parser.add_argument("--invoices", type=int, default=100)
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--accountant", action="store_true", help="all connections on one accountant token")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds one run may take")
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",")]
     print(
@@ -90,13 +92,17 @@ def main() -> int:
             ]
             for workers, world in zip(counts, worlds, strict=True):
                 limit = (RATE_LIMIT, RATE_PERIOD) if args.accountant else None
-                row = run_exports(world, workers, logs, latency=LATENCY, rate_limit=limit)
+                row = run_exports(
+                    world, workers, logs, latency=LATENCY, rate_limit=limit, timeout=args.timeout
+                )
                 rows.append(row)
                 print(
                     f"  {workers} worker(s): {row['wall']:7.1f} s   API calls {row['calls']:6d}   "
                     f"429s {row['sandbox_429s']:4d} (workers counted {row['rate_limited']})   "
                     f"duplicates {row['duplicates']}   "
-                    f"missing {row['missing']}   failed jobs {row['failed_jobs']}",
+                    f"missing {row['missing']}   failed jobs {row['failed_jobs']}   "
+                    # The machine may be shared: the figures mean little without its load.
+                    f"load {' '.join(f'{n:.1f}' for n in os.getloadavg())}",
                     flush=True,
                 )
     base = rows[0]["wall"]

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._jobs_chaos import run_chaos  # noqa: E402
-from bench._jobs_world import fresh_database, postgres_server  # noqa: E402
+from tests.fixtures.jobs_chaos import run_chaos  # noqa: E402
+from tests.fixtures.jobs_world import fresh_database, postgres_server  # noqa: E402
 
 from txbridge.sandbox.server import SandboxServer  # noqa: E402
 from txbridge.settings import Settings  # noqa: E402
@@ -51,7 +51,7 @@ def main() -> int:
                 connections=args.connections,
                 invoices=args.invoices,
                 chaos_seconds=args.chaos_seconds,
-                timeout=1800,
+                timeout=3600,  # about 18 min on 2 shared cores at load 15–24
                 progress=True,
             )
     print(

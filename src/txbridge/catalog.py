@@ -2302,6 +2302,61 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Rett timen i timesystemet etter Tripletex' melding; " + RETRY_NB,
         "Correct the hour in the time system as Tripletex's message says; " + RETRY_EN,
     ),
+    E(
+        "webhook_public_url_missing",
+        "Sanntidssynk er ikke satt opp for {connection}: den offentlige adressen mangler",
+        "Real-time sync is not set up for {connection}: the public address is missing",
+        "Tripletex sender hendelser til en adresse det kan nå, og TXBRIDGE_PUBLIC_URL er ikke satt.",
+        "Tripletex sends events to an address it can reach, and TXBRIDGE_PUBLIC_URL is not set.",
+        "Sett TXBRIDGE_PUBLIC_URL til nettappens HTTPS-adresse (for eksempel https://bro.example.no); "
+        "til da holder nattens avstemming dataene like.",
+        "Set TXBRIDGE_PUBLIC_URL to the web app's HTTPS address (for example https://bro.example.no); "
+        "until then the nightly reconcile keeps the data the same.",
+    ),
+    E(
+        "webhook_subscribe_failed",
+        "Kunne ikke abonnere på hendelser fra Tripletex for {connection}: {reason}",
+        "Could not subscribe to events from Tripletex for {connection}: {reason}",
+        "Tripletex avviste abonnementet eller svarte ikke.",
+        "Tripletex refused the subscription or did not answer.",
+        "Sjekk at TXBRIDGE_PUBLIC_URL er en HTTPS-adresse Tripletex kan nå; abonnementet prøves igjen "
+        "innen en time, og nattens avstemming holder dataene like imens.",
+        "Check that TXBRIDGE_PUBLIC_URL is an HTTPS address Tripletex can reach; the subscription is "
+        "tried again within the hour, and the nightly reconcile keeps the data the same meanwhile.",
+    ),
+    E(
+        "webhook_subscription_disabled",
+        "Tripletex hadde slått av hendelsen {event} for {connection} ({status}); den er slått på igjen",
+        "Tripletex had disabled the event {event} for {connection} ({status}); it has been enabled again",
+        "Tripletex slår av et abonnement når mottakeren svarer med feil eller for sakte for mange ganger "
+        "på rad, eller når den blir overbelastet.",
+        "Tripletex disables a subscription when the receiver answers with errors or too slowly too many "
+        "times in a row, or when it is overloaded.",
+        "Ingen handling trengs: en avstemming er satt i kø og henter det som ble endret imens. Skjer "
+        "det ofte, sjekk at nettappen svarer på {url}.",
+        "No action is needed: a reconcile has been queued and fetches what changed meanwhile. If it "
+        "happens often, check that the web app answers at {url}.",
+    ),
+    E(
+        "webhook_refused",
+        "Et webhook-kall til {connection} ble avvist: {reason}",
+        "A webhook call to {connection} was refused: {reason}",
+        "Kallet hadde ikke riktig nøkkel eller signatur, så innholdet kan ikke stoles på.",
+        "The call did not carry the right key or signature, so its content cannot be trusted.",
+        "Ingen handling trengs om det var et enkeltstående kall. Kommer det mange, kan noen prøve å "
+        "sende falske hendelser: sjekk hvem som når adressen.",
+        "No action is needed for a single call. If many arrive, someone may be trying to send forged "
+        "events: check who can reach the address.",
+    ),
+    E(
+        "webhook_event_failed",
+        "Hendelsen {event} for objekt {object} kunne ikke behandles: {reason}",
+        "The event {event} for object {object} could not be processed: {reason}",
+        "Objektet kunne ikke hentes fra Tripletex.",
+        "The object could not be fetched from Tripletex.",
+        "Ingen handling trengs: hendelsen prøves igjen, og nattens avstemming retter det som mangler.",
+        "No action is needed: the event is tried again, and the nightly reconcile repairs what is missing.",
+    ),
     # ---- Two-way sync (customers, projects, employees) -------------------------------------------
     E(
         "sync_project_no_start_date",

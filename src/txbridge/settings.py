@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     sqlite_busy_seconds: float = Field(default=30.0, gt=0)
     #: The one language users read messages, tables and help in: bokmål (``nb``) or English (``en``).
     language: Literal["nb", "en"] = "nb"
+    #: The web app's address as Tripletex reaches it (``https://bro.example.no``): webhook callbacks go
+    #: to ``{public_url}/webhooks/tripletex/{connection id}``. Unset: no subscriptions, only the
+    #: nightly reconcile.
+    public_url: str | None = None
     #: What a delete in the host does in Tripletex: ``unlink`` (the rule: the object stays in
     #: Tripletex, the link goes) or ``delete`` (deleted there too; a customer Tripletex will not delete
     #: because it has invoices is deactivated instead).

@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bench._jobs_chaos import run_chaos
 
+from tests.fixtures.jobs_chaos import run_chaos
 from tests.flows.export.conftest import make_settings
 from txbridge.sandbox.server import SandboxServer
 

@@ -8,9 +8,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from bench._jobs_world import kill, start_worker, stop
 from typer.testing import CliRunner, Result
 
+from tests.fixtures.jobs_world import kill, start_worker, stop
 from tests.jobs.conftest import QUICK, Shop
 from txbridge.cli import _register, app
 from txbridge.jobs import api

@@ -9,8 +9,8 @@ import math
 from pathlib import Path
 
 import pytest
-from bench._jobs_world import World, build_world, run_exports
 
+from tests.fixtures.jobs_world import World, build_world, run_exports
 from tests.flows.export.conftest import make_settings
 from txbridge.sandbox.server import SandboxServer
 
@@ -59,10 +59,7 @@ def test_four_workers_on_one_accountant_token_meet_no_more_429s_than_one(
         allowed = run["calls"] - run["sandbox_429s"]
         assert allowed > 4 * LIMIT, (workers, run)
         assert run["wall"] >= (math.ceil(allowed / LIMIT) - 1) * PERIOD, (workers, run)
-    if runs[4]["sandbox_429s"] > runs[1]["sandbox_429s"]:
-        # Measured 2 against 0 (7 against 0 before leases lapsed with their period): the shared budget
-        # still lets a few calls of four workers past the sandbox's limit, spread over the run.
-        # Kept visible as XFAIL, not hidden, until the budget is fixed; then this branch never runs.
-        four, one = runs[4]["sandbox_429s"], runs[1]["sandbox_429s"]
-        pytest.xfail(f"known defect: 4 workers met {four} 429s, 1 worker met {one}")
+    # Before the budget counted every call in flight off a new period (not only those sent blind into
+    # it), four workers met 1, 2, 4 or 7 such 429s where one met none: calls still on their way when
+    # another worker took up the next period landed in it uncounted.
     assert runs[4]["sandbox_429s"] <= runs[1]["sandbox_429s"], runs

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from bench._jobs_world import start_worker, stop, worker_env
 
+from tests.fixtures.jobs_world import start_worker, stop, worker_env
 from tests.fixtures.postgres import _free_port as free_port
 from tests.jobs.conftest import make_shop
 from txbridge.jobs import api, engine

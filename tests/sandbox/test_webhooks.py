@@ -387,3 +387,89 @@ def test_bounded_queue_drops_instead_of_blocking() -> None:
     assert [json.loads(b)["id"] for b in seen] == [10, 11]
     dropped = [d for d in state.webhook_deliveries if d["id"] == 12]
     assert dropped and dropped[0]["error"] == "dropped: delivery queue full"
+
+
+def _drain(receiver: Receiver) -> list[Received]:
+    got: list[Received] = []
+    while not receiver.requests.empty():
+        got.append(receiver.requests.get_nowait())
+    return got
+
+
+def test_delivery_hooks_drop_duplicate_and_reorder(
+    webhook_sandbox: WebhookSandbox, company: SandboxCompany, client: httpx.Client, receiver: Receiver
+) -> None:
+    subscribe(client, receiver.url, "customer.create")
+    with company.control() as control:
+        for kind, count in (("drop", 1), ("duplicate", 1), ("reorder", 2)):
+            hook = {"kind": kind, "event": "customer.*", "count": count, "companyId": company.company_id}
+            assert control.post("/webhook-faults", json=hook).status_code == 201
+        names = ["Borte AS", "Dobbel AS", "Først AS", "Sist AS"]
+        for name in names:
+            client.post("/customer", json={"name": name}).raise_for_status()
+        assert webhook_sandbox.dispatcher.wait_idle(WAIT)
+        got = _drain(receiver)
+        assert [r.json()["value"]["name"] for r in got] == ["Dobbel AS", "Dobbel AS", "Sist AS", "Først AS"]
+        assert got[0].headers["idempotency-key"] == got[1].headers["idempotency-key"]
+        assert control.get("/webhook-faults").json()["values"] == []
+        dropped = [d for d in control.get("/webhook-deliveries").json()["values"] if d["error"]]
+        assert [d["error"] for d in dropped if d["companyId"] == company.company_id] == ["dropped: test hook"]
+
+        # A reorder hook still holding deliveries sends them when the hooks are cleared.
+        control.post("/webhook-faults", json={"kind": "reorder", "count": 5, "companyId": company.company_id})
+        client.post("/customer", json={"name": "Holdt AS"}).raise_for_status()
+        assert webhook_sandbox.dispatcher.wait_idle(WAIT) and receiver.requests.empty()
+        assert control.delete("/webhook-faults").status_code == 204
+        assert receiver.next().json()["value"]["name"] == "Holdt AS"
+        assert control.post("/webhook-faults", json={"kind": "explode"}).status_code == 422
+
+
+def test_a_target_answering_429_disables_with_rate_limit_exceeded(
+    webhook_sandbox: WebhookSandbox, client: httpx.Client, receiver: Receiver
+) -> None:
+    receiver.status = 429
+    subscription = subscribe(client, receiver.url, "customer.create")
+    for name in ("Tregt 1 AS", "Tregt 2 AS"):
+        client.post("/customer", json={"name": name}).raise_for_status()
+        assert webhook_sandbox.dispatcher.wait_idle(WAIT)
+    status = client.get(f"/event/subscription/{subscription['id']}").json()["value"]["status"]
+    assert status == "DISABLED_RATE_LIMIT_EXCEEDED"
+
+
+def test_control_sets_any_status_and_clients_only_active_or_disabled(
+    company: SandboxCompany, client: httpx.Client, receiver: Receiver
+) -> None:
+    subscription = subscribe(client, receiver.url, "customer.update")
+    with company.control() as control:
+        answer = control.put(
+            f"/webhook-subscriptions/{subscription['id']}/status", json={"status": "DISABLED_MISUSE"}
+        )
+        assert answer.json()["status"] == "DISABLED_MISUSE"
+        assert (
+            control.put("/webhook-subscriptions/999999999/status", json={"status": "ACTIVE"}).status_code
+            == 404
+        )
+    row = client.get(f"/event/subscription/{subscription['id']}").json()["value"]
+    assert (row["status"], row["version"]) == ("DISABLED_MISUSE", subscription["version"] + 1)
+    refused = client.put(f"/event/subscription/{subscription['id']}", json={"status": "DISABLED_MISUSE"})
+    assert refused.status_code == 422
+    client.put(f"/event/subscription/{subscription['id']}", json={"status": "ACTIVE"}).raise_for_status()
+
+
+def test_changed_since_only_where_the_spec_has_it_and_304_on_sync_lists(client: httpx.Client) -> None:
+    """`changedSince` filters customers; on /project and /employee Tripletex ignores it (every row
+    comes back); every list answers 304 to its own versionDigest until something changes."""
+    future = "2999-01-01T00:00:00"
+    client.post("/customer", json={"name": "Gammel AS"}).raise_for_status()
+    assert client.get("/customer", params={"changedSince": future}).json()["values"] == []
+    employees = client.get("/employee", params={"changedSince": future}).json()["values"]
+    assert employees  # the company's own employee: the parameter was ignored
+    manager = {"id": employees[0]["id"]}
+    body = {"name": "Bro", "projectManager": manager, "startDate": "2026-01-05"}
+    client.post("/project", json=body).raise_for_status()
+    assert client.get("/project", params={"changedSince": future}).json()["values"]
+    for path in ("/customer", "/project", "/employee"):
+        first = client.get(path, params={"fields": "id,version"})
+        digest = first.json()["versionDigest"]
+        again = client.get(path, params={"fields": "id,version"}, headers={"If-None-Match": digest})
+        assert again.status_code == 304, path

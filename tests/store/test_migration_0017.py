@@ -1,4 +1,4 @@
-"""Migration 0017 (POS invoicing): a store at 0012 keeps its batches and items (SQLite's CHECKs are
+"""Migration 0017 (POS invoicing): a store at 0014 keeps its batches and items (SQLite's CHECKs are
 widened without rebuilding ``batch``, whose ON DELETE CASCADE would take the items); the new kinds
 and the invoice's collective link are accepted afterwards, the old rules still hold; down and up."""
 
@@ -29,9 +29,9 @@ def _insert(db: Database, sql: str) -> None:
         c.execute(text(sql))
 
 
-def test_a_store_at_0012_keeps_its_batches_and_takes_the_new_kinds(empty_url: str) -> None:
+def test_a_store_at_0014_keeps_its_batches_and_takes_the_new_kinds(empty_url: str) -> None:
     db = Database.from_url(empty_url)
-    db.migrate("0012")
+    db.migrate("0014")
     _insert(
         db,
         "INSERT INTO connection (id, name, environment, base_url, consumer_token_encrypted, "
@@ -72,7 +72,7 @@ def test_a_store_at_0012_keeps_its_batches_and_takes_the_new_kinds(empty_url: st
             "updated_at) VALUES (9, 1, 'travel', '2026-10', 'pending', 0, '2026-10-01', '2026-10-01')",
         )
     with db.engine.begin() as connection:
-        command.downgrade(alembic_config(connection), "0012")
+        command.downgrade(alembic_config(connection), "0014")
     with db.engine.connect() as c:
         assert c.execute(text("SELECT id FROM batch ORDER BY id")).scalars().all() == [5]
         assert c.execute(text("SELECT id FROM batch_item")).scalars().all() == [7]

@@ -4,6 +4,7 @@ stands for a process; the test with real processes against the sandbox is in tes
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -105,6 +106,39 @@ def test_a_lease_lapses_at_the_end_of_its_period(engines: list[Engine]) -> None:
     clock[0] = 1.5  # past the period's end, within the lease's own 5 s: the rest of it is gone
     budget.acquire(0.0)
     assert statements != []
+
+
+def in_flight(engine: Engine) -> int:
+    with engine.connect() as conn:
+        found = conn.execute(
+            text("SELECT early_calls FROM rate_limit_budget WHERE token_pair = :k"), {"k": KEY}
+        ).scalar_one()
+    return int(found)
+
+
+def test_calls_in_flight_in_other_processes_come_off_the_next_period(engines: list[Engine]) -> None:
+    first, second = (SharedRateBudget(e, KEY, lease_calls=1) for e in engines[:2])
+    first.update(period(remaining=3, reset=1, limit=8), 0.0)
+    for _ in range(3):
+        second.acquire(0.0)  # the period's last three, not answered yet
+    assert in_flight(engines[2]) == 3
+    time.sleep(1.1)  # the period ends (database time): the first process finds the next one
+    first.acquire(0.0)
+    first.update(period(remaining=7, reset=1, limit=8), 0.0)
+    assert row(engines[2]).remaining == 4  # the second's three may still land in it
+
+
+def test_a_process_counts_its_ended_calls_off_with_its_next_write(engines: list[Engine]) -> None:
+    clock = [0.0]
+    budget = SharedRateBudget(engines[0], KEY, monotonic=lambda: clock[0])
+    budget.update(period(remaining=90, reset=60), 0.0)
+    budget.acquire(0.0)  # a lease: LEASE_CALLS in flight
+    assert in_flight(engines[1]) == LEASE_CALLS
+    budget.update(period(remaining=89, reset=59), 0.0)  # one answered: not worth a write of its own
+    assert in_flight(engines[1]) == LEASE_CALLS
+    clock[0] = 5.0  # the lease lapses with LEASE_CALLS - 1 never sent
+    budget.acquire(0.0)  # the next write counts all of them off, and takes a new lease
+    assert in_flight(engines[1]) == LEASE_CALLS
 
 
 def test_threads_of_many_processes_never_overspend_the_period(engines: list[Engine]) -> None:

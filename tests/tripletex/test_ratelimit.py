@@ -10,7 +10,7 @@ import pytest
 
 from txbridge.tripletex import BudgetState, RateLimitError, Tripletex
 from txbridge.tripletex import _retry as policy
-from txbridge.tripletex._ratelimit import PROBE_SPACING
+from txbridge.tripletex._ratelimit import MAX_CALL_SECONDS, PROBE_SPACING
 
 from .conftest import FakeApi, FakeClock, ok
 
@@ -61,7 +61,64 @@ def test_calls_waiting_for_the_next_period_go_apart_and_come_off_its_first_answe
     assert waits == pytest.approx([9.0, 9.0 + PROBE_SPACING, 9.0 + 2 * PROBE_SPACING])
     # The first answer of the new period (from the first of them) has not counted the other two.
     state.observe(headers(7, 10, limit=8), now=10.05)
-    assert state.remaining == 5 and state.early == 0
+    assert state.remaining == 5
+    assert state.in_flight == 2  # the two are still on their way
+
+
+def test_calls_still_in_flight_at_a_period_end_come_off_the_next_period() -> None:
+    # Measured with four workers on one token (1 s periods, whole-second resets): calls reserved
+    # near the end of one period, still on their way when another worker took up the next period from
+    # its first answer, landed in it uncounted and the last calls of that period met 429s.
+    state = BudgetState()
+    state.observe(headers(3, 1, limit=8), now=0.0)
+    slots = [state.reserve(0.1)[1] for _ in range(3)]  # near the limit: spread over the period
+    assert all(0.0 <= s < 0.9 for s in slots)
+    # The probe into the new period is answered before the three are: 7 left says the server.
+    probe = state.reserve(1.0)
+    assert probe == (1, pytest.approx(0.0))
+    state.observe(headers(7, 1, limit=8), now=1.01)
+    assert state.remaining == 4  # 7 less the three still in flight
+    for _ in range(3):
+        state.observe(headers(4, 1, limit=8), now=1.02)  # their answers give nothing back
+    assert (state.remaining, state.in_flight) == (4, 0)
+
+
+def test_a_call_waiting_on_a_slot_counts_in_every_period_it_may_land_in() -> None:
+    # Measured too: calls queued on slots more than a period ahead were still on their way after the
+    # next period began and after the one after it.
+    state = BudgetState()
+    state.observe(headers(0, 1, limit=8), now=0.0)
+    waits = [state.reserve(0.1)[1] for _ in range(8)]
+    assert max(waits) > 2.0  # the last ones wait beyond the next period
+    state.observe(headers(7, 1, limit=8), now=1.05)  # the first of them opens the next period
+    assert state.remaining == 0 and state.in_flight == 7
+    for _ in range(4):
+        state.observe(headers(3, 1, limit=8), now=1.5)
+    state.observe(headers(7, 1, limit=8), now=2.55)  # the period after, from one of the last three
+    assert state.remaining == 5
+
+
+def test_calls_lost_with_their_process_are_given_up_once_nothing_moves() -> None:
+    state = BudgetState()
+    state.observe(headers(50, 1), now=0.0)
+    for _ in range(5):
+        state.reserve(0.1)  # five calls of a process that is then killed: never answered
+    state.reserve(1.0)
+    state.observe(headers(99, 1), now=1.05)  # the next period: the five may still land in it
+    assert state.remaining == 94 and state.in_flight == 5
+    later = 2.05 + MAX_CALL_SECONDS + 1  # longer than any call lives, nobody reserved or answered
+    state.reserve(later)
+    state.observe(headers(99, 1), now=later + 0.05)
+    assert state.remaining == 99 and state.in_flight == 0
+
+
+def test_a_call_that_ends_without_an_answer_is_no_longer_in_flight() -> None:
+    state = BudgetState()
+    state.observe(headers(50, 10), now=0.0)
+    state.reserve(0.1, want=4)
+    state.settle(3)  # e.g. a lease's calls left unspent, a connection error
+    state.observe(headers(90, 10), now=20.0)  # the answer of the fourth, from a new period
+    assert state.remaining == 90
 
 
 def test_a_fleet_starting_blind_counts_every_call_it_let_go() -> None:

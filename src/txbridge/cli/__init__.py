@@ -147,6 +147,7 @@ def _register() -> None:
         "pos",
         "hours",
         "sync",
+        "webhooks",
         "pos_invoicing",
     ):
         try:

@@ -40,9 +40,12 @@ __all__ = [
     "retry_job",
     "start_export",
     "start_payments_refresh",
+    "start_reconcile",
     "start_statistics_import",
     "start_statistics_reload",
     "start_token_expiry_check",
+    "start_webhook_processing",
+    "start_webhook_subscriptions",
     "uses_procrastinate",
 ]
 
@@ -209,6 +212,34 @@ def start_statistics_reload(
     return statistics.start(
         db, settings, firm_connection_id, TaskName.STATISTICS_RELOAD, None, client_id, requested_by, parts
     )
+
+
+def _connection_task(
+    db: Database, settings: Settings, task: TaskName, connection_id: int, requested_by: str
+) -> JobInfo:
+    with db.reading() as session:
+        if session.get(Connection, connection_id) is None:
+            raise JobError(render("connection_not_found", connection=connection_id))
+    return _start(db, settings, task, connection_id=connection_id, batch_id=None, requested_by=requested_by)
+
+
+def start_webhook_processing(
+    db: Database, settings: Settings, connection_id: int, *, requested_by: str
+) -> JobInfo:
+    """Queue the processing of a connection's webhook inbox (its queued or running one if any)."""
+    return _connection_task(db, settings, TaskName.WEBHOOK_EVENT, connection_id, requested_by)
+
+
+def start_reconcile(db: Database, settings: Settings, connection_id: int, *, requested_by: str) -> JobInfo:
+    """Queue a reconcile of a connection's customers, projects and employees with Tripletex."""
+    return _connection_task(db, settings, TaskName.RECONCILE, connection_id, requested_by)
+
+
+def start_webhook_subscriptions(
+    db: Database, settings: Settings, connection_id: int, *, requested_by: str
+) -> JobInfo:
+    """Queue the check of a connection's Tripletex event subscriptions (make, re-enable)."""
+    return _connection_task(db, settings, TaskName.WEBHOOK_SUBSCRIPTIONS, connection_id, requested_by)
 
 
 def get_job(db: Database, settings: Settings, job_id: int) -> JobInfo:

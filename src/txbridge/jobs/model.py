@@ -15,7 +15,8 @@ JobStateName = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 
 
 class TaskName(enum.StrEnum):
-    """Every task, in the domain's words. The last three are slots that later work fills in."""
+    """Every task, in the domain's words. A slot without a task in ``jobs.tasks.TASKS`` is filled by
+    later work."""
 
     EXPORT_BATCH = "export_batch"
     REFRESH_PAYMENTS = "refresh_payments"
@@ -25,6 +26,7 @@ class TaskName(enum.StrEnum):
     STATISTICS_IMPORT = "statistics_import"
     HOST_WEBHOOKS = "host_webhooks"
     STATISTICS_RELOAD = "statistics_reload"
+    WEBHOOK_SUBSCRIPTIONS = "webhook_subscriptions"
 
     @classmethod
     def named(cls, name: str) -> TaskName | None:

@@ -87,6 +87,14 @@ def enqueue(
     raise RuntimeError(f"could not queue {key}")  # pragma: no cover - three lost races in a row
 
 
+def release_active_key(db: Database, job_id: int) -> None:
+    """A running job stops standing for «queued or running» work of its kind: what is asked for from
+    now on queues a new job (run after this one: one running job per connection). For work that
+    arrives while a job drains it (webhook events), so none waits for a job that already looked."""
+    with db.transaction() as session:
+        session.execute(update(Job).where(Job.id == job_id).values(active_key=None))
+
+
 def set_engine_id(db: Database, job_id: int, engine_job_id: int) -> None:
     with db.transaction() as session:
         session.execute(update(Job).where(Job.id == job_id).values(engine_job_id=engine_job_id))

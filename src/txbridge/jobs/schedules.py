@@ -3,7 +3,8 @@
 Both engines use this table: procrastinate registers each as a periodic task (PostgreSQL), the
 embedded runner fires them itself (SQLite). A run that was due more than ``MAX_DELAY`` ago when no
 runner was up is skipped, not caught up (as procrastinate does). Later work adds its hooks here with
-its task: the nightly reconcile (``0 2 * * *``) and the monthly statistics (``0 5 1 * *``)."""
+its task: the nightly reconcile (``0 2 * * *``), the webhook subscription check (``37 * * * *``)
+and the monthly statistics (``0 5 1 * *``)."""
 
 from __future__ import annotations
 
@@ -55,7 +56,26 @@ STATISTICS_IMPORTS = Schedule(
     "every evening at 18:00: the monthly statistics of each firm whose import day it is "
     "(last working day, last calendar day, or a day of the following month)",
 )
-SCHEDULES: tuple[Schedule, ...] = (PAYMENTS_REFRESH, TOKEN_EXPIRY_CHECK, STATISTICS_IMPORTS)
+NIGHTLY_RECONCILE = Schedule(
+    "nightly_reconcile",
+    "0 2 * * *",
+    "every night at 02:00: customers, projects and employees of every active connection checked against "
+    "Tripletex (one checksum call each when nothing changed)",
+)
+WEBHOOK_SUBSCRIPTIONS = Schedule(
+    "webhook_subscriptions",
+    # Off the hour and the half hour, where the other schedules (and most people's) fall.
+    "37 * * * *",
+    "every hour at :37 (with TXBRIDGE_PUBLIC_URL set): Tripletex event subscriptions made, and "
+    "re-enabled with a reconcile when Tripletex turned one off",
+)
+SCHEDULES: tuple[Schedule, ...] = (
+    PAYMENTS_REFRESH,
+    TOKEN_EXPIRY_CHECK,
+    STATISTICS_IMPORTS,
+    NIGHTLY_RECONCILE,
+    WEBHOOK_SUBSCRIPTIONS,
+)
 
 
 def by_name(name: str) -> Schedule:
@@ -63,6 +83,11 @@ def by_name(name: str) -> Schedule:
         if schedule.name == name:
             return schedule
     raise KeyError(name)
+
+
+def _active(db: Database) -> list[int]:
+    with db.reading() as session:
+        return [c.id for c in session.query(Connection).filter(Connection.state == ConnectionState.ACTIVE)]
 
 
 def fire(db: Database, settings: Settings, schedule: Schedule) -> list[int]:
@@ -84,4 +109,16 @@ def fire(db: Database, settings: Settings, schedule: Schedule) -> list[int]:
         from txbridge.jobs import statistics
 
         return statistics.fire_imports(db, settings)
+    if schedule is NIGHTLY_RECONCILE:
+        return [
+            api.start_reconcile(db, settings, connection_id, requested_by=REQUESTED_BY).id
+            for connection_id in _active(db)
+        ]
+    if schedule is WEBHOOK_SUBSCRIPTIONS:
+        if not settings.public_url:
+            return []  # no address Tripletex could call: the nightly reconcile alone keeps data the same
+        return [
+            api.start_webhook_subscriptions(db, settings, connection_id, requested_by=REQUESTED_BY).id
+            for connection_id in _active(db)
+        ]
     raise KeyError(schedule.name)

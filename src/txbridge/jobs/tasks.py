@@ -25,6 +25,8 @@ from txbridge.flows import connections
 from txbridge.flows.export import BatchNotFoundError, export_batch, refresh_payments
 from txbridge.flows.outbound.lease import ExportAlreadyRunningError
 from txbridge.flows.outbound.reconcile import DEFAULT_IN_FLIGHT_GRACE
+from txbridge.flows.sync import realtime, reconcile, subscriptions
+from txbridge.flows.sync.errors import SyncError
 from txbridge.flows.sync.hostwebhooks import deliver_pending
 from txbridge.jobs import logs, metrics, records
 from txbridge.jobs.model import JobError, TaskName
@@ -209,6 +211,74 @@ def host_webhooks_task(ctx: TaskContext) -> TaskResult:
     return TaskResult(items={"delivered": result.delivered, "switched_off": result.switched_off})
 
 
+def _active_connection(ctx: TaskContext) -> Connection:
+    connection = _connection(ctx)
+    blocked = connections.blocking_message(connection)
+    if blocked is not None:
+        raise TaskFailure(blocked)
+    return connection
+
+
+def webhook_subscriptions_task(ctx: TaskContext) -> TaskResult:
+    """Make the connection's Tripletex event subscriptions, re-enable any Tripletex disabled, and
+    queue a reconcile to fetch what changed while one was off."""
+    connection = _active_connection(ctx)
+    client = connections.client_for(connection, ctx.settings, transport=ctx.options.transport)
+    try:
+        check = subscriptions.ensure_subscriptions(ctx.db, ctx.settings, connection.id, client=client)
+    except subscriptions.WebhookSetupError as exc:
+        raise TaskFailure(exc.message) from None
+    finally:
+        client.close()
+    metrics.count_api(connection.id, check.api_calls, 0)
+    from txbridge.jobs import api  # the api imports this module
+
+    if check.gap:
+        api.start_reconcile(ctx.db, ctx.settings, connection.id, requested_by=f"job {ctx.job_id}")
+    if realtime.pending_count(ctx.db, connection.id):
+        # Events left by a webhook job that failed for good (Tripletex unreachable for long).
+        api.start_webhook_processing(ctx.db, ctx.settings, connection.id, requested_by=f"job {ctx.job_id}")
+    return TaskResult(api_calls=check.api_calls)
+
+
+def webhook_event_task(ctx: TaskContext) -> TaskResult:
+    """Fetch and apply what the connection's pending webhook events name (the whole inbox, in
+    turns of ``realtime.RUN_LIMIT`` events). An event received once this job has begun queues the
+    next job rather than finding this one still «running» after its last look at the inbox."""
+    records.release_active_key(ctx.db, ctx.job_id)
+    connection = _active_connection(ctx)
+    client = connections.client_for(connection, ctx.settings, transport=ctx.options.transport)
+    calls = 0
+    try:
+        while True:
+            result = realtime.process_inbox(ctx.db, ctx.settings, connection.id, client=client)
+            calls += result.api_calls
+            if not result.left and not realtime.pending_count(ctx.db, connection.id):
+                break
+    except SyncError as exc:
+        raise TaskFailure(exc.message) from None
+    finally:
+        client.close()
+        metrics.count_api(connection.id, calls, 0)
+    return TaskResult(api_calls=calls)
+
+
+def reconcile_task(ctx: TaskContext) -> TaskResult:
+    """The nightly reconcile: the inbox first, then every resource checked against Tripletex."""
+    connection = _active_connection(ctx)
+    client = connections.client_for(connection, ctx.settings, transport=ctx.options.transport)
+    try:
+        inbox = realtime.process_inbox(ctx.db, ctx.settings, connection.id, client=client)
+        result = reconcile.reconcile_connection(ctx.db, ctx.settings, connection.id, client=client)
+    except SyncError as exc:
+        raise TaskFailure(exc.message) from None
+    finally:
+        client.close()
+    calls = inbox.api_calls + result.api_calls
+    metrics.count_api(connection.id, calls, 0)
+    return TaskResult(api_calls=calls)
+
+
 def statistics_task(ctx: TaskContext) -> TaskResult:
     """One part of a firm's statistics import or reload (the run is found by the job)."""
     from txbridge.flows.firm.statistics import StatisticsError
@@ -225,8 +295,7 @@ def statistics_task(ctx: TaskContext) -> TaskResult:
     return TaskResult(api_calls=calls)
 
 
-#: The tasks there are. The slots (webhook event, reconcile, statistics import) are filled by the work
-#: that needs them; until then a job for them fails with ``job_task_not_available``.
+#: The tasks there are. A slot not filled yet (statistics import) fails with ``job_task_not_available``.
 TASKS: dict[TaskName, Callable[[TaskContext], TaskResult]] = {
     TaskName.EXPORT_BATCH: export_batch_task,
     TaskName.REFRESH_PAYMENTS: refresh_payments_task,
@@ -234,6 +303,9 @@ TASKS: dict[TaskName, Callable[[TaskContext], TaskResult]] = {
     TaskName.HOST_WEBHOOKS: host_webhooks_task,
     TaskName.STATISTICS_IMPORT: statistics_task,
     TaskName.STATISTICS_RELOAD: statistics_task,
+    TaskName.WEBHOOK_EVENT: webhook_event_task,
+    TaskName.RECONCILE: reconcile_task,
+    TaskName.WEBHOOK_SUBSCRIPTIONS: webhook_subscriptions_task,
 }
 
 

@@ -223,8 +223,10 @@ class Ctx:
         self.renderer.check(schema, tree)
         return TxJSONResponse({"value": self.renderer.render(row, schema, tree)}, status_code=status)
 
-    def listing(self, rows: Iterable[Row], schema: str, *, changed_since: bool = True) -> Response:
-        """The list envelope: filter `changedSince`, sort, refuse > 10,000, digest/304, page."""
+    def listing(self, rows: Iterable[Row], schema: str, *, changed_since: bool = False) -> Response:
+        """The list envelope: filter `changedSince` (only where the spec has it: the caller says so;
+        elsewhere Tripletex ignores the parameter, as any unknown one), sort, refuse > 10,000,
+        digest/304, page."""
         params = self.request.query_params
         tree = parse_fields(params.get("fields"))
         self.renderer.check(schema, tree)

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from txbridge.sandbox import webhooks
 from txbridge.sandbox.companies import create_company
 from txbridge.sandbox.invoicing import ROUNDING_SETTING
 from txbridge.sandbox.rates import Observation, RateFormatError, parse_exr_csv, sandbox_rates, set_rates
@@ -111,6 +112,58 @@ async def webhook_deliveries(request: Request) -> dict[str, Any]:
     state = _state(request)
     with state.lock:
         return {"values": list(state.webhook_deliveries)}
+
+
+class WebhookFaultBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    kind: Literal["drop", "duplicate", "reorder"]
+    event: str = Field("*", description="fnmatch pattern on the event, e.g. customer.*")
+    count: int = Field(
+        1, ge=1, le=1000, description="deliveries affected (reorder: held, then sent newest first)"
+    )
+    company_id: int | None = Field(None, alias="companyId")
+
+
+@router.post("/webhook-faults", status_code=201)
+async def add_webhook_fault(request: Request, body: WebhookFaultBody) -> dict[str, Any]:
+    dispatcher = webhooks.dispatcher_for(_state(request))
+    return dispatcher.add_fault(body.kind, event=body.event, count=body.count, company_id=body.company_id)
+
+
+@router.get("/webhook-faults")
+async def list_webhook_faults(request: Request) -> dict[str, Any]:
+    return {"values": webhooks.dispatcher_for(_state(request)).faults()}
+
+
+@router.delete("/webhook-faults", status_code=204)
+async def clear_webhook_faults(request: Request) -> None:
+    webhooks.dispatcher_for(_state(request)).clear_faults()
+
+
+class SubscriptionStatusBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal[
+        "ACTIVE", "DISABLED", "DISABLED_TOO_MANY_ERRORS", "DISABLED_RATE_LIMIT_EXCEEDED", "DISABLED_MISUSE"
+    ]
+
+
+@router.put("/webhook-subscriptions/{subscription_id}/status")
+async def set_subscription_status(
+    request: Request, subscription_id: int, body: SubscriptionStatusBody
+) -> dict[str, Any]:
+    """Set any status, as Tripletex does on its side (e.g. DISABLED_MISUSE); clients may only set
+    ACTIVE or DISABLED through /v2."""
+    state = _state(request)
+    with state.lock:
+        for company in state.companies.values():
+            row = company.table(webhooks.SUBSCRIPTION_SCHEMA).get(subscription_id)
+            if row is not None:
+                row["status"] = body.status
+                row["version"] = int(row.get("version", 0)) + 1
+                return {"id": subscription_id, "companyId": company.id, "status": body.status}
+    raise HTTPException(404, f"no subscription {subscription_id}")
 
 
 class FaultBody(BaseModel):

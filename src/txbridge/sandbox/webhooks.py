@@ -11,7 +11,10 @@ delivery each on a bounded queue. One worker thread POSTs them in order:
   base64(HMAC-SHA512(secret, idempotency-key + "&" + body));
 - a non-2xx answer or a network error is retried with exponential backoff; when every attempt of
   `disable_after_failures` deliveries in a row failed, the subscription becomes
-  ``DISABLED_TOO_MANY_ERRORS`` (setting it ACTIVE again re-enables it);
+  ``DISABLED_TOO_MANY_ERRORS`` — or ``DISABLED_RATE_LIMIT_EXCEEDED`` when the target answered every
+  last attempt with 429 (setting it ACTIVE again re-enables it);
+- test hooks (``/_sandbox/webhook-faults``): drop, duplicate (same idempotency key twice) or reorder
+  (hold N deliveries, then send them newest first) what a subscription would send;
 - every attempt is recorded in ``state.webhook_deliveries`` (`GET /_sandbox/webhook-deliveries`),
   without credentials or secrets.
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import fnmatch
 import hashlib
 import hmac
 import json
@@ -46,10 +50,13 @@ log = logging.getLogger("txbridge.sandbox.webhooks")
 SUBSCRIPTION_SCHEMA = "Subscription"
 ACTIVE = "ACTIVE"
 DISABLED_TOO_MANY_ERRORS = "DISABLED_TOO_MANY_ERRORS"
+DISABLED_RATE_LIMIT_EXCEEDED = "DISABLED_RATE_LIMIT_EXCEEDED"
+DISABLED_STATUSES = ("DISABLED", DISABLED_TOO_MANY_ERRORS, DISABLED_RATE_LIMIT_EXCEEDED, "DISABLED_MISUSE")
 # Write-only subscription fields, kept under private keys the renderer never shows.
 AUTH_VALUE_KEY = "_authHeaderValue"
 SECRET_KEY = "_hmacSharedSecret"  # noqa: S105 - a dict key, not a secret
 FAILURES_KEY = "_failedDeliveries"
+RATE_LIMITED_KEY = "_rateLimitedDeliveries"
 EXTENSION_KEY = "webhooks"
 SIGNATURE_HEADER = "x-request-signature"
 IDEMPOTENCY_HEADER = "idempotency-key"
@@ -106,6 +113,37 @@ class Delivery:
     idempotency_key: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
+FAULT_KINDS = ("drop", "duplicate", "reorder")
+
+
+@dataclass(slots=True)
+class DeliveryFault:
+    """A test hook on the next ``count`` deliveries whose event matches ``event`` (fnmatch)."""
+
+    id: int
+    kind: str  # one of FAULT_KINDS
+    event: str = "*"
+    count: int = 1
+    company_id: int | None = None
+    held: list[Delivery] = field(default_factory=list, repr=False)
+
+    def matches(self, delivery: Delivery) -> bool:
+        return fnmatch.fnmatchcase(delivery.event, self.event) and self.company_id in (
+            None,
+            delivery.company_id,
+        )
+
+    def to_json(self) -> Row:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "event": self.event,
+            "remaining": self.count,
+            "companyId": self.company_id,
+            "held": len(self.held),
+        }
+
+
 def _select(value: Row | None, fields: str | None) -> Row | None:
     """Top-level selection by the subscription's `fields` ("*" or empty: everything)."""
     if value is None or not fields or fields.strip() == "*":
@@ -147,6 +185,8 @@ class WebhookDispatcher:
         self._pending = 0
         self._thread = threading.Thread(target=self._run, name="txbridge-sandbox-webhooks", daemon=True)
         self._stopped = False
+        self._faults: list[DeliveryFault] = []
+        self._fault_ids = 0
         self._thread.start()
 
     # -- request path -----------------------------------------------------------------------------
@@ -187,6 +227,52 @@ class WebhookDispatcher:
                 delivery.headers[SIGNATURE_HEADER] = signature(
                     str(secret), delivery.idempotency_key, delivery.body
                 )
+            self._route(delivery)
+
+    def _route(self, delivery: Delivery) -> None:
+        """Send a delivery, unless a test hook drops, duplicates or holds it."""
+        with self._idle:
+            fault = next((f for f in self._faults if f.matches(delivery)), None)
+            release: list[Delivery] = []
+            if fault is not None:
+                fault.count -= 1
+                if fault.kind == "reorder":
+                    fault.held.append(delivery)
+                    if fault.count <= 0:
+                        release = fault.held[::-1]
+                if fault.count <= 0:
+                    self._faults.remove(fault)
+        if fault is None:
+            self._enqueue(delivery)
+        elif fault.kind == "drop":
+            self._record(delivery, 0, None, "dropped: test hook")
+        elif fault.kind == "duplicate":
+            self._enqueue(delivery)
+            self._enqueue(delivery)
+        for held in release:
+            self._enqueue(held)
+
+    # -- test hooks -------------------------------------------------------------------------------
+
+    def add_fault(self, kind: str, *, event: str = "*", count: int = 1, company_id: int | None = None) -> Row:
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown delivery fault {kind!r}")
+        with self._idle:
+            self._fault_ids += 1
+            fault = DeliveryFault(self._fault_ids, kind, event, count, company_id)
+            self._faults.append(fault)
+            return fault.to_json()
+
+    def faults(self) -> list[Row]:
+        with self._idle:
+            return [f.to_json() for f in self._faults]
+
+    def clear_faults(self) -> None:
+        """Forget every hook; deliveries a reorder hook still holds are sent (newest first)."""
+        with self._idle:
+            held = [d for f in self._faults for d in f.held[::-1]]
+            self._faults.clear()
+        for delivery in held:
             self._enqueue(delivery)
 
     def _enqueue(self, delivery: Delivery) -> None:
@@ -237,7 +323,7 @@ class WebhookDispatcher:
                 return
             if attempt < self.policy.max_attempts:
                 self._sleep(retry_delay(self.policy, attempt))
-        self._settle(delivery, ok=False)
+        self._settle(delivery, ok=False, rate_limited=status == 429)
 
     def _still_active(self, delivery: Delivery) -> bool:
         with self.state.lock:
@@ -250,18 +336,23 @@ class WebhookDispatcher:
             return None
         return company.table(SUBSCRIPTION_SCHEMA).get(delivery.subscription_id)
 
-    def _settle(self, delivery: Delivery, *, ok: bool) -> None:
+    def _settle(self, delivery: Delivery, *, ok: bool, rate_limited: bool = False) -> None:
         with self.state.lock:
             subscription = self._subscription(delivery)
             if subscription is None:
                 return
             if ok:
                 subscription[FAILURES_KEY] = 0
+                subscription[RATE_LIMITED_KEY] = 0
                 return
             failures = int(subscription.get(FAILURES_KEY, 0)) + 1
+            limited = int(subscription.get(RATE_LIMITED_KEY, 0)) + 1 if rate_limited else 0
             subscription[FAILURES_KEY] = failures
-            if failures >= self.policy.disable_after_failures:
-                subscription["status"] = DISABLED_TOO_MANY_ERRORS
+            subscription[RATE_LIMITED_KEY] = limited
+            if failures >= self.policy.disable_after_failures and subscription.get("status") == ACTIVE:
+                # Every failed delivery ended in 429: the target throttles us, not broken.
+                status = DISABLED_RATE_LIMIT_EXCEEDED if limited >= failures else DISABLED_TOO_MANY_ERRORS
+                subscription["status"] = status
                 subscription["version"] = int(subscription.get("version", 0)) + 1
 
     def _record(self, delivery: Delivery, attempt: int, status: int | None, error: str | None) -> None:

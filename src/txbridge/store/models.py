@@ -1727,6 +1727,77 @@ class HoursEntry(Base):
         )
 
 
+# --------------------------------------------------------------------------------------------------
+# Two-way sync, real time: Tripletex webhook subscriptions and the inbox of received events
+# --------------------------------------------------------------------------------------------------
+
+
+class WebhookSubscription(Base):
+    """One Tripletex event subscription of a connection (``customer.update``, …) as we asked for it.
+
+    ``tripletex_id`` is Tripletex's subscription id once created; ``status`` mirrors Tripletex's
+    (ACTIVE, DISABLED_TOO_MANY_ERRORS, …) as last seen. The auth header value and the HMAC shared
+    secret are encrypted with the store's key, as tokens are, and never shown."""
+
+    __tablename__ = "webhook_subscription"
+    __table_args__ = (UniqueConstraint("connection_id", "event"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(60))
+    tripletex_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(40), default="PENDING")
+    target_url: Mapped[str] = mapped_column(String(500))
+    auth_header_name: Mapped[str] = mapped_column(String(60))
+    auth_header_encrypted: Mapped[str] = mapped_column(Text)
+    secret_encrypted: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: When we last found Tripletex had disabled it (and re-enabled it), and how often that happened.
+    disabled_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reenabled_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    def auth_header_value(self, cipher: TokenCipher) -> str:
+        return cipher.decrypt(self.auth_header_encrypted)
+
+    def secret(self, cipher: TokenCipher) -> str:
+        return cipher.decrypt(self.secret_encrypted)
+
+    def __repr__(self) -> str:
+        # Neither the secret nor the auth header, not even encrypted.
+        return (
+            f"WebhookSubscription(id={self.id!r}, connection_id={self.connection_id!r}, "
+            f"event={self.event!r}, tripletex_id={self.tripletex_id!r}, status={self.status!r})"
+        )
+
+
+class WebhookInboxEvent(Base):
+    """One webhook callback received and verified, keyed by its idempotency key: a duplicate delivery
+    finds the row and is acknowledged without a second one. ``processed_at`` is set in the same
+    transaction as the change the event applied; ``outcome`` says what it did."""
+
+    __tablename__ = "webhook_inbox_event"
+    __table_args__ = (
+        UniqueConstraint("connection_id", "idempotency_key"),
+        Index("ix_webhook_inbox_event_connection_id_processed_at", "connection_id", "processed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    subscription_id: Mapped[int | None] = mapped_column(Integer)
+    event: Mapped[str] = mapped_column(String(60))
+    object_id: Mapped[int | None] = mapped_column(Integer)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: ``applied``, ``unchanged``, ``deleted``, ``held``, ``not_synced``, ``ignored`` (see
+    #: txbridge.flows.sync.inbox); null until processed.
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: Catalog id of the last failure to process it, if any.
+    error_id: Mapped[str | None] = mapped_column(String(64))
+
+
 # --- POS invoicing -------------------------------------------------------------------------------
 
 

@@ -54,7 +54,11 @@ class SharedRateBudget:
     ``rate_budget=``. Thread-safe; one per token pair and process is enough (see :func:`shared_budget`).
 
     The ``now`` the client passes (its monotonic clock) is not used for the shared numbers: machines do
-    not share monotonic clocks, so every decision is made in the database server's time."""
+    not share monotonic clocks, so every decision is made in the database server's time.
+
+    It waits on the database (``does_io``): the async client asks it from a worker thread."""
+
+    does_io = True
 
     def __init__(
         self,
@@ -73,6 +77,9 @@ class SharedRateBudget:
         self._lock = threading.Lock()
         self._leased = 0
         self._lease_until = 0.0
+        #: Calls of this process that ended (answered, or a lease's never sent) and are not yet
+        #: counted off the row's calls in flight: its next write does it, not a write of their own.
+        self._unsettled = 0
         self._seen: _Seen | None = None
 
     # ---- the protocol ---------------------------------------------------------------------------
@@ -82,6 +89,7 @@ class SharedRateBudget:
             if self._leased > 0 and self._monotonic() < self._lease_until:
                 self._leased -= 1
                 return 0.0
+            self._unsettled += self._leased  # a lapsed lease's calls were never sent
             self._leased = 0
         granted, delay = self._change(lambda state, t: state.reserve(t, self._lease_calls))
         if granted > 1 and delay == 0.0:
@@ -97,12 +105,16 @@ class SharedRateBudget:
         return delay
 
     def update(self, headers: Mapping[str, str], now: float) -> None:
-        if self._changes_nothing(headers):
+        if "x-rate-limit-remaining" not in headers or self._changes_nothing(headers):
+            # Only the call's end is news: told with this process's next write, not a write of its own.
+            with self._lock:
+                self._unsettled += 1
             return
         self._change(lambda state, t: state.observe(headers, t))
 
     def block(self, seconds: float, now: float, *, period_end: bool = True) -> None:
         with self._lock:
+            self._unsettled += self._leased
             self._leased = 0  # nobody sends in the pause, ourselves included
         self._change(lambda state, t: state.block(seconds, t, period_end=period_end))
 
@@ -117,7 +129,18 @@ class SharedRateBudget:
     # ---- the row --------------------------------------------------------------------------------
 
     def _change(self, decide: Callable[[BudgetState, float], T]) -> T:
-        """Lock the row, decide on its numbers in database time, write back what changed."""
+        """Lock the row, decide on its numbers in database time, write back what changed (with the
+        calls this process saw end since its last write)."""
+        with self._lock:
+            settled, self._unsettled = self._unsettled, 0
+        try:
+            return self._write(decide, settled)
+        except BaseException:
+            with self._lock:
+                self._unsettled += settled
+            raise
+
+    def _write(self, decide: Callable[[BudgetState, float], T], settled: int) -> T:
         with self._engine.begin() as conn:
             query = select(_TABLE, _NOW).where(_TABLE.c.token_pair == self._key).with_for_update()
             row = conn.execute(query).first()
@@ -127,6 +150,7 @@ class SharedRateBudget:
             before = _state_of(row)
             db_now = float(row.now)
             state = replace(before)
+            state.settle(settled)
             result = decide(state, db_now)
             if state != before:
                 conn.execute(
@@ -138,7 +162,7 @@ class SharedRateBudget:
                         reset_at=state.reset_at,
                         blocked_until=state.blocked_until,
                         next_slot=state.next_slot,
-                        early_calls=state.early,
+                        early_calls=state.in_flight,
                     )
                 )
         with self._lock:
@@ -182,7 +206,7 @@ def _state_of(row: object) -> BudgetState:
         reset_at=getattr(row, "reset_at"),  # noqa: B009
         blocked_until=getattr(row, "blocked_until"),  # noqa: B009
         next_slot=getattr(row, "next_slot"),  # noqa: B009
-        early=getattr(row, "early_calls"),  # noqa: B009
+        in_flight=getattr(row, "early_calls"),  # noqa: B009
     )
 
 

@@ -247,6 +247,16 @@ class BaseClient:
     # ---- the decisions ----------------------------------------------------------------------------
 
     def _flow(self, call: Call) -> Generator[Action, Any, httpx.Response]:
+        held = [False]  # a call reserved in the budget and not ended
+        try:
+            return (yield from self._paced(call, held))
+        finally:
+            if held[0]:
+                # Stopped between reservation and answer (cancelled, closed, an error of ours): the
+                # call is no longer in flight for anyone sharing the budget.
+                self._limiter.update({}, self._clock.monotonic())
+
+    def _paced(self, call: Call, held: list[bool]) -> Generator[Action, Any, httpx.Response]:
         clock = self._clock
         started = clock.monotonic()
         retries = 0
@@ -258,7 +268,9 @@ class BaseClient:
             delay = self._limiter.acquire(clock.monotonic())
             if delay > _retry.MAX_RATE_LIMIT_WAIT:
                 # The period is used up for a long while: say so now rather than block the caller.
+                self._limiter.update({}, clock.monotonic())  # the call reserved is not sent
                 raise _period_exhausted(call, delay)
+            held[0] = True
             if delay > 0:
                 self.stats.add("throttle_waits")
                 self.stats.add("throttle_seconds", delay)
@@ -272,6 +284,8 @@ class BaseClient:
             elapsed = now - started
 
             if isinstance(result, httpx.TransportError):
+                held[0] = False
+                self._limiter.update({}, now)  # ended; the budget learns nothing else from it
                 if not (call.idempotent or _retry.was_not_sent(result)):
                     raise _outcome_unknown(
                         call, _describe_transport_error(result), problem=transport_problem(result)
@@ -286,6 +300,7 @@ class BaseClient:
             response: httpx.Response = result
             status = response.status_code
             headers = _tripletex_headers(response)
+            held[0] = False
             self._limiter.update(headers, now)
             self.stats.record(call.method, template, status)
             log_response(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Generator, Mapping
 from functools import cached_property
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -19,7 +19,7 @@ from ._config import ClientConfig, Environment, clean_token, resolve_base_url
 from ._envelope import ConnectionInfo, NotModified, parse_value
 from ._exceptions import TripletexError
 from ._observe import logger
-from ._ratelimit import RateBudget, RateLimiterRegistry
+from ._ratelimit import RateBudget, RateLimiterRegistry, budget_does_io
 from .resources import _async as ar
 from .resources import _specs as specs
 from .resources import _sync as sr
@@ -287,6 +287,15 @@ def _who(body: Any) -> m.WhoAmI:
     return parse_value(body, m.WhoAmI)
 
 
+def _step(flow: Generator[Any, Any, httpx.Response], value: Any) -> tuple[bool, Any]:
+    """One step of a flow: (True, its response) when it is done, else (False, its next action).
+    StopIteration stays inside: it cannot cross a thread's future."""
+    try:
+        return False, flow.send(value)
+    except StopIteration as finished:
+        return True, finished.value
+
+
 class AsyncTripletex(BaseClient):
     """The asyncio twin of :class:`Tripletex`: the same surface, with ``await``."""
 
@@ -326,12 +335,14 @@ class AsyncTripletex(BaseClient):
 
     async def _run(self, call: Call) -> httpx.Response:
         flow = self._flow(call)
+        # A budget kept in a database answers over the network: the flow's steps (its questions to the
+        # budget among them) then run in a worker thread, so other tasks go on while it waits.
+        off_loop = budget_does_io(self._limiter)
         result: Any = None
         while True:
-            try:
-                action = flow.send(result)
-            except StopIteration as done:
-                response: httpx.Response = done.value
+            done, action = await asyncio.to_thread(_step, flow, result) if off_loop else _step(flow, result)
+            if done:
+                response: httpx.Response = action
                 return response
             result = None
             if isinstance(action, Send):

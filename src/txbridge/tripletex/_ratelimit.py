@@ -59,6 +59,12 @@ class RateBudget(Protocol):
     def snapshot(self, now: float) -> RateLimitSnapshot: ...
 
 
+def budget_does_io(budget: object) -> bool:
+    """Whether a budget waits on I/O to answer (one kept in a database): it then sets a true class
+    attribute ``does_io``, and the async client asks it from a worker thread, never on the event loop."""
+    return bool(getattr(budget, "does_io", False))
+
+
 #: Calls into a period not known yet (a new one, or after a 429) go this many seconds apart, so the
 #: first answer arrives before the rest are sent: a fleet starts a period as one process does.
 PROBE_SPACING = 0.2
@@ -66,27 +72,50 @@ PROBE_SPACING = 0.2
 #: Two estimates of one period's end differ by the rounding of X-Rate-Limit-Reset (whole seconds).
 SAME_PERIOD_SLACK = 1.0
 
+#: Longer than any call stays in flight: the longest wait for a slot the client accepts
+#: (``_retry.MAX_RATE_LIMIT_WAIT``, 90 s) and a request's time-out on top.
+MAX_CALL_SECONDS = 180.0
+
 
 @dataclass
 class BudgetState:
     """The budget's numbers and every decision about them, with no storage and no lock of its own:
     :class:`RateLimiter` keeps one in memory, the store keeps one in a database row. Times are seconds
-    on whatever clock the keeper uses, as long as it uses one clock."""
+    on whatever clock the keeper uses, as long as it uses one clock.
+
+    Every call let go is *in flight* until it ends (its answer seen, or given up). The first answer
+    from a new period has not counted the calls still on their way (sent before it was answered, or
+    waiting on a slot) and they may land in that period: they all come off what it says is left. A
+    fleet has many calls in flight at a period's end, one process one: that is what keeps the fleet's
+    429s at one process's."""
 
     limit: int | None = None
     remaining: int | None = None
     reset_at: float | None = None  # when the period ends
     blocked_until: float = 0.0
     next_slot: float = 0.0
-    #: Calls let go (or waiting to go) into a period we know nothing of yet, not answered yet: the
-    #: first answer from that period has not counted the others, so they come off what it says is left.
-    early: int = 0
+    #: Calls let go and not ended yet (answered, or given up without being sent).
+    in_flight: int = 0
 
     def reserve(self, now: float, want: int = 1) -> tuple[int, float]:
         """Reserve up to ``want`` calls: (calls granted, seconds to wait before the first).
 
         More than one is granted only far from the limit (a lease a process spends without asking
-        again); near it, one at a time on evenly spread slots."""
+        again); near it, one at a time on evenly spread slots. Every call granted is in flight."""
+        if self.limit is not None and now > self._last_seen() + MAX_CALL_SECONDS:
+            # Nothing reserved or answered for longer than any call lives: whatever still counts as
+            # in flight was lost with its process (killed), not on its way.
+            self.in_flight = 0
+        granted, delay = self._reserve(now, want)
+        self.in_flight += granted
+        return granted, delay
+
+    def _last_seen(self) -> float:
+        """No earlier than the last reservation or answer: each leaves a period end, a slot or a pause
+        ahead of its own time."""
+        return max(self.reset_at or 0.0, self.next_slot, self.blocked_until)
+
+    def _reserve(self, now: float, want: int) -> tuple[int, float]:
         if self.blocked_until > now:
             return 1, self._into_next_period(self.blocked_until, now)
         if self.reset_at is not None and now >= self.reset_at:
@@ -96,7 +125,6 @@ class BudgetState:
         if self.remaining is None or self.reset_at is None:
             if self.limit is None:
                 # No limit seen yet (or none there): nothing to pace against, but counted.
-                self.early += 1
                 return 1, 0.0
             # A limit exists but nothing is known of this period (it may be spent already).
             return 1, self._into_next_period(now, now)
@@ -117,17 +145,21 @@ class BudgetState:
 
     def _into_next_period(self, start: float, now: float) -> float:
         """A call for a period not known yet: one goes first to find out, the others follow a little
-        apart (not all at once into what may be spent already), and all are counted as early."""
+        apart (not all at once into what may be spent already)."""
         slot = max(start, self.next_slot)
         self.next_slot = slot + PROBE_SPACING
-        self.early += 1
         return slot - now
 
+    def settle(self, calls: int) -> None:
+        """``calls`` calls ended without an answer that says anything of the period (an answer
+        without the headers, a connection error, a call given up unsent, a lease left unspent)."""
+        self.in_flight = max(0, self.in_flight - calls)
+
     def observe(self, headers: Mapping[str, str], now: float) -> None:
+        self.settle(1)  # this call has ended
         remaining = _int_header(headers, "x-rate-limit-remaining")
         if remaining is None:
-            self.early = max(0, self.early - 1)  # an answer that says nothing (a gateway's 503)
-            return
+            return  # an answer that says nothing (a gateway's 503)
         reset = _int_header(headers, "x-rate-limit-reset")
         limit = _int_header(headers, "x-rate-limit-limit")
         if limit is not None:
@@ -144,10 +176,9 @@ class BudgetState:
             if new_reset is not None:
                 self.reset_at = min(self.reset_at, new_reset)
             return
-        # A new period: its first answer is (most likely) one of the early calls; the rest of them
-        # may not have reached the server yet.
-        self.remaining = max(0, remaining - max(0, self.early - 1))
-        self.early = 0
+        # A new period: every other call in flight may still land in it, uncounted by this answer.
+        # They stay in flight: one waiting on a slot may even land in the period after.
+        self.remaining = max(0, remaining - self.in_flight)
         if new_reset is not None:
             self.reset_at = new_reset
         elif not ongoing:

@@ -106,6 +106,9 @@ def create_app(
     from txbridge.web.ui import router as ui_router
 
     app.include_router(ui_router)
+    from txbridge.web.webhooks import router as webhooks_router
+
+    app.include_router(webhooks_router)
     mount_api(app)
     mount_metrics(app)
     return app
@@ -116,6 +119,7 @@ def _flows_errors() -> list[type[Exception]]:
     from txbridge.flows.connections import ConnectionFlowError
     from txbridge.flows.diagnose.checks import DiagnoseError
     from txbridge.flows.export.batches import BatchNotFoundError, InvoiceNotFoundError
+    from txbridge.flows.sync.errors import SyncError
     from txbridge.jobs.api import JobError
 
     return [
@@ -125,6 +129,7 @@ def _flows_errors() -> list[type[Exception]]:
         BatchNotFoundError,
         InvoiceNotFoundError,
         JobError,
+        SyncError,
     ]
 
 

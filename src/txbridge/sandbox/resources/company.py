@@ -25,7 +25,7 @@ async def with_login_access(ctx: CtxDep) -> Response:
             row = dict(company.table("Company")[company_id])
             row["customerCompanyId"] = company_id
             rows.append(row)
-    return ctx.listing(rows, "Client", changed_since=False)
+    return ctx.listing(rows, "Client")
 
 
 @router.get("/company/{id}")

@@ -80,7 +80,7 @@ async def search(
         and (customers is None or ref_id(r.get("customer")) in customers)
         and (departments is None or ref_id(r.get("department")) in departments)
     ]
-    return ctx.listing(rows, SCHEMA, changed_since=False)
+    return ctx.listing(rows, SCHEMA)
 
 
 @router.post("/contact")

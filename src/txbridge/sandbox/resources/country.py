@@ -68,7 +68,7 @@ async def search(
         and (codes is None or r["isoAlpha2Code"] in codes or r["isoAlpha3Code"] in codes)
         and not isDisabled
     ]
-    return ctx.listing(rows, SCHEMA, changed_since=False)
+    return ctx.listing(rows, SCHEMA)
 
 
 @router.get("/country/{id}")

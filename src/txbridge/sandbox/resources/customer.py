@@ -148,7 +148,7 @@ async def search(
             and (managers is None or (r.get("accountManager") or {}).get("id") in managers)
         )
 
-    return ctx.listing(filter(wanted, ctx.company.table(SCHEMA).values()), SCHEMA)
+    return ctx.listing(filter(wanted, ctx.company.table(SCHEMA).values()), SCHEMA, changed_since=True)
 
 
 @router.post("/customer")

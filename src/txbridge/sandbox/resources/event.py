@@ -61,6 +61,7 @@ def _apply(ctx: Ctx, row: Row, body: Row) -> Row:
         )
     if status == webhooks.ACTIVE:
         changes[webhooks.FAILURES_KEY] = 0  # re-enabling forgets earlier failures
+        changes[webhooks.RATE_LIMITED_KEY] = 0
     if "authHeaderValue" in changes:
         changes[webhooks.AUTH_VALUE_KEY] = changes.pop("authHeaderValue")
     if "hmacSharedSecret" in changes:

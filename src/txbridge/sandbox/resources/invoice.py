@@ -169,7 +169,7 @@ async def payment_types(ctx: CtxDep, id: str | None = None, description: str | N
         )
 
     rows = sorted(filter(wanted, ctx.company.table(PAYMENT_TYPE).values()), key=lambda r: r["sequence"])
-    return ctx.listing(rows, PAYMENT_TYPE, changed_since=False)
+    return ctx.listing(rows, PAYMENT_TYPE)
 
 
 @router.get("/invoice/paymentType/{id}")

@@ -182,7 +182,7 @@ async def search_vat_types(
         )
 
     rows = sorted(filter(wanted, ctx.company.table(VAT_TYPE).values()), key=lambda v: v["id"])
-    return ctx.listing(rows, VAT_TYPE, changed_since=False)
+    return ctx.listing(rows, VAT_TYPE)
 
 
 @router.get("/ledger/vatType/{id}")

@@ -84,4 +84,4 @@ async def open_posts(
         )
 
     rows = sorted(filter(wanted, ctx.company.table(POSTING).values()), key=lambda p: (p["date"], p["id"]))
-    return ctx.listing(rows, POSTING, changed_since=False)
+    return ctx.listing(rows, POSTING)

@@ -129,7 +129,7 @@ async def search(
             and all(v is None or bool(r.get(k)) == v for k, v in flags.items())
         )
 
-    return ctx.listing(filter(wanted, ctx.company.table(SCHEMA).values()), SCHEMA)
+    return ctx.listing(filter(wanted, ctx.company.table(SCHEMA).values()), SCHEMA, changed_since=True)
 
 
 @router.post("/supplier")

@@ -204,7 +204,7 @@ def _by_months(ctx: Ctx, employee_ids: str | None, months: list[str]) -> Respons
         for employee_id in employees:
             ctx.get("Employee", employee_id)
         rows = [_with_entries(ctx, _status(ctx, e, m)) for e in sorted(employees) for m in months]
-    return ctx.listing(rows, SCHEMA, changed_since=False)
+    return ctx.listing(rows, SCHEMA)
 
 
 @router.get("/timesheet/month/byMonthNumber")

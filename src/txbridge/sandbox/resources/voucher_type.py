@@ -67,7 +67,7 @@ async def search(ctx: CtxDep, name: str | None = None) -> Response:
     """``name`` is a case-insensitive part of the name."""
     wanted = (name or "").lower()
     rows = [r for r in voucher_types(ctx).values() if wanted in r["name"].lower()]
-    return ctx.listing(rows, SCHEMA, changed_since=False)
+    return ctx.listing(rows, SCHEMA)
 
 
 @router.get("/ledger/voucherType/{id}")

@@ -4,11 +4,11 @@ POST a CSRF token (:func:`txbridge.web.deps.csrf_protect`, added to each router 
 from fastapi import APIRouter, Depends
 
 from txbridge.web.deps import csrf_protect
-from txbridge.web.ui import apikeys, auth, batches, connections, firm, lookup, pos, users
+from txbridge.web.ui import apikeys, auth, batches, connections, firm, lookup, pos, sync, users
 
 router = APIRouter()
 router.include_router(auth.public)
-for module in (auth, connections, batches, lookup, users, apikeys, pos, firm):
+for module in (auth, connections, batches, lookup, users, apikeys, pos, firm, sync):
     router.include_router(module.router, dependencies=[Depends(csrf_protect)])
 
 __all__ = ["router"]

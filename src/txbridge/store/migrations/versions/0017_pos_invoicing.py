@@ -3,7 +3,7 @@ invoice's reference, the collective-invoice switch of the POS set-up, and the ki
 ``collective_invoice``
 
 Revision ID: 0017
-Revises: 0012
+Revises: 0014
 Create Date: 2026-11-30
 """
 
@@ -19,7 +19,7 @@ from txbridge.store.models import ReferenceKind
 from txbridge.store.types import UtcDateTime
 
 revision: str = "0017"
-down_revision: str | None = "0012"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

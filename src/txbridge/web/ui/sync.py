@@ -1,0 +1,127 @@
+"""Two-way sync screens: «Synk-logg» (every object that did not sync, or synced with a conflict
+resolved: both ids and names, the direction, the rule and the fix; with filters, like the seed's
+«Logs» tab) and «Til avgjørelse» (matches held for a person: link to one candidate, create new, or
+leave out). Both use the read models in ``flows.views.sync``; the decision is ``flows.sync.resolve_held``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from txbridge.catalog import Bilingual, Message
+from txbridge.catalog import render as render_message
+from txbridge.flows.sync import SyncError, resolve_held
+from txbridge.flows.views import connections as connection_views
+from txbridge.flows.views import sync as views
+from txbridge.store import SyncDirection, SyncOutcome, SyncResource
+from txbridge.web.deps import Db, User
+from txbridge.web.rendering import render
+from txbridge.web.ui.common import see_other
+
+router = APIRouter()
+
+
+def _choice(value: str, enum: type[SyncResource] | type[SyncDirection] | type[SyncOutcome]) -> str | None:
+    return value if value in {m.value for m in enum} else None
+
+
+@router.get("/sync/log")
+def sync_log(
+    request: Request,
+    db: Db,
+    _user: User,
+    connection: str = "",
+    resource: str = "",
+    direction: str = "",
+    outcome: str = "",
+    rule: str = "",
+    offset: int = 0,
+) -> Response:
+    wanted_resource = _choice(resource, SyncResource)
+    wanted_direction = _choice(direction, SyncDirection)
+    wanted_outcome = _choice(outcome, SyncOutcome)
+    page = views.list_sync_log(
+        db,
+        connection_id=int(connection) if connection.isdigit() else None,
+        resource=SyncResource(wanted_resource) if wanted_resource else None,
+        direction=SyncDirection(wanted_direction) if wanted_direction else None,
+        outcome=SyncOutcome(wanted_outcome) if wanted_outcome else None,
+        rule=rule.strip() or None,
+        offset=offset,
+        limit=50,
+    )
+    filters = {
+        "connection": connection,
+        "resource": resource,
+        "direction": direction,
+        "outcome": outcome,
+        "rule": rule,
+    }
+    return render(
+        request,
+        "sync/log.html",
+        page=page,
+        filters=filters,
+        connections=connection_views.list_connections(db),
+        resources=list(SyncResource),
+        directions=list(SyncDirection),
+        outcomes=list(SyncOutcome),
+    )
+
+
+def _held_page(
+    request: Request, db: Db, connection: str, *, done: str = "", error: Message | None = None
+) -> Response:
+    known = connection_views.list_connections(db)
+    chosen = [c for c in known if not connection or str(c.id) == connection]
+    groups = [(c, views.list_held(db, c.id)) for c in chosen]
+    return render(
+        request,
+        "sync/held.html",
+        status_code=422 if error else 200,
+        groups=[(c, rows) for c, rows in groups if rows],
+        connections=known,
+        filters={"connection": connection},
+        done=done,
+        error=error,
+    )
+
+
+@router.get("/sync/held")
+def held_matches(request: Request, db: Db, _user: User, connection: str = "", done: str = "") -> Response:
+    return _held_page(request, db, connection, done=done)
+
+
+@router.post("/sync/held/{held_id}")
+def decide(
+    request: Request,
+    db: Db,
+    user: User,
+    held_id: int,
+    decision: Annotated[str, Form()] = "",
+    connection: Annotated[str, Form()] = "",
+) -> Response:
+    """One decision: ``link:<tripletex id>``, ``create_new`` or ``skip``."""
+    back = f"/sync/held?connection={connection}" if connection.isdigit() else "/sync/held"
+    kind, _, target = decision.partition(":")
+    try:
+        if kind == "link" and target.isdigit():
+            resolve_held(db, held_id, link_to=int(target), decided_by=user.username)
+        elif kind in ("create_new", "skip") and not target:
+            resolve_held(
+                db, held_id, create_new=kind == "create_new", skip=kind == "skip", decided_by=user.username
+            )
+        else:
+            raise SyncError(
+                render_message(
+                    "sync_held_bad_choice",
+                    held=held_id,
+                    choice=decision or "—",
+                    candidates=Bilingual("velg én av dem", "choose one of them"),
+                )
+            )
+    except SyncError as exc:
+        return _held_page(request, db, connection, error=exc.message)
+    return see_other(f"{back}{'&' if '?' in back else '?'}done={held_id}")
