@@ -1,7 +1,9 @@
 """Never twice, never lost, for hours: the export process (a real subprocess) SIGKILLed at many
 points — in the directory reads, between intent and write, while Tripletex holds back the answer of
 a committed ``POST /timesheet/entry/list`` — and run again until it finishes, on SQLite and
-PostgreSQL. Every hour must be in Tripletex exactly once (counted by its marker), with its reference."""
+PostgreSQL. Every hour must be in Tripletex exactly once (counted by its marker), with its reference.
+And corrections (``PUT`` with version, ``DELETE``) killed before, between and after their writes:
+the changed hours hold the host's value once, the deleted ones are gone, a rerun writes nothing."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.fixtures.sandbox import new_sandbox_company
 from tests.flows.export.conftest import Env, connect_env, make_settings
@@ -130,7 +134,7 @@ DELETED = (1, 6, 11)
 #: Kill points of the correction runs (after this many API calls of each run): the preflight is 7
 #: calls (session, 3 listings, 3 projects' activities), then one PUT or DELETE per hour, so these land
 #: before, between and right after the corrections' writes.
-CORRECTION_KILLS = [8, 9, 10, 9, 11, 12]
+CORRECTION_KILLS = [8, 9, 11, 12]
 
 
 def sandbox_entries(server: SandboxServer, env: Env) -> dict[str, list[dict[str, Any]]]:
@@ -152,6 +156,8 @@ def writes(server: SandboxServer, env: Env) -> int:
         return sum(n for (c, method, _), n in server.state.stats.items() if c == company and method != "GET")
 
 
+# SQLite only: each run is ~30 s on the shared machine; the create path above covers PostgreSQL.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_hours_corrections_killed_at_many_points_update_and_delete_once(
     database_url: str, tmp_path: Path, sandbox_server: SandboxServer
 ) -> None:
@@ -173,7 +179,7 @@ def test_hours_corrections_killed_at_many_points_update_and_delete_once(
             assert process.returncode in (0, 1), process.stderr.read() if process.stderr else ""
             break
         kills += 1
-    assert kills >= 4, kills
+    assert kills >= 3, kills
     assert '"stopped": null' in run_to_end(env, second.batch_id)
 
     entries = sandbox_entries(sandbox_server, env)
@@ -190,6 +196,7 @@ def test_hours_corrections_killed_at_many_points_update_and_delete_once(
     # A rerun does nothing more: no batch to close, and the finished batch writes nothing again.
     assert close_hours_batch(env.db, env.connection_id, "2026-10").batch_id is None
     before = writes(sandbox_server, env)
-    run_to_end(env, second.batch_id)
+    again = export_batch(env.db, env.settings, second.batch_id)
+    assert (again.exported, again.open, again.stopped) == (len(CHANGED) + len(DELETED), 0, None)
     assert writes(sandbox_server, env) == before
     env.db.dispose()
