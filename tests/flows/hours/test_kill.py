@@ -72,6 +72,21 @@ def assert_exactly_once(server: SandboxServer, env: Env, batch_id: int) -> None:
     assert sorted(str(r.local_id) for r in refs.values()) == sorted(hours)
 
 
+def kill_runs(server: SandboxServer, env: Env, batch_id: int, offsets: list[int]) -> int:
+    """One export run after the other, each SIGKILLed after ``offsets[i]`` API calls of its own;
+    how many were killed (a run that finished first ends the series)."""
+    kills = 0
+    for offset in offsets:
+        target = company_calls(server, env) + offset
+        process = start(env, batch_id, grace=0)
+        # A generous bound: a run is ~10 s on a loaded 2-core machine, most of it starting Python.
+        if not kill_when(process, calls_reached(server, env, target), timeout=90):
+            assert process.returncode in (0, 1), process.stderr.read() if process.stderr else ""
+            break
+        kills += 1
+    return kills
+
+
 #: Kill after this many API calls of each run, one run after the other. A whole run is 13 calls (the
 #: session, 3 listings, 3 projects' activities, 6 chunks of 4): the small offsets land in the
 #: directory reads, the larger ones between intent, write and reference.
@@ -84,16 +99,7 @@ def test_hours_killed_at_many_points_are_in_tripletex_once(
     env = make_env(database_url, tmp_path, sandbox_server)
     closed = close_hours_batch(env.db, env.connection_id, "2026-10")
     assert closed.batch_id is not None
-    kills = 0
-    for offset in KILL_SCHEDULE:
-        target = company_calls(sandbox_server, env) + offset
-        process = start(env, closed.batch_id, grace=0)
-        # A generous bound: a run is ~10 s on a loaded 2-core machine, most of it starting Python.
-        if not kill_when(process, calls_reached(sandbox_server, env, target), timeout=90):
-            assert process.returncode in (0, 1), process.stderr.read() if process.stderr else ""
-            break
-        kills += 1
-    assert kills >= 4, kills
+    assert kill_runs(sandbox_server, env, closed.batch_id, KILL_SCHEDULE) >= 4
     output = run_to_end(env, closed.batch_id)
     assert '"stopped": null' in output
     assert_exactly_once(sandbox_server, env, closed.batch_id)
@@ -171,15 +177,7 @@ def test_hours_corrections_killed_at_many_points_update_and_delete_once(
     second = close_hours_batch(env.db, env.connection_id, "2026-10")
     assert second.batch_id is not None and second.corrections == len(CHANGED) + len(DELETED)
 
-    kills = 0
-    for offset in CORRECTION_KILLS:
-        target = company_calls(sandbox_server, env) + offset
-        process = start(env, second.batch_id, grace=0)
-        if not kill_when(process, calls_reached(sandbox_server, env, target), timeout=90):
-            assert process.returncode in (0, 1), process.stderr.read() if process.stderr else ""
-            break
-        kills += 1
-    assert kills >= 3, kills
+    assert kill_runs(sandbox_server, env, second.batch_id, CORRECTION_KILLS) >= 3
     assert '"stopped": null' in run_to_end(env, second.batch_id)
 
     entries = sandbox_entries(sandbox_server, env)
