@@ -171,17 +171,22 @@ def test_activity_must_be_usable_on_the_project(setup: Setup) -> None:
             "projectActivities": [{"activity": {"id": setup.project_activity}}],
         },
     ).json()["value"]["id"]
-    usable = setup.client.get("/activity/>forTimeSheet", params={"projectId": linked}).json()["values"]
+    usable = setup.client.get(
+        "/activity/>forTimeSheet", params={"projectId": linked, "date": "2026-02-02"}
+    ).json()["values"]
     assert [a["id"] for a in usable] == [setup.project_activity]
     refused = setup.client.post(
         "/timesheet/entry", json=setup.entry(project={"id": linked}, activity={"id": other})
     )
-    assert field_of(refused) == "activity.id"
+    # Tripletex's shape: 422, code 18000, the validation message on the field ``activity``.
+    assert (refused.status_code, refused.json()["code"], field_of(refused)) == (422, 18000, "activity")
     assert "not linked to the project" in refused.json()["validationMessages"][0]["message"]
     accepted = setup.client.post("/timesheet/entry", json=setup.entry(project={"id": linked}))
     assert accepted.status_code == 201, accepted.text
     # A project that lists no activities takes every project activity.
-    every = setup.client.get("/activity/>forTimeSheet", params={"projectId": setup.project}).json()["values"]
+    every = setup.client.get(
+        "/activity/>forTimeSheet", params={"projectId": setup.project, "date": "2026-02-02"}
+    ).json()["values"]
     assert {a["id"] for a in every} == {a["id"] for a in activities}
 
 
@@ -194,3 +199,55 @@ def test_a_comment_marker_is_found_by_search(setup: Setup) -> None:
         params={"dateFrom": "2026-02-01", "dateTo": "2026-03-01", "comment": "[txb-h17-3]"},
     ).json()["values"]
     assert [e["comment"] for e in found] == ["Grunnmur [TXB-H17-3]"]
+
+
+def test_for_time_sheet_honours_the_employee_and_the_day(setup: Setup) -> None:
+    """An activity is offered only where that employee may register hours that day: within the
+    project's dates, on an open project, and on a participants-only project for its participants."""
+    client = setup.client
+    other, outsider = (_new_employee(client, name) for name in ("Deltager", "Utenfor"))
+    members = client.post(
+        "/project",
+        json={
+            "name": "Lukket krets",
+            "projectManager": {"id": setup.employee},
+            "startDate": "2026-01-01",
+            "endDate": "2026-06-30",
+            "forParticipantsOnly": True,
+            "participants": [{"employee": {"id": other}}],
+        },
+    ).json()["value"]["id"]
+
+    def offered(project: int, day: str, employee: int | None = None) -> set[int]:
+        params: dict[str, Any] = {"projectId": project, "date": day}
+        if employee is not None:
+            params["employeeId"] = employee
+        response = client.get("/activity/>forTimeSheet", params=params)
+        assert response.status_code == 200, response.text
+        return {a["id"] for a in response.json()["values"]}
+
+    assert setup.project_activity in offered(setup.project, "2026-02-02")
+    assert offered(setup.project, "2025-12-31") == set()  # before the project's start
+    assert offered(setup.project, "2026-07-01") == set()  # after its end
+    assert setup.project_activity in offered(members, "2026-02-02", other)  # a participant
+    assert setup.project_activity in offered(members, "2026-02-02", setup.employee)  # the manager
+    assert offered(members, "2026-02-02", outsider) == set()
+    # The write agrees with what is offered.
+    refused = client.post(
+        "/timesheet/entry", json=setup.entry(project={"id": members}, employee={"id": outsider})
+    )
+    assert field_of(refused) == "employee"
+    taken = client.post("/timesheet/entry", json=setup.entry(project={"id": members}, employee={"id": other}))
+    assert taken.status_code == 201, taken.text
+    # A closed project offers nothing.
+    client.put(f"/project/{setup.project}", json={"isClosed": True}).raise_for_status()
+    assert offered(setup.project, "2026-02-02") == set()
+    bad = client.get("/activity/>forTimeSheet", params={"projectId": setup.project, "date": "2. feb"})
+    assert (bad.status_code, bad.json()["validationMessages"][0]["field"]) == (422, "date")
+
+
+def _new_employee(client: httpx.Client, last_name: str) -> int:
+    department = client.get("/department", params={"fields": "id", "count": 1}).json()["values"][0]["id"]
+    body = {"firstName": "Ola", "lastName": last_name, "department": {"id": department}}
+    employee: int = client.post("/employee", json=body).json()["value"]["id"]
+    return employee

@@ -22,8 +22,11 @@ from txbridge.flows.daysales import import_day_sales
 from txbridge.flows.daysales import setup as pos
 from txbridge.flows.daysales.batches import close_day_sales
 from txbridge.flows.outbound.context import RunContext
+from txbridge.flows.outbound.engine import export_batch
 from txbridge.flows.outbound.kind import InFlightRow, ItemRow, Outgoing, Refusal
 from txbridge.flows.outbound.kinds.day_sales import DaySalesKind
+from txbridge.flows.views.batches import batch_detail
+from txbridge.flows.views.day_sales import list_days
 from txbridge.settings import Settings
 from txbridge.store import BatchItem, Database, DaySale, ItemStatus, LogEntry, TokenCipher
 from txbridge.store import queries as q
@@ -225,3 +228,25 @@ def test_a_correction_in_a_closed_period_is_dated_into_the_next_open_one(shop: P
     # The reversal and the new voucher both say where they went and why.
     assert len(notes) == 2
     assert all("posted on 2026-11-02: VAT is reported through 2026-11-01" in note for note in notes), notes
+
+
+def test_a_day_dated_into_the_next_open_period_says_so_on_its_exported_item(shop: Pos) -> None:
+    """Through the whole engine: the item is exported and keeps the note naming the new date, which
+    the batch view (``txbridge batch show``, the web) shows."""
+    import_day_sales(shop.db, shop.connection_id, [z_report("Z-1")])
+    httpx.put(
+        f"{shop.company.control_url}/companies/{shop.company.company_id}/periods",
+        json={"closed": ["2026-10"]},
+    ).raise_for_status()
+    closed = close_day_sales(shop.db, shop.connection_id, "2026-10")
+    assert closed.batch_id is not None
+    result = export_batch(shop.db, shop.settings, closed.batch_id, client=shop.tx)
+    assert result.exported == 1
+    (row,) = batch_detail(shop.db, closed.batch_id).postings.items
+    assert row.status is ItemStatus.EXPORTED
+    assert row.message is not None and row.message.id == "daysales_dated_into_open_period"
+    assert row.message.text("en") == (
+        "Day sales 2026-10-05 · Storgata are posted on 2026-11-01: the period 2026-10 is closed"
+    )
+    (day,) = list_days(shop.db, shop.connection_id, "2026-10")
+    assert day.state == "posted" and "2026-11-01" in (day.message or "")

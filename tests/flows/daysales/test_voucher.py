@@ -9,7 +9,10 @@ from tests.flows.daysales.conftest import balanced_days, chart, example_day, fla
 from tests.flows.daysales.conftest import day_of as _day
 from txbridge.catalog import Message
 from txbridge.flows.daysales.voucher import DayIn, LineIn, VoucherPlan, build, difference, make_marker
+from txbridge.flows.outbound.kind import Outgoing
+from txbridge.flows.outbound.kinds.day_sales import DaySalesKind
 from txbridge.store import DaySaleLineType, PosAccountGroup
+from txbridge.tripletex import models as m
 
 SALE, PAYMENT, EVENT = DaySaleLineType.SALE, DaySaleLineType.PAYMENT, DaySaleLineType.EVENT
 DAY = date(2026, 10, 5)
@@ -104,3 +107,15 @@ def test_any_balanced_day_gives_one_voucher_balanced_to_the_ore(day: DayIn) -> N
             assert p["amountGross"] < 0
     revenue = sum(line.amount for line in day.lines if line.type is SALE)
     assert -sum(p["amountGross"] for p in postings if "vatType" in p) == revenue
+
+
+def test_a_voucher_found_after_a_crash_with_a_later_date_still_says_so() -> None:
+    """Found by its marker before the preflight (the run that dated it died): the voucher's own date
+    tells it was moved; one on its day says nothing."""
+    kind = DaySalesKind()
+    moved = kind.note_of(
+        None, Outgoing(1, 7, "2026-10-05 · Storgata", "TXB-DS-7.1"), m.Voucher(id=1, date=date(2026, 11, 2))
+    )
+    assert moved is not None and "posted on 2026-11-02" in moved.text("en")
+    on_its_day = m.Voucher(id=1, date=date(2026, 10, 5))
+    assert kind.note_of(None, Outgoing(1, 7, "2026-10-05 · Storgata", "TXB-DS-7.1"), on_its_day) is None

@@ -143,3 +143,25 @@ def test_written_found_by_marker_corrected_and_refused(
     remote.delete_entry(tx, first.id, changed.version)
     remote.delete_entry(tx, first.id, changed.version)  # already gone: done
     assert sorted(remote.find_marked(tx, [employee.employee_id], [date(2026, 10, 5)])) == []
+
+
+def test_a_project_closed_to_the_token_owner_is_left_to_tripletex_per_hour(
+    tx: Tripletex, team: Team, sandbox_client: httpx.Client
+) -> None:
+    """``>forTimeSheet`` answers for the token's owner: on a participants-only project they are not on,
+    it offers nothing. That is not «no activities»: the hour resolves, and Tripletex's refusal of an
+    activity the project does not list still reads as the catalog's message."""
+    project = sandbox_client.get("/project", params={"number": "1003", "fields": "id"}).json()["values"][0]
+    member = sandbox_client.get("/employee", params={"employeeNumber": "101", "fields": "id"}).json()
+    owner = sandbox_client.get("/token/session/>whoAmI").json()["value"]["employeeId"]
+    only = {"id": member["values"][0]["id"]}
+    assert only["id"] != owner
+    changes = {"forParticipantsOnly": True, "projectManager": only, "participants": [{"employee": only}]}
+    sandbox_client.put(f"/project/{project['id']}", json=changes).raise_for_status()
+    hour = entry(6, project_number="1003", activity_number="11")  # 1003 lists only activity 10
+    directory = remote.read_directory(tx, [hour])
+    resolved = resolve(hour, directory)
+    assert isinstance(resolved, Resolved)
+    with pytest.raises(APIStatusError) as refused:
+        remote.create_entries(tx, [remote.entry_body(hour, resolved, marker(6, 1))])
+    assert remote.refusal(hour, refused.value).id == "hours_activity_not_on_project"

@@ -51,7 +51,12 @@ def read_directory(client: Tripletex, entries: Iterable[HoursEntry], links: Link
         found = client.request(
             "GET", "/activity/>forTimeSheet", params={"projectId": project_id, "fields": "id", "count": 10000}
         )
-        directory.usable[project_id] = frozenset(int(row["id"]) for row in found.get("values", []))
+        offered = frozenset(int(row["id"]) for row in found.get("values", []))
+        # Asked for the token's owner and today (one call per project, not per employee and day):
+        # none offered says the project is closed to them today, not which activities it has. Then
+        # the project's dates are checked here and Tripletex judges each hour at the write.
+        if offered:
+            directory.usable[project_id] = offered
     return directory
 
 
@@ -131,6 +136,14 @@ def refusal(entry: HoursEntry, exc: APIStatusError) -> Message:
     if exc.status == 409 and exc.code == 14000:
         return render("hours_entry_exists", hours=hours, employee=employee, date=day)
     fields = {v.field for v in exc.validation_messages}
+    if exc.status == 422 and "activity" in fields:
+        activity = entry.activity_number or entry.activity_name or "?"
+        return render(
+            "hours_activity_not_on_project",
+            hours=hours,
+            activity=activity,
+            project=entry.project_number or "-",
+        )
     if exc.status == 422 and "hours" in fields and "24" in " ".join(str(v) for v in exc.validation_messages):
         return render("hours_over_24", hours=hours, employee=employee, date=day)
     reason = "; ".join(p for p in [exc.message, *(str(v) for v in exc.validation_messages)] if p)

@@ -12,6 +12,8 @@ chunking, bisection of refused chunks, the server-error stop rule, the export le
 * ``send``: ONE bulk call for a chunk, answered as marker → what Tripletex made;
 * ``find_by_marker``: the lookup after an unknown outcome (a crash, a timeout, a lost answer);
 * ``reference_of``: what the integration reference stores;
+* ``note_of``: optional, what an exported item says beside «exported» (day sales: dated into the next
+  open period); kept as the item's message;
 * ``split``: how a refused chunk is divided (halves unless the kind says otherwise);
 * the words: what an item is called in messages and the log.
 
@@ -174,6 +176,12 @@ class KindPlugin(ABC, Generic[PreparedT, FoundT]):
     @abstractmethod
     def reference_of(self, outgoing: Outgoing, found: FoundT) -> ReferenceRow:
         """What the integration reference stores for a document Tripletex has."""
+
+    def note_of(self, prepared: PreparedT | None, outgoing: Outgoing, found: FoundT) -> Message | None:
+        """What the exported item says beside «exported» (stored as its message, shown by ``batch
+        show`` and the web): None for most. ``prepared`` is None when an earlier run's write is found
+        before this run's preflight; ``outgoing.body`` is empty when it was found by its marker."""
+        return None
 
     def split(self, chunk: Sequence[Outgoing]) -> list[Sequence[Outgoing]]:
         """How a refused chunk of two or more is divided to find the document it refuses (halves)."""

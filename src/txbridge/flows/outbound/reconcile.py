@@ -102,12 +102,14 @@ class Reconciler(Generic[PreparedT, FoundT]):
                 continue
             reference = self.kind.reference_of(outgoing, found)
             rows.append((reference.local_id, reference.local_number, reference.values))
+            note = self.kind.note_of(self.prepared, outgoing, found)
             updates.append(
                 {
                     "id": outgoing.item_id,
                     "status": ItemStatus.EXPORTED,
-                    "error_id": None,
-                    "message": None,
+                    # An exported item says nothing more, unless its kind has a note (a new date …).
+                    "error_id": note.id if note is not None else None,
+                    "message": str(note) if note is not None else None,
                     "exported_at": moment,
                     "updated_at": moment,
                 }

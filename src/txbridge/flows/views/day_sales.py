@@ -77,7 +77,10 @@ def list_days(db: Database, connection_id: int, period: str | None = None) -> li
                     state,
                     voucher,
                     item.batch_id if item is not None else None,
-                    item.message if item is not None and item.status is ItemStatus.FAILED else None,
+                    # A failure's reason, or an exported day's note (dated into the next open period).
+                    item.message
+                    if item is not None and item.status in (ItemStatus.FAILED, ItemStatus.EXPORTED)
+                    else None,
                 )
             )
         return rows

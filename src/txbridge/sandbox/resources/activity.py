@@ -1,4 +1,4 @@
-"""Activity: search, get, create (one and `/list`) and `>forTimeSheet`.
+"""Activity: search, get, create (one and `/list`) and `>forTimeSheet` (per project, employee and day).
 
 Tripletex makes project-specific activities through `project/projectActivity`, so `POST /activity`
 refuses `PROJECT_SPECIFIC_ACTIVITY`; the type flags (`isGeneral`, `isProjectActivity`, `isTask`) follow
@@ -7,11 +7,13 @@ refuses `PROJECT_SPECIFIC_ACTIVITY`; the type flags (`isGeneral`, `isProjectActi
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, Query, Response
 
 from txbridge.sandbox import crud, errors
 from txbridge.sandbox.accounting import ref_id
-from txbridge.sandbox.context import Ctx, CtxDep, id_list
+from txbridge.sandbox.context import Ctx, CtxDep, id_list, parse_date_param
 from txbridge.sandbox.state import Row
 
 router = APIRouter()
@@ -103,12 +105,50 @@ def project_activity_ids(ctx: Ctx, project: Row) -> set[int]:
     return found
 
 
+def participant_ids(ctx: Ctx, project: Row) -> set[int]:
+    """The project's participants (``participants``: inline ``{"employee": {"id"}}`` or a stored
+    ``ProjectParticipant``) and its manager."""
+    found = {i for i in [ref_id(project.get("projectManager"))] if i is not None}
+    table = ctx.company.table("ProjectParticipant")
+    for ref in project.get("participants") or []:
+        stored = table.get(ref_id(ref) or 0) if isinstance(ref, dict) else None
+        employee = ref_id((stored or ref).get("employee")) if isinstance(ref, dict) else None
+        if employee is not None:
+            found.add(employee)
+    return found
+
+
+def open_for(ctx: Ctx, project: Row, employee_id: int | None, day: date) -> bool:
+    """Whether the employee may register hours on the project that day (Tripletex's help on why hours
+    cannot be registered: a start date ahead, an end date passed or the project closed, «only
+    project participants» set and the employee not one)."""
+    if project.get("isClosed"):
+        return False
+    start, end = project.get("startDate"), project.get("endDate")
+    if (start and day < date.fromisoformat(str(start)[:10])) or (
+        end and day > date.fromisoformat(str(end)[:10])
+    ):
+        return False
+    return not project.get("forParticipantsOnly") or employee_id in participant_ids(ctx, project)
+
+
 @router.get("/activity/>forTimeSheet")
-async def for_time_sheet(ctx: CtxDep, projectId: int = Query()) -> Response:
-    """The activities hours may be registered on for this project (general activities for project 0)."""
+async def for_time_sheet(
+    ctx: CtxDep, projectId: int = Query(), employeeId: int | None = None, date: str | None = None
+) -> Response:
+    """The activities this employee (default: the token's owner) may register hours on for this
+    project on this day (default: today); general activities for project 0. A project the employee
+    cannot register on that day offers none."""
+    day = parse_date_param(date, "date") or ctx.today()
+    employee = employeeId if employeeId is not None else ctx.session.employee_id
+    if employeeId is not None:
+        ctx.get("Employee", employeeId)
     usable: set[int] = set()
     if projectId:
-        usable = project_activity_ids(ctx, ctx.get("Project", projectId))
+        project = ctx.get("Project", projectId)
+        if not open_for(ctx, project, employee, day):
+            return ctx.listing([], SCHEMA)
+        usable = project_activity_ids(ctx, project)
     project_activity = projectId != 0
     rows = [
         r

@@ -9,6 +9,8 @@ The rules Tripletex applies to an entry:
   that lists none takes every project activity, as the sandbox's projects made without activities
   do), and not disabled;
 - the project must be open and the date within its start and end date;
+- a project for participants only (``forParticipantsOnly``) takes hours of its participants and
+  manager only;
 - one entry per employee, date, activity and project: a second one is a conflict (409/14000) — update
   the existing entry instead;
 - chargeable follows the activity; the hourly rate is the activity's.
@@ -30,7 +32,7 @@ from txbridge.sandbox.context import (
     parse_date_param,
     parse_date_range,
 )
-from txbridge.sandbox.resources.activity import project_activity_ids
+from txbridge.sandbox.resources.activity import participant_ids, project_activity_ids
 from txbridge.sandbox.resources.timesheet_month import check_entry_unlocked
 from txbridge.sandbox.state import Row
 
@@ -106,13 +108,24 @@ def _check(ctx: Ctx, row: Row, own_id: int | None) -> None:
     if project is not None and activity.get("isProjectActivity"):
         usable = project_activity_ids(ctx, project)
         if usable and activity["id"] not in usable:
+            # Tripletex's shape (422, 18000, a validation message on ``activity``); its exact wording
+            # for this case is not in the public material, so the text is the sandbox's own.
             raise errors.validation(
-                "activity.id",
+                "activity",
                 "Aktiviteten er ikke knyttet til prosjektet. The activity is not linked to the project.",
             )
     if project is not None:
         if project.get("isClosed"):
             raise errors.validation("project.id", "Prosjektet er avsluttet. The project is closed.")
+        if project.get("forParticipantsOnly") and _ref_id(row, "employee") not in participant_ids(
+            ctx, project
+        ):
+            # Wording not public either: the sandbox's own, after Tripletex's help text.
+            raise errors.validation(
+                "employee",
+                "Kun prosjektdeltagere kan registrere timer på prosjektet. "
+                "Only project participants can register hours on the project.",
+            )
         start, end = project.get("startDate"), project.get("endDate")
         if (start and day < _day(start)) or (end and day > _day(end)):
             raise errors.validation(

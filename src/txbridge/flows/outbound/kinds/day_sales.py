@@ -13,7 +13,7 @@ per day and location (``POST /ledger/voucher``).
   closed or its VAT reported; the new revision is then posted like any day. Kill-safe: the voucher is
   read first, and one that already shows ``reverseVoucher`` is not reversed again.
 * A day whose date is closed (or VAT-reported) is dated on the first open day after it, and its item
-  and the log say so (``daysales_dated_into_open_period``).
+  (``note_of``: the exported item's message) and the log say so (``daysales_dated_into_open_period``).
 """
 
 from __future__ import annotations
@@ -68,6 +68,13 @@ class Prepared:
     failed: dict[int, Message] = field(default_factory=dict)
     #: Vouchers dated after their day (a closed period or reported VAT), by marker: why.
     moved: dict[str, Bilingual] = field(default_factory=dict)
+
+
+#: Why a voucher found after a crash carries a later date than its day (the run that dated it died).
+_MOVED_EARLIER = Bilingual(
+    "dagen lå i en stengt periode eller en rapportert mva-termin",
+    "the day was in a closed period or a reported VAT term",
+)
 
 
 def _create(run: RunContext, body: dict[str, Any]) -> m.Voucher:
@@ -290,6 +297,25 @@ class DaySalesKind(KindPlugin[Prepared, m.Voucher]):
                 "voucher_id": found.id,
                 "voucher_number": number,
             },
+        )
+
+    def note_of(self, prepared: Prepared | None, outgoing: Outgoing, found: m.Voucher) -> Message | None:
+        reason = prepared.moved.get(outgoing.marker) if prepared is not None else None
+        if reason is None:
+            # Found by its marker after an earlier run died: this run did not date it, so the voucher's
+            # own date against the day's tells whether it was moved (the why is no longer known).
+            try:
+                day = date.fromisoformat(outgoing.subject_key[:10])
+            except ValueError:
+                return None
+            if found.date is None or found.date <= day:
+                return None
+            reason = _MOVED_EARLIER
+        return render(
+            "daysales_dated_into_open_period",
+            day=outgoing.subject_key,
+            voucher_date=str(found.date or outgoing.body.get("date", "-")),
+            reason=reason,
         )
 
     # ---- words ------------------------------------------------------------------------------------

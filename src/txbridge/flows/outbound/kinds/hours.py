@@ -224,7 +224,9 @@ class HoursKind(KindPlugin[HoursPrepared, TimesheetEntry]):
                 if signature(stored_values(stored)) == stored.sent_signature
                 else HoursState.CHANGED
             )
-        self._finish(run, item_id, entry, ItemStatus.EXPORTED, None)
+            # In the same transaction: a kill can never leave the hour settled and its item pending
+            # (a rerun would call it «already exported» rather than corrected).
+            self._record(session, run, item_id, entry, ItemStatus.EXPORTED, None)
 
     def _delete(self, run: RunContext, item_id: int, entry: HoursEntry, ref: IntegrationReference) -> None:
         assert ref.tripletex_id is not None
@@ -245,7 +247,9 @@ class HoursKind(KindPlugin[HoursPrepared, TimesheetEntry]):
             assert stored is not None
             stored.state = HoursState.GONE
             stored.sent_signature = None
-        self._finish(run, item_id, entry, ItemStatus.EXPORTED, None)
+            # In the same transaction: a kill can never leave the hour gone (no reference) with its
+            # item pending, which a rerun would send as a new entry.
+            self._record(session, run, item_id, entry, ItemStatus.EXPORTED, None)
 
     def _refused(
         self, run: RunContext, item_id: int, entry: HoursEntry, exc: APIStatusError, *, change: Bilingual
@@ -261,29 +265,40 @@ class HoursKind(KindPlugin[HoursPrepared, TimesheetEntry]):
         self, run: RunContext, item_id: int, entry: HoursEntry, status: ItemStatus, message: Message | None
     ) -> None:
         with run.db.transaction() as session:
-            item = session.get(BatchItem, item_id)
-            assert item is not None
-            item.attempts += 1
-            if status is ItemStatus.EXPORTED:
-                # The correction is made: the entry in Tripletex is the host's hour again.
-                item.status, item.error_id, item.message = status, None, None
-                item.exported_at = item.updated_at = run.now()
-            else:
-                q.record_outcome(
-                    session,
-                    item,
-                    status,
-                    error_id=message.id if message else None,
-                    message=str(message) if message else None,
-                )
-            if message is not None:
-                run.log(
-                    message,
-                    LogLevel.ERROR,
-                    object_type=self.object_type,
-                    object_key=entry.host_id,
-                    session=session,
-                )
+            self._record(session, run, item_id, entry, status, message)
+
+    def _record(
+        self,
+        session: Session,
+        run: RunContext,
+        item_id: int,
+        entry: HoursEntry,
+        status: ItemStatus,
+        message: Message | None,
+    ) -> None:
+        item = session.get(BatchItem, item_id)
+        assert item is not None
+        item.attempts += 1
+        if status is ItemStatus.EXPORTED:
+            # The correction is made: the entry in Tripletex is the host's hour again.
+            item.status, item.error_id, item.message = status, None, None
+            item.exported_at = item.updated_at = run.now()
+        else:
+            q.record_outcome(
+                session,
+                item,
+                status,
+                error_id=message.id if message else None,
+                message=str(message) if message else None,
+            )
+        if message is not None:
+            run.log(
+                message,
+                LogLevel.ERROR,
+                object_type=self.object_type,
+                object_key=entry.host_id,
+                session=session,
+            )
 
     # ---- create ------------------------------------------------------------------------------------
 
