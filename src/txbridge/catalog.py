@@ -2831,6 +2831,15 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Skriv måneden som ÅÅÅÅ-MM, for eksempel 2026-10.",
         "Write the month as YYYY-MM, for example 2026-10.",
     ),
+    E(
+        "stats_run_not_found",
+        "Import eller omlasting {run} finnes ikke hos dette byrået",
+        "Import or reload {run} does not exist for this firm",
+        "Nummeret hører ikke til noen av byråets importer eller omlastinger.",
+        "The number belongs to none of the firm's imports or reloads.",
+        "Se byråets kjøringer med `txbridge firm runs` eller GET …/firm/CONNECTION/runs.",
+        "See the firm's runs with `txbridge firm runs` or GET …/firm/CONNECTION/runs.",
+    ),
 )
 
 

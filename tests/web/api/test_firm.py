@@ -70,7 +70,7 @@ async def test_a_firm_over_the_api(app: FastAPI, db: Database, firm: Firm) -> No
         [linked] = linked_all.json()
         assert (linked["clientKey"], linked["companyId"], linked["relinked"]) == ("K1", first, False)
         taken = await api.post(f"{base}/clients/K2/link", json={"companyId": first}, headers=once())
-        assert_problem(taken, 422, "firm_company_already_linked")
+        assert_problem(taken, 409, "firm_company_already_linked")
         relinked = await api.post(f"{base}/clients/K1/link", json={"companyId": second}, headers=once())
         assert relinked.json()["relinked"] is True and relinked.json()["previousCompanyId"] == first
         # Nothing is mapped yet, so the reload cannot start: the link stands and says why.

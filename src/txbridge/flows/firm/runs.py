@@ -410,9 +410,14 @@ def stop_run(db: Database, run_id: int, message: Message) -> None:
         _log(session, run, message, LogLevel.ERROR, "statistic_run", run_id)
 
 
-def mark_notice_seen(db: Database, run_id: int) -> None:
-    """The user has seen the run's closing notice (the web stops showing it)."""
+def mark_notice_seen(db: Database, run_id: int, *, firm_connection_id: int | None = None) -> None:
+    """The user has seen the run's closing notice (the web stops showing it). With
+    ``firm_connection_id``, a run of another firm (or none) is refused with ``stats_run_not_found``."""
     with db.transaction() as session:
+        if firm_connection_id is not None:
+            run = session.get(StatisticRun, run_id)
+            if run is None or run.firm_connection_id != firm_connection_id:
+                raise StatisticsError(render("stats_run_not_found", run=run_id))
         session.execute(
             update(StatisticRun)
             .where(StatisticRun.id == run_id, StatisticRun.notice_seen_at.is_(None))
