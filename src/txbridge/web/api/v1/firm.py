@@ -275,6 +275,27 @@ async def refresh_inbound(
     return await run_once(request, db, key, await request.body(), handle)
 
 
+DiagnosisMonth = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+@router.get("/clients/{client}/diagnosis", response_model=StatisticsDiagnosisPublic)
+def get_diagnosis(
+    db: Db,
+    settings: Config,
+    key: ReadKey,
+    connection_id: ConnectionId,
+    client: str,
+    language: Language,
+    month: DiagnosisMonth = None,
+) -> StatisticsDiagnosisPublic:
+    """Why the client's figures are missing (seed 004's troubleshooting): the token (expired on its
+    date, wrong environment, whitespace, employee deactivated — one call to Tripletex), the link, the
+    field mapping and, with ``month``, whether that month's import day has come."""
+    row = views.client_detail(db, connection_id, _client(client))
+    found = diagnose_statistics(db, settings, connection_id, client_id=row.id, month=month)
+    return statistics_diagnosis_public(found, row, month, language)
+
+
 @router.get("/clients/{client}/{what}", response_model=InboundPagePublic)
 def inbound_list(
     db: Db,
@@ -389,24 +410,6 @@ def portfolio_csv(view: PortfolioView, language: Language) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="portfolio-{view.month}.csv"'},
     )
-
-
-@router.get("/clients/{client}/diagnosis", response_model=StatisticsDiagnosisPublic)
-def get_diagnosis(
-    db: Db,
-    settings: Config,
-    key: ReadKey,
-    connection_id: ConnectionId,
-    client: str,
-    language: Language,
-    month: PortfolioMonth = None,
-) -> StatisticsDiagnosisPublic:
-    """Why the client's figures are missing (seed 004's troubleshooting): the token (expired on its
-    date, wrong environment, whitespace, employee deactivated — one call to Tripletex), the link, the
-    field mapping and, with ``month``, whether that month's import day has come."""
-    row = views.client_detail(db, connection_id, _client(client))
-    found = diagnose_statistics(db, settings, connection_id, client_id=row.id, month=month)
-    return statistics_diagnosis_public(found, row, month, language)
 
 
 def _job_location(body: Any) -> dict[str, str]:
