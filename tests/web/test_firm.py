@@ -124,6 +124,8 @@ def test_the_firm_screens_for_an_administrator(
         session.add(done)
     noticed = admin_client.get(f"/firm/{firm.id}/portfolio")
     assert "Ny innlasting av statistikk (2026-10) er ferdig" in noticed.text
+    other_firm = admin_client.post(f"/firm/{firm.id + 1}/notices/{done.id}/seen", data={"csrf_token": token})
+    assert other_firm.status_code == 404 and "finnes ikke hos dette byrået" in other_firm.text
     admin_client.post(f"/firm/{firm.id}/notices/{done.id}/seen", data={"csrf_token": token})
     assert "Ny innlasting av statistikk" not in admin_client.get(f"/firm/{firm.id}/portfolio").text
 

@@ -450,7 +450,7 @@ def reload_data(request: Request, db: Db, settings: Config, user: Admin, firm_id
 
 @router.post("/firm/{firm_id}/notices/{run_id}/seen")
 def notice_seen(request: Request, db: Db, _user: User, firm_id: int, run_id: int) -> Response:
-    runs.mark_notice_seen(db, run_id)
+    runs.mark_notice_seen(db, run_id, firm_connection_id=firm_id)
     return see_other(f"/firm/{firm_id}/portfolio")
 
 
