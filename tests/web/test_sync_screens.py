@@ -17,6 +17,7 @@ from txbridge.flows import accounts
 from txbridge.flows import connections as flow_connections
 from txbridge.flows.sync import apply_from_tripletex
 from txbridge.flows.sync.held import hold
+from txbridge.flows.sync.hostwebhooks import add_endpoint
 from txbridge.flows.sync.matching import Candidate, Hold
 from txbridge.settings import Settings
 from txbridge.store import Database, HeldDecision, HeldMatch, SyncLink, SyncResource
@@ -81,6 +82,16 @@ def test_the_sync_log_filters_and_speaks_both_languages(admin_client: TestClient
     )
     english = admin_client.get("/sync/log")
     assert "Sync log" in english.text and "Not synced" in english.text
+    assert "No webhook address" in english.text
+
+
+def test_the_host_webhook_addresses_are_listed_masked(
+    admin_client: TestClient, db: Database, settings: Settings, synced: int
+) -> None:
+    made = add_endpoint(db, settings, synced, "https://vert.example.no/hooks")
+    page = admin_client.get("/sync/log")
+    assert "Webhook-adresser i vertssystemet" in page.text and "https://vert.example.no/hooks" in page.text
+    assert f"whsec_…{made.secret[-4:]}" in page.text and made.secret not in page.text
 
 
 def _csrf(client: TestClient) -> str:

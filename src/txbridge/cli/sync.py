@@ -34,6 +34,7 @@ from txbridge.flows.sync import (
 from txbridge.flows.sync.files import import_objects
 from txbridge.flows.sync.hostwebhooks import add_endpoint, deliver_pending
 from txbridge.flows.views.sync import list_held, list_sync_log
+from txbridge.jobs.hostfeed import queue_delivery
 from txbridge.store import SyncDirection, SyncOutcome, SyncResource
 from txbridge.tripletex import TripletexError
 
@@ -87,6 +88,8 @@ def initial(connection: ConnectionOption = None) -> None:
             result = run_initial_sync(database, cfg, found.id)
         except TripletexError as exc:
             fail(out, connections.message_for_error(exc, found.base_url))
+        finally:  # what reached the change feed, even before a failure, goes to the host's endpoints
+            queue_delivery(database, cfg, found.id, requested_by="sync initial")
     rows: list[tuple[str, object]] = []
     for resource in SyncResource:
         key = resource.value
@@ -116,6 +119,8 @@ def push(connection: ConnectionOption = None) -> None:
             result = push_host_changes(database, cfg, found.id)
         except TripletexError as exc:
             fail(out, connections.message_for_error(exc, found.base_url))
+        finally:
+            queue_delivery(database, cfg, found.id, requested_by="sync push")
     _counts(
         out,
         out.t(f"Endringer sendt — {found.name}", f"Changes sent — {found.name}"),
@@ -361,7 +366,10 @@ def webhook_add(
     cfg = settings()
     with open_store(cfg) as database:
         found = resolve_connection(database, cfg, connection, out)
-        made = add_endpoint(database, cfg, found.id, url)
+        try:
+            made = add_endpoint(database, cfg, found.id, url)
+        except SyncError as exc:
+            fail(out, exc.message)
     out.print(
         out.t(
             f"Adresse {made.id} lagt til. Hemmelighet (vises bare nå):",

@@ -15,6 +15,7 @@ from txbridge.cli.ui import Out, escape, h
 from txbridge.flows.sync import SyncError
 from txbridge.flows.sync import reconcile as rc
 from txbridge.flows.sync import subscriptions as subs
+from txbridge.jobs.hostfeed import queue_delivery
 from txbridge.settings import Settings
 from txbridge.store import Database
 
@@ -94,7 +95,13 @@ def subscribe(connection: ConnectionOption = None) -> None:
     ),
 )
 def reconcile(connection: ConnectionOption = None) -> None:
-    out, found, result = _on_connection(connection, rc.reconcile_connection)
+    def work(database: Database, cfg: Settings, connection_id: int) -> rc.ReconcileResult:
+        try:
+            return rc.reconcile_connection(database, cfg, connection_id)
+        finally:  # what reached the change feed goes on to the host's webhook endpoints
+            queue_delivery(database, cfg, connection_id, requested_by="webhooks reconcile")
+
+    out, found, result = _on_connection(connection, work)
     table = Table(title=escape(out.t(f"Avstemming — {found.name}", f"Reconcile — {found.name}")))
     for nb, en in (("Ressurs", "Resource"), ("API-kall", "API calls"), ("Uendret", "Unchanged")):
         table.add_column(out.t(nb, en))

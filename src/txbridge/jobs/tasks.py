@@ -205,6 +205,8 @@ def host_webhooks_task(ctx: TaskContext) -> TaskResult:
     """The change feed to the host's endpoints; what a host did not take is retried with the job's
     backoff (a transient failure)."""
     assert ctx.connection_id is not None
+    # Changes written from now on queue the next job: this one may have looked at the feed already.
+    records.release_active_key(ctx.db, ctx.job_id)
     result = deliver_pending(ctx.db, ctx.settings, ctx.connection_id, transport=ctx.options.host_transport)
     if result.pending:
         raise TaskFailure(render("sync_webhook_retry", count=result.pending))
@@ -260,7 +262,15 @@ def webhook_event_task(ctx: TaskContext) -> TaskResult:
     finally:
         client.close()
         metrics.count_api(connection.id, calls, 0)
+        _announce_to_host(ctx, connection.id)
     return TaskResult(api_calls=calls)
+
+
+def _announce_to_host(ctx: TaskContext, connection_id: int) -> None:
+    """What the task wrote to the change feed goes on to the host's webhook endpoints (a job)."""
+    from txbridge.jobs.hostfeed import queue_delivery  # it imports the api, which imports this module
+
+    queue_delivery(ctx.db, ctx.settings, connection_id, requested_by=f"job {ctx.job_id}")
 
 
 def reconcile_task(ctx: TaskContext) -> TaskResult:
@@ -274,6 +284,7 @@ def reconcile_task(ctx: TaskContext) -> TaskResult:
         raise TaskFailure(exc.message) from None
     finally:
         client.close()
+        _announce_to_host(ctx, connection.id)
     calls = inbox.api_calls + result.api_calls
     metrics.count_api(connection.id, calls, 0)
     return TaskResult(api_calls=calls)

@@ -165,3 +165,63 @@ def test_an_apply_that_meets_another_writer_applies_again(env: Env, monkeypatch:
     )
     assert outcome.action is ApplyAction.CREATED and len(tries) == 2
     assert [c.tripletex_id for c in iter_changes(env.db, env.connection_id)] == [5]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_host_deletes_delete_in_tripletex_when_configured_and_a_customer_in_use_is_deactivated(
+    env: Env,
+) -> None:
+    host_put(
+        env,
+        "customer",
+        [{"host_id": "c-borte", "name": "Borte AS"}, {"host_id": "c-brukt", "name": "Brukt AS"}],
+    )
+    run_initial_sync(env.db, env.settings, env.connection_id)
+    gone, used = tripletex_id_of(env, "c-borte"), tripletex_id_of(env, "c-brukt")
+    # An order makes Tripletex refuse to delete the customer (as it does for one with invoices).
+    api(env).post(
+        "/order", json={"customer": {"id": used}, "orderDate": "2026-11-02", "deliveryDate": "2026-11-02"}
+    ).raise_for_status()
+    assert api(env).delete(f"/customer/{used}").status_code == 422
+
+    host_put(
+        env, "customer", [{"host_id": "c-borte", "deleted": True}, {"host_id": "c-brukt", "deleted": True}]
+    )
+    deleting = env.settings.model_copy(update={"sync_host_deletes": "delete"})
+    result = push_host_changes(env.db, deleting, env.connection_id)
+    assert result.unlinked == 2
+    assert api(env).get(f"/customer/{gone}").status_code == 404
+    assert tx_customer(env, used)["isInactive"] is True
+    log = list_sync_log(env.db, connection_id=env.connection_id, limit=500).items
+    assert {(e.host_id, e.rule) for e in log if e.host_id in ("c-borte", "c-brukt")} == {
+        ("c-brukt", "sync_customer_deactivated")
+    }
+    # Done: a second push does nothing more in Tripletex.
+    again = push_host_changes(env.db, deleting, env.connection_id)
+    assert (again.unlinked, again.updated, again.created) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_e_mail_addresses_differing_only_in_case_are_no_change(env: Env) -> None:
+    host_put(env, "customer", [{"host_id": "c-epost", "name": "Epost AS", "email": "post@epost.no"}])
+    run_initial_sync(env.db, env.settings, env.connection_id)
+    tx_id = tripletex_id_of(env, "c-epost")
+    fed = len(list(iter_changes(env.db, env.connection_id)))
+
+    # Tripletex writes the address in capitals: no change for the host.
+    changed = tx_edit(env, tx_id, email="POST@Epost.no")
+    apply_from_tripletex(env.db, env.connection_id, SyncResource.CUSTOMER, tx_id, changed)
+    assert len(list(iter_changes(env.db, env.connection_id))) == fed
+
+    # The host writes it its own way and renames: only the name goes, and no conflict is logged.
+    host_put(env, "customer", [{"host_id": "c-epost", "name": "Epost Vest AS", "email": "Post@EPOST.no "}])
+    result = push_host_changes(env.db, env.settings, env.connection_id)
+    assert (result.updated, result.conflicts) == (1, 0)
+    after = tx_customer(env, tx_id)
+    assert (after["name"], after["email"]) == ("Epost Vest AS", "POST@Epost.no")
+    rules = {e.rule for e in list_sync_log(env.db, connection_id=env.connection_id, limit=500).items}
+    assert "sync_conflict_resolved" not in rules
+    # A case-only edit alone sends nothing.
+    host_put(env, "customer", [{"host_id": "c-epost", "email": "post@EPOST.NO"}])
+    again = push_host_changes(env.db, env.settings, env.connection_id)
+    assert (again.updated, again.conflicts) == (0, 0)

@@ -10,8 +10,11 @@ from sqlalchemy import select
 from tests.flows.export.conftest import Env
 from tests.flows.sync.conftest import overlapping, tx_all
 from txbridge.flows.sync import iter_changes, run_initial_sync
+from txbridge.flows.sync.hostwebhooks import add_endpoint
 from txbridge.flows.views.sync import list_held, list_sync_log
+from txbridge.jobs.model import TaskName
 from txbridge.store import SyncLink, SyncLinkState, SyncResource
+from txbridge.store.models import Job
 
 
 def links_of(env: Env) -> dict[tuple[str, str], int]:
@@ -89,6 +92,14 @@ def test_initial_sync_links_holds_creates_and_converges(env: Env) -> None:
     assert len(list(iter_changes(env.db, env.connection_id))) == feed
 
 
+def host_jobs(env: Env) -> list[tuple[str, str | None]]:
+    with env.db.reading() as session:
+        return [
+            (j.state.value, j.requested_by)
+            for j in session.scalars(select(Job).where(Job.task == TaskName.HOST_WEBHOOKS.value))
+        ]
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the CLI is the same on both
 def test_held_matches_are_decided_from_the_command_line(env: Env) -> None:
     from typer.testing import CliRunner
@@ -109,7 +120,10 @@ def test_held_matches_are_decided_from_the_command_line(env: Env) -> None:
         assert result.exit_code == 0, result.output
         return result.output
 
+    # The host has a webhook address: what the initial sync announces queues its delivery job.
+    add_endpoint(env.db, env.settings, env.connection_id, "http://127.0.0.1:9/hooks")
     assert "Created in Tripletex" in cli("sync", "initial")
+    assert host_jobs(env) == [("queued", "sync initial")]
     held = {(h.resource.value, h.host_id): h.id for h in list_held(env.db, env.connection_id)}
     shown = cli("sync", "held")
     assert "Dobbel" in shown and "Per Berg" in shown
@@ -124,6 +138,7 @@ def test_held_matches_are_decided_from_the_command_line(env: Env) -> None:
     assert not list_held(env.db, env.connection_id)
     cli("sync", "push")
     assert links_of(env)[("customer", "c-dobbel")] == chosen
+    assert host_jobs(env) == [("queued", "sync initial")]  # one queued job per connection at a time
     # Per's employee number is Kari's in Tripletex: Tripletex refuses him, and the sync log says why.
     log = cli("sync", "log", "--resource", "employee", "--outcome", "failed")
     assert "Per Berg" in log and "Tripletex refused" in log

@@ -4,8 +4,9 @@ Idempotency-Key rules), the change feed out with its cursor, the sync log with f
 from __future__ import annotations
 
 import httpx
+from fastapi import FastAPI
 
-from tests.web.api.conftest import assert_problem, make_key, once
+from tests.web.api.conftest import assert_problem, key_client, make_key, once
 from tests.web.conftest import World
 from txbridge.flows.sync import SyncResource
 from txbridge.flows.sync.apply import apply_from_tripletex
@@ -99,3 +100,30 @@ async def test_sync_routes_need_their_scope(db: Database, world: World, app: obj
         )
         assert_problem(refused, 403, "api_key_scope_missing")
         assert (await client.get(f"/api/v1/connections/{world.connection_id}/changes")).status_code == 200
+
+
+async def test_host_webhook_endpoints_admin_only_secret_once(
+    db: Database, world: World, api: httpx.AsyncClient, app: FastAPI
+) -> None:
+    url = f"/api/v1/connections/{world.connection_id}/sync/webhooks"
+    assert (await api.get(url)).status_code == 403  # read, intake and export are not enough
+    admin = make_key(db, [world.connection_id], {"admin"})
+    async with key_client(app, admin) as client:
+        headers = once()
+        made = await client.post(url, json={"url": "https://vert.example.no/hooks"}, headers=headers)
+        assert made.status_code == 201, made.text
+        secret = made.json()["secret"]
+        assert secret.startswith("whsec_") and made.json()["secretHint"].endswith(secret[-4:])
+        again = await client.post(url, json={"url": "https://vert.example.no/hooks"}, headers=headers)
+        assert again.json() == made.json() and again.headers.get("idempotent-replayed") == "true"
+        assert (await client.post(url, json={"url": "https://x.example.no"}, headers={})).status_code == 400
+        bad = await client.post(url, json={"url": "ftp://vert"}, headers=once())
+        assert_problem(bad, 422, "sync_webhook_url_invalid")
+
+        listed = (await client.get(url)).json()["items"]
+        assert [e["id"] for e in listed] == [made.json()["id"]]
+        assert secret not in str(listed) and listed[0]["deliveredSeq"] == 0
+        gone = await client.delete(f"{url}/{made.json()['id']}")
+        assert gone.status_code == 204
+        assert (await client.get(url)).json()["items"] == []
+        assert_problem(await client.delete(f"{url}/{made.json()['id']}"), 404, "sync_webhook_not_found")

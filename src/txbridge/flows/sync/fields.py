@@ -162,8 +162,26 @@ def canonical(data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _blank(v) for k, v in sorted(data.items()) if _blank(v) is not None}
 
 
+#: Fields compared without case or surrounding spaces: «Post@Fjord.no» is no change from «post@fjord.no».
+EMAIL_FIELDS = frozenset({"email", "invoice_email"})
+
+
+def comparable(data: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`canonical` with e-mail addresses folded: what tells a change from none (the values
+    sent and stored keep their case)."""
+    return {k: normalised_email(v) if k in EMAIL_FIELDS else v for k, v in canonical(data).items()}
+
+
+def same(name: str, a: Any, b: Any) -> bool:
+    """Whether two values of the field ``name`` are the same (blank is None; e-mails without case)."""
+    a, b = _blank(a), _blank(b)
+    if name in EMAIL_FIELDS and isinstance(a, str) and isinstance(b, str):
+        return normalised_email(a) == normalised_email(b)
+    return bool(a == b)
+
+
 def digest(data: Mapping[str, Any]) -> str:
-    text = json.dumps(canonical(data), sort_keys=True, separators=(",", ":"), default=str)
+    text = json.dumps(comparable(data), sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

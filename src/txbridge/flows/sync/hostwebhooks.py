@@ -17,14 +17,18 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from txbridge.catalog import render
+from txbridge.flows.sync.errors import SyncError
 from txbridge.flows.sync.feed import changes_after
 from txbridge.settings import Settings
 from txbridge.store import (
+    ChangeFeedEntry,
     Database,
     DeliveryState,
     HostWebhookDelivery,
@@ -82,7 +86,28 @@ class NewEndpoint:
     secret: str
 
 
+@dataclass(frozen=True, slots=True)
+class EndpointRow:
+    """A host endpoint as screens, the CLI and the REST API show it: the secret only masked."""
+
+    id: int
+    connection_id: int
+    url: str
+    secret_hint: str
+    active: bool
+    delivered_seq: int
+    created_at: datetime
+
+
+def _checked_url(url: str) -> str:
+    parsed = urlsplit(url.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or len(url.strip()) > 500:
+        raise SyncError(render("sync_webhook_url_invalid", url=url[:200]))
+    return url.strip()
+
+
 def add_endpoint(db: Database, settings: Settings, connection_id: int, url: str) -> NewEndpoint:
+    url = _checked_url(url)
     secret = "whsec_" + secrets.token_urlsafe(32)
     cipher = TokenCipher.from_settings(settings)
     with db.transaction() as session:
@@ -97,6 +122,46 @@ def add_endpoint(db: Database, settings: Settings, connection_id: int, url: str)
         session.add(endpoint)
         session.flush()
         return NewEndpoint(endpoint.id, secret)
+
+
+def has_undelivered(db: Database, connection_id: int) -> bool:
+    """Whether an active endpoint of the connection has not acknowledged the last change yet (what
+    the jobs layer asks before it queues a delivery: no endpoint, no job)."""
+    with db.reading() as session:
+        last = session.scalar(
+            select(func.max(ChangeFeedEntry.seq)).where(ChangeFeedEntry.connection_id == connection_id)
+        )
+        behind = session.scalar(
+            select(HostWebhookEndpoint.id)
+            .where(
+                HostWebhookEndpoint.connection_id == connection_id,
+                HostWebhookEndpoint.active.is_(True),
+                HostWebhookEndpoint.delivered_seq < (last or 0),
+            )
+            .limit(1)
+        )
+    return behind is not None
+
+
+def list_endpoints(db: Database, connection_id: int) -> list[EndpointRow]:
+    with db.reading() as session:
+        return [
+            EndpointRow(e.id, e.connection_id, e.url, e.secret_hint, e.active, e.delivered_seq, e.created_at)
+            for e in session.scalars(
+                select(HostWebhookEndpoint)
+                .where(HostWebhookEndpoint.connection_id == connection_id)
+                .order_by(HostWebhookEndpoint.id)
+            )
+        ]
+
+
+def remove_endpoint(db: Database, connection_id: int, endpoint_id: int) -> None:
+    """The endpoint gets nothing more (its deliveries go with it); the feed itself stays."""
+    with db.transaction() as session:
+        endpoint = session.get(HostWebhookEndpoint, endpoint_id)
+        if endpoint is None or endpoint.connection_id != connection_id:
+            raise SyncError(render("sync_webhook_not_found", endpoint=endpoint_id))
+        session.delete(endpoint)
 
 
 @dataclass(slots=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from txbridge.catalog import render
@@ -55,6 +55,30 @@ def log(
     return entry
 
 
+#: The namespace of the change feed's advisory lock on PostgreSQL (the second key is the connection).
+FEED_LOCK = 0x7478_6366  # "txcf"
+
+
+def next_seq(session: Session, connection_id: int) -> int:
+    """The connection's next change-feed number, for every writer (initial sync, webhook events,
+    reconcile, push). The first number a transaction takes holds the connection's feed lock until
+    it commits — an advisory lock on PostgreSQL, SQLite's one writer lock there — so the highest
+    number read is the highest committed: two writers wait in turn instead of meeting on one number,
+    and a reader that saw N never misses a later-committed N-1. Then counted on in the transaction."""
+    taken: dict[int, int] = session.info.setdefault("change_feed_seq", {})
+    if connection_id not in taken:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(
+                text("SELECT pg_advisory_xact_lock(:ns, :id)"), {"ns": FEED_LOCK, "id": connection_id}
+            )
+        last = session.scalar(
+            select(func.max(ChangeFeedEntry.seq)).where(ChangeFeedEntry.connection_id == connection_id)
+        )
+        taken[connection_id] = int(last or 0)
+    taken[connection_id] += 1
+    return taken[connection_id]
+
+
 def announce(
     session: Session,
     connection_id: int,
@@ -66,17 +90,8 @@ def announce(
     version: int | None,
     data: Mapping[str, Any] | None,
 ) -> int:
-    """Append a change-feed entry and return its ``seq`` (the highest + 1; the unique constraint
-    turns two writers meeting on one number into a retry, never a gap a reader could skip)."""
-    # The highest seq is read once per transaction, then counted on (many entries in one go).
-    taken: dict[int, int] = session.info.setdefault("change_feed_seq", {})
-    if connection_id not in taken:
-        last = session.scalar(
-            select(func.max(ChangeFeedEntry.seq)).where(ChangeFeedEntry.connection_id == connection_id)
-        )
-        taken[connection_id] = int(last or 0)
-    taken[connection_id] += 1
-    seq = taken[connection_id]
+    """Append a change-feed entry and return its ``seq``, allocated by :func:`next_seq`."""
+    seq = next_seq(session, connection_id)
     session.add(
         ChangeFeedEntry(
             connection_id=connection_id,

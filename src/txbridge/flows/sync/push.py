@@ -27,7 +27,7 @@ from txbridge.flows.sync.fields import (
     HOST,
     ORDER,
     TRIPLETEX_FIELDS,
-    canonical,
+    comparable,
     digest,
     display_name,
     host_shape,
@@ -523,7 +523,7 @@ class _Pusher:
         row = _host_row(session, self.connection_id, resource, host_id)
         self.result.created += 1
         # Tripletex gave what it owns (a customer number): the host hears it.
-        if canonical({**row.data, **host_view}) != canonical(row.data):
+        if comparable({**row.data, **host_view}) != comparable(row.data):
             tell_host(session, link, ChangeAction.CHANGED, host_view, refs)
 
     def settle_creating(self, resource: SyncResource) -> None:
@@ -791,7 +791,7 @@ class _Pusher:
         link.sent_to_tripletex_at = utcnow()
         # The host hears the merged state when Tripletex's side won something.
         if (
-            canonical(merged.data) != canonical({**merged.data, **row.data})
+            comparable(merged.data) != comparable({**merged.data, **row.data})
             and digest(merged.data) != link.sent_to_host_hash
         ):
             stored = session.get(TripletexObject, (self.connection_id, resource, link.tripletex_id))

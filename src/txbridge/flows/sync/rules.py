@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from txbridge.catalog import Bilingual, Message, render
-from txbridge.flows.sync.fields import FIELDS, HOST, TRIPLETEX, canonical, display_name
+from txbridge.flows.sync.fields import FIELDS, HOST, TRIPLETEX, canonical, comparable, display_name, same
 from txbridge.store import SyncResource
 
 #: The rules of what is not synced, per resource (catalog ids; the README lists them in this order).
@@ -90,9 +90,9 @@ def merge(
             continue
         bv = b.get(name)
         hv = h.get(name, bv if base is not None else tv)
-        host_changed = hv != bv and (base is not None or hv is not None)
-        tx_changed = tv != bv
-        if not host_changed or hv == tv:
+        host_changed = not same(name, hv, bv) and (base is not None or hv is not None)
+        tx_changed = not same(name, tv, bv)
+        if not host_changed or same(name, hv, tv):
             value = tv
         elif spec.owner == TRIPLETEX:
             value = tv
@@ -105,7 +105,7 @@ def merge(
             if tx_changed:
                 conflicts.append(Conflict(name, HOST, hv, tv))
         data[name] = value
-        if value != tv:
+        if not same(name, value, tv):
             to_tripletex[name] = value
     return Merged(data, tuple(conflicts), to_tripletex, tuple(owned))
 
@@ -113,9 +113,9 @@ def merge(
 def carries(resource: SyncResource, sent: Mapping[str, Any], found: Mapping[str, Any]) -> bool:
     """Whether a Tripletex object (host-shaped, references as Tripletex ids) carries exactly the
     host-owned fields a create sent: how a create whose answer was lost is recognised."""
-    got = canonical(found)
+    got = comparable(found)
     return all(
-        got.get(name) == value for name, value in canonical(sent).items() if owner(resource, name) == HOST
+        got.get(name) == value for name, value in comparable(sent).items() if owner(resource, name) == HOST
     )
 
 

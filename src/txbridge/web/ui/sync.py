@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from txbridge.catalog import Bilingual, Message
 from txbridge.catalog import render as render_message
-from txbridge.flows.sync import SyncError, resolve_held
+from txbridge.flows.sync import SyncError, hostwebhooks, resolve_held
 from txbridge.flows.views import connections as connection_views
 from txbridge.flows.views import sync as views
 from txbridge.store import SyncDirection, SyncOutcome, SyncResource
@@ -59,12 +59,20 @@ def sync_log(
         "outcome": outcome,
         "rule": rule,
     }
+    known = connection_views.list_connections(db)
+    endpoints = [
+        (c, e)
+        for c in known
+        if not connection or str(c.id) == connection
+        for e in hostwebhooks.list_endpoints(db, c.id)
+    ]
     return render(
         request,
         "sync/log.html",
         page=page,
         filters=filters,
-        connections=connection_views.list_connections(db),
+        endpoints=endpoints,
+        connections=known,
         resources=list(SyncResource),
         directions=list(SyncDirection),
         outcomes=list(SyncOutcome),

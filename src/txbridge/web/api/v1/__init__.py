@@ -13,7 +13,17 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from txbridge.catalog import Bilingual, render
-from txbridge.web.api.v1 import batches, firm, intake, invoices, openapi, pos, resources, sync_objects
+from txbridge.web.api.v1 import (
+    batches,
+    firm,
+    intake,
+    invoices,
+    openapi,
+    pos,
+    resources,
+    sync_objects,
+    sync_webhooks,
+)
 from txbridge.web.api.v1.problems import ApiProblem, problem_response, status_of
 from txbridge.web.ui.common import message_of
 
@@ -33,7 +43,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 router = APIRouter()
-for _module in (intake, batches, invoices, resources, pos, sync_objects, firm):
+for _module in (intake, batches, invoices, resources, pos, sync_objects, firm, sync_webhooks):
     router.include_router(_module.router, responses=PROBLEM_RESPONSES)
 
 
