@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-from bench._firm_world import ALL_FIELDS, Firm, build_firm, this_month  # noqa: E402
-from bench._jobs_world import fresh_database, postgres_server, start_worker, stop  # noqa: E402
+from tests.fixtures.firm_world import ALL_FIELDS, Firm, build_firm, this_month  # noqa: E402
+from tests.fixtures.jobs_world import fresh_database, postgres_server, start_worker, stop  # noqa: E402
 
 from txbridge.flows.firm.reads import shift_month  # noqa: E402
 from txbridge.flows.firm.statistics import import_month  # noqa: E402

@@ -71,6 +71,7 @@ def test_demo_exports_the_month_once_and_explains_every_failure(tmp_path: Path) 
     text = screen.getvalue()
     assert "Konto 3099 ble ikke funnet i Tripletex" in text
     assert_pos_month_posted_once_with_its_defects_explained(result)
+    assert_pos_sales_invoiced_once(result)
     assert "hver nøyaktig én gang" in text and "each exactly once" not in text  # one language
     assert "Tid: " in text
     # The troubleshooter's fixes name the demo's batch.
@@ -107,3 +108,12 @@ def assert_pos_month_posted_once_with_its_defects_explained(result: DemoResult) 
     loc, day = sample.DEFECTS.before_start[0]
     early = pos.diagnoses[f"{day.isoformat()} · {loc}"]
     assert early.failed_check is not None and early.failed_check.check is DayCheck.START_DATE
+
+
+def assert_pos_sales_invoiced_once(result: DemoResult) -> None:
+    """POS sales by invoice: one alone, four collected into one collective invoice per customer."""
+    pos = result.pos_invoicing
+    assert pos is not None
+    assert (pos.orders.exported, pos.collective.exported, pos.collective.failed) == (4, 2, 0)
+    assert pos.invoices_per_customer == {"Kantina Bryggen AS": 2, "Kantina Torget AS": 1}
+    assert pos.orders_per_invoice == [2, 2]

@@ -26,6 +26,7 @@ from rich.table import Table
 from txbridge.cli.ui import Out, configured_language, export_phase, progress
 from txbridge.demo_day_sales import DaySalesDemo, run_day_sales
 from txbridge.demo_hours import HoursDemoResult, run_hours_demo
+from txbridge.demo_pos_invoicing import PosInvoicingDemo, run_pos_invoicing
 from txbridge.flows import connections
 from txbridge.flows.diagnose import Diagnosis, Outcome, diagnose_invoice
 from txbridge.flows.export import (
@@ -68,6 +69,8 @@ class DemoResult:
     day_sales: DaySalesDemo | None = None
     #: The month of hours from a time-tracking host (see :mod:`txbridge.demo_hours`).
     hours: HoursDemoResult | None = None
+    #: POS sales by invoice: one alone, four collected (see :mod:`txbridge.demo_pos_invoicing`).
+    pos_invoicing: PosInvoicingDemo | None = None
 
     @property
     def exported_once(self) -> bool:
@@ -272,6 +275,7 @@ def _run(out: Out, settings: Settings, server: SandboxServer, started: float) ->
             )
         )
         day_sales = run_day_sales(out, database, settings, connection)
+        pos_invoicing = run_pos_invoicing(out, database, settings, connection)
         with session_client(
             server.base_url, str(company["consumerToken"]), str(company["employeeToken"])
         ) as api:
@@ -282,7 +286,9 @@ def _run(out: Out, settings: Settings, server: SandboxServer, started: float) ->
             f"[{style}]{out.t('Tid', 'Elapsed')}: {elapsed:.1f} s[/] "
             f"({out.t('mål', 'budget')} < {TIME_BUDGET_SECONDS:.0f} s)"
         )
-        return DemoResult(imported, closed, exported, diagnoses, payments, orders, elapsed, day_sales, hours)
+        return DemoResult(
+            imported, closed, exported, diagnoses, payments, orders, elapsed, day_sales, hours, pos_invoicing
+        )
     finally:
         database.dispose()
 

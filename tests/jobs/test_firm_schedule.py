@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from bench._firm_world import Firm, this_month
 
+from tests.fixtures.firm_world import Firm, this_month
 from tests.flows.firm.conftest import firm_on
 from tests.jobs.conftest import QUICK
 from txbridge.flows.firm.schedule import import_day

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from bench._firm_world import ALL_FIELDS, Firm, this_month
-from bench._jobs_world import kill, start_worker, stop
 
+from tests.fixtures.firm_world import ALL_FIELDS, Firm, this_month
+from tests.fixtures.jobs_world import kill, start_worker, stop
 from tests.flows.firm.conftest import firm_on
 from tests.jobs.test_workers import FAST, wait_for
 from txbridge.flows.firm.reads import last_months, shift_month

@@ -148,6 +148,7 @@ def _register() -> None:
         "hours",
         "sync",
         "webhooks",
+        "pos_invoicing",
     ):
         try:
             importlib.import_module(f"txbridge.cli.{name}")

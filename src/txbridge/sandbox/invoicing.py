@@ -201,6 +201,43 @@ def check_not_invoiced(order: Row, where: str = "order") -> None:
         )
 
 
+#: What the orders of one collective invoice must share besides customer and currency (Tripletex's
+#: rule for ``/order/:invoiceMultipleOrders``), with how a refusal names it.
+SHARED_ON_COLLECTIVE: tuple[tuple[str, str, str], ...] = (
+    ("invoicesDueIn", "forfall", "due date"),
+    ("invoicesDueInType", "forfall", "due date"),
+    ("receiverEmail", "mottakers e-post", "receiver email"),
+    ("attn", "att.", "attn."),
+    ("invoiceSMSNotificationNumber", "SMS-nummer", "SMS number"),
+)
+
+
+def check_collectable(plans: list[OrderPlan]) -> None:
+    """``/order/:invoiceMultipleOrders``: no order may be closed, and every order must share due date,
+    receiver e-mail, attn and SMS number with the first (customer and currency: :func:`plan_invoice`)."""
+    for i, plan in enumerate(plans):
+        order = plan.fields
+        check_not_invoiced(order, f"orders[{i}]")
+        if order.get("isClosed"):
+            raise errors.validation(
+                f"orders[{i}].isClosed",
+                f"Ordren {order.get('number')} er lukket og kan ikke faktureres. "
+                f"Order {order.get('number')} is closed and cannot be invoiced.",
+            )
+    first = plans[0].fields
+    for i, plan in enumerate(plans[1:], start=1):
+        for key, nb, en in SHARED_ON_COLLECTIVE:
+            mine, theirs = plan.fields.get(key), first.get(key)
+            if key == "attn":
+                mine, theirs = ref_id(mine), ref_id(theirs)
+            if (mine or None) != (theirs or None):
+                raise errors.validation(
+                    f"orders[{i}].{key}",
+                    f"Alle ordrene må ha samme {nb} (ordre {plan.fields.get('number')}). "
+                    f"All orders must have the same {en} (order {plan.fields.get('number')}).",
+                )
+
+
 # --- invoices -----------------------------------------------------------------------------------
 
 

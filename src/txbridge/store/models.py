@@ -20,6 +20,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -35,6 +36,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -135,6 +137,10 @@ class OutboundKind(enum.StrEnum):
     HOURS = "hours"
     #: A day's point-of-sale sales as one voucher (``/ledger/voucher``).
     DAY_SALES = "day_sales"
+    #: POS sales «by invoice» collected for a collective invoice: their orders only (``/order/list``).
+    POS_ORDER = "pos_order"
+    #: One customer's collected orders of a period invoiced together (``/order/:invoiceMultipleOrders``).
+    COLLECTIVE_INVOICE = "collective_invoice"
 
 
 class ItemStatus(enum.StrEnum):
@@ -157,6 +163,8 @@ class ReferenceKind(enum.StrEnum):
     #: A POS day (one location's Z-report) and the voucher it became.
     DAY_SALE = "day_sale"
     TIMESHEET_ENTRY = "timesheet_entry"
+    #: One customer's collective invoice of a period (``local_id``: the CollectiveInvoice).
+    COLLECTIVE_INVOICE = "collective_invoice"
 
 
 class PaymentStatus(enum.StrEnum):
@@ -333,6 +341,13 @@ class Invoice(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    #: The buyer's reference (the order's ``reference``), as the POS cashier typed it.
+    reference: Mapped[str | None] = mapped_column(String(100))
+    #: A POS sale kept for its customer's collective invoice: exported as an order (kind ``pos_order``),
+    #: invoiced with the others at the end of the period; never in an invoice batch.
+    collective_invoice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("collective_invoice.id", ondelete="RESTRICT"), index=True
+    )
 
     customer: Mapped[Customer] = relationship()
     lines: Mapped[list[InvoiceLine]] = relationship(
@@ -446,7 +461,9 @@ class BatchItem(Base):
             postgresql_where=text("status <> 'removed'"),
         ),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
-        CheckConstraint("kind = 'invoice' OR invoice_id IS NULL", name="invoice_id_only_for_invoices"),
+        CheckConstraint(
+            "kind IN ('invoice', 'pos_order') OR invoice_id IS NULL", name="invoice_id_only_for_invoices"
+        ),
         # A day is in at most one unfinished item; an exported one frees it for its correction.
         Index(
             "uq_batch_item_day_sale_open",
@@ -491,6 +508,11 @@ class BatchItem(Base):
     #: Day sales: the day (Z-report); null when it was deleted locally after the batch was closed.
     day_sale_id: Mapped[int | None] = mapped_column(
         ForeignKey("day_sale.id", ondelete="SET NULL"), index=True
+    )
+
+    #: Collective invoices: the customer's period; null when it was deleted after the batch was closed.
+    collective_invoice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("collective_invoice.id", ondelete="SET NULL"), index=True
     )
 
     batch: Mapped[Batch] = relationship(back_populates="items")
@@ -866,6 +888,8 @@ class PosSetup(Base):
     )
     sales_start_date: Mapped[date] = mapped_column(Date)
     vat_reported_through: Mapped[date | None] = mapped_column(Date)
+    #: Sales «by invoice» are collected per customer and invoiced together at the end of the period.
+    collective_invoice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
@@ -1772,3 +1796,48 @@ class WebhookInboxEvent(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     #: Catalog id of the last failure to process it, if any.
     error_id: Mapped[str | None] = mapped_column(String(64))
+
+
+# --- POS invoicing -------------------------------------------------------------------------------
+
+
+class CollectiveInvoice(Base):
+    """One Tripletex customer's collective invoice for one period (``YYYY-MM``): the POS sales «by
+    invoice» of that customer and month (``Invoice.collective_invoice_id``), invoiced together with
+    ``PUT /order/:invoiceMultipleOrders`` on ``invoice_date`` (the period's last day)."""
+
+    __tablename__ = "collective_invoice"
+    __table_args__ = (UniqueConstraint("connection_id", "customer_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"))
+    period: Mapped[str] = mapped_column(String(7))
+    invoice_date: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    customer: Mapped[Customer] = relationship()
+
+    @property
+    def subject_key(self) -> str:
+        return f"{self.period} · {self.customer.number}"
+
+    def __repr__(self) -> str:
+        return f"CollectiveInvoice(id={self.id!r}, customer_id={self.customer_id!r}, period={self.period!r})"
+
+
+class PosCustomerList(Base):
+    """The connection's Tripletex customers as the POS lists them: read again only when Tripletex's
+    checksum (``versionDigest``) says they changed (a 304 costs no parsing)."""
+
+    __tablename__ = "pos_customer_list"
+
+    connection_id: Mapped[int] = mapped_column(
+        ForeignKey("connection.id", ondelete="CASCADE"), primary_key=True
+    )
+    version_digest: Mapped[str | None] = mapped_column(String(100))
+    customers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    checked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"PosCustomerList(connection_id={self.connection_id!r}, count={len(self.customers)!r})"

@@ -152,6 +152,8 @@ def invoices_ready_for_batch(session: Session, connection_id: int, period: str) 
                 Invoice.status == InvoiceStatus.READY,
                 Invoice.invoice_date >= start,
                 Invoice.invoice_date < end,
+                # A POS sale kept for a collective invoice goes as an order (kind pos_order).
+                Invoice.collective_invoice_id.is_(None),
                 ~_open_item_exists(),
             )
             .order_by(Invoice.invoice_date, Invoice.number)
@@ -164,7 +166,11 @@ def invoices_in_no_batch(session: Session, connection_id: int) -> list[Invoice]:
     return list(
         session.scalars(
             select(Invoice)
-            .where(Invoice.connection_id == connection_id, ~_open_item_exists())
+            .where(
+                Invoice.connection_id == connection_id,
+                Invoice.collective_invoice_id.is_(None),
+                ~_open_item_exists(),
+            )
             .order_by(Invoice.invoice_date, Invoice.number)
         )
     )

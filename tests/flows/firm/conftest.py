@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bench._firm_world import Firm as StatisticsFirm
-from bench._firm_world import build_firm
 
+from tests.fixtures.firm_world import Firm as StatisticsFirm
+from tests.fixtures.firm_world import build_firm
 from tests.flows.export.conftest import make_settings
 from tests.flows.firm.world import Firm, make_firm
 from txbridge.sandbox.server import SandboxServer

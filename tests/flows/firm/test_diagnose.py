@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from bench._firm_world import Firm, this_month
 
+from tests.fixtures.firm_world import Firm, this_month
 from tests.flows.firm.conftest import firm_on
 from txbridge.flows.diagnose.model import CheckStatus
 from txbridge.flows.diagnose.statistics import (

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from bench._firm_world import ALL_FIELDS, Firm, this_month
 
+from tests.fixtures.firm_world import ALL_FIELDS, Firm, this_month
 from tests.flows.firm.conftest import firm_on
 from txbridge.flows.firm import runs
 from txbridge.flows.firm.reads import last_months, shift_month

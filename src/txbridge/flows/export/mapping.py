@@ -279,6 +279,8 @@ def invoice_body(
     }
     if currency_id is not None:
         order["currency"] = {"id": currency_id}
+    if invoice.reference:
+        order["reference"] = invoice.reference
     body_out: dict[str, Any] = {
         "invoiceDate": day,
         "invoiceDueDate": invoice.due_date.isoformat(),

@@ -14,6 +14,7 @@ from txbridge.sandbox.invoicing import (
     ORDER,
     add_line,
     as_decimal,
+    check_collectable,
     check_not_invoiced,
     existing_order_plan,
     find_payment_type,
@@ -89,6 +90,7 @@ async def invoice_multiple(
     assert day is not None
     with ctx.state.lock:
         plans = [existing_order_plan(ctx, ctx.get(ORDER, i)) for i in sorted(ids)]
+        check_collectable(plans)
         planned = plan_invoice(ctx, plans, invoice_date=day, due_date=None, send_to_customer=sendToCustomer)
         invoice = write_invoice(ctx, planned)
     ctx.emit("invoice.charged", INVOICE, invoice)

@@ -16,6 +16,8 @@ KINDS: dict[OutboundKind, tuple[str, str]] = {
     OutboundKind.INVOICE: ("txbridge.flows.outbound.kinds.invoices", "InvoiceKind"),
     OutboundKind.DAY_SALES: ("txbridge.flows.outbound.kinds.day_sales", "DaySalesKind"),
     OutboundKind.HOURS: ("txbridge.flows.outbound.kinds.hours", "HoursKind"),
+    OutboundKind.POS_ORDER: ("txbridge.flows.outbound.kinds.pos_invoicing", "PosOrderKind"),
+    OutboundKind.COLLECTIVE_INVOICE: ("txbridge.flows.outbound.kinds.pos_invoicing", "CollectiveInvoiceKind"),
 }
 
 

@@ -59,16 +59,8 @@ class InvoiceKind(KindPlugin[InvoicesPrepared, m.Invoice]):
     def preflight(self, run: RunContext) -> InvoicesPrepared:
         """Chart of accounts and VAT types (no bank account number fails the batch); then, if anything
         is left to send, the master data and the batch's foreign currencies."""
-        accounts = run.api(lambda: list(run.client.ledger.accounts.iter(fields=ACCOUNT_FIELDS)))
-        vat_types = run.api(lambda: list(run.client.ledger.vat_types.iter(fields=VAT_TYPE_FIELDS)))
-        chart = Chart.build(accounts, vat_types)
-        run.report("preflight")
-        if not chart.has_bank_account_number():
-            run.fail_pending(render("no_bank_account"))
-        with run.db.transaction() as session:
-            connection = session.get(Connection, run.connection_id)
-            assert connection is not None
-            send_to_customer = connection.send_to_customer
+        chart = read_chart_checked(run)
+        send_to_customer = connection_sends_to_customer(run)
         prepared = InvoicesPrepared(chart, MasterData(run, chart), send_to_customer)
         if run.has_work():
             prepared.master.find_or_create_customers()
@@ -127,7 +119,7 @@ class InvoiceKind(KindPlugin[InvoicesPrepared, m.Invoice]):
                 fields=INVOICE_FIELDS,
             )
         )
-        return _by_marker(created)
+        return by_order_marker(created)
 
     def find_by_marker(
         self, run: RunContext, prepared: InvoicesPrepared | None, items: Sequence[InFlightRow]
@@ -145,7 +137,7 @@ class InvoiceKind(KindPlugin[InvoicesPrepared, m.Invoice]):
         if not days:
             return {}
         start, end = min(days), max(days) + timedelta(days=1)
-        return _by_marker(
+        return by_order_marker(
             run.api(
                 lambda: list(
                     run.client.invoices.iter(invoiceDateFrom=start, invoiceDateTo=end, fields=INVOICE_FIELDS)
@@ -191,13 +183,33 @@ class InvoiceKind(KindPlugin[InvoicesPrepared, m.Invoice]):
         return render("invoice_server_error", invoice=subject_key)
 
 
-def _by_marker(invoices: Sequence[m.Invoice]) -> dict[str, m.Invoice]:
+def by_order_marker(invoices: Sequence[m.Invoice]) -> dict[str, m.Invoice]:
     found: dict[str, m.Invoice] = {}
     for invoice in invoices:
         for order in invoice.orders or []:
             if order.number:
                 found[order.number] = invoice
     return found
+
+
+def read_chart_checked(run: RunContext) -> Chart:
+    """Chart of accounts and VAT types (two reads); no bank account number fails every pending item
+    with the catalog's ``no_bank_account`` (Tripletex makes no invoice without one)."""
+    accounts = run.api(lambda: list(run.client.ledger.accounts.iter(fields=ACCOUNT_FIELDS)))
+    vat_types = run.api(lambda: list(run.client.ledger.vat_types.iter(fields=VAT_TYPE_FIELDS)))
+    chart = Chart.build(accounts, vat_types)
+    run.report("preflight")
+    if not chart.has_bank_account_number():
+        run.fail_pending(render("no_bank_account"))
+    return chart
+
+
+def connection_sends_to_customer(run: RunContext) -> bool:
+    """The connection's ``sendToCustomer`` setting."""
+    with run.db.transaction() as session:
+        connection = session.get(Connection, run.connection_id)
+        assert connection is not None
+        return connection.send_to_customer
 
 
 def _foreign_currencies(run: RunContext) -> list[str]:

@@ -20,6 +20,7 @@ from txbridge.web.api.v1 import (
     invoices,
     openapi,
     pos,
+    pos_invoicing,
     resources,
     sync_objects,
     sync_webhooks,
@@ -43,7 +44,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 router = APIRouter()
-for _module in (intake, batches, invoices, resources, pos, sync_objects, firm, sync_webhooks):
+for _module in (intake, batches, invoices, resources, pos, sync_objects, firm, sync_webhooks, pos_invoicing):
     router.include_router(_module.router, responses=PROBLEM_RESPONSES)
 
 

@@ -5,6 +5,7 @@ data's Create schemas are the intake's own (:mod:`txbridge.flows.intake.schemas`
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -239,3 +240,41 @@ class PosSetupPublic(_Schema):
     product_groups: dict[str, int]
     takeaway_groups: dict[str, int]
     events: dict[str, int]
+
+
+class PosCustomerPublic(_Schema):
+    """A Tripletex customer as the POS lists it (customers are kept in Tripletex)."""
+
+    tripletex_id: int
+    number: int
+    name: str
+    organization_number: str | None = None
+    email: str | None = None
+
+
+class PosSaleLineCreate(_Schema):
+    description: str = Field(min_length=1, max_length=1000, examples=["Lunsjbuffet"])
+    quantity: Decimal = Field(gt=0, examples=["2"])
+    #: Unit price including VAT, as the POS shows it.
+    unit_price: Decimal = Field(ge=0, examples=["189.00"])
+    vat_code: int = Field(examples=[3])
+
+
+class PosSaleCreate(_Schema):
+    """A POS sale paid «by invoice» to a Tripletex customer (``customerId`` from the customer list)."""
+
+    host_id: str = Field(min_length=1, max_length=40, examples=["S-1001"])
+    sale_date: date
+    customer_id: int
+    lines: list[PosSaleLineCreate] = Field(min_length=1, max_length=500)
+    reference: str | None = Field(default=None, max_length=100)
+    comment: str | None = Field(default=None, max_length=1000)
+
+
+class PosSalePublic(_Schema):
+    invoice_number: str
+    customer_number: int
+    customer_name: str
+    #: The customer's collective invoice of the period (``2026-10 · 10001``), or null: invoiced alone.
+    collective_invoice: str | None
+    total: Decimal
