@@ -2850,6 +2850,15 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Write the month as YYYY-MM, for example 2026-10.",
     ),
     E(
+        "stats_run_not_found",
+        "Import eller omlasting {run} finnes ikke hos dette byrået",
+        "Import or reload {run} does not exist for this firm",
+        "Nummeret hører ikke til noen av byråets importer eller omlastinger.",
+        "The number belongs to none of the firm's imports or reloads.",
+        "Se byråets kjøringer med `txbridge firm runs` eller GET …/firm/CONNECTION/runs.",
+        "See the firm's runs with `txbridge firm runs` or GET …/firm/CONNECTION/runs.",
+    ),
+    E(
         "pos_order_already_sent",
         "Salg {sale} er allerede sendt som ordre {order}",
         "Sale {sale} was already sent as order {order}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from pathlib import Path
 
 from typer.testing import CliRunner, Result
@@ -12,8 +13,12 @@ from typer.testing import CliRunner, Result
 from tests.cli.conftest import sqlite_only
 from tests.fixtures.sandbox import new_sandbox_company
 from txbridge.cli import _register, app
+from txbridge.flows.views import firm as firm_views
+from txbridge.flows.views import firm_stats
+from txbridge.jobs import api as jobs
 from txbridge.sandbox.server import SandboxServer
-from txbridge.store import TokenCipher
+from txbridge.settings import Settings
+from txbridge.store import Database, TokenCipher
 
 
 @sqlite_only
@@ -94,8 +99,53 @@ def test_a_firm_from_the_command_line(
     vat = run("firm", "data", "K1", "vat-types")
     assert vat.exit_code == 0 and "Mva-typer · K1" in vat.output
 
+    # «Why?» before any field is mapped: the token and the link pass, the mapping check fails.
+    unmapped = run("--lang", "en", "firm", "why", "K1")
+    assert unmapped.exit_code == 1, unmapped.output
+    assert "Does the employee token work?" in unmapped.output and "Not run" in unmapped.output
+    assert "No statistic field is mapped" in unmapped.output
+    refused_reload = run("firm", "reload", "K1")
+    assert refused_reload.exit_code != 0 and "Traceback" not in refused_reload.output
+
     mapped = run("firm", "map", "sale_entries", "Salgsbilag")
     assert mapped.exit_code == 0
+    fine = run("--lang", "en", "firm", "why", "K1", "--month", "2020-01")
+    assert fine.exit_code == 0, fine.output
+    assert "No fault found." in fine.output
+    bad_month = run("firm", "why", "K1", "--month", "2026-13")
+    assert bad_month.exit_code != 0 and "ÅÅÅÅ-MM" in bad_month.output
+
+    # «Reload data» for one client and a month's import, as jobs; progress and the finished notice.
+    reloading = run("firm", "reload", "K1", "--by", "kari")
+    assert reloading.exit_code == 0, reloading.output
+    job_id = int(reloading.output.split("(jobb ")[1].split(")")[0])
+    again_reloading = run("firm", "reload", "K1")
+    assert f"(jobb {job_id})" in again_reloading.output  # the running one, not a second
+    importing = run("--lang", "en", "firm", "import-month", "2026-09")
+    assert importing.exit_code == 0 and "2026-09 is imported (job" in importing.output
+    queued = run("--lang", "en", "firm", "runs")
+    assert queued.exit_code == 0, queued.output
+    assert "reload" in queued.output and "import" in queued.output and "0/1" in queued.output
+    cfg = Settings(database_url=database_url, secret_key=env["TXBRIDGE_SECRET_KEY"])
+    database = Database(cfg)
+    try:
+        firm_id = firm_views.list_firms(database)[0].connection_id
+        with jobs.embedded_worker(database, cfg):
+            deadline = time.monotonic() + 60
+            while any(r.finished_at is None for r in firm_stats.recent_runs(database, firm_id)):
+                assert time.monotonic() < deadline, "the runs did not finish"
+                time.sleep(0.2)
+        finished = run("--lang", "en", "firm", "runs")
+        assert "1/1" in finished.output and "2/2" in finished.output, finished.output
+        assert "Mark as seen: `txbridge firm runs --seen" in finished.output
+        run_ids = [r.run_id for r in firm_stats.unseen_notices(database, firm_id)]
+    finally:
+        database.dispose()
+    assert len(run_ids) == 2
+    seen = run("--lang", "en", "firm", "runs", "--seen", str(run_ids[0]))
+    assert seen.exit_code == 0 and f"--seen {run_ids[1]}" in seen.output
+    other = run("firm", "runs", "--seen", "999")
+    assert other.exit_code != 0 and "999 finnes ikke" in other.output
     unknown = run("firm", "map", "salg", "Salg")
     assert unknown.exit_code == 2 and "Statistikkfeltet salg finnes ikke" in unknown.output
     fields = run("firm", "fields")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -55,8 +55,12 @@ def test_open_on_a_date_until_paid(sandbox_client: httpx.Client) -> None:
         return sorted(p["customer"]["id"] for p in response.json()["values"])
 
     both = sorted([paid["customer"]["id"], unpaid["customer"]["id"]])
+    # ``date`` is «to and excl.» (the spec): the ledger at the end of the day before it.
+    assert open_customers(INVOICE_DAY) == []  # dated on the invoice day itself: not yet
+    assert open_customers(INVOICE_DAY + timedelta(days=1)) == both
     assert open_customers(PAY_DAY.replace(day=10)) == both  # before the payment: both open
-    assert open_customers(PAY_DAY) == [unpaid["customer"]["id"]]
+    assert open_customers(PAY_DAY) == both  # the payment day is excluded
+    assert open_customers(PAY_DAY + timedelta(days=1)) == [unpaid["customer"]["id"]]
     assert open_customers(INVOICE_DAY.replace(day=1, month=8)) == []  # before the invoices
     only = open_customers(PAY_DAY.replace(day=10), customerId=paid["customer"]["id"])
     assert only == [paid["customer"]["id"]]

@@ -81,6 +81,20 @@ def test_the_firm_screens_for_an_administrator(
     # The new field is now offered in every dropdown.
     assert saved.text.count('<option value="Salgsbilag"') == len(views.field_mapping(db, firm.id).rows)
 
+    # «Hvorfor?» on the client page: seed 004's checks, the first failing one with its fix.
+    unlinked = admin_client.get(f"/firm/{firm.id}/clients/K2/why")
+    assert unlinked.status_code == 200 and "Hvorfor mangler tallene?" in unlinked.text
+    assert "Klienten Beta AS er ikke koblet" in unlinked.text and "check-not_run" in unlinked.text
+    fine = admin_client.get(f"/firm/{firm.id}/clients/K1/why", params={"month": "2020-01"})
+    assert "Ingen feil funnet." in fine.text and "check-failed" not in fine.text
+    bad_month = admin_client.get(f"/firm/{firm.id}/clients/K1/why", params={"month": "2026-13"})
+    assert bad_month.status_code == 422 and "ÅÅÅÅ-MM" in bad_month.text
+    one = admin_client.post(
+        f"/firm/{firm.id}/clients/K1/reload", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert one.status_code == 303 and one.headers["location"].endswith("?done=reload")
+    assert "Klientens data lastes inn på nytt" in admin_client.get(one.headers["location"]).text
+
     bad = admin_client.post(
         f"/firm/{firm.id}/settings",
         data={"csrf_token": token, "rule": "day_of_next_month", "day_of_month": "31"},
@@ -110,6 +124,8 @@ def test_the_firm_screens_for_an_administrator(
         session.add(done)
     noticed = admin_client.get(f"/firm/{firm.id}/portfolio")
     assert "Ny innlasting av statistikk (2026-10) er ferdig" in noticed.text
+    other_firm = admin_client.post(f"/firm/{firm.id + 1}/notices/{done.id}/seen", data={"csrf_token": token})
+    assert other_firm.status_code == 404 and "finnes ikke hos dette byrået" in other_firm.text
     admin_client.post(f"/firm/{firm.id}/notices/{done.id}/seen", data={"csrf_token": token})
     assert "Ny innlasting av statistikk" not in admin_client.get(f"/firm/{firm.id}/portfolio").text
 

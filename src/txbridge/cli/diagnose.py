@@ -37,6 +37,7 @@ from txbridge.flows.diagnose import (
 )
 from txbridge.flows.diagnose.hours import HoursDiagnosis, diagnose_hours
 from txbridge.flows.diagnose.model import HoursCheck
+from txbridge.flows.diagnose.statistics import StatisticsCheckResult
 from txbridge.flows.views.invoices import find_invoice
 
 diagnose_app = typer.Typer(
@@ -57,7 +58,9 @@ def diagnosis_table(out: Out, diagnosis: Diagnosis) -> Table:
     return checks_table(out, title, diagnosis.checks)
 
 
-def checks_table(out: Out, title: str, checks: Sequence[CheckResult]) -> Table:
+def checks_table(
+    out: Out, title: str, checks: Sequence[CheckResult] | Sequence[StatisticsCheckResult]
+) -> Table:
     table = Table(title=title, show_lines=True)
     table.add_column("#", justify="right")
     table.add_column(out.t("Kontroll", "Check"), ratio=2)

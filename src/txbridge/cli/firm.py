@@ -26,8 +26,11 @@ from txbridge.cli.connection import (
 from txbridge.cli.ui import Out, escape, h
 from txbridge.flows.firm import clients as flow
 from txbridge.flows.firm import inbound, mapping
+from txbridge.flows.firm import runs as stats_runs
 from txbridge.flows.firm.clients import ClientIn
 from txbridge.flows.views import firm as views
+from txbridge.flows.views import firm_stats
+from txbridge.jobs import api as jobs_api
 from txbridge.jobs import relink
 from txbridge.settings import Settings
 from txbridge.store import Database
@@ -576,4 +579,144 @@ def portfolio(
     elif expiry is not None:
         out.print(
             out.t(f"Byråets nøkkel utløper om {expiry} dager.", f"The firm's token expires in {expiry} days.")
+        )
+
+
+@firm_app.command(
+    "why",
+    help=h(
+        "Hvorfor mangler klientens tall? Feilsøkingens kontroller: nøkkel, kobling, felt, importdag.",
+        "Why are the client's figures missing? The troubleshooting checks: token, link, fields, import day.",
+    ),
+)
+def why(
+    client: ClientArgument,
+    month: Annotated[
+        str | None, typer.Option("--month", help=h("Måned (ÅÅÅÅ-MM).", "Month (YYYY-MM)."))
+    ] = None,
+    connection: ConnectionOption = None,
+) -> None:
+    from txbridge.cli.diagnose import checks_table
+    from txbridge.flows.diagnose.statistics import diagnose_statistics
+
+    out = console()
+    cfg = settings()
+    with open_store(cfg) as database:
+        firm = _firm(database, cfg, connection, out)
+        client_id = _client_id(database, firm.connection_id, client)
+        found = diagnose_statistics(database, cfg, firm.connection_id, client_id=client_id, month=month)
+    out.print(checks_table(out, out.t(f"Klient {client}", f"Client {client}"), found.checks))
+    failed = found.failed
+    if failed is not None and failed.message is not None:
+        print_message(out, failed.message)
+        raise typer.Exit(EXIT_ITEMS_FAILED)
+    out.print(out.t("Ingen feil funnet.", "No fault found."))
+
+
+@firm_app.command(
+    "reload",
+    help=h(
+        "«Last inn data på nytt»: de siste 12 månedene for alle koblede klienter, eller én, som jobb.",
+        "«Reload data»: the last 12 months for every linked client, or one, as a job.",
+    ),
+)
+def reload(
+    client: Annotated[str | None, typer.Argument(help=h("Bare denne klienten.", "Only this client."))] = None,
+    connection: ConnectionOption = None,
+    by: ByOption = None,
+) -> None:
+    out = console()
+    cfg = settings()
+    with open_store(cfg) as database:
+        firm = _firm(database, cfg, connection, out)
+        client_id = None if client is None else _client_id(database, firm.connection_id, client)
+        job = jobs_api.start_statistics_reload(
+            database, cfg, firm.connection_id, client_id=client_id, requested_by=actor_name(by)
+        )
+    out.print(
+        out.t(
+            f"Data lastes inn på nytt (jobb {job.id}); følg med: `txbridge firm runs`.",
+            f"Data is reloaded (job {job.id}); follow it: `txbridge firm runs`.",
+        )
+    )
+
+
+@firm_app.command(
+    "import-month",
+    help=h(
+        "Importer én måneds tall for alle koblede klienter, som jobb.",
+        "Import one month's figures, as a job.",
+    ),
+)
+def import_month(
+    month: Annotated[str, typer.Argument(help=h("Måned (ÅÅÅÅ-MM).", "Month (YYYY-MM)."))],
+    connection: ConnectionOption = None,
+    by: ByOption = None,
+) -> None:
+    out = console()
+    cfg = settings()
+    with open_store(cfg) as database:
+        firm = _firm(database, cfg, connection, out)
+        job = jobs_api.start_statistics_import(
+            database, cfg, firm.connection_id, month, requested_by=actor_name(by)
+        )
+    out.print(
+        out.t(
+            f"{month} importeres (jobb {job.id}); følg med: `txbridge firm runs`.",
+            f"{month} is imported (job {job.id}); follow it: `txbridge firm runs`.",
+        )
+    )
+
+
+@firm_app.command(
+    "runs",
+    help=h(
+        "Siste importer og omlastinger med fremdrift, og meldingene om ferdige kjøringer (--seen N: sett).",
+        "Latest imports and reloads with progress, and the notices of finished runs (--seen N: seen).",
+    ),
+)
+def runs_(
+    seen: Annotated[
+        int | None,
+        typer.Option("--seen", help=h("Merk meldingen til kjøring N som sett.", "Mark run N's notice seen.")),
+    ] = None,
+    connection: ConnectionOption = None,
+) -> None:
+    out = console()
+    cfg = settings()
+    with open_store(cfg) as database:
+        firm = _firm(database, cfg, connection, out)
+        if seen is not None:
+            stats_runs.mark_notice_seen(database, seen, firm_connection_id=firm.connection_id)
+        recent = firm_stats.recent_runs(database, firm.connection_id)
+        notices = firm_stats.unseen_notices(database, firm.connection_id)
+    table = Table(title=out.t("Importer og omlastinger", "Imports and reloads"))
+    for header in ("#", out.t("Type", "Kind"), out.t("Måneder", "Months"), out.t("Tilstand", "State")):
+        table.add_column(header)
+    table.add_column(out.t("Klienter", "Clients"), justify="right")
+    table.add_column("%", justify="right")
+    table.add_column(out.t("Kall", "Calls"), justify="right")
+    for run in recent:
+        months = run.months[0] if len(run.months) == 1 else f"{run.months[0]}…{run.months[-1]}"
+        table.add_row(
+            str(run.run_id),
+            run.kind,
+            months,
+            run.state,
+            f"{run.clients_done}/{run.clients_total}"
+            + (f" (-{run.clients_failed})" if run.clients_failed else ""),
+            str(run.percent),
+            str(run.api_calls),
+        )
+    out.print(table)
+    for notice in notices:
+        if notice.message is not None:
+            out.print(out.t(f"Kjøring {notice.run_id}:", f"Run {notice.run_id}:"))
+            print_message(out, notice.message, style="green", fix=False)
+    if notices:
+        out.print(
+            out.t(
+                f"Merk som sett: `txbridge firm runs --seen {notices[0].run_id}`.",
+                f"Mark as seen: `txbridge firm runs --seen {notices[0].run_id}`.",
+            )
         )

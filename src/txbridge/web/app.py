@@ -119,6 +119,7 @@ def _flows_errors() -> list[type[Exception]]:
     from txbridge.flows.connections import ConnectionFlowError
     from txbridge.flows.diagnose.checks import DiagnoseError
     from txbridge.flows.export.batches import BatchNotFoundError, InvoiceNotFoundError
+    from txbridge.flows.firm.runs import StatisticsError
     from txbridge.flows.sync.errors import SyncError
     from txbridge.jobs.api import JobError
 
@@ -130,6 +131,7 @@ def _flows_errors() -> list[type[Exception]]:
         InvoiceNotFoundError,
         JobError,
         SyncError,
+        StatisticsError,
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,11 @@ from fastapi import FastAPI
 from tests.flows.firm.world import Firm, make_firm
 from tests.web.api.conftest import assert_problem, key_client, make_key, once
 from tests.web.conftest import World
+from txbridge.flows.firm import clients as flow
+from txbridge.flows.firm import mapping
+from txbridge.flows.firm.clients import ClientIn
+from txbridge.flows.views import firm_stats
+from txbridge.jobs import api as jobs
 from txbridge.sandbox.server import SandboxServer
 from txbridge.settings import Settings
 from txbridge.store import Database
@@ -70,7 +76,7 @@ async def test_a_firm_over_the_api(app: FastAPI, db: Database, firm: Firm) -> No
         [linked] = linked_all.json()
         assert (linked["clientKey"], linked["companyId"], linked["relinked"]) == ("K1", first, False)
         taken = await api.post(f"{base}/clients/K2/link", json={"companyId": first}, headers=once())
-        assert_problem(taken, 422, "firm_company_already_linked")
+        assert_problem(taken, 409, "firm_company_already_linked")
         relinked = await api.post(f"{base}/clients/K1/link", json={"companyId": second}, headers=once())
         assert relinked.json()["relinked"] is True and relinked.json()["previousCompanyId"] == first
         # Nothing is mapped yet, so the reload cannot start: the link stands and says why.
@@ -164,6 +170,68 @@ def _store_values(db: Database, firm_id: int, client_id: int, values: dict[str, 
                         run_id=run.id,
                     )
                 )
+
+
+async def test_why_reload_import_and_notices_over_the_api(
+    app: FastAPI, db: Database, settings: Settings, firm: Firm
+) -> None:
+    first = firm.companies[0]
+    flow.import_clients(db, firm.id, [ClientIn("K1", "Alfa AS"), ClientIn("K2", "Beta AS")])
+    flow.link(db, settings, firm.id, "K1", first, linked_by="t")
+    reader = make_key(db, [firm.id], {"read"})
+    admin = make_key(db, [firm.id], {"read", "export", "admin"})
+    base = f"/api/v1/firm/{firm.id}"
+    async with key_client(app, admin) as api, key_client(app, reader) as read_only:
+        why = await read_only.get(f"{base}/clients/K2/diagnosis", headers={"Accept-Language": "en"})
+        assert why.status_code == 200, why.text
+        body = why.json()
+        assert body["clientKey"] == "K2" and body["answer"]["id"] == "stats_client_not_linked"
+        assert [c["status"] for c in body["checks"]] == ["passed", "failed", "not_run", "not_run"]
+        assert body["checks"][0]["title"] == "Does the employee token work?" and body["apiCalls"] == 1
+        k1 = (await read_only.get(f"{base}/clients/K1/diagnosis")).json()
+        assert k1["answer"]["id"] == "stats_no_fields_mapped"
+        bad = await read_only.get(f"{base}/clients/K1/diagnosis", params={"month": "2026-13"})
+        assert_problem(bad, 422, "api_request_invalid")
+        assert_problem(await read_only.get(f"{base}/clients/K9/diagnosis"), 404, "firm_client_not_found")
+
+        assert_problem(
+            await read_only.post(f"{base}/reload", json={}, headers=once()), 403, "api_key_scope_missing"
+        )
+        assert_problem(
+            await api.post(f"{base}/reload", json={}, headers=once()), 422, "stats_no_fields_mapped"
+        )
+        mapping.set_mapping(db, firm.id, {"sale_entries": "Salg"}, changed_by="t")
+        assert (await read_only.get(f"{base}/clients/K1/diagnosis")).json()["answer"] is None
+
+        reload = await api.post(f"{base}/reload", json={"client": "K1"}, headers=once())
+        assert reload.status_code == 202, reload.text
+        assert reload.headers["location"] == f"/api/v1/jobs/{reload.json()['id']}"
+        imported = await api.post(f"{base}/imports", json={"month": "2026-09"}, headers=once())
+        assert imported.status_code == 202, imported.text
+        bad_month = await api.post(f"{base}/imports", json={"month": "09-2026"}, headers=once())
+        assert_problem(bad_month, 422, "api_request_invalid")
+        runs = (await read_only.get(f"{base}/runs")).json()
+        assert [(r["kind"], r["clientsTotal"], r["finishedAt"]) for r in runs] == [
+            ("import", 1, None),
+            ("reload", 1, None),
+        ]
+        assert (await read_only.get(f"{base}/notices")).json() == []
+
+        with jobs.embedded_worker(db, settings):
+            deadline = time.monotonic() + 60
+            while any(r.finished_at is None for r in firm_stats.recent_runs(db, firm.id)):
+                assert time.monotonic() < deadline, "the runs did not finish"
+                time.sleep(0.2)
+        runs = (await read_only.get(f"{base}/runs")).json()
+        assert [(r["clientsDone"], r["percent"]) for r in runs] == [(1, 100), (1, 100)]
+        notices = (await read_only.get(f"{base}/notices", headers={"Accept-Language": "en"})).json()
+        assert [n["message"]["id"] for n in notices] == ["stats_reload_finished", "stats_import_finished"]
+        assert_problem(
+            await read_only.post(f"{base}/notices/999/seen", headers=once()), 404, "stats_run_not_found"
+        )
+        left = await read_only.post(f"{base}/notices/{notices[0]['id']}/seen", headers=once())
+        assert left.status_code == 200, left.text
+        assert [n["id"] for n in left.json()] == [notices[1]["id"]]
 
 
 async def test_a_connection_that_is_no_firm_is_named(app: FastAPI, db: Database, world: World) -> None:

@@ -25,6 +25,7 @@ from txbridge.flows.firm import runs
 from txbridge.flows.firm.fields import BY_KEY
 from txbridge.flows.firm.mapping import mapped_fields
 from txbridge.flows.firm.schedule import import_day
+from txbridge.flows.firm.statistics import check_month
 from txbridge.settings import Settings
 from txbridge.store import Connection, Database, Environment, TokenCipher
 from txbridge.store.models import FirmClient, FirmImportSettings, ImportDayRule, MonthlyStatistic
@@ -107,7 +108,10 @@ def diagnose_statistics(
     check_tripletex: bool = True,
     transport: httpx.BaseTransport | None = None,
 ) -> StatisticsDiagnosis:
-    """Each check in turn; the first that fails stops the rest (``not_run``), as the seed's list."""
+    """Each check in turn; the first that fails stops the rest (``not_run``), as the seed's list.
+    A ``month`` that is no YYYY-MM is refused (``StatisticsError``, ``stats_month_invalid``)."""
+    if month is not None:
+        check_month(month)
     day = today or datetime.now(OSLO).date()
     with db.reading() as session:
         connection = runs.firm_connection(session, firm_connection_id)

@@ -39,6 +39,7 @@ from txbridge.store.models import (
     FirmReachableCompany,
     MonthlyStatistic,
     StatisticClientLock,
+    StatisticRead,
     utcnow,
 )
 from txbridge.tripletex import PermissionDeniedError, Tripletex, TripletexError
@@ -396,6 +397,9 @@ def link(
     with db.transaction() as session:
         firm_connection(session, firm_id)
         found = client_of(session, firm_id, client)
+        # The client's row lock, as a statistics run takes it to claim the client and to store its
+        # values: a run's claim and store go wholly before or after this relink (flows/firm/runs.py).
+        session.refresh(found, with_for_update=True)
         company = session.scalars(
             select(FirmReachableCompany).where(
                 FirmReachableCompany.firm_connection_id == firm_id,
@@ -451,6 +455,8 @@ def _forget_company_data(session: Session, client_id: int) -> None:
     _forget_inbound(session, client_id)
     session.execute(delete(MonthlyStatistic).where(MonthlyStatistic.firm_client_id == client_id))
     session.execute(delete(StatisticClientLock).where(StatisticClientLock.firm_client_id == client_id))
+    # The old company's read digests: a 304 on them must not hand back the old company's counts.
+    session.execute(delete(StatisticRead).where(StatisticRead.firm_client_id == client_id))
 
 
 def unlink(db: Database, firm_id: int, client: int | str, *, unlinked_by: str) -> None:

@@ -49,7 +49,9 @@ TRANSACTIONS_CALL = (
     "GET /bank/statement/transaction?bankStatementId=&fields=id,postedDate,matched "
     "(one per bank statement whose period overlaps a month read)"
 )
-OPEN_POSTS_CALL = "GET /ledger/posting/openPost?date=<the month's last day>&fields=id (one per month)"
+OPEN_POSTS_CALL = (
+    "GET /ledger/posting/openPost?date=<the 1st of the next month (exclusive)>&fields=id (one per month)"
+)
 INVOICES_CALL = (
     "GET /invoice?invoiceDateFrom=&invoiceDateTo=&fields=id,invoiceDate,invoiceDueDate,amountOutstanding "
     f"(from the 1st of the month {OVERDUE_LOOKBACK_MONTHS} months before the first month read to the end "

@@ -259,11 +259,11 @@ class ClientReads:
         return _merge(parts)
 
     def open_items(self, month: str) -> int:
-        """Open posts at the month's end (``date`` = its last day)."""
-        last = next_month_start(month) - timedelta(days=1)
+        """Open posts at the month's end: ``date`` is exclusive («to and excl.» in the spec), so the
+        first day of the next month asks for the ledger as it stood at the end of the month."""
         tally = self._tallied(
             "/ledger/posting/openPost",
-            {"date": last.isoformat(), "fields": "id"},
+            {"date": next_month_start(month).isoformat(), "fields": "id"},
             lambda rows: {"open": len(rows)},
         )
         return int(tally["open"])

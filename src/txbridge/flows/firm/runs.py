@@ -57,6 +57,10 @@ class LockLostError(Exception):
     """Another worker took this client over (ours was taken for dead): write nothing."""
 
 
+class LinkChangedError(LockLostError):
+    """The client was relinked while its values were read: they are the old company's, write nothing."""
+
+
 @dataclass(frozen=True)
 class ClaimedClient:
     firm_client_id: int
@@ -162,23 +166,43 @@ def claim_next(db: Database, run_id: int, holder: str, *, stale_after: timedelta
             else:
                 elsewhere += 1
             continue
-        if _take_lock(db, run_id, client_id, holder, held[2] if held else None, held is not None):
-            with db.reading() as session:
-                row = session.get(FirmClient, client_id)
-                if row is None or row.tripletex_company_id is None:
-                    fail_client(
-                        db, run_id, client_id, holder, render("stats_client_not_linked", client=client_id)
-                    )
-                    continue
-                return Claim(ClaimedClient(row.id, row.name, row.tripletex_company_id), elsewhere, by_run)
+        taken = _take_lock(db, run_id, client_id, holder, held[2] if held else None, held is not None)
+        if taken is None:
+            continue
+        if taken.tripletex_company_id is None:
+            fail_client(db, run_id, client_id, holder, render("stats_client_not_linked", client=client_id))
+            continue
+        return Claim(ClaimedClient(client_id, taken.name, taken.tripletex_company_id), elsewhere, by_run)
     return Claim(None, elsewhere, by_run)
+
+
+@dataclass(frozen=True)
+class _Linked:
+    name: str
+    tripletex_company_id: int | None
+
+
+def _lock_client_row(session: Session, client_id: int) -> _Linked | None:
+    """The client's link, read under a row lock (PostgreSQL ``FOR UPDATE``; SQLite's ``BEGIN
+    IMMEDIATE`` already serialises writers): a relink (:func:`txbridge.flows.firm.clients.link`, which
+    takes the same row lock) runs wholly before or wholly after this transaction."""
+    row = session.execute(
+        select(FirmClient.name, FirmClient.tripletex_company_id)
+        .where(FirmClient.id == client_id)
+        .with_for_update()
+    ).first()
+    return None if row is None else _Linked(row.name, row.tripletex_company_id)
 
 
 def _take_lock(
     db: Database, run_id: int, client_id: int, holder: str, seen: datetime | None, exists: bool
-) -> bool:
+) -> _Linked | None:
+    """The client's link when its statistics lock is now ``holder``'s, else None. The link is read
+    in the transaction that takes the lock, under the client's row lock: a relink committed before
+    is seen (its company is read), one after deletes the lock (nothing of the old company is stored)."""
     try:
         with db.transaction() as session:
+            linked = _lock_client_row(session, client_id) or _Linked(str(client_id), None)
             if not exists:
                 session.add(
                     StatisticClientLock(
@@ -186,7 +210,7 @@ def _take_lock(
                     )
                 )
                 session.flush()
-                return True
+                return linked
             # Compare-and-set on the heartbeat we saw: of two workers taking a stale lock, one wins.
             taken = session.execute(
                 update(StatisticClientLock)
@@ -195,9 +219,9 @@ def _take_lock(
                 )
                 .values(run_id=run_id, holder=holder, heartbeat_at=utcnow())
             )
-            return bool(taken.rowcount)  # type: ignore[attr-defined]
+            return linked if taken.rowcount else None  # type: ignore[attr-defined]
     except IntegrityError:
-        return False
+        return None
 
 
 def refresh_lock(db: Database, client_id: int, holder: str) -> None:
@@ -241,11 +265,18 @@ def store_client(
     values: Mapping[str, Mapping[str, Decimal]],
     cache: ReadCache,
     api_calls: int,
+    *,
+    company_id: int | None = None,
 ) -> None:
     """The client's values (overwriting), its read digests, and "done", in one transaction that
-    gives the lock back; :class:`LockLostError` (nothing written) if the lock is no longer ours."""
+    gives the lock back; :class:`LockLostError` (nothing written) if the lock is no longer ours.
+    With ``company_id`` (the company the values were read from) the client's link is checked under
+    its row lock: if it changed meanwhile (a relink), nothing is stored, the lock is given back and
+    the client stays pending, so it is read again from the company it is linked to now."""
     now = utcnow()
     with db.transaction() as session:
+        linked = None if company_id is None else _lock_client_row(session, client_id)
+        moved = company_id is not None and (linked is None or linked.tripletex_company_id != company_id)
         released = session.execute(
             delete(StatisticClientLock).where(
                 StatisticClientLock.firm_client_id == client_id, StatisticClientLock.holder == holder
@@ -253,48 +284,63 @@ def store_client(
         )
         if not released.rowcount:  # type: ignore[attr-defined]
             raise LockLostError(client_id)
-        insert = _insert(session)
-        rows = [
-            {
-                "firm_client_id": client_id,
-                "month": month,
-                "field_key": key,
-                "value": value,
-                "imported_at": now,
-                "run_id": run_id,
-            }
-            for month, fields in values.items()
-            for key, value in fields.items()
-        ]
-        if rows:
-            statement = insert(MonthlyStatistic)
-            session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["firm_client_id", "month", "field_key"],
-                    set_={k: statement.excluded[k] for k in ("value", "imported_at", "run_id")},
-                ),
-                rows,
-            )
-        reads = [
-            {
-                "firm_client_id": client_id,
-                "read_key": key[:300],
-                "version_digest": digest,
-                "tally": tally,
-                "read_at": now,
-            }
-            for key, (digest, tally) in cache.fresh.items()
-        ]
-        if reads:
-            statement = insert(StatisticRead)
-            session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["firm_client_id", "read_key"],
-                    set_={k: statement.excluded[k] for k in ("version_digest", "tally", "read_at")},
-                ),
-                reads,
-            )
-        _close_client(session, run_id, client_id, StatisticClientState.DONE, None, api_calls, now)
+        if not moved:
+            _write_client(session, run_id, client_id, values, cache, api_calls, now)
+    if moved:
+        raise LinkChangedError(client_id)
+
+
+def _write_client(
+    session: Session,
+    run_id: int,
+    client_id: int,
+    values: Mapping[str, Mapping[str, Decimal]],
+    cache: ReadCache,
+    api_calls: int,
+    now: datetime,
+) -> None:
+    insert = _insert(session)
+    rows = [
+        {
+            "firm_client_id": client_id,
+            "month": month,
+            "field_key": key,
+            "value": value,
+            "imported_at": now,
+            "run_id": run_id,
+        }
+        for month, fields in values.items()
+        for key, value in fields.items()
+    ]
+    if rows:
+        statement = insert(MonthlyStatistic)
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["firm_client_id", "month", "field_key"],
+                set_={k: statement.excluded[k] for k in ("value", "imported_at", "run_id")},
+            ),
+            rows,
+        )
+    reads = [
+        {
+            "firm_client_id": client_id,
+            "read_key": key[:300],
+            "version_digest": digest,
+            "tally": tally,
+            "read_at": now,
+        }
+        for key, (digest, tally) in cache.fresh.items()
+    ]
+    if reads:
+        statement = insert(StatisticRead)
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["firm_client_id", "read_key"],
+                set_={k: statement.excluded[k] for k in ("version_digest", "tally", "read_at")},
+            ),
+            reads,
+        )
+    _close_client(session, run_id, client_id, StatisticClientState.DONE, None, api_calls, now)
 
 
 def _log(session: Session, run: StatisticRun, message: Message, level: LogLevel, what: str, key: int) -> None:
@@ -410,9 +456,14 @@ def stop_run(db: Database, run_id: int, message: Message) -> None:
         _log(session, run, message, LogLevel.ERROR, "statistic_run", run_id)
 
 
-def mark_notice_seen(db: Database, run_id: int) -> None:
-    """The user has seen the run's closing notice (the web stops showing it)."""
+def mark_notice_seen(db: Database, run_id: int, *, firm_connection_id: int | None = None) -> None:
+    """The user has seen the run's closing notice (the web stops showing it). With
+    ``firm_connection_id``, a run of another firm (or none) is refused with ``stats_run_not_found``."""
     with db.transaction() as session:
+        if firm_connection_id is not None:
+            run = session.get(StatisticRun, run_id)
+            if run is None or run.firm_connection_id != firm_connection_id:
+                raise StatisticsError(render("stats_run_not_found", run=run_id))
         session.execute(
             update(StatisticRun)
             .where(StatisticRun.id == run_id, StatisticRun.notice_seen_at.is_(None))

@@ -263,7 +263,9 @@ def _one_client(
         summary.api_calls += reads.calls
         return
     try:
-        runs.store_client(db, run_id, client_id, holder, values, cache, reads.calls)
+        runs.store_client(
+            db, run_id, client_id, holder, values, cache, reads.calls, company_id=claimed.tripletex_company_id
+        )
     except LockLostError:
         return
     summary.clients += 1

@@ -1,9 +1,10 @@
 """Open posts (``/ledger/posting/openPost``): the postings still open on a date.
 
 An open post is a posting on a reconciled ledger, the customers' (1500) or the suppliers' (2400)
-accounts, dated on or before ``date``, that was not closed by then (no close group, or one dated after
-``date``), so an invoice paid later shows as open on the dates before its payment. The usual posting
-filters narrow it; the spec has no ``changedSince`` here.
+accounts, dated before ``date`` — the spec: «Format is yyyy-MM-dd (to and excl.)» — that was not
+closed before it (no close group, or one dated on or after ``date``): the ledger as it stood at the
+end of the day before ``date``, so an invoice paid later shows as open until its payment day. The
+usual posting filters narrow it; the spec has no ``changedSince`` here.
 
 Listed before the voucher module's routes, so ``/ledger/posting/openPost`` is not read as
 ``/ledger/posting/{id}``.
@@ -25,14 +26,15 @@ POSTING = "Posting"
 RECONCILED_ACCOUNTS = frozenset({1500, 2400})
 
 
-def _open_on(ctx: Ctx, posting: Row, day: date) -> bool:
-    if posting.get("date", "9999") > day.isoformat():
+def _open_before(ctx: Ctx, posting: Row, day: date) -> bool:
+    """Open at the end of the day before ``day`` (``date`` is exclusive)."""
+    if posting.get("date", "9999") >= day.isoformat():
         return False
     group_id = ref_id(posting.get("closeGroup"))
     if group_id is None:
         return True
     group = ctx.company.table("CloseGroup").get(group_id)
-    return group is not None and str(group.get("date", "")) > day.isoformat()
+    return group is not None and str(group.get("date", "")) >= day.isoformat()
 
 
 def _ref_filter(key: str, text: str | None) -> Callable[[Row], bool] | None:
@@ -80,7 +82,7 @@ async def open_posts(
             number in RECONCILED_ACCOUNTS
             and low <= number <= high
             and all(check(p) for check in checks)
-            and _open_on(ctx, p, day)
+            and _open_before(ctx, p, day)
         )
 
     rows = sorted(filter(wanted, ctx.company.table(POSTING).values()), key=lambda p: (p["date"], p["id"]))

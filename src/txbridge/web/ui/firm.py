@@ -16,9 +16,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from txbridge.catalog import Message
+from txbridge.flows.diagnose.statistics import StatisticsDiagnosis, diagnose_statistics
 from txbridge.flows.firm import clients as flow
 from txbridge.flows.firm import inbound, mapping, runs
 from txbridge.flows.firm.clients import ClientIn, FirmError
+from txbridge.flows.firm.runs import StatisticsError
 from txbridge.flows.views import connections as connection_views
 from txbridge.flows.views import firm as views
 from txbridge.flows.views import firm_stats
@@ -259,6 +261,8 @@ def _client_page(
     done: str | None = None,
     error: Message | None = None,
     status_code: int = 200,
+    diagnosis: StatisticsDiagnosis | None = None,
+    month: str = "",
 ) -> Response:
     row = views.client_detail(db, firm_id, _client_ref(client))
     found = views.list_companies(db, firm_id, search=q or None, limit=50) if q else []
@@ -278,6 +282,8 @@ def _client_page(
         done=done,
         error=error,
         tab="clients",
+        diagnosis=diagnosis,
+        month=month,
     )
 
 
@@ -286,6 +292,33 @@ def client_page(
     request: Request, db: Db, _user: User, firm_id: int, client: str, q: str = "", done: str | None = None
 ) -> Response:
     return _client_page(request, db, firm_id, client, q=q, done=done)
+
+
+@router.get("/firm/{firm_id}/clients/{client}/why")
+def client_why(
+    request: Request, db: Db, settings: Config, _user: User, firm_id: int, client: str, month: str = ""
+) -> Response:
+    """«Hvorfor? / Why?»: seed 004's troubleshooting for this client (token, link, fields, import
+    day), the first failing check with its fix."""
+    row = views.client_detail(db, firm_id, _client_ref(client))
+    try:
+        found = diagnose_statistics(db, settings, firm_id, client_id=row.id, month=month.strip() or None)
+    except StatisticsError as exc:
+        return _client_page(request, db, firm_id, client, error=exc.message, status_code=422, month=month)
+    return _client_page(request, db, firm_id, client, diagnosis=found, month=month)
+
+
+@router.post("/firm/{firm_id}/clients/{client}/reload")
+def reload_client(
+    request: Request, db: Db, settings: Config, user: Admin, firm_id: int, client: str
+) -> Response:
+    """«Reload data» for this client alone."""
+    row = views.client_detail(db, firm_id, _client_ref(client))
+    try:
+        jobs.start_statistics_reload(db, settings, firm_id, client_id=row.id, requested_by=user.username)
+    except JobError as exc:
+        return _client_page(request, db, firm_id, client, error=exc.message, status_code=422)
+    return see_other(f"/firm/{firm_id}/clients/{row.id}?done=reload")
 
 
 @router.get("/firm/{firm_id}/clients/{client}/companies")
@@ -417,7 +450,7 @@ def reload_data(request: Request, db: Db, settings: Config, user: Admin, firm_id
 
 @router.post("/firm/{firm_id}/notices/{run_id}/seen")
 def notice_seen(request: Request, db: Db, _user: User, firm_id: int, run_id: int) -> Response:
-    runs.mark_notice_seen(db, run_id)
+    runs.mark_notice_seen(db, run_id, firm_connection_id=firm_id)
     return see_other(f"/firm/{firm_id}/portfolio")
 
 

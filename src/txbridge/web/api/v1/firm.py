@@ -9,16 +9,21 @@ takes an ``Idempotency-Key``."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from txbridge.flows.diagnose.statistics import diagnose_statistics
 from txbridge.flows.firm import clients as flow
 from txbridge.flows.firm import inbound, mapping
+from txbridge.flows.firm import runs as stats_runs
 from txbridge.flows.firm.clients import ClientIn
 from txbridge.flows.views import firm as views
+from txbridge.flows.views import firm_stats
+from txbridge.jobs import api as jobs
 from txbridge.jobs import relink
+from txbridge.web.api.v1 import convert
 from txbridge.web.api.v1.deps import AdminKey, ConnectionId, ExportKey, IntakeKey, Language, ReadKey
 from txbridge.web.api.v1.firm_schemas import (
     ClientPublic,
@@ -37,6 +42,10 @@ from txbridge.web.api.v1.firm_schemas import (
     LinkPublic,
     MappingUpdate,
     PortfolioPublic,
+    ReloadCreate,
+    StatisticRunPublic,
+    StatisticsDiagnosisPublic,
+    StatisticsImportCreate,
     SuggestionPublic,
     client_public,
     firm_public,
@@ -44,9 +53,11 @@ from txbridge.web.api.v1.firm_schemas import (
     inbound_page_public,
     mapping_public,
     portfolio_public,
+    statistic_run_public,
+    statistics_diagnosis_public,
 )
 from txbridge.web.api.v1.idempotent import IDEMPOTENT, Answer, run_once
-from txbridge.web.api.v1.schemas import MessagePublic, PagePublic
+from txbridge.web.api.v1.schemas import JobPublic, MessagePublic, PagePublic
 from txbridge.web.deps import Config, Db
 
 router = APIRouter(prefix="/firm/{connection_id}", tags=["firm"])
@@ -264,6 +275,27 @@ async def refresh_inbound(
     return await run_once(request, db, key, await request.body(), handle)
 
 
+DiagnosisMonth = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+@router.get("/clients/{client}/diagnosis", response_model=StatisticsDiagnosisPublic)
+def get_diagnosis(
+    db: Db,
+    settings: Config,
+    key: ReadKey,
+    connection_id: ConnectionId,
+    client: str,
+    language: Language,
+    month: DiagnosisMonth = None,
+) -> StatisticsDiagnosisPublic:
+    """Why the client's figures are missing (seed 004's troubleshooting): the token (expired on its
+    date, wrong environment, whitespace, employee deactivated — one call to Tripletex), the link, the
+    field mapping and, with ``month``, whether that month's import day has come."""
+    row = views.client_detail(db, connection_id, _client(client))
+    found = diagnose_statistics(db, settings, connection_id, client_id=row.id, month=month)
+    return statistics_diagnosis_public(found, row, month, language)
+
+
 @router.get("/clients/{client}/{what}", response_model=InboundPagePublic)
 def inbound_list(
     db: Db,
@@ -378,3 +410,88 @@ def portfolio_csv(view: PortfolioView, language: Language) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="portfolio-{view.month}.csv"'},
     )
+
+
+def _job_location(body: Any) -> dict[str, str]:
+    return {"Location": f"/api/v1/jobs/{body['id']}"}
+
+
+@router.post("/reload", openapi_extra=IDEMPOTENT, response_model=JobPublic, status_code=202)
+async def reload_data(
+    request: Request,
+    db: Db,
+    settings: Config,
+    key: AdminKey,
+    connection_id: ConnectionId,
+    language: Language,
+    body: ReloadCreate,
+) -> Response:
+    """«Reload data»: the last 12 months for every linked client (or ``client``), overwriting, as a
+    job (the firm's running reload if there is one). Progress: ``GET …/runs``; the finished notice:
+    ``GET …/notices``."""
+
+    def handle() -> Answer:
+        client_id = None
+        if body.client is not None:
+            client_id = views.client_detail(db, connection_id, _client(body.client)).id
+        info = jobs.start_statistics_reload(
+            db, settings, connection_id, client_id=client_id, requested_by=key.label
+        )
+        return 202, convert.job(info, language)
+
+    return await run_once(request, db, key, await request.body(), handle, headers=_job_location)
+
+
+@router.post("/imports", openapi_extra=IDEMPOTENT, response_model=JobPublic, status_code=202)
+async def import_statistics(
+    request: Request,
+    db: Db,
+    settings: Config,
+    key: ExportKey,
+    connection_id: ConnectionId,
+    language: Language,
+    body: StatisticsImportCreate,
+) -> Response:
+    """Import one month's statistics for every linked client, as a job (that month's import already
+    queued or running if there is one)."""
+
+    def handle() -> Answer:
+        info = jobs.start_statistics_import(db, settings, connection_id, body.month, requested_by=key.label)
+        return 202, convert.job(info, language)
+
+    return await run_once(request, db, key, await request.body(), handle, headers=_job_location)
+
+
+@router.get("/runs", response_model=list[StatisticRunPublic])
+def list_runs(
+    db: Db,
+    key: ReadKey,
+    connection_id: ConnectionId,
+    language: Language,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> list[StatisticRunPublic]:
+    """The latest imports and reloads, newest first, with their progress."""
+    views.firm_detail(db, connection_id)
+    return [statistic_run_public(r, language) for r in firm_stats.recent_runs(db, connection_id, limit=limit)]
+
+
+@router.get("/notices", response_model=list[StatisticRunPublic])
+def list_notices(
+    db: Db, key: ReadKey, connection_id: ConnectionId, language: Language
+) -> list[StatisticRunPublic]:
+    """Finished runs whose notice («the reload is done») nobody has marked seen yet."""
+    views.firm_detail(db, connection_id)
+    return [statistic_run_public(r, language) for r in firm_stats.unseen_notices(db, connection_id)]
+
+
+@router.post("/notices/{run_id}/seen", openapi_extra=IDEMPOTENT, response_model=list[StatisticRunPublic])
+async def notice_seen(
+    request: Request, db: Db, key: ReadKey, connection_id: ConnectionId, run_id: int, language: Language
+) -> Response:
+    """Mark a finished run's notice seen; answers the notices still unseen."""
+
+    def handle() -> Answer:
+        stats_runs.mark_notice_seen(db, run_id, firm_connection_id=connection_id)
+        return 200, [statistic_run_public(r, language) for r in firm_stats.unseen_notices(db, connection_id)]
+
+    return await run_once(request, db, key, await request.body(), handle)

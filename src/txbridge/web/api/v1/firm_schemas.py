@@ -8,11 +8,13 @@ from decimal import Decimal
 
 from pydantic import Field
 
+from txbridge.flows.diagnose.statistics import StatisticsDiagnosis
 from txbridge.flows.firm.mapping import ImportDay, next_import
 from txbridge.flows.views import firm as views
+from txbridge.flows.views.firm_stats import RunProgress
 from txbridge.store import ConnectionState
 from txbridge.store.models import FirmInboundResource, ImportDayRule
-from txbridge.web.api.v1.schemas import MessagePublic, PagePublic, _Schema
+from txbridge.web.api.v1.schemas import CheckPublic, MessagePublic, PagePublic, _Schema
 
 
 class FirmPublic(_Schema):
@@ -313,4 +315,91 @@ def portfolio_public(view: views.Portfolio, language: str) -> PortfolioPublic:
             )
             for r in view.rows
         ],
+    )
+
+
+class StatisticsDiagnosisPublic(_Schema):
+    """Why a client's figures are missing: the troubleshooting's checks in order (token, link,
+    fields, import day), the first failed one's message as ``answer``; the rest ``not_run``."""
+
+    client_id: int
+    client_key: str
+    month: str | None
+    answer: MessagePublic | None
+    checks: list[CheckPublic]
+    api_calls: int
+
+
+def statistics_diagnosis_public(
+    found: StatisticsDiagnosis, client: views.ClientRow, month: str | None, language: str
+) -> StatisticsDiagnosisPublic:
+    english = language == "en"
+    failed = found.failed
+    return StatisticsDiagnosisPublic(
+        client_id=client.id,
+        client_key=client.key,
+        month=month,
+        answer=MessagePublic.of(None if failed is None else failed.message, language),
+        checks=[
+            CheckPublic(
+                check=int(result.check),
+                name=result.check.name.lower(),
+                title=result.check.title_en if english else result.check.title_nb,
+                status=result.status.value,
+                message=MessagePublic.of(result.message, language),
+                note=None if result.note is None else (result.note.en if english else result.note.nb),
+            )
+            for result in found.checks
+        ],
+        api_calls=found.api_calls,
+    )
+
+
+class ReloadCreate(_Schema):
+    """«Reload data»: the last 12 months of every linked client, or of one (its number or own key)."""
+
+    client: str | None = None
+
+
+class StatisticsImportCreate(_Schema):
+    """Import one month's statistics for every linked client."""
+
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-10"])
+
+
+class StatisticRunPublic(_Schema):
+    """An import or reload: its progress, and its closing notice once finished."""
+
+    id: int
+    kind: str
+    months: list[str]
+    state: str
+    clients_total: int
+    clients_done: int
+    clients_failed: int
+    percent: int
+    api_calls: int
+    requested_by: str | None
+    created_at: datetime
+    finished_at: datetime | None
+    message: MessagePublic | None
+    notice_seen: bool
+
+
+def statistic_run_public(run: RunProgress, language: str) -> StatisticRunPublic:
+    return StatisticRunPublic(
+        id=run.run_id,
+        kind=run.kind,
+        months=list(run.months),
+        state=run.state,
+        clients_total=run.clients_total,
+        clients_done=run.clients_done,
+        clients_failed=run.clients_failed,
+        percent=run.percent,
+        api_calls=run.api_calls,
+        requested_by=run.requested_by,
+        created_at=run.created_at,
+        finished_at=run.finished_at,
+        message=MessagePublic.of(run.message, language),
+        notice_seen=run.notice_seen,
     )

@@ -44,11 +44,16 @@ def language_of(request: Request) -> str:
     return negotiate(request.headers.get("accept-language"))
 
 
+#: Catalog ids that refuse because something already exists or is busy: the request was right, the
+#: state conflicts with it (409). By rule, so a new «… taken» / «already …» refusal needs no entry.
+CONFLICT_SUFFIXES = ("_taken", "_already_linked", "_already_running", "_busy")
+
+
 def status_of(message: Message) -> int:
     """The HTTP status of a flows error, from its catalog id."""
     if message.id.endswith("_not_found"):
         return 404
-    if message.id in ("export_already_running", "connection_name_taken"):
+    if message.id.endswith(CONFLICT_SUFFIXES):
         return 409
     return 422
 
