@@ -122,7 +122,13 @@ def test_schedules_are_procrastinate_periodic_tasks_in_oslo_time(tmp_path: Path)
 
     app = engine.make_app(make_settings("postgresql+psycopg://u@127.0.0.1:1/x", tmp_path))
     periodic = {p.periodic_id: p for p in app.periodic_registry.periodic_tasks.values()}
-    assert set(periodic) == {"payments_refresh", "token_expiry_check", "statistics_imports"}
+    assert set(periodic) == {
+        "payments_refresh",
+        "token_expiry_check",
+        "statistics_imports",
+        "nightly_reconcile",
+        "webhook_subscriptions",
+    }
     winter = datetime(2026, 12, 1, 12, 0, tzinfo=UTC).timestamp()
     summer = datetime(2026, 7, 1, 12, 0, tzinfo=UTC).timestamp()
     refresh = periodic["payments_refresh"].croniter
