@@ -2940,6 +2940,17 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Avslutt samlefakturaene fra {first_day}.",
         "Close the collective invoices from {first_day}.",
     ),
+    E(
+        "pos_invoicing_off",
+        "{item}: fakturering fra kassen er slått av",
+        "{item}: invoicing from the POS is turned off",
+        "Kasseoppsettet tar ikke imot salg på faktura før «Aktiver fakturering» er krysset av.",
+        "The POS set-up accepts no sales by invoice until «Enable invoicing» is ticked.",
+        "Kryss av for «Aktiver fakturering» under «Kassefakturering» på tilkoblingen i webappen, og send "
+        "salget igjen.",
+        "Tick «Enable invoicing» under «POS invoicing» on the connection in the web app, and send the "
+        "sale again.",
+    ),
 )
 
 

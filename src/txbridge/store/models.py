@@ -38,6 +38,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -890,6 +891,8 @@ class PosSetup(Base):
     vat_reported_through: Mapped[date | None] = mapped_column(Date)
     #: Sales «by invoice» are collected per customer and invoiced together at the end of the period.
     collective_invoice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Sales «by invoice» are accepted (the wizard's «Enable invoicing»; on unless turned off).
+    invoicing: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     updated_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)

@@ -3,22 +3,40 @@ order and an invoice; with the POS set-up's collective invoice on, the orders of
 collected and invoiced together at the end of the period. Customers live in Tripletex: the POS lists
 and searches them from a cached list refreshed with Tripletex's checksum."""
 
-from txbridge.flows.posinvoice.batches import close_collective_invoices, close_pos_orders
-from txbridge.flows.posinvoice.customers import PosCustomer, list_customers, search_customers
+from txbridge.flows.posinvoice.batches import (
+    CollectResult,
+    close_collective_invoices,
+    close_pos_orders,
+    collect_period,
+)
+from txbridge.flows.posinvoice.customers import PosCustomer, customer_page, list_customers, search_customers
 from txbridge.flows.posinvoice.errors import PosInvoiceError
 from txbridge.flows.posinvoice.sales import InvoiceSale, SaleLine, SaleRecorded, record_sale
-from txbridge.flows.posinvoice.setup import set_collective_invoice
+from txbridge.flows.posinvoice.setup import (
+    InvoicingSetup,
+    check_bank_account,
+    invoicing_setup,
+    set_collective_invoice,
+    set_invoicing,
+)
 
 __all__ = [
+    "CollectResult",
     "InvoiceSale",
+    "InvoicingSetup",
     "PosCustomer",
     "PosInvoiceError",
     "SaleLine",
     "SaleRecorded",
+    "check_bank_account",
     "close_collective_invoices",
     "close_pos_orders",
+    "collect_period",
+    "customer_page",
+    "invoicing_setup",
     "list_customers",
     "record_sale",
     "search_customers",
     "set_collective_invoice",
+    "set_invoicing",
 ]

@@ -145,3 +145,26 @@ def close_collective_invoices(
             subjects,
             ("samlefakturaer", "collective invoices"),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class CollectResult:
+    """«Collect now» for an ended period: the batch of the orders still to send (exported first) and
+    the batch of the collective invoices."""
+
+    orders: PosCloseResult
+    invoices: PosCloseResult
+
+    @property
+    def batch_ids(self) -> list[int]:
+        """The batches to export, in this order (a collective invoice needs its orders in Tripletex)."""
+        return [r.batch_id for r in (self.orders, self.invoices) if r.batch_id is not None]
+
+
+def collect_period(
+    db: Database, connection_id: int, period: str, *, today: date | None = None
+) -> CollectResult:
+    """Both closes of an ended period at once, for a «collect now» button: refused while the period
+    runs (``pos_period_running``) before anything is closed."""
+    invoices = close_collective_invoices(db, connection_id, period, today=today)
+    return CollectResult(close_pos_orders(db, connection_id, period), invoices)

@@ -13,6 +13,7 @@ import httpx
 
 from txbridge.flows import connections
 from txbridge.flows.posinvoice.errors import PosInvoiceError, connection_of
+from txbridge.flows.views.page import Page, window
 from txbridge.settings import Settings
 from txbridge.store import Database, PosCustomerList
 from txbridge.store.models import utcnow
@@ -114,6 +115,24 @@ def list_customers(
     return customers
 
 
+def _matches(query: str) -> Callable[[PosCustomer], bool]:
+    """Name contains ``query`` (any case), or customer number or organisation number starts with it
+    (spaces ignored); everything for an empty query."""
+    wanted = query.strip().casefold()
+    digits = wanted.replace(" ", "")
+
+    def hit(c: PosCustomer) -> bool:
+        if not wanted:
+            return True
+        if wanted in c.name.casefold():
+            return True
+        return digits.isdigit() and (
+            str(c.number).startswith(digits) or (c.organization_number or "").startswith(digits)
+        )
+
+    return hit
+
+
 def search_customers(
     db: Database,
     settings: Settings,
@@ -126,17 +145,22 @@ def search_customers(
 ) -> list[PosCustomer]:
     """Customers whose name contains ``query`` (any case), or whose customer number or organisation
     number starts with it (spaces ignored); the whole list for an empty query."""
-    wanted = query.strip().casefold()
-    digits = wanted.replace(" ", "")
     customers = list_customers(db, settings, connection_id, client=client, transport=transport)
+    return list(filter(_matches(query), customers))[:limit]
 
-    def hit(c: PosCustomer) -> bool:
-        if not wanted:
-            return True
-        if wanted in c.name.casefold():
-            return True
-        return digits.isdigit() and (
-            str(c.number).startswith(digits) or (c.organization_number or "").startswith(digits)
-        )
 
-    return [c for c in customers if hit(c)][:limit]
+def customer_page(
+    db: Database,
+    settings: Settings,
+    connection_id: int,
+    query: str = "",
+    *,
+    offset: int = 0,
+    limit: int = 50,
+    transport: httpx.BaseTransport | None = None,
+) -> Page[PosCustomer]:
+    """One page of :func:`search_customers`' hits, with their total: the same cached list (no read of
+    Tripletex within :data:`MAX_AGE`, else one conditional read)."""
+    offset, limit = window(offset, limit)
+    hits = list(filter(_matches(query), list_customers(db, settings, connection_id, transport=transport)))
+    return Page(hits[offset : offset + limit], len(hits), offset, limit)

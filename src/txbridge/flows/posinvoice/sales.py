@@ -140,6 +140,8 @@ def record_sale(
             local.invoice_email = customer.email
             session.flush()
             setup = session.get(PosSetup, connection_id)
+            if setup is not None and not setup.invoicing:
+                raise PosInvoiceError(render("pos_invoicing_off", item=item))
             group: CollectiveInvoice | None = None
             if setup is not None and setup.collective_invoice:
                 period = period_of(sale.sale_date)

@@ -4,11 +4,11 @@ POST a CSRF token (:func:`txbridge.web.deps.csrf_protect`, added to each router 
 from fastapi import APIRouter, Depends
 
 from txbridge.web.deps import csrf_protect
-from txbridge.web.ui import apikeys, auth, batches, connections, firm, lookup, pos, sync, users
+from txbridge.web.ui import apikeys, auth, batches, connections, firm, lookup, pos, pos_invoicing, sync, users
 
 router = APIRouter()
 router.include_router(auth.public)
-for module in (auth, connections, batches, lookup, users, apikeys, pos, firm, sync):
+for module in (auth, connections, batches, lookup, users, apikeys, pos, pos_invoicing, firm, sync):
     router.include_router(module.router, dependencies=[Depends(csrf_protect)])
 
 __all__ = ["router"]

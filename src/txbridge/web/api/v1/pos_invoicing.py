@@ -17,7 +17,12 @@ from txbridge.web.deps import Config, Db
 
 router = APIRouter(tags=["POS invoicing"])
 #: A sale refused for what it says; anything else is Tripletex out of reach (502).
-_SALE_STATUS = {"pos_sale_taken": 409, "pos_customer_unknown": 422, "pos_sale_invalid": 422}
+_SALE_STATUS = {
+    "pos_sale_taken": 409,
+    "pos_customer_unknown": 422,
+    "pos_sale_invalid": 422,
+    "pos_invoicing_off": 409,
+}
 
 
 @router.get("/connections/{connection_id}/pos/customers", response_model=list[PosCustomerPublic])
@@ -64,7 +69,8 @@ async def post_invoice_sale(
 ) -> Response:
     """Record a sale paid «by invoice». It is exported with the period's invoice batch, or (with the
     POS set-up's collective invoice on) collected for the customer's collective invoice of the month.
-    A sale id seen before is refused (``pos_sale_taken``, 409): one sale never makes two invoices."""
+    A sale id seen before is refused (``pos_sale_taken``, 409): one sale never makes two invoices; so
+    is a sale while the POS set-up's invoicing is turned off (``pos_invoicing_off``, 409)."""
 
     def handle() -> Answer:
         lines = [SaleLine(x.description, x.quantity, x.unit_price, x.vat_code) for x in sale.lines]
