@@ -1,6 +1,7 @@
-"""``txbridge pos customers | sale | collective | orders | collect`` against the sandbox: customers
-searched from Tripletex, sales collected per customer, their orders sent, the collective invoices
-made once the period is over, and exported with ``batch export``."""
+"""``txbridge pos customers | sale | collective | orders | collect | invoicing`` against the sandbox:
+customers searched from Tripletex, sales collected per customer, their orders sent, the collective
+invoices made once the period is over, and exported with ``batch export``; invoicing turned off
+refuses the next sale."""
 
 from __future__ import annotations
 
@@ -56,3 +57,9 @@ def test_collective_invoicing_from_the_command_line(cli: Cli) -> None:
     assert [(i["amount"], len(i["orders"])) for i in invoices] == [(756, 2)]
     again = cli("pos", "collect", "2026-10")
     assert again.exit_code == 0 and "2026-10" in again.output and "batch export" not in again.output
+    # «Enable invoicing» off: the next sale is refused, the sales made stand.
+    assert cli("pos", "invoicing", "off").exit_code == 0
+    refused = cli(
+        "--lang", "en", "pos", "sale", "S-4", "--customer", str(customer["id"]), "--line", "Lunsj;1;1;3"
+    )
+    assert refused.exit_code != 0 and "invoicing from the POS is turned off" in refused.output

@@ -1,9 +1,11 @@
-"""``txbridge pos customers | sale | collective | orders | collect``: invoicing from the POS — the
-Tripletex customers to pick from, a sale «by invoice», the collective-invoice switch, and the batches
+"""``txbridge pos customers | sale | invoicing | collective | orders | collect``: invoicing from the
+POS — the Tripletex customers to pick from, a sale «by invoice», the invoicing and collective-invoice
+switches, and the batches
 of collected orders and of a period's collective invoices (exported with ``txbridge batch export``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
@@ -144,14 +146,8 @@ def sale_command(
         )
 
 
-@pos_app.command(
-    "collective",
-    help=h("Slå samlefaktura på eller av (on/off).", "Turn collective invoice on or off (on/off)."),
-)
-def collective_command(
-    state: Annotated[str, typer.Argument(help="on | off")],
-    actor: Annotated[str | None, typer.Option("--actor", help=h("Hvem.", "Who."))] = None,
-    connection: ConnectionOption = None,
+def _switch(
+    state: str, actor: str | None, connection: str | None, turn: Callable[..., None], what: tuple[str, str]
 ) -> None:
     out = console()
     cfg = settings()
@@ -164,10 +160,39 @@ def collective_command(
     with open_store(cfg) as database:
         found = resolve_connection(database, cfg, connection, out)
         try:
-            posinvoice.set_collective_invoice(database, found.id, state == "on", by=actor_name(actor))
+            turn(database, found.id, state == "on", by=actor_name(actor))
         except posinvoice.PosInvoiceError as exc:
             fail(out, exc.message)
-    out.print(out.t(f"Samlefaktura: {'på' if state == 'on' else 'av'}", f"Collective invoice: {state}"))
+    out.print(out.t(f"{what[0]}: {'på' if state == 'on' else 'av'}", f"{what[1]}: {state}"))
+
+
+@pos_app.command(
+    "collective",
+    help=h("Slå samlefaktura på eller av (on/off).", "Turn collective invoice on or off (on/off)."),
+)
+def collective_command(
+    state: Annotated[str, typer.Argument(help="on | off")],
+    actor: Annotated[str | None, typer.Option("--actor", help=h("Hvem.", "Who."))] = None,
+    connection: ConnectionOption = None,
+) -> None:
+    _switch(
+        state, actor, connection, posinvoice.set_collective_invoice, ("Samlefaktura", "Collective invoice")
+    )
+
+
+@pos_app.command(
+    "invoicing",
+    help=h(
+        "Slå fakturering fra kassen på eller av (on/off); av: salg på faktura avvises.",
+        "Turn invoicing from the POS on or off (on/off); off: sales by invoice are refused.",
+    ),
+)
+def invoicing_command(
+    state: Annotated[str, typer.Argument(help="on | off")],
+    actor: Annotated[str | None, typer.Option("--actor", help=h("Hvem.", "Who."))] = None,
+    connection: ConnectionOption = None,
+) -> None:
+    _switch(state, actor, connection, posinvoice.set_invoicing, ("Fakturering fra kassen", "POS invoicing"))
 
 
 def _closed(out: Out, result: PosCloseResult, what_nb: str, what_en: str) -> None:
