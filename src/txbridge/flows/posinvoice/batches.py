@@ -109,15 +109,19 @@ def close_pos_orders(db: Database, connection_id: int, period: str) -> PosCloseR
         )
 
 
+def _check_ended(period: str, today: date | None) -> None:
+    _, end = period_bounds(period)
+    if (today or date.today()) < end:
+        raise PosInvoiceError(render("pos_period_running", period=period, first_day=end.isoformat()))
+
+
 def close_collective_invoices(
     db: Database, connection_id: int, period: str, *, today: date | None = None
 ) -> PosCloseResult:
     """A ``collective_invoice`` batch with one item per customer of the ended ``period`` whose
     collective invoice is not made yet and in no batch. Refused while the period is running (its
     sales are still coming)."""
-    _, end = period_bounds(period)
-    if (today or date.today()) < end:
-        raise PosInvoiceError(render("pos_period_running", period=period, first_day=end.isoformat()))
+    _check_ended(period, today)
     with db.transaction() as session:
         groups = list(
             session.scalars(
@@ -166,5 +170,6 @@ def collect_period(
 ) -> CollectResult:
     """Both closes of an ended period at once, for a «collect now» button: refused while the period
     runs (``pos_period_running``) before anything is closed."""
-    invoices = close_collective_invoices(db, connection_id, period, today=today)
-    return CollectResult(close_pos_orders(db, connection_id, period), invoices)
+    _check_ended(period, today)
+    orders = close_pos_orders(db, connection_id, period)
+    return CollectResult(orders, close_collective_invoices(db, connection_id, period, today=today))
