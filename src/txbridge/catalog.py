@@ -2946,10 +2946,10 @@ CATALOG: Mapping[str, Entry] = _entries(
         "{item}: invoicing from the POS is turned off",
         "Kasseoppsettet tar ikke imot salg på faktura før «Aktiver fakturering» er krysset av.",
         "The POS set-up accepts no sales by invoice until «Enable invoicing» is ticked.",
-        "Kryss av for «Aktiver fakturering» under «Kassefakturering» på tilkoblingen i webappen, og send "
-        "salget igjen.",
-        "Tick «Enable invoicing» under «POS invoicing» on the connection in the web app, and send the "
-        "sale again.",
+        "Kryss av for «Aktiver fakturering» under «Kassefakturering» på tilkoblingen i webappen (eller kjør "
+        "`txbridge pos invoicing on`), og send salget igjen.",
+        "Tick «Enable invoicing» under «POS invoicing» on the connection in the web app (or run "
+        "`txbridge pos invoicing on`), and send the sale again.",
     ),
 )
 

@@ -120,6 +120,7 @@ def test_a_failed_sale_shows_why_and_the_bank_account_is_checked_first(
     failed = admin_client.get(f"{sales}?state=failed").text
     assert "S-7" in failed and "Selskapet har ikke noe bankkontonummer i Tripletex" in failed
     assert f"/batches/{closed.batch_id}/why/POS-S-7" in failed
+    assert admin_client.get(f"/batches/{closed.batch_id}/why/POS-S-7").status_code == 200
     assert "S-7" not in admin_client.get(f"{sales}?state=invoiced").text
 
 
