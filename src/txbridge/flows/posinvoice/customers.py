@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from txbridge.flows import connections
-from txbridge.flows.posinvoice.errors import PosInvoiceError, connection_of
+from txbridge.flows.posinvoice.errors import PosInvoiceError, client_of, connection_of
 from txbridge.flows.views.page import Page, window
 from txbridge.settings import Settings
 from txbridge.store import Database, PosCustomerList
@@ -81,7 +81,7 @@ def list_customers(
     if fresh and not refresh:
         return [PosCustomer.from_dict(row) for row in rows]
     connection = connection_of(db, connection_id)
-    tx = client or connections.client_for(connection, settings, transport=transport)
+    tx = client or client_of(connection, settings, transport)
     try:
         first = tx.customers.list_if_changed(
             digest if cached is not None else None, fields=FIELDS, count=PAGE

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import httpx
+
 from txbridge.catalog import Message, render
-from txbridge.store import Connection, Database
+from txbridge.flows import connections
+from txbridge.settings import Settings
+from txbridge.store import Connection, Database, TokenKeyError
+from txbridge.tripletex import Tripletex
 
 
 class PosInvoiceError(Exception):
@@ -21,3 +26,13 @@ def connection_of(db: Database, connection_id: int) -> Connection:
             raise PosInvoiceError(render("connection_not_found", connection=connection_id))
         session.expunge(connection)
         return connection
+
+
+def client_of(
+    connection: Connection, settings: Settings, transport: httpx.BaseTransport | None = None
+) -> Tripletex:
+    """The connection's client; tokens the configured key cannot decrypt are as good as wrong ones."""
+    try:
+        return connections.client_for(connection, settings, transport=transport)
+    except TokenKeyError:
+        raise PosInvoiceError(render("authentication_unsuccessful")) from None

@@ -11,7 +11,7 @@ import httpx
 from txbridge.catalog import Bilingual, Message, render
 from txbridge.flows import connections
 from txbridge.flows.export.mapping import Chart
-from txbridge.flows.posinvoice.errors import PosInvoiceError, connection_of
+from txbridge.flows.posinvoice.errors import PosInvoiceError, client_of, connection_of
 from txbridge.settings import Settings
 from txbridge.store import Connection, Database, PosSetup
 from txbridge.store import queries as q
@@ -96,7 +96,7 @@ def check_bank_account(
     chart), else the catalog's ``no_bank_account``: the same rule the export's preflight applies
     before it writes an invoice."""
     connection = connection_of(db, connection_id)
-    tx = client or connections.client_for(connection, settings, transport=transport)
+    tx = client or client_of(connection, settings, transport)
     try:
         accounts = list(tx.ledger.accounts.iter(fields=BANK_FIELDS))
     except (TripletexError, httpx.HTTPError) as exc:
