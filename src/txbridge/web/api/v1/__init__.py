@@ -23,6 +23,7 @@ from txbridge.web.api.v1 import (
     pos_invoicing,
     resources,
     sync_objects,
+    sync_runs,
     sync_webhooks,
 )
 from txbridge.web.api.v1.problems import ApiProblem, problem_response, status_of
@@ -37,14 +38,29 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "No API key, or an unknown or revoked one.", **_PROBLEM},
     403: {"description": "The key lacks the scope or the connection.", **_PROBLEM},
     404: {"description": "Not found.", **_PROBLEM},
-    409: {"description": "Idempotency-Key reused or in use; an export already running.", **_PROBLEM},
+    409: {
+        "description": "Idempotency-Key reused or in use; an export, or a sync start, already queued or "
+        "running (a sync start's problem names that job in `jobId`).",
+        **_PROBLEM,
+    },
     413: {"description": "More than 1,000 items, or a body over 32 MiB.", **_PROBLEM},
     422: {"description": "Invalid parameters.", **_PROBLEM},
     500: {"description": "An internal error (nothing kept for the Idempotency-Key).", **_PROBLEM},
 }
 
 router = APIRouter()
-for _module in (intake, batches, invoices, resources, pos, sync_objects, firm, sync_webhooks, pos_invoicing):
+for _module in (
+    intake,
+    batches,
+    invoices,
+    resources,
+    pos,
+    sync_objects,
+    firm,
+    sync_webhooks,
+    pos_invoicing,
+    sync_runs,
+):
     router.include_router(_module.router, responses=PROBLEM_RESPONSES)
 
 
