@@ -26,10 +26,10 @@ from txbridge.flows.export import BatchNotFoundError, export_batch, refresh_paym
 from txbridge.flows.outbound.lease import ExportAlreadyRunningError
 from txbridge.flows.outbound.reconcile import DEFAULT_IN_FLIGHT_GRACE
 from txbridge.flows.sync import realtime, reconcile, subscriptions
-from txbridge.flows.sync.initial import run_initial_sync
-from txbridge.flows.sync.push import push_host_changes
 from txbridge.flows.sync.errors import SyncError
 from txbridge.flows.sync.hostwebhooks import deliver_pending
+from txbridge.flows.sync.initial import run_initial_sync
+from txbridge.flows.sync.push import push_host_changes
 from txbridge.jobs import logs, metrics, records
 from txbridge.jobs.model import JobError, TaskName
 from txbridge.jobs.retry import RetryPolicy

@@ -208,10 +208,8 @@ def _initial_cursors(session: Session, connection_id: int) -> dict[SyncResource,
 def initial_sync_done(db: Database, connection_id: int) -> bool:
     """Every resource has been through both steps of the initial sync."""
     with db.reading() as session:
-        cursors = _initial_cursors(session, connection_id)
-    return all(
-        resource in cursors and cursors[resource].step == initial.DONE for resource in SyncResource
-    )
+        steps = {r: c.step for r, c in _initial_cursors(session, connection_id).items()}
+    return all(steps.get(resource) == initial.DONE for resource in SyncResource)
 
 
 def _counts(session: Session, model: Any, connection_id: int, *where: Any) -> dict[SyncResource, int]:
@@ -243,22 +241,22 @@ def sync_status(db: Database, connection_id: int) -> SyncStatus:
         last_logged = session.scalar(
             select(func.max(SyncLogEntry.at)).where(SyncLogEntry.connection_id == connection_id)
         )
-    rows = []
-    for resource in ORDER:
-        cursor = cursors.get(resource)
-        rows.append(
-            ResourceStatus(
-                resource=resource,
-                step=(cursor.step or initial.PULL) if cursor is not None else initial.PULL,
-                read=read.get(resource, 0),
-                host_objects=hosted.get(resource, 0),
-                linked=linked.get(resource, 0),
-                held=held.get(resource, 0),
-                not_synced=skipped.get(resource, 0),
-                refused=refused.get(resource, 0),
-                completed_at=cursor.completed_at if cursor is not None else None,
+        rows = []
+        for resource in ORDER:
+            cursor = cursors.get(resource)
+            rows.append(
+                ResourceStatus(
+                    resource=resource,
+                    step=(cursor.step or initial.PULL) if cursor is not None else initial.PULL,
+                    read=read.get(resource, 0),
+                    host_objects=hosted.get(resource, 0),
+                    linked=linked.get(resource, 0),
+                    held=held.get(resource, 0),
+                    not_synced=skipped.get(resource, 0),
+                    refused=refused.get(resource, 0),
+                    completed_at=cursor.completed_at if cursor is not None else None,
+                )
             )
-        )
     steps = {r.step for r in rows}
     if not cursors:
         phase: InitialPhase = "not_started"

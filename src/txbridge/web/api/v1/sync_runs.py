@@ -28,6 +28,7 @@ router = APIRouter(tags=["sync"])
 
 PATH = "/connections/{connection_id}/sync"
 
+
 class SyncResourceStatusPublic(_Schema):
     resource: SyncResource
     #: The initial sync's step for this resource: ``pull`` (step 1, reading Tripletex), ``match``
@@ -119,7 +120,12 @@ async def post_initial_sync(
     status_code=202,
 )
 async def post_sync_push(
-    request: Request, db: Db, settings: Config, key: ExportKey, connection_id: ConnectionId, language: Language
+    request: Request,
+    db: Db,
+    settings: Config,
+    key: ExportKey,
+    connection_id: ConnectionId,
+    language: Language,
 ) -> Response:
     """Send the host's pending changes to Tripletex now, as a job (422 ``sync_initial_not_done``
     before the initial sync has finished)."""
