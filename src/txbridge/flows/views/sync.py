@@ -193,6 +193,13 @@ class SyncStatus:
     def refused(self) -> int:
         return sum(r.refused for r in self.resources)
 
+    @property
+    def percent(self) -> int:
+        """How far the initial sync has come: each resource's steps behind it, of all steps."""
+        order = (initial.PULL, initial.MATCH, initial.CREATE, initial.DONE)
+        behind = sum(order.index(r.step) if r.step in order else 0 for r in self.resources)
+        return round(100 * behind / (3 * len(self.resources))) if self.resources else 0
+
 
 def _initial_cursors(session: Session, connection_id: int) -> dict[SyncResource, SyncCursor]:
     return {
