@@ -9,7 +9,7 @@ through the jobs API."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -144,7 +144,7 @@ def decide(
 # ---- «Synkronisering»: the status, the initial sync and a push ---------------------------------------
 
 
-def _status_context(db: Db, settings: Config, connection_id: int) -> dict[str, object]:
+def _status_context(db: Db, settings: Config, connection_id: int) -> dict[str, Any]:
     last = jobs.last_sync_jobs(db, settings, connection_id)
     return {
         "connection": connection_views.connection_detail(db, connection_id),

@@ -38,11 +38,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "No API key, or an unknown or revoked one.", **_PROBLEM},
     403: {"description": "The key lacks the scope or the connection.", **_PROBLEM},
     404: {"description": "Not found.", **_PROBLEM},
-    409: {
-        "description": "Idempotency-Key reused or in use; an export, or a sync start, already queued or "
-        "running (a sync start's problem names that job in `jobId`).",
-        **_PROBLEM,
-    },
+    409: {"description": "Idempotency-Key reused or in use; an export already running.", **_PROBLEM},
     413: {"description": "More than 1,000 items, or a body over 32 MiB.", **_PROBLEM},
     422: {"description": "Invalid parameters.", **_PROBLEM},
     500: {"description": "An internal error (nothing kept for the Idempotency-Key).", **_PROBLEM},

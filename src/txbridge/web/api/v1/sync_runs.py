@@ -74,6 +74,16 @@ class SyncStatusPublic(_Schema):
     push_job: JobPublic | None
 
 
+#: A start while one of its kind is queued or running (documented on top of the shared 409).
+_BUSY: dict[int | str, dict[str, Any]] = {
+    409: {
+        "description": "Idempotency-Key reused or in use; or one of these runs is already queued or "
+        "running: `jobId` in the problem names that job.",
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemPublic"}}},
+    }
+}
+
+
 def _job_location(body: Any) -> dict[str, str]:
     return {"Location": f"/api/v1/jobs/{body['id']}"}
 
@@ -102,6 +112,7 @@ async def _start(
     openapi_extra=IDEMPOTENT,
     response_model=JobPublic,
     status_code=202,
+    responses=_BUSY,
 )
 async def post_initial_sync(
     request: Request, db: Db, settings: Config, key: AdminKey, connection_id: ConnectionId, language: Language
@@ -118,6 +129,7 @@ async def post_initial_sync(
     openapi_extra=IDEMPOTENT,
     response_model=JobPublic,
     status_code=202,
+    responses=_BUSY,
 )
 async def post_sync_push(
     request: Request,
