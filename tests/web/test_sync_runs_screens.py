@@ -6,17 +6,16 @@ a held match."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
 from tests.fixtures.sandbox import SandboxCompany
 from tests.web.conftest import LiveApp, csrf_of
 from tests.web.sync_runs_data import HELD_HOST_ID, overlapping_connection
-from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS, Visitor
+from tests.web.test_browser import Visitor
+from tests.web.test_sync_screens import chromium_fixture  # noqa: F401 - the module's Chromium
 from txbridge.flows import accounts
 from txbridge.jobs import api as jobs
 from txbridge.jobs.runner import EmbeddedRunner
@@ -88,14 +87,6 @@ def test_a_support_user_sees_the_status_but_cannot_start(
     assert support_client.get(f"/sync/connections/{connection_id}/initial").status_code == 403
     assert jobs.list_jobs(db, settings, connection_id=connection_id) == []
     assert support_client.get("/sync/connections/999/status").status_code == 404
-
-
-@pytest.fixture(scope="module", name="chromium")
-def chromium_fixture() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.mark.xdist_group("browser")
