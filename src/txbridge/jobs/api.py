@@ -21,6 +21,8 @@ from typing import Any
 from sqlalchemy import select
 
 from txbridge.catalog import Bilingual, render
+from txbridge.flows.connections import blocking_message
+from txbridge.flows.views.sync import initial_sync_done
 from txbridge.jobs import records
 from txbridge.jobs.model import JobAlreadyActive, JobError, JobInfo, TaskName
 from txbridge.jobs.runner import WAKE_UP, EmbeddedRunner
@@ -250,10 +252,15 @@ def start_webhook_subscriptions(
 
 
 def _connection_name(db: Database, connection_id: int) -> str:
+    """The connection's name; ``JobError`` when it does not exist or may not work now (not approved,
+    token expired, error state): a job that could only fail is not queued."""
     with db.reading() as session:
         connection = session.get(Connection, connection_id)
         if connection is None:
             raise JobError(render("connection_not_found", connection=connection_id))
+        blocked = blocking_message(connection)
+        if blocked is not None:
+            raise JobError(blocked)
         return connection.name
 
 
@@ -285,8 +292,6 @@ def start_initial_sync(db: Database, settings: Settings, connection_id: int, *, 
 def start_sync_push(db: Database, settings: Settings, connection_id: int, *, requested_by: str) -> JobInfo:
     """Queue a push of the host's pending changes to Tripletex; refused (``sync_initial_not_done``)
     before the initial sync has finished, :class:`JobAlreadyActive` while a push is queued or running."""
-    from txbridge.flows.views.sync import initial_sync_done
-
     name = _connection_name(db, connection_id)
     if not initial_sync_done(db, connection_id):
         raise JobError(render("sync_initial_not_done", connection=name))

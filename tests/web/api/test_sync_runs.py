@@ -17,7 +17,7 @@ from tests.web.sync_runs_data import HELD_HOST_ID, HOST_ONLY, overlapping_connec
 from txbridge.flows.sync import SyncResource, receive
 from txbridge.jobs.runner import EmbeddedRunner
 from txbridge.settings import Settings
-from txbridge.store import Database
+from txbridge.store import Connection, ConnectionState, Database
 
 
 @pytest.fixture
@@ -66,6 +66,12 @@ async def test_a_start_is_a_job_replayed_by_key_and_refused_while_it_waits(
         assert_problem(await exporter.post(f"{base}/initial", headers=once()), 403, "api_key_scope_missing")
     async with key_client(app, make_key(db, [connection_id], {"intake"})) as intake:
         assert_problem(await intake.get(f"{base}/status"), 403, "api_key_scope_missing")
+    # A connection that may not work now gets no job that could only fail.
+    with db.transaction() as session:
+        connection = session.get(Connection, connection_id)
+        assert connection is not None
+        connection.state = ConnectionState.PENDING_APPROVAL
+    assert_problem(await admin_api.post(f"{base}/push", headers=once()), 422, "connection_pending_approval")
     assert_problem(
         await admin_api.post("/api/v1/connections/999/sync/initial", headers=once()),
         403,
