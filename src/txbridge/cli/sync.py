@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from txbridge.catalog import Bilingual, render
 from txbridge.cli import app
 from txbridge.cli.connection import (
     ConnectionOption,
@@ -36,7 +35,7 @@ from txbridge.flows.sync import (
 from txbridge.flows.sync.files import import_objects
 from txbridge.flows.sync.hostwebhooks import add_endpoint, deliver_pending
 from txbridge.flows.views.sync import list_held, list_sync_log, sync_status
-from txbridge.jobs.api import JobInfo, last_sync_jobs
+from txbridge.jobs.api import last_sync_jobs
 from txbridge.jobs.hostfeed import queue_delivery
 from txbridge.store import SyncDirection, SyncOutcome, SyncResource
 from txbridge.tripletex import TripletexError
@@ -69,14 +68,6 @@ def _counts(out: Out, title: str, rows: list[tuple[str, object]]) -> None:
     for label, value in rows:
         table.add_row(escape(label), str(value))
     out.print(table)
-
-
-def _not_while_a_job_runs(out: Out, job: JobInfo | None, message_id: str) -> None:
-    """The same run started from the web app or the REST API, queued or running as a job: one at a
-    time (the job's lock does not cover a run in this process)."""
-    if job is not None and job.state in ("queued", "running"):
-        state = Bilingual("kjører", "running") if job.state == "running" else Bilingual("i kø", "queued")
-        fail(out, render(message_id, job=job.id, state=state))
 
 
 _STEP = {
@@ -155,9 +146,9 @@ def initial(connection: ConnectionOption = None) -> None:
         found = resolve_connection(database, cfg, connection, out)
         if found.blocked_by is not None:
             fail(out, found.blocked_by)
-        _not_while_a_job_runs(
-            out, last_sync_jobs(database, cfg, found.id).initial, "sync_initial_already_running"
-        )
+        busy = last_sync_jobs(database, cfg, found.id).busy
+        if busy is not None:  # a job started from the web or REST: not a second run beside it
+            fail(out, busy)
         try:
             result = run_initial_sync(database, cfg, found.id)
         except TripletexError as exc:
@@ -189,8 +180,9 @@ def push(connection: ConnectionOption = None) -> None:
         found = resolve_connection(database, cfg, connection, out)
         if found.blocked_by is not None:
             fail(out, found.blocked_by)
-        running = last_sync_jobs(database, cfg, found.id).push
-        _not_while_a_job_runs(out, running, "sync_push_already_running")
+        busy = last_sync_jobs(database, cfg, found.id).busy
+        if busy is not None:  # a job started from the web or REST: not a second run beside it
+            fail(out, busy)
         try:
             result = push_host_changes(database, cfg, found.id)
         except TripletexError as exc:

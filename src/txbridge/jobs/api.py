@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from txbridge.catalog import Bilingual, render
+from txbridge.catalog import Bilingual, Message, render
 from txbridge.flows.connections import blocking_message
 from txbridge.flows.views.sync import initial_sync_done
 from txbridge.jobs import records
@@ -264,6 +264,11 @@ def _connection_name(db: Database, connection_id: int) -> str:
         return connection.name
 
 
+def _busy(message_id: str, job: JobInfo) -> Message:
+    state = Bilingual("kjører", "running") if job.state == "running" else Bilingual("i kø", "queued")
+    return render(message_id, job=job.id, state=state)
+
+
 def _start_alone(
     db: Database, settings: Settings, task: TaskName, connection_id: int, requested_by: str, busy: str
 ) -> JobInfo:
@@ -275,8 +280,7 @@ def _start_alone(
     )
     if not created:
         info = JobInfo.of(job)
-        state = Bilingual("kjører", "running") if info.state == "running" else Bilingual("i kø", "queued")
-        raise JobAlreadyActive(render(busy, job=info.id, state=state), info)
+        raise JobAlreadyActive(_busy(busy, info), info)
     _dispatch(db, settings, job)
     return JobInfo.of(job)
 
@@ -309,7 +313,18 @@ class SyncJobs:
 
     @property
     def active(self) -> bool:
-        return any(j is not None and j.state in ("queued", "running") for j in (self.initial, self.push))
+        return self.busy is not None
+
+    @property
+    def busy(self) -> Message | None:
+        """Why no other sync run may start now: the queued or running one, else None."""
+        for job, message_id in (
+            (self.initial, "sync_initial_already_running"),
+            (self.push, "sync_push_already_running"),
+        ):
+            if job is not None and job.state in ("queued", "running"):
+                return _busy(message_id, job)
+        return None
 
 
 def last_sync_jobs(db: Database, settings: Settings, connection_id: int) -> SyncJobs:
