@@ -30,6 +30,7 @@ from txbridge.flows.sync.errors import SyncError
 from txbridge.flows.sync.hostwebhooks import deliver_pending
 from txbridge.flows.sync.initial import run_initial_sync
 from txbridge.flows.sync.push import push_host_changes
+from txbridge.flows.views.sync import initial_sync_done
 from txbridge.jobs import logs, metrics, records
 from txbridge.jobs.model import JobError, TaskName
 from txbridge.jobs.retry import RetryPolicy
@@ -323,7 +324,6 @@ def sync_initial_task(ctx: TaskContext) -> TaskResult:
 def sync_push_task(ctx: TaskContext) -> TaskResult:
     """The host's changes to Tripletex; not before the initial sync has read Tripletex (a host object
     would be created there before it could be matched with one that exists)."""
-    from txbridge.flows.views.sync import initial_sync_done
 
     def run(connection: Connection, client: Tripletex) -> object:
         if not initial_sync_done(ctx.db, connection.id):

@@ -184,7 +184,7 @@ def _overview(
 def overview(
     request: Request, db: Db, settings: Config, _user: User, connection: str = "", started: str = ""
 ) -> Response:
-    return _overview(request, db, settings, connection, started=started)
+    return _overview(request, db, settings, connection, started=started if started.isdigit() else "")
 
 
 @router.get("/sync/connections/{connection_id}/status")
