@@ -2525,6 +2525,40 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Give the whole address, for example https://host.example.com/txbridge/hooks.",
     ),
     E(
+        "sync_initial_already_running",
+        "Den første synkroniseringen er allerede startet (jobb {job}, {state})",
+        "The initial sync has already been started (job {job}, {state})",
+        "Den første synkroniseringen kjører én om gangen per tilkobling; denne forespørselen startet "
+        "ingenting nytt.",
+        "The initial sync runs one at a time per connection; this request started nothing new.",
+        "Følg jobb {job} på skjermen «Synkronisering» (eller GET /api/v1/jobs/{job}); start på nytt "
+        "først når den er ferdig.",
+        "Follow job {job} on the «Synkronisering» screen (or GET /api/v1/jobs/{job}); start again only "
+        "once it has finished.",
+    ),
+    E(
+        "sync_push_already_running",
+        "Sending av endringer til Tripletex er allerede startet (jobb {job}, {state})",
+        "Sending the changes to Tripletex has already been started (job {job}, {state})",
+        "Endringene sendes én jobb om gangen per tilkobling; denne forespørselen startet ingenting nytt.",
+        "Changes are sent one job at a time per connection; this request started nothing new.",
+        "Vent til jobb {job} er ferdig (GET /api/v1/jobs/{job}); endringer tatt imot etter at den "
+        "begynte, sendes neste gang.",
+        "Wait until job {job} has finished (GET /api/v1/jobs/{job}); changes received after it began "
+        "are sent next time.",
+    ),
+    E(
+        "sync_initial_not_done",
+        "Tilkoblingen {connection} har ikke fullført den første synkroniseringen",
+        "The connection {connection} has not finished the initial sync",
+        "Før den første synkroniseringen har lest og koblet det som finnes i Tripletex, kunne en "
+        "sending opprette det samme objektet der en gang til.",
+        "Until the initial sync has read and linked what exists in Tripletex, a push could create the "
+        "same object there a second time.",
+        "Start den første synkroniseringen og vent til den er ferdig; da sendes endringene med den.",
+        "Start the initial sync and wait until it has finished; it sends the changes with it.",
+    ),
+    E(
         "sync_webhook_not_found",
         "Finner ingen webhook-adresse {endpoint} for denne tilkoblingen",
         "No webhook address {endpoint} for this connection",

@@ -21,6 +21,7 @@ from txbridge.cli.connection import (
     resolve_connection,
     settings,
 )
+from txbridge.cli.jobs import _STATE_LABEL
 from txbridge.cli.ui import Out, escape, h
 from txbridge.flows import connections
 from txbridge.flows.intake import IntakeFileError
@@ -33,7 +34,8 @@ from txbridge.flows.sync import (
 )
 from txbridge.flows.sync.files import import_objects
 from txbridge.flows.sync.hostwebhooks import add_endpoint, deliver_pending
-from txbridge.flows.views.sync import list_held, list_sync_log
+from txbridge.flows.views.sync import list_held, list_sync_log, sync_status
+from txbridge.jobs.api import last_sync_jobs
 from txbridge.jobs.hostfeed import queue_delivery
 from txbridge.store import SyncDirection, SyncOutcome, SyncResource
 from txbridge.tripletex import TripletexError
@@ -68,6 +70,66 @@ def _counts(out: Out, title: str, rows: list[tuple[str, object]]) -> None:
     out.print(table)
 
 
+_STEP = {
+    "pull": ("Leser fra Tripletex", "Reading from Tripletex"),
+    "match": ("Kobler", "Linking"),
+    "create": ("Oppretter på den andre siden", "Creating on the other side"),
+    "done": ("Ferdig", "Done"),
+}
+_PHASE = {
+    "not_started": ("Ikke startet", "Not started"),
+    "step1": ("Steg 1 av 2: leser Tripletex og kobler", "Step 1 of 2: reading Tripletex and linking"),
+    "step2": ("Steg 2 av 2: oppretter på den andre siden", "Step 2 of 2: creating on the other side"),
+    "done": ("Ferdig", "Done"),
+}
+
+
+@sync_app.command(
+    "status",
+    help=h(
+        "Hvor synkroniseringen står: steg per objekttype, koblet, til avgjørelse, avvist, og siste jobber.",
+        "Where the sync stands: step per object type, linked, held, refused, and the latest jobs.",
+    ),
+)
+def status(connection: ConnectionOption = None) -> None:
+    out = console()
+    cfg = settings()
+    with open_store(cfg) as database:
+        found = resolve_connection(database, cfg, connection, out)
+        current = sync_status(database, found.id)
+        last = last_sync_jobs(database, cfg, found.id)
+    table = Table(title=escape(f"{found.name}: {out.t(*_PHASE[current.phase])} ({current.percent} %)"))
+    for heading in (
+        out.t("Objekttype", "Object type"),
+        out.t("Steg", "Step"),
+        out.t("Lest fra Tripletex", "Read from Tripletex"),
+        out.t("I vertssystemet", "In the host"),
+        out.t("Koblet", "Linked"),
+        out.t("Til avgjørelse", "Held"),
+        out.t("Ikke synkronisert", "Not synced"),
+        out.t("Avvist", "Refused"),
+    ):
+        table.add_column(heading)
+    for row in current.resources:
+        table.add_row(
+            row.resource.value,
+            out.t(*_STEP.get(row.step, (row.step, row.step))),
+            *(
+                str(n)
+                for n in (row.read, row.host_objects, row.linked, row.held, row.not_synced, row.refused)
+            ),
+        )
+    out.print(table)
+    for label, job in (
+        (out.t("Første synkronisering", "Initial sync"), last.initial),
+        (out.t("Sending", "Push"), last.push),
+    ):
+        if job is not None:
+            out.print(f"{escape(label)}: {out.t('jobb', 'job')} {job.id} {out.t(*_STATE_LABEL[job.state])}")
+            if job.message is not None:
+                print_message(out, job.message)
+
+
 @sync_app.command(
     "initial",
     help=h(
@@ -84,6 +146,9 @@ def initial(connection: ConnectionOption = None) -> None:
         found = resolve_connection(database, cfg, connection, out)
         if found.blocked_by is not None:
             fail(out, found.blocked_by)
+        busy = last_sync_jobs(database, cfg, found.id).busy
+        if busy is not None:  # a job started from the web or REST: not a second run beside it
+            fail(out, busy)
         try:
             result = run_initial_sync(database, cfg, found.id)
         except TripletexError as exc:
@@ -115,6 +180,9 @@ def push(connection: ConnectionOption = None) -> None:
         found = resolve_connection(database, cfg, connection, out)
         if found.blocked_by is not None:
             fail(out, found.blocked_by)
+        busy = last_sync_jobs(database, cfg, found.id).busy
+        if busy is not None:  # a job started from the web or REST: not a second run beside it
+            fail(out, busy)
         try:
             result = push_host_changes(database, cfg, found.id)
         except TripletexError as exc:

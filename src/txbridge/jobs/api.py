@@ -18,9 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from txbridge.catalog import render
+from sqlalchemy import select
+
+from txbridge.catalog import Bilingual, Message, render
+from txbridge.flows.connections import blocking_message
+from txbridge.flows.views.sync import initial_sync_done
 from txbridge.jobs import records
-from txbridge.jobs.model import JobError, JobInfo, TaskName
+from txbridge.jobs.model import JobAlreadyActive, JobError, JobInfo, TaskName
 from txbridge.jobs.runner import WAKE_UP, EmbeddedRunner
 from txbridge.jobs.tasks import RunOptions
 from txbridge.settings import Settings
@@ -29,20 +33,25 @@ from txbridge.store.models import Job, JobState
 
 __all__ = [
     "AttemptInfo",
+    "JobAlreadyActive",
     "JobError",
     "JobInfo",
+    "SyncJobs",
     "cancel_job",
     "embedded_worker",
     "get_job",
     "job_attempts",
+    "last_sync_jobs",
     "list_jobs",
     "metrics_app",
     "retry_job",
     "start_export",
+    "start_initial_sync",
     "start_payments_refresh",
     "start_reconcile",
     "start_statistics_import",
     "start_statistics_reload",
+    "start_sync_push",
     "start_token_expiry_check",
     "start_webhook_processing",
     "start_webhook_subscriptions",
@@ -240,6 +249,97 @@ def start_webhook_subscriptions(
 ) -> JobInfo:
     """Queue the check of a connection's Tripletex event subscriptions (make, re-enable)."""
     return _connection_task(db, settings, TaskName.WEBHOOK_SUBSCRIPTIONS, connection_id, requested_by)
+
+
+def _connection_name(db: Database, connection_id: int) -> str:
+    """The connection's name; ``JobError`` when it does not exist or may not work now (not approved,
+    token expired, error state): a job that could only fail is not queued."""
+    with db.reading() as session:
+        connection = session.get(Connection, connection_id)
+        if connection is None:
+            raise JobError(render("connection_not_found", connection=connection_id))
+        blocked = blocking_message(connection)
+        if blocked is not None:
+            raise JobError(blocked)
+        return connection.name
+
+
+def _busy(message_id: str, job: JobInfo) -> Message:
+    state = Bilingual("kjører", "running") if job.state == "running" else Bilingual("i kø", "queued")
+    return render(message_id, job=job.id, state=state)
+
+
+def _start_alone(
+    db: Database, settings: Settings, task: TaskName, connection_id: int, requested_by: str, busy: str
+) -> JobInfo:
+    """Queue work that runs one at a time per connection; while a job of it is queued or running,
+    :class:`JobAlreadyActive` (catalog ``busy``) names that job instead."""
+    _connection_name(db, connection_id)
+    job, created = records.enqueue(
+        db, task, connection_id=connection_id, batch_id=None, requested_by=requested_by
+    )
+    if not created:
+        info = JobInfo.of(job)
+        raise JobAlreadyActive(_busy(busy, info), info)
+    _dispatch(db, settings, job)
+    return JobInfo.of(job)
+
+
+def start_initial_sync(db: Database, settings: Settings, connection_id: int, *, requested_by: str) -> JobInfo:
+    """Queue the initial sync of a connection (both steps; a rerun continues where one stopped).
+    :class:`JobAlreadyActive` while one is queued or running."""
+    return _start_alone(
+        db, settings, TaskName.SYNC_INITIAL, connection_id, requested_by, "sync_initial_already_running"
+    )
+
+
+def start_sync_push(db: Database, settings: Settings, connection_id: int, *, requested_by: str) -> JobInfo:
+    """Queue a push of the host's pending changes to Tripletex; refused (``sync_initial_not_done``)
+    before the initial sync has finished, :class:`JobAlreadyActive` while a push is queued or running."""
+    name = _connection_name(db, connection_id)
+    if not initial_sync_done(db, connection_id):
+        raise JobError(render("sync_initial_not_done", connection=name))
+    return _start_alone(
+        db, settings, TaskName.SYNC_PUSH, connection_id, requested_by, "sync_push_already_running"
+    )
+
+
+@dataclass(frozen=True)
+class SyncJobs:
+    """The newest job of each of a connection's sync runs (None: never started as a job)."""
+
+    initial: JobInfo | None
+    push: JobInfo | None
+
+    @property
+    def active(self) -> bool:
+        return self.busy is not None
+
+    @property
+    def busy(self) -> Message | None:
+        """Why no other sync run may start now: the queued or running one, else None."""
+        for job, message_id in (
+            (self.initial, "sync_initial_already_running"),
+            (self.push, "sync_push_already_running"),
+        ):
+            if job is not None and job.state in ("queued", "running"):
+                return _busy(message_id, job)
+        return None
+
+
+def last_sync_jobs(db: Database, settings: Settings, connection_id: int) -> SyncJobs:
+    """The newest initial-sync and push jobs of a connection."""
+    found: dict[str, JobInfo | None] = {}
+    with db.reading() as session:
+        for task in (TaskName.SYNC_INITIAL, TaskName.SYNC_PUSH):
+            job = session.scalar(
+                select(Job)
+                .where(Job.connection_id == connection_id, Job.task == task.value)
+                .order_by(Job.id.desc())
+                .limit(1)
+            )
+            found[task.value] = JobInfo.of(job) if job is not None else None
+    return SyncJobs(found[TaskName.SYNC_INITIAL.value], found[TaskName.SYNC_PUSH.value])
 
 
 def get_job(db: Database, settings: Settings, job_id: int) -> JobInfo:

@@ -27,6 +27,8 @@ class TaskName(enum.StrEnum):
     HOST_WEBHOOKS = "host_webhooks"
     STATISTICS_RELOAD = "statistics_reload"
     WEBHOOK_SUBSCRIPTIONS = "webhook_subscriptions"
+    SYNC_INITIAL = "sync_initial"
+    SYNC_PUSH = "sync_push"
 
     @classmethod
     def named(cls, name: str) -> TaskName | None:
@@ -44,6 +46,14 @@ class JobError(Exception):
     def __init__(self, message: Message) -> None:
         super().__init__(str(message))
         self.message = message
+
+
+class JobAlreadyActive(JobError):
+    """Work that runs one at a time was asked for while ``job`` (queued or running) does it."""
+
+    def __init__(self, message: Message, job: JobInfo) -> None:
+        super().__init__(message)
+        self.job = job
 
 
 @dataclass(frozen=True)

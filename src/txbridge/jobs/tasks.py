@@ -28,6 +28,9 @@ from txbridge.flows.outbound.reconcile import DEFAULT_IN_FLIGHT_GRACE
 from txbridge.flows.sync import realtime, reconcile, subscriptions
 from txbridge.flows.sync.errors import SyncError
 from txbridge.flows.sync.hostwebhooks import deliver_pending
+from txbridge.flows.sync.initial import run_initial_sync
+from txbridge.flows.sync.push import push_host_changes
+from txbridge.flows.views.sync import initial_sync_done
 from txbridge.jobs import logs, metrics, records
 from txbridge.jobs.model import JobError, TaskName
 from txbridge.jobs.retry import RetryPolicy
@@ -35,7 +38,7 @@ from txbridge.settings import Settings
 from txbridge.store import Connection, ConnectionState, Database, LogLevel
 from txbridge.store import queries as q
 from txbridge.store.models import JobState, TokenExpiryWarning, utcnow
-from txbridge.tripletex import TripletexError
+from txbridge.tripletex import Tripletex, TripletexError
 
 logger = logging.getLogger("txbridge.jobs")
 
@@ -290,6 +293,46 @@ def reconcile_task(ctx: TaskContext) -> TaskResult:
     return TaskResult(api_calls=calls)
 
 
+def _sync_run(ctx: TaskContext, run: Callable[[Connection, Tripletex], object]) -> TaskResult:
+    """One run of the two-way sync for the job's connection: Tripletex's refusal of the connection or
+    the network becomes the catalog message, and what reached the change feed goes on to the host."""
+    connection = _active_connection(ctx)
+    client = connections.client_for(connection, ctx.settings, transport=ctx.options.transport)
+    try:
+        run(connection, client)
+    except SyncError as exc:
+        raise TaskFailure(exc.message) from None
+    except (TripletexError, httpx.HTTPError) as exc:
+        raise TaskFailure(connections.message_for_error(exc, connection.base_url)) from None
+    finally:
+        calls = realtime.api_calls(client)
+        client.close()
+        metrics.count_api(connection.id, calls, 0)
+        _announce_to_host(ctx, connection.id)
+    return TaskResult(api_calls=calls)
+
+
+def sync_initial_task(ctx: TaskContext) -> TaskResult:
+    """The initial sync, both steps (a rerun continues where a killed one stopped; a finished one
+    does nothing again)."""
+
+    return _sync_run(
+        ctx, lambda connection, client: run_initial_sync(ctx.db, ctx.settings, connection.id, client=client)
+    )
+
+
+def sync_push_task(ctx: TaskContext) -> TaskResult:
+    """The host's changes to Tripletex; not before the initial sync has read Tripletex (a host object
+    would be created there before it could be matched with one that exists)."""
+
+    def run(connection: Connection, client: Tripletex) -> object:
+        if not initial_sync_done(ctx.db, connection.id):
+            raise TaskFailure(render("sync_initial_not_done", connection=connection.name))
+        return push_host_changes(ctx.db, ctx.settings, connection.id, client=client)
+
+    return _sync_run(ctx, run)
+
+
 def statistics_task(ctx: TaskContext) -> TaskResult:
     """One part of a firm's statistics import or reload (the run is found by the job)."""
     from txbridge.flows.firm.statistics import StatisticsError
@@ -317,6 +360,8 @@ TASKS: dict[TaskName, Callable[[TaskContext], TaskResult]] = {
     TaskName.WEBHOOK_EVENT: webhook_event_task,
     TaskName.RECONCILE: reconcile_task,
     TaskName.WEBHOOK_SUBSCRIPTIONS: webhook_subscriptions_task,
+    TaskName.SYNC_INITIAL: sync_initial_task,
+    TaskName.SYNC_PUSH: sync_push_task,
 }
 
 

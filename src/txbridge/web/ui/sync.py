@@ -1,22 +1,28 @@
-"""Two-way sync screens: «Synk-logg» (every object that did not sync, or synced with a conflict
-resolved: both ids and names, the direction, the rule and the fix; with filters, like the seed's
-«Logs» tab) and «Til avgjørelse» (matches held for a person: link to one candidate, create new, or
-leave out). Both use the read models in ``flows.views.sync``; the decision is ``flows.sync.resolve_held``."""
+"""Two-way sync screens: «Synkronisering» (where the sync of a connection stands, with «Start første
+synkronisering» and «Send endringer nå», both run as jobs; the progress refreshes while one runs),
+«Synk-logg» (every object that did not sync, or synced with a conflict resolved: both ids and names,
+the direction, the rule and the fix; with filters, like the seed's «Logs» tab) and «Til avgjørelse»
+(matches held for a person: link to one candidate, create new, or leave out). They use the read
+models in ``flows.views.sync``; the decision is ``flows.sync.resolve_held``; the runs are started
+through the jobs API."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from txbridge.catalog import Bilingual, Message
 from txbridge.catalog import render as render_message
+from txbridge.flows import accounts
 from txbridge.flows.sync import SyncError, hostwebhooks, resolve_held
 from txbridge.flows.views import connections as connection_views
 from txbridge.flows.views import sync as views
+from txbridge.jobs import api as jobs
 from txbridge.store import SyncDirection, SyncOutcome, SyncResource
-from txbridge.web.deps import Db, User
+from txbridge.web.deps import Admin, Config, Db, User
 from txbridge.web.rendering import render
 from txbridge.web.ui.common import see_other
 
@@ -133,3 +139,116 @@ def decide(
     except SyncError as exc:
         return _held_page(request, db, connection, error=exc.message)
     return see_other(f"{back}{'&' if '?' in back else '?'}done={held_id}")
+
+
+# ---- «Synkronisering»: the status, the initial sync and a push ---------------------------------------
+
+
+def _status_context(db: Db, settings: Config, connection_id: int) -> dict[str, Any]:
+    last = jobs.last_sync_jobs(db, settings, connection_id)
+    return {
+        "connection": connection_views.connection_detail(db, connection_id),
+        "status": views.sync_status(db, connection_id),
+        "initial_job": last.initial,
+        "push_job": last.push,
+        "active": last.active,
+    }
+
+
+def _overview(
+    request: Request,
+    db: Db,
+    settings: Config,
+    connection: str,
+    *,
+    started: str = "",
+    error: Message | None = None,
+    status_code: int = 200,
+) -> Response:
+    known = connection_views.list_connections(db)
+    chosen = next((c for c in known if str(c.id) == connection), known[0] if known else None)
+    context = _status_context(db, settings, chosen.id) if chosen is not None else {}
+    return render(
+        request,
+        "sync/overview.html",
+        status_code=status_code,
+        connections=known,
+        chosen=chosen,
+        started=started,
+        error=error,
+        **context,
+    )
+
+
+@router.get("/sync")
+def overview(
+    request: Request, db: Db, settings: Config, _user: User, connection: str = "", started: str = ""
+) -> Response:
+    return _overview(request, db, settings, connection, started=started if started.isdigit() else "")
+
+
+@router.get("/sync/connections/{connection_id}/status")
+def status_box(request: Request, db: Db, settings: Config, _user: User, connection_id: int) -> Response:
+    """The status alone (polled by htmx while a sync job is queued or running)."""
+    return render(request, "sync/_status.html", **_status_context(db, settings, connection_id))
+
+
+@router.get("/sync/connections/{connection_id}/initial")
+def initial_confirm(request: Request, db: Db, _user: Admin, connection_id: int) -> Response:
+    """What the initial sync will do, in the seed's two steps, before it starts."""
+    connection = connection_views.connection_detail(db, connection_id)
+    return render(request, "sync/confirm_initial.html", connection=connection)
+
+
+def _start(
+    request: Request,
+    db: Db,
+    settings: Config,
+    user: User,
+    connection_id: int,
+    start: Callable[..., jobs.JobInfo],
+    what: tuple[str, str],
+) -> Response:
+    connection_views.connection_detail(db, connection_id)
+    try:
+        job = start(db, settings, connection_id, requested_by=user.username)
+    except jobs.JobAlreadyActive as exc:
+        return _overview(request, db, settings, str(connection_id), error=exc.message, status_code=409)
+    except jobs.JobError as exc:
+        return _overview(request, db, settings, str(connection_id), error=exc.message, status_code=422)
+    accounts.log_action(
+        db,
+        user,
+        nb=f"{what[0]} startet (jobb {job.id})",
+        en=f"{what[1]} started (job {job.id})",
+        connection_id=connection_id,
+        object_type="sync",
+        object_key=job.task,
+    )
+    return see_other(f"/sync?connection={connection_id}&started={job.id}")
+
+
+@router.post("/sync/connections/{connection_id}/initial")
+def start_initial(request: Request, db: Db, settings: Config, user: Admin, connection_id: int) -> Response:
+    return _start(
+        request,
+        db,
+        settings,
+        user,
+        connection_id,
+        jobs.start_initial_sync,
+        ("Første synkronisering", "The initial sync"),
+    )
+
+
+@router.post("/sync/connections/{connection_id}/push")
+def start_push(request: Request, db: Db, settings: Config, user: Admin, connection_id: int) -> Response:
+    return _start(
+        request,
+        db,
+        settings,
+        user,
+        connection_id,
+        jobs.start_sync_push,
+        ("Sending av endringer til Tripletex", "Sending the changes to Tripletex"),
+    )

@@ -23,6 +23,7 @@ from txbridge.web.api.v1 import (
     pos_invoicing,
     resources,
     sync_objects,
+    sync_runs,
     sync_webhooks,
 )
 from txbridge.web.api.v1.problems import ApiProblem, problem_response, status_of
@@ -44,7 +45,18 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 router = APIRouter()
-for _module in (intake, batches, invoices, resources, pos, sync_objects, firm, sync_webhooks, pos_invoicing):
+for _module in (
+    intake,
+    batches,
+    invoices,
+    resources,
+    pos,
+    sync_objects,
+    firm,
+    sync_webhooks,
+    pos_invoicing,
+    sync_runs,
+):
     router.include_router(_module.router, responses=PROBLEM_RESPONSES)
 
 
