@@ -2096,12 +2096,14 @@ CATALOG: Mapping[str, Entry] = _entries(
     # ---- Hours (timesheet entries from a time-tracking host) ---------------------------------------
     E(
         "hours_employee_missing",
-        "{item}: mangler ansatt (employeeNumber eller employeeEmail)",
-        "{item}: no employee (employeeNumber or employeeEmail)",
-        "En time må si hvem som jobbet: ansattnummer eller e-post slik de står i Tripletex.",
-        "An hour must say who worked: employee number or e-mail as Tripletex has them.",
-        "Fyll inn employeeNumber eller employeeEmail på {item} og importer på nytt.",
-        "Fill in employeeNumber or employeeEmail on {item} and import again.",
+        "{item}: mangler ansatt (employeeId, employeeNumber eller employeeEmail)",
+        "{item}: no employee (employeeId, employeeNumber or employeeEmail)",
+        "En time må si hvem som jobbet: timesystemets egen id for den ansatte (koblet av "
+        "toveissynkroniseringen), eller ansattnummer eller e-post slik de står i Tripletex.",
+        "An hour must say who worked: the time system's own id of the employee (linked by the two-way "
+        "sync), or employee number or e-mail as Tripletex has them.",
+        "Fyll inn employeeId, employeeNumber eller employeeEmail på {item} og importer på nytt.",
+        "Fill in employeeId, employeeNumber or employeeEmail on {item} and import again.",
     ),
     E(
         "hours_activity_missing",
@@ -2144,6 +2146,36 @@ CATALOG: Mapping[str, Entry] = _entries(
         + RETRY_NB,
         "Add project {project} in Tripletex (same number), or correct the project in the time system; "
         + RETRY_EN,
+    ),
+    E(
+        "hours_employee_linked_elsewhere",
+        "Time {hours}: ansatt {employee} er i Tripletex koblet til en annen ansatt ({linked}) enn "
+        "timens ({host_id})",
+        "Hour {hours}: employee {employee} is linked in Tripletex to another employee ({linked}) than "
+        "the hour's ({host_id})",
+        "Toveissynkroniseringen kobler den ansatte med dette ansattnummeret eller denne e-posten i "
+        "Tripletex til en annen ansatt i timesystemet; timen føres ikke på feil person.",
+        "The two-way sync links the Tripletex employee with this employee number or e-mail to another "
+        "employee of the time system; the hour is not put on the wrong person.",
+        "Koble ansatt {host_id} til riktig ansatt i Tripletex i toveissynkroniseringen, eller rett "
+        "ansattnummeret eller e-posten på timen i timesystemet; " + RETRY_NB,
+        "Link employee {host_id} to the right Tripletex employee in the two-way sync, or correct the "
+        "hour's employee number or e-mail in the time system; " + RETRY_EN,
+    ),
+    E(
+        "hours_project_linked_elsewhere",
+        "Time {hours}: prosjekt {project} er i Tripletex koblet til et annet prosjekt ({linked}) enn "
+        "timens ({host_id})",
+        "Hour {hours}: project {project} is linked in Tripletex to another project ({linked}) than the "
+        "hour's ({host_id})",
+        "Toveissynkroniseringen kobler prosjektet med dette nummeret i Tripletex til et annet prosjekt "
+        "i timesystemet; timen føres ikke på feil prosjekt.",
+        "The two-way sync links the Tripletex project with this number to another project of the time "
+        "system; the hour is not put on the wrong project.",
+        "Koble prosjekt {host_id} til riktig prosjekt i Tripletex i toveissynkroniseringen, eller rett "
+        "prosjektnummeret på timen i timesystemet; " + RETRY_NB,
+        "Link project {host_id} to the right Tripletex project in the two-way sync, or correct the "
+        "hour's project number in the time system; " + RETRY_EN,
     ),
     E(
         "hours_activity_not_found",

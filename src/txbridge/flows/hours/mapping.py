@@ -4,15 +4,24 @@ Read once per export (a few listings, not one call per hour): employees, project
 and for each project the hours need, the activities Tripletex offers on it for time sheets
 (``GET /activity/>forTimeSheet``). Then each hour is resolved on its own:
 
-* employee — the two-way sync's link when there is one, else the employee number, else the e-mail;
-* project — the link, else the project number (none for a general activity);
-* activity — the activity number, else the name (active activities only).
+* employee — by the host's own id (``employeeId``) through the two-way sync's link when the sync
+  has linked it; else the employee number, else the e-mail;
+* project — likewise by the host's project id (``projectId``) through the link, else the project
+  number (none for a general activity);
+* activity — the activity number, else the name (active activities only; the sync links no
+  activities).
 
 An hour whose employee, project or activity cannot be found, or whose activity cannot be used on the
 project, gets the catalog message that names which one and the fix.
 
 **Sync links.** :class:`Links` is asked first: the export passes :class:`SyncLinks` (the two-way
-sync's ``SyncLink`` rows); a link whose project or employee Tripletex does not have is not used."""
+sync's ``SyncLink`` rows). A link on the hour's own host id decides alone: its Tripletex object is
+used, or — when Tripletex no longer has it — the hour fails; a number or e-mail never overrides it,
+as it may be another person's there. Found by number or e-mail instead, a Tripletex object that the
+sync links to *another* host id is refused (``hours_employee_linked_elsewhere``,
+``hours_project_linked_elsewhere``): hours never land on the wrong person or project. An hour without
+host ids (sent before they existed, or by a host that has none) asks the links with its employee
+number or e-mail and project number as the host's id, as before."""
 
 from __future__ import annotations
 
@@ -33,13 +42,18 @@ ACTIVITY_FIELDS = "id,number,name,isProjectActivity,isDisabled"
 
 
 class Links(Protocol):
-    """The two-way sync's links: a host key → the Tripletex id it is linked to, or None."""
+    """The two-way sync's links: a host key → the Tripletex id it is linked to, and back."""
 
     def tripletex_id(self, resource: str, host_key: str) -> int | None: ...
+
+    def host_id(self, resource: str, tripletex_id: int) -> str | None: ...
 
 
 class _NoLinks:
     def tripletex_id(self, resource: str, host_key: str) -> int | None:
+        return None
+
+    def host_id(self, resource: str, tripletex_id: int) -> str | None:
         return None
 
 
@@ -48,8 +62,8 @@ NO_LINKS: Links = _NoLinks()
 
 class SyncLinks:
     """The two-way sync's links of a connection (``SyncLink``, linked employees and projects), read
-    once: asked with the hour's employee number or e-mail and its project number as the host's id,
-    so they decide when the host's own ids are those (the hours carry no other employee id)."""
+    once: asked with the hour's host ids of employee and project (or, for an hour without them, its
+    employee number or e-mail and project number as the host's id)."""
 
     def __init__(self, session: Session, connection_id: int) -> None:
         self._ids: dict[tuple[str, str], int] = {
@@ -66,8 +80,15 @@ class SyncLinks:
             if host_id is not None and tripletex_id is not None
         }
 
+        self._hosts: dict[tuple[str, int], str] = {
+            (resource, tripletex_id): host_id for (resource, host_id), tripletex_id in self._ids.items()
+        }
+
     def tripletex_id(self, resource: str, host_key: str) -> int | None:
         return self._ids.get((resource, host_key))
+
+    def host_id(self, resource: str, tripletex_id: int) -> str | None:
+        return self._hosts.get((resource, tripletex_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +120,7 @@ class Directory:
 
     employees_by_number: dict[str, int] = field(default_factory=dict)
     employees_by_email: dict[str, int] = field(default_factory=dict)
+    employee_ids: set[int] = field(default_factory=set)
     projects_by_number: dict[str, ProjectInfo] = field(default_factory=dict)
     projects_by_id: dict[int, ProjectInfo] = field(default_factory=dict)
     activities_by_number: dict[str, ActivityInfo] = field(default_factory=dict)
@@ -139,6 +161,7 @@ def build_directory(
     found = Directory(links=links)
     for employee in employees:
         number, email = _text(_get(employee, "employeeNumber")), _text(_get(employee, "email")).lower()
+        found.employee_ids.add(int(_get(employee, "id")))
         if number:
             found.employees_by_number.setdefault(number, int(_get(employee, "id")))
         if email:
@@ -174,35 +197,77 @@ def projects_needed(entries: Iterable[HoursEntry], directory: Directory) -> set[
     ids = set()
     for entry in entries:
         project = _project(entry, directory)
-        if project is not None:
+        if isinstance(project, ProjectInfo):
             ids.add(project.id)
     return ids
 
 
 def employee_label(entry: HoursEntry) -> str:
-    return entry.employee_number or entry.employee_email or "?"
+    return entry.employee_number or entry.employee_email or entry.employee_host_id or "?"
 
 
-def _project(entry: HoursEntry, directory: Directory) -> ProjectInfo | None:
+def project_label(entry: HoursEntry) -> str:
+    return entry.project_number or entry.project_host_id or "?"
+
+
+def _linked_elsewhere(
+    entry: HoursEntry, directory: Directory, resource: str, host_id: str | None, tripletex_id: int
+) -> Message | None:
+    """Found by number or e-mail: refused when the sync links that Tripletex object to another of
+    the host's ids (it is someone else there, whatever the number says)."""
+    other = directory.links.host_id(resource, tripletex_id)
+    if host_id is None or other is None or other == host_id:
+        return None
+    label = employee_label(entry) if resource == "employee" else project_label(entry)
+    return render(
+        f"hours_{resource}_linked_elsewhere",
+        hours=entry.host_id,
+        host_id=host_id,
+        linked=other,
+        **{resource: label},
+    )
+
+
+def _project(entry: HoursEntry, directory: Directory) -> ProjectInfo | Message | None:
+    host_id = entry.project_host_id
+    if host_id:
+        linked = directory.links.tripletex_id("project", host_id)
+        if linked is not None:
+            # The link decides alone: a project gone from Tripletex is not found, not guessed by number.
+            return directory.projects_by_id.get(linked)
     if not entry.project_number:
         return None
-    linked = directory.links.tripletex_id("project", entry.project_number)
-    if linked is not None and linked in directory.projects_by_id:
-        return directory.projects_by_id[linked]
-    return directory.projects_by_number.get(entry.project_number)
+    if not host_id:
+        linked = directory.links.tripletex_id("project", entry.project_number)
+        if linked is not None and linked in directory.projects_by_id:
+            return directory.projects_by_id[linked]
+    found = directory.projects_by_number.get(entry.project_number)
+    if found is None:
+        return None
+    return _linked_elsewhere(entry, directory, "project", host_id, found.id) or found
 
 
-def _employee(entry: HoursEntry, directory: Directory) -> int | None:
-    for key in (entry.employee_number, entry.employee_email):
-        if key:
-            linked = directory.links.tripletex_id("employee", key)
-            if linked is not None:
-                return linked
+def _employee(entry: HoursEntry, directory: Directory) -> int | Message | None:
+    host_id = entry.employee_host_id
+    if host_id:
+        linked = directory.links.tripletex_id("employee", host_id)
+        if linked is not None:
+            # The link decides alone: never a number or e-mail that may be another person's.
+            return linked if linked in directory.employee_ids else None
+    else:
+        for key in (entry.employee_number, entry.employee_email):
+            if key:
+                linked = directory.links.tripletex_id("employee", key)
+                if linked is not None:
+                    return linked
+    found = None
     if entry.employee_number and entry.employee_number in directory.employees_by_number:
-        return directory.employees_by_number[entry.employee_number]
-    if entry.employee_email:
-        return directory.employees_by_email.get(entry.employee_email.lower())
-    return None
+        found = directory.employees_by_number[entry.employee_number]
+    elif entry.employee_email:
+        found = directory.employees_by_email.get(entry.employee_email.lower())
+    if found is None:
+        return None
+    return _linked_elsewhere(entry, directory, "employee", host_id, found) or found
 
 
 def _activity(entry: HoursEntry, directory: Directory) -> ActivityInfo | None:
@@ -217,11 +282,15 @@ def resolve(entry: HoursEntry, directory: Directory) -> Resolved | Message:
     """The hour's Tripletex ids, or the catalog message that says which one is missing and why."""
     hours = entry.host_id
     employee_id = _employee(entry, directory)
+    if isinstance(employee_id, Message):
+        return employee_id
     if employee_id is None:
         return render("hours_employee_not_found", hours=hours, employee=employee_label(entry))
     project = _project(entry, directory)
-    if entry.project_number and project is None:
-        return render("hours_project_not_found", hours=hours, project=entry.project_number)
+    if isinstance(project, Message):
+        return project
+    if (entry.project_number or entry.project_host_id) and project is None:
+        return render("hours_project_not_found", hours=hours, project=project_label(entry))
     activity = _activity(entry, directory)
     activity_label = entry.activity_number or entry.activity_name or "?"
     if activity is None:
