@@ -2148,6 +2148,32 @@ CATALOG: Mapping[str, Entry] = _entries(
         + RETRY_EN,
     ),
     E(
+        "hours_employee_not_linked",
+        "Time {hours}: ansatt {employee} i timesystemet er ikke koblet til en ansatt i Tripletex",
+        "Hour {hours}: employee {employee} of the time system is not linked to an employee in Tripletex",
+        "Timen nevner den ansatte med timesystemets egen id, og toveissynkroniseringen har ingen kobling "
+        "fra den til en ansatt som finnes i Tripletex.",
+        "The hour names the employee by the time system's own id, and the two-way sync has no link "
+        "from it to an employee Tripletex has.",
+        "Synkroniser den ansatte til Tripletex med toveissynkroniseringen (eller avgjør koblingen der), "
+        "eller send også employeeNumber eller employeeEmail med timen; " + RETRY_NB,
+        "Sync the employee to Tripletex with the two-way sync (or decide its link there), or also send "
+        "employeeNumber or employeeEmail with the hour; " + RETRY_EN,
+    ),
+    E(
+        "hours_project_not_linked",
+        "Time {hours}: prosjekt {project} i timesystemet er ikke koblet til et prosjekt i Tripletex",
+        "Hour {hours}: project {project} of the time system is not linked to a project in Tripletex",
+        "Timen nevner prosjektet med timesystemets egen id, og toveissynkroniseringen har ingen kobling "
+        "fra det til et prosjekt som finnes i Tripletex.",
+        "The hour names the project by the time system's own id, and the two-way sync has no link from "
+        "it to a project Tripletex has.",
+        "Synkroniser prosjektet til Tripletex med toveissynkroniseringen (eller avgjør koblingen der), "
+        "eller send også projectNumber med timen; " + RETRY_NB,
+        "Sync the project to Tripletex with the two-way sync (or decide its link there), or also send "
+        "projectNumber with the hour; " + RETRY_EN,
+    ),
+    E(
         "hours_employee_linked_elsewhere",
         "Time {hours}: ansatt {employee} er i Tripletex koblet til en annen ansatt ({linked}) enn "
         "timens ({host_id})",

@@ -99,9 +99,13 @@ def test_a_host_id_not_linked_falls_back_to_number_and_email() -> None:
     hour.activity_number = None
     hour.activity_name = "arbeid"
     assert resolved_with(links, hour) == "hours_activity_needs_project"  # found Ola, no project
-    assert resolved_with(links, an_hour(employee_host_id="emp-0001")) == "hours_employee_not_found"
+    # A host id alone, not linked: nothing to go by, and the message says to link it.
+    assert resolved_with(links, an_hour(employee_host_id="emp-0001")) == "hours_employee_not_linked"
     assert (
-        resolved_with(links, an_hour(employee_number="7", project_host_id="p")) == "hours_project_not_found"
+        resolved_with(links, an_hour(employee_number="7", project_host_id="p")) == "hours_project_not_linked"
+    )
+    assert resolved_with(links, an_hour(employee_host_id="emp-0001", employee_number="9")) == (
+        "hours_employee_not_found"
     )
 
 
@@ -128,6 +132,12 @@ def test_a_number_owned_by_another_linked_employee_is_refused() -> None:
 def test_a_link_to_an_employee_gone_from_tripletex_is_not_guessed_by_number() -> None:
     links = {("employee", "emp-7f3a"): 99, ("project", "prj-b41c"): 999}
     hour = an_hour(employee_host_id="emp-7f3a", employee_number="7", project_number="1001")
-    assert resolved_with(links, hour) == "hours_employee_not_found"
+    directory = build_directory(TEAM, PROJECTS, ACTIVITIES, FixedLinks(links))
+    found = resolve(hour, directory)
+    assert not isinstance(found, Resolved) and found.id == "hours_employee_not_linked"
+    assert (
+        found.en
+        == "Hour svenn-1: employee emp-7f3a of the time system is not linked to an employee in Tripletex"
+    )
     hour = an_hour(employee_number="7", project_host_id="prj-b41c", project_number="1001")
-    assert resolved_with(links, hour) == "hours_project_not_found"
+    assert resolved_with(links, hour) == "hours_project_not_linked"

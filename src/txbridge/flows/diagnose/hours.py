@@ -215,7 +215,7 @@ def _diagnose(run: _HoursRun) -> HoursDiagnosis:
             HoursCheck.EMPLOYEE,
             lambda: run.mapping(
                 HoursCheck.EMPLOYEE,
-                ("hours_employee_not_found", "hours_employee_linked_elsewhere"),
+                ("hours_employee_not_found", "hours_employee_not_linked", "hours_employee_linked_elsewhere"),
                 "Den ansatte finnes i Tripletex.",
                 "The employee exists in Tripletex.",
             ),
@@ -224,7 +224,12 @@ def _diagnose(run: _HoursRun) -> HoursDiagnosis:
             HoursCheck.PROJECT,
             lambda: run.mapping(
                 HoursCheck.PROJECT,
-                ("hours_project_not_found", "hours_project_closed", "hours_project_linked_elsewhere"),
+                (
+                    "hours_project_not_found",
+                    "hours_project_not_linked",
+                    "hours_project_closed",
+                    "hours_project_linked_elsewhere",
+                ),
                 "Prosjektet finnes og er åpent.",
                 "The project exists and is open.",
             ),

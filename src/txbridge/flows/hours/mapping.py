@@ -16,12 +16,14 @@ project, gets the catalog message that names which one and the fix.
 
 **Sync links.** :class:`Links` is asked first: the export passes :class:`SyncLinks` (the two-way
 sync's ``SyncLink`` rows). A link on the hour's own host id decides alone: its Tripletex object is
-used, or — when Tripletex no longer has it — the hour fails; a number or e-mail never overrides it,
-as it may be another person's there. Found by number or e-mail instead, a Tripletex object that the
-sync links to *another* host id is refused (``hours_employee_linked_elsewhere``,
-``hours_project_linked_elsewhere``): hours never land on the wrong person or project. An hour without
-host ids (sent before they existed, or by a host that has none) asks the links with its employee
-number or e-mail and project number as the host's id, as before."""
+used, or — when Tripletex no longer has it — the hour fails (``hours_employee_not_linked``,
+``hours_project_not_linked``, as does a host id the sync has not linked with nothing else to go by);
+a number or e-mail never overrides it, as it may be another person's there. Found by number or
+e-mail instead, a Tripletex object that the sync links to *another* host id is refused
+(``hours_employee_linked_elsewhere``, ``hours_project_linked_elsewhere``): hours never land on the
+wrong person or project. An hour without host ids (sent before they existed, or by a host that has
+none) asks the links with its employee number or e-mail and project number as the host's id, as
+before."""
 
 from __future__ import annotations
 
@@ -228,13 +230,20 @@ def _linked_elsewhere(
     )
 
 
+def _not_linked(entry: HoursEntry, resource: str, host_id: str) -> Message:
+    """Named by the host's id only (or linked to what Tripletex no longer has): the sync must link it."""
+    return render(f"hours_{resource}_not_linked", hours=entry.host_id, **{resource: host_id})
+
+
 def _project(entry: HoursEntry, directory: Directory) -> ProjectInfo | Message | None:
     host_id = entry.project_host_id
     if host_id:
         linked = directory.links.tripletex_id("project", host_id)
         if linked is not None:
-            # The link decides alone: a project gone from Tripletex is not found, not guessed by number.
-            return directory.projects_by_id.get(linked)
+            # The link decides alone: a project gone from Tripletex is not guessed by number.
+            return directory.projects_by_id.get(linked) or _not_linked(entry, "project", host_id)
+        if not entry.project_number:
+            return _not_linked(entry, "project", host_id)
     if not entry.project_number:
         return None
     if not host_id:
@@ -253,7 +262,9 @@ def _employee(entry: HoursEntry, directory: Directory) -> int | Message | None:
         linked = directory.links.tripletex_id("employee", host_id)
         if linked is not None:
             # The link decides alone: never a number or e-mail that may be another person's.
-            return linked if linked in directory.employee_ids else None
+            return linked if linked in directory.employee_ids else _not_linked(entry, "employee", host_id)
+        if not entry.employee_number and not entry.employee_email:
+            return _not_linked(entry, "employee", host_id)
     else:
         for key in (entry.employee_number, entry.employee_email):
             if key:
