@@ -2174,6 +2174,33 @@ CATALOG: Mapping[str, Entry] = _entries(
         "projectNumber with the hour; " + RETRY_EN,
     ),
     E(
+        "hours_employee_held",
+        "Time {hours}: ansatt {employee} venter på en avgjørelse i toveissynkroniseringen (sak {held})",
+        "Hour {hours}: employee {employee} waits for a decision in the two-way sync (case {held})",
+        "Synkroniseringen er ikke sikker på hvem den ansatte er i Tripletex (to mulige treff, eller samme "
+        "nummer på to personer); timen føres ikke før det er avgjort, så den aldri havner på feil person.",
+        "The sync is not sure who the employee is in Tripletex (two plausible matches, or one number on "
+        "two people); the hour is not recorded until that is decided, so it never lands on the wrong "
+        "person.",
+        "Avgjør sak {held} med `txbridge sync decide {held} --link ID` (eller på skjermen «Til "
+        "avgjørelse»); " + RETRY_NB,
+        "Decide case {held} with `txbridge sync decide {held} --link ID` (or on the «To decide» "
+        "screen); " + RETRY_EN,
+    ),
+    E(
+        "hours_project_held",
+        "Time {hours}: prosjekt {project} venter på en avgjørelse i toveissynkroniseringen (sak {held})",
+        "Hour {hours}: project {project} waits for a decision in the two-way sync (case {held})",
+        "Synkroniseringen er ikke sikker på hvilket prosjekt i Tripletex dette er (to mulige treff); "
+        "timen føres ikke før det er avgjort, så den aldri havner på feil prosjekt.",
+        "The sync is not sure which project in Tripletex this is (two plausible matches); the hour is "
+        "not recorded until that is decided, so it never lands on the wrong project.",
+        "Avgjør sak {held} med `txbridge sync decide {held} --link ID` (eller på skjermen «Til "
+        "avgjørelse»); " + RETRY_NB,
+        "Decide case {held} with `txbridge sync decide {held} --link ID` (or on the «To decide» "
+        "screen); " + RETRY_EN,
+    ),
+    E(
         "hours_employee_linked_elsewhere",
         "Time {hours}: ansatt {employee} er i Tripletex koblet til en annen ansatt ({linked}) enn "
         "timens ({host_id})",

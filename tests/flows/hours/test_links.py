@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from txbridge.catalog import Message
 from txbridge.flows.hours.mapping import Resolved, SyncLinks, build_directory, resolve
-from txbridge.store import Database, HoursEntry, SyncLink, SyncLinkState, SyncResource
+from txbridge.store import Database, HeldMatch, HoursEntry, SyncLink, SyncLinkState, SyncResource
 
 
 def test_linked_employee_and_project_win(database: Database, connection_id: int) -> None:
@@ -68,6 +69,11 @@ class FixedLinks:
 
     def host_id(self, resource: str, tripletex_id: int) -> str | None:
         return next((h for (r, h), t in self.links.items() if (r, t) == (resource, tripletex_id)), None)
+
+    def held(
+        self, resource: str, *, host_key: str | None = None, tripletex_id: int | None = None
+    ) -> int | None:
+        return None  # open cases: see test_a_match_the_sync_holds_is_not_guessed_by_the_hours
 
 
 def an_hour(**fields: str) -> HoursEntry:
@@ -141,3 +147,52 @@ def test_a_link_to_an_employee_gone_from_tripletex_is_not_guessed_by_number() ->
     )
     hour = an_hour(employee_number="7", project_host_id="prj-b41c", project_number="1001")
     assert resolved_with(links, hour) == "hours_project_not_linked"
+
+
+def test_a_match_the_sync_holds_is_not_guessed_by_the_hours(database: Database, connection_id: int) -> None:
+    # The sync holds emp-0003 (its number 7 is Ola's in Tripletex, with another name) in an open
+    # case; emp-0004's case (against id 2) is decided.
+    with database.transaction() as session:
+        session.add(
+            SyncLink(
+                connection_id=connection_id,
+                resource=SyncResource.EMPLOYEE,
+                host_id="emp-7f3a",
+                tripletex_id=2,
+                state=SyncLinkState.LINKED,
+            )
+        )
+        open_case = HeldMatch(
+            connection_id=connection_id,
+            resource=SyncResource.EMPLOYEE,
+            host_id="emp-0003",
+            rule="sync_held_employee_number",
+            candidates=[{"side": "tripletex", "id": 1, "name": "Ola", "why": "number"}],
+        )
+        decided = HeldMatch(
+            connection_id=connection_id,
+            resource=SyncResource.EMPLOYEE,
+            host_id="emp-0004",
+            rule="sync_held_ambiguous",
+            candidates=[{"side": "tripletex", "id": 2, "name": "Kari", "why": "name"}],
+            decided_at=datetime(2026, 10, 1, tzinfo=UTC),
+        )
+        session.add_all([open_case, decided])
+        session.flush()
+        case = open_case.id
+    with database.transaction() as session:
+        directory = build_directory(TEAM, PROJECTS, ACTIVITIES, SyncLinks(session, connection_id))
+
+    held = resolve(an_hour(employee_host_id="emp-0003", employee_number="7"), directory)
+    assert isinstance(held, Message) and held.id == "hours_employee_held"
+    assert (
+        held.en == f"Hour svenn-1: employee emp-0003 waits for a decision in the two-way sync (case {case})"
+    )
+    # Another unlinked host id whose number finds Ola: Ola is a candidate of the open case.
+    other = resolve(an_hour(employee_host_id="emp-0005", employee_number="7"), directory)
+    assert isinstance(other, Message) and other.id == "hours_employee_held"
+    # A decided case holds nothing (emp-0004 is then just not linked); the link still decides.
+    decided_hour = resolve(an_hour(employee_host_id="emp-0004"), directory)
+    assert isinstance(decided_hour, Message) and decided_hour.id == "hours_employee_not_linked"
+    linked = an_hour(employee_host_id="emp-7f3a", employee_number="7", project_number="1001")
+    assert resolve(linked, directory) == Resolved(2, 777, 10)

@@ -215,7 +215,12 @@ def _diagnose(run: _HoursRun) -> HoursDiagnosis:
             HoursCheck.EMPLOYEE,
             lambda: run.mapping(
                 HoursCheck.EMPLOYEE,
-                ("hours_employee_not_found", "hours_employee_not_linked", "hours_employee_linked_elsewhere"),
+                (
+                    "hours_employee_not_found",
+                    "hours_employee_not_linked",
+                    "hours_employee_linked_elsewhere",
+                    "hours_employee_held",
+                ),
                 "Den ansatte finnes i Tripletex.",
                 "The employee exists in Tripletex.",
             ),
@@ -229,6 +234,7 @@ def _diagnose(run: _HoursRun) -> HoursDiagnosis:
                     "hours_project_not_linked",
                     "hours_project_closed",
                     "hours_project_linked_elsewhere",
+                    "hours_project_held",
                 ),
                 "Prosjektet finnes og er åpent.",
                 "The project exists and is open.",

@@ -20,10 +20,12 @@ used, or — when Tripletex no longer has it — the hour fails (``hours_employe
 ``hours_project_not_linked``, as does a host id the sync has not linked with nothing else to go by);
 a number or e-mail never overrides it, as it may be another person's there. Found by number or
 e-mail instead, a Tripletex object that the sync links to *another* host id is refused
-(``hours_employee_linked_elsewhere``, ``hours_project_linked_elsewhere``): hours never land on the
-wrong person or project. An hour without host ids (sent before they existed, or by a host that has
-none) asks the links with its employee number or e-mail and project number as the host's id, as
-before."""
+(``hours_employee_linked_elsewhere``, ``hours_project_linked_elsewhere``), and so is one the sync
+holds in an open case for a person to decide, as is an hour whose own host id is held
+(``hours_employee_held``, ``hours_project_held``): hours never land on the wrong person or project.
+An hour without host ids (sent before they existed, or by a host that has none) asks the links with
+its employee number or e-mail and project number as the host's id, as before (and is held likewise
+when that key is)."""
 
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from txbridge.catalog import Message, render
-from txbridge.store import HoursEntry, SyncLink, SyncLinkState, SyncResource
+from txbridge.store import HeldMatch, HoursEntry, SyncLink, SyncLinkState, SyncResource
 
 EMPLOYEE_FIELDS = "id,employeeNumber,email"
 PROJECT_FIELDS = "id,number,isClosed,startDate,endDate"
@@ -50,12 +52,23 @@ class Links(Protocol):
 
     def host_id(self, resource: str, tripletex_id: int) -> str | None: ...
 
+    def held(
+        self, resource: str, *, host_key: str | None = None, tripletex_id: int | None = None
+    ) -> int | None:
+        """The sync's open case (a match held for a person) on this host object or Tripletex object."""
+        ...
+
 
 class _NoLinks:
     def tripletex_id(self, resource: str, host_key: str) -> int | None:
         return None
 
     def host_id(self, resource: str, tripletex_id: int) -> str | None:
+        return None
+
+    def held(
+        self, resource: str, *, host_key: str | None = None, tripletex_id: int | None = None
+    ) -> int | None:
         return None
 
 
@@ -86,11 +99,36 @@ class SyncLinks:
             (resource, tripletex_id): host_id for (resource, host_id), tripletex_id in self._ids.items()
         }
 
+        # Matches the sync would not guess (two plausible partners, one number on two people): open
+        # cases, by the host object held and by each Tripletex candidate.
+        self._held_hosts: dict[tuple[str, str], int] = {}
+        self._held_tripletex: dict[tuple[str, int], int] = {}
+        for case in session.scalars(
+            select(HeldMatch).where(
+                HeldMatch.connection_id == connection_id,
+                HeldMatch.resource.in_((SyncResource.EMPLOYEE, SyncResource.PROJECT)),
+                HeldMatch.decided_at.is_(None),
+            )
+        ):
+            resource = str(case.resource)
+            if case.host_id is not None:
+                self._held_hosts.setdefault((resource, case.host_id), case.id)
+            for candidate in case.candidates or []:
+                if candidate.get("side") == "tripletex" and candidate.get("id") is not None:
+                    self._held_tripletex.setdefault((resource, int(str(candidate["id"]))), case.id)
+
     def tripletex_id(self, resource: str, host_key: str) -> int | None:
         return self._ids.get((resource, host_key))
 
     def host_id(self, resource: str, tripletex_id: int) -> str | None:
         return self._hosts.get((resource, tripletex_id))
+
+    def held(
+        self, resource: str, *, host_key: str | None = None, tripletex_id: int | None = None
+    ) -> int | None:
+        if host_key is not None and (resource, host_key) in self._held_hosts:
+            return self._held_hosts[(resource, host_key)]
+        return None if tripletex_id is None else self._held_tripletex.get((resource, tripletex_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,13 +250,23 @@ def project_label(entry: HoursEntry) -> str:
     return entry.project_number or entry.project_host_id or "?"
 
 
+def _held(entry: HoursEntry, resource: str, label: str, case: int) -> Message:
+    return render(f"hours_{resource}_held", hours=entry.host_id, held=case, **{resource: label})
+
+
 def _linked_elsewhere(
     entry: HoursEntry, directory: Directory, resource: str, host_id: str | None, tripletex_id: int
 ) -> Message | None:
     """Found by number or e-mail: refused when the sync links that Tripletex object to another of
-    the host's ids (it is someone else there, whatever the number says)."""
+    the host's ids (it is someone else there, whatever the number says), or holds it in an open
+    case for a person to decide who it is."""
+    if host_id is None:
+        return None
+    case = directory.links.held(resource, tripletex_id=tripletex_id)
+    if case is not None:
+        return _held(entry, resource, host_id, case)
     other = directory.links.host_id(resource, tripletex_id)
-    if host_id is None or other is None or other == host_id:
+    if other is None or other == host_id:
         return None
     label = employee_label(entry) if resource == "employee" else project_label(entry)
     return render(
@@ -242,11 +290,17 @@ def _project(entry: HoursEntry, directory: Directory) -> ProjectInfo | Message |
         if linked is not None:
             # The link decides alone: a project gone from Tripletex is not guessed by number.
             return directory.projects_by_id.get(linked) or _not_linked(entry, "project", host_id)
+        case = directory.links.held("project", host_key=host_id)
+        if case is not None:
+            return _held(entry, "project", host_id, case)
         if not entry.project_number:
             return _not_linked(entry, "project", host_id)
     if not entry.project_number:
         return None
     if not host_id:
+        case = directory.links.held("project", host_key=entry.project_number)
+        if case is not None:
+            return _held(entry, "project", entry.project_number, case)
         linked = directory.links.tripletex_id("project", entry.project_number)
         if linked is not None and linked in directory.projects_by_id:
             return directory.projects_by_id[linked]
@@ -263,11 +317,18 @@ def _employee(entry: HoursEntry, directory: Directory) -> int | Message | None:
         if linked is not None:
             # The link decides alone: never a number or e-mail that may be another person's.
             return linked if linked in directory.employee_ids else _not_linked(entry, "employee", host_id)
+        case = directory.links.held("employee", host_key=host_id)
+        if case is not None:
+            # The sync would not guess who this is: neither does the hours export.
+            return _held(entry, "employee", host_id, case)
         if not entry.employee_number and not entry.employee_email:
             return _not_linked(entry, "employee", host_id)
     else:
         for key in (entry.employee_number, entry.employee_email):
             if key:
+                case = directory.links.held("employee", host_key=key)
+                if case is not None:
+                    return _held(entry, "employee", key, case)
                 linked = directory.links.tripletex_id("employee", key)
                 if linked is not None:
                     return linked
