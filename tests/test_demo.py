@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from txbridge.demo import PAID_IN_DEMO, DemoResult, main, run_demo
 from txbridge.demo_hours import DEFECTS
 from txbridge.flows.diagnose import Check, Outcome
+from txbridge.flows.views.messages import posting_message
 from txbridge.samples import demo_defects
 from txbridge.store import BatchStatus
 
@@ -73,15 +75,45 @@ def test_demo_exports_the_month_once_and_explains_every_failure(tmp_path: Path) 
     assert_pos_month_posted_once_with_its_defects_explained(result)
     assert_pos_sales_invoiced_once(result)
     assert "hver nøyaktig én gang" in text and "each exactly once" not in text  # one language
+    assert_one_language(result, text)
     assert "Tid: " in text
     # The troubleshooter's fixes name the demo's batch.
     assert f"reset {exported.batch_id}`" in text
 
 
-def test_demo_main_keeps_its_database_when_asked(tmp_path: Path) -> None:
+def test_demo_main_keeps_its_database_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "kept"
     assert main(["--keep", str(folder), "--lang", "en"]) == 0
     assert (folder / "demo.db").exists()
+    # In English only, the stopped hours correction too (its item stores «bokmål / English»).
+    text = " ".join(capsys.readouterr().out.split())
+    assert "approved in Tripletex; the correction was not sent" in text
+    assert "rettingen er ikke sendt" not in text and "hver nøyaktig én gang" not in text
+
+
+def assert_one_language(result: DemoResult, text: str) -> None:
+    """Every failed item the demo shows is in bokmål only: items store their catalog message as
+    «bokmål / English», and the demo prints the catalog message in its one language."""
+    assert result.hours is not None and result.day_sales is not None and result.pos_invoicing is not None
+    failures = [
+        *result.exported.failures,
+        *result.hours.exported.failures,
+        *result.hours.corrected.failures,
+        *result.day_sales.exported.failures,
+        *result.day_sales.correction.failures,
+        *result.pos_invoicing.single.failures,
+        *result.pos_invoicing.orders.failures,
+        *result.pos_invoicing.collective.failures,
+    ]
+    flat = " ".join(text.split())  # the console wraps long lines
+    for failure in failures:
+        message = posting_message(failure.error_id, failure.message)
+        assert message is not None and message.id == failure.error_id
+        assert message.en not in flat, failure
+    locked = posting_message(
+        result.hours.corrected.failures[0].error_id, result.hours.corrected.failures[0].message
+    )
+    assert locked is not None and f"svenn-5: {locked.nb}" in flat
 
 
 def assert_pos_month_posted_once_with_its_defects_explained(result: DemoResult) -> None:

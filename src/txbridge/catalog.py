@@ -2096,12 +2096,14 @@ CATALOG: Mapping[str, Entry] = _entries(
     # ---- Hours (timesheet entries from a time-tracking host) ---------------------------------------
     E(
         "hours_employee_missing",
-        "{item}: mangler ansatt (employeeNumber eller employeeEmail)",
-        "{item}: no employee (employeeNumber or employeeEmail)",
-        "En time må si hvem som jobbet: ansattnummer eller e-post slik de står i Tripletex.",
-        "An hour must say who worked: employee number or e-mail as Tripletex has them.",
-        "Fyll inn employeeNumber eller employeeEmail på {item} og importer på nytt.",
-        "Fill in employeeNumber or employeeEmail on {item} and import again.",
+        "{item}: mangler ansatt (employeeId, employeeNumber eller employeeEmail)",
+        "{item}: no employee (employeeId, employeeNumber or employeeEmail)",
+        "En time må si hvem som jobbet: timesystemets egen id for den ansatte (koblet av "
+        "toveissynkroniseringen), eller ansattnummer eller e-post slik de står i Tripletex.",
+        "An hour must say who worked: the time system's own id of the employee (linked by the two-way "
+        "sync), or employee number or e-mail as Tripletex has them.",
+        "Fyll inn employeeId, employeeNumber eller employeeEmail på {item} og importer på nytt.",
+        "Fill in employeeId, employeeNumber or employeeEmail on {item} and import again.",
     ),
     E(
         "hours_activity_missing",
@@ -2144,6 +2146,89 @@ CATALOG: Mapping[str, Entry] = _entries(
         + RETRY_NB,
         "Add project {project} in Tripletex (same number), or correct the project in the time system; "
         + RETRY_EN,
+    ),
+    E(
+        "hours_employee_not_linked",
+        "Time {hours}: ansatt {employee} i timesystemet er ikke koblet til en ansatt i Tripletex",
+        "Hour {hours}: employee {employee} of the time system is not linked to an employee in Tripletex",
+        "Timen nevner den ansatte med timesystemets egen id, og toveissynkroniseringen har ingen kobling "
+        "fra den til en ansatt som finnes i Tripletex.",
+        "The hour names the employee by the time system's own id, and the two-way sync has no link "
+        "from it to an employee Tripletex has.",
+        "Synkroniser den ansatte til Tripletex med toveissynkroniseringen (eller avgjør koblingen der), "
+        "eller send også employeeNumber eller employeeEmail med timen; " + RETRY_NB,
+        "Sync the employee to Tripletex with the two-way sync (or decide its link there), or also send "
+        "employeeNumber or employeeEmail with the hour; " + RETRY_EN,
+    ),
+    E(
+        "hours_project_not_linked",
+        "Time {hours}: prosjekt {project} i timesystemet er ikke koblet til et prosjekt i Tripletex",
+        "Hour {hours}: project {project} of the time system is not linked to a project in Tripletex",
+        "Timen nevner prosjektet med timesystemets egen id, og toveissynkroniseringen har ingen kobling "
+        "fra det til et prosjekt som finnes i Tripletex.",
+        "The hour names the project by the time system's own id, and the two-way sync has no link from "
+        "it to a project Tripletex has.",
+        "Synkroniser prosjektet til Tripletex med toveissynkroniseringen (eller avgjør koblingen der), "
+        "eller send også projectNumber med timen; " + RETRY_NB,
+        "Sync the project to Tripletex with the two-way sync (or decide its link there), or also send "
+        "projectNumber with the hour; " + RETRY_EN,
+    ),
+    E(
+        "hours_employee_held",
+        "Time {hours}: ansatt {employee} venter på en avgjørelse i toveissynkroniseringen (sak {held})",
+        "Hour {hours}: employee {employee} waits for a decision in the two-way sync (case {held})",
+        "Synkroniseringen er ikke sikker på hvem den ansatte er i Tripletex (to mulige treff, eller samme "
+        "nummer på to personer); timen føres ikke før det er avgjort, så den aldri havner på feil person.",
+        "The sync is not sure who the employee is in Tripletex (two plausible matches, or one number on "
+        "two people); the hour is not recorded until that is decided, so it never lands on the wrong "
+        "person.",
+        "Avgjør sak {held} med `txbridge sync decide {held} --link ID` (eller på skjermen «Til "
+        "avgjørelse»); " + RETRY_NB,
+        "Decide case {held} with `txbridge sync decide {held} --link ID` (or on the «To decide» "
+        "screen); " + RETRY_EN,
+    ),
+    E(
+        "hours_project_held",
+        "Time {hours}: prosjekt {project} venter på en avgjørelse i toveissynkroniseringen (sak {held})",
+        "Hour {hours}: project {project} waits for a decision in the two-way sync (case {held})",
+        "Synkroniseringen er ikke sikker på hvilket prosjekt i Tripletex dette er (to mulige treff); "
+        "timen føres ikke før det er avgjort, så den aldri havner på feil prosjekt.",
+        "The sync is not sure which project in Tripletex this is (two plausible matches); the hour is "
+        "not recorded until that is decided, so it never lands on the wrong project.",
+        "Avgjør sak {held} med `txbridge sync decide {held} --link ID` (eller på skjermen «Til "
+        "avgjørelse»); " + RETRY_NB,
+        "Decide case {held} with `txbridge sync decide {held} --link ID` (or on the «To decide» "
+        "screen); " + RETRY_EN,
+    ),
+    E(
+        "hours_employee_linked_elsewhere",
+        "Time {hours}: ansatt {employee} er i Tripletex koblet til en annen ansatt ({linked}) enn "
+        "timens ({host_id})",
+        "Hour {hours}: employee {employee} is linked in Tripletex to another employee ({linked}) than "
+        "the hour's ({host_id})",
+        "Toveissynkroniseringen kobler den ansatte med dette ansattnummeret eller denne e-posten i "
+        "Tripletex til en annen ansatt i timesystemet; timen føres ikke på feil person.",
+        "The two-way sync links the Tripletex employee with this employee number or e-mail to another "
+        "employee of the time system; the hour is not put on the wrong person.",
+        "Koble ansatt {host_id} til riktig ansatt i Tripletex i toveissynkroniseringen, eller rett "
+        "ansattnummeret eller e-posten på timen i timesystemet; " + RETRY_NB,
+        "Link employee {host_id} to the right Tripletex employee in the two-way sync, or correct the "
+        "hour's employee number or e-mail in the time system; " + RETRY_EN,
+    ),
+    E(
+        "hours_project_linked_elsewhere",
+        "Time {hours}: prosjekt {project} er i Tripletex koblet til et annet prosjekt ({linked}) enn "
+        "timens ({host_id})",
+        "Hour {hours}: project {project} is linked in Tripletex to another project ({linked}) than the "
+        "hour's ({host_id})",
+        "Toveissynkroniseringen kobler prosjektet med dette nummeret i Tripletex til et annet prosjekt "
+        "i timesystemet; timen føres ikke på feil prosjekt.",
+        "The two-way sync links the Tripletex project with this number to another project of the time "
+        "system; the hour is not put on the wrong project.",
+        "Koble prosjekt {host_id} til riktig prosjekt i Tripletex i toveissynkroniseringen, eller rett "
+        "prosjektnummeret på timen i timesystemet; " + RETRY_NB,
+        "Link project {host_id} to the right Tripletex project in the two-way sync, or correct the "
+        "hour's project number in the time system; " + RETRY_EN,
     ),
     E(
         "hours_activity_not_found",

@@ -18,6 +18,7 @@ from txbridge.flows.diagnose.hours import HoursDiagnosis, diagnose_hours
 from txbridge.flows.export import ExportResult, export_batch
 from txbridge.flows.hours.batches import close_hours_batch
 from txbridge.flows.intake import import_data
+from txbridge.flows.views.messages import posting_message
 from txbridge.samples.hours import hours_items, make_team
 from txbridge.settings import Settings
 from txbridge.store import Database
@@ -127,7 +128,11 @@ def run_hours_demo(
     for failure in corrected.failures:
         diagnosis = diagnose_hours(database, settings, connection_id, failure.subject_key)
         diagnoses[failure.subject_key] = diagnosis
-        out.print(f"  [bold]{failure.subject_key}[/]: {failure.message}")
+        # The item stores «bokmål / English»: shown as the catalog message, in the demo's language.
+        message = posting_message(failure.error_id, failure.message)
+        if message is not None:
+            out.print(f"  [bold]{failure.subject_key}[/]: {out.text(message)}")
+            out.print(f"    → {out.fix(message, second.batch_id)}")
     entries = api.get(
         "/timesheet/entry",
         params={

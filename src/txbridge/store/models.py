@@ -1697,8 +1697,10 @@ class HoursEntry(Base):
     """One approved hour registration of the host, by the host's own id.
 
     Employee, project and activity are the host's references (employee number or e-mail, project
-    number, activity number or name); the export maps them to Tripletex ids. ``sent_signature`` is a
-    digest of what was last written to Tripletex, so an import can tell a change after export."""
+    number, activity number or name) and, when the host sends them, its own ids of the employee and
+    the project (what the two-way sync links); the export maps them to Tripletex ids.
+    ``sent_signature`` is a digest of what was last written to Tripletex, so an import can tell a
+    change after export."""
 
     __tablename__ = "hours_entry"
     __table_args__ = (
@@ -1713,6 +1715,9 @@ class HoursEntry(Base):
     employee_number: Mapped[str | None] = mapped_column(String(50))
     employee_email: Mapped[str | None] = mapped_column(String(254))
     project_number: Mapped[str | None] = mapped_column(String(100))
+    #: The host's own ids of the employee and the project (the two-way sync's ``SyncLink.host_id``).
+    employee_host_id: Mapped[str | None] = mapped_column(String(100))
+    project_host_id: Mapped[str | None] = mapped_column(String(100))
     activity_number: Mapped[str | None] = mapped_column(String(100))
     activity_name: Mapped[str | None] = mapped_column(String(255))
     work_date: Mapped[date] = mapped_column(Date)

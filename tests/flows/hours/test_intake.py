@@ -157,3 +157,20 @@ def test_txbridge_import_takes_a_csv_of_hours(
     assert "Timer" in result.output and "hours[1] s-2" in result.output
     assert "mangler aktivitet" in result.output
     assert entries(database)["s-1"].hours == Decimal("7.50")
+
+
+def test_the_hosts_own_employee_and_project_ids_are_kept(database: Database, connection_id: int) -> None:
+    linked_only = hour(
+        "s-1", employeeNumber=None, projectNumber=None, employeeId="emp-7f3a", projectId="prj-1"
+    )
+    nobody = hour("s-2", employeeNumber=None)
+    report = import_data(database, connection_id, {"hours": [linked_only, nobody]})
+    assert report.counts["hours"].created == 1
+    assert [r.message.id for r in report.rejections] == ["hours_employee_missing"]
+    stored = entries(database)["s-1"]
+    assert (stored.employee_host_id, stored.employee_number, stored.project_host_id) == (
+        "emp-7f3a",
+        None,
+        "prj-1",
+    )
+    assert import_data(database, connection_id, {"hours": [linked_only]}).counts["hours"].unchanged == 1

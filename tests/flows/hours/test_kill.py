@@ -2,8 +2,9 @@
 points — in the directory reads, between intent and write, while Tripletex holds back the answer of
 a committed ``POST /timesheet/entry/list`` — and run again until it finishes, on SQLite and
 PostgreSQL. Every hour must be in Tripletex exactly once (counted by its marker), with its reference.
-And corrections (``PUT`` with version, ``DELETE``) killed before, between and after their writes:
-the changed hours hold the host's value once, the deleted ones are gone, a rerun writes nothing."""
+And corrections (``PUT`` with version, ``DELETE``) killed before, between and after their writes,
+on both databases too (two kill points in the suite, the full set with ``make test-long``): the
+changed hours hold the host's value once, the deleted ones are gone, a rerun writes nothing."""
 
 from __future__ import annotations
 
@@ -139,8 +140,11 @@ CHANGED = (0, 5, 10)
 DELETED = (1, 6, 11)
 #: Kill points of the correction runs (after this many API calls of each run): the preflight is 7
 #: calls (session, 3 listings, 3 projects' activities), then one PUT or DELETE per hour, so these land
-#: before, between and right after the corrections' writes.
-CORRECTION_KILLS = [8, 9, 11, 12]
+#: in the preflight, and before, between and right after the corrections' writes. The full set runs
+#: with ``make test-long``; the suite keeps two points: right after a run's first write (before it is
+#: recorded), and after three more writes of the next run.
+CORRECTION_KILLS = [5, 8, 8, 9, 11, 12]
+CORRECTION_KILLS_SHORT = [8, 10]
 
 
 def sandbox_entries(server: SandboxServer, env: Env) -> dict[str, list[dict[str, Any]]]:
@@ -162,11 +166,18 @@ def writes(server: SandboxServer, env: Env) -> int:
         return sum(n for (c, method, _), n in server.state.stats.items() if c == company and method != "GET")
 
 
-# SQLite only: each run is ~30 s on the shared machine; the create path above covers PostgreSQL.
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("kill_points", "at_least"),
+    [
+        pytest.param(CORRECTION_KILLS_SHORT, 2, id="short"),
+        pytest.param(CORRECTION_KILLS, 4, id="full", marks=pytest.mark.long),
+    ],
+)
 def test_hours_corrections_killed_at_many_points_update_and_delete_once(
-    database_url: str, tmp_path: Path, sandbox_server: SandboxServer
+    database_url: str, tmp_path: Path, sandbox_server: SandboxServer, kill_points: list[int], at_least: int
 ) -> None:
+    """On SQLite and PostgreSQL (``database_url``): the store's one transaction per correction is
+    what a kill must not split, and each database holds its own locks and isolation."""
     env, hours = make_env_with_hours(database_url, tmp_path, sandbox_server)
     first = close_hours_batch(env.db, env.connection_id, "2026-10")
     assert first.batch_id is not None
@@ -177,7 +188,7 @@ def test_hours_corrections_killed_at_many_points_update_and_delete_once(
     second = close_hours_batch(env.db, env.connection_id, "2026-10")
     assert second.batch_id is not None and second.corrections == len(CHANGED) + len(DELETED)
 
-    assert kill_runs(sandbox_server, env, second.batch_id, CORRECTION_KILLS) >= 3
+    assert kill_runs(sandbox_server, env, second.batch_id, kill_points) >= at_least
     assert '"stopped": null' in run_to_end(env, second.batch_id)
 
     entries = sandbox_entries(sandbox_server, env)

@@ -27,7 +27,7 @@ from txbridge.flows.diagnose.model import (
 )
 from txbridge.flows.hours import remote
 from txbridge.flows.hours.batches import open_item_of_hours
-from txbridge.flows.hours.mapping import Directory, Resolved, employee_label, resolve
+from txbridge.flows.hours.mapping import Directory, Resolved, SyncLinks, employee_label, resolve
 from txbridge.settings import Settings
 from txbridge.store import Database, HoursEntry, HoursState, ReferenceKind, queries
 from txbridge.tripletex import Tripletex
@@ -139,7 +139,9 @@ class _HoursRun(_Run):
         assert self.entry is not None
         if self.directory is None:
             entry = self.entry
-            self.directory = self.read(lambda tx: remote.read_directory(tx, [entry]))
+            # The export's links too, so the troubleshooter maps the hour as the export does.
+            links = SyncLinks(self.session, self.connection.id)
+            self.directory = self.read(lambda tx: remote.read_directory(tx, [entry], links))
         return resolve(self.entry, self.directory)
 
     def mapping(self, check: HoursCheck, ids: tuple[str, ...], nb: str, en: str) -> CheckResult:
@@ -213,7 +215,12 @@ def _diagnose(run: _HoursRun) -> HoursDiagnosis:
             HoursCheck.EMPLOYEE,
             lambda: run.mapping(
                 HoursCheck.EMPLOYEE,
-                ("hours_employee_not_found",),
+                (
+                    "hours_employee_not_found",
+                    "hours_employee_not_linked",
+                    "hours_employee_linked_elsewhere",
+                    "hours_employee_held",
+                ),
                 "Den ansatte finnes i Tripletex.",
                 "The employee exists in Tripletex.",
             ),
@@ -222,7 +229,13 @@ def _diagnose(run: _HoursRun) -> HoursDiagnosis:
             HoursCheck.PROJECT,
             lambda: run.mapping(
                 HoursCheck.PROJECT,
-                ("hours_project_not_found", "hours_project_closed"),
+                (
+                    "hours_project_not_found",
+                    "hours_project_not_linked",
+                    "hours_project_closed",
+                    "hours_project_linked_elsewhere",
+                    "hours_project_held",
+                ),
                 "Prosjektet finnes og er åpent.",
                 "The project exists and is open.",
             ),

@@ -29,6 +29,9 @@ CONTENT = (
     "hours",
     "comment",
 )
+#: The host's own ids of employee and project: in the digest only when set, so an hour stored before
+#: they existed keeps the digest it was sent with (no correction for a change that is none).
+HOST_IDS = ("employee_host_id", "project_host_id")
 
 #: States whose hour has an entry in Tripletex (or had, until the correction is sent).
 IN_TRIPLETEX = frozenset({HoursState.EXPORTED, HoursState.CHANGED, HoursState.DELETED})
@@ -44,11 +47,12 @@ def signature(values: Mapping[str, Any]) -> str:
         elif isinstance(value, date):
             value = value.isoformat()
         parts.append(f"{name}={'' if value is None else value}")
+    parts.extend(f"{name}={values[name]}" for name in HOST_IDS if values.get(name))
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def stored_values(entry: HoursEntry) -> dict[str, Any]:
-    return {name: getattr(entry, name) for name in CONTENT}
+    return {name: getattr(entry, name) for name in (*CONTENT, *HOST_IDS)}
 
 
 def sent(entry: HoursEntry) -> str:

@@ -674,8 +674,10 @@ def _stored_signature(invoice: Invoice) -> tuple[Any, ...]:
 
 #: HoursIn's fields → hours_entry's columns.
 _HOURS_FIELDS = {
+    "employee_id": "employee_host_id",
     "employee_number": "employee_number",
     "employee_email": "employee_email",
+    "project_id": "project_host_id",
     "project_number": "project_number",
     "activity_number": "activity_number",
     "activity_name": "activity_name",

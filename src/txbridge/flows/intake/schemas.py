@@ -313,13 +313,16 @@ def day_difference(lines: Sequence[DaySaleLineIn]) -> Decimal:
 class HoursIn(_Item):
     """One approved hour registration of the host (Svenn and the like), by the host's own id.
 
-    The employee is named by number or e-mail, the activity by number or name; the project by its
+    The employee is named by the host's own id (``employeeId``, what the two-way sync links), number
+    or e-mail, the activity by number or name; the project by the host's id (``projectId``) or its
     number (none for a general activity such as internal time). ``deleted`` says the host deleted an
     hour it approved earlier: one already in Tripletex is then deleted there too."""
 
     id: Annotated[str, Field(min_length=1, max_length=100)]
+    employee_id: str | None = Field(default=None, max_length=100)
     employee_number: str | None = Field(default=None, max_length=50)
     employee_email: str | None = Field(default=None, max_length=254)
+    project_id: str | None = Field(default=None, max_length=100)
     project_number: str | None = Field(default=None, max_length=100)
     activity_number: str | None = Field(default=None, max_length=100)
     activity_name: str | None = Field(default=None, max_length=255)
@@ -330,7 +333,15 @@ class HoursIn(_Item):
     comment: str | None = Field(default=None, max_length=1000)
     deleted: YesNo = False
 
-    @field_validator("employee_number", "project_number", "activity_number", "activity_name", "comment")
+    @field_validator(
+        "employee_id",
+        "employee_number",
+        "project_id",
+        "project_number",
+        "activity_number",
+        "activity_name",
+        "comment",
+    )
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value or None
@@ -342,7 +353,7 @@ class HoursIn(_Item):
 
     @model_validator(mode="after")
     def _who_and_what(self) -> HoursIn:
-        if not self.employee_number and not self.employee_email:
+        if not self.employee_id and not self.employee_number and not self.employee_email:
             raise FieldProblem("hours_employee_missing")
         if not self.activity_number and not self.activity_name:
             raise FieldProblem("hours_activity_missing")
