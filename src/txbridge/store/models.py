@@ -1144,6 +1144,9 @@ class SyncCursor(Base):
     step: Mapped[str | None] = mapped_column(String(20))
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    #: A read in windows (a list above Tripletex's 10,000-row limit): the windows still to read, the
+    #: first being read now from ``position`` (see :mod:`txbridge.flows.sync.reader`); null: one list.
+    windows: Mapped[dict[str, object] | None] = mapped_column(JSON)
 
 
 class TripletexObject(Base):
