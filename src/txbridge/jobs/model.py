@@ -27,6 +27,7 @@ class TaskName(enum.StrEnum):
     HOST_WEBHOOKS = "host_webhooks"
     STATISTICS_RELOAD = "statistics_reload"
     WEBHOOK_SUBSCRIPTIONS = "webhook_subscriptions"
+    PRUNE_INBOX = "prune_inbox"
 
     @classmethod
     def named(cls, name: str) -> TaskName | None:
