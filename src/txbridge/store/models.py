@@ -1219,8 +1219,9 @@ class HeldMatch(Base):
 
 class ChangeFeedEntry(Base):
     """What changed in Tripletex, for the host, in order. ``seq`` is per connection and dense:
-    taken as the highest + 1 under the connection's feed lock (``flows.sync.journal.next_seq``), so
-    a reader that saw ``seq`` N never misses a later-committed N-1; the unique constraint guards it."""
+    taken as the highest + 1 under the connection's feed lock as the transaction commits
+    (``flows.sync.journal``), so a reader that saw ``seq`` N never misses a later-committed N-1; the
+    unique constraint guards it."""
 
     __tablename__ = "change_feed_entry"
     __table_args__ = (UniqueConstraint("connection_id", "seq"),)
