@@ -5,6 +5,7 @@ one that announced first (the feed lock is taken at commit, after every row writ
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select
@@ -28,6 +29,24 @@ def _announce_in(session: Session, env: Env, tripletex_id: int) -> ChangeFeedEnt
     )
 
 
+def _side_by_side(*writers: Callable[[], None]) -> None:
+    """Run the writers in threads at once; fail with what any of them raised."""
+    errors: list[BaseException] = []
+
+    def run(writer: Callable[[], None]) -> None:
+        try:
+            writer()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in writers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert not errors, errors
+
+
 def _announce(env: Env, tripletex_id: int) -> int:
     with env.db.transaction() as session:
         entry = _announce_in(session, env, tripletex_id)
@@ -38,33 +57,21 @@ def _announce(env: Env, tripletex_id: int) -> int:
 def test_two_writers_at_once_take_the_next_numbers_in_commit_order(env: Env) -> None:
     first_took = threading.Event()
     seqs: dict[str, list[int]] = {"a": [], "b": []}
-    errors: list[BaseException] = []
 
     def writer_a() -> None:  # a long transaction: a push announcing while it still works
-        try:
-            entries = []
-            with env.db.transaction() as session:
-                for n in (1, 2):
-                    entries.append(_announce_in(session, env, n))
-                    first_took.set()
-                    threading.Event().wait(0.3)  # writer b starts and commits meanwhile
-            seqs["a"] = [e.seq for e in entries]
-        except BaseException as exc:
-            errors.append(exc)
+        entries = []
+        with env.db.transaction() as session:
+            for n in (1, 2):
+                entries.append(_announce_in(session, env, n))
+                first_took.set()
+                threading.Event().wait(0.3)  # writer b starts and commits meanwhile
+        seqs["a"] = [e.seq for e in entries]
 
     def writer_b() -> None:  # a webhook job applying one change
-        try:
-            first_took.wait(5)
-            seqs["b"].append(_announce(env, 3))
-        except BaseException as exc:
-            errors.append(exc)
+        first_took.wait(5)
+        seqs["b"].append(_announce(env, 3))
 
-    threads = [threading.Thread(target=writer_a), threading.Thread(target=writer_b)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(20)
-    assert not errors, errors
+    _side_by_side(writer_a, writer_b)
     # b committed first (a short webhook job is not held up by a long push): numbered first.
     assert seqs == {"a": [2, 3], "b": [1]}
     assert _announce(env, 4) == 4
@@ -89,7 +96,6 @@ def test_a_row_lock_and_the_feed_lock_never_deadlock(env: Env) -> None:
         )
     a_holds_row, b_announced = threading.Event(), threading.Event()
     entries: dict[str, ChangeFeedEntry] = {}
-    errors: list[BaseException] = []
 
     def write_object(session: Session, name: str) -> None:
         stored = session.get(TripletexObject, (env.connection_id, SyncResource.CUSTOMER, 77))
@@ -98,32 +104,21 @@ def test_a_row_lock_and_the_feed_lock_never_deadlock(env: Env) -> None:
         session.flush()  # the UPDATE: the row lock, held to the commit
 
     def writer_a() -> None:  # a webhook event applied: the object first, then the feed
-        try:
-            with env.db.transaction() as session:
-                write_object(session, "a")
-                a_holds_row.set()
-                b_announced.wait(5)
-                threading.Event().wait(0.3)  # b is now waiting for the row
-                entries["a"] = _announce_in(session, env, 77)
-        except BaseException as exc:
-            errors.append(exc)
+        with env.db.transaction() as session:
+            write_object(session, "a")
+            a_holds_row.set()
+            b_announced.wait(5)
+            threading.Event().wait(0.3)  # b is now waiting for the row
+            entries["a"] = _announce_in(session, env, 77)
 
     def writer_b() -> None:  # a reconcile page: another object announced, then this one written
-        try:
-            a_holds_row.wait(5)
-            with env.db.transaction() as session:
-                entries["b"] = _announce_in(session, env, 78)
-                b_announced.set()
-                write_object(session, "b")
-        except BaseException as exc:
-            errors.append(exc)
+        a_holds_row.wait(5)
+        with env.db.transaction() as session:
+            entries["b"] = _announce_in(session, env, 78)
+            b_announced.set()
+            write_object(session, "b")
 
-    threads = [threading.Thread(target=writer_a), threading.Thread(target=writer_b)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(20)
-    assert not errors, errors
+    _side_by_side(writer_a, writer_b)
     assert (entries["a"].seq, entries["b"].seq) == (1, 2)  # commit order
     with env.db.reading() as session:
         stored = session.get(TripletexObject, (env.connection_id, SyncResource.CUSTOMER, 77))
