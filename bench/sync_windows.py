@@ -19,20 +19,16 @@ import argparse
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
-from export_throughput import Sandbox, start_sandbox  # noqa: E402
-from txbridge.flows import connections  # noqa: E402
+from export_throughput import Sandbox, connect_store, start_sandbox  # noqa: E402
 from txbridge.flows.sync import SyncResource, initial  # noqa: E402
 from txbridge.flows.sync.push import connection_client  # noqa: E402
 from txbridge.flows.sync.reader import PAGE_SIZE  # noqa: E402
 from txbridge.flows.sync.reconcile import reconcile_connection  # noqa: E402
-from txbridge.settings import Settings  # noqa: E402
-from txbridge.store import Database, TokenCipher  # noqa: E402
 
 
 def main() -> int:
@@ -48,35 +44,17 @@ def main() -> int:
                 f"/companies/{company['companyId']}/customers",
                 json={"count": args.customers, "inactiveEvery": 10},
             )
-            settings = Settings(
-                database_url=f"sqlite:///{folder}/sync.db",
-                secret_key=TokenCipher.generate_key().decode(),
-                key_file=Path(folder) / "unused.key",
-            )
-            db = Database(settings)
-            db.migrate()
-            connection = connections.connect(
-                db,
-                settings,
-                name="bench",
-                environment="sandbox",
-                consumer_token=company["consumerToken"],
-                employee_token=company["employeeToken"],
-                base_url=sandbox.base_url,
-                token_expires_on=date(2027, 6, 1),
-            )
-            connections.approve(db, connection.id)
-
-            with connection_client(db, settings, connection.id, None) as api:
+            settings, db, connection_id = connect_store(sandbox, company, Path(folder))
+            with connection_client(db, settings, connection_id, None) as api:
                 before = sandbox.calls(company["companyId"])
                 started = time.perf_counter()
-                read = initial._pull(db, api, connection.id, SyncResource.CUSTOMER, PAGE_SIZE, None)
+                read = initial._pull(db, api, connection_id, SyncResource.CUSTOMER, PAGE_SIZE, None)
                 pull_wall = time.perf_counter() - started
                 pull_calls = sandbox.calls(company["companyId"]) - before
 
             before = sandbox.calls(company["companyId"])
             started = time.perf_counter()
-            first = reconcile_connection(db, settings, connection.id, resources=[SyncResource.CUSTOMER])
+            first = reconcile_connection(db, settings, connection_id, resources=[SyncResource.CUSTOMER])
             rec_wall = time.perf_counter() - started
             rec_calls = sandbox.calls(company["companyId"]) - before
             print(f"{args.customers} customers (every 10th inactive), Tripletex's 10,000-row limit:")
