@@ -1138,7 +1138,8 @@ class SyncCursor(Base):
     changed_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
     #: Resume position: the highest Tripletex id read so far (reads go in ascending id order).
     after_id: Mapped[int] = mapped_column(Integer, default=0)
-    #: Rows of the id-sorted list read so far (Tripletex has no id-range filter: pages go by ``from``).
+    #: Rows of the id-sorted list read so far (Tripletex has no id-range filter: pages go by ``from``);
+    #: in a read in windows, of the first of ``windows``.
     position: Mapped[int] = mapped_column(Integer, default=0)
     #: The step a multi-step run has reached (initial sync: ``pull``, ``match``, ``create``, ``done``).
     step: Mapped[str | None] = mapped_column(String(20))
