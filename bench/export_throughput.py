@@ -26,12 +26,15 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from txbridge.store import TokenCipher
+from txbridge.flows import connections
+from txbridge.settings import Settings
+from txbridge.store import Database, TokenCipher
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
@@ -66,6 +69,33 @@ class Sandbox:
     def calls(self, company_id: int) -> int:
         total: int = self.control("GET", "/stats", params={"companyId": company_id})["total"]
         return total
+
+
+def connect_store(
+    sandbox: Sandbox, company: dict[str, Any], folder: Path, **settings: Any
+) -> tuple[Settings, Database, int]:
+    """A migrated SQLite store in ``folder`` with an approved connection to the sandbox company:
+    (settings, database, connection id)."""
+    made = Settings(
+        database_url=f"sqlite:///{folder / 'sync.db'}",
+        secret_key=TokenCipher.generate_key().decode(),
+        key_file=folder / "unused.key",
+        **settings,
+    )
+    db = Database(made)
+    db.migrate()
+    connection = connections.connect(
+        db,
+        made,
+        name="bench",
+        environment="sandbox",
+        consumer_token=company["consumerToken"],
+        employee_token=company["employeeToken"],
+        base_url=sandbox.base_url,
+        token_expires_on=date(2027, 6, 1),
+    )
+    connections.approve(db, connection.id)
+    return made, db, connection.id
 
 
 def _free_port() -> int:

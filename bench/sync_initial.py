@@ -18,7 +18,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +26,10 @@ import httpx
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
-from export_throughput import Sandbox, start_sandbox  # noqa: E402
-from txbridge.flows import connections  # noqa: E402
+from export_throughput import Sandbox, connect_store, start_sandbox  # noqa: E402
 from txbridge.flows.sync import SyncResource, iter_changes, receive, run_initial_sync  # noqa: E402
 from txbridge.samples.generate import organization_number  # noqa: E402
-from txbridge.settings import Settings  # noqa: E402
-from txbridge.store import Database, TokenCipher  # noqa: E402
+from txbridge.store import Database  # noqa: E402
 
 
 def _post_list(
@@ -184,24 +181,7 @@ def main() -> int:
         sandbox: Sandbox = start_sandbox(Path(folder) / "sandbox.log", timeout=300)
         try:
             company = sandbox.company("Bench sync")
-            settings = Settings(
-                database_url=f"sqlite:///{folder}/sync.db",
-                secret_key=TokenCipher.generate_key().decode(),
-                key_file=Path(folder) / "unused.key",
-            )
-            db = Database(settings)
-            db.migrate()
-            connection = connections.connect(
-                db,
-                settings,
-                name="bench",
-                environment="sandbox",
-                consumer_token=company["consumerToken"],
-                employee_token=company["employeeToken"],
-                base_url=sandbox.base_url,
-                token_expires_on=date(2027, 6, 1),
-            )
-            connections.approve(db, connection.id)
+            settings, db, connection_id = connect_store(sandbox, company, Path(folder))
             session = httpx.put(
                 f"{sandbox.base_url}/token/session/:create",
                 params={
@@ -211,24 +191,24 @@ def main() -> int:
                 },
             ).json()["value"]["token"]
             with httpx.Client(base_url=sandbox.base_url, auth=("0", session), timeout=120) as api:
-                seed(api, db, connection.id, args.customers, args.projects, args.employees)
+                seed(api, db, connection_id, args.customers, args.projects, args.employees)
             before = sandbox.calls(company["companyId"])
             started = time.perf_counter()
             if os.environ.get("SYNC_PROFILE"):
                 import cProfile
 
                 profile = cProfile.Profile()
-                result = profile.runcall(run_initial_sync, db, settings, connection.id)
+                result = profile.runcall(run_initial_sync, db, settings, connection_id)
                 profile.dump_stats(os.environ["SYNC_PROFILE"])
             else:
-                result = run_initial_sync(db, settings, connection.id)
+                result = run_initial_sync(db, settings, connection_id)
             wall = time.perf_counter() - started
             calls = sandbox.calls(company["companyId"]) - before
             again_started = time.perf_counter()
-            run_initial_sync(db, settings, connection.id)
+            run_initial_sync(db, settings, connection_id)
             again = sandbox.calls(company["companyId"]) - before - calls
             again_wall = time.perf_counter() - again_started
-            feed = Counter(c.action.value for c in iter_changes(db, connection.id))
+            feed = Counter(c.action.value for c in iter_changes(db, connection_id))
             print(
                 f"initial sync, {args.customers} customers / {args.projects} projects / "
                 f"{args.employees} employees per side, half overlapping:"

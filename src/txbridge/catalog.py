@@ -2444,6 +2444,18 @@ CATALOG: Mapping[str, Entry] = _entries(
     ),
     # ---- Two-way sync (customers, projects, employees) -------------------------------------------
     E(
+        "sync_window_too_large",
+        "Tripletex vil ikke lese {resource} i vinduer små nok ({window}): over 10 000 rader i ett vindu",
+        "Tripletex will not read {resource} in windows small enough ({window}): over 10,000 rows in one "
+        "window",
+        "Tripletex svarer ikke på et søk med over 10 000 treff, og dette vinduet kan ikke deles mer med "
+        "filtrene Tripletex har.",
+        "Tripletex refuses a search of more than 10,000 rows, and this window cannot be split further "
+        "with the filters Tripletex has.",
+        "Meld det til leverandøren med vinduet som står her; resten av synkroniseringen venter.",
+        "Report it to the vendor with the window named here; the rest of the sync waits.",
+    ),
+    E(
         "sync_project_no_start_date",
         "Prosjektet {object} synkroniseres ikke: det har ingen startdato",
         "Project {object} is not synced: it has no start date",

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     #: Tripletex, the link goes) or ``delete`` (deleted there too; a customer Tripletex will not delete
     #: because it has invoices is deactivated instead).
     sync_host_deletes: Literal["unlink", "delete"] = "unlink"
+    #: Days a processed Tripletex webhook event is kept in the inbox (then pruned by the nightly
+    #: ``inbox_prune`` schedule). Its idempotency key is what recognises a late duplicate delivery,
+    #: so this must outlast Tripletex's retries of one delivery (hours, with backoff): at least 7.
+    sync_inbox_retention_days: int = Field(default=30, ge=7)
     #: Hosts besides Tripletex's own and this machine's (the sandbox) that a connection's base URL may
     #: name, comma-separated (e.g. a sandbox in another container); nothing else is ever called.
     allowed_api_hosts: str = ""

@@ -128,6 +128,7 @@ def test_schedules_are_procrastinate_periodic_tasks_in_oslo_time(tmp_path: Path)
         "statistics_imports",
         "nightly_reconcile",
         "webhook_subscriptions",
+        "inbox_prune",
     }
     winter = datetime(2026, 12, 1, 12, 0, tzinfo=UTC).timestamp()
     summer = datetime(2026, 7, 1, 12, 0, tzinfo=UTC).timestamp()

@@ -46,6 +46,7 @@ __all__ = [
     "metrics_app",
     "retry_job",
     "start_export",
+    "start_inbox_prune",
     "start_initial_sync",
     "start_payments_refresh",
     "start_reconcile",
@@ -162,6 +163,18 @@ def start_token_expiry_check(db: Database, settings: Settings, *, requested_by: 
         db,
         settings,
         TaskName.CHECK_TOKEN_EXPIRY,
+        connection_id=None,
+        batch_id=None,
+        requested_by=requested_by,
+    )
+
+
+def start_inbox_prune(db: Database, settings: Settings, *, requested_by: str) -> JobInfo:
+    """Queue the pruning of processed webhook events past their retention, every connection's."""
+    return _start(
+        db,
+        settings,
+        TaskName.PRUNE_INBOX,
         connection_id=None,
         batch_id=None,
         requested_by=requested_by,

@@ -29,6 +29,7 @@ class TaskName(enum.StrEnum):
     WEBHOOK_SUBSCRIPTIONS = "webhook_subscriptions"
     SYNC_INITIAL = "sync_initial"
     SYNC_PUSH = "sync_push"
+    PRUNE_INBOX = "prune_inbox"
 
     @classmethod
     def named(cls, name: str) -> TaskName | None:

@@ -3,8 +3,8 @@
 Both engines use this table: procrastinate registers each as a periodic task (PostgreSQL), the
 embedded runner fires them itself (SQLite). A run that was due more than ``MAX_DELAY`` ago when no
 runner was up is skipped, not caught up (as procrastinate does). Later work adds its hooks here with
-its task: the nightly reconcile (``0 2 * * *``), the webhook subscription check (``37 * * * *``)
-and the monthly statistics (``0 5 1 * *``)."""
+its task: the nightly reconcile (``0 2 * * *``), the webhook subscription check (``37 * * * *``),
+the webhook inbox's pruning (``47 3 * * *``) and the monthly statistics (``0 5 1 * *``)."""
 
 from __future__ import annotations
 
@@ -69,12 +69,19 @@ WEBHOOK_SUBSCRIPTIONS = Schedule(
     "every hour at :37 (with TXBRIDGE_PUBLIC_URL set): Tripletex event subscriptions made, and "
     "re-enabled with a reconcile when Tripletex turned one off",
 )
+INBOX_PRUNE = Schedule(
+    "inbox_prune",
+    "47 3 * * *",
+    "every night at 03:47: processed Tripletex webhook events older than TXBRIDGE_SYNC_INBOX_RETENTION_DAYS "
+    "(30) deleted from the inbox; waiting and failed ones are kept",
+)
 SCHEDULES: tuple[Schedule, ...] = (
     PAYMENTS_REFRESH,
     TOKEN_EXPIRY_CHECK,
     STATISTICS_IMPORTS,
     NIGHTLY_RECONCILE,
     WEBHOOK_SUBSCRIPTIONS,
+    INBOX_PRUNE,
 )
 
 
@@ -121,4 +128,6 @@ def fire(db: Database, settings: Settings, schedule: Schedule) -> list[int]:
             api.start_webhook_subscriptions(db, settings, connection_id, requested_by=REQUESTED_BY).id
             for connection_id in _active(db)
         ]
+    if schedule is INBOX_PRUNE:
+        return [api.start_inbox_prune(db, settings, requested_by=REQUESTED_BY).id]
     raise KeyError(schedule.name)

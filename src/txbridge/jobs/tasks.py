@@ -25,7 +25,7 @@ from txbridge.flows import connections
 from txbridge.flows.export import BatchNotFoundError, export_batch, refresh_payments
 from txbridge.flows.outbound.lease import ExportAlreadyRunningError
 from txbridge.flows.outbound.reconcile import DEFAULT_IN_FLIGHT_GRACE
-from txbridge.flows.sync import realtime, reconcile, subscriptions
+from txbridge.flows.sync import inbox, realtime, reconcile, subscriptions
 from txbridge.flows.sync.errors import SyncError
 from txbridge.flows.sync.hostwebhooks import deliver_pending
 from txbridge.flows.sync.initial import run_initial_sync
@@ -224,6 +224,12 @@ def _active_connection(ctx: TaskContext) -> Connection:
     return connection
 
 
+def prune_inbox_task(ctx: TaskContext) -> TaskResult:
+    """Delete processed webhook events older than the retention (never one waiting or failed)."""
+    inbox.prune_processed(ctx.db, older_than=timedelta(days=ctx.settings.sync_inbox_retention_days))
+    return TaskResult()
+
+
 def webhook_subscriptions_task(ctx: TaskContext) -> TaskResult:
     """Make the connection's Tripletex event subscriptions, re-enable any Tripletex disabled, and
     queue a reconcile to fetch what changed while one was off."""
@@ -362,6 +368,7 @@ TASKS: dict[TaskName, Callable[[TaskContext], TaskResult]] = {
     TaskName.WEBHOOK_SUBSCRIPTIONS: webhook_subscriptions_task,
     TaskName.SYNC_INITIAL: sync_initial_task,
     TaskName.SYNC_PUSH: sync_push_task,
+    TaskName.PRUNE_INBOX: prune_inbox_task,
 }
 
 

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from txbridge.sandbox import errors
+from txbridge.sandbox.bulk_control import router as bulk_control_router
 from txbridge.sandbox.clock import SandboxClock
 from txbridge.sandbox.control import router as control_router
 from txbridge.sandbox.faults import ConnectionRegistry
@@ -56,6 +57,7 @@ def create_app(
         app.include_router(module.router, prefix="/v2")
     app.include_router(control_router)
     app.include_router(firm_control_router)
+    app.include_router(bulk_control_router)
 
     async def not_emulated(request: Request) -> Response:
         raise _not_emulated(index, request.method, request.url.path.removeprefix("/v2"))

@@ -233,12 +233,14 @@ class Ctx:
         if changed_since:
             rows = filter_changed_since(rows, params.get("changedSince"))
         selected = list(rows)
-        if len(selected) > self.state.max_result_size:
+        # A company may have its own limit (``/_sandbox/companies/{id}/limits``) to show windows small.
+        limit = int(self.company.extra.get("max_result_size") or self.state.max_result_size)
+        if len(selected) > limit:
             raise errors.TripletexError(
                 422,
                 23000,
                 "Resultatet er for stort; avgrens søket. The result set is too large; narrow the search.",
-                f"Result set too large: {len(selected)} rows (max {self.state.max_result_size}).",
+                f"Result set too large: {len(selected)} rows (max {limit}).",
             )
         sorting = parse_sorting(params.get("sorting"), self.index, schema)
         if sorting:

@@ -1141,12 +1141,16 @@ class SyncCursor(Base):
     changed_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
     #: Resume position: the highest Tripletex id read so far (reads go in ascending id order).
     after_id: Mapped[int] = mapped_column(Integer, default=0)
-    #: Rows of the id-sorted list read so far (Tripletex has no id-range filter: pages go by ``from``).
+    #: Rows of the id-sorted list read so far (Tripletex has no id-range filter: pages go by ``from``);
+    #: in a read in windows, of the first of ``windows``.
     position: Mapped[int] = mapped_column(Integer, default=0)
     #: The step a multi-step run has reached (initial sync: ``pull``, ``match``, ``create``, ``done``).
     step: Mapped[str | None] = mapped_column(String(20))
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    #: A read in windows (a list above Tripletex's 10,000-row limit): the windows still to read, the
+    #: first being read now from ``position`` (see :mod:`txbridge.flows.sync.reader`); null: one list.
+    windows: Mapped[dict[str, object] | None] = mapped_column(JSON)
 
 
 class TripletexObject(Base):
@@ -1219,8 +1223,9 @@ class HeldMatch(Base):
 
 class ChangeFeedEntry(Base):
     """What changed in Tripletex, for the host, in order. ``seq`` is per connection and dense:
-    taken as the highest + 1 under the connection's feed lock (``flows.sync.journal.next_seq``), so
-    a reader that saw ``seq`` N never misses a later-committed N-1; the unique constraint guards it."""
+    taken as the highest + 1 under the connection's feed lock as the transaction commits
+    (``flows.sync.journal``), so a reader that saw ``seq`` N never misses a later-committed N-1; the
+    unique constraint guards it."""
 
     __tablename__ = "change_feed_entry"
     __table_args__ = (UniqueConstraint("connection_id", "seq"),)

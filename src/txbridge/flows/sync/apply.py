@@ -20,6 +20,7 @@ from txbridge.flows.sync.matching import match
 from txbridge.flows.sync.rules import carries, merge, stopped_by
 from txbridge.store import (
     ChangeAction,
+    ChangeFeedEntry,
     Database,
     HeldMatch,
     HostObject,
@@ -57,8 +58,8 @@ class ApplyAction(enum.StrEnum):
 class ApplyOutcome:
     action: ApplyAction
     link_id: int | None = None
-    #: The change-feed entry written, if any.
-    seq: int | None = None
+    #: The change-feed entry written, if any (its ``seq`` is given when the transaction commits).
+    announced: ChangeFeedEntry | None = None
 
 
 def apply_from_tripletex(
@@ -139,7 +140,7 @@ def _deleted(
     if link is None or link.state is SyncLinkState.UNLINKED:
         return ApplyOutcome(ApplyAction.UNCHANGED, link.id if link else None)
     link.state = SyncLinkState.UNLINKED
-    seq = journal.announce(
+    entry = journal.announce(
         session,
         connection_id,
         resource,
@@ -149,7 +150,7 @@ def _deleted(
         version=link.tripletex_version,
         data=None,
     )
-    return ApplyOutcome(ApplyAction.DELETED, link.id, seq)
+    return ApplyOutcome(ApplyAction.DELETED, link.id, entry)
 
 
 def unlinked_host_objects(
@@ -252,8 +253,8 @@ def _new(
     )
     session.add(link)
     session.flush()
-    seq = tell_host(session, link, ChangeAction.CREATED, host_view, refs)
-    return ApplyOutcome(ApplyAction.CREATED, link.id, seq)
+    entry = tell_host(session, link, ChangeAction.CREATED, host_view, refs)
+    return ApplyOutcome(ApplyAction.CREATED, link.id, entry)
 
 
 def _our_create(
@@ -345,8 +346,8 @@ def _changed(
         told = merge(resource, link.base, host_view, pending).data
     if digest(told) == link.sent_to_host_hash:
         return ApplyOutcome(ApplyAction.UNCHANGED, link.id)
-    seq = tell_host(session, link, ChangeAction.CHANGED, told, refs)
-    return ApplyOutcome(ApplyAction.CHANGED, link.id, seq)
+    entry = tell_host(session, link, ChangeAction.CHANGED, told, refs)
+    return ApplyOutcome(ApplyAction.CHANGED, link.id, entry)
 
 
 def tell_host(
@@ -355,7 +356,7 @@ def tell_host(
     action: ChangeAction,
     data: Mapping[str, Any],
     refs: Mapping[str, int],
-) -> int:
+) -> ChangeFeedEntry:
     link.sent_to_host_hash = digest(data)
     link.sent_to_host_at = utcnow()
     payload = dict(data)

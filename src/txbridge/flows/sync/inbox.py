@@ -8,6 +8,8 @@ keys to check it with. A second delivery with the same idempotency key (Triplete
 twice) finds the stored row and is acknowledged without a second one.
 
 Processing (fetching the object and applying it) is :mod:`txbridge.flows.sync.realtime`, run as a job.
+Processed events are pruned after ``TXBRIDGE_SYNC_INBOX_RETENTION_DAYS`` (:func:`prune_processed`, a
+nightly job); an event not processed yet — waiting, or failed and to be tried again — is kept.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ import hmac
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from txbridge.catalog import Bilingual, Message, render
@@ -122,3 +125,36 @@ def _store(
                 )
             )
         return Received("duplicate", inbox_id=found)
+
+
+#: Events deleted per transaction when pruning: short transactions beside the receiver's inserts.
+PRUNE_BATCH = 1000
+
+
+def prune_processed(
+    db: Database, *, older_than: timedelta, now: datetime | None = None, batch: int = PRUNE_BATCH
+) -> int:
+    """Delete events processed more than ``older_than`` ago, ``batch`` per transaction; returns how
+    many. Only processed events go (``processed_at`` is set in the transaction that applied one): an
+    event waiting or failed is kept whatever its age. The retention must outlast Tripletex's retries,
+    or a late duplicate of a pruned event would be applied once more (harmless by the version check,
+    but announced again)."""
+    cutoff = (now or utcnow()) - older_than
+    pruned = 0
+    while True:
+        with db.transaction() as session:
+            ids = list(
+                session.scalars(
+                    select(WebhookInboxEvent.id)
+                    .where(
+                        WebhookInboxEvent.processed_at.is_not(None), WebhookInboxEvent.processed_at < cutoff
+                    )
+                    .order_by(WebhookInboxEvent.id)
+                    .limit(batch)
+                )
+            )
+            if ids:
+                session.execute(delete(WebhookInboxEvent).where(WebhookInboxEvent.id.in_(ids)))
+        pruned += len(ids)
+        if len(ids) < batch:
+            return pruned

@@ -1,6 +1,7 @@
 """The initial sync, in Svenn's two steps, resumable at any point.
 
-1. Pull customers, employees and projects from Tripletex (in that order), page by page, each page
+1. Pull customers, employees and projects from Tripletex (in that order), page by page — in windows
+   when a list is above Tripletex's 10,000-row limit (:mod:`txbridge.flows.sync.reader`) — each page
    committed with the cursor that says how far the read got (dlt's pattern); then match what
    overlaps and link it — or hold it for a person when it is not certain (never a guess).
 2. Create what exists on one side only on the other: Tripletex-only objects go to the host through
@@ -25,7 +26,7 @@ from txbridge.flows.sync.fields import ORDER, display_name, host_shape
 from txbridge.flows.sync.held import hold
 from txbridge.flows.sync.matching import match
 from txbridge.flows.sync.push import PushResult, connection_client, push_resource
-from txbridge.flows.sync.reader import PAGE_SIZE, read_resource
+from txbridge.flows.sync.reader import PAGE_SIZE, read_resource, saved_windows
 from txbridge.settings import Settings
 from txbridge.store import (
     ChangeAction,
@@ -113,12 +114,14 @@ def _pull(
     with db.reading() as session:
         cursor = session.get(SyncCursor, (connection_id, resource, PURPOSE))
         position = cursor.position if cursor is not None else 0
+        windows = saved_windows(cursor.windows if cursor is not None else None)
     read = 0
-    for page in read_resource(client, resource, position=position, page_size=page_size):
+    for page in read_resource(client, resource, position=position, windows=windows, page_size=page_size):
         with db.transaction() as session:
             _store_page(session, connection_id, resource, page.rows)
             cursor = _cursor(session, connection_id, resource)
             cursor.position = page.position
+            cursor.windows = {"windows": page.windows} if page.windows else None
             if page.rows:
                 cursor.after_id = max(cursor.after_id, max(int(r["id"]) for r in page.rows))
             if page.last:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
 from txbridge.catalog import render
@@ -57,26 +57,8 @@ def log(
 
 #: The namespace of the change feed's advisory lock on PostgreSQL (the second key is the connection).
 FEED_LOCK = 0x7478_6366  # "txcf"
-
-
-def next_seq(session: Session, connection_id: int) -> int:
-    """The connection's next change-feed number, for every writer (initial sync, webhook events,
-    reconcile, push). The first number a transaction takes holds the connection's feed lock until
-    it commits — an advisory lock on PostgreSQL, SQLite's one writer lock there — so the highest
-    number read is the highest committed: two writers wait in turn instead of meeting on one number,
-    and a reader that saw N never misses a later-committed N-1. Then counted on in the transaction."""
-    taken: dict[int, int] = session.info.setdefault("change_feed_seq", {})
-    if connection_id not in taken:
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(
-                text("SELECT pg_advisory_xact_lock(:ns, :id)"), {"ns": FEED_LOCK, "id": connection_id}
-            )
-        last = session.scalar(
-            select(func.max(ChangeFeedEntry.seq)).where(ChangeFeedEntry.connection_id == connection_id)
-        )
-        taken[connection_id] = int(last or 0)
-    taken[connection_id] += 1
-    return taken[connection_id]
+#: ``session.info`` key of the entries announced in a transaction, numbered when it commits.
+_PENDING = "change_feed_pending"
 
 
 def announce(
@@ -89,19 +71,56 @@ def announce(
     host_id: str | None,
     version: int | None,
     data: Mapping[str, Any] | None,
-) -> int:
-    """Append a change-feed entry and return its ``seq``, allocated by :func:`next_seq`."""
-    seq = next_seq(session, connection_id)
-    session.add(
-        ChangeFeedEntry(
-            connection_id=connection_id,
-            seq=seq,
-            resource=resource,
-            action=action,
-            tripletex_id=tripletex_id,
-            host_id=host_id,
-            tripletex_version=version,
-            data=dict(data) if data is not None else None,
-        )
+) -> ChangeFeedEntry:
+    """Append a change-feed entry to the caller's transaction. Its ``seq`` is given when the
+    transaction commits (see :func:`_number_pending`), so read it after the commit."""
+    entry = ChangeFeedEntry(
+        connection_id=connection_id,
+        resource=resource,
+        action=action,
+        tripletex_id=tripletex_id,
+        host_id=host_id,
+        tripletex_version=version,
+        data=dict(data) if data is not None else None,
     )
-    return seq
+    session.info.setdefault(_PENDING, []).append(entry)
+    return entry
+
+
+@event.listens_for(Session, "before_commit")
+def _number_pending(session: Session) -> None:
+    """Number a transaction's feed entries as it commits, for every writer (initial sync, webhook
+    events, reconcile, push): the connection's feed lock — an advisory transaction lock on
+    PostgreSQL, SQLite's one writer there — then the highest number + 1 on, in the order announced.
+
+    The lock is taken last, after every row the transaction writes, and held only for this insert
+    and the commit: a writer holding it never waits for a row lock, so a writer holding row locks
+    that waits for it cannot close a cycle (the deadlock of taking it mid-transaction, between
+    row writes). Numbers still follow commit order: a reader that saw N never misses a later-committed
+    N-1."""
+    pending: list[ChangeFeedEntry] | None = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for connection_id in sorted({e.connection_id for e in pending}):  # one order for every writer
+        if postgres:
+            session.execute(
+                text("SELECT pg_advisory_xact_lock(:ns, :id)"), {"ns": FEED_LOCK, "id": connection_id}
+            )
+        last = int(
+            session.scalar(
+                select(func.max(ChangeFeedEntry.seq)).where(ChangeFeedEntry.connection_id == connection_id)
+            )
+            or 0
+        )
+        for entry in pending:
+            if entry.connection_id == connection_id:
+                last += 1
+                entry.seq = last
+                session.add(entry)
+    session.flush()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending(session: Session, _previous: object) -> None:
+    session.info.pop(_PENDING, None)

@@ -10,13 +10,15 @@ Per resource (customers, employees, projects: a project needs its customer and m
    changes the live digest, so the next reconcile reads again) and
    - customers, which have ``changedSince`` in the spec: the customers changed since the last run
      (minus a margin for clocks), whole, are applied;
-   - every resource: the whole list, ``id,version`` only, paged in id order; an object whose version
-     differs from the stored one is fetched whole (``?id=…``, 100 per call) and applied (the version
-     check ignores an older one); a stored object missing between two pages' ids is fetched once
-     more, and applied as deleted if it is really gone.
-3. Each page's rows, the cursor's position, and at the end the digest and ``changedSince`` are
-   committed in one transaction with the rows they describe (dlt's pattern): a crash re-reads at
-   most a page and never skips a change.
+   - every resource: the whole list, ``id,version`` only, paged in id order — in windows when it is
+     above Tripletex's 10,000-row limit (:mod:`txbridge.flows.sync.reader`; such a list has no
+     checksum either, the checksum call being refused, so it is read every night); an object whose
+     version differs from the stored one is fetched whole (``?id=…``, 100 per call) and applied (the
+     version check ignores an older one); a stored object the read did not see is fetched once more
+     at the end, and applied as deleted if it is really gone.
+3. Each page's rows, the cursor's position and windows, and at the end the digest and
+   ``changedSince`` are committed in one transaction with the rows they describe (dlt's pattern): a
+   crash re-reads at most a page and never skips a change.
 """
 
 from __future__ import annotations
@@ -27,19 +29,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from txbridge.flows import connections
 from txbridge.flows.sync.apply import apply_in
 from txbridge.flows.sync.errors import SyncError
 from txbridge.flows.sync.fields import ORDER
-from txbridge.flows.sync.reader import PAGE_SIZE, PATHS, read_resource
+from txbridge.flows.sync.reader import PAGE_SIZE, PATHS, read_resource, saved_windows
 from txbridge.flows.sync.realtime import api_calls, connection_client, fetch_current
 from txbridge.settings import Settings
 from txbridge.store import Database, SyncCursor, SyncResource, TripletexObject
 from txbridge.store.models import utcnow
-from txbridge.tripletex import NotModified, Tripletex, TripletexError
+from txbridge.tripletex import NotModified, TooManyResultsError, Tripletex, TripletexError
 
 PURPOSE = "reconcile"
 CHECK_FIELDS = "id,version"
@@ -47,6 +49,8 @@ CHECK_FIELDS = "id,version"
 EMPTY = "empty"
 #: ``changedSince`` is asked from this long before the previous run began: clocks differ.
 CLOCK_MARGIN = timedelta(minutes=10)
+#: Ids per store query (``IN``) and per stamp.
+ID_CHUNK = 500
 
 
 @dataclass
@@ -114,14 +118,18 @@ def _cursor(session: Session, connection_id: int, resource: SyncResource) -> Syn
 
 def _checksum(api: Tripletex, resource: SyncResource, digest: str | None) -> str | NotModified | None:
     """The list's digest now, or NotModified. Tripletex gives an empty list no digest (and so no 304):
-    :data:`EMPTY` stands for it, so an empty list costs one call too."""
+    :data:`EMPTY` stands for it, so an empty list costs one call too. A list above Tripletex's
+    10,000-row limit has no digest (the search is refused): None, and it is read in windows."""
     headers = {"If-None-Match": digest} if digest and digest != EMPTY else None
-    answer = api.request(
-        "GET",
-        PATHS[resource],
-        params={"fields": CHECK_FIELDS, "sorting": "id", "from": 0, "count": 1},
-        headers=headers,
-    )
+    try:
+        answer = api.request(
+            "GET",
+            PATHS[resource],
+            params={"fields": CHECK_FIELDS, "sorting": "id", "from": 0, "count": 1},
+            headers=headers,
+        )
+    except TooManyResultsError:
+        return None
     if isinstance(answer, NotModified):
         return answer
     if not (answer or {}).get("values"):
@@ -141,20 +149,22 @@ def _reconcile(
     with db.transaction() as session:
         cursor = _cursor(session, connection_id, resource)
         digest, since, position = cursor.version_digest, cursor.changed_since, cursor.position
+        read = dict(cursor.windows or {})
     started = utcnow()
     checked = _checksum(api, resource, digest)
     if isinstance(checked, NotModified):
         done.unchanged = True
         return
     new_digest = checked
-    if resource is SyncResource.CUSTOMER and since is not None and position == 0:
+    if resource is SyncResource.CUSTOMER and since is not None and not read:
         _changed_customers(db, api, connection_id, since, done, page_size)
-    _compare_full(db, api, connection_id, resource, position, done, page_size)
+    _compare_full(db, api, connection_id, resource, position, read, done, page_size)
     with db.transaction() as session:
         cursor = _cursor(session, connection_id, resource)
         cursor.version_digest = new_digest
         cursor.changed_since = started - CLOCK_MARGIN if resource is SyncResource.CUSTOMER else None
         cursor.position, cursor.after_id, cursor.completed_at = 0, 0, utcnow()
+        cursor.windows = None
 
 
 def _changed_customers(
@@ -176,44 +186,98 @@ def _compare_full(
     connection_id: int,
     resource: SyncResource,
     position: int,
+    read: dict[str, Any],
     done: ResourceReconcile,
     page_size: int,
 ) -> None:
-    """The whole list, ids and versions only, compared with the store page by page."""
-    floor: int | None = None  # highest id of the previous page: this page covers (floor, its last id]
-    for page in read_resource(api, resource, fields=CHECK_FIELDS, position=position, page_size=page_size):
+    """The whole list (in windows when it is above 10,000 rows), ids and versions only, compared with
+    the store page by page. Every stored object the read sees is stamped (``read_at``) in the page's
+    transaction; what is stored, not deleted and not stamped since the read began is gone from
+    Tripletex's list, fetched once more and applied as deleted if it really is. The read's start and
+    its windows are kept on the cursor, so a resumed read still knows what it saw before the crash."""
+    began = _began(read) or utcnow()
+    windows = saved_windows(read)
+    for page in read_resource(
+        api, resource, fields=CHECK_FIELDS, position=position, windows=windows, page_size=page_size
+    ):
         seen = {int(r["id"]): r.get("version") for r in page.rows}
-        top = max(seen) if seen and not page.last else None
-        low = floor if floor is not None else (min(seen) - 1 if position and seen else None)
         with db.transaction() as session:
-            stored = _stored(session, connection_id, resource, low, top)
-        changed = [i for i, v in seen.items() if i not in stored or stored[i] != (v, False)]
-        gone = [i for i, (_, deleted) in stored.items() if i not in seen and not deleted]
+            stored = _stored(session, connection_id, resource, list(seen))
+        changed = [i for i, v in seen.items() if stored.get(i) != (v, False)]
         # Fetched outside the transaction (no database lock held over a network call).
-        current = fetch_current(api, resource, sorted(set(changed) | set(gone))) if changed or gone else {}
+        current = fetch_current(api, resource, sorted(changed)) if changed else {}
         with db.transaction() as session:
+            _stamp(session, connection_id, resource, [i for i in seen if i not in changed])
             for object_id in changed:
-                if object_id in current:
-                    _apply(session, connection_id, resource, object_id, current[object_id], done)
-            for object_id in gone:
                 _apply(session, connection_id, resource, object_id, current.get(object_id), done)
             cursor = _cursor(session, connection_id, resource)
-            cursor.position = 0 if page.last else page.position
-        floor = top if top is not None else floor
+            cursor.position = page.position
+            cursor.windows = {"began": began.isoformat(), "windows": page.windows}
+    _gone(db, api, connection_id, resource, began, done)
+
+
+def _began(read: dict[str, Any]) -> datetime | None:
+    began = read.get("began")
+    return datetime.fromisoformat(began) if isinstance(began, str) else None
 
 
 def _stored(
-    session: Session, connection_id: int, resource: SyncResource, low: int | None, high: int | None
+    session: Session, connection_id: int, resource: SyncResource, ids: list[int]
 ) -> dict[int, tuple[int | None, bool]]:
-    """Stored objects with ids in (low, high] (open ends when None): id → (version, deleted)."""
-    query = select(TripletexObject.tripletex_id, TripletexObject.version, TripletexObject.deleted).where(
-        TripletexObject.connection_id == connection_id, TripletexObject.resource == resource
-    )
-    if low is not None:
-        query = query.where(TripletexObject.tripletex_id > low)
-    if high is not None:
-        query = query.where(TripletexObject.tripletex_id <= high)
-    return {int(i): (v, bool(deleted)) for i, v, deleted in session.execute(query)}
+    """Stored objects among ``ids``: id → (version, deleted)."""
+    found: dict[int, tuple[int | None, bool]] = {}
+    for start in range(0, len(ids), ID_CHUNK):
+        query = select(TripletexObject.tripletex_id, TripletexObject.version, TripletexObject.deleted).where(
+            TripletexObject.connection_id == connection_id,
+            TripletexObject.resource == resource,
+            TripletexObject.tripletex_id.in_(ids[start : start + ID_CHUNK]),
+        )
+        found.update({int(i): (v, bool(deleted)) for i, v, deleted in session.execute(query)})
+    return found
+
+
+def _stamp(session: Session, connection_id: int, resource: SyncResource, ids: list[int]) -> None:
+    """Mark stored objects as seen by this read."""
+    now = utcnow()
+    for start in range(0, len(ids), ID_CHUNK):
+        session.execute(
+            update(TripletexObject)
+            .where(
+                TripletexObject.connection_id == connection_id,
+                TripletexObject.resource == resource,
+                TripletexObject.tripletex_id.in_(ids[start : start + ID_CHUNK]),
+            )
+            .values(read_at=now)
+        )
+
+
+def _gone(
+    db: Database,
+    api: Tripletex,
+    connection_id: int,
+    resource: SyncResource,
+    began: datetime,
+    done: ResourceReconcile,
+) -> None:
+    """Stored objects the read did not see: fetched once more (an object made or changed meanwhile is
+    kept), applied as deleted when Tripletex has them no more."""
+    with db.reading() as session:
+        missing = list(
+            session.scalars(
+                select(TripletexObject.tripletex_id).where(
+                    TripletexObject.connection_id == connection_id,
+                    TripletexObject.resource == resource,
+                    TripletexObject.deleted.is_(False),
+                    TripletexObject.read_at < began,
+                )
+            )
+        )
+    for start in range(0, len(missing), ID_CHUNK):
+        chunk = sorted(missing[start : start + ID_CHUNK])
+        current = fetch_current(api, resource, chunk)
+        with db.transaction() as session:
+            for object_id in chunk:
+                _apply(session, connection_id, resource, object_id, current.get(object_id), done)
 
 
 def _apply(

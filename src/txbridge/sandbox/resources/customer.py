@@ -132,13 +132,14 @@ async def search(
     accountManagerId: str | None = None,
 ) -> Response:
     ids = id_list(id)
+    numbers = id_list(customerAccountNumber)  # the spec: «List of customer numbers»
     managers = id_list(accountManagerId)
     name = customerName.lower() if customerName else None
 
     def wanted(r: Row) -> bool:
         return (
             (ids is None or r["id"] in ids)
-            and (customerAccountNumber is None or str(r.get("customerNumber")) == customerAccountNumber)
+            and (numbers is None or r.get("customerNumber") in numbers)
             and (organizationNumber is None or r.get("organizationNumber") == organizationNumber)
             and (email is None or r.get("email") == email)
             and (invoiceEmail is None or r.get("invoiceEmail") == invoiceEmail)
