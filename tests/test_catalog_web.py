@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from tests.test_catalog import COMMANDS
-from txbridge.catalog import CATALOG, Entry, WebFix, placeholders_in, render
+from txbridge.catalog import CATALOG, Entry, Message, WebFix, placeholders_in, render
 from txbridge.web.screens import SCREENS
 
 _COMMANDS = [e.id for e in CATALOG.values() if any("txbridge " in t for t in (e.fix_nb, e.fix_en))]
@@ -93,3 +93,19 @@ def test_a_fix_without_commands_is_the_same_everywhere() -> None:
     assert CATALOG["invoice_not_found"].web is None
     assert message.web_fix("nb") == message.fix("nb") and message.web_fix("en") == message.fix("en")
     assert message.screen is None
+
+
+def test_a_message_stored_without_its_parameters_gets_them_back_for_the_web() -> None:
+    # A stored message (a statistics run's notice, a sync log entry) keeps its texts, not its values.
+    rendered = render("firm_company_already_linked", company="Acme AS", client="K7")
+    stored = Message(
+        rendered.id,
+        rendered.nb,
+        rendered.en,
+        rendered.cause_nb,
+        rendered.cause_en,
+        rendered.fix_nb,
+        rendered.fix_en,
+    )
+    assert stored.web_fix("nb") == "Er den koblingen feil, trykk «Koble fra» på klienten K7 først."
+    assert stored.web_fix("en") == rendered.web_fix("en")

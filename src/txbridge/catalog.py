@@ -45,6 +45,8 @@ from types import MappingProxyType
 OPTIONAL_IN_FIX = frozenset({"batch"})
 #: Shown for a parameter a stored message no longer carries (see :func:`recover`).
 UNKNOWN_VALUE = "?"
+#: A message's texts joined (a layout for :func:`recover`), to read back its parameters.
+_ALL_TEXTS = "{nb}\n{en}\n{cause_nb}\n{cause_en}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +89,16 @@ class Message:
         found = CATALOG.get(self.id)
         if found is None or found.web is None:
             return self.fix(language)
-        return _fill(found.web_fix(language), self.params, language)
+        template = found.web_fix(language)
+        params: Mapping[str, object] = self.params
+        if not placeholders_in(template) <= set(params):
+            # A message stored as text (its parameters not kept): read them back from its texts.
+            again = recover(self.id, _ALL_TEXTS.format_map(self._texts()), (_ALL_TEXTS,))
+            params = {**(again.params if again else {}), **params}
+        return _fill(template, params, language)
+
+    def _texts(self) -> dict[str, str]:
+        return {"nb": self.nb, "en": self.en, "cause_nb": self.cause_nb, "cause_en": self.cause_en}
 
     @property
     def screen(self) -> str | None:
