@@ -14,7 +14,7 @@ from starlette.routing import Match
 from tests.test_catalog_web import names_a_command
 from txbridge.catalog import CATALOG, render
 from txbridge.web.rendering import environment, page_context
-from txbridge.web.screens import SCREENS, link, names_in
+from txbridge.web.screens import PAGES, SCREENS, Link, link, names_in
 
 _MESSAGE = '{% import "_labels.html" as labels %}{{ labels.message(m) }}'
 
@@ -31,15 +31,16 @@ def _get_route(app: FastAPI, path: str) -> dict[str, Any] | None:
 
 def test_every_screen_is_a_get_route_of_the_app(app: FastAPI) -> None:
     assert _get_route(app, "/no/such/screen") is None  # the check below can fail
-    for key, screen in SCREENS.items():
-        for pattern in screen.paths:
+    assert set(PAGES) == {pattern for patterns in SCREENS.values() for pattern in patterns}
+    for key, patterns in SCREENS.items():
+        for pattern in patterns:
             names = names_in(pattern)
             child = _get_route(app, pattern.format_map({name: "1" for name in names}))
             assert child is not None, f"screen {key!r}: no GET route {pattern}"
             if "path_params" in child:
                 assert set(child["path_params"]) == set(names), (key, pattern, child["path_params"])
         # The last pattern needs nothing, so a fix always has somewhere to send the user.
-        assert not names_in(screen.paths[-1]), key
+        assert not names_in(patterns[-1]), key
 
 
 def test_every_screen_a_fix_names_exists_and_is_used() -> None:
@@ -65,12 +66,17 @@ def test_no_catalog_fix_the_web_shows_names_a_command(language: str) -> None:
 
 
 def test_the_link_is_filled_from_the_message_then_the_page() -> None:
-    assert link("batch", {"batch": 12}) == "/batches/12"
-    assert link("batch", {}, {"connection_id": 3}) == "/connections/3/batches"
-    assert link("batch", {}) == "/connections"
-    assert link("batch", {"batch": "?"}, {"batch_id": 4}) == "/batches/4"  # a lost value is no value
-    assert link("firm_client", {"client": "K 1"}, {"firm_id": 2}) == "/firm/2/clients/K%201"
-    assert link("pos", {"connection": "acme"}, {"connection_id": 5}) == "/connections/5/pos"
+    assert link("batch", {"batch": 12}) == Link("/batches/12", "Open the batch")
+    # Not knowing the batch, the link goes to the connection's batches, and says so.
+    assert link("batch", {}, {"connection_id": 3}) == Link("/connections/3/batches", "Open «Export batches»")
+    assert link("batch", {}) == Link("/connections", "Open «Connections»")
+    assert link("batch", {"batch": "?"}, {"batch_id": 4}) == Link("/batches/4", "Open the batch")  # «?»: lost
+    assert link("firm_client", {"client": "K 1"}, {"firm_id": 2}) == Link(
+        "/firm/2/clients/K%201", "Open the client"
+    )
+    assert link("pos", {"connection": "acme"}, {"connection_id": 5}) == Link(
+        "/connections/5/pos", "Open «POS set-up»"
+    )
     assert link(None, {"batch": 1}) is None and link("nowhere") is None
 
 
@@ -80,10 +86,10 @@ def test_a_fix_on_a_page_links_to_its_screen_in_the_pages_language() -> None:
     )
     nb = environment("nb").from_string(_MESSAGE).render(m=message, request=None)
     assert "Velg konto for betalingsmåte «vipps» under «Kasseoppsett» på tilkoblingen" in nb
-    assert '<a class="fix-link" href="/connections">Åpne «Kasseoppsett»</a>' in nb
+    assert '<a class="fix-link" href="/connections">Åpne «Tilkoblinger»</a>' in nb
     en = environment("en").from_string(_MESSAGE).render(m=message, request=None)
     assert "Choose the account for betalingsmåte «vipps» under «POS set-up»" in en
-    assert ">Open «POS set-up»</a>" in en and "txbridge" not in en
+    assert ">Open «Connections»</a>" in en and "txbridge" not in en
 
 
 def test_the_help_page_shows_the_web_fix_of_every_entry(support_client: TestClient) -> None:
@@ -91,7 +97,7 @@ def test_the_help_page_shows_the_web_fix_of_every_entry(support_client: TestClie
     fixes = re.findall(r"<p><span class=\"label\">Slik løser du det:</span> (.*?)</p>", page, re.DOTALL)
     assert len(fixes) == len(CATALOG)
     assert not [fix for fix in fixes if names_a_command(fix)]
-    assert '<a class="fix-link" href="/connections">Åpne «Kasseoppsett»</a>' in page
+    assert '<a class="fix-link" href="/sync/held">Åpne «Til avgjørelse»</a>' in page
     # The search finds the web's words too.
     found = support_client.get("/help?q=Tilbakestill bunten").text
     assert 'id="account_not_found"' in found

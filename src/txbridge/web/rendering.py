@@ -73,10 +73,11 @@ def _here(context: Context) -> str | None:
     return path if isinstance(path, str) else None
 
 
-def _with_link(text: str, href: str | None, label: str, context: Context) -> Markup:
-    if not text or href is None or href == _here(context):
+def _with_link(text: str, to: screens.Link | None, language: str, context: Context) -> Markup:
+    if not text or to is None or to.href == _here(context):
         return escape(text)
-    return escape(text) + Markup(' <a class="fix-link" href="{}">{}</a>').format(href, label)
+    label = gettext_for(language).gettext(to.label)
+    return escape(text) + Markup(' <a class="fix-link" href="{}">{}</a>').format(to.href, label)
 
 
 @cache
@@ -96,27 +97,20 @@ def environment(language: str) -> Environment:
     def text(message: Message | None) -> str:
         return "" if message is None else message.text(language)
 
-    gettext = gettext_for(language).gettext
-
-    def open_label(screen: str | None) -> str:
-        found = screens.SCREENS.get(screen or "")
-        return "" if found is None else gettext(found.label)
-
     @pass_context
     def fix(context: Context, message: Message | None, **values: object) -> Markup:
         """The fix as a web user does it (never a ``txbridge`` command), with a link to its screen;
         ``values`` name what the row knows (``batch_id``, ``connection_id``)."""
         if message is None:
             return Markup("")
-        href = screens.link(message.screen, values, message.params, _page_values(context))
-        return _with_link(message.web_fix(language), href, open_label(message.screen), context)
+        to = screens.link(message.screen, values, message.params, _page_values(context))
+        return _with_link(message.web_fix(language), to, language, context)
 
     @pass_context
     def entry_fix(context: Context, entry: Entry) -> Markup:
         """An unfilled entry's web fix (the help page), linked to the screen's general page."""
-        screen = None if entry.web is None else entry.web.screen
-        href = screens.link(screen)
-        return _with_link(entry.web_fix(language), href, open_label(screen), context)
+        to = screens.link(None if entry.web is None else entry.web.screen)
+        return _with_link(entry.web_fix(language), to, language, context)
 
     def cause(message: Message | None) -> str:
         if message is None:
