@@ -691,7 +691,7 @@ CATALOG: Mapping[str, Entry] = _entries(
         "the connection.",
         web=W(
             "Lag en ny ansattnøkkel i Tripletex (API-tilgang), lim den inn under «Bytt nøkkel» på "
-            "tilkoblingen og trykk «Test tilkoblingen».",
+            "tilkoblingen og trykk «Test tilkobling».",
             "Make a new employee token in Tripletex (API access), paste it under «Rotate the token» on the "
             "connection and press «Test connection».",
             "rotate",
