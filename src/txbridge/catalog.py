@@ -6,7 +6,29 @@ Norwegian (bokmål) and English, the cause and the fix in both languages, and na
 and log entries refer to them.
 
 The first entries are the ones Telaris-style users already know (the seed's error list); the rest are
-what the export, the intake and the troubleshooter need."""
+what the export, the intake and the troubleshooter need.
+
+Fixes in the web app (and the REST API)
+---------------------------------------
+A fix (``fix_nb``/``fix_en``, ``fix_for``) is worded for the command line: it names ``txbridge …``
+commands. A user in the browser cannot run those, so an entry whose fix names a ``txbridge`` command
+also carries ``web=W(nb, en, screen)``: the same fix as a web user does it, naming the screen and the
+button in «» («Velg konto for varegruppen under «Kasseoppsett»», «trykk «Tilbakestill bunten» og
+deretter «Eksporter» på bunten»), with the entry's own placeholders (no new ones). ``screen`` is the
+web screen where it is done, a key of :data:`txbridge.web.screens.SCREENS` (``"pos"``, ``"batch"``,
+``"connection"`` …) that the web turns into a link; ``None`` where no screen fits. A fix the web
+cannot do (an operator's action such as upgrading the database) says who does it («Be driftsansvarlig
+oppgradere databasen») rather than naming the command. Shared tails have web twins: ``RETRY_NB`` →
+``WEB_RETRY_NB``, ``WEB_UPGRADE_NB``.
+
+Who reads which wording: the CLI shows :meth:`Message.fix` (commands); the web app and the REST API
+show :meth:`Message.web_fix`, which never names a ``txbridge`` command (an API client is a program or
+the person behind it, who uses the web app, not a terminal on the server); it is the CLI fix for an
+entry that names no command. ``tests/test_catalog_web.py`` renders every entry for the web and fails
+when a fix names a ``txbridge`` command or a screen key has no route.
+
+Adding an entry: if its fix names a ``txbridge`` command, give it ``web=W(...)`` with a screen key
+(add a screen to ``txbridge.web.screens`` when the web has a new one)."""
 
 from __future__ import annotations
 
@@ -23,6 +45,8 @@ from types import MappingProxyType
 OPTIONAL_IN_FIX = frozenset({"batch"})
 #: Shown for a parameter a stored message no longer carries (see :func:`recover`).
 UNKNOWN_VALUE = "?"
+#: A message's texts joined (a layout for :func:`recover`), to read back its parameters.
+_ALL_TEXTS = "{nb}\n{en}\n{cause_nb}\n{cause_en}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +84,41 @@ class Message:
             params.setdefault("batch", batch)
         return _fill(pair[1] if language == "en" else pair[0], params, language)
 
+    def web_fix(self, language: str = "nb") -> str:
+        """The fix as a user of the web app (or a REST client) does it: no ``txbridge`` command."""
+        found = CATALOG.get(self.id)
+        if found is None or found.web is None:
+            return self.fix(language)
+        template = found.web_fix(language)
+        params: Mapping[str, object] = self.params
+        if not placeholders_in(template) <= set(params):
+            # A message stored as text (its parameters not kept): read them back from its texts.
+            again = recover(self.id, _ALL_TEXTS.format_map(self._texts()), (_ALL_TEXTS,))
+            params = {**(again.params if again else {}), **params}
+        return _fill(template, params, language)
+
+    def _texts(self) -> dict[str, str]:
+        return {"nb": self.nb, "en": self.en, "cause_nb": self.cause_nb, "cause_en": self.cause_en}
+
+    @property
+    def screen(self) -> str | None:
+        """The web screen where the fix is done (a key of ``txbridge.web.screens.SCREENS``)."""
+        found = CATALOG.get(self.id)
+        return None if found is None or found.web is None else found.web.screen
+
+
+@dataclass(frozen=True, slots=True)
+class WebFix:
+    """An entry's fix as a user of the web app does it (see the module docstring): bokmål, English,
+    and the key of the web screen where it is done (:data:`txbridge.web.screens.SCREENS`)."""
+
+    nb: str
+    en: str
+    screen: str | None = None
+
+
+W = WebFix
+
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -74,6 +133,8 @@ class Entry:
     fix_nb: str
     fix_en: str
     fix_for: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: The fix in the web app's words (screens and buttons, no ``txbridge`` command).
+    web: WebFix | None = None
 
     @property
     def texts(self) -> tuple[str, ...]:
@@ -81,7 +142,14 @@ class Entry:
 
     @property
     def all_texts(self) -> tuple[str, ...]:
-        return self.texts + tuple(text for pair in self.fix_for.values() for text in pair)
+        web = () if self.web is None else (self.web.nb, self.web.en)
+        return self.texts + tuple(text for pair in self.fix_for.values() for text in pair) + web
+
+    def web_fix(self, language: str = "nb") -> str:
+        """The fix a web user reads, placeholders unfilled (the help page lists these)."""
+        if self.web is None:
+            return self.fix_en if language == "en" else self.fix_nb
+        return self.web.en if language == "en" else self.web.nb
 
     @property
     def placeholders(self) -> frozenset[str]:
@@ -169,6 +237,18 @@ AGAIN = {
 }
 
 
+#: The web twins of the tails above (see the module docstring): the buttons on the batch's screen.
+WEB_RETRY_NB = "trykk så «Tilbakestill bunten» og deretter «Eksporter» på bunten."
+WEB_RETRY_EN = "then press «Reset the batch» and then «Export» on the batch."
+#: An operator's action the web cannot do: who does it.
+WEB_UPGRADE_NB = (
+    "Be driftsansvarlig oppgradere databasen (én gang, fra én maskin) og starte arbeiderne igjen."
+)
+WEB_UPGRADE_EN = (
+    "Ask the operator to upgrade the database (once, from one machine) and start the workers again."
+)
+
+
 def _again(nb: str, en: str, commands: tuple[str, ...] = tuple(AGAIN)) -> dict[str, tuple[str, str]]:
     """A fix per command: ``nb``/``en`` with ``{again}`` standing for how that command is retried."""
     return {c: (nb.replace("{again}", AGAIN[c][0]), en.replace("{again}", AGAIN[c][1])) for c in commands}
@@ -184,6 +264,12 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The account number from the product class does not exist in Tripletex's chart of accounts.",
         "Opprett konto {account} i Tripletex, eller endre kontonummeret på varegruppen; " + RETRY_NB,
         "Add account {account} in Tripletex, or change the account number on the product class; " + RETRY_EN,
+        web=W(
+            "Opprett konto {account} i Tripletex, eller endre kontonummeret på varegruppen; " + WEB_RETRY_NB,
+            "Add account {account} in Tripletex, or change the account number on the product class; "
+            + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "invoice_not_found",
@@ -206,6 +292,15 @@ CATALOG: Mapping[str, Entry] = _entries(
         "No action is needed if the invoice is in Tripletex. To export it again, credit it in Tripletex; "
         "an administrator then runs `txbridge invoice clear-reference {invoice}` (resets the batch) and "
         "`txbridge batch export {batch}`.",
+        web=W(
+            "Ingen handling trengs hvis fakturaen er i Tripletex. Skal den eksporteres på nytt, krediter "
+            "den i Tripletex; en administrator trykker så «Fjern referansen» på fakturaen under «Finn en "
+            "faktura» (det tilbakestiller bunten) og «Eksporter» på bunten.",
+            "No action is needed if the invoice is in Tripletex. To export it again, credit it in "
+            "Tripletex; an administrator then presses «Clear the reference» on the invoice under «Find an "
+            "invoice» (this resets the batch) and «Export» on the batch.",
+            "invoices",
+        ),
     ),
     E(
         "authentication_unsuccessful",
@@ -234,6 +329,13 @@ CATALOG: Mapping[str, Entry] = _entries(
                 ("connection reactivate", "payments refresh"),
             ),
         },
+        web=W(
+            "Sjekk nøklene under API-tilgang i Tripletex; lim inn en ny ansattnøkkel under «Bytt nøkkel» på "
+            "tilkoblingen, trykk «Test og aktiver igjen» og så «Eksporter» på bunten.",
+            "Check the tokens under API access in Tripletex; paste a new employee token under «Rotate the "
+            "token» on the connection, press «Test and reactivate», then «Export» on the batch.",
+            "rotate",
+        ),
     ),
     E(
         "integration_error_state",
@@ -252,6 +354,13 @@ CATALOG: Mapping[str, Entry] = _entries(
             "`txbridge payments refresh`.",
             ("payments refresh",),
         ),
+        web=W(
+            "Se «Integrasjonslogg», rett feilen, trykk «Test og aktiver igjen» på tilkoblingen og så "
+            "«Eksporter» på bunten.",
+            "Check the «Integration log», fix the error, press «Test and reactivate» on the connection, "
+            "then «Export» on the batch.",
+            "connection",
+        ),
     ),
     E(
         "too_many_requests",
@@ -266,6 +375,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         fix_for=_again(
             "Vent til grensen nullstilles og {again}.", "Wait until the limit resets and {again}."
         ),
+        web=W(
+            "Vent til grensen nullstilles og trykk «Eksporter» på bunten; bunten feiler ikke av dette, "
+            "eksporten fortsetter der den slapp.",
+            "Wait until the limit resets and press «Export» on the batch; the batch does not fail because "
+            "of this, the export continues where it stopped.",
+            "batch",
+        ),
     ),
     E(
         "customer_number_in_use",
@@ -279,6 +395,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Tripletex; " + RETRY_NB,
         "Look up the customer in Tripletex and see which customer number it has; correct the number here "
         "or in Tripletex; " + RETRY_EN,
+        web=W(
+            "Slå opp kunden i Tripletex og se hvilket kundenummer den har; rett kundenummeret her eller i "
+            "Tripletex; " + WEB_RETRY_NB,
+            "Look up the customer in Tripletex and see which customer number it has; correct the number "
+            "here or in Tripletex; " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     # ---- Customers -------------------------------------------------------------------------------
     E(
@@ -291,6 +414,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "belong to.",
         "Slå sammen kundene eller rett organisasjonsnummeret på den som er feil; " + RETRY_NB,
         "Merge the customers or correct the organisation number on the wrong one; " + RETRY_EN,
+        web=W(
+            "Slå sammen kundene eller rett organisasjonsnummeret på den som er feil; " + WEB_RETRY_NB,
+            "Merge the customers or correct the organisation number on the wrong one; " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "customer_missing_data",
@@ -300,6 +428,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Tripletex needs {field} to create the customer.",
         "Fyll inn {field} på kunden; " + RETRY_NB,
         "Fill in {field} on the customer; " + RETRY_EN,
+        web=W(
+            "Fyll inn {field} på kunden; " + WEB_RETRY_NB,
+            "Fill in {field} on the customer; " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "customer_not_created",
@@ -309,6 +442,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Tripletex refused the customer.",
         "Rett kundedataene etter meldingen fra Tripletex; " + RETRY_NB,
         "Correct the customer data as Tripletex's message says; " + RETRY_EN,
+        web=W(
+            "Rett kundedataene etter meldingen fra Tripletex; " + WEB_RETRY_NB,
+            "Correct the customer data as Tripletex's message says; " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     # ---- Products, accounts and VAT ---------------------------------------------------------------
     E(
@@ -319,6 +457,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The invoice line refers to a product that is not registered.",
         "Registrer varen; " + RETRY_NB,
         "Register the product; " + RETRY_EN,
+        web=W(
+            "Registrer varen; " + WEB_RETRY_NB,
+            "Register the product; " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "product_class_missing",
@@ -328,6 +471,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The account an invoice line is posted to comes from the product's product class.",
         "Gi varen en varegruppe; " + RETRY_NB,
         "Give the product a product class; " + RETRY_EN,
+        web=W(
+            "Gi varen en varegruppe; " + WEB_RETRY_NB,
+            "Give the product a product class; " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "product_class_without_account",
@@ -338,6 +486,12 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Sett kontonummeret på varegruppen (det må finnes i kontoplanen i Tripletex); " + RETRY_NB,
         "Set the account number on the product class (it must exist in Tripletex's chart of accounts); "
         + RETRY_EN,
+        web=W(
+            "Sett kontonummeret på varegruppen (det må finnes i kontoplanen i Tripletex); " + WEB_RETRY_NB,
+            "Set the account number on the product class (it must exist in Tripletex's chart of accounts); "
+            + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "product_not_created",
@@ -347,6 +501,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Tripletex refused the product.",
         "Rett varedataene etter meldingen fra Tripletex; " + RETRY_NB,
         "Correct the product data as Tripletex's message says; " + RETRY_EN,
+        web=W(
+            "Rett varedataene etter meldingen fra Tripletex; " + WEB_RETRY_NB,
+            "Correct the product data as Tripletex's message says; " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "vat_type_missing_on_account",
@@ -358,6 +517,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "does not send a VAT rate itself.",
         "Sett riktig mva-kode på konto {account} i Tripletex (Kontoplan); " + RETRY_NB,
         "Set the right VAT type on account {account} in Tripletex (chart of accounts); " + RETRY_EN,
+        web=W(
+            "Sett riktig mva-kode på konto {account} i Tripletex (Kontoplan); " + WEB_RETRY_NB,
+            "Set the right VAT type on account {account} in Tripletex (chart of accounts); " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "vat_code_mismatch",
@@ -370,6 +534,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "i Tripletex; " + RETRY_NB,
         "Use a product class whose account has VAT code {vat_code}, or correct the VAT type on the "
         "account in Tripletex; " + RETRY_EN,
+        web=W(
+            "Bruk en varegruppe med en konto som har mva-kode {vat_code}, eller rett mva-koden på kontoen i "
+            "Tripletex; " + WEB_RETRY_NB,
+            "Use a product class whose account has VAT code {vat_code}, or correct the VAT type on the "
+            "account in Tripletex; " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "vat_code_unknown",
@@ -379,6 +550,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The VAT code on the product or line is not an output VAT code Tripletex knows.",
         "Bruk en gyldig utgående mva-kode på varen (for eksempel 3, 31, 33, 5 eller 6); " + RETRY_NB,
         "Use a valid output VAT code on the product (for example 3, 31, 33, 5 or 6); " + RETRY_EN,
+        web=W(
+            "Bruk en gyldig utgående mva-kode på varen (for eksempel 3, 31, 33, 5 eller 6); " + WEB_RETRY_NB,
+            "Use a valid output VAT code on the product (for example 3, 31, 33, 5 or 6); " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     # ---- Company and invoice rules ------------------------------------------------------------------
     E(
@@ -390,6 +566,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "ledger account (1920).",
         "Registrer bankkontonummeret i Tripletex (Kontoplan, konto 1920); " + RETRY_NB,
         "Enter the bank account number in Tripletex (chart of accounts, account 1920); " + RETRY_EN,
+        web=W(
+            "Registrer bankkontonummeret i Tripletex (Kontoplan, konto 1920); " + WEB_RETRY_NB,
+            "Enter the bank account number in Tripletex (chart of accounts, account 1920); " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "currency_not_supported",
@@ -410,6 +591,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Invoices only go to Tripletex as part of a batch, and batch close has not been run for its period.",
         "Kjør buntavslutning for perioden {period}: `txbridge batch close --period {period}`.",
         "Run batch close for period {period}: `txbridge batch close --period {period}`.",
+        web=W(
+            "Avslutt perioden {period} under «Eksportbunter» på tilkoblingen: skriv perioden og trykk "
+            "«Avslutt bunt».",
+            "Close the period {period} under «Export batches» on the connection: enter the period and press "
+            "«Close batch».",
+            "batches",
+        ),
     ),
     E(
         "invoice_not_ready",
@@ -438,6 +626,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Eksporter bunten: `txbridge batch export {batch}`; har den feilet, se feilmeldingen på posteringen.",
         "Export the batch: `txbridge batch export {batch}`; if it failed, look at the error message on "
         "the posting.",
+        web=W(
+            "Trykk «Eksporter» på bunten; har den feilet, se feilmeldingen på posteringen.",
+            "Press «Export» on the batch; if it failed, see the message on the posting.",
+            "batch",
+        ),
     ),
     E(
         "no_invoices_ready",
@@ -447,6 +640,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Every invoice in the period is a draft, is already in a batch, or is dated in another period.",
         "Sjekk hver faktura med `txbridge diagnose invoice` og fakturanummeret.",
         "Check each invoice with `txbridge diagnose invoice` and its number.",
+        web=W(
+            "Sjekk hver faktura under «Finn en faktura»: skriv fakturanummeret og trykk «Hvorfor?».",
+            "Check each invoice under «Find an invoice»: enter the invoice number and press «Why?».",
+            "invoices",
+        ),
     ),
     E(
         "batch_not_found",
@@ -456,6 +654,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "There is no export batch with this number for the connection.",
         "Se buntene med `txbridge batch show`.",
         "List the batches with `txbridge batch show`.",
+        web=W(
+            "Se buntene under «Eksportbunter» på tilkoblingen.",
+            "See the batches under «Export batches» on the connection.",
+            "batches",
+        ),
     ),
     E(
         "reference_cleared",
@@ -467,6 +670,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "deretter `txbridge batch export {batch}`.",
         "Make sure the old invoice is credited in Tripletex, then run `txbridge batch reset {batch}` and "
         "then `txbridge batch export {batch}`.",
+        web=W(
+            "Pass på at den gamle fakturaen er kreditert i Tripletex, og trykk «Tilbakestill bunten» og "
+            "deretter «Eksporter» på bunten.",
+            "Make sure the old invoice is credited in Tripletex, and press «Reset the batch» and then "
+            "«Export» on the batch.",
+            "batch",
+        ),
     ),
     # ---- Connection and the API ----------------------------------------------------------------------
     E(
@@ -479,6 +689,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "tilkoblingen.",
         "Make a new employee token in Tripletex (API access), paste it with `txbridge connect` and test "
         "the connection.",
+        web=W(
+            "Lag en ny ansattnøkkel i Tripletex (API-tilgang), lim den inn under «Bytt nøkkel» på "
+            "tilkoblingen og trykk «Test tilkobling».",
+            "Make a new employee token in Tripletex (API access), paste it under «Rotate the token» on the "
+            "connection and press «Test connection».",
+            "rotate",
+        ),
     ),
     E(
         "token_expires_soon",
@@ -490,6 +707,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "`txbridge connect`.",
         "Make a new employee token in Tripletex (API access) before {expires_on} and paste it with "
         "`txbridge connect`.",
+        web=W(
+            "Lag en ny ansattnøkkel i Tripletex (API-tilgang) før {expires_on} og lim den inn under «Bytt "
+            "nøkkel» på tilkoblingen.",
+            "Make a new employee token in Tripletex (API access) before {expires_on} and paste it under "
+            "«Rotate the token» on the connection.",
+            "rotate",
+        ),
     ),
     E(
         "connection_pending_approval",
@@ -499,6 +723,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "A new connection sends nothing until it has been tested and approved.",
         "Godkjenn tilkoblingen med `txbridge connection approve -c {connection}`.",
         "Approve the connection with `txbridge connection approve -c {connection}`.",
+        web=W(
+            "En administrator godkjenner tilkoblingen med «Godkjenn» på tilkoblingens side.",
+            "An administrator approves the connection with «Approve» on the connection's page.",
+            "connection",
+        ),
     ),
     E(
         "connection_not_found",
@@ -508,6 +737,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "No connection with this name has been set up.",
         "Koble til med `txbridge connect`, eller bruk et navn fra `txbridge connection show`.",
         "Connect with `txbridge connect`, or use a name from `txbridge connection show`.",
+        web=W(
+            "Velg en tilkobling under «Tilkoblinger», eller koble til med «Koble til et Tripletex-selskap».",
+            "Choose a connection under «Connections», or connect with «Connect a Tripletex company».",
+            "connections",
+        ),
     ),
     E(
         "client_company_not_accessible",
@@ -541,6 +775,13 @@ CATALOG: Mapping[str, Entry] = _entries(
             "Sjekk nettverket og adressen (--base-url), og {again}.",
             "Check the network and the address (--base-url), and {again}.",
         ),
+        web=W(
+            "Sjekk nettverket og trykk «Eksporter» på bunten igjen senere; ingenting sendes dobbelt, "
+            "eksporten fortsetter der den slapp.",
+            "Check the network and press «Export» on the batch again later; nothing is sent twice, the "
+            "export continues where it stopped.",
+            "batch",
+        ),
     ),
     E(
         "connection_base_url_not_allowed",
@@ -569,6 +810,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Tripletex.",
         "Correct what the message says and run `txbridge connect` again; copy the whole token from API "
         "access in Tripletex.",
+        web=W(
+            "Rett det meldingen sier, og lagre tilkoblingen på nytt; kopier hele nøkkelen fra API-tilgang i "
+            "Tripletex.",
+            "Correct what the message says and save the connection again; copy the whole token from API "
+            "access in Tripletex.",
+            "connections",
+        ),
     ),
     E(
         "tripletex_server_error",
@@ -585,6 +833,13 @@ CATALOG: Mapping[str, Entry] = _entries(
             "Wait a moment and {again}; if it keeps happening, contact Tripletex with request id "
             "{request_id}.",
         ),
+        web=W(
+            "Trykk «Eksporter» på bunten igjen senere; gjentar det seg, kontakt Tripletex med "
+            "forespørsels-id {request_id}.",
+            "Press «Export» on the batch again later; if it happens again, contact Tripletex with request "
+            "id {request_id}.",
+            "batch",
+        ),
     ),
     E(
         "outcome_unknown",
@@ -596,6 +851,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "sender noe på nytt.",
         "Run `txbridge batch export {batch}` again in a moment: it looks for the invoice in Tripletex before "
         "it sends anything again.",
+        web=W(
+            "Trykk «Eksporter» på bunten igjen om litt: den søker etter fakturaen i Tripletex før den "
+            "sender noe på nytt.",
+            "Press «Export» on the batch again in a while: it looks for the invoice in Tripletex before it "
+            "sends anything again.",
+            "batch",
+        ),
     ),
     E(
         "tripletex_validation_error",
@@ -605,6 +867,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The data breaks a rule in Tripletex.",
         "Rett dataene etter meldingen fra Tripletex; " + RETRY_NB,
         "Correct the data as Tripletex's message says; " + RETRY_EN,
+        web=W(
+            "Rett dataene etter meldingen fra Tripletex; " + WEB_RETRY_NB,
+            "Correct the data as Tripletex's message says; " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "invoice_server_error",
@@ -618,6 +885,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "ser riktig ut; " + RETRY_NB,
         "Check the invoice (customer, lines, texts, amounts) against Tripletex, and contact Tripletex "
         "support if it looks right; " + RETRY_EN,
+        web=W(
+            "Sjekk fakturaen (kunde, linjer, tekster, beløp) mot Tripletex, og kontakt Tripletex-support om "
+            "den ser riktig ut; " + WEB_RETRY_NB,
+            "Check the invoice (customer, lines, texts, amounts) against Tripletex, and contact Tripletex "
+            "support if it looks right; " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "tripletex_conflict",
@@ -629,6 +903,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "integrasjonen henter siste versjon først.",
         "Nothing to correct: run `txbridge batch reset {batch}` and then `txbridge batch export {batch}`; "
         "the integration fetches the latest version first.",
+        web=W(
+            "Ingenting å rette: trykk «Tilbakestill bunten» og deretter «Eksporter» på bunten; "
+            "integrasjonen henter siste versjon først.",
+            "Nothing to correct: press «Reset the batch» and then «Export» on the batch; the integration "
+            "fetches the latest version first.",
+            "batch",
+        ),
     ),
     E(
         "tripletex_retry",
@@ -666,6 +947,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Wait for the other export to finish; `txbridge batch show {batch}` shows its progress. If the other "
         "process has stopped, `txbridge batch export {batch}` can take the batch over after "
         "{stale_after} seconds.",
+        web=W(
+            "Vent til den andre eksporten er ferdig; bunten viser framdriften. Er den andre prosessen "
+            "stoppet, kan «Eksporter» på bunten overta etter {stale_after} sekunder.",
+            "Wait until the other export has finished; the batch shows its progress. If the other process "
+            "has stopped, «Export» on the batch can take over after {stale_after} seconds.",
+            "batch",
+        ),
     ),
     E(
         "export_waiting_for_grace",
@@ -688,6 +976,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "`txbridge batch export {batch}` fortsetter der den slapp.",
         "Nothing to do yet; if the break lasts more than {bound} seconds the export stops, and "
         "`txbridge batch export {batch}` continues where it stopped.",
+        web=W(
+            "Ingenting å gjøre ennå; varer bruddet mer enn {bound} sekunder, stopper eksporten, og "
+            "«Eksporter» på bunten fortsetter der den slapp.",
+            "Nothing to do yet; if the outage lasts more than {bound} seconds, the export stops, and "
+            "«Export» on the batch continues where it stopped.",
+            "batch",
+        ),
     ),
     # ---- Intake -----------------------------------------------------------------------------------------
     E(
@@ -767,6 +1062,12 @@ CATALOG: Mapping[str, Entry] = _entries(
         "prosessene (flytter du fra SQLite, bruk innholdet i .txbridge/secret.key).",
         "Make a key with `txbridge secrets new-key` and set it as TXBRIDGE_SECRET_KEY for every process "
         "(moving from SQLite, use the contents of .txbridge/secret.key).",
+        web=W(
+            "Be driftsansvarlig lage en nøkkel for tokens og sette den som TXBRIDGE_SECRET_KEY for alle "
+            "prosessene.",
+            "Ask the operator to make a key for tokens and set it as TXBRIDGE_SECRET_KEY for every process.",
+            None,
+        ),
     ),
     E(
         "secret_key_does_not_fit",
@@ -780,6 +1081,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "eller lim inn tokenene på nytt med `txbridge connect`.",
         "Add the old key to TXBRIDGE_OLD_SECRET_KEYS and run `txbridge secrets rotate` again, or paste "
         "the tokens again with `txbridge connect`.",
+        web=W(
+            "Be driftsansvarlig legge den gamle nøkkelen til i TXBRIDGE_OLD_SECRET_KEYS og bytte nøklene på "
+            "nytt, eller lim inn tokenene igjen under «Bytt nøkkel» på tilkoblingen.",
+            "Ask the operator to add the old key to TXBRIDGE_OLD_SECRET_KEYS and rotate the keys again, or "
+            "paste the tokens again under «Rotate the token» on the connection.",
+            "rotate",
+        ),
     ),
     E(
         "secrets_rotated",
@@ -800,6 +1108,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "not do it at once.",
         "Kjør `txbridge db upgrade` én gang (fra én maskin), og start så kommandoen eller arbeiderne igjen.",
         "Run `txbridge db upgrade` once (from one machine), then start the command or the workers again.",
+        web=W(
+            WEB_UPGRADE_NB,
+            WEB_UPGRADE_EN,
+            None,
+        ),
     ),
     E(
         "database_schema_unknown",
@@ -839,6 +1152,12 @@ CATALOG: Mapping[str, Entry] = _entries(
         "`txbridge user add BRUKER --password-reset`.",
         "Check the username and password. An administrator can set a new password with "
         "`txbridge user add USER --password-reset`.",
+        web=W(
+            "Sjekk brukernavn og passord. Har du glemt passordet, be driftsansvarlig sette et nytt.",
+            "Check the user name and password. If you forgot the password, ask the operator to set a new "
+            "one.",
+            None,
+        ),
     ),
     E(
         "sign_in_throttled",
@@ -858,6 +1177,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Velg et annet brukernavn, eller sett nytt passord med "
         "`txbridge user add {username} --password-reset`.",
         "Pick another username, or set a new password with `txbridge user add {username} --password-reset`.",
+        web=W(
+            "Velg et annet brukernavn; skal {username} få nytt passord, be driftsansvarlig sette det.",
+            "Choose another user name; if {username} needs a new password, ask the operator to set it.",
+            "users",
+        ),
     ),
     E(
         "user_not_found",
@@ -867,6 +1191,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "There is no user with this name.",
         "Lag brukeren med `txbridge user add {username}`.",
         "Make the user with `txbridge user add {username}`.",
+        web=W(
+            "Legg til brukeren under «Brukere» («Legg til en bruker»).",
+            "Add the user under «Users» («Add a user»).",
+            "users",
+        ),
     ),
     E(
         "user_invalid",
@@ -926,6 +1255,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The file is not there, is a folder, or the user running txbridge may not read it.",
         "Sjekk stien og tilgangen til {path}, og kjør `txbridge import` på nytt.",
         "Check the path of {path} and the permission to read it, and run `txbridge import` again.",
+        web=W(
+            "Sjekk filen og tilgangen til {path}, og importer den på nytt.",
+            "Check the file and the access to {path}, and import it again.",
+            None,
+        ),
     ),
     E(
         "intake_file_too_large",
@@ -995,6 +1329,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "A list alone does not say whether it holds customers, products, product classes or invoices.",
         "Kjør `txbridge import {path} --kind customers` (eller products, productClasses, invoices).",
         "Run `txbridge import {path} --kind customers` (or products, productClasses, invoices).",
+        web=W(
+            "Oppgi typen (customers, products, productClasses eller invoices) når filen importeres.",
+            "Give the kind (customers, products, productClasses or invoices) when the file is imported.",
+            None,
+        ),
     ),
     E(
         "intake_json_unknown_kinds",
@@ -1013,6 +1352,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "--kind says what the file holds, and must be one of {allowed}.",
         "Kjør `txbridge import {path} --kind invoices` (eller en annen av {allowed}).",
         "Run `txbridge import {path} --kind invoices` (or another of {allowed}).",
+        web=W(
+            "Oppgi en av typene {allowed} når filen importeres.",
+            "Give one of the kinds {allowed} when the file is imported.",
+            None,
+        ),
     ),
     E(
         "intake_csv_empty",
@@ -1042,6 +1386,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "accountNumber: product classes, organizationNumber or email: customers).",
         "Kjør `txbridge import {path} --kind customers` (eller products, productClasses, invoices).",
         "Run `txbridge import {path} --kind customers` (or products, productClasses, invoices).",
+        web=W(
+            "Oppgi typen (customers, products, productClasses eller invoices) når filen importeres.",
+            "Give the kind (customers, products, productClasses or invoices) when the file is imported.",
+            None,
+        ),
     ),
     E(
         "intake_csv_invalid",
@@ -1415,6 +1764,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "--max-invoice-total` og importer på nytt.",
         "Correct the amounts of {item}; if the total is right, raise the limit with `txbridge "
         "import-limits --max-invoice-total` and import again.",
+        web=W(
+            "Rett beløpene i {item}; er summen riktig, be driftsansvarlig heve grensen for fakturasum, og "
+            "importer på nytt.",
+            "Correct the amounts in {item}; if the total is right, ask the operator to raise the invoice "
+            "total limit, and import again.",
+            None,
+        ),
     ),
     E(
         "intake_limit_exceeded",
@@ -1428,6 +1784,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "importer på nytt.",
         "Correct {field} on {item}; if the value is right, raise the limit with `txbridge "
         "import-limits` and import again.",
+        web=W(
+            "Rett {field} på {item}; er verdien riktig, be driftsansvarlig heve grensen, og importer på "
+            "nytt.",
+            "Correct {field} on {item}; if the value is right, ask the operator to raise the limit, and "
+            "import again.",
+            None,
+        ),
     ),
     E(
         "intake_limit_invalid",
@@ -1437,6 +1800,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "A limit is a positive number.",
         "Kjør `txbridge import-limits` på nytt med et tall over 0.",
         "Run `txbridge import-limits` again with a number above 0.",
+        web=W(
+            "Be driftsansvarlig sette grensen til et tall over 0.",
+            "Ask the operator to set the limit to a number above 0.",
+            None,
+        ),
     ),
     # ---- Read models and the CLI ---------------------------------------------------------------------
     E(
@@ -1456,6 +1824,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The command needs a connection to a Tripletex company.",
         "Koble til med `txbridge connect`.",
         "Connect with `txbridge connect`.",
+        web=W(
+            "Koble til under «Tilkoblinger» med «Koble til et Tripletex-selskap».",
+            "Connect under «Connections» with «Connect a Tripletex company».",
+            "connect",
+        ),
     ),
     E(
         "several_connections",
@@ -1467,6 +1840,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "viser dem.",
         "Pick one with --connection and its name, or set TXBRIDGE_CONNECTION; `txbridge connection show` "
         "lists them.",
+        web=W(
+            "Velg tilkoblingen under «Tilkoblinger».",
+            "Choose the connection under «Connections».",
+            "connections",
+        ),
     ),
     E(
         "invalid_period",
@@ -1476,6 +1854,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "An accounting period is written as year and month.",
         "Skriv perioden som ÅÅÅÅ-MM, for eksempel `txbridge batch close --period 2026-10`.",
         "Write the period as YYYY-MM, for example `txbridge batch close --period 2026-10`.",
+        web=W(
+            "Skriv perioden som ÅÅÅÅ-MM, for eksempel 2026-10.",
+            "Write the period as YYYY-MM, for example 2026-10.",
+            "batches",
+        ),
     ),
     E(
         "invalid_date",
@@ -1496,6 +1879,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "http://127.0.0.1:8080/v2).",
         "Start it with `txbridge sandbox`, and give the address it prints with --base-url (for example "
         "http://127.0.0.1:8080/v2).",
+        web=W(
+            "Be driftsansvarlig starte sandkassen og oppgi adressen den skriver (for eksempel "
+            "http://127.0.0.1:8080/v2).",
+            "Ask the operator to start the sandbox and give the address it prints (for example "
+            "http://127.0.0.1:8080/v2).",
+            None,
+        ),
     ),
     E(
         "no_batches_yet",
@@ -1505,6 +1895,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Invoices go to Tripletex in batches, and no batch close has been run for the connection.",
         "Lag en bunt av en periode, for eksempel `txbridge batch close --period 2026-10`.",
         "Make a batch of a period, for example `txbridge batch close --period 2026-10`.",
+        web=W(
+            "Lag en bunt av en periode under «Eksportbunter»: skriv perioden og trykk «Avslutt bunt».",
+            "Make a batch of a period under «Export batches»: enter the period and press «Close batch».",
+            "batches",
+        ),
     ),
     E(
         "postings_failed",
@@ -1516,6 +1911,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "`txbridge batch export {batch}`; `txbridge diagnose invoice` med fakturanummeret forklarer hver.",
         "Fix the errors above, then run `txbridge batch reset {batch}` and then "
         "`txbridge batch export {batch}`; `txbridge diagnose invoice` with the invoice number explains each.",
+        web=W(
+            "Rett feilene over, og trykk så «Tilbakestill bunten» og deretter «Eksporter» på bunten; "
+            "«Hvorfor?» ved hver faktura forklarer feilen.",
+            "Correct the errors above, then press «Reset the batch» and then «Export» on the batch; «Why?» "
+            "by each invoice explains its error.",
+            "batch",
+        ),
     ),
     E(
         "token_on_command_line",
@@ -1529,6 +1931,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Leave them out and `txbridge connect` asks for them without showing them, or use "
         "TXBRIDGE_CONSUMER_TOKEN and TXBRIDGE_EMPLOYEE_TOKEN; make new tokens in Tripletex if others may "
         "have seen them.",
+        web=W(
+            "Lag nye nøkler i Tripletex hvis andre kan ha sett dem, og lim dem inn under «Bytt nøkkel» på "
+            "tilkoblingen.",
+            "Make new tokens in Tripletex if others may have seen them, and paste them under «Rotate the "
+            "token» on the connection.",
+            "rotate",
+        ),
     ),
     E(
         "database_unreachable",
@@ -1610,6 +2019,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "`txbridge apikey add`.",
         "Send the key as «Authorization: Bearer txb_…»; an administrator makes one with "
         "`txbridge apikey add`.",
+        web=W(
+            "Send nøkkelen som «Authorization: Bearer txb_…»; en administrator lager den under «API-nøkler».",
+            "Send the key as «Authorization: Bearer txb_…»; an administrator makes it under «API keys».",
+            "api_keys",
+        ),
     ),
     E(
         "api_key_invalid",
@@ -1620,6 +2034,12 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Sjekk at hele nøkkelen sendes; be ellers en administrator om en ny (`txbridge apikey add`).",
         "Check that the whole key is sent; otherwise ask an administrator for a new one "
         "(`txbridge apikey add`).",
+        web=W(
+            "Sjekk at hele nøkkelen sendes; be ellers en administrator om en ny (under «API-nøkler»).",
+            "Check that the whole key is sent; otherwise ask an administrator for a new one (under «API "
+            "keys»).",
+            "api_keys",
+        ),
     ),
     E(
         "api_key_scope_missing",
@@ -1629,6 +2049,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Each key has only the scopes an administrator gave it (read, intake, export, admin).",
         "Be en administrator om en nøkkel med tillatelsen {scope} (`txbridge apikey add --scope {scope}`).",
         "Ask an administrator for a key with the scope {scope} (`txbridge apikey add --scope {scope}`).",
+        web=W(
+            "Be en administrator om en nøkkel med tillatelsen {scope} (under «API-nøkler»).",
+            "Ask an administrator for a key with the scope {scope} (under «API keys»).",
+            "api_keys",
+        ),
     ),
     E(
         "api_key_connection_refused",
@@ -1649,6 +2074,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Keys are found by name or prefix; this one was not found.",
         "Se nøklene med `txbridge apikey list`.",
         "See the keys with `txbridge apikey list`.",
+        web=W(
+            "Se nøklene under «API-nøkler».",
+            "See the keys under «API keys».",
+            "api_keys",
+        ),
     ),
     E(
         "apikey_invalid",
@@ -1749,6 +2179,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "There is no job with this number.",
         "Se `txbridge jobs list` for jobbene som finnes.",
         "See `txbridge jobs list` for the jobs there are.",
+        web=W(
+            "Sjekk jobbnummeret; framdriften til en eksport vises på bunten.",
+            "Check the job number; an export's progress is shown on its batch.",
+            None,
+        ),
     ),
     E(
         "job_not_cancellable",
@@ -1760,6 +2195,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "export is safe to run again).",
         "Vent til jobben er ferdig (`txbridge jobs show {job}`).",
         "Wait for the job to finish (`txbridge jobs show {job}`).",
+        web=W(
+            "Vent til jobben er ferdig; framdriften til en eksport vises på bunten.",
+            "Wait until the job has finished; an export's progress is shown on its batch.",
+            None,
+        ),
     ),
     E(
         "job_not_retryable",
@@ -1769,6 +2209,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Only a job that failed or was cancelled can be started again.",
         "Vent til jobben er ferdig; se `txbridge jobs show {job}`.",
         "Wait for the job to finish; see `txbridge jobs show {job}`.",
+        web=W(
+            "Vent til jobben er ferdig; framdriften til en eksport vises på bunten.",
+            "Wait until the job has finished; an export's progress is shown on its batch.",
+            None,
+        ),
     ),
     E(
         "job_task_not_available",
@@ -1778,6 +2223,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The job asks for a task this version of Tripletex Bridge cannot carry out yet.",
         "Oppgrader Tripletex Bridge på alle maskiner som kjører `txbridge worker`.",
         "Upgrade Tripletex Bridge on every machine that runs `txbridge worker`.",
+        web=W(
+            "Be driftsansvarlig oppgradere Tripletex Bridge på alle maskiner som kjører arbeidere.",
+            "Ask the operator to upgrade Tripletex Bridge on every machine that runs workers.",
+            None,
+        ),
     ),
     E(
         "job_crashed",
@@ -1787,6 +2237,12 @@ CATALOG: Mapping[str, Entry] = _entries(
         "A fault in the program, not in the data or at Tripletex; the operators' log has the details.",
         "Meld feilen med driftsloggen; kjør så `txbridge jobs retry {job}`.",
         "Report the fault with the operators' log; then run `txbridge jobs retry {job}`.",
+        web=W(
+            "Meld feilen til driftsansvarlig med driftsloggen, og be om at jobb {job} kjøres på nytt.",
+            "Report the error to the operator with the operations log, and ask for job {job} to be run "
+            "again.",
+            None,
+        ),
     ),
     E(
         "job_still_running",
@@ -1805,6 +2261,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The database is PostgreSQL, but procrastinate's schema has not been applied.",
         "Kjør `txbridge db upgrade` én gang (fra én maskin), og start så arbeiderne.",
         "Run `txbridge db upgrade` once (from one machine), then start the workers.",
+        web=W(
+            WEB_UPGRADE_NB,
+            WEB_UPGRADE_EN,
+            None,
+        ),
     ),
     # ---- POS day sales (set-up, Z-report intake, vouchers, corrections) ----------------------------
     E(
@@ -1817,6 +2278,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "webappen.",
         "Run `txbridge pos setup --start-date YYYY-MM-DD`, or choose «POS set-up» on the connection in the "
         "web app.",
+        web=W(
+            "Velg «Kasseoppsett» på tilkoblingen, og sett startdato og kontoer.",
+            "Choose «POS set-up» on the connection, and set the start date and the accounts.",
+            "pos",
+        ),
     ),
     E(
         "pos_account_not_in_chart",
@@ -1828,6 +2294,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Tripletex først.",
         "Choose an account that exists (`txbridge pos accounts` lists them), or add account {account} in "
         "Tripletex first.",
+        web=W(
+            "Velg en konto som finnes i kontoplanen (listen under «Kasseoppsett»), eller opprett konto "
+            "{account} i Tripletex først.",
+            "Choose an account that exists in the chart (the list under «POS set-up»), or add account "
+            "{account} in Tripletex first.",
+            "pos",
+        ),
     ),
     E(
         "pos_setting_invalid",
@@ -1837,6 +2310,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "A value of the set-up has the wrong form or is unknown.",
         "Rett verdien og lagre oppsettet på nytt (`txbridge pos show` viser det som er lagret).",
         "Correct the value and save the set-up again (`txbridge pos show` shows what is stored).",
+        web=W(
+            "Rett verdien og lagre oppsettet på nytt under «Kasseoppsett».",
+            "Correct the value and save the set-up again under «POS set-up».",
+            "pos",
+        ),
     ),
     E(
         "daysales_mapping_missing",
@@ -1850,6 +2328,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         + RETRY_NB,
         "Choose the account with `txbridge pos map {group_key} {key} ACCOUNT` (or under «POS set-up» in the "
         "web app); " + RETRY_EN,
+        web=W(
+            "Velg konto for {group} «{key}» under «Kasseoppsett» på tilkoblingen; " + WEB_RETRY_NB,
+            "Choose the account for {group} «{key}» under «POS set-up» on the connection; " + WEB_RETRY_EN,
+            "pos",
+        ),
     ),
     E(
         "daysales_account_not_found",
@@ -1859,6 +2342,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The account in the POS set-up was deleted or is not in the chart of accounts.",
         "Velg en annen konto med `txbridge pos map` eller opprett den i Tripletex; " + RETRY_NB,
         "Choose another account with `txbridge pos map` or add it in Tripletex; " + RETRY_EN,
+        web=W(
+            "Velg en annen konto under «Kasseoppsett», eller opprett kontoen i Tripletex; " + WEB_RETRY_NB,
+            "Choose another account under «POS set-up», or add the account in Tripletex; " + WEB_RETRY_EN,
+            "pos",
+        ),
     ),
     E(
         "daysales_vat_rate_mismatch",
@@ -1872,6 +2360,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "eller rett mva-koden på konto {account} i Tripletex; " + RETRY_NB,
         "Choose an account with {rate} % VAT for the group (takeaway: `txbridge pos map takeaway_group`), "
         "or correct the VAT type of account {account} in Tripletex; " + RETRY_EN,
+        web=W(
+            "Velg en konto med {rate} % mva for varegruppen under «Kasseoppsett» (takeaway har egne "
+            "kontoer), eller rett mva-koden på konto {account} i Tripletex; " + WEB_RETRY_NB,
+            "Choose an account with {rate} % VAT for the product group under «POS set-up» (takeaway has its "
+            "own accounts), or correct the VAT code on account {account} in Tripletex; " + WEB_RETRY_EN,
+            "pos",
+        ),
     ),
     E(
         "daysales_vat_on_settlement_account",
@@ -1883,6 +2378,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "account with a VAT type would charge VAT again.",
         "Velg en konto uten mva med `txbridge pos map`; " + RETRY_NB,
         "Choose an account without VAT with `txbridge pos map`; " + RETRY_EN,
+        web=W(
+            "Velg en konto uten mva under «Kasseoppsett»; " + WEB_RETRY_NB,
+            "Choose an account without VAT under «POS set-up»; " + WEB_RETRY_EN,
+            "pos",
+        ),
     ),
     E(
         "daysales_customer_account",
@@ -1892,6 +2392,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "A posting on the customer ledger needs a customer, and a day's Z-report names none.",
         "Velg en mellomkonto (for eksempel 1570) med `txbridge pos map`; " + RETRY_NB,
         "Choose a clearing account (for example 1570) with `txbridge pos map`; " + RETRY_EN,
+        web=W(
+            "Velg en mellomkonto (for eksempel 1570) under «Kasseoppsett»; " + WEB_RETRY_NB,
+            "Choose an interim account (for example 1570) under «POS set-up»; " + WEB_RETRY_EN,
+            "pos",
+        ),
     ),
     E(
         "daysales_not_balanced",
@@ -1901,6 +2406,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Payments and events must add up to the sales, to the øre.",
         "Send dagen på nytt fra kassen med avrunding eller kassedifferanse som hendelse; " + RETRY_NB,
         "Send the day again from the POS with a rounding or cash difference event; " + RETRY_EN,
+        web=W(
+            "Send dagen på nytt fra kassen med avrunding eller kassedifferanse som hendelse; " + WEB_RETRY_NB,
+            "Send the day again from the POS with a rounding or cash difference event; " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "daysales_empty",
@@ -1911,6 +2421,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Ingen handling trengs; skal dagen likevel bokføres, send den på nytt fra kassen med beløp, "
         + RETRY_NB,
         "No action is needed; to post the day anyway, send it again from the POS with amounts, " + RETRY_EN,
+        web=W(
+            "Ingen handling trengs; skal dagen likevel bokføres, send den på nytt fra kassen med beløp, "
+            + WEB_RETRY_NB,
+            "No action is needed; to post the day anyway, send it again from the POS with amounts, "
+            + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "daysales_before_start",
@@ -1921,6 +2438,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Ingen handling trengs; skal dagen med, flytt startdatoen med `txbridge pos setup --start-date`.",
         "No action is needed; to include the day, move the start date with "
         "`txbridge pos setup --start-date`.",
+        web=W(
+            "Ingen handling trengs; skal dagen med, flytt startdatoen under «Kasseoppsett».",
+            "No action is needed; to include the day, move the start date under «POS set-up».",
+            "pos",
+        ),
     ),
     E(
         "daysales_dated_into_open_period",
@@ -1959,6 +2481,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Every day of the period is exported, in a batch, or before the start date.",
         "Ingen handling trengs; importer dagsoppgjør fra kassen og kjør `txbridge pos close {period}`.",
         "No action is needed; import day sales from the POS and run `txbridge pos close {period}`.",
+        web=W(
+            "Ingen handling trengs; importer dagsoppgjør fra kassen, og be driftsansvarlig avslutte "
+            "dagsoppgjørene for {period}.",
+            "No action is needed; import day sales from the POS, and ask the operator to close the day "
+            "sales of {period}.",
+            None,
+        ),
     ),
     E(
         "daysales_intake_not_balanced",
@@ -2012,6 +2541,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "blir den reversert og ført på nytt.",
         "Wait until the batch is exported (`txbridge batch show {batch}`), then import the day again; it "
         "is then reversed and posted again.",
+        web=W(
+            "Vent til bunten er eksportert (bunten viser framdriften), og importer dagen på nytt; da blir "
+            "den reversert og ført på nytt.",
+            "Wait until the batch is exported (the batch shows its progress), and import the day again; it "
+            "is then reversed and posted again.",
+            "batch",
+        ),
     ),
     E(
         "daysales_not_found",
@@ -2023,6 +2559,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "skal med.",
         "Check the contents of the batch (`txbridge batch show {batch}`), and send the day from the POS "
         "again if it belongs there.",
+        web=W(
+            "Sjekk innholdet i bunten, og send dagen fra kassen igjen om den skal med.",
+            "Check the contents of the batch, and send the day from the POS again if it belongs there.",
+            "batch",
+        ),
     ),
     E(
         "daysales_already_exported",
@@ -2034,6 +2575,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "`txbridge pos close`.",
         "No action is needed; if the POS changes the day, its voucher is reversed and the day posted again "
         "at the next `txbridge pos close`.",
+        web=W(
+            "Ingen handling trengs; endrer kassen dagen, blir bilaget reversert og dagen ført på nytt neste "
+            "gang dagsoppgjørene avsluttes.",
+            "No action is needed; if the POS changes the day, the voucher is reversed and the day posted "
+            "again the next time the day sales are closed.",
+            None,
+        ),
     ),
     E(
         "daysales_outcome_unknown",
@@ -2045,6 +2593,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Tripletex før den sender noe på nytt.",
         "Run `txbridge batch export {batch}` again in a moment: it looks for the voucher's external number "
         "in Tripletex before it sends anything again.",
+        web=W(
+            "Trykk «Eksporter» på bunten igjen om litt: den søker etter bilagets eksterne nummer i "
+            "Tripletex før den sender noe på nytt.",
+            "Press «Export» on the batch again in a while: it looks for the voucher's external number in "
+            "Tripletex before it sends anything again.",
+            "batch",
+        ),
     ),
     E(
         "daysales_server_error",
@@ -2056,6 +2611,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         + RETRY_NB,
         "Check the day's lines and accounts against Tripletex, and contact Tripletex support if they look "
         "right; " + RETRY_EN,
+        web=W(
+            "Sjekk dagens linjer og kontoer mot Tripletex, og kontakt Tripletex-support om de ser riktige "
+            "ut; " + WEB_RETRY_NB,
+            "Check the day's lines and accounts against Tripletex, and contact Tripletex support if they "
+            "look right; " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "daysales_day_unknown",
@@ -2065,6 +2627,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The POS has not sent a Z-report for this location and day.",
         "Sjekk sted og dato (`txbridge pos days` viser dagene), eller send dagen fra kassen.",
         "Check the location and date (`txbridge pos days` lists the days), or send the day from the POS.",
+        web=W(
+            "Sjekk sted og dato, eller send dagen fra kassen.",
+            "Check the location and the date, or send the day from the POS.",
+            None,
+        ),
     ),
     E(
         "daysales_not_in_batch",
@@ -2074,6 +2641,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Days are sent when their period is closed into a batch.",
         "Kjør `txbridge pos close {period}` og så `txbridge batch export`.",
         "Run `txbridge pos close {period}`, then `txbridge batch export`.",
+        web=W(
+            "Be driftsansvarlig avslutte dagsoppgjørene for {period}, og trykk så «Eksporter» på bunten.",
+            "Ask the operator to close the day sales of {period}, then press «Export» on the batch.",
+            "batches",
+        ),
     ),
     E(
         "daysales_no_fault",
@@ -2083,6 +2655,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Set-up, accounts, VAT and period are in order; the day only waits for its export.",
         "Kjør `txbridge batch export`.",
         "Run `txbridge batch export`.",
+        web=W(
+            "Trykk «Eksporter» på bunten.",
+            "Press «Export» on the batch.",
+            "batch",
+        ),
     ),
     E(
         "daysales_intake_day_taken",
@@ -2124,6 +2701,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "den sendes da som en retting.",
         "Export the batch with `txbridge batch export {batch}` and import the change afterwards; "
         "it is then sent as a correction.",
+        web=W(
+            "Trykk «Eksporter» på bunten, og importer endringen etterpå; den sendes da som en retting.",
+            "Press «Export» on the batch, and import the change afterwards; it is then sent as a correction.",
+            "batch",
+        ),
     ),
     E(
         "hours_employee_not_found",
@@ -2135,6 +2717,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "i timesystemet; " + RETRY_NB,
         "Add the employee in Tripletex with the same employee number or e-mail, or correct the employee "
         "in the time system; " + RETRY_EN,
+        web=W(
+            "Opprett den ansatte i Tripletex med samme ansattnummer eller e-post, eller rett den ansatte i "
+            "timesystemet; " + WEB_RETRY_NB,
+            "Add the employee in Tripletex with the same employee number or e-mail, or correct the employee "
+            "in the time system; " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "hours_project_not_found",
@@ -2146,6 +2735,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         + RETRY_NB,
         "Add project {project} in Tripletex (same number), or correct the project in the time system; "
         + RETRY_EN,
+        web=W(
+            "Opprett prosjekt {project} i Tripletex (samme nummer), eller rett prosjektet i timesystemet; "
+            + WEB_RETRY_NB,
+            "Add project {project} in Tripletex (same number), or correct the project in the time system; "
+            + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "hours_employee_not_linked",
@@ -2241,6 +2837,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "rett aktiviteten i timesystemet; " + RETRY_NB,
         "Add the activity in Tripletex (Project → Activities) with the same number or name, or correct "
         "the activity in the time system; " + RETRY_EN,
+        web=W(
+            "Opprett aktiviteten i Tripletex (Prosjekt → Aktiviteter) med samme nummer eller navn, eller "
+            "rett aktiviteten i timesystemet; " + WEB_RETRY_NB,
+            "Add the activity in Tripletex (Project → Activities) with the same number or name, or correct "
+            "the activity in the time system; " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "hours_activity_not_on_project",
@@ -2254,6 +2857,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "annen aktivitet i timesystemet; " + RETRY_NB,
         "Add the activity to the project in Tripletex (Project → Activities), or put the hour on "
         "another activity in the time system; " + RETRY_EN,
+        web=W(
+            "Legg aktiviteten til prosjektet i Tripletex (Prosjekt → Aktiviteter), eller før timen på en "
+            "annen aktivitet i timesystemet; " + WEB_RETRY_NB,
+            "Add the activity to the project in Tripletex (Project → Activities), or put the hour on "
+            "another activity in the time system; " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "hours_activity_needs_project",
@@ -2263,6 +2873,12 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Tripletex records hours on project activities only with a project.",
         "Sett prosjekt på timen i timesystemet, eller før den på en generell aktivitet; " + RETRY_NB,
         "Put a project on the hour in the time system, or record it on a general activity; " + RETRY_EN,
+        web=W(
+            "Sett prosjekt på timen i timesystemet, eller før den på en generell aktivitet; " + WEB_RETRY_NB,
+            "Put a project on the hour in the time system, or record it on a general activity; "
+            + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "hours_project_closed",
@@ -2273,6 +2889,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Åpne prosjektet eller endre datoene i Tripletex, eller rett timen i timesystemet; " + RETRY_NB,
         "Reopen the project or change its dates in Tripletex, or correct the hour in the time system; "
         + RETRY_EN,
+        web=W(
+            "Åpne prosjektet eller endre datoene i Tripletex, eller rett timen i timesystemet; "
+            + WEB_RETRY_NB,
+            "Reopen the project or change its dates in Tripletex, or correct the hour in the time system; "
+            + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "hours_over_24",
@@ -2282,6 +2905,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Tripletex takes at most 24 hours per employee and day, counting hours already there.",
         "Rett timene for dagen i timesystemet (eller i Tripletex); " + RETRY_NB,
         "Correct the day's hours in the time system (or in Tripletex); " + RETRY_EN,
+        web=W(
+            "Rett timene for dagen i timesystemet (eller i Tripletex); " + WEB_RETRY_NB,
+            "Correct the day's hours in the time system (or in Tripletex); " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "hours_same_key",
@@ -2294,6 +2922,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "on its own.",
         "Slå sammen de to timene i timesystemet (eller før dem på hver sin aktivitet); " + RETRY_NB,
         "Merge the two hours in the time system (or put them on different activities); " + RETRY_EN,
+        web=W(
+            "Slå sammen de to timene i timesystemet (eller før dem på hver sin aktivitet); " + WEB_RETRY_NB,
+            "Merge the two hours in the time system (or put them on different activities); " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "hours_entry_exists",
@@ -2306,6 +2939,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "i timesystemet; " + RETRY_NB,
         "Delete or move the entry in Tripletex (the hour from the time system belongs there), or delete "
         "the hour in the time system; " + RETRY_EN,
+        web=W(
+            "Slett eller flytt føringen i Tripletex (timen fra timesystemet skal stå der), eller slett "
+            "timen i timesystemet; " + WEB_RETRY_NB,
+            "Delete or move the entry in Tripletex (the hour from the time system belongs there), or delete "
+            "the hour in the time system; " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "hours_month_locked",
@@ -2316,6 +2956,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Be den som godkjenner timer om å oppheve godkjenningen av måneden i Tripletex (Timeliste → "
         "Måned), og " + RETRY_NB.replace("kjør så", "kjør"),
         "Ask whoever approves hours to unapprove the month in Tripletex (Timesheet → Month), " + RETRY_EN,
+        web=W(
+            "Be den som godkjenner timer om å oppheve godkjenningen av måneden i Tripletex (Timeliste → "
+            "Måned), og trykk «Tilbakestill bunten» og deretter «Eksporter» på bunten.",
+            "Ask whoever approves hours to reopen the month in Tripletex (Timesheet → Month), and press "
+            "«Reset the batch» and then «Export» on the batch.",
+            "batch",
+        ),
     ),
     E(
         "hours_correction_locked",
@@ -2331,6 +2978,14 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Ask whoever approves hours to unapprove {month} in Tripletex, "
         + RETRY_EN
         + " Or make the correction by hand in an open month in Tripletex.",
+        web=W(
+            "Be den som godkjenner timer om å oppheve godkjenningen av {month} i Tripletex, og trykk "
+            "«Tilbakestill bunten» og deretter «Eksporter» på bunten. Eller gjør rettingen for hånd i en "
+            "åpen måned i Tripletex.",
+            "Ask whoever approves hours to reopen {month} in Tripletex, and press «Reset the batch» and "
+            "then «Export» on the batch. Or make the correction by hand in an open month in Tripletex.",
+            "batch",
+        ),
     ),
     E(
         "hours_entry_gone",
@@ -2350,6 +3005,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The time system has not sent an hour with this id to Tripletex Bridge.",
         "Sjekk id-en, og importer timen (`txbridge import`) om den mangler.",
         "Check the id, and import the hour (`txbridge import`) if it is missing.",
+        web=W(
+            "Sjekk id-en, og send timen fra timesystemet på nytt om den mangler.",
+            "Check the id, and send the hours from the time system again if they are missing.",
+            None,
+        ),
     ),
     E(
         "hours_deleted_in_host",
@@ -2368,6 +3028,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The hour is ready, but the batch has not been sent to Tripletex.",
         "Kjør `txbridge batch export {batch}`.",
         "Run `txbridge batch export {batch}`.",
+        web=W(
+            "Trykk «Eksporter» på bunten.",
+            "Press «Export» on the batch.",
+            "batch",
+        ),
     ),
     E(
         "hours_already_exported",
@@ -2386,6 +3051,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Tripletex did not accept the timesheet entry.",
         "Rett timen i timesystemet etter Tripletex' melding; " + RETRY_NB,
         "Correct the hour in the time system as Tripletex's message says; " + RETRY_EN,
+        web=W(
+            "Rett timen i timesystemet etter Tripletex' melding; " + WEB_RETRY_NB,
+            "Correct the hour in the time system as Tripletex's message says; " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "webhook_public_url_missing",
@@ -2502,6 +3172,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The sync never guesses: two plausible matches are not linked automatically.",
         "Velg riktig treff med `txbridge sync decide {held} --link ID`, eller `--create-new` / `--skip`.",
         "Pick the right match with `txbridge sync decide {held} --link ID`, or `--create-new` / `--skip`.",
+        web=W(
+            "Velg riktig treff under «Til avgjørelse» (sak {held}), eller velg å opprette det nytt eller "
+            "holde det utenfor.",
+            "Choose the right match under «To decide» (case {held}), or choose to create it new or leave it "
+            "out.",
+            "sync_held",
+        ),
     ),
     E(
         "sync_held_employee_number",
@@ -2513,6 +3190,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "One number in two systems is not necessarily one person; hours must never land on the wrong person.",
         "Avgjør med `txbridge sync decide {held} --link ID` om det er samme person, ellers `--create-new`.",
         "Decide with `txbridge sync decide {held} --link ID` if it is the same person, else `--create-new`.",
+        web=W(
+            "Avgjør under «Til avgjørelse» (sak {held}) om det er samme person; ellers velg å opprette den "
+            "ansatte ny.",
+            "Decide under «To decide» (case {held}) whether it is the same person; otherwise choose to "
+            "create the employee new.",
+            "sync_held",
+        ),
     ),
     E(
         "sync_conflict_resolved",
@@ -2565,6 +3249,12 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Rett dataene i vertssystemet etter meldingen og send objektet på nytt; se `txbridge sync log`.",
         "Correct the data in the host system as the message says and send the object again; see `txbridge "
         "sync log`.",
+        web=W(
+            "Rett dataene i vertssystemet etter meldingen og send objektet på nytt; se «Synk-logg».",
+            "Correct the data in the host system as the message says and send the object again; see the "
+            "«Sync log».",
+            "sync_log",
+        ),
     ),
     E(
         "sync_reference_not_linked",
@@ -2574,6 +3264,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "A project needs its customer and project manager in both systems first.",
         "Synkroniser kunden eller den ansatte først (se `txbridge sync held`); prosjektet følger etter.",
         "Sync the customer or the employee first (see `txbridge sync held`); the project follows.",
+        web=W(
+            "Synkroniser kunden eller den ansatte først (se «Til avgjørelse»); prosjektet følger etter.",
+            "Sync the customer or the employee first (see «To decide»); the project follows.",
+            "sync_held",
+        ),
     ),
     E(
         "sync_field_invalid",
@@ -2601,6 +3296,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "A CSV file or a list alone does not say whether it holds customers, employees or projects.",
         "Kjør `txbridge sync import {path} --resource customer` (eller employee, project).",
         "Run `txbridge sync import {path} --resource customer` (or employee, project).",
+        web=W(
+            "Oppgi sorten (customer, employee eller project) når filen importeres.",
+            "Give the resource (customer, employee or project) when the file is imported.",
+            None,
+        ),
     ),
     E(
         "sync_webhook_retry",
@@ -2672,6 +3372,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The case does not exist, or it has been decided already.",
         "Se de åpne sakene med `txbridge sync held`.",
         "See the open cases with `txbridge sync held`.",
+        web=W(
+            "Se de åpne sakene under «Til avgjørelse».",
+            "See the open cases under «To decide».",
+            "sync_held",
+        ),
     ),
     E(
         "sync_held_bad_choice",
@@ -2682,6 +3387,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "A case can only be linked to one of the matches it shows, or decided with a new object or skip.",
         "Velg et av treffene med `txbridge sync decide {held} --link ID`.",
         "Pick one of the matches with `txbridge sync decide {held} --link ID`.",
+        web=W(
+            "Velg et av treffene under «Til avgjørelse».",
+            "Choose one of the matches under «To decide».",
+            "sync_held",
+        ),
     ),
     # ---- Accounting firms: firm connection, clients, links, inbound, mapping (txbridge.flows.firm) ----
     E(
@@ -2692,6 +3402,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Clients, links and the portfolio belong to a connection marked as the accounting firm's.",
         "Merk tilkoblingen med `txbridge firm enable -c {connection}`.",
         "Mark the connection with `txbridge firm enable -c {connection}`.",
+        web=W(
+            "Merk tilkoblingen under «Regnskapsbyrå» med «Merk som byråtilkobling».",
+            "Mark the connection under «Accounting firm» with «Mark as firm connection».",
+            "firm",
+        ),
     ),
     E(
         "firm_no_client_companies",
@@ -2705,6 +3420,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "`txbridge connect`.",
         "Make the employee token for a user of the firm with access to the clients, and connect with "
         "`txbridge connect`.",
+        web=W(
+            "Lag ansattnøkkelen for en bruker i byrået som har tilgang til klientene, og lim den inn under "
+            "«Bytt nøkkel» på tilkoblingen.",
+            "Make the employee token for a user in the firm who has access to the clients, and paste it "
+            "under «Rotate the token» on the connection.",
+            "rotate",
+        ),
     ),
     E(
         "firm_client_not_found",
@@ -2714,6 +3436,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The firm has no client with this number or key.",
         "Se klientene med `txbridge firm clients`.",
         "See the clients with `txbridge firm clients`.",
+        web=W(
+            "Se klientene under «Klienter» hos byrået.",
+            "See the clients under «Clients» of the firm.",
+            "firm_clients",
+        ),
     ),
     E(
         "firm_client_key_taken",
@@ -2723,6 +3450,12 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Every client of the firm has a key of its own.",
         "Bruk en annen nøkkel, eller endre klienten ved å importere den på nytt (`txbridge firm import`).",
         "Use another key, or change the client by importing it again (`txbridge firm import`).",
+        web=W(
+            "Bruk en annen nøkkel, eller endre klienten ved å importere den på nytt («Importer klienter» "
+            "under «Klienter»).",
+            "Use another key, or change the client by importing it again («Import clients» under «Clients»).",
+            "firm_clients",
+        ),
     ),
     E(
         "firm_client_key_repeated",
@@ -2762,6 +3495,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "byråets bruker tilgang til det i Tripletex.",
         "Read the list again with `txbridge firm companies --refresh`; if the company is still missing, give "
         "the firm's user access to it in Tripletex.",
+        web=W(
+            "Trykk «Les klientselskapene på nytt» under «Klienter»; mangler selskapet fortsatt, gi byråets "
+            "bruker tilgang til det i Tripletex.",
+            "Press «Read client companies again» under «Clients»; if the company is still missing, give the "
+            "firm's user access to it in Tripletex.",
+            "firm_clients",
+        ),
     ),
     E(
         "firm_company_already_linked",
@@ -2771,6 +3511,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "One Tripletex company belongs to one of the firm's clients.",
         "Er den koblingen feil, koble den fra først med `txbridge firm unlink {client}`.",
         "If that link is wrong, unlink it first with `txbridge firm unlink {client}`.",
+        web=W(
+            "Er den koblingen feil, trykk «Koble fra» på klienten {client} først.",
+            "If that link is wrong, press «Unlink» on the client {client} first.",
+            "firm_client",
+        ),
     ),
     E(
         "firm_client_not_linked",
@@ -2780,6 +3525,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Data is read only for clients linked to their company in Tripletex.",
         "Koble klienten med `txbridge firm link {client}` og selskapets nummer.",
         "Link the client with `txbridge firm link {client}` and the company's number.",
+        web=W(
+            "Koble klienten til et selskap på klientens side («Koble til et Tripletex-selskap»).",
+            "Link the client to a company on the client's page («Link to a Tripletex company»).",
+            "firm_client",
+        ),
     ),
     E(
         "firm_client_not_accessible",
@@ -2793,6 +3543,12 @@ CATALOG: Mapping[str, Entry] = _entries(
         "`txbridge firm link {client}`.",
         "Give the firm's user access to the company in Tripletex, or relink the client with "
         "`txbridge firm link {client}`.",
+        web=W(
+            "Gi byråets bruker tilgang til selskapet i Tripletex, eller koble klienten om på klientens side.",
+            "Give the firm's user access to the company in Tripletex, or link the client again on the "
+            "client's page.",
+            "firm_client",
+        ),
     ),
     E(
         "firm_field_unknown",
@@ -2802,6 +3558,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Only the fields in the list can be mapped to the firm's own fields.",
         "Se feltene med `txbridge firm fields`.",
         "See the fields with `txbridge firm fields`.",
+        web=W(
+            "Se feltene under «Feltkobling».",
+            "See the fields under «Field mapping».",
+            "firm_mapping",
+        ),
     ),
     E(
         "firm_custom_field_invalid",
@@ -2811,6 +3572,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The firm's own fields have a name shown in the portfolio and the tasks.",
         "Gi feltet et kortere navn, eller velg et felt som finnes (`txbridge firm fields`).",
         "Give the field a shorter name, or pick a field that exists (`txbridge firm fields`).",
+        web=W(
+            "Gi feltet et kortere navn, eller velg et felt som finnes under «Feltkobling».",
+            "Give the field a shorter name, or choose a field that exists under «Field mapping».",
+            "firm_mapping",
+        ),
     ),
     E(
         "firm_import_day_invalid",
@@ -2820,6 +3586,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Data is imported on the last working day, the last calendar day or a day 1–28 of the month after.",
         "Velg `last-working-day`, `last-calendar-day` eller et tall 1–28 (`txbridge firm import-day`).",
         "Choose `last-working-day`, `last-calendar-day` or a number 1–28 (`txbridge firm import-day`).",
+        web=W(
+            "Velg siste arbeidsdag, siste kalenderdag eller et tall 1–28 under «Importinnstillinger».",
+            "Choose the last working day, the last calendar day or a number 1–28 under «Import settings».",
+            "firm_settings",
+        ),
     ),
     # ---- Accounting firms: monthly work statistics (seed 004's troubleshooting) -------------------
     E(
@@ -2988,6 +3759,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "The number belongs to none of the firm's imports or reloads.",
         "Se byråets kjøringer med `txbridge firm runs` eller GET …/firm/CONNECTION/runs.",
         "See the firm's runs with `txbridge firm runs` or GET …/firm/CONNECTION/runs.",
+        web=W(
+            "Se byråets importer og omlastinger under «Importinnstillinger».",
+            "See the firm's imports and reloads under «Import settings».",
+            "firm_settings",
+        ),
     ),
     E(
         "pos_order_already_sent",
@@ -3007,6 +3783,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "period have no order there.",
         "Kjør `txbridge pos orders ÅÅÅÅ-MM` og eksporter bunten, så `txbridge pos collect ÅÅÅÅ-MM` igjen.",
         "Run `txbridge pos orders YYYY-MM` and export its batch, then `txbridge pos collect YYYY-MM` again.",
+        web=W(
+            "Be driftsansvarlig sende ordrene for måneden, eksportere bunten og så lage samlefakturaen på "
+            "nytt.",
+            "Ask the operator to send the month's orders, export the batch and then make the collective "
+            "invoice again.",
+            None,
+        ),
     ),
     E(
         "pos_collective_not_found",
@@ -3034,6 +3817,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Customers are created and kept in Tripletex; the POS picks among them.",
         "Opprett kunden i Tripletex, eller velg en kunde fra listen (`txbridge pos customers`).",
         "Create the customer in Tripletex, or pick a customer from the list (`txbridge pos customers`).",
+        web=W(
+            "Opprett kunden i Tripletex, eller velg en kunde fra Tripletex-listen i kassen.",
+            "Add the customer in Tripletex, or choose a customer from the Tripletex list in the POS.",
+            None,
+        ),
     ),
     E(
         "pos_sale_invalid",
@@ -3061,6 +3849,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Every POS sale by invoice of the period is already sent or waiting in a batch.",
         "Ingenting å gjøre; `txbridge batch show` viser buntene.",
         "Nothing to do; `txbridge batch show` shows the batches.",
+        web=W(
+            "Ingenting å gjøre; buntene vises under «Eksportbunter».",
+            "Nothing to do; the batches are shown under «Export batches».",
+            "batches",
+        ),
     ),
     E(
         "pos_period_running",

@@ -103,6 +103,13 @@ def test_a_failed_posting_answers_why_with_the_failing_check(
     assert "Er vare- og kontooppsettet riktig?" in why
     assert re.search(r'check-failed">\s*<span class="check-title">Er vare- og kontooppsettet riktig\?', why)
     assert "Opprett konto 3099 i Tripletex" in why  # the catalog's fix
+    # … as a web user does it, with a link to the batch, never the CLI's commands.
+    assert "trykk så «Tilbakestill bunten» og deretter «Eksporter» på bunten." in why
+    assert f'<a class="fix-link" href="/batches/{batch_id}">Åpne bunten</a>' in why
+    assert "txbridge" not in why
+    log = support_client.get(f"/log?batch={batch_id}&connection={world.connection_id}").text
+    assert "Opprett konto 3099 i Tripletex" in log and "txbridge" not in log
+    assert f'<a class="fix-link" href="/batches/{batch_id}">Åpne bunten</a>' in log
     # A support user sees no reset button and is refused the action itself.
     assert f"/batches/{batch_id}/reset" not in page
     refused = support_client.post(f"/batches/{batch_id}/reset", data={"csrf_token": csrf_of(page)})

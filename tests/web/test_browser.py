@@ -158,6 +158,12 @@ def test_admin_connects_approves_closes_exports_and_asks_why(
         "Account 3099 was not found in Tripletex"
     )
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    # The fix is the web's (buttons, not `txbridge` commands) and its link leads to the batch.
+    fix = page.locator("ol.checks li.check-failed p.fix")
+    expect(fix).to_contain_text("then press «Reset the batch» and then «Export» on the batch.")
+    expect(fix).not_to_contain_text("txbridge")
+    fix.get_by_role("link", name="Open the batch").click()
+    expect(page.get_by_role("button", name="Export")).to_be_visible()
     page.goto("/connections")
     expect(page.get_by_role("heading", name="Connections")).to_be_visible()
 

@@ -157,4 +157,7 @@ def test_a_connection_that_is_no_firm_shows_how_to_make_it_one(
 ) -> None:
     connection_id = world.connection_id
     page = admin_client.get(f"/firm/{connection_id}/portfolio")
-    assert page.status_code == 422 and "txbridge firm enable -c acme" in page.text
+    assert page.status_code == 422 and "Merk som byråtilkobling" in page.text
+    # The web says where to do it, and links there; the CLI's command is not shown.
+    assert '<a class="fix-link" href="/firm">Åpne «Regnskapsbyrå»</a>' in page.text
+    assert "txbridge firm enable" not in page.text

@@ -277,6 +277,9 @@ def test_nothing_wrong_now_says_export_the_batch_again(world: World) -> None:
     assert diagnosis.next_step is not None
     assert f"txbridge batch reset {batch_id}" in diagnosis.next_step.en
     assert f"txbridge batch reset {batch_id}" in diagnosis.next_step.nb
+    # The web app (and the REST API) says it with the batch's buttons instead.
+    assert "trykk «Tilbakestill bunten» og deretter «Eksporter»" in diagnosis.next_step.for_web("nb")
+    assert "txbridge" not in diagnosis.next_step.for_web("en")
     as_json = diagnosis.to_dict()
     assert [c["check"] for c in as_json["checks"]] == [1, 2, 3, 4, 5, 6, 7]
     assert as_json["nextStep"] == {"nb": diagnosis.next_step.nb, "en": diagnosis.next_step.en}

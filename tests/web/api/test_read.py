@@ -56,6 +56,9 @@ async def test_errors_are_problems_in_the_clients_language(world: World, api: ht
     english = await api.get(f"{base}/batches/999", headers={"Accept-Language": "en"})
     assert assert_problem(english, 404, "batch_not_found")["title"] == "Batch 999 does not exist"
     assert english.json()["instance"] == f"{base}/batches/999"
+    # The fix is the web app's (a client is no terminal on the server): the screen, not `txbridge …`.
+    assert missing.json()["fix"] == "Se buntene under «Eksportbunter» på tilkoblingen."
+    assert english.json()["fix"] == "See the batches under «Export batches» on the connection."
     assert_problem(await api.get("/api/v1/nowhere"), 404, "api_not_found")
     assert_problem(await api.delete(f"{base}/batches"), 405, "api_not_found")
     invalid = await api.get(f"{base}/batches", params={"limit": 0})

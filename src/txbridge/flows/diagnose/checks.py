@@ -529,6 +529,10 @@ def _diagnose(run: _Run) -> Diagnosis:
                 f"`txbridge batch reset {batch_id}` og deretter `txbridge batch export {batch_id}`.",
                 f"The posting failed on the last export and is not retried by itself: run "
                 f"`txbridge batch reset {batch_id}`, then `txbridge batch export {batch_id}`.",
+                "Posteringen feilet ved forrige eksport og prøves ikke igjen av seg selv: trykk "
+                "«Tilbakestill bunten» og deretter «Eksporter» på bunten.",
+                "The posting failed on the last export and is not retried by itself: press "
+                "«Reset the batch», then «Export» on the batch.",
             )
     return _finish(run, results, Outcome.NO_FAULT_FOUND, answer, next_step)
 

@@ -305,6 +305,8 @@ def diagnose_day_sale(
         next_step = Note(
             f"Ingen feil funnet nå: kjør `txbridge batch reset {batch}` og `txbridge batch export {batch}`.",
             f"No fault found now: run `txbridge batch reset {batch}` and `txbridge batch export {batch}`.",
+            "Ingen feil funnet nå: trykk «Tilbakestill bunten» og deretter «Eksporter» på bunten.",
+            "No fault found now: press «Reset the batch» and then «Export» on the batch.",
         )
     answer = render("daysales_no_fault", day=key)
     return _finish(key, connection_id, done, Outcome.NO_FAULT_FOUND, answer, calls, next_step)

@@ -114,9 +114,18 @@ class Note:
 
     nb: str
     en: str
+    #: The same in the web app's words, for a note that names a ``txbridge`` command (as a catalog
+    #: entry's ``web``: the web app and the REST API show these).
+    web_nb: str | None = None
+    web_en: str | None = None
 
     def __str__(self) -> str:
         return f"{self.nb} / {self.en}"
+
+    def for_web(self, language: str = "nb") -> str:
+        if language == "en":
+            return self.web_en or self.en
+        return self.web_nb or self.nb
 
 
 @dataclass(frozen=True, slots=True)

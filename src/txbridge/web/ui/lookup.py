@@ -80,7 +80,7 @@ def log_page(
 
 
 def _matches(entry: Entry, words: list[str]) -> bool:
-    haystack = " ".join((entry.id, *entry.texts)).lower()
+    haystack = " ".join((entry.id, *entry.all_texts)).lower()
     return all(word in haystack for word in words)
 
 

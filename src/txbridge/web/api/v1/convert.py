@@ -135,9 +135,7 @@ def diagnosis(found: Diagnosis, language: str) -> DiagnosisPublic:
             )
             for result in found.checks
         ],
-        next_step=None
-        if found.next_step is None
-        else (found.next_step.en if english else found.next_step.nb),
+        next_step=None if found.next_step is None else found.next_step.for_web("en" if english else "nb"),
         api_calls=found.api_calls,
     )
 

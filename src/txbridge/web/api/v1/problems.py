@@ -4,7 +4,11 @@ carrying the catalog id, in the client's language (``Accept-Language``; bokmål 
     {"type": "urn:txbridge:message:batch_not_found", "id": "batch_not_found", "status": 404,
      "title": "Bunt 9 finnes ikke", "detail": "…the cause…", "fix": "…what to do…",
      "instance": "/api/v1/connections/1/batches/9"}
-"""
+
+``fix`` is the catalog's web wording (:meth:`txbridge.catalog.Message.web_fix`), never a ``txbridge``
+command: the client is a program on another machine, and the person it shows the problem to acts in
+the web app (the screen and the button), not in a terminal on the server. ``id`` is what a program
+branches on."""
 
 from __future__ import annotations
 
@@ -65,7 +69,7 @@ def problem_body(message: Message, status: int, language: str, instance: str) ->
         "status": status,
         "title": message.text(language),
         "detail": message.cause(language),
-        "fix": message.fix(language),
+        "fix": message.web_fix(language),
         "instance": instance,
     }
 

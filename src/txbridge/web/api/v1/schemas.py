@@ -36,7 +36,8 @@ class MessagePublic(_Schema):
             id=message.id,
             text=message.text(language),
             cause=message.cause(language),
-            fix=message.fix(language),
+            # The web app's words, never a CLI command (see problems.py).
+            fix=message.web_fix(language),
         )
 
 
