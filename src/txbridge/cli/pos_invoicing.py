@@ -1,6 +1,7 @@
-"""``txbridge pos customers | sale | collective | orders | collect``: invoicing from the POS — the
-Tripletex customers to pick from, a sale «by invoice», the collective-invoice switch, and the batches
-of collected orders and of a period's collective invoices (exported with ``txbridge batch export``)."""
+"""``txbridge pos customers | sale | invoicing | collective | orders | collect``: invoicing from the
+POS — the Tripletex customers to pick from, a sale «by invoice», the invoicing and collective-invoice
+switches, and the batches of collected orders and of a period's collective invoices (exported with
+``txbridge batch export``)."""
 
 from __future__ import annotations
 
@@ -144,6 +145,50 @@ def sale_command(
         )
 
 
+def _on_off(out: Out, state: str) -> bool:
+    if state not in ("on", "off"):
+        fail(
+            out,
+            render("pos_setting_invalid", reason=Bilingual("skriv on eller off", "write on or off")),
+            EXIT_USAGE,
+        )
+    return state == "on"
+
+
+@pos_app.command(
+    "invoicing",
+    help=h(
+        "Slå fakturering fra kassen på eller av (on/off): salg på faktura bokføres da av fakturaene i "
+        "Tripletex, og dagsoppgjøret skal være uten dem.",
+        "Turn POS invoicing on or off (on/off): sales by invoice are then booked by their invoices in "
+        "Tripletex, and the day sales must leave them out.",
+    ),
+)
+def invoicing_command(
+    state: Annotated[str, typer.Argument(help="on | off")],
+    actor: Annotated[str | None, typer.Option("--actor", help=h("Hvem.", "Who."))] = None,
+    connection: ConnectionOption = None,
+) -> None:
+    out = console()
+    cfg = settings()
+    enabled = _on_off(out, state)
+    with open_store(cfg) as database:
+        found = resolve_connection(database, cfg, connection, out)
+        try:
+            posinvoice.set_invoicing(database, found.id, enabled, by=actor_name(actor))
+        except posinvoice.PosInvoiceError as exc:
+            fail(out, exc.message)
+    out.print(out.t(f"Fakturering fra kassen: {'på' if enabled else 'av'}", f"POS invoicing: {state}"))
+    if enabled:
+        out.print(
+            out.t(
+                "Salg på faktura bokføres av fakturaene; kassen må sende Z-rapportene uten dem.",
+                "Sales by invoice are booked by their invoices; the POS must send its Z-reports "
+                "without them.",
+            )
+        )
+
+
 @pos_app.command(
     "collective",
     help=h("Slå samlefaktura på eller av (on/off).", "Turn collective invoice on or off (on/off)."),
@@ -155,16 +200,11 @@ def collective_command(
 ) -> None:
     out = console()
     cfg = settings()
-    if state not in ("on", "off"):
-        fail(
-            out,
-            render("pos_setting_invalid", reason=Bilingual("skriv on eller off", "write on or off")),
-            EXIT_USAGE,
-        )
+    enabled = _on_off(out, state)
     with open_store(cfg) as database:
         found = resolve_connection(database, cfg, connection, out)
         try:
-            posinvoice.set_collective_invoice(database, found.id, state == "on", by=actor_name(actor))
+            posinvoice.set_collective_invoice(database, found.id, enabled, by=actor_name(actor))
         except posinvoice.PosInvoiceError as exc:
             fail(out, exc.message)
     out.print(out.t(f"Samlefaktura: {'på' if state == 'on' else 'av'}", f"Collective invoice: {state}"))

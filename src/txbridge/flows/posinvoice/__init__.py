@@ -7,7 +7,7 @@ from txbridge.flows.posinvoice.batches import close_collective_invoices, close_p
 from txbridge.flows.posinvoice.customers import PosCustomer, list_customers, search_customers
 from txbridge.flows.posinvoice.errors import PosInvoiceError
 from txbridge.flows.posinvoice.sales import InvoiceSale, SaleLine, SaleRecorded, record_sale
-from txbridge.flows.posinvoice.setup import set_collective_invoice
+from txbridge.flows.posinvoice.setup import set_collective_invoice, set_invoicing
 
 __all__ = [
     "InvoiceSale",
@@ -21,4 +21,5 @@ __all__ = [
     "record_sale",
     "search_customers",
     "set_collective_invoice",
+    "set_invoicing",
 ]

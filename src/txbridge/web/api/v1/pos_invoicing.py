@@ -17,7 +17,12 @@ from txbridge.web.deps import Config, Db
 
 router = APIRouter(tags=["POS invoicing"])
 #: A sale refused for what it says; anything else is Tripletex out of reach (502).
-_SALE_STATUS = {"pos_sale_taken": 409, "pos_customer_unknown": 422, "pos_sale_invalid": 422}
+_SALE_STATUS = {
+    "pos_sale_taken": 409,
+    "pos_customer_unknown": 422,
+    "pos_sale_invalid": 422,
+    "pos_invoicing_off": 409,
+}
 
 
 @router.get("/connections/{connection_id}/pos/customers", response_model=list[PosCustomerPublic])
