@@ -18,7 +18,9 @@ from tests.flows.posinvoice.conftest import tripletex_customer
 from txbridge.flows.daysales import import_day_sales
 from txbridge.flows.daysales import setup as pos
 from txbridge.flows.daysales.batches import close_day_sales
+from txbridge.flows.diagnose import diagnose_invoice
 from txbridge.flows.diagnose.day_sales import DayCheck, diagnose_day_sale
+from txbridge.flows.diagnose.model import Check
 from txbridge.flows.export import close_batch, export_batch
 from txbridge.flows.export.batches import reset_batch
 from txbridge.flows.intake.importer import import_data
@@ -194,3 +196,20 @@ def test_a_tripletex_customer_never_overwrites_the_host_customer_with_its_number
         same_number = api.get("/customer", params={"customerAccountNumber": str(number), "fields": "id"})
     assert [i["customer"]["id"] for i in invoices] == [tripletex_id, tripletex_id]
     assert [c["id"] for c in same_number.json()["values"]] == [tripletex_id]  # nothing made from the host's
+
+
+def test_the_troubleshooter_checks_a_pos_customer_by_its_tripletex_id(env: Env) -> None:
+    pos.save(env.db, env.connection_id, start_date=date(2026, 10, 1), by="test")
+    set_invoicing(env.db, env.connection_id, True, by="test")
+    picked = int(tripletex_customer(env, "Fjordkafé AS", "923456783")["id"])
+    record_sale(
+        env.db, env.settings, env.connection_id, InvoiceSale("S-1", date(2026, 10, 6), picked, [LUNCH])
+    )
+    with env.api() as api:
+        api.delete(f"/customer/{picked}").raise_for_status()  # deleted in Tripletex after the sale
+    batch = close_batch(env.db, env.connection_id, "2026-10").batch_id
+    assert batch is not None
+    assert export_batch(env.db, env.settings, batch).failed == 1
+    found = diagnose_invoice(env.db, env.settings, env.connection_id, "POS-S-1")
+    assert found.failed_check is not None and found.failed_check.check is Check.CUSTOMER
+    assert found.failed_check.message is not None and found.failed_check.message.id == "pos_customer_unknown"
