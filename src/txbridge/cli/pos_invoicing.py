@@ -5,6 +5,7 @@ switches, and the batches of collected orders and of a period's collective invoi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
@@ -145,13 +146,29 @@ def sale_command(
         )
 
 
-def _on_off(out: Out, state: str) -> bool:
+#: A switch of the set-up: how it is set, and what it is called (bokmål, English).
+_Switch = tuple[Callable[..., None], str, str]
+State = Annotated[str, typer.Argument(help="on | off")]
+Actor = Annotated[str | None, typer.Option("--actor", help=h("Hvem.", "Who."))]
+
+
+def _switch(out: Out, switch: _Switch, state: str, actor: str | None, connection: str | None) -> bool:
+    """Set one on/off switch of the POS set-up; the new state, or a failure with its message."""
+    setter, name_nb, name_en = switch
     if state not in ("on", "off"):
         fail(
             out,
             render("pos_setting_invalid", reason=Bilingual("skriv on eller off", "write on or off")),
             EXIT_USAGE,
         )
+    cfg = settings()
+    with open_store(cfg) as database:
+        found = resolve_connection(database, cfg, connection, out)
+        try:
+            setter(database, found.id, state == "on", by=actor_name(actor))
+        except posinvoice.PosInvoiceError as exc:
+            fail(out, exc.message)
+    out.print(out.t(f"{name_nb}: {'på' if state == 'on' else 'av'}", f"{name_en}: {state}"))
     return state == "on"
 
 
@@ -164,22 +181,11 @@ def _on_off(out: Out, state: str) -> bool:
         "Tripletex, and the day sales must leave them out.",
     ),
 )
-def invoicing_command(
-    state: Annotated[str, typer.Argument(help="on | off")],
-    actor: Annotated[str | None, typer.Option("--actor", help=h("Hvem.", "Who."))] = None,
-    connection: ConnectionOption = None,
-) -> None:
+def invoicing_command(state: State, actor: Actor = None, connection: ConnectionOption = None) -> None:
     out = console()
-    cfg = settings()
-    enabled = _on_off(out, state)
-    with open_store(cfg) as database:
-        found = resolve_connection(database, cfg, connection, out)
-        try:
-            posinvoice.set_invoicing(database, found.id, enabled, by=actor_name(actor))
-        except posinvoice.PosInvoiceError as exc:
-            fail(out, exc.message)
-    out.print(out.t(f"Fakturering fra kassen: {'på' if enabled else 'av'}", f"POS invoicing: {state}"))
-    if enabled:
+    if _switch(
+        out, (posinvoice.set_invoicing, "Fakturering fra kassen", "POS invoicing"), state, actor, connection
+    ):
         out.print(
             out.t(
                 "Salg på faktura bokføres av fakturaene; kassen må sende Z-rapportene uten dem.",
@@ -193,21 +199,9 @@ def invoicing_command(
     "collective",
     help=h("Slå samlefaktura på eller av (on/off).", "Turn collective invoice on or off (on/off)."),
 )
-def collective_command(
-    state: Annotated[str, typer.Argument(help="on | off")],
-    actor: Annotated[str | None, typer.Option("--actor", help=h("Hvem.", "Who."))] = None,
-    connection: ConnectionOption = None,
-) -> None:
-    out = console()
-    cfg = settings()
-    enabled = _on_off(out, state)
-    with open_store(cfg) as database:
-        found = resolve_connection(database, cfg, connection, out)
-        try:
-            posinvoice.set_collective_invoice(database, found.id, enabled, by=actor_name(actor))
-        except posinvoice.PosInvoiceError as exc:
-            fail(out, exc.message)
-    out.print(out.t(f"Samlefaktura: {'på' if state == 'on' else 'av'}", f"Collective invoice: {state}"))
+def collective_command(state: State, actor: Actor = None, connection: ConnectionOption = None) -> None:
+    switch = (posinvoice.set_collective_invoice, "Samlefaktura", "Collective invoice")
+    _switch(console(), switch, state, actor, connection)
 
 
 def _closed(out: Out, result: PosCloseResult, what_nb: str, what_en: str) -> None:
