@@ -2989,14 +2989,14 @@ CATALOG: Mapping[str, Entry] = _entries(
     ),
     E(
         "pos_invoicing_off",
-        "{item}: fakturering fra kassen er ikke slått på",
-        "{item}: POS invoicing is not turned on",
-        "Salg på faktura blir fakturaer i Tripletex bare når fakturering er slått på i kasseoppsettet; da "
-        "holder dagsoppgjøret dem utenfor, så inntekten føres én gang.",
-        "Sales by invoice become invoices in Tripletex only when invoicing is on in the POS set-up; the day "
-        "sales then leave them out, so the revenue is booked once.",
-        "Slå på fakturering (`txbridge pos invoicing on`) og prøv igjen.",
-        "Turn invoicing on (`txbridge pos invoicing on`) and try again.",
+        "{item}: fakturering fra kassen er slått av",
+        "{item}: invoicing from the POS is turned off",
+        "Kasseoppsettet tar ikke imot salg på faktura før «Aktiver fakturering» er krysset av.",
+        "The POS set-up accepts no sales by invoice until «Enable invoicing» is ticked.",
+        "Kryss av for «Aktiver fakturering» under «Kassefakturering» på tilkoblingen i webappen (eller kjør "
+        "`txbridge pos invoicing on`), og send salget igjen.",
+        "Tick «Enable invoicing» under «POS invoicing» on the connection in the web app (or run "
+        "`txbridge pos invoicing on`), and send the sale again.",
     ),
 )
 

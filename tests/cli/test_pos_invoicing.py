@@ -21,8 +21,10 @@ def test_collective_invoicing_from_the_command_line(cli: Cli) -> None:
     off = cli("pos", "collective", "on")
     assert off.exit_code == 2 and "pos setup" in off.output  # the set-up comes first
     assert cli("pos", "setup", "--start-date", "2026-10-01", "--payment", "invoice=1920").exit_code == 0
-    early = cli("--lang", "en", "pos", "collective", "on")
-    assert early.exit_code == 2 and "POS invoicing is not turned on" in early.output
+    early = cli(
+        "--lang", "en", "pos", "sale", "S-0", "--customer", str(customer["id"]), "--line", "Lunsj;1;1;3"
+    )
+    assert early.exit_code == 2 and "invoicing from the POS is turned off" in early.output
     # The day sales book invoice payments on 1920: turning invoicing on would book them twice.
     mapped = cli("--lang", "en", "pos", "invoicing", "on")
     assert mapped.exit_code == 2 and "has account 1920" in mapped.output

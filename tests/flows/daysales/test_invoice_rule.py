@@ -103,10 +103,6 @@ def test_pos_invoicing_cannot_be_turned_on_while_invoice_payment_is_mapped(datab
     assert message.id == "pos_invoicing_invoice_payment_mapped" and "has account 1920" in message.en
     assert "pos unmap payment_method invoice" in message.fix_en
     assert not pos.show(database, connection_id).invoicing
-    # Collective invoice is a choice under invoicing.
-    with pytest.raises(PosInvoiceError) as collective:
-        set_collective_invoice(database, connection_id, True, by="test")
-    assert collective.value.message.id == "pos_invoicing_off"
     pos.map_account(database, connection_id, PAYMENTS, INVOICE_PAYMENT, None, by="test")
     set_invoicing(database, connection_id, True, by="test")
     set_collective_invoice(database, connection_id, True, by="test")

@@ -64,12 +64,9 @@ def set_invoicing(db: Database, connection_id: int, enabled: bool, *, by: str) -
 
 def set_collective_invoice(db: Database, connection_id: int, enabled: bool, *, by: str) -> None:
     """Sales «by invoice» recorded from now on are collected per customer (``enabled``) or invoiced one
-    by one. Sales already recorded keep the way they were recorded with. Collective invoice is a choice
-    under invoicing: turning it on needs invoicing on."""
+    by one. Sales already recorded keep the way they were recorded with."""
     with db.transaction() as session:
         setup = _setup(session, connection_id)
-        if enabled and not setup.invoicing:
-            raise PosInvoiceError(render("pos_invoicing_off", item="samlefaktura/collective invoice"))
         setup.collective_invoice = enabled
         setup.updated_by = by
         q.add_log(
