@@ -24,17 +24,9 @@ from sqlalchemy import select
 from txbridge.catalog import Message, render
 from txbridge.flows.connections import blocking_message, client_for, message_for_error
 from txbridge.flows.daysales import setup as pos
+from txbridge.flows.daysales import voucher as day_voucher
 from txbridge.flows.daysales.periods import Locks
-from txbridge.flows.daysales.voucher import (
-    ChartView,
-    DayIn,
-    LineIn,
-    VoucherPlan,
-    build,
-    group_name,
-    group_of,
-    invoice_paid,
-)
+from txbridge.flows.daysales.voucher import ChartView, DayIn, LineIn, VoucherPlan, build, group_name, group_of
 from txbridge.flows.diagnose.model import CheckStatus, Note, Outcome
 from txbridge.settings import Settings
 from txbridge.store import (
@@ -249,7 +241,7 @@ def diagnose_day_sale(
 
     # 5: no sale by invoice when the POS's invoices book them (the export's own rule), then every
     # code mapped (the builder says which one is not, with where to set it).
-    refused = invoice_paid(day_in, setup.invoicing)
+    refused = day_voucher.invoice_paid(day_in, setup.invoicing)
     if refused is not None:
         return failed(DayCheck.MAPPING, refused)
     mapping = setup.flat()
