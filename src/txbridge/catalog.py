@@ -2317,6 +2317,34 @@ CATALOG: Mapping[str, Entry] = _entries(
         ),
     ),
     E(
+        "pos_invoice_payment_mapped",
+        "Betalingsmåten «invoice» kan ikke få konto ({account}) når fakturering fra kassen er på",
+        "The «invoice» payment method cannot get an account ({account}) while POS invoicing is on",
+        "Med fakturering fra kassen bokføres salg på faktura av fakturaene i Tripletex, og dagsoppgjøret "
+        "skal ikke ta dem med; en konto for betalingsmåten ville ført inntekten to ganger.",
+        "With POS invoicing, sales by invoice are booked by their invoices in Tripletex and the Z-report "
+        "leaves them out; an account for the payment method would book the revenue twice.",
+        "La «invoice» stå uten konto. Skal fakturasalg heller føres i dagsoppgjøret, slå av fakturering "
+        "fra kassen først (`txbridge pos invoicing off`).",
+        "Leave «invoice» without an account. To book sales by invoice in the day sales instead, turn POS "
+        "invoicing off first (`txbridge pos invoicing off`).",
+    ),
+    E(
+        "pos_invoicing_invoice_payment_mapped",
+        "Fakturering fra kassen kan ikke slås på: betalingsmåten «invoice» har konto {account} i "
+        "dagsoppgjøret",
+        "POS invoicing cannot be turned on: the «invoice» payment method has account {account} in the day "
+        "sales",
+        "Med fakturering fra kassen bokføres salg på faktura av fakturaene i Tripletex; dagsoppgjøret som "
+        "fører dem på konto {account}, ville ført den samme inntekten en gang til.",
+        "With POS invoicing, sales by invoice are booked by their invoices in Tripletex; the day sales that "
+        "book them on account {account} would book the same revenue once more.",
+        "Fjern kontoen for «invoice» (`txbridge pos unmap payment_method invoice`), sørg for at kassen "
+        "sender Z-rapportene uten fakturasalg, og slå så på fakturering (`txbridge pos invoicing on`).",
+        "Remove the account of «invoice» (`txbridge pos unmap payment_method invoice`), make the POS send "
+        "its Z-reports without invoice sales, then turn invoicing on (`txbridge pos invoicing on`).",
+    ),
+    E(
         "daysales_mapping_missing",
         "Dagsoppgjør {day}: ingen konto for {group} «{key}»",
         "Day sales {day}: no account for {group} «{key}»",
@@ -2333,6 +2361,25 @@ CATALOG: Mapping[str, Entry] = _entries(
             "Choose the account for {group} «{key}» under «POS set-up» on the connection; " + WEB_RETRY_EN,
             "pos",
         ),
+    ),
+    E(
+        "daysales_invoice_payment_with_pos_invoicing",
+        "Dagsoppgjør {day}: {amount} kr er betalt med faktura, men salg på faktura bokføres av fakturaene "
+        "fra kassen",
+        "Day sales {day}: {amount} NOK is paid by invoice, but sales by invoice are booked by the POS's "
+        "invoices",
+        "Fakturering fra kassen er slått på: et salg på faktura bokføres bare av sin faktura i Tripletex "
+        "(inntekt, mva og kundefordring). Et dagsoppgjør som også tar med fakturasalgene, ville ført den "
+        "samme inntekten to ganger, så denne dagen er ikke sendt (heller ikke reversert).",
+        "POS invoicing is on: a sale by invoice is booked only by its invoice in Tripletex (revenue, VAT "
+        "and receivable). A Z-report that also lists the invoice sales would book the same revenue twice, "
+        "so this day is not sent (nor reversed).",
+        "Send dagens Z-rapport for stedet igjen uten salgene betalt med faktura — verken salget eller "
+        "betalingen «invoice»; de bokføres av fakturaene. " + RETRY_NB[0].upper() + RETRY_NB[1:],
+        "Send the day's Z-report for the location again without the sales paid by invoice — neither the "
+        "sale nor the «invoice» payment; they are booked by their invoices. "
+        + RETRY_EN[0].upper()
+        + RETRY_EN[1:],
     ),
     E(
         "daysales_account_not_found",

@@ -21,6 +21,7 @@ from txbridge.flows.posinvoice import (
     record_sale,
     search_customers,
     set_collective_invoice,
+    set_invoicing,
 )
 from txbridge.settings import Settings
 from txbridge.store import Connection, Database
@@ -54,6 +55,8 @@ def run_pos_invoicing(
     found = search_customers(database, settings, connection.id, "kantina")
     ids = {c.name: c.tripletex_id for c in found}
     first, second = (ids[name] for name, _ in CUSTOMERS)
+    # The wizard's «Enable invoicing»: the day sales above leave sales by invoice out.
+    set_invoicing(database, connection.id, True, by="demo")
     set_collective_invoice(database, connection.id, False, by="demo")
     record_sale(
         database,

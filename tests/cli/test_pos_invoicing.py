@@ -21,7 +21,21 @@ def test_collective_invoicing_from_the_command_line(cli: Cli) -> None:
     assert found.exit_code == 0 and "Fjordkafé AS" in found.output and str(customer["id"]) in found.output
     off = cli("pos", "collective", "on")
     assert off.exit_code == 2 and "pos setup" in off.output  # the set-up comes first
-    assert cli("pos", "setup", "--start-date", "2026-10-01", "--payment", "invoice=1500").exit_code == 0
+    assert cli("pos", "setup", "--start-date", "2026-10-01", "--payment", "invoice=1920").exit_code == 0
+    early = cli(
+        "--lang", "en", "pos", "sale", "S-0", "--customer", str(customer["id"]), "--line", "Lunsj;1;1;3"
+    )
+    assert early.exit_code == 2 and "invoicing from the POS is turned off" in early.output
+    # The day sales book invoice payments on 1920: turning invoicing on would book them twice.
+    mapped = cli("--lang", "en", "pos", "invoicing", "on")
+    assert mapped.exit_code == 2 and "has account 1920" in mapped.output
+    assert "pos unmap payment_method invoice" in mapped.output
+    assert cli("pos", "unmap", "payment_method", "invoice").exit_code == 0
+    assert cli("pos", "invoicing", "on").exit_code == 0
+    again = cli("--lang", "en", "pos", "map", "payment_method", "invoice", "1920")
+    assert again.exit_code == 2 and "cannot get an account (1920) while POS invoicing is on" in again.output
+    shown = cli("--lang", "en", "pos", "show")
+    assert "POS invoicing: on" in shown.output and "invoice" not in shown.output.split("POS invoicing")[0]
     assert cli("pos", "collective", "on").exit_code == 0
     for n, day in ((1, "2026-10-02"), (2, "2026-10-20")):
         sale = cli(

@@ -108,7 +108,7 @@ def _ask_wizard(
     mappings: dict[PosAccountGroup, dict[str, int | None]] = {}
     for group in pos.STEPS:
         out.print(f"[bold]{out.t(*_STEP_TITLES[group])}[/]")
-        keys = list(dict.fromkeys([*pos.SUGGESTED_KEYS[group], *current.accounts(group)]))
+        keys = current.suggested_keys(group)
         answers: dict[str, int | None] = {}
         for key in keys:
             had = current.accounts(group).get(key)
@@ -304,6 +304,14 @@ def _print_setup(out: Out, view: pos.PosSetupView) -> None:
         for key, number in view.accounts(group).items():
             table.add_row(out.t(name.nb, name.en), key, str(number))
     out.print(table)
+    on = out.t("på", "on") if view.invoicing else out.t("av", "off")
+    out.print(f"{out.t('Fakturering fra kassen', 'POS invoicing')}: {on}")
+    conflict = view.invoice_payment_conflict
+    if conflict is not None:
+        # A store from before the rule: the export refuses days with invoice payments; say why here.
+        message = render("pos_invoicing_invoice_payment_mapped", account=conflict)
+        cause, fix = out.t(message.cause_nb, message.cause_en), out.t(message.fix_nb, message.fix_en)
+        out.print(f"[yellow]{cause}[/] {fix}")
 
 
 @pos_app.command(

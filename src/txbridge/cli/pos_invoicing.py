@@ -1,7 +1,7 @@
 """``txbridge pos customers | sale | invoicing | collective | orders | collect``: invoicing from the
 POS — the Tripletex customers to pick from, a sale «by invoice», the invoicing and collective-invoice
-switches, and the batches
-of collected orders and of a period's collective invoices (exported with ``txbridge batch export``)."""
+switches, and the batches of collected orders and of a period's collective invoices (exported with
+``txbridge batch export``)."""
 
 from __future__ import annotations
 
@@ -146,53 +146,62 @@ def sale_command(
         )
 
 
-def _switch(
-    state: str, actor: str | None, connection: str | None, turn: Callable[..., None], what: tuple[str, str]
-) -> None:
-    out = console()
-    cfg = settings()
+#: A switch of the set-up: how it is set, and what it is called (bokmål, English).
+_Switch = tuple[Callable[..., None], str, str]
+State = Annotated[str, typer.Argument(help="on | off")]
+Actor = Annotated[str | None, typer.Option("--actor", help=h("Hvem.", "Who."))]
+
+
+def _switch(out: Out, switch: _Switch, state: str, actor: str | None, connection: str | None) -> bool:
+    """Set one on/off switch of the POS set-up; the new state, or a failure with its message."""
+    setter, name_nb, name_en = switch
     if state not in ("on", "off"):
         fail(
             out,
             render("pos_setting_invalid", reason=Bilingual("skriv on eller off", "write on or off")),
             EXIT_USAGE,
         )
+    cfg = settings()
     with open_store(cfg) as database:
         found = resolve_connection(database, cfg, connection, out)
         try:
-            turn(database, found.id, state == "on", by=actor_name(actor))
+            setter(database, found.id, state == "on", by=actor_name(actor))
         except posinvoice.PosInvoiceError as exc:
             fail(out, exc.message)
-    out.print(out.t(f"{what[0]}: {'på' if state == 'on' else 'av'}", f"{what[1]}: {state}"))
+    out.print(out.t(f"{name_nb}: {'på' if state == 'on' else 'av'}", f"{name_en}: {state}"))
+    return state == "on"
+
+
+@pos_app.command(
+    "invoicing",
+    help=h(
+        "Slå fakturering fra kassen på eller av (on/off): salg på faktura bokføres da av fakturaene i "
+        "Tripletex, og dagsoppgjøret skal være uten dem.",
+        "Turn POS invoicing on or off (on/off): sales by invoice are then booked by their invoices in "
+        "Tripletex, and the day sales must leave them out.",
+    ),
+)
+def invoicing_command(state: State, actor: Actor = None, connection: ConnectionOption = None) -> None:
+    out = console()
+    if _switch(
+        out, (posinvoice.set_invoicing, "Fakturering fra kassen", "POS invoicing"), state, actor, connection
+    ):
+        out.print(
+            out.t(
+                "Salg på faktura bokføres av fakturaene; kassen må sende Z-rapportene uten dem.",
+                "Sales by invoice are booked by their invoices; the POS must send its Z-reports "
+                "without them.",
+            )
+        )
 
 
 @pos_app.command(
     "collective",
     help=h("Slå samlefaktura på eller av (on/off).", "Turn collective invoice on or off (on/off)."),
 )
-def collective_command(
-    state: Annotated[str, typer.Argument(help="on | off")],
-    actor: Annotated[str | None, typer.Option("--actor", help=h("Hvem.", "Who."))] = None,
-    connection: ConnectionOption = None,
-) -> None:
-    _switch(
-        state, actor, connection, posinvoice.set_collective_invoice, ("Samlefaktura", "Collective invoice")
-    )
-
-
-@pos_app.command(
-    "invoicing",
-    help=h(
-        "Slå fakturering fra kassen på eller av (on/off); av: salg på faktura avvises.",
-        "Turn invoicing from the POS on or off (on/off); off: sales by invoice are refused.",
-    ),
-)
-def invoicing_command(
-    state: Annotated[str, typer.Argument(help="on | off")],
-    actor: Annotated[str | None, typer.Option("--actor", help=h("Hvem.", "Who."))] = None,
-    connection: ConnectionOption = None,
-) -> None:
-    _switch(state, actor, connection, posinvoice.set_invoicing, ("Fakturering fra kassen", "POS invoicing"))
+def collective_command(state: State, actor: Actor = None, connection: ConnectionOption = None) -> None:
+    switch = (posinvoice.set_collective_invoice, "Samlefaktura", "Collective invoice")
+    _switch(console(), switch, state, actor, connection)
 
 
 def _closed(out: Out, result: PosCloseResult, what_nb: str, what_en: str) -> None:

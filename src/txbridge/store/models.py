@@ -255,7 +255,10 @@ class Connection(Base):
 
 class Customer(Base):
     __tablename__ = "customer"
-    __table_args__ = (UniqueConstraint("connection_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("connection_id", "number"),
+        Index("ix_customer_connection_id_tripletex_id", "connection_id", "tripletex_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"), index=True)
@@ -272,8 +275,20 @@ class Customer(Base):
     city: Mapped[str | None] = mapped_column(String(100))
     country_code: Mapped[str] = mapped_column(String(2), default="NO")
     is_private_person: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Set on POS invoicing's copy of a Tripletex customer (the POS picks customers in Tripletex): the
+    #: copy is found by this id, never by number, and its ``number`` is ``-tripletex_id`` — outside the
+    #: host's numbers (≥ 1), so a host customer with the Tripletex number is never touched. None on
+    #: the host's own customers.
+    tripletex_id: Mapped[int | None] = mapped_column(Integer)
+    #: The copy's Tripletex customer number, as shown to users (see :attr:`shown_number`).
+    tripletex_number: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def shown_number(self) -> int:
+        """The number users know the customer by: Tripletex's for a POS invoicing copy."""
+        return self.tripletex_number if self.tripletex_number is not None else self.number
 
     def __repr__(self) -> str:
         return f"Customer(number={self.number!r}, name={self.name!r})"
@@ -891,8 +906,9 @@ class PosSetup(Base):
     vat_reported_through: Mapped[date | None] = mapped_column(Date)
     #: Sales «by invoice» are collected per customer and invoiced together at the end of the period.
     collective_invoice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    #: Sales «by invoice» are accepted (the wizard's «Enable invoicing»; on unless turned off).
-    invoicing: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    #: The wizard's «Enable invoicing»: sales paid by invoice become invoices in Tripletex, which book
+    #: them; the Z-reports then leave them out (a day listing an «invoice» payment is refused).
+    invoicing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
@@ -1833,7 +1849,7 @@ class CollectiveInvoice(Base):
 
     @property
     def subject_key(self) -> str:
-        return f"{self.period} · {self.customer.number}"
+        return f"{self.period} · {self.customer.shown_number}"
 
     def __repr__(self) -> str:
         return f"CollectiveInvoice(id={self.id!r}, customer_id={self.customer_id!r}, period={self.period!r})"

@@ -12,7 +12,7 @@ import pytest
 from tests.fixtures.sandbox import SandboxCompany
 from tests.flows.export.conftest import Env, connect_env, make_settings
 from txbridge.flows.daysales import setup as pos
-from txbridge.flows.posinvoice import InvoiceSale, SaleLine, set_collective_invoice
+from txbridge.flows.posinvoice import InvoiceSale, SaleLine, set_collective_invoice, set_invoicing
 from txbridge.store import Database
 
 LINES = (
@@ -34,6 +34,7 @@ def tripletex_customer(env: Env, name: str, org: str, **extra: Any) -> dict[str,
 
 def pos_setup(env: Env, *, collective: bool) -> None:
     pos.save(env.db, env.connection_id, start_date=date(2026, 10, 1), by="test")
+    set_invoicing(env.db, env.connection_id, True, by="test")
     set_collective_invoice(env.db, env.connection_id, collective, by="test")
 
 

@@ -3,10 +3,15 @@ number or organisation number; a connection the key does not reach is refused.""
 
 from __future__ import annotations
 
+from datetime import date
+
 import httpx
 
 from tests.web.api.conftest import assert_problem, once
 from tests.web.conftest import World
+from txbridge.flows.daysales import setup as pos
+from txbridge.flows.posinvoice import set_invoicing
+from txbridge.store import Database
 
 
 async def test_customers_are_listed_and_searched_from_tripletex(world: World, api: httpx.AsyncClient) -> None:
@@ -32,7 +37,7 @@ async def test_another_connection_is_refused(api: httpx.AsyncClient, world: Worl
     assert_problem(answer, 403, "api_key_connection_refused")
 
 
-async def test_a_sale_by_invoice_is_recorded_once(world: World, api: httpx.AsyncClient) -> None:
+async def test_a_sale_by_invoice_is_recorded_once(world: World, api: httpx.AsyncClient, db: Database) -> None:
     with world.company.client() as tripletex:
         made = tripletex.post("/customer", json={"name": "Fjordkafé AS", "organizationNumber": "923456783"})
         made.raise_for_status()
@@ -44,6 +49,10 @@ async def test_a_sale_by_invoice_is_recorded_once(world: World, api: httpx.Async
         "lines": [{"description": "Lunsj", "quantity": "2", "unitPrice": "189.00", "vatCode": 3}],
         "reference": "Kari",
     }
+    # Before the set-up's «Enable invoicing» a sale by invoice is refused (the day sales book it).
+    assert_problem(await api.post(url, json=sale, headers=once()), 409, "pos_invoicing_off")
+    pos.save(db, world.connection_id, start_date=date(2026, 10, 1), by="test")
+    set_invoicing(db, world.connection_id, True, by="test")
     answer = await api.post(url, json=sale, headers=once())
     assert answer.status_code == 201, answer.text
     body = answer.json()

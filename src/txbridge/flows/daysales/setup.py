@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from txbridge.catalog import Bilingual, Message, render
 from txbridge.flows import connections
-from txbridge.flows.daysales.voucher import EVENTS, ChartView
+from txbridge.flows.daysales.voucher import EVENTS, INVOICE_PAYMENT, ChartView
 from txbridge.settings import Settings
 from txbridge.store import Connection, Database, PosAccount, PosAccountGroup, PosSetup
 from txbridge.store import queries as q
@@ -75,10 +75,31 @@ class PosSetupView:
     mappings: Mapping[PosAccountGroup, Mapping[str, int]] = field(default_factory=dict)
     updated_by: str | None = None
     updated_at: datetime | None = None
+    #: POS invoicing on (the wizard's «Enable invoicing»): sales by invoice are booked by their
+    #: invoices, and a Z-report listing an «invoice» payment is refused.
+    invoicing: bool = False
+    collective_invoice: bool = False
 
     @property
     def configured(self) -> bool:
         return self.sales_start_date is not None
+
+    @property
+    def invoice_payment_conflict(self) -> int | None:
+        """The account the «invoice» payment method is mapped to while POS invoicing is on (a store
+        from before the rule can hold both; the set-up refuses to make it): None when there is none."""
+        if not self.invoicing:
+            return None
+        return self.accounts(PosAccountGroup.PAYMENT_METHOD).get(INVOICE_PAYMENT)
+
+    def suggested_keys(self, group: PosAccountGroup) -> list[str]:
+        """The codes the wizard offers for ``group``: the seed's examples and what is mapped, without
+        the «invoice» payment method while POS invoicing books those sales."""
+        keys = dict.fromkeys([*SUGGESTED_KEYS[group], *self.accounts(group)])
+        payments = group is PosAccountGroup.PAYMENT_METHOD
+        if self.invoicing and payments and self.invoice_payment_conflict is None:
+            keys.pop(INVOICE_PAYMENT, None)
+        return list(keys)
 
     def accounts(self, group: PosAccountGroup) -> Mapping[str, int]:
         return self.mappings.get(group, {})
@@ -160,6 +181,8 @@ def show(db: Database, connection_id: int) -> PosSetupView:
             mappings,
             setup.updated_by,
             setup.updated_at,
+            setup.invoicing,
+            setup.collective_invoice,
         )
 
 
@@ -205,12 +228,19 @@ def save(
             checked.append((group, key, number))
     _connection(db, connection_id)
     with db.transaction() as session:
-        setup = session.get(PosSetup, connection_id)
+        # Locked: turning POS invoicing on checks the mappings under the same lock.
+        setup = session.get(PosSetup, connection_id, with_for_update=True)
         if setup is None:
             if start_date is None:
                 raise PosSetupError(render("pos_setup_missing", connection=connection_id))
             setup = PosSetup(connection_id=connection_id, sales_start_date=start_date)
             session.add(setup)
+        invoice_account = next(
+            (n for g, k, n in checked if g is PosAccountGroup.PAYMENT_METHOD and k == INVOICE_PAYMENT), None
+        )
+        if setup.invoicing and invoice_account is not None:
+            # The invoices book those sales: an account here would book the revenue twice.
+            raise PosSetupError(render("pos_invoice_payment_mapped", account=invoice_account))
         if start_date is not None:
             setup.sales_start_date = start_date
         if vat_reported_through is not None or clear_vat_reported_through:

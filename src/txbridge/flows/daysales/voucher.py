@@ -30,6 +30,9 @@ EVENT_CREDITS: Mapping[str, bool] = POS_EVENT_CREDITS
 EVENTS: tuple[str, ...] = POS_EVENTS
 #: Tripletex's customer ledger account: a row on it needs a customer, which a Z-report does not name.
 CUSTOMER_ACCOUNT = 1500
+#: The payment method of sales paid by invoice. With POS invoicing on, those sales are booked by their
+#: invoices in Tripletex, so a Z-report listing this payment is refused (:func:`invoice_paid`).
+INVOICE_PAYMENT = "invoice"
 #: The never-twice marker's prefix (``externalVoucherNumber``).
 MARKER_PREFIX = "TXB-DS"
 CENT = Decimal("0.01")
@@ -162,6 +165,18 @@ def _description(day: DayIn, line: LineIn) -> str:
         rate = f"{line.vat_rate.normalize():f} %" if line.vat_rate is not None else ""
         return f"{line.code}{' takeaway' if line.takeaway else ''} {rate}".strip()
     return line.code
+
+
+def invoice_paid(day: DayIn, invoicing: bool) -> Message | None:
+    """Why the day cannot go with POS invoicing on: it lists an «invoice» payment, so its voucher would
+    book revenue the POS's invoices book too. None when invoicing is off or nothing is paid by invoice."""
+    if not invoicing:
+        return None
+    lines = [x for x in day.lines if x.type is DaySaleLineType.PAYMENT and x.code == INVOICE_PAYMENT]
+    amount = sum((x.amount for x in lines), Decimal(0))
+    if amount == 0:
+        return None
+    return render("daysales_invoice_payment_with_pos_invoicing", day=day.subject_key, amount=f"{amount:.2f}")
 
 
 def build(day: DayIn, mapping: Mapping_, chart: ChartView, voucher_date: date) -> VoucherPlan | Message:

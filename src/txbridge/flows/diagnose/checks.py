@@ -48,6 +48,7 @@ from txbridge.tripletex import (
     APIStatusError,
     AuthenticationError,
     ConfigurationError,
+    NotFoundError,
     PermissionDeniedError,
     RateLimitError,
     Tripletex,
@@ -241,6 +242,8 @@ class _Run:
         invoice = self.invoice
         assert invoice is not None
         customer = invoice.customer
+        if customer.tripletex_id is not None:
+            return self._pos_customer(customer, customer.tripletex_id)
         label = f"{customer.number} {customer.name}".strip()
         if not customer.name.strip():
             return _failed(
@@ -288,6 +291,21 @@ class _Run:
             "the export links them.",
         )
 
+    def _pos_customer(self, customer: Customer, tripletex_id: int) -> CheckResult:
+        """POS invoicing's copy of a Tripletex customer: the export uses its id as it is."""
+        label = f"{customer.shown_number} {customer.name}".strip()
+        try:
+            self.read(lambda tx: tx.customers.get(tripletex_id, fields="id"))
+        except NotFoundError:
+            assert self.invoice is not None
+            gone = render("pos_customer_unknown", item=self.invoice.number, customer=tripletex_id)
+            return _failed(Check.CUSTOMER, gone)
+        return _passed(
+            Check.CUSTOMER,
+            f"Kunde {label} er valgt i kassen fra Tripletex (id {tripletex_id}).",
+            f"Customer {label} was picked in the POS from Tripletex (id {tripletex_id}).",
+        )
+
     def _numbers_sharing(self, organization_number: str) -> list[int]:
         """Local customer numbers with this organisation number (more than one is a conflict)."""
         return list(
@@ -296,6 +314,7 @@ class _Run:
                 .where(
                     Customer.connection_id == self.connection.id,
                     Customer.organization_number == organization_number,
+                    Customer.tripletex_id.is_(None),  # POS invoicing's copies are no host customers
                 )
                 .order_by(Customer.number)
             )

@@ -2,7 +2,8 @@
 
 1. Is the POS set up (start date)?  2. Is the day on or after the start date?  3. Is the day in an
 export batch, and how did its item go?  4. Is the day already posted (or changed after it was)?
-5. Has every payment method, product group and event of the day an account?  6. Do those accounts
+5. Has every payment method, product group and event of the day an account (and, with POS invoicing
+on, is nothing paid by invoice — those sales are booked by their invoices)?  6. Do those accounts
 exist in Tripletex with the VAT the day needs (checked by the export's own voucher builder)?
 7. Is the day's period open (closed periods and reported VAT move the voucher, never fail it)?
 8. Is the integration in an error state?
@@ -23,6 +24,7 @@ from sqlalchemy import select
 from txbridge.catalog import Message, render
 from txbridge.flows.connections import blocking_message, client_for, message_for_error
 from txbridge.flows.daysales import setup as pos
+from txbridge.flows.daysales import voucher as day_voucher
 from txbridge.flows.daysales.periods import Locks
 from txbridge.flows.daysales.voucher import ChartView, DayIn, LineIn, VoucherPlan, build, group_name, group_of
 from txbridge.flows.diagnose.model import CheckStatus, Note, Outcome
@@ -237,7 +239,11 @@ def diagnose_day_sale(
     else:
         passed(DayCheck.ALREADY_POSTED, "ikke bokført ennå", "not posted yet")
 
-    # 5: every code mapped (the builder says which one is not, with where to set it).
+    # 5: no sale by invoice when the POS's invoices book them (the export's own rule), then every
+    # code mapped (the builder says which one is not, with where to set it).
+    refused = day_voucher.invoice_paid(day_in, setup.invoicing)
+    if refused is not None:
+        return failed(DayCheck.MAPPING, refused)
     mapping = setup.flat()
     for line in day_in.lines:
         group = group_of(line)

@@ -76,7 +76,10 @@ class MasterData:
 
     def find_or_create_customers(self) -> None:
         with self.run.db.transaction() as session:
-            customers = self._needed_customers(session)
+            needed = self._needed_customers(session)
+            # POS invoicing's copies name their Tripletex customer by id: nothing to match or create.
+            known = {c.id: c.tripletex_id for c in needed if c.tripletex_id is not None}
+            customers = [c for c in needed if c.tripletex_id is None]
             orgs = {c.organization_number for c in customers if c.organization_number}
             shared: dict[str, list[int]] = defaultdict(list)
             if orgs:
@@ -84,15 +87,17 @@ class MasterData:
                     select(Customer.organization_number, Customer.number).where(
                         Customer.connection_id == self.run.connection_id,
                         Customer.organization_number.in_(orgs),
+                        Customer.tripletex_id.is_(None),
                     )
                 ):
                     shared[str(org)].append(int(number))
-        by_id = {c.id: c for c in customers}
-        self.customer_numbers = {c.id: c.number for c in customers}
-        for round_ in range(MASTER_DATA_ROUNDS):
+        by_id = {c.id: c for c in needed}
+        self.customer_numbers = {c.id: c.shown_number for c in needed}
+        self.customer_ids = dict(known)
+        for round_ in range(MASTER_DATA_ROUNDS if customers or not known else 0):
             remote = self.run.api(lambda: list(self.run.client.customers.iter(fields=CUSTOMER_FIELDS)))
             plan = plan_customers(customers, remote, shared)
-            self.customer_ids, self.customer_failures = plan.tripletex_ids, plan.failures
+            self.customer_ids, self.customer_failures = {**known, **plan.tripletex_ids}, plan.failures
             if not plan.to_create:
                 break
             try:
@@ -125,7 +130,7 @@ class MasterData:
                     (
                         local_id,
                         str(by_id[local_id].number),
-                        {"tripletex_id": tx_id, "tripletex_number": str(by_id[local_id].number)},
+                        {"tripletex_id": tx_id, "tripletex_number": str(by_id[local_id].shown_number)},
                     )
                     for local_id, tx_id in self.customer_ids.items()
                 ],

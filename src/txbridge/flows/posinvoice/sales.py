@@ -19,6 +19,7 @@ from decimal import Decimal
 import httpx
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from txbridge.catalog import Bilingual, render
 from txbridge.flows.posinvoice.customers import PosCustomer, list_customers
@@ -89,6 +90,31 @@ def _check(sale: InvoiceSale) -> None:
             raise _invalid(sale, name, f"Høyst {size} tegn.", f"At most {size} characters.")
 
 
+def _customer_copy(session: Session, connection_id: int, customer: PosCustomer) -> Customer:
+    """The store's copy of the Tripletex customer, found by its Tripletex id and numbered ``-id``
+    (host customers are numbered from 1), so a host customer with the same number is never touched.
+    The copy follows Tripletex (the POS never edits customers)."""
+    local = session.scalar(
+        select(Customer).where(
+            Customer.connection_id == connection_id, Customer.tripletex_id == customer.tripletex_id
+        )
+    )
+    if local is None:
+        local = Customer(
+            connection_id=connection_id,
+            number=-customer.tripletex_id,
+            tripletex_id=customer.tripletex_id,
+            name=customer.name,
+        )
+        session.add(local)
+    local.tripletex_number = customer.number
+    local.name = customer.name[:255] or str(customer.number)
+    local.organization_number = customer.organization_number
+    local.invoice_email = customer.email
+    session.flush()
+    return local
+
+
 def record_sale(
     db: Database,
     settings: Settings,
@@ -100,8 +126,14 @@ def record_sale(
 ) -> SaleRecorded:
     """Record a sale «by invoice». The customer must be in Tripletex (the cached list, read again
     with the checksum when the id is not in it). A sale id seen before is refused
-    (``pos_sale_taken``), so a POS that retries never makes two invoices."""
+    (``pos_sale_taken``), so a POS that retries never makes two invoices. POS invoicing must be on
+    (``pos_invoicing_off``): only then do the day sales leave invoice sales out."""
     _check(sale)
+    item = f"salg/sale {sale.host_id}"
+    with db.reading() as session:
+        ready = session.scalar(select(PosSetup.invoicing).where(PosSetup.connection_id == connection_id))
+    if not ready:
+        raise PosInvoiceError(render("pos_invoicing_off", item=item))
     customers = {
         c.tripletex_id: c
         for c in list_customers(db, settings, connection_id, client=client, transport=transport)
@@ -119,31 +151,18 @@ def record_sale(
             render("pos_customer_unknown", item=f"salg/sale {sale.host_id}", customer=sale.customer_id)
         )
     number = f"{NUMBER_PREFIX}{sale.host_id}"
-    item = f"salg/sale {sale.host_id}"
     try:
         with db.transaction() as session:
             if session.scalar(
                 select(Invoice.id).where(Invoice.connection_id == connection_id, Invoice.number == number)
             ):
                 raise PosInvoiceError(render("pos_sale_taken", item=item))
-            local = session.scalar(
-                select(Customer).where(
-                    Customer.connection_id == connection_id, Customer.number == customer.number
-                )
-            )
-            if local is None:
-                local = Customer(connection_id=connection_id, number=customer.number, name=customer.name)
-                session.add(local)
-            # The store's copy follows Tripletex (the POS never edits customers).
-            local.name = customer.name[:255] or str(customer.number)
-            local.organization_number = customer.organization_number
-            local.invoice_email = customer.email
-            session.flush()
+            local = _customer_copy(session, connection_id, customer)
             setup = session.get(PosSetup, connection_id)
-            if setup is not None and not setup.invoicing:
+            if setup is None or not setup.invoicing:  # turned off since the check above
                 raise PosInvoiceError(render("pos_invoicing_off", item=item))
             group: CollectiveInvoice | None = None
-            if setup is not None and setup.collective_invoice:
+            if setup.collective_invoice:
                 period = period_of(sale.sale_date)
                 group = session.scalar(
                     select(CollectiveInvoice).where(

@@ -1,19 +1,27 @@
 """The POS set-up's last wizard step (seed 002): «Enable invoicing» and «Enable collective invoice»;
 what the set-up says about invoicing (a read model for the CLI and the web), and the company's bank
-account number checked before the first invoice."""
+account number checked before the first invoice.
+
+With invoicing on, a sale paid by invoice is booked only by its invoice in Tripletex (revenue, VAT,
+receivable): the day sales leave it out. So invoicing is refused while the «invoice» payment method has
+an account in the day sales (the day sales would book the same revenue), and the day sales refuse that
+mapping while invoicing is on (:func:`txbridge.flows.daysales.setup.save`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from txbridge.catalog import Bilingual, Message, render
 from txbridge.flows import connections
+from txbridge.flows.daysales.voucher import INVOICE_PAYMENT
 from txbridge.flows.export.mapping import Chart
 from txbridge.flows.posinvoice.errors import PosInvoiceError, client_of, connection_of
 from txbridge.settings import Settings
-from txbridge.store import Connection, Database, PosSetup
+from txbridge.store import Connection, Database, PosAccount, PosAccountGroup, PosSetup
 from txbridge.store import queries as q
 from txbridge.tripletex import Tripletex, TripletexError
 
@@ -44,21 +52,37 @@ def invoicing_setup(db: Database, connection_id: int) -> InvoicingSetup:
         return InvoicingSetup(True, setup.invoicing, setup.collective_invoice, connection.send_to_customer)
 
 
+def _setup(session: Session, connection_id: int) -> PosSetup:
+    # Locked: the day sales' mapping of «invoice» is checked under the same lock.
+    setup = session.get(PosSetup, connection_id, with_for_update=True)
+    if setup is None:
+        raise PosInvoiceError(
+            render(
+                "pos_setting_invalid",
+                reason=Bilingual(
+                    "Kasseoppsettet er ikke laget ennå (`txbridge pos setup`).",
+                    "The POS set-up is not made yet (`txbridge pos setup`).",
+                ),
+            )
+        )
+    return setup
+
+
 def _switch(db: Database, connection_id: int, name: str, enabled: bool, by: str, what: Bilingual) -> None:
     with db.transaction() as session:
-        setup = session.get(PosSetup, connection_id)
-        if setup is None:
-            raise PosInvoiceError(
-                render(
-                    "pos_setting_invalid",
-                    reason=Bilingual(
-                        "Kasseoppsettet er ikke laget ennå (`txbridge pos setup`).",
-                        "The POS set-up is not made yet (`txbridge pos setup`).",
-                    ),
-                )
-            )
+        setup = _setup(session, connection_id)
         if getattr(setup, name) == enabled:
             return
+        if name == "invoicing" and enabled:
+            mapped = session.scalar(
+                select(PosAccount.account_number).where(
+                    PosAccount.connection_id == connection_id,
+                    PosAccount.group == PosAccountGroup.PAYMENT_METHOD,
+                    PosAccount.key == INVOICE_PAYMENT,
+                )
+            )
+            if mapped is not None:
+                raise PosInvoiceError(render("pos_invoicing_invoice_payment_mapped", account=mapped))
         setattr(setup, name, enabled)
         setup.updated_by = by
         q.add_log(
@@ -79,8 +103,10 @@ def set_collective_invoice(db: Database, connection_id: int, enabled: bool, *, b
 
 
 def set_invoicing(db: Database, connection_id: int, enabled: bool, *, by: str) -> None:
-    """Sales «by invoice» are accepted (``enabled``) or refused (``pos_invoicing_off``) from now on;
-    sales already recorded are sent as before."""
+    """Sales «by invoice» become invoices in Tripletex (``enabled``), or are refused
+    (``pos_invoicing_off``); sales already recorded are sent as before. Turning it on is refused while
+    the day sales map the «invoice» payment method to an account
+    (``pos_invoicing_invoice_payment_mapped``)."""
     _switch(db, connection_id, "invoicing", enabled, by, Bilingual("Fakturering fra kassen", "POS invoicing"))
 
 

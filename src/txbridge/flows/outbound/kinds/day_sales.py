@@ -14,6 +14,9 @@ per day and location (``POST /ledger/voucher``).
   read first, and one that already shows ``reverseVoucher`` is not reversed again.
 * A day whose date is closed (or VAT-reported) is dated on the first open day after it, and its item
   (``note_of``: the exported item's message) and the log say so (``daysales_dated_into_open_period``).
+* With POS invoicing on, sales paid by invoice are booked by their invoices: a day (or a correction)
+  listing an «invoice» payment fails alone (``daysales_invoice_payment_with_pos_invoicing``) and
+  nothing is sent for it — a correction's voucher is not reversed either.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from txbridge.catalog import Bilingual, Message, render
 from txbridge.flows.daysales import setup as pos
 from txbridge.flows.daysales.periods import Locks
-from txbridge.flows.daysales.voucher import ChartView, DayIn, LineIn, VoucherPlan, build
+from txbridge.flows.daysales.voucher import ChartView, DayIn, LineIn, VoucherPlan, build, invoice_paid
 from txbridge.flows.outbound.context import RunContext
 from txbridge.flows.outbound.kind import (
     InFlightRow,
@@ -93,6 +96,16 @@ def _by_marker(run: RunContext, marker: str) -> list[m.Voucher]:
     return run.client.ledger.vouchers.by_external_number(marker, fields=VOUCHER_FIELDS)
 
 
+def _day_in(day: DaySale) -> DayIn:
+    return DayIn(
+        day.id,
+        day.revision,
+        day.location,
+        day.business_date,
+        tuple(LineIn(x.type, x.code, x.amount, x.vat_rate, x.takeaway) for x in day.lines),
+    )
+
+
 def number_of(voucher: m.Voucher) -> str:
     return f"{voucher.number}-{voucher.year}" if voucher.number is not None else str(voucher.id)
 
@@ -144,18 +157,26 @@ class DaySalesKind(KindPlugin[Prepared, m.Voucher]):
 
     def corrections(self, run: RunContext, prepared: Prepared) -> None:
         with run.db.reading() as session:
-            rows = session.execute(
-                select(DaySale.id, DaySale.location, DaySale.business_date, DaySale.replaces_voucher_id)
+            days = session.scalars(
+                select(DaySale)
                 .join(BatchItem, BatchItem.day_sale_id == DaySale.id)
                 .where(
                     BatchItem.batch_id == run.batch_id,
                     BatchItem.status == ItemStatus.PENDING,
                     DaySale.replaces_voucher_id.is_not(None),
                 )
+                .options(selectinload(DaySale.lines))
             ).all()
-        for day_id, location, business_date, voucher_id in rows:
+            rows = [(d.id, d.replaces_voucher_id, _day_in(d)) for d in days]
+        for day_id, voucher_id, day in rows:
             assert voucher_id is not None  # the query's own condition
-            self._reverse(run, prepared, day_id, f"{business_date.isoformat()} · {location}", voucher_id)
+            refused = invoice_paid(day, prepared.setup.invoicing)
+            if refused is not None:
+                # Nothing is sent for the day: its voucher stays until a correction without them comes.
+                prepared.failed[day_id] = refused
+                run.log(refused, LogLevel.ERROR, object_type=self.object_type, object_key=day.subject_key)
+                continue
+            self._reverse(run, prepared, day_id, day.subject_key, voucher_id)
 
     def _reverse(self, run: RunContext, prepared: Prepared, day_id: int, key: str, voucher_id: int) -> None:
         message: Message
@@ -217,16 +238,7 @@ class DaySalesKind(KindPlugin[Prepared, m.Voucher]):
                     select(DaySale).where(DaySale.id.in_(ids)).options(selectinload(DaySale.lines))
                 )
             }
-            loaded = {
-                day_id: DayIn(
-                    d.id,
-                    d.revision,
-                    d.location,
-                    d.business_date,
-                    tuple(LineIn(x.type, x.code, x.amount, x.vat_rate, x.takeaway) for x in d.lines),
-                )
-                for day_id, d in days.items()
-            }
+            loaded = {day_id: _day_in(d) for day_id, d in days.items()}
         mapping = prepared.setup.flat()
         start = prepared.setup.sales_start_date
         out: list[Outgoing | Refusal] = []
@@ -247,6 +259,10 @@ class DaySalesKind(KindPlugin[Prepared, m.Voucher]):
                         item.item_id, render("daysales_before_start", day=day.subject_key, start=start or "-")
                     )
                 )
+                continue
+            refused = invoice_paid(day, prepared.setup.invoicing)
+            if refused is not None:
+                out.append(Refusal(item.item_id, refused))
                 continue
             when, moved = prepared.locks.open_date(day.business_date)
             plan = build(day, mapping, prepared.chart, when)

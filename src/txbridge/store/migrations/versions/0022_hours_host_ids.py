@@ -5,7 +5,7 @@ Both columns are nullable: hours stored before keep naming their employee and pr
 e-mail only, and are found as before.
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0019
 Create Date: 2026-11-30
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0022"
-down_revision: str | None = "0020"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
