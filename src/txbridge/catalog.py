@@ -2328,6 +2328,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "fra kassen først (`txbridge pos invoicing off`).",
         "Leave «invoice» without an account. To book sales by invoice in the day sales instead, turn POS "
         "invoicing off first (`txbridge pos invoicing off`).",
+        web=W(
+            "La «invoice» stå uten konto under «Kasseoppsett». Skal fakturasalg heller føres i "
+            "dagsoppgjøret, fjern først krysset for «Aktiver fakturering» under «Kassefakturering».",
+            "Leave «invoice» without an account under «POS set-up». To book sales by invoice in the day "
+            "sales instead, first untick «Enable invoicing» under «POS invoicing».",
+            "pos_invoicing",
+        ),
     ),
     E(
         "pos_invoicing_invoice_payment_mapped",
@@ -2343,6 +2350,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "sender Z-rapportene uten fakturasalg, og slå så på fakturering (`txbridge pos invoicing on`).",
         "Remove the account of «invoice» (`txbridge pos unmap payment_method invoice`), make the POS send "
         "its Z-reports without invoice sales, then turn invoicing on (`txbridge pos invoicing on`).",
+        web=W(
+            "Velg «(ingen)» som konto for «invoice» under «Kasseoppsett» (betalingsmåter), sørg for at "
+            "kassen sender Z-rapportene uten fakturasalg, og kryss så av for «Aktiver fakturering» igjen.",
+            "Choose «(none)» as the account of «invoice» under «POS set-up» (payment methods), make the "
+            "POS send its Z-reports without invoice sales, then tick «Enable invoicing» again.",
+            "pos",
+        ),
     ),
     E(
         "daysales_mapping_missing",
@@ -2380,6 +2394,17 @@ CATALOG: Mapping[str, Entry] = _entries(
         "sale nor the «invoice» payment; they are booked by their invoices. "
         + RETRY_EN[0].upper()
         + RETRY_EN[1:],
+        web=W(
+            "Send dagens Z-rapport for stedet igjen fra kassen uten salgene betalt med faktura — verken "
+            "salget eller betalingen «invoice»; de bokføres av fakturaene. "
+            + WEB_RETRY_NB[0].upper()
+            + WEB_RETRY_NB[1:],
+            "Send the day's Z-report for the location again from the POS without the sales paid by "
+            "invoice — neither the sale nor the «invoice» payment; they are booked by their invoices. "
+            + WEB_RETRY_EN[0].upper()
+            + WEB_RETRY_EN[1:],
+            "batch",
+        ),
     ),
     E(
         "daysales_account_not_found",
@@ -2802,6 +2827,14 @@ CATALOG: Mapping[str, Entry] = _entries(
         "eller send også employeeNumber eller employeeEmail med timen; " + RETRY_NB,
         "Sync the employee to Tripletex with the two-way sync (or decide its link there), or also send "
         "employeeNumber or employeeEmail with the hour; " + RETRY_EN,
+        web=W(
+            "Synkroniser den ansatte til Tripletex under «Synkronisering» (eller avgjør koblingen under "
+            "«Til avgjørelse»), eller send også employeeNumber eller employeeEmail med timen; "
+            + WEB_RETRY_NB,
+            "Sync the employee to Tripletex under «Synchronisation» (or decide its link under «To decide»), "
+            "or also send employeeNumber or employeeEmail with the hour; " + WEB_RETRY_EN,
+            "sync",
+        ),
     ),
     E(
         "hours_project_not_linked",
@@ -2815,6 +2848,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "eller send også projectNumber med timen; " + RETRY_NB,
         "Sync the project to Tripletex with the two-way sync (or decide its link there), or also send "
         "projectNumber with the hour; " + RETRY_EN,
+        web=W(
+            "Synkroniser prosjektet til Tripletex under «Synkronisering» (eller avgjør koblingen under "
+            "«Til avgjørelse»), eller send også projectNumber med timen; " + WEB_RETRY_NB,
+            "Sync the project to Tripletex under «Synchronisation» (or decide its link under «To decide»), "
+            "or also send projectNumber with the hour; " + WEB_RETRY_EN,
+            "sync",
+        ),
     ),
     E(
         "hours_employee_held",
@@ -2829,6 +2869,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "avgjørelse»); " + RETRY_NB,
         "Decide case {held} with `txbridge sync decide {held} --link ID` (or on the «To decide» "
         "screen); " + RETRY_EN,
+        web=W(
+            "Avgjør sak {held} under «Til avgjørelse»; " + WEB_RETRY_NB,
+            "Decide case {held} under «To decide»; " + WEB_RETRY_EN,
+            "sync_held",
+        ),
     ),
     E(
         "hours_project_held",
@@ -2842,6 +2887,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "avgjørelse»); " + RETRY_NB,
         "Decide case {held} with `txbridge sync decide {held} --link ID` (or on the «To decide» "
         "screen); " + RETRY_EN,
+        web=W(
+            "Avgjør sak {held} under «Til avgjørelse»; " + WEB_RETRY_NB,
+            "Decide case {held} under «To decide»; " + WEB_RETRY_EN,
+            "sync_held",
+        ),
     ),
     E(
         "hours_employee_linked_elsewhere",
@@ -2857,6 +2907,15 @@ CATALOG: Mapping[str, Entry] = _entries(
         "ansattnummeret eller e-posten på timen i timesystemet; " + RETRY_NB,
         "Link employee {host_id} to the right Tripletex employee in the two-way sync, or correct the "
         "hour's employee number or e-mail in the time system; " + RETRY_EN,
+        web=W(
+            "Koble ansatt {host_id} til riktig ansatt i Tripletex i toveissynkroniseringen (se "
+            "«Synkronisering»), eller rett ansattnummeret eller e-posten på timen i timesystemet; "
+            + WEB_RETRY_NB,
+            "Link employee {host_id} to the right Tripletex employee in the two-way sync (see "
+            "«Synchronisation»), or correct the hour's employee number or e-mail in the time system; "
+            + WEB_RETRY_EN,
+            "sync",
+        ),
     ),
     E(
         "hours_project_linked_elsewhere",
@@ -2872,6 +2931,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "prosjektnummeret på timen i timesystemet; " + RETRY_NB,
         "Link project {host_id} to the right Tripletex project in the two-way sync, or correct the "
         "hour's project number in the time system; " + RETRY_EN,
+        web=W(
+            "Koble prosjekt {host_id} til riktig prosjekt i Tripletex i toveissynkroniseringen (se "
+            "«Synkronisering»), eller rett prosjektnummeret på timen i timesystemet; " + WEB_RETRY_NB,
+            "Link project {host_id} to the right Tripletex project in the two-way sync (see "
+            "«Synchronisation»), or correct the hour's project number in the time system; " + WEB_RETRY_EN,
+            "sync",
+        ),
     ),
     E(
         "hours_activity_not_found",
@@ -3831,11 +3897,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Kjør `txbridge pos orders ÅÅÅÅ-MM` og eksporter bunten, så `txbridge pos collect ÅÅÅÅ-MM` igjen.",
         "Run `txbridge pos orders YYYY-MM` and export its batch, then `txbridge pos collect YYYY-MM` again.",
         web=W(
-            "Be driftsansvarlig sende ordrene for måneden, eksportere bunten og så lage samlefakturaen på "
-            "nytt.",
-            "Ask the operator to send the month's orders, export the batch and then make the collective "
-            "invoice again.",
-            None,
+            "Trykk «Samle ÅÅÅÅ-MM nå» for måneden under «Samlefakturaer»: ordrene som mangler, sendes "
+            "først, og så lages samlefakturaen på nytt. Har ordrebunten feilet, trykk «Tilbakestill "
+            "bunten» og «Eksporter» på den først.",
+            "Press «Collect YYYY-MM now» for the month under «Collective invoices»: the missing orders are "
+            "sent first, then the collective invoice is made again. If the orders' batch failed, press "
+            "«Reset the batch» and «Export» on it first.",
+            "pos_collective",
         ),
     ),
     E(
@@ -3865,9 +3933,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Opprett kunden i Tripletex, eller velg en kunde fra listen (`txbridge pos customers`).",
         "Create the customer in Tripletex, or pick a customer from the list (`txbridge pos customers`).",
         web=W(
-            "Opprett kunden i Tripletex, eller velg en kunde fra Tripletex-listen i kassen.",
-            "Add the customer in Tripletex, or choose a customer from the Tripletex list in the POS.",
-            None,
+            "Opprett kunden i Tripletex, eller velg en kunde fra Tripletex-listen i kassen (den samme "
+            "listen står under «Kunder» i «Kassefakturering»).",
+            "Add the customer in Tripletex, or choose a customer from the Tripletex list in the POS (the "
+            "same list is under «Customers» in «POS invoicing»).",
+            "pos_customers",
         ),
     ),
     E(
@@ -3897,9 +3967,9 @@ CATALOG: Mapping[str, Entry] = _entries(
         "Ingenting å gjøre; `txbridge batch show` viser buntene.",
         "Nothing to do; `txbridge batch show` shows the batches.",
         web=W(
-            "Ingenting å gjøre; buntene vises under «Eksportbunter».",
-            "Nothing to do; the batches are shown under «Export batches».",
-            "batches",
+            "Ingenting å gjøre; hvor hvert salg står, vises under «Fakturasalg».",
+            "Nothing to do; where each sale stands is shown under «Invoice sales».",
+            "pos_sales",
         ),
     ),
     E(
@@ -3921,6 +3991,12 @@ CATALOG: Mapping[str, Entry] = _entries(
         "`txbridge pos invoicing on`), og send salget igjen.",
         "Tick «Enable invoicing» under «POS invoicing» on the connection in the web app (or run "
         "`txbridge pos invoicing on`), and send the sale again.",
+        web=W(
+            "Kryss av for «Aktiver fakturering» under «Kassefakturering» på tilkoblingen, og send salget "
+            "igjen.",
+            "Tick «Enable invoicing» under «POS invoicing» on the connection, and send the sale again.",
+            "pos_invoicing",
+        ),
     ),
 )
 

@@ -39,6 +39,9 @@ class InvoicingSetup:
     collective_invoice: bool
     #: The connection's ``sendToCustomer``: Tripletex sends the invoice to the customer.
     send_to_customer: bool
+    #: The day sales' account for the «invoice» payment method, if any: invoicing cannot be turned on
+    #: while it is there (``pos_invoicing_invoice_payment_mapped``).
+    invoice_payment_account: int | None = None
 
 
 def invoicing_setup(db: Database, connection_id: int) -> InvoicingSetup:
@@ -49,7 +52,23 @@ def invoicing_setup(db: Database, connection_id: int) -> InvoicingSetup:
         setup = session.get(PosSetup, connection_id)
         if setup is None:
             return InvoicingSetup(False, False, False, connection.send_to_customer)
-        return InvoicingSetup(True, setup.invoicing, setup.collective_invoice, connection.send_to_customer)
+        return InvoicingSetup(
+            True,
+            setup.invoicing,
+            setup.collective_invoice,
+            connection.send_to_customer,
+            _invoice_payment_account(session, connection_id),
+        )
+
+
+def _invoice_payment_account(session: Session, connection_id: int) -> int | None:
+    return session.scalar(
+        select(PosAccount.account_number).where(
+            PosAccount.connection_id == connection_id,
+            PosAccount.group == PosAccountGroup.PAYMENT_METHOD,
+            PosAccount.key == INVOICE_PAYMENT,
+        )
+    )
 
 
 def _setup(session: Session, connection_id: int) -> PosSetup:
@@ -74,13 +93,7 @@ def _switch(db: Database, connection_id: int, name: str, enabled: bool, by: str,
         if getattr(setup, name) == enabled:
             return
         if name == "invoicing" and enabled:
-            mapped = session.scalar(
-                select(PosAccount.account_number).where(
-                    PosAccount.connection_id == connection_id,
-                    PosAccount.group == PosAccountGroup.PAYMENT_METHOD,
-                    PosAccount.key == INVOICE_PAYMENT,
-                )
-            )
+            mapped = _invoice_payment_account(session, connection_id)
             if mapped is not None:
                 raise PosInvoiceError(render("pos_invoicing_invoice_payment_mapped", account=mapped))
         setattr(setup, name, enabled)

@@ -107,6 +107,11 @@ class CollectivePage:
     open_periods: list[str]
 
 
+#: The number users know a customer by (``Customer.shown_number``): Tripletex's for POS invoicing's
+#: copy of a Tripletex customer (stored as ``-id``, apart from the host's numbers).
+_shown_number = func.coalesce(Customer.tripletex_number, Customer.number)
+
+
 def _referenced(connection_id: int, kind: ReferenceKind, local_id: Any) -> ColumnElement[bool]:
     return exists().where(
         IntegrationReference.connection_id == connection_id,
@@ -217,12 +222,12 @@ def list_invoice_sales(
     offset, limit = window(offset, limit)
     state_of = _sale_state(connection_id).label("state")
     query = (
-        select(Invoice, Customer.number, Customer.name, state_of)
+        select(Invoice, _shown_number, Customer.name, state_of)
         .join(Customer, Customer.id == Invoice.customer_id)
         .where(Invoice.connection_id == connection_id, Invoice.number.startswith(NUMBER_PREFIX))
     )
     if customer_number is not None:
-        query = query.where(Customer.number == customer_number)
+        query = query.where(_shown_number == customer_number)
     if state is not None:
         query = query.where(state_of == state.value)
     with db.reading() as session:
@@ -247,14 +252,14 @@ def list_invoice_sales(
         customers = [
             (number, name)
             for number, name in session.execute(
-                select(Customer.number, Customer.name)
+                select(_shown_number, Customer.name)
                 .where(
                     Customer.connection_id == connection_id,
                     exists().where(
                         Invoice.customer_id == Customer.id, Invoice.number.startswith(NUMBER_PREFIX)
                     ),
                 )
-                .order_by(Customer.number)
+                .order_by(_shown_number)
             )
         ]
         sales = []
@@ -307,7 +312,7 @@ def list_collective_invoices(
     offset, limit = window(offset, limit)
     state_of = _collective_state(connection_id).label("state")
     query = (
-        select(CollectiveInvoice, Customer.number, Customer.name, state_of)
+        select(CollectiveInvoice, _shown_number, Customer.name, state_of)
         .join(Customer, Customer.id == CollectiveInvoice.customer_id)
         .where(CollectiveInvoice.connection_id == connection_id)
     )
@@ -318,7 +323,7 @@ def list_collective_invoices(
     with db.reading() as session:
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.execute(
-            query.order_by(CollectiveInvoice.period.desc(), Customer.number).offset(offset).limit(limit)
+            query.order_by(CollectiveInvoice.period.desc(), _shown_number).offset(offset).limit(limit)
         ).all()
         ids = [row[0].id for row in rows]
         sales: dict[int, list[int]] = defaultdict(list)

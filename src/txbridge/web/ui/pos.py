@@ -59,7 +59,8 @@ def _page(
         except pos.PosSetupError as exc:
             context["error"] = context["error"] or exc.message
         context["group"] = group
-        context["keys"] = list(dict.fromkeys([*pos.SUGGESTED_KEYS[group], *current.accounts(group)]))
+        # As the CLI: without «invoice» while POS invoicing books those sales (one sale, booked once).
+        context["keys"] = current.suggested_keys(group)
         context["new_rows"] = 0 if group is PosAccountGroup.EVENT else NEW_ROWS
     return render(request, "pos/wizard.html", status_code=status_code, **context)
 

@@ -24,12 +24,15 @@ def _public(view: pos.PosSetupView) -> PosSetupPublic:
         product_groups=dict(view.accounts(PosAccountGroup.PRODUCT_GROUP)),
         takeaway_groups=dict(view.accounts(PosAccountGroup.TAKEAWAY_GROUP)),
         events=dict(view.accounts(PosAccountGroup.EVENT)),
+        invoicing=view.invoicing,
+        collective_invoice=view.collective_invoice,
     )
 
 
 @router.get("/connections/{connection_id}/pos-setup", response_model=PosSetupPublic)
 def get_setup(db: Db, key: ReadKey, connection_id: ConnectionId) -> PosSetupPublic:
-    """The stored set-up (``salesStartDate`` null: not set up yet)."""
+    """The stored set-up (``salesStartDate`` null: not set up yet), with the POS invoicing switches
+    (``invoicing`` off until ticked: while it is on, ``paymentMethods`` has no «invoice»)."""
     return _public(pos.show(db, connection_id))
 
 

@@ -241,6 +241,14 @@ class PosSetupPublic(_Schema):
     product_groups: dict[str, int]
     takeaway_groups: dict[str, int]
     events: dict[str, int]
+    invoicing: bool = Field(
+        description="«Enable invoicing» (off until ticked): sales paid by invoice are booked by their "
+        "invoices in Tripletex, and the Z-reports leave them out (the «invoice» payment method gets no "
+        "account)."
+    )
+    collective_invoice: bool = Field(
+        description="Sales by invoice are collected per customer and invoiced together per month."
+    )
 
 
 class PosCustomerPublic(_Schema):
