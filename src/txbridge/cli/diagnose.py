@@ -36,7 +36,7 @@ from txbridge.flows.diagnose import (
     diagnose_invoice,
 )
 from txbridge.flows.diagnose.hours import HoursDiagnosis, diagnose_hours
-from txbridge.flows.diagnose.model import HoursCheck
+from txbridge.flows.diagnose.pos_invoicing import PosDiagnosis, diagnose_pos
 from txbridge.flows.diagnose.statistics import StatisticsCheckResult
 from txbridge.flows.views.invoices import find_invoice
 
@@ -86,7 +86,7 @@ def checks_table(
     return table
 
 
-def print_answer(out: Out, diagnosis: Diagnosis | HoursDiagnosis) -> None:
+def print_answer(out: Out, diagnosis: Diagnosis | HoursDiagnosis | PosDiagnosis) -> None:
     answer = diagnosis.answer
     if diagnosis.outcome is Outcome.EXPORTED:
         out.print(
@@ -98,18 +98,17 @@ def print_answer(out: Out, diagnosis: Diagnosis | HoursDiagnosis) -> None:
         out.print("[yellow]" + out.t("Ingen feil funnet nå.", "No fault found now.") + "[/]")
     if answer is not None and diagnosis.outcome is not Outcome.EXPORTED:
         out.message(answer, style="bold red" if diagnosis.outcome is Outcome.FAILED else "yellow")
-    next_step = diagnosis.next_step if isinstance(diagnosis, Diagnosis) else None
+    next_step = diagnosis.next_step if isinstance(diagnosis, Diagnosis | PosDiagnosis) else None
     if next_step is not None:
         out.print(f"[bold yellow]→ {escape(out.t(next_step.nb, next_step.en))}[/]")
 
 
-def exit_code(diagnosis: Diagnosis | HoursDiagnosis) -> int:
+def exit_code(diagnosis: Diagnosis | HoursDiagnosis | PosDiagnosis) -> int:
     failed = diagnosis.failed_check
     if failed is None:
         return EXIT_OK
-    if isinstance(failed.check, HoursCheck):
-        return EXIT_INTEGRATION if failed.check is HoursCheck.INTEGRATION_STATE else EXIT_ITEMS_FAILED
-    return EXIT_INTEGRATION if failed.check is Check.INTEGRATION_STATE else EXIT_ITEMS_FAILED
+    # Every troubleshooter's last check is the integration's state (``Check.INTEGRATION_STATE`` …).
+    return EXIT_INTEGRATION if failed.check.name == Check.INTEGRATION_STATE.name else EXIT_ITEMS_FAILED
 
 
 @diagnose_app.command(
@@ -160,5 +159,43 @@ def hours(
         typer.echo(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=1))
     else:
         out.print(checks_table(out, out.t(f"Time {hours_id}", f"Hour {hours_id}"), diagnosis.checks))
+        print_answer(out, diagnosis)
+    raise typer.Exit(exit_code(diagnosis))
+
+
+@diagnose_app.command(
+    "pos",
+    help=h(
+        "Kjør de ni kontrollene for et kassesalg på samlefaktura (K-3) eller en samlefaktura "
+        "(«2026-10 · 10001»).",
+        "Run the nine checks for a POS sale for a collective invoice (K-3) or a collective invoice "
+        "(«2026-10 · 10001»).",
+    ),
+)
+def pos(
+    key: Annotated[
+        str,
+        typer.Argument(
+            help=h(
+                "Salgets nummer, eller samlefakturaens periode og kundenummer.",
+                "The sale's number, or the collective invoice's period and customer number.",
+            )
+        ),
+    ],
+    connection: ConnectionOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help=h("Svar som JSON.", "Answer as JSON."))] = False,
+) -> None:
+    out = console()
+    cfg = settings()
+    with open_store(cfg) as database:
+        found = resolve_connection(database, cfg, connection, out)
+        try:
+            diagnosis = diagnose_pos(database, cfg, found.id, key)
+        except DiagnoseError as exc:
+            fail(out, exc.message, EXIT_USAGE)
+    if as_json:
+        typer.echo(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        out.print(checks_table(out, out.t(f"Kassesalg {key}", f"POS sale {key}"), diagnosis.checks))
         print_answer(out, diagnosis)
     raise typer.Exit(exit_code(diagnosis))
