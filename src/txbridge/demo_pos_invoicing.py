@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from rich.table import Table
-
+from txbridge.cli.diagnose import answers_table
 from txbridge.cli.ui import Out
 from txbridge.flows import connections
 from txbridge.flows.diagnose.pos_invoicing import PosDiagnosis, diagnose_pos
@@ -145,25 +144,5 @@ def _invoice_one_order_by_hand(
 
 
 def _print_diagnoses(out: Out, diagnoses: dict[str, PosDiagnosis]) -> None:
-    table = Table(
-        title=out.t("Feilsøking, kassesalg på faktura", "Troubleshooter, POS sales by invoice"),
-        show_lines=True,
-    )
-    for header in (
-        out.t("Salg / samlefaktura", "Sale / collective invoice"),
-        out.t("Sjekk", "Check"),
-        out.t("Svar", "Answer"),
-        out.t("Løsning", "Fix"),
-    ):
-        table.add_column(header, overflow="fold")
-    for key, diagnosis in diagnoses.items():
-        failed = diagnosis.failed_check
-        check = "" if failed is None else out.t(failed.check.title_nb, failed.check.title_en)
-        answer = diagnosis.answer
-        table.add_row(
-            key,
-            check,
-            "" if answer is None else out.text(answer),
-            "" if answer is None or failed is None else out.fix(answer),
-        )
-    out.print(table)
+    title = out.t("Feilsøking, kassesalg på faktura", "Troubleshooter, POS sales by invoice")
+    out.print(answers_table(out, title, out.t("Salg / samlefaktura", "Sale / collective invoice"), diagnoses))

@@ -23,7 +23,6 @@ from txbridge.flows.diagnose.model import (
     HoursCheck,
     Note,
     Outcome,
-    _message_dict,
 )
 from txbridge.flows.hours import remote
 from txbridge.flows.hours.batches import open_item_of_hours
@@ -48,18 +47,8 @@ class HoursDiagnosis(Answered):
     answer: Message | None = None
     api_calls: int = 0
 
-    def result(self, check: HoursCheck) -> CheckResult:
-        return next(c for c in self.checks if c.check is check)
-
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "hours": self.hours_id,
-            "connectionId": self.connection_id,
-            "outcome": self.outcome.value,
-            "answer": _message_dict(self.answer),
-            "checks": [c.to_dict() for c in self.checks],
-            "apiCalls": self.api_calls,
-        }
+        return self.answer_dict("hours", self.hours_id)
 
 
 def _passed(check: HoursCheck, nb: str, en: str) -> CheckResult:

@@ -131,15 +131,34 @@ def _message_dict(message: Message | None) -> dict[str, Any] | None:
 
 
 class Answered:
-    """What every troubleshooter answer has: its checks and outcome."""
+    """What every troubleshooter answer has: its checks and outcome, the one-sentence answer, the
+    Tripletex calls it made."""
 
     __slots__ = ()
+    connection_id: int
     checks: tuple[CheckResult, ...]
     outcome: Outcome
+    answer: Message | None
+    api_calls: int
 
     @property
     def failed_check(self) -> CheckResult | None:
         return next((c for c in self.checks if c.status is CheckStatus.FAILED), None)
+
+    def result(self, check: TitledCheck) -> CheckResult:
+        return next(c for c in self.checks if c.check is check)
+
+    def answer_dict(self, subject: str, key: str, **extra: Any) -> dict[str, Any]:
+        """The JSON of ``--json`` and the REST API: ``{subject: key, …, **extra, "apiCalls"}``."""
+        return {
+            subject: key,
+            "connectionId": self.connection_id,
+            "outcome": self.outcome.value,
+            "answer": _message_dict(self.answer),
+            "checks": [c.to_dict() for c in self.checks],
+            **extra,
+            "apiCalls": self.api_calls,
+        }
 
     @property
     def ok(self) -> bool:
@@ -163,18 +182,5 @@ class Diagnosis(Answered):
     #: export only sends pending postings.
     next_step: Note | None = None
 
-    def result(self, check: Check) -> CheckResult:
-        return next(c for c in self.checks if c.check is check)
-
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "invoice": self.invoice_number,
-            "connectionId": self.connection_id,
-            "outcome": self.outcome.value,
-            "answer": _message_dict(self.answer),
-            "checks": [c.to_dict() for c in self.checks],
-            "nextStep": None
-            if self.next_step is None
-            else {"nb": self.next_step.nb, "en": self.next_step.en},
-            "apiCalls": self.api_calls,
-        }
+        return self.answer_dict("invoice", self.invoice_number, nextStep=_note_dict(self.next_step))

@@ -38,7 +38,7 @@ from txbridge.flows.diagnose.model import (
     Note,
     Outcome,
     TitledCheck,
-    _message_dict,
+    _note_dict,
 )
 from txbridge.flows.export.mapping import Chart
 from txbridge.flows.outbound.kinds.invoices import ACCOUNT_FIELDS
@@ -105,21 +105,8 @@ class PosDiagnosis(Answered):
     #: What to do when nothing is wrong any more (a failed item waits for a batch reset).
     next_step: Note | None = None
 
-    def result(self, check: PosCheck) -> CheckResult:
-        return next(c for c in self.checks if c.check is check)
-
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "connectionId": self.connection_id,
-            "outcome": self.outcome.value,
-            "answer": _message_dict(self.answer),
-            "checks": [c.to_dict() for c in self.checks],
-            "nextStep": None
-            if self.next_step is None
-            else {"nb": self.next_step.nb, "en": self.next_step.en},
-            "apiCalls": self.api_calls,
-        }
+        return self.answer_dict("key", self.key, nextStep=_note_dict(self.next_step))
 
 
 @dataclass(frozen=True, slots=True)
