@@ -23,6 +23,7 @@ from txbridge.flows.diagnose.model import (
     HoursCheck,
     Note,
     Outcome,
+    all_checks,
 )
 from txbridge.flows.hours import remote
 from txbridge.flows.hours.batches import open_item_of_hours
@@ -168,12 +169,10 @@ class _HoursRun(_Run):
 def _finish(
     run: _HoursRun, results: list[CheckResult], outcome: Outcome, answer: Message | None
 ) -> HoursDiagnosis:
-    done = {r.check for r in results}
-    rest = [CheckResult(c, CheckStatus.NOT_RUN) for c in HoursCheck if c not in done]
     return HoursDiagnosis(
         hours_id=run.invoice_number,
         connection_id=run.connection.id,
-        checks=tuple(sorted([*results, *rest], key=lambda r: int(r.check))),
+        checks=all_checks(results, HoursCheck),
         outcome=outcome,
         answer=answer,
         api_calls=run.api_calls(),

@@ -114,6 +114,13 @@ class CheckResult:
         }
 
 
+def all_checks(results: list[CheckResult], checks: type[TitledCheck]) -> tuple[CheckResult, ...]:
+    """Every check of the troubleshooter in order: those run, and ``not_run`` for the rest."""
+    done = {r.check for r in results}
+    rest = [CheckResult(c, CheckStatus.NOT_RUN) for c in checks if c not in done]
+    return tuple(sorted([*results, *rest], key=lambda r: int(r.check)))
+
+
 def _note_dict(note: Note | None) -> dict[str, str] | None:
     return None if note is None else {"nb": note.nb, "en": note.en}
 

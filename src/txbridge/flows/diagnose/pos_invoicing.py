@@ -39,6 +39,7 @@ from txbridge.flows.diagnose.model import (
     Outcome,
     TitledCheck,
     _note_dict,
+    all_checks,
 )
 from txbridge.flows.export.mapping import Chart
 from txbridge.flows.outbound.kinds.invoices import ACCOUNT_FIELDS
@@ -464,12 +465,10 @@ def _finish(
     answer: Message | None,
     next_step: Note | None = None,
 ) -> PosDiagnosis:
-    done = {r.check for r in results}
-    rest = [CheckResult(c, CheckStatus.NOT_RUN) for c in PosCheck if c not in done]
     return PosDiagnosis(
         key=run.invoice_number,
         connection_id=run.connection.id,
-        checks=tuple(sorted([*results, *rest], key=lambda r: int(r.check))),
+        checks=all_checks(results, PosCheck),
         outcome=outcome,
         answer=answer,
         api_calls=run.api_calls(),
