@@ -406,7 +406,11 @@ class _PosRun(_Run):
         if method in BY_EMAIL and not address:
             return _failed(
                 PosCheck.SEND_TO_CUSTOMER,
-                render("pos_customer_no_email", item=self._item_label(), customer=self.group.customer.shown_number),
+                render(
+                    "pos_customer_no_email",
+                    item=self._item_label(),
+                    customer=self.group.customer.shown_number,
+                ),
             )
         to = address if method in BY_EMAIL else method
         return _passed(
