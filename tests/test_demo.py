@@ -143,9 +143,19 @@ def assert_pos_month_posted_once_with_its_defects_explained(result: DemoResult) 
 
 
 def assert_pos_sales_invoiced_once(result: DemoResult) -> None:
-    """POS sales by invoice: one alone, four collected into one collective invoice per customer."""
+    """POS sales by invoice: one alone, four collected; Kantina Torget's collective invoice refused
+    because one of its orders was invoiced by hand in Tripletex, and the troubleshooter says so."""
+    from txbridge.flows.diagnose.pos_invoicing import PosCheck
+
     pos = result.pos_invoicing
     assert pos is not None
-    assert (pos.orders.exported, pos.collective.exported, pos.collective.failed) == (4, 2, 0)
+    assert (pos.orders.exported, pos.collective.exported, pos.collective.failed) == (4, 1, 1)
+    # Bryggen: the single sale's invoice and the collective one; Torget: the one invoiced by hand.
     assert pos.invoices_per_customer == {"Kantina Bryggen AS": 2, "Kantina Torget AS": 1}
-    assert pos.orders_per_invoice == [2, 2]
+    assert pos.orders_per_invoice == [2]
+    sale, refused = pos.by_hand
+    for key in (refused, "K-5"):
+        failed = pos.diagnoses[key].failed_check
+        assert failed is not None and failed.check is PosCheck.ORDERS_OPEN and failed.message is not None
+        assert failed.message.id == "pos_order_invoiced_elsewhere" and f"sale {sale}" in failed.message.en
+    assert pos.diagnoses["K-2"].answer.id == "pos_collective_already_invoiced"  # type: ignore[union-attr]

@@ -3998,6 +3998,106 @@ CATALOG: Mapping[str, Entry] = _entries(
             "pos_invoicing",
         ),
     ),
+    # ---- The troubleshooter for POS invoicing (``txbridge diagnose pos``) -------------------------
+    E(
+        "pos_sale_not_found",
+        "Salg {sale} finnes ikke her",
+        "Sale {sale} is not here",
+        "Ingen kassesalg på faktura og ingen samlefaktura har dette nummeret for tilkoblingen.",
+        "No POS sale by invoice and no collective invoice has this number for the connection.",
+        "Bruk salgets nummer (POS-K-1 eller K-1) eller samlefakturaens nøkkel (2026-10 · 10001), som "
+        "`txbridge batch show` viser dem.",
+        "Use the sale's number (POS-K-1 or K-1) or the collective invoice's key (2026-10 · 10001), as "
+        "`txbridge batch show` shows them.",
+    ),
+    E(
+        "pos_sale_invoiced_alone",
+        "Salg {sale} faktureres alene, ikke med en samlefaktura",
+        "Sale {sale} is invoiced on its own, not with a collective invoice",
+        "Salget ble registrert mens samlefaktura var av, så det er en vanlig faktura i en fakturabunt.",
+        "The sale was recorded while collective invoice was off, so it is an ordinary invoice in an "
+        "invoice batch.",
+        "Kjør `txbridge diagnose invoice {invoice}`.",
+        "Run `txbridge diagnose invoice {invoice}`.",
+    ),
+    E(
+        "pos_order_not_in_batch",
+        "Salg {sale} er ikke sendt som ordre ennå",
+        "Sale {sale} is not sent as an order yet",
+        "Kassesalg til samlefaktura sendes som ordrer når periodens kasseordrer samles i en bunt.",
+        "POS sales for a collective invoice are sent as orders when the period's POS orders are "
+        "collected into a batch.",
+        "Kjør `txbridge pos orders {period}` og deretter `txbridge batch export`.",
+        "Run `txbridge pos orders {period}` and then `txbridge batch export`.",
+    ),
+    E(
+        "pos_collective_not_in_batch",
+        "Samlefaktura {invoice} er ikke laget ennå; perioden {period} er over",
+        "Collective invoice {invoice} is not made yet; the period {period} is over",
+        "Samlefakturaene lages når periodens samlefakturaer avsluttes i en bunt, og det er ikke gjort.",
+        "The collective invoices are made when the period's collective invoices are closed into a "
+        "batch, and that is not done.",
+        "Kjør `txbridge pos collect {period}` og deretter `txbridge batch export`.",
+        "Run `txbridge pos collect {period}` and then `txbridge batch export`.",
+    ),
+    E(
+        "pos_collective_not_made",
+        "Samlefaktura {invoice}: ordrene finnes i Tripletex, men fakturaen ble ikke laget",
+        "Collective invoice {invoice}: the orders are in Tripletex, but the invoice was not made",
+        "Svaret på forrige forsøk kom ikke fram; eksporten slo opp i Tripletex og fant ingen faktura "
+        "for ordrene ({orders}), så den er ikke laget. Den lages ved neste eksport, aldri to ganger.",
+        "The answer to the last attempt was lost; the export looked in Tripletex and found no invoice "
+        "for the orders ({orders}), so it was not made. The next export makes it, never twice.",
+        "Kjør `txbridge batch export {batch}`.",
+        "Run `txbridge batch export {batch}`.",
+    ),
+    E(
+        "pos_customer_gone",
+        "{item}: kunde {customer} finnes ikke lenger i Tripletex",
+        "{item}: customer {customer} no longer exists in Tripletex",
+        "Kunden ble slettet i Tripletex etter at salget ble registrert; ordrer og fakturaer trenger kunden.",
+        "The customer was deleted in Tripletex after the sale was recorded; orders and invoices need the "
+        "customer.",
+        "Opprett kunden igjen i Tripletex med kundenummer {customer}; " + RETRY_NB,
+        "Create the customer again in Tripletex with customer number {customer}; " + RETRY_EN,
+    ),
+    E(
+        "pos_customer_inactive",
+        "{item}: kunde {customer} er inaktiv i Tripletex",
+        "{item}: customer {customer} is inactive in Tripletex",
+        "Kunden ble gjort inaktiv i Tripletex etter at salget ble registrert; kassen fakturerer bare aktive "
+        "kunder.",
+        "The customer was made inactive in Tripletex after the sale was recorded; the POS invoices active "
+        "customers only.",
+        "Gjør kunden aktiv igjen i Tripletex (Kunder → kunden → Aktiv); " + RETRY_NB,
+        "Make the customer active again in Tripletex (Customers → the customer → Active); " + RETRY_EN,
+    ),
+    E(
+        "pos_customer_no_email",
+        "{item}: kunde {customer} har ingen e-postadresse, men fakturaen skal sendes på e-post",
+        "{item}: customer {customer} has no e-mail address, but the invoice is to be sent by e-mail",
+        "Tilkoblingen sender fakturaene til kunden (sendToCustomer), og kundens sendemåte i Tripletex er "
+        "e-post; uten adresse kan Tripletex ikke sende fakturaen.",
+        "The connection sends invoices to the customer (sendToCustomer), and the customer's send method "
+        "in Tripletex is e-mail; without an address Tripletex cannot send the invoice.",
+        "Legg inn faktura-e-post på kunden i Tripletex, eller slå av «Send fakturaen til kunden» i "
+        "tilkoblingens innstillinger; " + RETRY_NB,
+        "Enter an invoice e-mail on the customer in Tripletex, or turn off «Send the invoice to the "
+        "customer» in the connection's settings; " + RETRY_EN,
+    ),
+    E(
+        "pos_order_invoiced_elsewhere",
+        "Samlefaktura {invoice}: ordre {order} (salg {sale}) er allerede fakturert på faktura {number}",
+        "Collective invoice {invoice}: order {order} (sale {sale}) is already invoiced on invoice {number}",
+        "Noen fakturerte ordren i Tripletex utenom samlefakturaen; Tripletex fakturerer aldri en ordre to "
+        "ganger, så hele samlefakturaen blir avvist.",
+        "Someone invoiced the order in Tripletex outside the collective invoice; Tripletex never invoices "
+        "an order twice, so the whole collective invoice is refused.",
+        "Fakturer kundens øvrige ordrer for {period} samlet direkte i Tripletex (Ordre → velg ordrene → "
+        "Fakturer); ordre {order} blir stående på faktura {number}.",
+        "Invoice the customer's other orders of {period} together directly in Tripletex (Orders → pick "
+        "the orders → Invoice); order {order} stays on invoice {number}.",
+    ),
 )
 
 

@@ -9,8 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from rich.table import Table
-
+from txbridge.cli.diagnose import answers_table
 from txbridge.cli.ui import Out
 from txbridge.flows import connections
 from txbridge.flows.daysales import import_day_sales
@@ -80,26 +79,8 @@ def run_day_sales(out: Out, database: Database, settings: Settings, connection: 
         f"{d.isoformat()} · {loc}": diagnose_day_sale(database, settings, connection.id, loc, d)
         for loc, d in asked
     }
-    table = Table(title=out.t("Feilsøking, dagsoppgjør", "Troubleshooter, day sales"), show_lines=True)
-    for header in (
-        out.t("Dag", "Day"),
-        out.t("Sjekk", "Check"),
-        out.t("Svar", "Answer"),
-        out.t("Løsning", "Fix"),
-    ):
-        table.add_column(header, overflow="fold")
-    for key, diagnosis in diagnoses.items():
-        failed = diagnosis.failed_check
-        check = (
-            ""
-            if failed is None
-            else (failed.check.title_en if out.language == "en" else failed.check.title_nb)
-        )
-        answer = diagnosis.answer
-        table.add_row(
-            key, check, "" if answer is None else out.text(answer), "" if answer is None else out.fix(answer)
-        )
-    out.print(table)
+    title = out.t("Feilsøking, dagsoppgjør", "Troubleshooter, day sales")
+    out.print(answers_table(out, title, out.t("Dag", "Day"), diagnoses))
     with connections.client_for(connection, settings) as client:
         vouchers = list(
             client.ledger.vouchers.iter(

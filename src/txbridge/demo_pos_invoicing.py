@@ -1,7 +1,9 @@
 """The demo's POS invoicing part (run by :mod:`txbridge.demo` after the day sales): two customers in
 Tripletex picked from the POS's customer list, one sale invoiced on its own (reference and comment),
 then collective invoice on — four sales collected, their orders sent, and one collective invoice per
-customer at the end of October."""
+customer at the end of October. The deliberate defect: someone invoices one of Kantina Torget's
+orders by hand in Tripletex before the month ends, so Torget's collective invoice is refused, and the
+troubleshooter (``txbridge diagnose pos``) names the order, the sale and the invoice it is on."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from txbridge.cli.diagnose import answers_table
 from txbridge.cli.ui import Out
 from txbridge.flows import connections
+from txbridge.flows.diagnose.pos_invoicing import PosDiagnosis, diagnose_pos
 from txbridge.flows.export import ExportResult, close_batch, export_batch
 from txbridge.flows.posinvoice import (
     InvoiceSale,
@@ -43,6 +47,10 @@ class PosInvoicingDemo:
     #: for the first, 1 for the second), and orders per collective invoice.
     invoices_per_customer: dict[str, int]
     orders_per_invoice: list[int]
+    #: The troubleshooter's answers for the refused collective invoice and one of its sales.
+    diagnoses: dict[str, PosDiagnosis]
+    #: The sale whose order was invoiced by hand, and Kantina Torget's collective invoice key.
+    by_hand: tuple[str, str] = ("", "")
 
 
 def run_pos_invoicing(
@@ -75,6 +83,7 @@ def run_pos_invoicing(
     collected = close_pos_orders(database, connection.id, PERIOD)
     assert collected.batch_id is not None
     orders = export_batch(database, settings, collected.batch_id)
+    by_hand = _invoice_one_order_by_hand(database, settings, connection, second)
     ended = close_collective_invoices(database, connection.id, PERIOD, today=date(2026, 11, 1))
     assert ended.batch_id is not None
     collective = export_batch(database, settings, ended.batch_id)
@@ -86,6 +95,10 @@ def run_pos_invoicing(
                 fields="customer(id),orders(id)",
             )
         )
+    torget = next(c for c in found if c.tripletex_id == second)
+    refused = f"{PERIOD} · {torget.number}"
+    diagnoses = {key: diagnose_pos(database, settings, connection.id, key) for key in (refused, "K-5", "K-2")}
+    _print_diagnoses(out, diagnoses)
     names = {tripletex_id: name for name, tripletex_id in ids.items()}
     per_customer = Counter(names[i.customer.id] for i in invoices if i.customer and i.customer.id in names)
     collective_orders = [
@@ -102,4 +115,37 @@ def run_pos_invoicing(
             f"{collective.exported} collective invoices ({each} orders each)",
         )
     )
-    return PosInvoicingDemo(single, orders, collective, dict(per_customer), sorted(collective_orders))
+    return PosInvoicingDemo(
+        single,
+        orders,
+        collective,
+        dict(per_customer),
+        sorted(collective_orders),
+        diagnoses,
+        (by_hand, refused),
+    )
+
+
+def _invoice_one_order_by_hand(
+    database: Database, settings: Settings, connection: Connection, customer_id: int
+) -> str:
+    """The defect: a colleague invoices Kantina Torget's first order alone, in Tripletex, on
+    15 October. Returns the sale (``POS-K-3``) whose order it was."""
+    with connections.client_for(connection, settings) as client:
+        (first, *_) = sorted(
+            client.orders.iter(
+                orderDateFrom=date(2026, 10, 1),
+                orderDateTo=date(2026, 11, 1),
+                customerId=customer_id,
+                fields="id,number",
+            ),
+            key=lambda order: order.id or 0,
+        )
+        assert first.id is not None
+        client.orders.invoice(first.id, invoice_date=date(2026, 10, 15))
+    return "POS-K-3"
+
+
+def _print_diagnoses(out: Out, diagnoses: dict[str, PosDiagnosis]) -> None:
+    title = out.t("Feilsøking, kassesalg på faktura", "Troubleshooter, POS sales by invoice")
+    out.print(answers_table(out, title, out.t("Salg / samlefaktura", "Sale / collective invoice"), diagnoses))

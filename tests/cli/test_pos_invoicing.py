@@ -5,6 +5,7 @@ refuses the next sale."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from tests.cli.conftest import Cli, sqlite_only
@@ -52,6 +53,10 @@ def test_collective_invoicing_from_the_command_line(cli: Cli) -> None:
     assert orders.exit_code == 0, orders.output
     batch = re.search(r"batch export (\d+)", orders.output)
     assert batch is not None
+    # The troubleshooter: the sale's order waits for its batch to be exported.
+    why = cli("--lang", "en", "diagnose", "pos", "S-1")
+    assert why.exit_code == 1 and "Are the orders sent to Tripletex?" in why.output
+    assert f"batch export {batch[1]}" in why.output
     assert cli("batch", "export", batch[1]).exit_code == 0
     collect = cli("pos", "collect", "2026-10")
     assert collect.exit_code == 0, collect.output
@@ -69,6 +74,8 @@ def test_collective_invoicing_from_the_command_line(cli: Cli) -> None:
             },
         ).json()["values"]
     assert [(i["amount"], len(i["orders"])) for i in invoices] == [(756, 2)]
+    done = cli("diagnose", "pos", f"2026-10 · {customer['customerNumber']}", "--json")
+    assert done.exit_code == 0 and json.loads(done.output)["outcome"] == "exported"
     again = cli("pos", "collect", "2026-10")
     assert again.exit_code == 0 and "2026-10" in again.output and "batch export" not in again.output
     # «Enable invoicing» off: the next sale is refused, the sales made stand.

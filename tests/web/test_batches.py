@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import date
+from decimal import Decimal
 
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import FAILING, OCTOBER, World, csrf_of
+from txbridge.flows.daysales import setup as pos
+from txbridge.flows.posinvoice import (
+    InvoiceSale,
+    SaleLine,
+    close_pos_orders,
+    record_sale,
+    set_collective_invoice,
+)
 from txbridge.flows.views import batches as views
+from txbridge.settings import Settings
 from txbridge.store import Database, ItemStatus
 
 
@@ -166,3 +177,24 @@ def test_invoice_search_and_clear_reference(admin_client: TestClient, world: Wor
         data={"invoice": OCTOBER[0], "csrf_token": csrf_of(confirm)},
     )
     assert "Referansen er fjernet" in cleared.text and "Feilet i bunt" in cleared.text
+
+
+def test_why_on_a_pos_order_batch_runs_the_pos_checks_and_shows_the_order_column(
+    support_client: TestClient, world: World, db: Database, settings: Settings
+) -> None:
+    pos.save(db, world.connection_id, start_date=date(2026, 10, 1), by="test")
+    set_collective_invoice(db, world.connection_id, True, by="test")
+    with world.company.client() as api:
+        made = api.post("/customer", json={"name": "Kantina AS", "organizationNumber": "923456783"})
+        customer = made.raise_for_status().json()["value"]
+    line = SaleLine("Lunsj", Decimal(1), Decimal("189.00"), 3)
+    record_sale(
+        db, settings, world.connection_id, InvoiceSale("K-1", date(2026, 10, 6), customer["id"], [line])
+    )
+    closed = close_pos_orders(db, world.connection_id, "2026-10")
+    page = support_client.get(f"/batches/{closed.batch_id}").text
+    assert '<th scope="col">Ordre</th>' in page  # the kind's own Tripletex number column
+    why = support_client.get(f"/batches/{closed.batch_id}/why/POS-K-1").text
+    assert "Hvorfor? POS-K-1" in why
+    assert re.search(r'check-failed">\s*<span class="check-title">Er ordrene sendt til Tripletex\?', why)
+    assert f"Bunt {closed.batch_id} er ikke eksportert" in why

@@ -173,14 +173,14 @@ def postings_table(out: Out, detail: BatchDetail, *, only_problems: bool = False
     table = Table(title=title, show_lines=only_problems)
     table.add_column(out.t("Faktura", "Invoice"), overflow="fold")
     table.add_column("Status")
-    table.add_column("Tripletex", overflow="fold")
+    table.add_column(out.t(*detail.batch.reference_label), overflow="fold")
     table.add_column(out.t("Forsøk", "Tries"), justify="right")
     table.add_column(out.t("Melding", "Message"), ratio=1)
     for posting in detail.postings.items:
         table.add_row(
             escape(posting.invoice_number),
             f"[{_POSTING_STYLE[posting.status]}]{out.t(*_POSTING_LABELS[posting.status])}[/]",
-            escape(posting.tripletex_invoice_number or "-"),
+            escape(posting.tripletex_number or "-"),
             str(posting.attempts),
             _posting_message(out, posting),
         )

@@ -6,12 +6,13 @@ data or setup, 2 usage error, 3 the failure is the integration itself (check 7).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Annotated
+from collections.abc import Callable, Mapping, Sequence
+from typing import Annotated, Protocol
 
 import typer
 from rich.table import Table
 
+from txbridge.catalog import Message
 from txbridge.cli import app
 from txbridge.cli.connection import (
     EXIT_INTEGRATION,
@@ -36,9 +37,12 @@ from txbridge.flows.diagnose import (
     diagnose_invoice,
 )
 from txbridge.flows.diagnose.hours import HoursDiagnosis, diagnose_hours
-from txbridge.flows.diagnose.model import HoursCheck
+from txbridge.flows.diagnose.model import TitledCheck
+from txbridge.flows.diagnose.pos_invoicing import PosDiagnosis, diagnose_pos
 from txbridge.flows.diagnose.statistics import StatisticsCheckResult
 from txbridge.flows.views.invoices import find_invoice
+from txbridge.settings import Settings
+from txbridge.store import Database
 
 diagnose_app = typer.Typer(
     help=h("Feilsøking: hvorfor ble dette ikke eksportert?", "Troubleshooter: why was this not exported?"),
@@ -86,7 +90,35 @@ def checks_table(
     return table
 
 
-def print_answer(out: Out, diagnosis: Diagnosis | HoursDiagnosis) -> None:
+class _FailedCheck(Protocol):
+    @property
+    def check(self) -> TitledCheck: ...
+
+
+class _Answer(Protocol):
+    @property
+    def failed_check(self) -> _FailedCheck | None: ...
+
+    @property
+    def answer(self) -> Message | None: ...
+
+
+def answers_table(out: Out, title: str, subject: str, diagnoses: Mapping[str, _Answer]) -> Table:
+    """Several troubleshooter answers in one table (the demo's defects): what was asked, the check
+    that failed, the answer, and the fix when a check failed."""
+    table = Table(title=title, show_lines=True)
+    for header in (subject, out.t("Sjekk", "Check"), out.t("Svar", "Answer"), out.t("Løsning", "Fix")):
+        table.add_column(header, overflow="fold")
+    for key, diagnosis in diagnoses.items():
+        failed = diagnosis.failed_check
+        check = "" if failed is None else out.t(failed.check.title_nb, failed.check.title_en)
+        said = diagnosis.answer
+        fix = "" if said is None or failed is None else out.fix(said)
+        table.add_row(key, check, "" if said is None else out.text(said), fix)
+    return table
+
+
+def print_answer(out: Out, diagnosis: Diagnosis | HoursDiagnosis | PosDiagnosis) -> None:
     answer = diagnosis.answer
     if diagnosis.outcome is Outcome.EXPORTED:
         out.print(
@@ -98,18 +130,17 @@ def print_answer(out: Out, diagnosis: Diagnosis | HoursDiagnosis) -> None:
         out.print("[yellow]" + out.t("Ingen feil funnet nå.", "No fault found now.") + "[/]")
     if answer is not None and diagnosis.outcome is not Outcome.EXPORTED:
         out.message(answer, style="bold red" if diagnosis.outcome is Outcome.FAILED else "yellow")
-    next_step = diagnosis.next_step if isinstance(diagnosis, Diagnosis) else None
+    next_step = diagnosis.next_step if isinstance(diagnosis, Diagnosis | PosDiagnosis) else None
     if next_step is not None:
         out.print(f"[bold yellow]→ {escape(out.t(next_step.nb, next_step.en))}[/]")
 
 
-def exit_code(diagnosis: Diagnosis | HoursDiagnosis) -> int:
+def exit_code(diagnosis: Diagnosis | HoursDiagnosis | PosDiagnosis) -> int:
     failed = diagnosis.failed_check
     if failed is None:
         return EXIT_OK
-    if isinstance(failed.check, HoursCheck):
-        return EXIT_INTEGRATION if failed.check is HoursCheck.INTEGRATION_STATE else EXIT_ITEMS_FAILED
-    return EXIT_INTEGRATION if failed.check is Check.INTEGRATION_STATE else EXIT_ITEMS_FAILED
+    # Every troubleshooter's last check is the integration's state (``Check.INTEGRATION_STATE`` …).
+    return EXIT_INTEGRATION if failed.check.name == Check.INTEGRATION_STATE.name else EXIT_ITEMS_FAILED
 
 
 @diagnose_app.command(
@@ -148,17 +179,54 @@ def hours(
     connection: ConnectionOption = None,
     as_json: Annotated[bool, typer.Option("--json", help=h("Svar som JSON.", "Answer as JSON."))] = False,
 ) -> None:
+    answer(connection, as_json, (f"Time {hours_id}", f"Hour {hours_id}"), diagnose_hours, hours_id)
+
+
+def answer(
+    connection: str | None,
+    as_json: bool,
+    title: tuple[str, str],
+    diagnose: Callable[[Database, Settings, int, str], HoursDiagnosis | PosDiagnosis],
+    key: str,
+) -> None:
+    """Run a troubleshooter for ``key`` on the connection and show its checks (or ``--json``); the
+    exit code says what failed."""
     out = console()
     cfg = settings()
     with open_store(cfg) as database:
         found = resolve_connection(database, cfg, connection, out)
         try:
-            diagnosis = diagnose_hours(database, cfg, found.id, hours_id)
+            diagnosis = diagnose(database, cfg, found.id, key)
         except DiagnoseError as exc:
             fail(out, exc.message, EXIT_USAGE)
     if as_json:
         typer.echo(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=1))
     else:
-        out.print(checks_table(out, out.t(f"Time {hours_id}", f"Hour {hours_id}"), diagnosis.checks))
+        out.print(checks_table(out, out.t(*title), diagnosis.checks))
         print_answer(out, diagnosis)
     raise typer.Exit(exit_code(diagnosis))
+
+
+@diagnose_app.command(
+    "pos",
+    help=h(
+        "Kjør de ni kontrollene for et kassesalg på samlefaktura (K-3) eller en samlefaktura "
+        "(«2026-10 · 10001»).",
+        "Run the nine checks for a POS sale for a collective invoice (K-3) or a collective invoice "
+        "(«2026-10 · 10001»).",
+    ),
+)
+def pos(
+    key: Annotated[
+        str,
+        typer.Argument(
+            help=h(
+                "Salgets nummer, eller samlefakturaens periode og kundenummer.",
+                "The sale's number, or the collective invoice's period and customer number.",
+            )
+        ),
+    ],
+    connection: ConnectionOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help=h("Svar som JSON.", "Answer as JSON."))] = False,
+) -> None:
+    answer(connection, as_json, (f"Kassesalg {key}", f"POS sale {key}"), diagnose_pos, key)

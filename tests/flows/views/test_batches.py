@@ -1,11 +1,29 @@
 from __future__ import annotations
 
-import pytest
+from datetime import date
 
-from tests.flows.views.conftest import Selects, add_batch, add_connection
+import pytest
+from sqlalchemy.orm import Session
+
+from tests.flows.views.conftest import T0, Selects, add_batch, add_connection
 from txbridge.flows.export import BatchNotFoundError
+from txbridge.flows.outbound.kind import Outgoing
+from txbridge.flows.outbound.kinds import plugin_for
 from txbridge.flows.views import batches
-from txbridge.store import BatchStatus, Database, ItemStatus
+from txbridge.store import (
+    BatchItem,
+    BatchStatus,
+    CollectiveInvoice,
+    Database,
+    DaySale,
+    HoursEntry,
+    Invoice,
+    ItemStatus,
+    OutboundKind,
+    queries,
+)
+from txbridge.tripletex import models as m
+from txbridge.tripletex.models import TimesheetEntry
 
 
 def test_batch_detail_counts_numbers_and_messages(database: Database) -> None:
@@ -92,3 +110,92 @@ def test_query_count_does_not_grow_with_the_batch(database: Database, selects: S
     selects.reset()
     assert batches.list_batches(database, connection).total == 10
     assert selects.count == few <= 3, selects.statements
+
+
+def _subject(session: Session, connection_id: int, kind: OutboundKind) -> tuple[dict[str, int], str]:
+    """One local subject of the kind: its item's subject column and key."""
+    customer = queries.customer_by_number(session, connection_id, 10001)
+    assert customer is not None
+    if kind is OutboundKind.HOURS:
+        hour = HoursEntry(connection_id=connection_id, host_id="H-1", work_date=date(2026, 10, 5), hours=7)
+        session.add(hour)
+        session.flush()
+        return {"hours_entry_id": hour.id}, "H-1"
+    if kind is OutboundKind.DAY_SALES:
+        day = DaySale(
+            connection_id=connection_id,
+            host_id="Z-1",
+            location="Storgata",
+            business_date=date(2026, 10, 5),
+            digest="0" * 64,
+        )
+        session.add(day)
+        session.flush()
+        return {"day_sale_id": day.id}, "2026-10-05 · Storgata"
+    if kind is OutboundKind.COLLECTIVE_INVOICE:
+        group = CollectiveInvoice(
+            connection_id=connection_id,
+            customer_id=customer.id,
+            period="2026-10",
+            invoice_date=date(2026, 10, 31),
+        )
+        session.add(group)
+        session.flush()
+        return {"collective_invoice_id": group.id}, "2026-10 · 10001"
+    sale = Invoice(
+        connection_id=connection_id,
+        number=f"POS-{kind.value}",
+        invoice_date=date(2026, 10, 5),
+        due_date=date(2026, 10, 19),
+        customer_id=customer.id,
+    )
+    session.add(sale)
+    session.flush()
+    return {"invoice_id": sale.id}, sale.number
+
+
+#: What Tripletex answered for each kind's document, and the number a user must see for it.
+_FOUND: dict[OutboundKind, tuple[object, str]] = {
+    OutboundKind.INVOICE: (
+        m.Invoice(id=501, invoiceNumber=9001, voucher=m.Voucher(id=601, number=12)),
+        "9001",
+    ),
+    OutboundKind.HOURS: (TimesheetEntry(id=4711, version=0), "4711"),
+    OutboundKind.DAY_SALES: (m.Voucher(id=602, number=34, year=2026), "34-2026"),
+    OutboundKind.POS_ORDER: (m.Order(id=701, number="77"), "77"),
+    OutboundKind.COLLECTIVE_INVOICE: (m.Invoice(id=502, invoiceNumber=9002), "9002"),
+}
+
+
+def test_each_kind_shows_its_own_tripletex_number(database: Database) -> None:
+    """Hours show the timesheet entry's id, day sales the voucher number, POS orders the order number,
+    collective invoices and invoices the invoice number: as the kind stores and says it."""
+    connection_id = add_connection(database, "acme")
+    for kind, (found, shown) in _FOUND.items():
+        plugin = plugin_for(kind)
+        with database.transaction() as session:
+            column, key = _subject(session, connection_id, kind)
+            batch = queries.create_batch(session, connection_id, "2026-10", [], now=T0)
+            batch.kind = kind
+            item = BatchItem(
+                batch_id=batch.id,
+                kind=kind,
+                subject_key=key,
+                status=ItemStatus.EXPORTED,
+                attempts=1,
+                created_at=T0,
+                updated_at=T0,
+                **column,
+            )
+            session.add(item)
+            session.flush()
+            (subject_id,) = column.values()
+            row = plugin.reference_of(Outgoing(item.id, subject_id, key, "TXB-marker"), found)
+            queries.upsert_references(
+                session, connection_id, plugin.reference_kind, [(row.local_id, row.local_number, row.values)]
+            )
+            batch_id = batch.id
+        detail = batches.batch_detail(database, batch_id)
+        (posting,) = detail.postings.items
+        assert (kind, posting.tripletex_number) == (kind, shown)
+        assert detail.batch.kind is kind and detail.batch.reference_label == plugin.reference_label

@@ -26,7 +26,15 @@ from sqlalchemy.orm import Session
 
 from txbridge.catalog import Bilingual, Message, render
 from txbridge.flows.connections import blocking_message, client_for, message_for_error
-from txbridge.flows.diagnose.model import Check, CheckResult, CheckStatus, Diagnosis, Note, Outcome
+from txbridge.flows.diagnose.model import (
+    Check,
+    CheckResult,
+    CheckStatus,
+    Diagnosis,
+    Note,
+    Outcome,
+    all_checks,
+)
 from txbridge.flows.export.mapping import Chart, line_problem, plan_customers
 from txbridge.settings import Settings
 from txbridge.store import (
@@ -476,12 +484,10 @@ def _finish(
     answer: Message | None,
     next_step: Note | None = None,
 ) -> Diagnosis:
-    done = {r.check for r in results}
-    checks = sorted([*results, *(_not_run(c) for c in Check if c not in done)], key=lambda r: r.check)
     return Diagnosis(
         invoice_number=run.invoice_number,
         connection_id=run.connection.id,
-        checks=tuple(checks),
+        checks=all_checks(results, Check),
         outcome=outcome,
         answer=answer,
         api_calls=run.api_calls(),

@@ -13,7 +13,6 @@ reads); nothing is written."""
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,7 +26,7 @@ from txbridge.flows.daysales import setup as pos
 from txbridge.flows.daysales import voucher as day_voucher
 from txbridge.flows.daysales.periods import Locks
 from txbridge.flows.daysales.voucher import ChartView, DayIn, LineIn, VoucherPlan, build, group_name, group_of
-from txbridge.flows.diagnose.model import CheckStatus, Note, Outcome
+from txbridge.flows.diagnose.model import CheckStatus, Note, Outcome, TitledCheck
 from txbridge.settings import Settings
 from txbridge.store import (
     BatchItem,
@@ -42,38 +41,19 @@ from txbridge.store import (
 from txbridge.tripletex import Tripletex, TripletexError
 
 
-class DayCheck(enum.IntEnum):
-    SETUP = 1
-    START_DATE = 2
-    IN_BATCH = 3
-    ALREADY_POSTED = 4
-    MAPPING = 5
-    ACCOUNTS_VAT = 6
-    PERIOD_OPEN = 7
-    INTEGRATION_STATE = 8
-
-    @property
-    def title_nb(self) -> str:
-        return _TITLES[self][0]
-
-    @property
-    def title_en(self) -> str:
-        return _TITLES[self][1]
-
-
-_TITLES: dict[DayCheck, tuple[str, str]] = {
-    DayCheck.SETUP: ("Er kassen satt opp?", "Is the POS set up?"),
-    DayCheck.START_DATE: ("Er dagen etter startdatoen?", "Is the day on or after the start date?"),
-    DayCheck.IN_BATCH: ("Er dagen i en eksportbunt?", "Is the day in an export batch?"),
-    DayCheck.ALREADY_POSTED: ("Er dagen allerede bokført?", "Is the day already posted?"),
-    DayCheck.MAPPING: ("Har alle koder en konto?", "Has every code an account?"),
-    DayCheck.ACCOUNTS_VAT: (
+class DayCheck(TitledCheck):
+    SETUP = 1, "Er kassen satt opp?", "Is the POS set up?"
+    START_DATE = 2, "Er dagen etter startdatoen?", "Is the day on or after the start date?"
+    IN_BATCH = 3, "Er dagen i en eksportbunt?", "Is the day in an export batch?"
+    ALREADY_POSTED = 4, "Er dagen allerede bokført?", "Is the day already posted?"
+    MAPPING = 5, "Har alle koder en konto?", "Has every code an account?"
+    ACCOUNTS_VAT = (
+        6,
         "Finnes kontoene i Tripletex med riktig mva?",
         "Do the accounts exist in Tripletex with the right VAT?",
-    ),
-    DayCheck.PERIOD_OPEN: ("Er perioden åpen?", "Is the period open?"),
-    DayCheck.INTEGRATION_STATE: ("Er integrasjonen i feiltilstand?", "Is the integration in an error state?"),
-}
+    )
+    PERIOD_OPEN = 7, "Er perioden åpen?", "Is the period open?"
+    INTEGRATION_STATE = 8, "Er integrasjonen i feiltilstand?", "Is the integration in an error state?"
 
 
 class DayDiagnoseError(LookupError):

@@ -23,7 +23,7 @@ from txbridge.flows.diagnose.model import (
     HoursCheck,
     Note,
     Outcome,
-    _message_dict,
+    all_checks,
 )
 from txbridge.flows.hours import remote
 from txbridge.flows.hours.batches import open_item_of_hours
@@ -48,18 +48,8 @@ class HoursDiagnosis(Answered):
     answer: Message | None = None
     api_calls: int = 0
 
-    def result(self, check: HoursCheck) -> CheckResult:
-        return next(c for c in self.checks if c.check is check)
-
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "hours": self.hours_id,
-            "connectionId": self.connection_id,
-            "outcome": self.outcome.value,
-            "answer": _message_dict(self.answer),
-            "checks": [c.to_dict() for c in self.checks],
-            "apiCalls": self.api_calls,
-        }
+        return self.answer_dict("hours", self.hours_id)
 
 
 def _passed(check: HoursCheck, nb: str, en: str) -> CheckResult:
@@ -181,12 +171,10 @@ class _HoursRun(_Run):
 def _finish(
     run: _HoursRun, results: list[CheckResult], outcome: Outcome, answer: Message | None
 ) -> HoursDiagnosis:
-    done = {r.check for r in results}
-    rest = [CheckResult(c, CheckStatus.NOT_RUN) for c in HoursCheck if c not in done]
     return HoursDiagnosis(
         hours_id=run.invoice_number,
         connection_id=run.connection.id,
-        checks=tuple(sorted([*results, *rest], key=lambda r: int(r.check))),
+        checks=all_checks(results, HoursCheck),
         outcome=outcome,
         answer=answer,
         api_calls=run.api_calls(),

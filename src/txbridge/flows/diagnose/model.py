@@ -7,82 +7,54 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from txbridge.catalog import Message
 
 
-class Check(enum.IntEnum):
+class TitledCheck(enum.IntEnum):
+    """The base of every troubleshooter's checks (invoices, hours, day sales, statistics, POS
+    invoicing): each member is ``NAME = number, "bokmål title", "English title"``, numbered in the
+    order the checks run, so a new troubleshooter declares its checks and titles in one place."""
+
+    title_nb: str
+    title_en: str
+
+    def __new__(cls, number: int, title_nb: str = "", title_en: str = "") -> Self:
+        member = int.__new__(cls, number)
+        member._value_ = number
+        member.title_nb = title_nb
+        member.title_en = title_en
+        return member
+
+
+class Check(TitledCheck):
     """The Telaris guide's checks, in the order they are run."""
 
-    IN_BATCH = 1
-    BATCH_EXPORTED = 2
-    ALREADY_EXPORTED = 3
-    CUSTOMER = 4
-    PRODUCT_ACCOUNT = 5
-    VAT_TYPE = 6
-    INTEGRATION_STATE = 7
-
-    @property
-    def title_nb(self) -> str:
-        return _TITLES[self][0]
-
-    @property
-    def title_en(self) -> str:
-        return _TITLES[self][1]
-
-
-_TITLES: dict[Check, tuple[str, str]] = {
-    Check.IN_BATCH: ("Er fakturaen i en eksportbunt?", "Is the invoice in an export batch?"),
-    Check.BATCH_EXPORTED: ("Er bunten eksportert?", "Is the batch exported?"),
-    Check.ALREADY_EXPORTED: ("Er fakturaen allerede eksportert?", "Is the invoice already exported?"),
-    Check.CUSTOMER: ("Finnes kunden i Tripletex?", "Does the customer exist in Tripletex?"),
-    Check.PRODUCT_ACCOUNT: (
+    IN_BATCH = 1, "Er fakturaen i en eksportbunt?", "Is the invoice in an export batch?"
+    BATCH_EXPORTED = 2, "Er bunten eksportert?", "Is the batch exported?"
+    ALREADY_EXPORTED = 3, "Er fakturaen allerede eksportert?", "Is the invoice already exported?"
+    CUSTOMER = 4, "Finnes kunden i Tripletex?", "Does the customer exist in Tripletex?"
+    PRODUCT_ACCOUNT = (
+        5,
         "Er vare- og kontooppsettet riktig?",
         "Is the product and account setup correct?",
-    ),
-    Check.VAT_TYPE: ("Er mva riktig satt opp i Tripletex?", "Is VAT correctly configured in Tripletex?"),
-    Check.INTEGRATION_STATE: ("Er integrasjonen i feiltilstand?", "Is the integration in an error state?"),
-}
+    )
+    VAT_TYPE = 6, "Er mva riktig satt opp i Tripletex?", "Is VAT correctly configured in Tripletex?"
+    INTEGRATION_STATE = 7, "Er integrasjonen i feiltilstand?", "Is the integration in an error state?"
 
 
-class HoursCheck(enum.IntEnum):
+class HoursCheck(TitledCheck):
     """The troubleshooter's checks for one hour (timesheet entry), in the order they are run."""
 
-    IN_STORE = 1
-    IN_BATCH = 2
-    ALREADY_EXPORTED = 3
-    EMPLOYEE = 4
-    PROJECT = 5
-    ACTIVITY = 6
-    MONTH_OPEN = 7
-    INTEGRATION_STATE = 8
-
-    @property
-    def title_nb(self) -> str:
-        return _HOURS_TITLES[self][0]
-
-    @property
-    def title_en(self) -> str:
-        return _HOURS_TITLES[self][1]
-
-
-_HOURS_TITLES: dict[HoursCheck, tuple[str, str]] = {
-    HoursCheck.IN_STORE: ("Er timen importert?", "Is the hour imported?"),
-    HoursCheck.IN_BATCH: ("Er timen i en eksportert bunt?", "Is the hour in an exported batch?"),
-    HoursCheck.ALREADY_EXPORTED: ("Er timen allerede i Tripletex?", "Is the hour already in Tripletex?"),
-    HoursCheck.EMPLOYEE: ("Finnes den ansatte i Tripletex?", "Does the employee exist in Tripletex?"),
-    HoursCheck.PROJECT: ("Finnes prosjektet, og er det åpent?", "Does the project exist, and is it open?"),
-    HoursCheck.ACTIVITY: (
-        "Kan aktiviteten brukes på prosjektet?",
-        "Can the activity be used on the project?",
-    ),
-    HoursCheck.MONTH_OPEN: ("Er måneden åpen i Tripletex?", "Is the month open in Tripletex?"),
-    HoursCheck.INTEGRATION_STATE: (
-        "Er integrasjonen i feiltilstand?",
-        "Is the integration in an error state?",
-    ),
-}
+    IN_STORE = 1, "Er timen importert?", "Is the hour imported?"
+    IN_BATCH = 2, "Er timen i en eksportert bunt?", "Is the hour in an exported batch?"
+    ALREADY_EXPORTED = 3, "Er timen allerede i Tripletex?", "Is the hour already in Tripletex?"
+    EMPLOYEE = 4, "Finnes den ansatte i Tripletex?", "Does the employee exist in Tripletex?"
+    PROJECT = 5, "Finnes prosjektet, og er det åpent?", "Does the project exist, and is it open?"
+    ACTIVITY = 6, "Kan aktiviteten brukes på prosjektet?", "Can the activity be used on the project?"
+    MONTH_OPEN = 7, "Er måneden åpen i Tripletex?", "Is the month open in Tripletex?"
+    INTEGRATION_STATE = 8, "Er integrasjonen i feiltilstand?", "Is the integration in an error state?"
 
 
 class CheckStatus(enum.StrEnum):
@@ -130,7 +102,7 @@ class Note:
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
-    check: Check | HoursCheck
+    check: TitledCheck
     status: CheckStatus
     #: The catalog message of a failure (or of "already exported"), with its fix.
     message: Message | None = None
@@ -151,6 +123,13 @@ class CheckResult:
         }
 
 
+def all_checks(results: list[CheckResult], checks: type[TitledCheck]) -> tuple[CheckResult, ...]:
+    """Every check of the troubleshooter in order: those run, and ``not_run`` for the rest."""
+    done = {r.check for r in results}
+    rest = [CheckResult(c, CheckStatus.NOT_RUN) for c in checks if c not in done]
+    return tuple(sorted([*results, *rest], key=lambda r: int(r.check)))
+
+
 def _note_dict(note: Note | None) -> dict[str, str] | None:
     return None if note is None else {"nb": note.nb, "en": note.en}
 
@@ -168,15 +147,34 @@ def _message_dict(message: Message | None) -> dict[str, Any] | None:
 
 
 class Answered:
-    """What every troubleshooter answer has: its checks and outcome."""
+    """What every troubleshooter answer has: its checks and outcome, the one-sentence answer, the
+    Tripletex calls it made."""
 
     __slots__ = ()
+    connection_id: int
     checks: tuple[CheckResult, ...]
     outcome: Outcome
+    answer: Message | None
+    api_calls: int
 
     @property
     def failed_check(self) -> CheckResult | None:
         return next((c for c in self.checks if c.status is CheckStatus.FAILED), None)
+
+    def result(self, check: TitledCheck) -> CheckResult:
+        return next(c for c in self.checks if c.check is check)
+
+    def answer_dict(self, subject: str, key: str, **extra: Any) -> dict[str, Any]:
+        """The JSON of ``--json`` and the REST API: ``{subject: key, …, **extra, "apiCalls"}``."""
+        return {
+            subject: key,
+            "connectionId": self.connection_id,
+            "outcome": self.outcome.value,
+            "answer": _message_dict(self.answer),
+            "checks": [c.to_dict() for c in self.checks],
+            **extra,
+            "apiCalls": self.api_calls,
+        }
 
     @property
     def ok(self) -> bool:
@@ -200,18 +198,5 @@ class Diagnosis(Answered):
     #: export only sends pending postings.
     next_step: Note | None = None
 
-    def result(self, check: Check) -> CheckResult:
-        return next(c for c in self.checks if c.check is check)
-
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "invoice": self.invoice_number,
-            "connectionId": self.connection_id,
-            "outcome": self.outcome.value,
-            "answer": _message_dict(self.answer),
-            "checks": [c.to_dict() for c in self.checks],
-            "nextStep": None
-            if self.next_step is None
-            else {"nb": self.next_step.nb, "en": self.next_step.en},
-            "apiCalls": self.api_calls,
-        }
+        return self.answer_dict("invoice", self.invoice_number, nextStep=_note_dict(self.next_step))

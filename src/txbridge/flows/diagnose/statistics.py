@@ -10,7 +10,6 @@ environment), before it is stored trimmed."""
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -20,7 +19,7 @@ from sqlalchemy import func, select
 
 from txbridge.catalog import Message, render
 from txbridge.flows import connections
-from txbridge.flows.diagnose.model import CheckStatus, Note
+from txbridge.flows.diagnose.model import CheckStatus, Note, TitledCheck
 from txbridge.flows.firm import runs
 from txbridge.flows.firm.fields import BY_KEY
 from txbridge.flows.firm.mapping import mapped_fields
@@ -35,30 +34,11 @@ OSLO = ZoneInfo("Europe/Oslo")
 TEST_TOKEN_PREFIX = "test-"  # noqa: S105 - how test-environment tokens begin, not a secret
 
 
-class StatisticsCheck(enum.IntEnum):
-    TOKEN = 1
-    CLIENT_LINKED = 2
-    FIELDS_MAPPED = 3
-    IMPORT_DAY = 4
-
-    @property
-    def title_nb(self) -> str:
-        return _TITLES[self][0]
-
-    @property
-    def title_en(self) -> str:
-        return _TITLES[self][1]
-
-
-_TITLES = {
-    StatisticsCheck.TOKEN: ("Virker ansattnøkkelen?", "Does the employee token work?"),
-    StatisticsCheck.CLIENT_LINKED: (
-        "Er klienten koblet til Tripletex?",
-        "Is the client linked to Tripletex?",
-    ),
-    StatisticsCheck.FIELDS_MAPPED: ("Er feltene koblet til egne felt?", "Are the fields mapped?"),
-    StatisticsCheck.IMPORT_DAY: ("Er importdagen kommet?", "Has the import day come?"),
-}
+class StatisticsCheck(TitledCheck):
+    TOKEN = 1, "Virker ansattnøkkelen?", "Does the employee token work?"
+    CLIENT_LINKED = 2, "Er klienten koblet til Tripletex?", "Is the client linked to Tripletex?"
+    FIELDS_MAPPED = 3, "Er feltene koblet til egne felt?", "Are the fields mapped?"
+    IMPORT_DAY = 4, "Er importdagen kommet?", "Has the import day come?"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,8 @@ chunking, bisection of refused chunks, the server-error stop rule, the export le
 * ``check_and_build``: per item, the request body with its never-twice marker, or a ``Refusal``;
 * ``send``: ONE bulk call for a chunk, answered as marker → what Tripletex made;
 * ``find_by_marker``: the lookup after an unknown outcome (a crash, a timeout, a lost answer);
-* ``reference_of``: what the integration reference stores;
+* ``reference_of``: what the integration reference stores; ``reference_number``: what users see
+  of it (invoice number, order number, voucher number, timesheet entry id);
 * ``note_of``: optional, what an exported item says beside «exported» (day sales: dated into the next
   open period); kept as the item's message;
 * ``split``: how a refused chunk is divided (halves unless the kind says otherwise);
@@ -126,6 +127,9 @@ class KindPlugin(ABC, Generic[PreparedT, FoundT]):
     object_type: str
     #: The progress phase of its sends (the CLI names it: ``cli.ui._EXPORT_PHASES``).
     phase: str
+    #: What ``batch show`` and the web batch screen call the column of :meth:`reference_number`
+    #: (bokmål, English).
+    reference_label: tuple[str, str] = ("Tripletex-nummer", "Tripletex number")
 
     # ---- the store ------------------------------------------------------------------------------
 
@@ -176,6 +180,12 @@ class KindPlugin(ABC, Generic[PreparedT, FoundT]):
     @abstractmethod
     def reference_of(self, outgoing: Outgoing, found: FoundT) -> ReferenceRow:
         """What the integration reference stores for a document Tripletex has."""
+
+    def reference_number(self, reference: IntegrationReference) -> str | None:
+        """What users see of an exported item's reference (``batch show``, the web batch screen):
+        Tripletex's number of the document (an invoice's number); a kind whose document has another
+        says so."""
+        return reference.tripletex_number
 
     def note_of(self, prepared: PreparedT | None, outgoing: Outgoing, found: FoundT) -> Message | None:
         """What the exported item says beside «exported» (stored as its message, shown by ``batch

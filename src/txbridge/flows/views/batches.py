@@ -1,5 +1,7 @@
 """Export batches and their postings: status, progress, counts per posting status, and each posting
-with its Tripletex invoice number or its message."""
+with its Tripletex number or its message. The number is the kind's own (an invoice's number, an
+order's, a voucher's, a timesheet entry's id): the batch's kind plugin says which reference to join
+and what of it to show (:meth:`KindPlugin.reference_number`)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from txbridge.catalog import Message
 from txbridge.flows.export.batches import BatchNotFoundError
+from txbridge.flows.outbound.kinds import plugin_for
 from txbridge.flows.views.messages import posting_message
 from txbridge.flows.views.page import Page, window
 from txbridge.store import (
@@ -22,7 +25,7 @@ from txbridge.store import (
     Database,
     IntegrationReference,
     ItemStatus,
-    ReferenceKind,
+    OutboundKind,
 )
 
 #: Postings still to be sent, or sent without a known outcome yet.
@@ -41,6 +44,10 @@ class BatchRow:
     created_at: datetime
     closed_at: datetime | None
     exported_at: datetime | None
+    #: What the batch sends (invoices, hours, day sales, POS orders, collective invoices).
+    kind: OutboundKind = OutboundKind.INVOICE
+    #: The title of the postings' Tripletex number column (bokmål, English): the kind's own.
+    reference_label: tuple[str, str] = ("Tripletex-faktura", "Tripletex invoice")
 
     @property
     def exported(self) -> int:
@@ -71,11 +78,17 @@ class PostingRow:
     batch_id: int
     invoice_number: str
     status: ItemStatus
-    #: The invoice's number in Tripletex once exported (or skipped as exported before).
-    tripletex_invoice_number: str | None
+    #: The document's number in Tripletex once exported (or skipped as exported before), as its kind
+    #: shows it: invoice, order or voucher number, timesheet entry id.
+    tripletex_number: str | None
     attempts: int
     message: Message | None
     updated_at: datetime
+
+    @property
+    def tripletex_invoice_number(self) -> str | None:
+        """The name the REST API's postings keep (an invoice batch's invoice number)."""
+        return self.tripletex_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +120,8 @@ def _row(batch: Batch, counts: dict[ItemStatus, int]) -> BatchRow:
         created_at=batch.created_at,
         closed_at=batch.closed_at,
         exported_at=batch.exported_at,
+        kind=batch.kind,
+        reference_label=plugin_for(batch.kind).reference_label,
     )
 
 
@@ -166,13 +181,15 @@ def batch_detail(
             raise BatchNotFoundError(batch_id)
         counts = _counts(session, [batch_id])[batch_id]
         total = sum(counts[s] for s in statuses) if statuses is not None else sum(counts.values())
+        # The kind says which reference an item has (its kind, and the item's subject column).
+        kind = plugin_for(batch.kind)
         query = (
-            select(BatchItem, IntegrationReference.tripletex_number)
+            select(BatchItem, IntegrationReference)
             .outerjoin(
                 IntegrationReference,
                 (IntegrationReference.connection_id == batch.connection_id)
-                & (IntegrationReference.kind == ReferenceKind.INVOICE)
-                & (IntegrationReference.local_id == BatchItem.invoice_id),
+                & (IntegrationReference.kind == kind.reference_kind)
+                & (IntegrationReference.local_id == kind.subject_column()),
             )
             .where(BatchItem.batch_id == batch_id)
             .order_by(BatchItem.id)
@@ -188,11 +205,11 @@ def batch_detail(
                 batch_id=batch_id,
                 invoice_number=posting.subject_key,
                 status=posting.status,
-                tripletex_invoice_number=number,
+                tripletex_number=None if reference is None else kind.reference_number(reference),
                 attempts=posting.attempts,
                 message=posting_message(posting.error_id, posting.message),
                 updated_at=posting.updated_at,
             )
-            for posting, number in session.execute(query)
+            for posting, reference in session.execute(query)
         ]
         return BatchDetail(_row(batch, counts), Page(postings, total, offset, limit))

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from txbridge.flows import accounts
-from txbridge.flows.diagnose import diagnose_invoice
+from txbridge.flows.diagnose.items import diagnose_item
 from txbridge.flows.export import batches as batch_flow
 from txbridge.flows.views import batches as views
 from txbridge.flows.views import connections as connection_views
@@ -186,13 +186,15 @@ def export(request: Request, db: Db, settings: Config, user: User, batch_id: int
 def why(
     request: Request, db: Db, settings: Config, _user: User, batch_id: int, invoice_number: str
 ) -> Response:
-    """«Hvorfor? / Why?»: the troubleshooter's seven checks for one posting's invoice."""
+    """«Hvorfor? / Why?»: the troubleshooter's checks for one posting, those of the batch's kind (an
+    invoice, an hour, a day's sales, a POS sale or collective invoice)."""
     try:
         detail = views.batch_detail(db, batch_id, limit=1)
+        batch = detail.batch
+        diagnosis = diagnose_item(db, settings, batch.connection_id, batch.kind, invoice_number)
     except LookupError as exc:
         return _not_found(request, exc)
-    diagnosis = diagnose_invoice(db, settings, detail.batch.connection_id, invoice_number)
-    return render(request, "batches/why.html", batch=detail.batch, diagnosis=diagnosis)
+    return render(request, "batches/why.html", batch=batch, diagnosis=diagnosis, key=invoice_number)
 
 
 @router.get("/batches/{batch_id}/reset")

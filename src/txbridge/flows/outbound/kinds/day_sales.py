@@ -302,6 +302,11 @@ class DaySalesKind(KindPlugin[Prepared, m.Voucher]):
                 found[item.marker] = hits[0]
         return found
 
+    reference_label = ("Bilag", "Voucher")
+
+    def reference_number(self, reference: IntegrationReference) -> str | None:
+        return reference.voucher_number or reference.tripletex_number
+
     def reference_of(self, outgoing: Outgoing, found: m.Voucher) -> ReferenceRow:
         number = number_of(found)
         return ReferenceRow(

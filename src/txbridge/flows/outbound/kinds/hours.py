@@ -343,6 +343,12 @@ class HoursKind(KindPlugin[HoursPrepared, TimesheetEntry]):
         found = run.api(lambda: remote.find_marked(run.client, employees, days))
         return {mark: entry for mark, entry in found.items() if mark in wanted}
 
+    reference_label = ("Timeføring", "Timesheet entry")
+
+    def reference_number(self, reference: IntegrationReference) -> str | None:
+        """The timesheet entry's id (its ``tripletex_number`` holds the never-twice marker)."""
+        return None if reference.tripletex_id is None else str(reference.tripletex_id)
+
     def reference_of(self, outgoing: Outgoing, found: TimesheetEntry) -> ReferenceRow:
         assert outgoing.subject_id is not None
         return ReferenceRow(

@@ -145,6 +145,8 @@ class InvoiceKind(KindPlugin[InvoicesPrepared, m.Invoice]):
             )
         )
 
+    reference_label = ("Tripletex-faktura", "Tripletex invoice")
+
     def reference_of(self, outgoing: Outgoing, found: m.Invoice) -> ReferenceRow:
         assert outgoing.subject_id is not None
         voucher = found.voucher

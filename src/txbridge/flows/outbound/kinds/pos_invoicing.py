@@ -107,6 +107,8 @@ class PosOrderKind(KindPlugin[InvoicesPrepared, m.Order]):
         )
         return {order.number: order for order in found if order.number}
 
+    reference_label = ("Ordre", "Order")
+
     def reference_of(self, outgoing: Outgoing, found: m.Order) -> ReferenceRow:
         assert outgoing.subject_id is not None
         return ReferenceRow(
@@ -245,6 +247,8 @@ class CollectiveInvoiceKind(KindPlugin[CollectivePrepared, m.Invoice]):
                 )
             )
         )
+
+    reference_label = ("Samlefaktura", "Collective invoice")
 
     def reference_of(self, outgoing: Outgoing, found: m.Invoice) -> ReferenceRow:
         assert outgoing.subject_id is not None
