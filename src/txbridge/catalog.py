@@ -4009,6 +4009,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "`txbridge batch show` viser dem.",
         "Use the sale's number (POS-K-1 or K-1) or the collective invoice's key (2026-10 · 10001), as "
         "`txbridge batch show` shows them.",
+        web=W(
+            "Bruk salgets nummer (POS-K-1 eller K-1) eller samlefakturaens nøkkel (2026-10 · 10001), slik "
+            "de står under «Fakturasalg» og «Samlefakturaer».",
+            "Use the sale's number (POS-K-1 or K-1) or the collective invoice's key (2026-10 · 10001), as "
+            "«Invoice sales» and «Collective invoices» show them.",
+            "pos_sales",
+        ),
     ),
     E(
         "pos_sale_invoiced_alone",
@@ -4019,6 +4026,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "invoice batch.",
         "Kjør `txbridge diagnose invoice {invoice}`.",
         "Run `txbridge diagnose invoice {invoice}`.",
+        web=W(
+            "Finn faktura {invoice} under «Finn en faktura», og trykk «Hvorfor?» der.",
+            "Look up invoice {invoice} under «Find an invoice», and press «Why?» there.",
+            "invoices",
+        ),
     ),
     E(
         "pos_order_not_in_batch",
@@ -4029,6 +4041,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "collected into a batch.",
         "Kjør `txbridge pos orders {period}` og deretter `txbridge batch export`.",
         "Run `txbridge pos orders {period}` and then `txbridge batch export`.",
+        web=W(
+            "Trykk «Samle {period} nå» under «Samlefakturaer» når perioden er over: ordrene sendes først, "
+            "og så lages samlefakturaene.",
+            "Press «Collect {period} now» under «Collective invoices» once the period is over: the orders "
+            "are sent first, then the collective invoices are made.",
+            "pos_collective",
+        ),
     ),
     E(
         "pos_collective_not_in_batch",
@@ -4039,6 +4058,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "batch, and that is not done.",
         "Kjør `txbridge pos collect {period}` og deretter `txbridge batch export`.",
         "Run `txbridge pos collect {period}` and then `txbridge batch export`.",
+        web=W(
+            "Trykk «Samle {period} nå» under «Samlefakturaer»; ordrene som mangler, sendes først.",
+            "Press «Collect {period} now» under «Collective invoices»; the missing orders are sent first.",
+            "pos_collective",
+        ),
     ),
     E(
         "pos_collective_not_made",
@@ -4050,6 +4074,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "for the orders ({orders}), so it was not made. The next export makes it, never twice.",
         "Kjør `txbridge batch export {batch}`.",
         "Run `txbridge batch export {batch}`.",
+        web=W(
+            "Trykk «Eksporter» på bunten.",
+            "Press «Export» on the batch.",
+            "batch",
+        ),
     ),
     E(
         "pos_customer_gone",
@@ -4060,6 +4089,11 @@ CATALOG: Mapping[str, Entry] = _entries(
         "customer.",
         "Opprett kunden igjen i Tripletex med kundenummer {customer}; " + RETRY_NB,
         "Create the customer again in Tripletex with customer number {customer}; " + RETRY_EN,
+        web=W(
+            "Opprett kunden igjen i Tripletex med kundenummer {customer}; " + WEB_RETRY_NB,
+            "Create the customer again in Tripletex with customer number {customer}; " + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "pos_customer_inactive",
@@ -4071,6 +4105,12 @@ CATALOG: Mapping[str, Entry] = _entries(
         "customers only.",
         "Gjør kunden aktiv igjen i Tripletex (Kunder → kunden → Aktiv); " + RETRY_NB,
         "Make the customer active again in Tripletex (Customers → the customer → Active); " + RETRY_EN,
+        web=W(
+            "Gjør kunden aktiv igjen i Tripletex (Kunder → kunden → Aktiv); " + WEB_RETRY_NB,
+            "Make the customer active again in Tripletex (Customers → the customer → Active); "
+            + WEB_RETRY_EN,
+            "batch",
+        ),
     ),
     E(
         "pos_customer_no_email",
@@ -4084,6 +4124,13 @@ CATALOG: Mapping[str, Entry] = _entries(
         "tilkoblingens innstillinger; " + RETRY_NB,
         "Enter an invoice e-mail on the customer in Tripletex, or turn off «Send the invoice to the "
         "customer» in the connection's settings; " + RETRY_EN,
+        web=W(
+            "Legg inn faktura-e-post på kunden i Tripletex, eller fjern krysset for «Send fakturaer til "
+            "kunden fra Tripletex» under «Kassefakturering»; " + WEB_RETRY_NB,
+            "Enter an invoice e-mail on the customer in Tripletex, or untick «Send invoices to the customer "
+            "from Tripletex» under «POS invoicing»; " + WEB_RETRY_EN,
+            "pos_invoicing",
+        ),
     ),
     E(
         "pos_order_invoiced_elsewhere",
