@@ -18,6 +18,7 @@ from txbridge.flows.posinvoice import (
     close_pos_orders,
     record_sale,
     set_collective_invoice,
+    set_invoicing,
 )
 from txbridge.flows.views import batches as views
 from txbridge.settings import Settings
@@ -183,6 +184,7 @@ def test_why_on_a_pos_order_batch_runs_the_pos_checks_and_shows_the_order_column
     support_client: TestClient, world: World, db: Database, settings: Settings
 ) -> None:
     pos.save(db, world.connection_id, start_date=date(2026, 10, 1), by="test")
+    set_invoicing(db, world.connection_id, True, by="test")  # off until ticked (one sale, booked once)
     set_collective_invoice(db, world.connection_id, True, by="test")
     with world.company.client() as api:
         made = api.post("/customer", json={"name": "Kantina AS", "organizationNumber": "923456783"})
