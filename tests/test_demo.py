@@ -25,6 +25,10 @@ from txbridge.web import demo as web_demo
 from txbridge.web.config import WebSettings
 
 
+# One worker runs the module's tests: they share one demo run (a module fixture is per worker).
+pytestmark = pytest.mark.xdist_group("demo")
+
+
 @dataclass(frozen=True)
 class DemoRun:
     result: DemoResult
