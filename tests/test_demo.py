@@ -24,7 +24,6 @@ from txbridge.web import create_app
 from txbridge.web import demo as web_demo
 from txbridge.web.config import WebSettings
 
-
 # One worker runs the module's tests: they share one demo run (a module fixture is per worker).
 pytestmark = pytest.mark.xdist_group("demo")
 
