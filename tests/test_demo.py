@@ -3,22 +3,51 @@
 from __future__ import annotations
 
 import io
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from rich.console import Console
 
-from txbridge.demo import PAID_IN_DEMO, DemoResult, main, run_demo
+from tests.web.conftest import csrf_of, sign_in
+from txbridge.demo import DEMO_COMPANY, PAID_IN_DEMO, DemoResult, main, run_demo
 from txbridge.demo_hours import DEFECTS
 from txbridge.flows.diagnose import Check, Outcome
+from txbridge.flows.views.batches import batch_detail
 from txbridge.flows.views.messages import posting_message
+from txbridge.jobs import api as jobs
+from txbridge.jobs.api import embedded_worker
 from txbridge.samples import demo_defects
-from txbridge.store import BatchStatus
+from txbridge.store import BatchStatus, Database
+from txbridge.web import create_app
+from txbridge.web import demo as web_demo
+from txbridge.web.config import WebSettings
+
+# One worker runs the module's tests: they share one demo run (a module fixture is per worker).
+pytestmark = pytest.mark.xdist_group("demo")
 
 
-def test_demo_exports_the_month_once_and_explains_every_failure(tmp_path: Path) -> None:
+@dataclass(frozen=True)
+class DemoRun:
+    result: DemoResult
+    screen: str
+    #: What the demo kept (``--keep``): the store, its token key and the sandbox's data.
+    folder: Path
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """One demo run serves the module's tests: it is among the slowest parts of the suite."""
     screen = io.StringIO()
-    result = run_demo(out=Console(file=screen, width=200), workdir=tmp_path)
+    folder = tmp_path_factory.mktemp("demo")
+    result = run_demo(out=Console(file=screen, width=200), workdir=folder)
+    return DemoRun(result, screen.getvalue(), folder)
+
+
+def test_demo_exports_the_month_once_and_explains_every_failure(demo_run: DemoRun) -> None:
+    result, text = demo_run.result, demo_run.screen
     defects = demo_defects()
 
     assert result.imported.all_accepted
@@ -70,7 +99,6 @@ def test_demo_exports_the_month_once_and_explains_every_failure(tmp_path: Path) 
     assert hours.corrected.failures[0].error_id == "hours_correction_locked"
     assert hours.exported_once and len(hours.entries_per_hour) == 109
 
-    text = screen.getvalue()
     assert "Konto 3099 ble ikke funnet i Tripletex" in text
     assert_pos_month_posted_once_with_its_defects_explained(result)
     assert_pos_sales_invoiced_once(result)
@@ -81,14 +109,75 @@ def test_demo_exports_the_month_once_and_explains_every_failure(tmp_path: Path) 
     assert f"reset {exported.batch_id}`" in text
 
 
+# A second whole demo (English, through the command's own options): the suite's demo run above keeps
+# its folder too, and the web demo test below uses it.
+@pytest.mark.long
 def test_demo_main_keeps_its_database_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "kept"
     assert main(["--keep", str(folder), "--lang", "en"]) == 0
     assert (folder / "demo.db").exists()
+    assert (folder / "secret.key").exists() and (folder / "sandbox.state").exists()
     # In English only, the stopped hours correction too (its item stores «bokmål / English»).
     text = " ".join(capsys.readouterr().out.split())
     assert "approved in Tripletex; the correction was not sent" in text
     assert "rettingen er ikke sendt" not in text and "hver nøyaktig én gang" not in text
+
+
+def test_web_demo_on_the_kept_data_asks_tripletex_why_and_exports(demo_run: DemoRun) -> None:
+    """``python -m txbridge.web.demo --serve`` on what ``make demo`` kept: the demo's sandbox runs
+    again with its companies, the stored tokens decrypt with the kept key, and in the web app a «Why?»
+    that asks Tripletex and an export both reach it."""
+    defects = demo_defects()
+    batch_id = demo_run.result.exported.batch_id
+    database_file = demo_run.folder / "demo.db"
+    _, password = web_demo.prepare(database_file)
+    with web_demo.demo_sandbox(database_file) as sandbox:
+        company = next(c.id for c in sandbox.state.companies.values() if c.name == DEMO_COMPANY)
+
+        def calls() -> int:
+            with sandbox.state.lock:
+                return sum(n for (c, _, _), n in sandbox.state.stats.items() if c == company)
+
+        settings = web_demo.demo_settings(database_file)
+        db = Database.open(settings)
+        app = create_app(settings, web=WebSettings(poll_seconds=0.2), db=db)
+        try:
+            with embedded_worker(db, settings), TestClient(app) as client:
+                sign_in(client, web_demo.DEMO_USER, password)
+                # «Why?» for an invoice whose product class names an account Tripletex lacks: only
+                # Tripletex's chart of accounts can say so.
+                before = calls()
+                why = client.get(f"/batches/{batch_id}/why/{defects.missing_account_invoices[0]}")
+                assert why.status_code == 200
+                assert f"Konto {defects.missing_account} ble ikke funnet i Tripletex" in why.text
+                assert calls() > before
+
+                # The failed postings tried again: the export job runs against the same companies.
+                page = client.get(f"/batches/{batch_id}/reset")
+                reset = client.post(f"/batches/{batch_id}/reset", data={"csrf_token": csrf_of(page.text)})
+                assert reset.status_code == 200
+                before = calls()
+                page = client.get(f"/batches/{batch_id}")
+                started = client.post(
+                    f"/batches/{batch_id}/export",
+                    data={"csrf_token": csrf_of(page.text)},
+                    follow_redirects=False,
+                )
+                assert started.status_code == 303, started.text
+                job_id = int(started.headers["location"].rsplit("job=", 1)[1])
+                deadline = time.monotonic() + 120
+                while jobs.get_job(db, settings, job_id).state not in ("succeeded", "failed"):
+                    assert time.monotonic() < deadline, "the export job did not finish"
+                    time.sleep(0.2)
+                assert calls() > before
+                detail = batch_detail(db, batch_id, limit=1)
+                # Tripletex answered as in the demo: the same seven fail, nothing was sent twice.
+                assert (detail.batch.exported, detail.batch.failed) == (
+                    demo_run.result.exported.exported,
+                    demo_run.result.exported.failed,
+                )
+        finally:
+            db.dispose()
 
 
 def assert_one_language(result: DemoResult, text: str) -> None:

@@ -42,12 +42,16 @@ from txbridge.flows.export.mapping import MARKER_PREFIX
 from txbridge.flows.intake import ImportReport, import_file
 from txbridge.samples import DEMO_PERIOD, demo_path
 from txbridge.samples.hours import session_client
+from txbridge.sandbox import snapshot
 from txbridge.sandbox.server import SandboxServer
 from txbridge.settings import Settings
 from txbridge.store import Database, Environment, ItemStatus, ReferenceKind, TokenCipher, queries
 from txbridge.tripletex import Tripletex
 
 DEMO_COMPANY = "Demo Service AS"
+DEMO_CONNECTION = "demo"
+#: What ``--keep FOLDER`` leaves there: the store, its token key and the sandbox's data.
+DEMO_DATABASE, KEY_FILE, SANDBOX_FILE = "demo.db", "secret.key", "sandbox.state"
 #: What `make demo` promises (the issue's target).
 TIME_BUDGET_SECONDS = 60.0
 #: Invoices the demo's customers pay in Tripletex, so `payments refresh` has something to find.
@@ -173,13 +177,23 @@ def run_demo(
     with tempfile.TemporaryDirectory(prefix="txbridge-demo-") as scratch:
         folder = workdir or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
-        settings = Settings(
-            database_url=f"sqlite:///{folder / 'demo.db'}",
-            secret_key=TokenCipher.generate_key().decode(),
-            key_file=folder / "secret.key",
-        )
+        if workdir is None:
+            settings = Settings(
+                database_url=f"sqlite:///{folder / 'demo.db'}",
+                secret_key=TokenCipher.generate_key().decode(),
+                key_file=folder / "secret.key",
+            )
+        else:
+            # Kept: the token key stays in the folder's key file, beside the database and the
+            # sandbox's state, so the web demo (``python -m txbridge.web.demo --serve``) reads both.
+            settings = Settings(
+                database_url=f"sqlite:///{folder / DEMO_DATABASE}", key_file=folder / KEY_FILE
+            )
         with SandboxServer() as server:
-            return _run(out, settings, server, started)
+            result = _run(out, settings, server, started)
+            if workdir is not None:
+                snapshot.save(server, folder / SANDBOX_FILE)
+            return result
 
 
 def _run(out: Out, settings: Settings, server: SandboxServer, started: float) -> DemoResult:
@@ -191,7 +205,7 @@ def _run(out: Out, settings: Settings, server: SandboxServer, started: float) ->
         connection = connections.connect(
             database,
             settings,
-            name="demo",
+            name=DEMO_CONNECTION,
             environment=Environment.SANDBOX,
             consumer_token=str(company["consumerToken"]),
             employee_token=str(company["employeeToken"]),

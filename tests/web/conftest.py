@@ -19,6 +19,7 @@ import uvicorn
 from argon2 import PasswordHasher, profiles
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, sync_playwright
 
 from tests.fixtures.sandbox import SandboxCompany
 from txbridge.flows import accounts
@@ -129,6 +130,19 @@ def live_app(app: FastAPI) -> Iterator[LiveApp]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Browser]:
+    """One Chromium per test session (per xdist worker: the browser tests share the «browser» group),
+    started once rather than by every module; each test still gets its own context (cookies)."""
+    from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    assert CHROMIUM.exists(), "Chromium is missing: run `make test-deps` (apt-get install chromium)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(autouse=True)

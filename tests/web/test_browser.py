@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.fixtures.sandbox import SandboxCompany
@@ -38,12 +38,9 @@ pytestmark = pytest.mark.xdist_group("browser")
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "Chromium is missing: run `make test-deps` (apt-get install chromium)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def browser(chromium_browser: Browser) -> Browser:
+    """The session's Chromium (``tests/web/conftest.py``), under the name the browser tests use."""
+    return chromium_browser
 
 
 class Visitor:

@@ -102,12 +102,16 @@ def test_demo_sign_in_is_printed_and_works(settings: Settings, capsys: object) -
     database_file = Path(settings.database_url.removeprefix("sqlite:///"))
     assert demo.main([str(database_file)]) == 0
     printed = capsys.readouterr().out  # type: ignore[attr-defined]
-    command = re.search(r"TXBRIDGE_DATABASE_URL=(\S+) \S*txbridge serve", printed)
+    command = re.search(r"\S*python -m txbridge.web.demo --serve (\S+)", printed)
     password = re.search(r"Logg inn som demo med passordet (\S+)", printed)  # bokmål only, by default
     assert command and password and "sign in" not in printed.lower()
-    db = Database.open(Settings(database_url=command.group(1)))
+    assert Path(command.group(1)) == database_file
+    db = Database.open(Settings(database_url=settings.database_url))
     try:
         assert accounts.sign_in(db, "demo", password.group(1)).user.is_admin
     finally:
         db.dispose()
     assert demo.main([str(database_file.parent / "missing.db")]) == 2
+    # Serving needs the sandbox's state `make demo` keeps beside the database.
+    assert demo.main(["--serve", str(database_file)]) == 2
+    assert "sandbox.state: kjør `make demo`" in capsys.readouterr().out  # type: ignore[attr-defined]

@@ -3,16 +3,14 @@ create new, leave out), in both languages; and the same in a real browser (Chrom
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
 from tests.fixtures.sandbox import SandboxCompany
 from tests.web.conftest import PASSWORD, LiveApp
-from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS, Visitor
+from tests.web.test_browser import Visitor
 from txbridge.flows import accounts
 from txbridge.flows import connections as flow_connections
 from txbridge.flows.sync import apply_from_tripletex
@@ -130,11 +128,8 @@ def test_held_matches_are_decided(admin_client: TestClient, db: Database, synced
 
 
 @pytest.fixture(scope="module", name="chromium")
-def chromium_fixture() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+def chromium_fixture(chromium_browser: Browser) -> Browser:
+    return chromium_browser  # the session's one Chromium (tests/web/conftest.py)
 
 
 @pytest.mark.xdist_group("browser")

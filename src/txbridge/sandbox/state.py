@@ -198,6 +198,33 @@ class SandboxState:
             self.inactive_employees.clear()
             self.clock.reset()
 
+    def snapshot(self) -> dict[str, Any]:
+        """The data Tripletex would keep (companies, tokens, sessions, id counters), for
+        :mod:`txbridge.sandbox.snapshot`; faults, limits, stats and extensions are left out."""
+        with self.lock:
+            next_id, next_company_id = next(self._ids), next(self._company_ids)
+            self._ids, self._company_ids = itertools.count(next_id), itertools.count(next_company_id)
+            return {
+                "companies": self.companies,
+                "consumer_tokens": self.consumer_tokens,
+                "employee_tokens": self.employee_tokens,
+                "sessions": self.sessions,
+                "inactive_employees": self.inactive_employees,
+                "next_id": next_id,
+                "next_company_id": next_company_id,
+            }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Take over a :meth:`snapshot` (this state's own companies and tokens are replaced)."""
+        with self.lock:
+            self.companies = data["companies"]
+            self.consumer_tokens = data["consumer_tokens"]
+            self.employee_tokens = data["employee_tokens"]
+            self.sessions = data["sessions"]
+            self.inactive_employees = data["inactive_employees"]
+            self._ids = itertools.count(data["next_id"])
+            self._company_ids = itertools.count(data["next_company_id"])
+
     def take_fault(self, method: str, path: str, company_id: int | None = None) -> Fault | None:
         with self.lock:
             for fault in self.faults:

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.forked import ForkedProcess
 from tests.fixtures.sandbox import new_sandbox_company
 from tests.flows.export.conftest import Env, connect_env, load, make_settings, payload
-from txbridge.flows.export import close_batch, lease_holder
+from txbridge.flows.export import close_batch, lease_holder, runner
 from txbridge.sandbox.server import SandboxServer
 from txbridge.store import Database, ItemStatus, ReferenceKind
 from txbridge.store import queries as q
@@ -28,6 +29,8 @@ INVOICES = 24
 CUSTOMERS = 6
 CHUNK = 4
 MARKER = re.compile(r"^TXB-(?P<invoice>.+)-\d+\.\d+$")
+
+Process = ForkedProcess | subprocess.Popen[str]
 
 
 def make_env(database_url: str, tmp_path: Path, server: SandboxServer) -> Env:
@@ -39,21 +42,19 @@ def make_env(database_url: str, tmp_path: Path, server: SandboxServer) -> Env:
     return env
 
 
-def start(env: Env, batch_id: int, grace: float) -> subprocess.Popen[str]:
+def start(env: Env, batch_id: int, grace: float, *, fresh: bool = False) -> Process:
+    """One export run in its own process: forked from this one (``fresh=False``, it starts in
+    milliseconds) or as the real command ``python -m txbridge.flows.export.runner``."""
     environment = {
         **os.environ,
         "TXBRIDGE_DATABASE_URL": env.settings.database_url,
         "TXBRIDGE_SECRET_KEY": env.settings.secret_key.get_secret_value() if env.settings.secret_key else "",
     }
+    argv = [str(batch_id), "--in-flight-grace", str(grace)]
+    if not fresh:
+        return ForkedProcess(runner.main, argv, environment)
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "txbridge.flows.export.runner",
-            str(batch_id),
-            "--in-flight-grace",
-            str(grace),
-        ],
+        [sys.executable, "-m", "txbridge.flows.export.runner", *argv],
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -61,7 +62,7 @@ def start(env: Env, batch_id: int, grace: float) -> subprocess.Popen[str]:
     )
 
 
-def kill_when(process: subprocess.Popen[str], condition: Callable[[], bool], timeout: float = 20) -> bool:
+def kill_when(process: Process, condition: Callable[[], bool], timeout: float = 20) -> bool:
     """SIGKILL the process as soon as ``condition`` holds; False if it ended first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -76,10 +77,10 @@ def kill_when(process: subprocess.Popen[str], condition: Callable[[], bool], tim
     raise AssertionError("the export neither finished nor reached the kill point")
 
 
-def run_to_end(env: Env, batch_id: int, grace: float = 0) -> str:
+def run_to_end(env: Env, batch_id: int, grace: float = 0, *, fresh: bool = False) -> str:
     """Run the export until it finishes (exit 0/1); returns its JSON line."""
     for _ in range(10):
-        process = start(env, batch_id, grace)
+        process = start(env, batch_id, grace, fresh=fresh)
         out, err = process.communicate(timeout=60)
         if process.returncode in (0, 1):
             return out
@@ -200,7 +201,8 @@ def test_killed_while_a_write_is_delayed_before_tripletex_handles_it(
     env.add_fault(method="POST", path="/v2/invoice/list", kind="delay", delaySeconds=0.8, count=1)
     process = start(env, closed.batch_id, grace=2)
     assert kill_when(process, lambda: posted(sandbox_server, env, "POST", "/v2/invoice/list") > 0)
-    run_to_end(env, closed.batch_id, grace=2)
+    # The last run is the real command line (``python -m …``), as an operator starts it.
+    assert '"stopped": null' in run_to_end(env, closed.batch_id, grace=2, fresh=True)
     assert_exactly_once(env, closed.batch_id)
     env.db.dispose()
 
