@@ -132,10 +132,12 @@ def live_app(app: FastAPI) -> Iterator[LiveApp]:
         sock.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_browser() -> Iterator[Browser]:
-    """One Chromium per test session (per xdist worker: the browser tests share the «browser» group),
-    started once rather than by every module; each test still gets its own context (cookies)."""
+    """One Chromium per browser test module; each test still gets its own context (cookies). Not per
+    session: Playwright's sync API keeps its asyncio loop running on the test thread while it is
+    open, so every async test the worker ran after the first browser module failed with «Runner.run()
+    cannot be called from a running event loop» (closing it at the module's end releases the loop)."""
     from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
 
     assert CHROMIUM.exists(), "Chromium is missing: run `make test-deps` (apt-get install chromium)"

@@ -39,7 +39,7 @@ pytestmark = pytest.mark.xdist_group("browser")
 
 @pytest.fixture(scope="module")
 def browser(chromium_browser: Browser) -> Browser:
-    """The session's Chromium (``tests/web/conftest.py``), under the name the browser tests use."""
+    """The module's Chromium (``tests/web/conftest.py``), under the name the browser tests use."""
     return chromium_browser
 
 

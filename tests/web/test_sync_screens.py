@@ -129,7 +129,7 @@ def test_held_matches_are_decided(admin_client: TestClient, db: Database, synced
 
 @pytest.fixture(scope="module", name="chromium")
 def chromium_fixture(chromium_browser: Browser) -> Browser:
-    return chromium_browser  # the session's one Chromium (tests/web/conftest.py)
+    return chromium_browser  # the module's one Chromium (tests/web/conftest.py)
 
 
 @pytest.mark.xdist_group("browser")
