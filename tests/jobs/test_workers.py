@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.fixtures.jobs_world import start_worker, stop, worker_env
+from tests.fixtures.jobs_world import start_worker, stop, work_jobs, worker_env
 from tests.fixtures.postgres import _free_port as free_port
 from tests.jobs.conftest import make_shop
 from txbridge.jobs import api, engine
@@ -109,7 +109,7 @@ def test_workers_run_exports_with_one_job_per_connection(
     ]
     assert {line["tx_job_id"] for line in lines if "tx_job_id" in line} == set(ids)
     assert {api.get_job(shop.db, shop.settings, i).state for i in ids} == {"succeeded"}
-    assert {j["status"] for j in engine.engine_jobs(shop.settings)} == {"succeeded"}
+    assert {j["status"] for j in work_jobs(shop.settings)} == {"succeeded"}
     for env in shop.envs:
         assert sorted(Counter(m.split("-")[1] for m in env.markers()).values()) == [1] * 8
     shop.db.dispose()
