@@ -24,6 +24,7 @@ from fastapi.routing import APIRoute
 from tests.fixtures.sandbox import SandboxCompany, new_sandbox_company, oslo_today
 from tests.sandbox.spec import Exchange, Operation, SpecConformanceError, spec_validator
 from txbridge.sandbox.app import create_app
+from txbridge.sandbox.firm import seed_bookkeeping
 from txbridge.sandbox.server import SandboxServer
 
 pytestmark = pytest.mark.xdist_group("sandbox-conformance")
@@ -586,16 +587,20 @@ def _firm_data(server: SandboxServer, recorder: Recorder) -> None:
         seeded["employeeToken"],
         seeded["companyId"],
     )
-    with _client(firm, recorder, user=seeded["clientCompanyIds"][0]) as client:
+    client_id = seeded["clientCompanyIds"][0]
+    # The firm seed is random per company id (which other tests move): make sure the client has at
+    # least one of every kind, so each GET by id below has a row to read (its bank statement is the
+    # last one).
+    seed_bookkeeping(server.state, client_id, [TODAY.strftime("%Y-%m")])
+    with _client(firm, recorder, user=client_id) as client:
         api = Api(client)
-        statement = api.values("/bank/statement", fields="id,fromDate,toDate")[0]
+        statement = api.values("/bank/statement", fields="id,fromDate,toDate")[-1]
         api.call("GET", "/bank/statement", 400, params=BAD_FIELDS)
         api.value("GET", f"/bank/statement/{statement['id']}")
         api.call("GET", f"/bank/statement/{MISSING_ID}", 404)
         rows = api.values("/bank/statement/transaction", bankStatementId=statement["id"])
         api.call("GET", "/bank/statement/transaction", 422)
-        if rows:
-            api.value("GET", f"/bank/statement/transaction/{rows[0]['id']}")
+        api.value("GET", f"/bank/statement/transaction/{rows[0]['id']}")
         api.call("GET", f"/bank/statement/transaction/{MISSING_ID}", 404)
         first = TODAY.replace(day=1).isoformat()
         api.values("/ledger/voucher/>voucherReception", dateFrom=first, dateTo=TOMORROW)
@@ -603,8 +608,7 @@ def _firm_data(server: SandboxServer, recorder: Recorder) -> None:
         api.values("/ledger/voucher", dateFrom=first, dateTo=TOMORROW, typeId="1,2")
         payslips = api.values("/salary/payslip", yearFrom=TODAY.year, yearTo=TODAY.year + 1)
         api.call("GET", "/salary/payslip", 400, params=BAD_FIELDS)
-        if payslips:
-            api.value("GET", f"/salary/payslip/{payslips[0]['id']}")
+        api.value("GET", f"/salary/payslip/{payslips[0]['id']}")
         api.call("GET", f"/salary/payslip/{MISSING_ID}", 404)
         terms = api.values("/vatTermSizeSettings")
         api.call("GET", "/vatTermSizeSettings", 400, params=BAD_FIELDS)
