@@ -16,6 +16,8 @@ asks it whether it is applied."""
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -75,7 +77,7 @@ def _prepare_sqlite(engine: Engine, busy_seconds: float) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={round(busy_seconds * 1000)}")
         if engine.url.database not in (None, "", ":memory:"):
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _use_wal(cursor, busy_seconds)
             # FULL: a committed intent survives even a power cut, which "never twice" relies on.
             cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
@@ -89,6 +91,21 @@ def _prepare_sqlite(engine: Engine, busy_seconds: float) -> None:
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _use_wal(cursor: Any, busy_seconds: float) -> None:
+    """Switch the file to WAL (it stays so). Switching takes an exclusive lock, and while other
+    processes open the same new file together SQLite may answer «database is locked» at once, without
+    its busy handler: wait and try again, as the busy timeout would."""
+    deadline = time.monotonic() + busy_seconds
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def private_file(path: Path) -> None:
